@@ -1,0 +1,1 @@
+"""Tepat: the information system of a city's poverty-reduction coordination team."""

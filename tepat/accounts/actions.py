@@ -1,0 +1,41 @@
+"""User management actions: each writes one audited change."""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.db import transaction
+
+from tepat.accounts.models import Opd, User
+from tepat.regions.models import Region
+
+log = logging.getLogger("tepat.audit")
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def do_create_user(username: str, *, role: str, acting_user, region_code: str | None = None, opd_code: str | None = None,
+                   password: str | None = None) -> tuple[User, str]:
+    """Create a user with a role and its area or agency; returns the user and the clear password (shown once)."""
+    user = User(username=username, role=role)
+    user.region = Region.objects.get(code=region_code) if region_code else None
+    user.opd = Opd.objects.get(code=opd_code) if opd_code else None
+    user.full_clean(exclude=["password"])
+    password = password or new_password()
+    user.set_password(password)
+    user.save()
+    log.info("user %s created with role %s by %s", username, role, acting_user)
+    return user, password
+
+
+@transaction.atomic
+def do_reset_password(username: str, *, acting_user) -> str:
+    user = User.objects.get(username=username)
+    password = new_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    log.info("password of %s reset by %s", username, acting_user)
+    return password

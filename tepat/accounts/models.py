@@ -1,0 +1,62 @@
+"""Users with a role and an area or agency, the personal-data access log, and login throttling."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tepat.accounts.roles import POLICIES, Role, Scope
+
+
+class Opd(models.Model):
+    """A city agency (Organisasi Perangkat Daerah)."""
+
+    code = models.CharField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.VIEWER)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, help_text=_("Kecamatan (camat) atau kelurahan (lurah).")
+    )
+    opd = models.ForeignKey(Opd, null=True, blank=True, on_delete=models.PROTECT)
+
+    def clean(self) -> None:
+        scope = POLICIES[self.role].scope
+        wanted = {Scope.KECAMATAN: "kecamatan", Scope.KELURAHAN: "kelurahan"}.get(scope)
+        if wanted and (self.region is None or self.region.level != wanted):
+            raise ValidationError({"region": _("Peran ini membutuhkan wilayah tingkat %(level)s.") % {"level": wanted}})
+        if self.role == Role.OPD and self.opd is None:
+            raise ValidationError({"opd": _("Operator OPD membutuhkan OPD.")})
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", _("lihat")
+    EXPORT = "export", _("unduh")
+
+
+class PersonalDataAccess(models.Model):
+    """Who viewed or exported personal data, when, and what (UU 27/2022)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=10, choices=AccessKind.choices)
+    what = models.CharField(max_length=200)
+    records = models.PositiveIntegerField(default=1)
+    unmasked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class LoginFailure(models.Model):
+    username = models.CharField(max_length=150, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,51 @@
+"""Roles and what each may do, kept as one table (docs/roles.md is generated from the same facts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    ANALYST = "analyst", _("Analis (Bapperida)")
+    OPD = "opd", _("Operator OPD")
+    CAMAT = "camat", _("Camat")
+    LURAH = "lurah", _("Lurah / operator kelurahan")
+    ENUMERATOR = "enumerator", _("Pendata (enumerator)")
+    VIEWER = "viewer", _("Pemantau (agregat saja)")
+
+
+class Scope(models.TextChoices):
+    CITY = "city", _("seluruh wilayah")
+    KECAMATAN = "kecamatan", _("satu kecamatan")
+    KELURAHAN = "kelurahan", _("satu kelurahan")
+    ASSIGNED = "assigned", _("keluarga yang ditugaskan")
+    NONE = "none", _("tidak ada data perorangan")
+
+
+@dataclass(frozen=True)
+class Policy:
+    scope: Scope
+    sees_identity_numbers: bool  # full NIK / No KK instead of the masked form
+    can_import: bool = False
+    can_export: bool = True
+    can_manage_users: bool = False
+
+
+POLICIES: dict[str, Policy] = {
+    Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True, can_manage_users=True),
+    Role.ANALYST: Policy(Scope.CITY, sees_identity_numbers=True, can_import=True),
+    Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True),
+    Role.CAMAT: Policy(Scope.KECAMATAN, sees_identity_numbers=False),
+    Role.LURAH: Policy(Scope.KELURAHAN, sees_identity_numbers=True),
+    Role.ENUMERATOR: Policy(Scope.ASSIGNED, sees_identity_numbers=True, can_export=False),
+    Role.VIEWER: Policy(Scope.NONE, sees_identity_numbers=False, can_export=False),
+}
+
+
+def policy_for(user) -> Policy:
+    if not user.is_authenticated:
+        return Policy(Scope.NONE, sees_identity_numbers=False, can_export=False)
+    return POLICIES[user.role]

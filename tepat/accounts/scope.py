@@ -1,0 +1,56 @@
+"""The one place that decides which registry rows a user may see. Every view and export uses it.
+
+Out-of-scope objects are indistinguishable from missing ones: `get_in_scope_or_404` raises 404.
+"""
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from tepat.accounts.roles import Scope, policy_for
+from tepat.registry.models import Family, ImportBatch, Member
+
+
+def family_filter(user) -> Q | None:
+    """A Q over Family for this user's scope; None means everything, Q(pk__in=[]) nothing."""
+    scope = policy_for(user).scope
+    if scope == Scope.CITY:
+        return None
+    if scope == Scope.KECAMATAN and user.region_id:
+        return Q(kelurahan__parent_id=user.region_id)
+    if scope == Scope.KELURAHAN and user.region_id:
+        return Q(kelurahan_id=user.region_id)
+    if scope == Scope.ASSIGNED:
+        return Q(pk__in=user.assignments.filter(is_active=True).values("family_id"))
+    return Q(pk__in=[])
+
+
+def _prefixed(condition: Q | None, prefix: str) -> Q | None:
+    if condition is None:
+        return None
+    return Q(**{f"{prefix}__in": Family.objects.filter(condition).values("pk")})
+
+
+SCOPED_MODELS = {
+    Family: lambda user: family_filter(user),
+    Member: lambda user: _prefixed(family_filter(user), "family"),
+}
+
+
+def scoped(user, queryset: QuerySet) -> QuerySet:
+    """Restrict any registry queryset to the user's scope."""
+    if queryset.model is ImportBatch:
+        return queryset if policy_for(user).can_import else queryset.none()
+    condition = SCOPED_MODELS[queryset.model](user)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def get_in_scope_or_404(user, queryset: QuerySet, **lookup) -> Model:
+    return get_object_or_404(scoped(user, queryset), **lookup)
+
+
+def aggregate_families(user) -> QuerySet:
+    """Families counted in aggregates: the user's scope, or the whole city for the aggregate-only viewer."""
+    if policy_for(user).scope == Scope.NONE and user.is_authenticated:
+        return Family.objects.all()
+    return scoped(user, Family.objects.all())

@@ -1,0 +1,28 @@
+"""Make a fresh TEPAT_HOME usable: settings, folders, migrations, shipped regions. Idempotent."""
+from __future__ import annotations
+
+import os
+
+import django
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tepat.settings")
+    django.setup()
+
+
+def ensure_database() -> None:
+    """Create and migrate the database when needed, then load the shipped region master."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    for folder in (settings.TEPAT_HOME, settings.UPLOAD_DIR, settings.REPORT_DIR):
+        folder.mkdir(parents=True, exist_ok=True)
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+    from tepat.regions.loading import ensure_shipped_regions
+
+    ensure_shipped_regions()

@@ -1,0 +1,138 @@
+"""The `tepat` command. Every command works on a fresh TEPAT_HOME (it creates and migrates the database)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tepat.bootstrap import ensure_database, setup
+
+from tepat.registry.importer.profiles import format_names
+
+FORMATS = ["auto", *format_names()]
+
+
+@click.group()
+def main() -> None:
+    """Tepat: registri keluarga miskin, verivali, sasaran program dan rakor TKPKD."""
+
+
+@main.command("migrate")
+def migrate_command() -> None:
+    """Create or upgrade the database under $TEPAT_HOME (or TEPAT_DATABASE_URL)."""
+    setup()
+    ensure_database()
+    click.echo("database siap / database ready")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Report the diff without writing anything.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (.json or .xlsx).")
+@click.option("--user", "username", help="Record the import under this user.")
+def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None) -> None:
+    """Import a P3KE or DTSEN export (xlsx or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable."""
+    setup()
+    ensure_database()
+    from tepat.cli_support import run_import
+
+    sys.exit(run_import(file, fmt, dry_run, report_path, username))
+
+
+@main.command("generate")
+@click.option("--families", type=int, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS[1:]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--error-rate", type=float, default=0.0, show_default=True)
+def generate_command(families: int, fmt: str, out: Path, seed: int, error_rate: float) -> None:
+    """Write a synthetic Tanjungbalai export in a real layout (with a ground-truth file when faults are injected)."""
+    from tepat.demo.generate import generate
+
+    result = generate(families, fmt, out, seed=seed, error_rate=error_rate)
+    click.echo(f"{result.path}: {result.rows} baris, {result.families} keluarga, {result.members} anggota")
+    if result.truth_path:
+        click.echo(f"{result.faults} kesalahan disisipkan, daftar: {result.truth_path}")
+
+
+@main.group()
+def regions() -> None:
+    """Region master (Kemendagri and BPS codes)."""
+
+
+@regions.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def regions_load(file: Path) -> None:
+    """Load a region csv: code,name,level,parent,bps_code,population. All or nothing."""
+    setup()
+    ensure_database()
+    from tepat.regions.loading import load_regions
+
+    outcome = load_regions(file)
+    for error in outcome.errors:
+        click.echo(error, err=True)
+    if outcome.errors:
+        sys.exit(2)
+    click.echo(f"{outcome.created} wilayah baru, {outcome.updated} diperbarui / created, updated")
+
+
+@main.command("createuser")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "analyst", "opd", "camat", "lurah", "enumerator", "viewer"]))
+@click.option("--region", "region_code", help="Kemendagri code of the kecamatan (camat) or kelurahan (lurah).")
+@click.option("--opd", "opd_code", help="OPD code (operator OPD).")
+def createuser_command(username: str, role: str, region_code: str | None, opd_code: str | None) -> None:
+    """Create a user and print a generated password once."""
+    setup()
+    ensure_database()
+    from tepat.accounts.actions import do_create_user
+
+    _, password = do_create_user(username, role=role, region_code=region_code, opd_code=opd_code, acting_user=None)
+    click.echo(f"{username}: {password}")
+
+
+@main.command("password")
+@click.argument("username")
+def password_command(username: str) -> None:
+    """Set a new generated password for USERNAME and print it once."""
+    setup()
+    ensure_database()
+    from tepat.accounts.actions import do_reset_password
+
+    click.echo(f"{username}: {do_reset_password(username, acting_user=None)}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--threads", default=8, show_default=True)
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the web app with waitress (a production WSGI server)."""
+    setup()
+    ensure_database()
+    from tepat.cli_support import serve
+
+    serve(host, port, threads)
+
+
+@main.command("demo")
+@click.option("--no-serve", is_flag=True, help="Stop after loading the demo data.")
+@click.option("--families", default=12_000, show_default=True, help="Size of the synthetic P3KE registry.")
+@click.option("--port", default=8000, show_default=True)
+def demo_command(no_serve: bool, families: int, port: int) -> None:
+    """Load the synthetic Tanjungbalai demo (through the real importer) and serve it."""
+    setup()
+    ensure_database()
+    from tepat.demo.load import load_demo
+
+    load_demo(families, echo=click.echo)
+    if not no_serve:
+        from tepat.cli_support import serve
+
+        serve("127.0.0.1", port, 8)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The work behind CLI commands that is more than a call: imports with a progress bar, serving."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+
+def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None) -> int:
+    from tepat.accounts.models import User
+    from tepat.registry.actions import create_batch, do_import
+    from tepat.registry.importer.report import save
+
+    user = User.objects.get(username=username) if username else None
+    batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run)
+    with tqdm(total=100, desc="impor", unit="%", file=click.get_text_stream("stderr")) as bar:
+        def progress(stage: str, fraction: float) -> None:
+            bar.set_description(stage)
+            bar.update(max(0, int(fraction * 100) - bar.n))
+
+        batch = do_import(batch, acting_user=user, progress=progress)
+    report = batch.report
+    if report_path:
+        save(report, report_path)
+    click.echo(summary(report))
+    return 2 if "fatal" in report else 0
+
+
+def summary(report: dict) -> str:
+    if "fatal" in report:
+        return f"GAGAL / FAILED [{report['fatal']['code']}]: {report['fatal']['message']}"
+    lines = [f"format {report['format']}, {report['rows']} baris" + (" (dry run: tidak ada yang ditulis)" if report["dry_run"] else "")]
+    for level, label in (("families", "keluarga"), ("members", "anggota")):
+        c = report[level]
+        lines.append(f"{label}: {c['new']} baru, {c['updated']} berubah, {c['unchanged']} tetap, {c['missing']} hilang, {c['rejected']} ditolak")
+    lines.append(f"{len(report['rejected'])} masalah baris, {len(report['warnings'])} peringatan")
+    for issue in report["rejected"][:10]:
+        lines.append(f"  baris {issue['row']} [{issue['column']}] {issue['code']}: {issue['message']}")
+    return "\n".join(lines)
+
+
+def serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from tepat.wsgi import application
+
+    click.echo(f"Tepat berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
+    waitress_serve(application, host=host, port=port, threads=threads, channel_timeout=300)

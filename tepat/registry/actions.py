@@ -1,0 +1,108 @@
+"""Every change to the registry goes through one of these functions: transactional, with history."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from tepat.registry.importer import report as reports
+from tepat.registry.importer.context import context_for
+from tepat.registry.importer.load import write
+from tepat.registry.importer.messages import ImportFatal
+from tepat.registry.importer.pipeline import prepare, sha256_of
+from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, float], None]
+
+
+def create_batch(path: Path, *, acting_user, file_name: str | None = None, requested_format: str = "auto", dry_run: bool = False) -> ImportBatch:
+    return ImportBatch.objects.create(
+        file_name=file_name or path.name, stored_path=str(path), requested_format=requested_format,
+        dry_run=dry_run, user=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+
+
+def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = None) -> ImportBatch:
+    """Import the batch's file. Valid rows are written in one transaction; a fatal problem writes nothing.
+
+    The report (batch.report) follows docs/import-report.md. Never raises for a bad file.
+    """
+    path = Path(batch.stored_path)
+    track = _tracker(batch, progress)
+    track("membaca berkas", 0.05)
+    try:
+        prepared = prepare(path, batch.requested_format, context_for)
+    except ImportFatal as problem:
+        return _fail(batch, problem, path)
+    track("memeriksa selesai", 0.5)
+    user_id = acting_user.pk if getattr(acting_user, "pk", None) else None
+    with transaction.atomic():
+        outcome = write(prepared, batch.pk, user_id, track, batch.dry_run)
+        batch.format = prepared.profile.name
+        batch.sha256 = prepared.sha256
+        batch.report = reports.build(prepared, outcome, dry_run=batch.dry_run, file_name=batch.file_name)
+        _finish(batch, BatchStatus.DONE)
+    track("selesai", 1.0)
+    return batch
+
+
+def _tracker(batch: ImportBatch, progress: Progress | None) -> Progress:
+    def track(stage: str, fraction: float) -> None:
+        if progress:
+            progress(stage, fraction)
+        batch.stage, batch.progress = stage, int(fraction * 100)
+        if batch.status != BatchStatus.RUNNING:
+            batch.status = BatchStatus.RUNNING
+        batch.save(update_fields=["stage", "progress", "status"])
+
+    return track
+
+
+def _fail(batch: ImportBatch, problem: ImportFatal, path: Path) -> ImportBatch:
+    digest = sha256_of(path) if path.exists() else ""
+    batch.sha256 = digest
+    batch.report = reports.fatal(problem.code, str(problem), batch.file_name, digest)
+    _finish(batch, BatchStatus.FAILED)
+    return batch
+
+
+def _finish(batch: ImportBatch, status: str) -> None:
+    batch.status, batch.finished_at = status, timezone.now()
+    batch.progress = 100
+    batch.save()
+
+
+@transaction.atomic
+def do_deactivate_member(member: Member, *, acting_user, reason: str) -> Member:
+    """Deactivate (never delete) a member, e.g. deceased or moved, with the reason in history."""
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    before = member.is_active
+    Member.objects.filter(pk=member.pk).update(
+        is_active=False, inactive_reason=reason, version=member.version + 1, updated_at=timezone.now()
+    )
+    Change.objects.create(
+        family_id=member.family_id, member=member, action=ChangeAction.DEACTIVATE,
+        fields={"is_active": [before, False]}, reason=reason, user=acting_user,
+    )
+    member.refresh_from_db()
+    return member
+
+
+@transaction.atomic
+def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Family:
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    Family.objects.filter(pk=family.pk).update(
+        is_active=False, inactive_reason=reason, version=family.version + 1, updated_at=timezone.now()
+    )
+    Change.objects.create(
+        family=family, action=ChangeAction.DEACTIVATE, fields={"is_active": [family.is_active, False]},
+        reason=reason, user=acting_user,
+    )
+    family.refresh_from_db()
+    return family

@@ -1,0 +1,65 @@
+"""Bulk writes for imports: COPY on PostgreSQL, executemany on SQLite. Identifiers are ours, quoted."""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+from django.db import connection
+
+CHUNK = 20_000
+
+
+def _quoted(table: str, columns: Sequence[str]) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(table), ", ".join(quote(c) for c in columns)
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence], tick: Callable[[int], None] | None = None) -> int:
+    """Insert rows (tuples in `columns` order) in one statement stream. Returns the count."""
+    name, cols = _quoted(table, columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+                    if tick and count % CHUNK == 0:
+                        tick(count)
+            return count
+        sql = f"INSERT INTO {name} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
+        for chunk in _chunks(rows):
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+            if tick:
+                tick(count)
+    return count
+
+
+def update_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence], extra_sql: str = "") -> int:
+    """UPDATE table SET columns WHERE id = last value of each row."""
+    name, _ = _quoted(table, columns)
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    sql = f"UPDATE {name} SET {assignments}{extra_sql} WHERE id = %s"
+    count = 0
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _chunks(rows: Iterable[Sequence]) -> Iterable[list[Sequence]]:
+    chunk: list[Sequence] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,92 @@
+"""From raw headers to canonical columns: format detection, required columns, value normalisation."""
+from __future__ import annotations
+
+import difflib
+
+import polars as pl
+
+from tepat.registry.importer.messages import ImportFatal
+from tepat.registry.importer.profiles import Profile, load_domains, normalize_header
+from tepat.registry.importer.read import ROW, Table
+
+
+def mapping(profile: Profile, headers: list[str]) -> dict[str, str]:
+    """canonical -> raw header, first matching header wins."""
+    found: dict[str, str] = {}
+    for header in headers:
+        canonical = profile.aliases.get(normalize_header(header))
+        if canonical and canonical not in found:
+            found[canonical] = header
+    return found
+
+
+def detect_format(headers: list[str], profiles: dict[str, Profile], requested: str = "auto") -> Profile:
+    """The profile whose required columns are all present and that matches the most headers."""
+    if requested != "auto":
+        if requested not in profiles:
+            raise ImportFatal("format_unknown", detail=requested)
+        profile = profiles[requested]
+        require_columns(profile, headers)
+        return profile
+    ranked = sorted(profiles.values(), key=lambda p: _fit(p, headers), reverse=True)
+    best = ranked[0]
+    require_columns(best, headers)
+    return best
+
+
+def _fit(profile: Profile, headers: list[str]) -> tuple[int, int]:
+    found = mapping(profile, headers)
+    return sum(name in found for name in profile.required), len(found)
+
+
+def require_columns(profile: Profile, headers: list[str]) -> None:
+    found = mapping(profile, headers)
+    missing = [name for name in profile.required if name not in found]
+    if missing:
+        names = [profile.header_for(name) for name in missing]
+        nearest = sorted({n for name in names for n in difflib.get_close_matches(name, headers, n=2, cutoff=0.4)})
+        raise ImportFatal("columns_missing", missing=", ".join(names), nearest=", ".join(nearest) or "-")
+
+
+def canonical_frame(table: Table, profile: Profile) -> pl.DataFrame:
+    """Rename to canonical names, trim and collapse whitespace, empty text -> null.
+
+    Adds `_numeric_nik` / `_numeric_no_kk` (cell was a number in the xlsx) and keeps `_row`.
+    """
+    found = mapping(profile, table.headers)
+    columns = [_clean(pl.col(raw)).alias(canonical) for canonical, raw in found.items() if canonical not in profile.ignored]
+    frame = table.frame.select(pl.col(ROW), *columns)
+    extras = []
+    for field in ("nik", "no_kk"):
+        raw = found.get(field)
+        flags = table.numeric.get(raw) if raw else None
+        extras.append((flags if flags is not None else pl.Series([False] * frame.height)).alias(f"_numeric_{field}"))
+    for name in profile.columns:
+        if name not in frame.columns and name not in profile.ignored:
+            extras.append(pl.lit(None, dtype=pl.String).alias(name))
+    return frame.with_columns(extras)
+
+
+def _clean(expr: pl.Expr) -> pl.Expr:
+    text = expr.cast(pl.String).str.replace_all(r"\s+", " ").str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def normalize_categories(frame: pl.DataFrame) -> pl.DataFrame:
+    """Map each categorical value to its domain's spelling when they differ only in case or spacing.
+
+    Values outside the domain are kept as given (the checks report them as warnings).
+    """
+    domains, _ = load_domains()
+    updates = []
+    for name, values in domains.items():
+        if name not in frame.columns:
+            continue
+        lookup = {_fold(value): value for value in values}
+        folded = pl.col(name).str.to_lowercase().str.replace_all(r"[^0-9a-z]+", "")
+        updates.append(folded.replace_strict(lookup, default=pl.col(name)).alias(name))
+    return frame.with_columns(updates) if updates else frame
+
+
+def _fold(value: str) -> str:
+    return "".join(ch for ch in value.lower() if ch.isalnum())

@@ -1,0 +1,94 @@
+"""Stable codes for every problem an import can report, with messages in Indonesian and English.
+
+The codes are part of the JSON report's contract (docs/import-report.md): never rename one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    en: str
+
+    def text(self, **values: object) -> str:
+        """'<Indonesian> / <English>' with the values filled in."""
+        return f"{self.id.format(**values)} / {self.en.format(**values)}"
+
+
+ROW_ERRORS: dict[str, Message] = {
+    "required_missing": Message("Kolom wajib {column} kosong", "Required column {column} is empty"),
+    "nik_excel_number": Message(
+        "NIK tersimpan sebagai angka oleh Excel (digit ke-16 hilang); kirim ulang dengan kolom berformat Teks",
+        "NIK was stored as a number by Excel (16th digit lost); re-export with the column formatted as Text",
+    ),
+    "nik_not_digits": Message("NIK harus berisi angka saja", "NIK must contain digits only"),
+    "nik_length": Message("NIK harus 16 digit, ini {length} digit", "NIK must have 16 digits, this has {length}"),
+    "nik_region_unknown": Message("Kode wilayah NIK {prefix} tidak dikenal", "NIK region code {prefix} is unknown"),
+    "nik_birthdate_invalid": Message("Tanggal lahir dalam NIK tidak valid", "The birth date inside the NIK is not a valid date"),
+    "nik_sex_mismatch": Message(
+        "Tanggal dalam NIK ({day}) tidak sesuai jenis kelamin {sex} (perempuan: tanggal + 40)",
+        "The day inside the NIK ({day}) does not match sex {sex} (women: day + 40)",
+    ),
+    "nik_duplicate_in_file": Message("NIK sama dengan baris {other}", "NIK duplicates row {other}"),
+    "nik_duplicate_registry": Message(
+        "NIK sudah terdaftar untuk anggota keluarga lain di registri", "NIK is already registered for another member"
+    ),
+    "kk_excel_number": Message(
+        "No KK tersimpan sebagai angka oleh Excel (digit ke-16 hilang)", "No KK was stored as a number by Excel (16th digit lost)"
+    ),
+    "kk_invalid": Message("No KK harus 16 digit angka", "No KK must be 16 digits"),
+    "kk_region_unknown": Message("Kode wilayah No KK {prefix} tidak dikenal", "No KK region code {prefix} is unknown"),
+    "birthdate_invalid": Message("Tanggal lahir tidak dapat dibaca", "Birth date cannot be read"),
+    "desil_invalid": Message("Desil harus berupa bilangan bulat", "Desil must be a whole number"),
+    "desil_out_of_range": Message(
+        "Desil {value} di luar rentang skala {scale} ({low}-{high})", "Desil {value} is outside the {scale} scale ({low}-{high})"
+    ),
+    "kelurahan_unknown": Message("Kode kelurahan {value} tidak ada di master wilayah", "Kelurahan code {value} is not in the region master"),
+    "family_no_head": Message("Keluarga {family} tidak memiliki kepala keluarga", "Family {family} has no head"),
+    "family_many_heads": Message("Keluarga {family} memiliki lebih dari satu kepala keluarga", "Family {family} has more than one head"),
+    "member_family_missing": Message(
+        "Keluarga dengan No KK {family} tidak ada di berkas ini maupun di registri",
+        "No family with No KK {family} in this file or in the registry",
+    ),
+    "family_rejected": Message(
+        "Keluarga {family} ditolak karena baris lain keluarga ini bermasalah", "Family {family} rejected because another of its rows failed"
+    ),
+    "formula_cell": Message("Sel berisi rumus, bukan nilai", "Cell holds a formula, not a value"),
+}
+
+WARNINGS: dict[str, Message] = {
+    "value_out_of_domain": Message(
+        "Nilai '{value}' tidak dikenal untuk {column}; disimpan apa adanya", "Value '{value}' is not known for {column}; kept as given"
+    ),
+    "nik_birthdate_mismatch": Message(
+        "Tanggal lahir berbeda dengan tanggal dalam NIK", "Birth date differs from the date inside the NIK"
+    ),
+    "coordinate_invalid": Message("Koordinat tidak dapat dibaca; dikosongkan", "Coordinate cannot be read; left empty"),
+}
+
+FATAL: dict[str, Message] = {
+    "file_unreadable": Message("Berkas tidak dapat dibaca: {detail}", "The file cannot be read: {detail}"),
+    "file_type": Message(
+        "Jenis berkas tidak didukung ({detail}); unggah .xlsx atau .csv", "Unsupported file type ({detail}); upload .xlsx or .csv"
+    ),
+    "file_empty": Message("Berkas tidak berisi baris data", "The file has no data rows"),
+    "header_not_found": Message(
+        "Baris judul kolom tidak ditemukan di 40 baris pertama", "No header row found in the first 40 rows"
+    ),
+    "columns_missing": Message(
+        "Kolom wajib tidak ada: {missing}. Judul kolom terdekat di berkas: {nearest}",
+        "Required columns missing: {missing}. Nearest headers in the file: {nearest}",
+    ),
+    "format_unknown": Message("Format {detail} tidak dikenal", "Unknown format {detail}"),
+}
+
+
+class ImportFatal(Exception):
+    """A problem with the whole file: nothing is written."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(FATAL[code].text(**values))

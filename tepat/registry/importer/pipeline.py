@@ -1,0 +1,96 @@
+"""The pure half of an import: read, detect the format, check, shape. No database access.
+
+The Django half (tepat.registry.importer.load) supplies the Context (what the registry already
+holds) through a callback and writes the shaped frames.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from tepat.registry.importer import checks, shape
+from tepat.registry.importer.canonical import canonical_frame, detect_format, mapping, normalize_categories
+from tepat.registry.importer.profiles import Profile, load_profiles
+from tepat.registry.importer.read import ROW, read_table
+
+ISSUE_KEYS = ("row", "column", "value", "code", "message")
+
+
+@dataclass
+class Prepared:
+    profile: Profile
+    sha256: str
+    rows: int
+    families: pl.DataFrame
+    members: pl.DataFrame
+    errors: pl.DataFrame  # row, column, value, code, message
+    warnings: pl.DataFrame
+    rejected_family_keys: frozenset[str]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataFrame], checks.Context]) -> Prepared:
+    """Everything up to the database write. Raises ImportFatal for a problem with the whole file."""
+    profiles = load_profiles()
+    table = read_table(path, list(profiles.values()))
+    profile = detect_format(table.headers, profiles, requested)
+    frame = normalize_categories(canonical_frame(table, profile))
+    ctx = context_for(profile, frame)
+    frame = checks.with_region(frame, profile, ctx)
+    errors, warnings = run_checks(frame, profile, ctx)
+    valid = frame.filter(~pl.col(ROW).is_in(errors[ROW].implode()))
+    headers = mapping(profile, table.headers)
+    return Prepared(
+        profile=profile, sha256=sha256_of(path), rows=frame.height,
+        families=shape.families(valid, profile), members=shape.members(valid, profile),
+        errors=_as_report(errors, headers), warnings=_as_report(warnings, headers),
+        rejected_family_keys=_fully_rejected(frame, valid, profile),
+    )
+
+
+def run_checks(frame: pl.DataFrame, profile: Profile, ctx: checks.Context) -> tuple[pl.DataFrame, pl.DataFrame]:
+    families_in_file = frozenset()
+    errors = pl.concat([
+        checks.check_required(frame, profile),
+        checks.check_nik(frame, ctx),
+        checks.check_kk(frame, ctx),
+        checks.check_duplicate_nik(frame, ctx, profile.family_key),
+        checks.check_birthdate(frame),
+        checks.check_desil(frame, profile),
+        checks.check_region(frame, profile),
+        checks.check_heads(frame, profile),
+        checks.check_member_family(frame, profile, ctx, families_in_file),
+    ])
+    warnings = pl.concat([
+        checks.check_domains(frame, profile),
+        checks.check_nik_vs_birthdate(frame, ctx),
+        checks.check_coordinates(frame),
+    ])
+    return errors.sort(ROW, "field"), warnings.sort(ROW, "field")
+
+
+def _as_report(found: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    return found.select(
+        pl.col(ROW).alias("row"),
+        pl.col("field").replace_strict(headers, default=pl.col("field")).alias("column"),
+        "value", "code", "message",
+    )
+
+
+def _fully_rejected(frame: pl.DataFrame, valid: pl.DataFrame, profile: Profile) -> frozenset[str]:
+    key = profile.family_key
+    if key not in frame.columns:
+        return frozenset()
+    kept = set(valid[key].drop_nulls().to_list())
+    return frozenset(k for k in frame[key].drop_nulls().unique().to_list() if k not in kept)

@@ -1,0 +1,105 @@
+"""Settings, all read from the environment (see docs/operations.md)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from tepat.env import database_from_url, envbool, envint, envsecret, sqlite_database, tepat_home
+
+BASE_DIR = Path(__file__).resolve().parent
+TEPAT_HOME = tepat_home()
+UPLOAD_DIR = TEPAT_HOME / "uploads"
+REPORT_DIR = TEPAT_HOME / "reports"
+
+DEBUG = envbool("TEPAT_DEBUG", "False")
+SECRET_KEY = envsecret("TEPAT_SECRET_KEY") or "tepat-insecure-local-key-set-TEPAT_SECRET_KEY-in-production"
+ALLOWED_HOSTS = [h for h in os.getenv("TEPAT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("TEPAT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "tepat.accounts",
+    "tepat.regions",
+    "tepat.registry",
+    "tepat.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "tepat.urls"
+WSGI_APPLICATION = "tepat.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tepat.accounts.context.role",
+            ]
+        },
+    }
+]
+
+_database_url = os.getenv("TEPAT_DATABASE_URL", "")
+DATABASES = {"default": database_from_url(_database_url) if _database_url else sqlite_database(TEPAT_HOME)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+LOGIN_MAX_FAILURES = envint("TEPAT_LOGIN_MAX_FAILURES", "5")
+LOGIN_LOCK_SECONDS = envint("TEPAT_LOGIN_LOCK_SECONDS", "900")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("TEPAT_SECURE_COOKIES", "False")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.getenv("TEPAT_TIME_ZONE", "Asia/Jakarta")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = TEPAT_HOME / "static"
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = UPLOAD_DIR
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+TEPAT_MAX_UPLOAD_BYTES = envint("TEPAT_MAX_UPLOAD_MB", "200") * 1024 * 1024
+# "thread" runs uploads in the background of the web process; "sync" runs them in the request (tests).
+TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "thread")
+TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.getenv("TEPAT_LOG_LEVEL", "WARNING")},
+}

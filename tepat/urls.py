@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from tepat.web.views import auth, families, home, imports
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("", home.home, name="home"),
+    path("keluarga/", families.family_list, name="family_list"),
+    path("keluarga/unduh.<str:kind>", families.family_export, name="family_export"),
+    path("keluarga/<int:pk>/", families.family_detail, name="family_detail"),
+    path("impor/", imports.import_page, name="import_page"),
+    path("impor/<int:pk>/", imports.import_status, name="import_status"),
+    path("impor/<int:pk>/progres/", imports.import_progress, name="import_progress"),
+    path("impor/<int:pk>/laporan.<str:kind>", imports.import_report, name="import_report"),
+]

@@ -1,0 +1,30 @@
+"""View guards: every permission decision goes through the role policy (tepat.accounts.roles)."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from tepat.accounts.roles import Scope, policy_for
+
+
+def needs(check):
+    """Allow the view when check(policy) is true; otherwise 404 (we do not reveal what exists)."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check(policy_for(request.user)):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+personal_data = needs(lambda policy: policy.scope != Scope.NONE)
+importer = needs(lambda policy: policy.can_import)
+exporter = needs(lambda policy: policy.scope != Scope.NONE and policy.can_export)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import auth
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tepat.accounts import throttle
+
+
+def login_view(request):
+    form = AuthenticationForm(request, data=request.POST or None)
+    locked = False
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        locked = throttle.is_locked(username)
+        if not locked and form.is_valid():
+            throttle.clear(username)
+            auth.login(request, form.get_user())
+            return redirect(request.GET.get("next") or "home")
+        if not locked:
+            throttle.record_failure(username)
+    context = {"form": form, "locked": locked, "lock_message": _("Terlalu banyak percobaan gagal. Coba lagi nanti.")}
+    return render(request, "web/login.html", context, status=429 if locked else 200)
+
+
+@require_POST
+def logout_view(request):
+    auth.logout(request)
+    return redirect("login")

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tepat.accounts.masking import identity_for, log_access
+from tepat.accounts.models import AccessKind
+from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.regions.models import Level, Region
+from tepat.registry.exports import family_frame
+from tepat.registry.filters import DEPRIVATIONS, RECEIPT_FLAGS, FamilyFilter
+from tepat.registry.models import Family
+from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+from tepat.web.decorators import exporter, personal_data
+
+LIST_FIELDS = ("id", "source_key", "kepala_keluarga", "kelurahan__name", "kelurahan__parent__name", "alamat", "rt", "rw",
+               "desil", "desil_skala", "is_active", "missing_since_id")
+
+
+def _filtered(request) -> tuple[FamilyFilter, object]:
+    spec = FamilyFilter.from_query(request.GET)
+    return spec, spec.apply(scoped(request.user, Family.objects.all()))
+
+
+def _region_choices(request):
+    kelurahan = Region.objects.filter(level=Level.KELURAHAN, pk__in=scoped(request.user, Family.objects.all()).values("kelurahan_id"))
+    kecamatan = Region.objects.filter(level=Level.KECAMATAN, children__in=kelurahan).distinct()
+    return kecamatan, kelurahan
+
+
+@personal_data
+def family_list(request):
+    spec, families = _filtered(request)
+    page = Paginator(families.order_by("id").values(*LIST_FIELDS), settings.TEPAT_PAGE_SIZE).get_page(request.GET.get("page"))
+    kecamatan, kelurahan = _region_choices(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page, "filter": spec, "kecamatan": kecamatan, "kelurahan": kelurahan, "query": query.urlencode(),
+        "deprivations": [(k, v[0]) for k, v in DEPRIVATIONS.items()], "receipts": RECEIPT_FLAGS.items(),
+        "desils": range(1, 11),
+    }
+    return render(request, "web/family_list.html", context)
+
+
+@personal_data
+def family_detail(request, pk: int):
+    family = get_in_scope_or_404(request.user, Family.objects.select_related("kelurahan__parent", "batch"), pk=pk)
+    members = family.members.order_by("-is_active", "id")
+    for member in members:
+        member.nik_shown = identity_for(request.user, member.nik)
+    log_access(request.user, AccessKind.VIEW, f"keluarga {family.pk}", records=1 + len(members))
+    context = {
+        "family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk),
+        "changes": family.changes.select_related("user", "member", "batch")[:100],
+    }
+    return render(request, "web/family_detail.html", context)
+
+
+@exporter
+def family_export(request, kind: str):
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    _, families = _filtered(request)
+    frame = family_frame(request.user, families)
+    log_access(request.user, AccessKind.EXPORT, f"daftar keluarga ({kind}) {request.GET.urlencode()}", records=frame.height)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "csv":
+        response = HttpResponse(csv_bytes(frame), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes({"Keluarga": frame}), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="keluarga-{stamp}.{kind}"'
+    return response

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.registry.importer.profiles import format_names
+from tepat.registry.importer.report import report_sheets
+from tepat.registry.models import ImportBatch
+from tepat.registry.runner import start
+from tepat.registry.spreadsheet import xlsx_bytes
+from tepat.web.decorators import importer
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas ekspor (.xlsx atau .csv)"))
+    format = forms.ChoiceField(label=_("Format"), choices=[(f, f) for f in ["auto", *format_names()]], initial="auto")
+    dry_run = forms.BooleanField(label=_("Uji coba saja (tidak menulis data)"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.TEPAT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": settings.TEPAT_MAX_UPLOAD_BYTES // 2**20})
+        return upload
+
+
+@importer
+def import_page(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        batch = start(data["file"], acting_user=request.user, requested_format=data["format"], dry_run=data["dry_run"])
+        return redirect("import_status", pk=batch.pk)
+    batches = scoped(request.user, ImportBatch.objects.select_related("user"))[:20]
+    return render(request, "web/import.html", {"form": form, "batches": batches})
+
+
+def _batch(request, pk: int) -> ImportBatch:
+    return get_in_scope_or_404(request.user, ImportBatch.objects.all(), pk=pk)
+
+
+@importer
+def import_status(request, pk: int):
+    return render(request, "web/import_status.html", {"batch": _batch(request, pk)})
+
+
+@importer
+def import_progress(request, pk: int):
+    """The htmx fragment polled while an import runs; it stops polling when the batch is finished."""
+    batch = _batch(request, pk)
+    response = render(request, "web/_import_progress.html", {"batch": batch})
+    if batch.is_finished() and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@importer
+def import_report(request, pk: int, kind: str):
+    batch = _batch(request, pk)
+    if kind == "json":
+        body, content_type = json.dumps(batch.report, ensure_ascii=False, indent=1).encode(), "application/json"
+    elif kind == "xlsx":
+        body, content_type = xlsx_bytes(report_sheets(batch.report)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="laporan-impor-{batch.pk}.{kind}"'
+    return response
