@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
 
     user = User.objects.get(username=username) if username else None
     batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run)
-    with tqdm(total=100, desc="impor", unit="%", file=click.get_text_stream("stderr")) as bar:
+    with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar:
         def progress(stage: str, fraction: float) -> None:
             bar.set_description(stage)
             bar.update(max(0, int(fraction * 100) - bar.n))

@@ -44,7 +44,7 @@ def database_from_url(url: str) -> dict:
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": query.pop("host", parts.hostname or ""),
-        "PORT": str(parts.port or ""),
+        "PORT": query.pop("port", str(parts.port or "")),
         "CONN_MAX_AGE": 60,
         "OPTIONS": query,
     }

@@ -106,3 +106,15 @@ def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Family:
     )
     family.refresh_from_db()
     return family
+
+
+@transaction.atomic
+def do_assign(families, *, enumerator, acting_user) -> int:
+    """Assign families to an enumerator (verivali campaigns build on this). Returns how many are new."""
+    from tepat.registry.models import Assignment
+
+    have = set(Assignment.objects.filter(enumerator=enumerator, is_active=True).values_list("family_id", flat=True))
+    new = [Assignment(family_id=pk, enumerator=enumerator, assigned_by=acting_user) for pk in families.values_list("pk", flat=True) if pk not in have]
+    Assignment.objects.bulk_create(new)
+    log.info("%s assigned %d families to %s", acting_user, len(new), enumerator)
+    return len(new)

@@ -51,7 +51,8 @@ def require_columns(profile: Profile, headers: list[str]) -> None:
 def canonical_frame(table: Table, profile: Profile) -> pl.DataFrame:
     """Rename to canonical names, trim and collapse whitespace, empty text -> null.
 
-    Adds `_numeric_nik` / `_numeric_no_kk` (cell was a number in the xlsx) and keeps `_row`.
+    Adds `_numeric_nik` / `_numeric_no_kk` (cell was a number in the xlsx) and keeps `_row`. Columns
+    the file lacks stay absent, so that an import never overwrites a field its format does not carry.
     """
     found = mapping(profile, table.headers)
     columns = [_clean(pl.col(raw)).alias(canonical) for canonical, raw in found.items() if canonical not in profile.ignored]
@@ -61,9 +62,6 @@ def canonical_frame(table: Table, profile: Profile) -> pl.DataFrame:
         raw = found.get(field)
         flags = table.numeric.get(raw) if raw else None
         extras.append((flags if flags is not None else pl.Series([False] * frame.height)).alias(f"_numeric_{field}"))
-    for name in profile.columns:
-        if name not in frame.columns and name not in profile.ignored:
-            extras.append(pl.lit(None, dtype=pl.String).alias(name))
     return frame.with_columns(extras)
 
 

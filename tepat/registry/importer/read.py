@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,22 +71,6 @@ def read_table(path: Path, profiles: list[Profile]) -> Table:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def _first_row_numbers(path: Path) -> list[int]:
-    """Spreadsheet row number of the first non-empty cell of each sheet (calamine drops empty top rows)."""
-    numbers = []
-    with zipfile.ZipFile(path) as archive:
-        sheets = sorted(
-            (n for n in archive.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)),
-            key=lambda n: int(re.findall(r"\d+", n)[-1]),
-        )
-        for name in sheets:
-            with archive.open(name) as handle:
-                chunk = handle.read(1 << 20).decode("utf-8", "replace")
-            match = re.search(r'<c r="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*<(?:v|is|f)\b', chunk)
-            numbers.append(int(match.group(1)) if match else 1)
-    return numbers
-
-
 def _open_workbook(path: Path) -> fastexcel.ExcelReader:
     try:
         return fastexcel.read_excel(str(path))
@@ -97,19 +80,15 @@ def _open_workbook(path: Path) -> fastexcel.ExcelReader:
 
 def read_xlsx(path: Path, profiles: list[Profile]) -> Table:
     reader = _open_workbook(path)
-    try:
-        offsets = _first_row_numbers(path)
-    except zipfile.BadZipFile as error:
-        raise ImportFatal("file_unreadable", detail=str(error)) from error
     for index, _name in enumerate(reader.sheet_names):
-        top = reader.load_sheet(index, header_row=None, n_rows=HEADER_SCAN_ROWS, dtypes="string").to_polars()
+        # skip_rows=0 makes calamine count from the sheet's first row, not from its first non-empty one
+        top = reader.load_sheet(index, header_row=None, skip_rows=0, n_rows=HEADER_SCAN_ROWS, dtypes="string").to_polars()
         rows = [list(row) for row in top.iter_rows()]
         try:
             header_index = pick_header(rows, profiles)
         except ImportFatal:
             continue
-        first = offsets[index] if index < len(offsets) else 1
-        return _load_xlsx_body(reader, index, header_index, first, rows[header_index])
+        return _load_xlsx_body(reader, index, header_index, rows[header_index])
     raise ImportFatal("header_not_found")
 
 
@@ -123,11 +102,11 @@ def _unique_headers(cells: list[object]) -> list[str]:
     return headers
 
 
-def _load_xlsx_body(reader, index: int, header_index: int, first_row: int, header_cells: list[object]) -> Table:
+def _load_xlsx_body(reader, index: int, header_index: int, header_cells: list[object]) -> Table:
     headers = _unique_headers(header_cells)
     sheet = reader.load_sheet(index, header_row=None, skip_rows=header_index + 1, column_names=headers, dtypes="string")
     frame = sheet.to_polars()
-    header_row = first_row + header_index
+    header_row = header_index + 1
     frame = frame.with_columns(pl.int_range(header_row + 1, header_row + 1 + frame.height).alias(ROW))
     numeric = _numeric_cells(reader, index, header_index, headers)
     frame, numeric = _drop_empty_rows(frame, numeric, headers)
@@ -136,15 +115,16 @@ def _load_xlsx_body(reader, index: int, header_index: int, first_row: int, heade
 
 def _numeric_cells(reader, index: int, header_index: int, headers: list[str]) -> dict[str, pl.Series]:
     """For identity columns: True where the cell is a number. Loading as boolean nulls text cells."""
-    wanted = [h for h in headers if normalize_header(h) in {"nik", "no_kk", "nomor_kk", "nomor_kartu_keluarga"}]
+    wanted = [i for i, h in enumerate(headers) if normalize_header(h) in {"nik", "no_kk", "nomor_kk", "nomor_kartu_keluarga"}]
     if not wanted:
         return {}
     sheet = reader.load_sheet(
-        index, header_row=None, skip_rows=header_index + 1, column_names=headers,
-        use_columns=wanted, dtypes={h: "boolean" for h in wanted},
+        index, header_row=None, skip_rows=header_index + 1, use_columns=wanted, dtypes={i: "boolean" for i in wanted},
     )
     frame = sheet.to_polars()
-    return {h: frame[h].is_not_null() for h in wanted}
+    flags = {headers[i]: frame.to_series(n).is_not_null() for n, i in enumerate(wanted)}
+    height = max(len(s) for s in flags.values()) if flags else 0
+    return {h: s.extend_constant(False, height - len(s)) for h, s in flags.items()}
 
 
 def _drop_empty_rows(frame: pl.DataFrame, numeric: dict[str, pl.Series], headers: list[str]):

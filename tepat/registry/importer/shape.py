@@ -8,8 +8,12 @@ from tepat.registry.importer.checks import is_head, parsed_date, parsed_float, p
 from tepat.registry.importer.profiles import Profile
 
 
+def _optional(frame: pl.DataFrame, name: str) -> pl.Expr:
+    return pl.col(name) if name in frame.columns else pl.lit(None, pl.String).alias(name)
+
+
 def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
-    return (pl.col(name) if name in frame.columns else pl.lit(None, pl.String)).fill_null("").alias(name)
+    return _optional(frame, name).fill_null("").alias(name)
 
 
 def _desil_columns(frame: pl.DataFrame, profile: Profile) -> list[pl.Expr]:
@@ -35,7 +39,7 @@ def families(valid: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     rows = valid
     if profile.level == "individu":
         rows = valid.sort([key, is_head().fill_null(False).not_(), "_row"]).unique(key, keep="first", maintain_order=True)
-        head_names = valid.filter(is_head().fill_null(False)).select(key, pl.col("nama").alias("kepala_keluarga"))
+        head_names = valid.filter(is_head().fill_null(False)).select(key, pl.col("nama").alias("kepala_keluarga")).unique(key)
         rows = rows.drop("kepala_keluarga", strict=False).join(head_names, on=key, how="left").sort("_row")
     texts = [_text(rows, name) for name in FAMILY_TEXT if name not in ("desil_skala",)]
     floats = [parsed_float(n).alias(n) if n in rows.columns else pl.lit(None, pl.Float64).alias(n) for n in FAMILY_FLOATS]
@@ -54,7 +58,7 @@ def members(valid: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     rows = valid
     if profile.head_from_row:  # family-level file: the row's person is the head
         rows = rows.with_columns(
-            pl.coalesce(pl.col("nama"), pl.col("kepala_keluarga")).alias("nama"),
+            pl.coalesce(_optional(rows, "nama"), pl.col("kepala_keluarga")).alias("nama"),
             pl.lit("Kepala Keluarga").alias("hubungan_dengan_kepala_keluarga"),
         )
     birth = parsed_date("tanggal_lahir").dt.strftime("%Y-%m-%d") if "tanggal_lahir" in rows.columns else pl.lit(None, pl.String)
