@@ -47,7 +47,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], header=P3KE_HEADER, delimi
 
 
 def write_xlsx(path: Path, rows: list[dict[str, object]], header=P3KE_HEADER, title=True, numeric_nik_rows=(), start_row=0,
-               merged_title=False, formulas: dict[tuple[int, str], str] | None = None) -> Path:
+               merged_title=False, formulas: dict[tuple[int, str], object] | None = None) -> Path:
     """numeric_nik_rows: data-row indexes whose NIK is written as a number (as Excel does)."""
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Data")
@@ -66,7 +66,9 @@ def write_xlsx(path: Path, rows: list[dict[str, object]], header=P3KE_HEADER, ti
             if name == "nik" and index in numeric_nik_rows:
                 sheet.write_number(row_at, col, float(value))
             elif formulas and (index, name) in formulas:
-                sheet.write_formula(row_at, col, formulas[(index, name)], None, value)
+                spec = formulas[(index, name)]
+                formula, cached = spec if isinstance(spec, tuple) else (spec, value)
+                sheet.write_formula(row_at, col, formula, None, cached)
             elif value:
                 sheet.write_string(row_at, col, value)
     book.close()
