@@ -24,7 +24,15 @@ def _home(settings, tmp_path):
 
 
 @pytest.fixture
-def cast(db):
+def regions(db):
+    """Transactional tests (the browser ones) flush every table, regions included: load them again."""
+    from tepat.regions.loading import ensure_shipped_regions
+
+    ensure_shipped_regions()
+
+
+@pytest.fixture
+def cast(regions):
     """One user per role: the city-wide ones, a camat of Datuk Bandar and a lurah of Pantai Johor."""
     from tepat.accounts.actions import do_create_user
     from tepat.accounts.models import Opd
@@ -43,7 +51,7 @@ def cast(db):
 
 
 @pytest.fixture
-def import_file(db):
+def import_file(regions):
     """Import a file through the real action; returns the batch."""
     from tepat.registry.actions import create_batch, do_import
 

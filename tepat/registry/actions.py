@@ -46,7 +46,8 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
         batch.sha256 = prepared.sha256
         batch.report = reports.build(prepared, outcome, dry_run=batch.dry_run, file_name=batch.file_name)
         _finish(batch, BatchStatus.DONE)
-    track("selesai", 1.0)
+    if progress:
+        progress("selesai", 1.0)
     return batch
 
 
@@ -54,9 +55,7 @@ def _tracker(batch: ImportBatch, progress: Progress | None) -> Progress:
     def track(stage: str, fraction: float) -> None:
         if progress:
             progress(stage, fraction)
-        batch.stage, batch.progress = stage, int(fraction * 100)
-        if batch.status != BatchStatus.RUNNING:
-            batch.status = BatchStatus.RUNNING
+        batch.stage, batch.progress, batch.status = stage, int(fraction * 100), BatchStatus.RUNNING
         batch.save(update_fields=["stage", "progress", "status"])
 
     return track

@@ -1,0 +1,110 @@
+"""Web pages a user goes through: login and throttling, language, uploading an import, family filters."""
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tepat.registry.models import Family, ImportBatch
+from tests.files import family_rows, write_xlsx
+
+
+def login(client, username, password="rahasia-123"):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_login_with_the_right_password_reaches_home(client, cast):
+    response = login(client, "analyst")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "Registri keluarga" in client.get("/").content.decode()
+
+
+def test_login_is_locked_after_repeated_failures(client, cast, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        assert login(client, "analyst", "salah").status_code == 200
+    response = login(client, "analyst")  # even the right password is refused while locked
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan" in response.content.decode()
+
+
+def test_the_interface_switches_to_english(client, cast):
+    client.force_login(cast["analyst"])
+    assert "Keluarga" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert "Family registry" in body and "Families" in body
+
+
+def test_uploading_a_file_imports_it_and_shows_the_report(client, cast, tmp_path):
+    rows = family_rows()
+    rows[1]["nik"] = "123"
+    path = write_xlsx(tmp_path / "p3ke.xlsx", rows)
+    client.force_login(cast["analyst"])
+    upload = SimpleUploadedFile("p3ke.xlsx", path.read_bytes())
+    response = client.post("/impor/", {"file": upload, "format": "auto"})
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == f"/impor/{batch.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "p3ke-individu" in page and "nik_length" in page
+    assert Family.objects.count() == 1 and batch.user == cast["analyst"]
+    report = client.get(f"/impor/{batch.pk}/laporan.json").json()
+    assert report["members"]["new"] == 2 and report["rejected"][0]["row"] == 6
+    xlsx = client.get(f"/impor/{batch.pk}/laporan.xlsx")
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_an_unusable_upload_says_why_and_writes_nothing(client, cast):
+    client.force_login(cast["analyst"])
+    client.post("/impor/", {"file": SimpleUploadedFile("data.xlsx", b"%PDF-1.4 nope"), "format": "auto"})
+    batch = ImportBatch.objects.get()
+    page = client.get(f"/impor/{batch.pk}/").content.decode()
+    assert batch.status == "failed" and "PDF" in page
+    assert not Family.objects.exists()
+
+
+def test_progress_fragment_polls_until_the_import_is_finished(client, cast, tmp_path):
+    client.force_login(cast["analyst"])
+    batch = ImportBatch.objects.create(file_name="x.xlsx", stored_path=str(tmp_path / "x.xlsx"), status="running", progress=40, stage="menulis")
+    fragment = client.get(f"/impor/{batch.pk}/progres/").content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "40%" in fragment
+    ImportBatch.objects.filter(pk=batch.pk).update(status="done", progress=100)
+    finished = client.get(f"/impor/{batch.pk}/progres/", HTTP_HX_REQUEST="true")
+    assert "hx-trigger" not in finished.content.decode() and finished["HX-Refresh"] == "true"
+
+
+@pytest.fixture
+def families(import_file, cast, tmp_path):
+    rows = family_rows("A", base=1) + family_rows("B", base=2, desil="3", jenis_lantai="Semen", penerima_pkh="Ya")
+    rows += family_rows("C", base=3, kode="1274011001", desil="2")
+    import_file(write_xlsx(tmp_path / "a.xlsx", rows), cast["analyst"])
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", {"A", "B", "C"}),
+        ("?kecamatan=12.74.05", {"A", "B"}),
+        ("?kelurahan=12.74.01.1001", {"C"}),
+        ("?desil=3", {"B"}),
+        ("?deprivation=lantai_tanah", {"A", "C"}),
+        ("?receipt=penerima_pkh&receipt_value=Ya", {"B"}),
+        ("?receipt=penerima_pkh&receipt_value=Tidak", {"A", "C"}),
+    ],
+)
+def test_family_filters(client, cast, families, query, expected):
+    client.force_login(cast["analyst"])
+    page = client.get("/keluarga/" + query).content.decode()
+    shown = {f.source_key for f in Family.objects.all() if f'/keluarga/{f.pk}/"' in page}
+    assert shown == expected
+
+
+def test_family_page_shows_members_source_and_history(client, cast, families):
+    from tepat.registry.actions import do_deactivate_member
+    from tepat.registry.models import Member
+
+    child = Member.objects.filter(family__source_key="A", hubungan_dengan_kepala_keluarga="Anak").first()
+    do_deactivate_member(child, acting_user=cast["analyst"], reason="meninggal dunia")
+    client.force_login(cast["analyst"])
+    page = client.get(f"/keluarga/{child.family_id}/").content.decode()
+    assert "meninggal dunia" in page and "P3KE" in page and "a.xlsx" in page
+    assert child.nama in page and "nonaktif" in page
