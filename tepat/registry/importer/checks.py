@@ -141,7 +141,8 @@ def check_duplicate_nik(frame: pl.DataFrame, ctx: Context, family_key: str) -> p
     if "nik" not in frame.columns:
         return empty_issues()
     first = pl.col(ROW).first().over("nik")
-    in_file = frame.filter(pl.col("nik").is_not_null()).with_columns(first.alias("_first"))
+    well_formed = pl.col("nik").str.contains(r"^[0-9]{16}$") & ~pl.col("_numeric_nik")  # others fail on their own
+    in_file = frame.filter(well_formed).with_columns(first.alias("_first"))
     duplicates = issues(in_file, pl.col(ROW) != pl.col("_first"), "nik", "nik_duplicate_in_file", other=pl.col("_first"))
     registered = frame.join(ctx.registry_niks, on="nik", how="inner", suffix="_registry")
     other_family = pl.col("family_key") != pl.col(family_key).cast(pl.String)

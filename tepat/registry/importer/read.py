@@ -8,7 +8,6 @@ turned into a number has lost its 16th digit). Cost: one pass of calamine (xlsx)
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,7 +179,7 @@ def _parse_csv_body(body: str, headers: list[str], delimiter: str) -> pl.DataFra
         return pl.DataFrame({h: [] for h in headers}, schema={h: pl.String for h in headers})
     try:
         return pl.read_csv(
-            io.StringIO(body), has_header=False, new_columns=headers, separator=delimiter,
+            body.encode("utf-8"), has_header=False, new_columns=headers, separator=delimiter,
             infer_schema=False, truncate_ragged_lines=True,
             raise_if_empty=False,
         ).select(headers)

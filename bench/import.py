@@ -1,0 +1,92 @@
+"""Import benchmark: generated P3KE individual-level exports, imported with `tepat import`.
+
+Prints wall time, rows/s, peak memory and the ratio to the time the fastest reader needs to only
+read the same file (calamine via fastexcel for xlsx, polars for csv).
+
+    .venv/bin/python bench/import.py --families 100000 --kinds xlsx,csv
+    TEPAT_DATABASE_URL=postgresql://... .venv/bin/python bench/import.py --families 1000000 --kinds csv
+
+On PostgreSQL the database named in the URL is dropped and created again for each run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("TEPAT_BENCH_CACHE", "/tmp/tepat-bench"))
+HEADER_ROW = 12  # generated P3KE files carry an 11-row title block
+
+
+def data_file(families: int, kind: str) -> Path:
+    path = CACHE / f"p3ke-individu-{families}.{kind}"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "tepat", "generate", "--families", str(families), "--format", "p3ke-individu",
+                        "--out", str(path), "--seed", "7"], check=True, cwd=ROOT)
+    return path
+
+
+def raw_read_seconds(path: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    if path.suffix == ".xlsx":
+        frame = fastexcel.read_excel(str(path)).load_sheet(0, header_row=HEADER_ROW - 1, dtypes="string").to_polars()
+    else:
+        frame = pl.read_csv(path, skip_rows=HEADER_ROW - 1, infer_schema=False)
+    return time.perf_counter() - start, frame.height
+
+
+def fresh_database(env: dict[str, str]) -> None:
+    url = env.get("TEPAT_DATABASE_URL")
+    if not url:
+        return
+    code = (
+        "import psycopg; from tepat.env import database_from_url as d; c = d(%r); "
+        "conn = psycopg.connect(dbname='postgres', user=c['USER'], host=c['HOST'], port=c['PORT'] or None, autocommit=True); "
+        "conn.execute('DROP DATABASE IF EXISTS ' + c['NAME']); conn.execute('CREATE DATABASE ' + c['NAME'])"
+    ) % url
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
+
+
+def run_import(path: Path) -> tuple[float, float, str]:
+    """Wall seconds and peak RSS (MB) of `tepat import` in a child process on a fresh database."""
+    with tempfile.TemporaryDirectory(prefix="tepat-bench-") as home:
+        env = {**os.environ, "TEPAT_HOME": home}
+        fresh_database(env)
+        subprocess.run([sys.executable, "-m", "tepat", "migrate"], check=True, cwd=ROOT, env=env, capture_output=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "tepat", "import", str(path)], cwd=ROOT, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if done.returncode != 0:
+            raise SystemExit(done.stdout + done.stderr)
+        return seconds, max(peak, before) / 1024, done.stdout.splitlines()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--families", type=int, default=100_000)
+    parser.add_argument("--kinds", default="xlsx,csv")
+    args = parser.parse_args()
+    database = "PostgreSQL" if os.environ.get("TEPAT_DATABASE_URL") else "SQLite"
+    print(f"{'file':<34} {'db':<10} {'rows':>9} {'read s':>7} {'import s':>9} {'rows/s':>9} {'ratio':>6} {'peak MB':>8}")
+    for kind in args.kinds.split(","):
+        path = data_file(args.families, kind)
+        read_s, rows = raw_read_seconds(path)
+        import_s, peak_mb, summary = run_import(path)
+        print(f"{path.name:<34} {database:<10} {rows:>9} {read_s:>7.1f} {import_s:>9.1f} {rows / import_s:>9.0f} {import_s / read_s:>6.1f} {peak_mb:>8.0f}")
+        print(f"  {summary}")
+
+
+if __name__ == "__main__":
+    main()
