@@ -8,6 +8,8 @@ turned into a number has lost its 16th digit). Cost: one pass of calamine (xlsx)
 from __future__ import annotations
 
 import csv
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from tepat.registry.importer.profiles import Profile, normalize_header
 
 HEADER_SCAN_ROWS = 40
 ROW = "_row"
-IDENTITY_FIELDS = ("nik", "no_kk")
+IDENTITY_HEADERS = {"nik", "no_kk", "nomor_kk", "nomor_kartu_keluarga"}
 
 
 @dataclass
@@ -70,25 +72,99 @@ def read_table(path: Path, profiles: list[Profile]) -> Table:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def _open_workbook(path: Path) -> fastexcel.ExcelReader:
-    try:
-        return fastexcel.read_excel(str(path))
-    except Exception as error:  # calamine reports corrupt archives with many exception types
-        raise ImportFatal("file_unreadable", detail=str(error).splitlines()[0][:200]) from error
-
-
 def read_xlsx(path: Path, profiles: list[Profile]) -> Table:
+    """One calamine parse of the sheet, while a second thread finds numeric NIK-sized cells in its XML."""
     reader = _open_workbook(path)
     for index, _name in enumerate(reader.sheet_names):
-        # skip_rows=0 makes calamine count from the sheet's first row, not from its first non-empty one
-        top = reader.load_sheet(index, header_row=None, skip_rows=0, n_rows=HEADER_SCAN_ROWS, dtypes="string").to_polars()
-        rows = [list(row) for row in top.iter_rows()]
-        try:
-            header_index = pick_header(rows, profiles)
-        except ImportFatal:
-            continue
-        return _load_xlsx_body(reader, index, header_index, rows[header_index])
+        with ThreadPoolExecutor(1) as pool:
+            scan = pool.submit(numeric_identity_cells, path, index)
+            full = _unreadable_as_fatal(lambda: reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string").to_polars())
+            try:
+                header_index = pick_header([list(row) for row in full.head(HEADER_SCAN_ROWS).iter_rows()], profiles)
+            except ImportFatal:
+                continue
+            numeric, first_column = _unreadable_as_fatal(scan.result)
+        return _xlsx_table(full, header_index, numeric, first_column)
     raise ImportFatal("header_not_found")
+
+
+def _unreadable_as_fatal(read):
+    try:
+        return read()
+    except (fastexcel.FastExcelError, zipfile.BadZipFile, KeyError, EOFError, OSError) as error:
+        raise ImportFatal("file_unreadable", detail=str(error).splitlines()[0][:200] if str(error) else type(error).__name__) from error
+
+
+def _xlsx_table(full: pl.DataFrame, header_index: int, numeric: set[tuple[str, int]], first_column: int) -> Table:
+    headers = _unique_headers(list(full.row(header_index)))
+    frame = full.slice(header_index + 1)
+    frame.columns = headers
+    header_row = header_index + 1
+    frame = frame.with_columns(pl.int_range(header_row + 1, header_row + 1 + frame.height).alias(ROW))
+    flags = {}
+    for position, header in enumerate(headers):
+        if normalize_header(header) in IDENTITY_HEADERS:
+            letter = column_letters(first_column + position)
+            rows = [row for column, row in numeric if column == letter]
+            flags[header] = frame[ROW].is_in(rows)
+    frame, flags = _drop_empty_rows(frame, flags, headers)
+    return Table(frame=frame, headers=headers, header_row=header_row, numeric=flags)
+
+
+def column_letters(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _column_index(letters: str) -> int:
+    value = 0
+    for char in letters:
+        value = value * 26 + ord(char) - 64
+    return value - 1
+
+
+NUMERIC_BIG = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?:(?! t=")[^>])*(?: t="n"[^>]*)?>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([0-9]{14,17}(?:\.0*)?|[0-9]\.[0-9]+E\+1[3-6])</v>')
+DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})[0-9]+')
+
+
+def _sheet_part(archive: zipfile.ZipFile, index: int) -> str:
+    """The XML part of the index-th sheet in workbook order."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    ids = re.findall(r'<sheet\b[^>]*\br:id="([^"]+)"', workbook) or re.findall(r'<sheet\b[^>]*\bid="([^"]+)"', workbook)
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = dict(re.findall(r'<Relationship\b[^>]*\bId="([^"]+)"[^>]*\bTarget="([^"]+)"', rels))
+    targets.update({k: v for v, k in re.findall(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="([^"]+)"', rels)})
+    target = targets[ids[index]]
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def numeric_identity_cells(path: Path, index: int) -> tuple[set[tuple[str, int]], int]:
+    """(column letters, row) of number cells holding 14-17 digit values, and the sheet's first column.
+
+    Only NIK / No KK values are that large, so these are identity numbers Excel stored as numbers.
+    Streams the sheet XML in chunks: constant memory, about 5 s per GB of XML.
+    """
+    found: set[tuple[str, int]] = set()
+    first_column = 0
+    with zipfile.ZipFile(path) as archive, archive.open(_sheet_part(archive, index)) as handle:
+        tail = b""
+        while chunk := handle.read(16 << 20):
+            data = tail + chunk
+            if not found and first_column == 0 and (match := DIMENSION.search(data, 0, 4096)):
+                first_column = _column_index(match.group(1).decode())
+            cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
+            found.update((c.decode(), int(r)) for c, r, _ in NUMERIC_BIG.findall(data, 0, cut))
+            tail = data[cut:]
+    return found, first_column
+
+
+def _open_workbook(path: Path) -> fastexcel.ExcelReader:
+    return _unreadable_as_fatal(lambda: fastexcel.read_excel(str(path)))
 
 
 def _unique_headers(cells: list[object]) -> list[str]:
@@ -99,31 +175,6 @@ def _unique_headers(cells: list[object]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         headers.append(name if seen[name] == 1 else f"{name}__{seen[name]}")
     return headers
-
-
-def _load_xlsx_body(reader, index: int, header_index: int, header_cells: list[object]) -> Table:
-    headers = _unique_headers(header_cells)
-    sheet = reader.load_sheet(index, header_row=None, skip_rows=header_index + 1, column_names=headers, dtypes="string")
-    frame = sheet.to_polars()
-    header_row = header_index + 1
-    frame = frame.with_columns(pl.int_range(header_row + 1, header_row + 1 + frame.height).alias(ROW))
-    numeric = _numeric_cells(reader, index, header_index, headers)
-    frame, numeric = _drop_empty_rows(frame, numeric, headers)
-    return Table(frame=frame, headers=headers, header_row=header_row, numeric=numeric)
-
-
-def _numeric_cells(reader, index: int, header_index: int, headers: list[str]) -> dict[str, pl.Series]:
-    """For identity columns: True where the cell is a number. Loading as boolean nulls text cells."""
-    wanted = [i for i, h in enumerate(headers) if normalize_header(h) in {"nik", "no_kk", "nomor_kk", "nomor_kartu_keluarga"}]
-    if not wanted:
-        return {}
-    sheet = reader.load_sheet(
-        index, header_row=None, skip_rows=header_index + 1, use_columns=wanted, dtypes={i: "boolean" for i in wanted},
-    )
-    frame = sheet.to_polars()
-    flags = {headers[i]: frame.to_series(n).is_not_null() for n, i in enumerate(wanted)}
-    height = max(len(s) for s in flags.values()) if flags else 0
-    return {h: s.extend_constant(False, height - len(s)) for h, s in flags.items()}
 
 
 def _drop_empty_rows(frame: pl.DataFrame, numeric: dict[str, pl.Series], headers: list[str]):
