@@ -46,7 +46,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], header=P3KE_HEADER, delimi
     return path
 
 
-def write_xlsx(path: Path, rows: list[dict[str, object]], header=P3KE_HEADER, title=True, numeric_nik_rows=(), start_row=0,
+def write_xlsx(path: Path, rows: list[dict[str, object]], header=P3KE_HEADER, title=True, numeric_nik_rows=(), start_row=0, start_col=0,
                merged_title=False, formulas: dict[tuple[int, str], object] | None = None) -> Path:
     """numeric_nik_rows: data-row indexes whose NIK is written as a number (as Excel does)."""
     book = xlsxwriter.Workbook(str(path))
@@ -56,12 +56,12 @@ def write_xlsx(path: Path, rows: list[dict[str, object]], header=P3KE_HEADER, ti
         if merged_title:
             sheet.merge_range(row_at, 0, row_at, len(header) - 1, "DATA PENSASARAN P3KE KOTA TANJUNGBALAI")
         else:
-            sheet.write_string(row_at, 0, "DATA PENSASARAN P3KE")
+            sheet.write_string(row_at, start_col, "DATA PENSASARAN P3KE")
         row_at += 3
-    sheet.write_row(row_at, 0, header)
+    sheet.write_row(row_at, start_col, header)
     for index, row in enumerate(rows):
         row_at += 1
-        for col, name in enumerate(header):
+        for col, name in enumerate(header, start=start_col):
             value = str(row.get(name, ""))
             if name == "nik" and index in numeric_nik_rows:
                 sheet.write_number(row_at, col, float(value))

@@ -108,3 +108,21 @@ def test_the_archive_must_be_a_workbook(tmp_path):
         archive.writestr("hello.txt", "not a workbook")
     result = cli_import(path)
     assert result.exit_code == 2 and "file_unreadable" in result.output
+
+
+@pytest.mark.django_db
+def test_numeric_niks_are_found_when_the_table_starts_further_right(import_file, tmp_path):
+    rows = family_rows()
+    report = import_file(write_xlsx(tmp_path / "c.xlsx", rows, numeric_nik_rows=(1,), start_row=2, start_col=3)).report
+    assert [(i["row"], i["code"]) for i in report["rejected"]] == [(2 + 3 + 1 + 2, "nik_excel_number")]
+
+
+@pytest.mark.django_db
+def test_a_50_mb_export_imports_completely(import_file, tmp_path):
+    from tepat.demo.generate import generate
+
+    result = generate(27_000, "p3ke-individu", tmp_path / "big.csv", seed=3)
+    assert result.path.stat().st_size > 50 * 2**20
+    report = import_file(result.path).report
+    assert report["rejected"] == [] and report["members"]["new"] == result.members
+    assert report["families"]["new"] == result.families == Family.objects.count()
