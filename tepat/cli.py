@@ -32,13 +32,14 @@ def migrate_command() -> None:
 @click.option("--dry-run", is_flag=True, help="Report the diff without writing anything.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (.json or .xlsx).")
 @click.option("--user", "username", help="Record the import under this user.")
-def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None) -> None:
+@click.option("--export-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the source exported the file (YYYY-MM-DD).")
+def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date) -> None:
     """Import a P3KE or DTSEN export (xlsx or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable."""
     setup()
     ensure_database()
     from tepat.cli_support import run_import
 
-    sys.exit(run_import(file, fmt, dry_run, report_path, username))
+    sys.exit(run_import(file, fmt, dry_run, report_path, username, export_date.date() if export_date else None))
 
 
 @main.command("generate")

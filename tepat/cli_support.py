@@ -9,13 +9,13 @@ import click
 from tqdm import tqdm
 
 
-def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None) -> int:
+def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date=None) -> int:
     from tepat.accounts.models import User
     from tepat.registry.actions import create_batch, do_import
     from tepat.registry.importer.report import save
 
     user = User.objects.get(username=username) if username else None
-    batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run)
+    batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run, export_date=export_date)
     with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar:
         def progress(stage: str, fraction: float) -> None:
             bar.set_description(stage)

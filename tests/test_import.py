@@ -141,3 +141,14 @@ def test_report_json_is_what_the_cli_writes(tmp_path, db):
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["families"]["new"] == 2 and len(report["sha256"]) == 64
+
+
+def test_the_export_date_is_kept_on_the_records(tmp_path, db, regions):
+    from click.testing import CliRunner
+
+    from tepat.cli import main
+
+    path = write_xlsx(tmp_path / "a.xlsx", two_families())
+    result = CliRunner().invoke(main, ["import", str(path), "--export-date", "2024-03-31"])
+    assert result.exit_code == 0, result.output
+    assert {f.export_date.isoformat() for f in Family.objects.all()} == {"2024-03-31"}

@@ -19,10 +19,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, float], None]
 
 
-def create_batch(path: Path, *, acting_user, file_name: str | None = None, requested_format: str = "auto", dry_run: bool = False) -> ImportBatch:
+def create_batch(path: Path, *, acting_user, file_name: str | None = None, requested_format: str = "auto",
+                 dry_run: bool = False, export_date=None) -> ImportBatch:
     return ImportBatch.objects.create(
-        file_name=file_name or path.name, stored_path=str(path), requested_format=requested_format,
-        dry_run=dry_run, user=acting_user if getattr(acting_user, "pk", None) else None,
+        file_name=file_name or path.name, stored_path=str(path), requested_format=requested_format, dry_run=dry_run,
+        export_date=export_date, user=acting_user if getattr(acting_user, "pk", None) else None,
     )
 
 
@@ -41,7 +42,7 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
     track("memeriksa selesai", 0.5)
     user_id = acting_user.pk if getattr(acting_user, "pk", None) else None
     with transaction.atomic():
-        outcome = write(prepared, batch.pk, user_id, track, batch.dry_run)
+        outcome = write(prepared, batch, user_id, track)
         batch.format = prepared.profile.name
         batch.sha256 = prepared.sha256
         batch.report = reports.build(prepared, outcome, dry_run=batch.dry_run, file_name=batch.file_name)

@@ -44,6 +44,7 @@ class ImportBatch(models.Model):
     stored_path = models.CharField(max_length=500, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     dry_run = models.BooleanField(default=False)
+    export_date = models.DateField(_("tanggal ekspor sumber"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
     progress = models.PositiveIntegerField(default=0, help_text="0-100")
     stage = models.CharField(max_length=80, blank=True)

@@ -29,9 +29,10 @@ def store_upload(upload) -> Path:
     return target
 
 
-def start(upload, *, acting_user, requested_format: str, dry_run: bool) -> ImportBatch:
+def start(upload, *, acting_user, requested_format: str, dry_run: bool, export_date=None) -> ImportBatch:
     path = store_upload(upload)
-    batch = create_batch(path, acting_user=acting_user, file_name=upload.name, requested_format=requested_format, dry_run=dry_run)
+    batch = create_batch(path, acting_user=acting_user, file_name=upload.name, requested_format=requested_format,
+                         dry_run=dry_run, export_date=export_date)
     if settings.TEPAT_IMPORT_RUNNER == "sync":
         return do_import(batch, acting_user=acting_user)
     threading.Thread(target=_run, args=(batch.pk, acting_user.pk), daemon=True, name=f"import-{batch.pk}").start()

@@ -75,36 +75,38 @@ def _canonical_json(text: str | None) -> str:
     return json.dumps(json.loads(text) if text else {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def write(prepared: Prepared, batch_id: int, user_id: int | None, progress: Progress, dry_run: bool) -> Outcome:
+def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) -> Outcome:
+    """Diff and write (unless batch.dry_run). Records written carry the batch and its export date."""
     outcome = Outcome()
     profile = prepared.profile
     family_ids: dict[str, int] = {}
     if profile.has_families:
-        family_ids = _write_families(prepared, batch_id, user_id, outcome.families, progress, dry_run)
+        family_ids = _write_families(prepared, batch, user_id, outcome.families, progress)
     if profile.has_members:
-        _write_members(prepared, batch_id, user_id, family_ids, outcome.members, progress, dry_run)
+        _write_members(prepared, batch, user_id, family_ids, outcome.members, progress)
     return outcome
 
 
-def _write_families(prepared: Prepared, batch_id: int, user_id, counts: Counts, progress: Progress, dry_run: bool) -> dict[str, int]:
-    profile, incoming = prepared.profile, prepared.families
+def _write_families(prepared: Prepared, batch, user_id, counts: Counts, progress: Progress) -> dict[str, int]:
+    exported = batch.export_date.isoformat() if batch.export_date else None
+    profile, incoming = prepared.profile, prepared.families.with_columns(pl.lit(exported, pl.String).alias("export_date"))
     fields = family_fields(profile)
     existing = _existing("registry_family", fields, profile.source)
     covered = "kelurahan_id" if "kelurahan_id" in fields else None
     diff = compare(incoming, existing, fields, covered)
     counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
     counts.missing, counts.rejected = len(diff.missing_ids), len(prepared.rejected_family_keys)
-    if dry_run:
+    if batch.dry_run:
         return {}
     progress("menulis keluarga", 0.6)
-    _insert_new("registry_family", diff.new, FAMILY_FIELDS, profile.source, batch_id)
-    _apply_changes("registry_family", diff, fields, batch_id, user_id, member=False)
+    _insert_new("registry_family", diff.new, (*FAMILY_FIELDS, "export_date"), profile.source, batch.pk)
+    _apply_changes("registry_family", diff, fields, batch.pk, user_id, member=False, stamped=("export_date",))
     ids = dict(existing.select("source_key", "id").iter_rows())
-    ids.update(fetch("SELECT source_key, id FROM registry_family WHERE source = %s AND batch_id = %s", [profile.source, batch_id]))
+    ids.update(fetch("SELECT source_key, id FROM registry_family WHERE source = %s AND batch_id = %s", [profile.source, batch.pk]))
     return ids
 
 
-def _write_members(prepared: Prepared, batch_id: int, user_id, family_ids: dict[str, int], counts: Counts, progress: Progress, dry_run: bool) -> None:
+def _write_members(prepared: Prepared, batch, user_id, family_ids: dict[str, int], counts: Counts, progress: Progress) -> None:
     profile = prepared.profile
     if not family_ids:
         family_ids = dict(fetch("SELECT source_key, id FROM registry_family WHERE source = %s", [profile.source]))
@@ -118,11 +120,11 @@ def _write_members(prepared: Prepared, batch_id: int, user_id, family_ids: dict[
     counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
     counts.missing = len(diff.missing_ids)
     counts.rejected = prepared.rows - prepared.members.height
-    if dry_run:
+    if batch.dry_run:
         return
     progress("menulis anggota", 0.8)
-    _insert_new("registry_member", diff.new, ("family_id", *MEMBER_FIELDS), profile.source, batch_id)
-    _apply_changes("registry_member", diff, fields, batch_id, user_id, member=True)
+    _insert_new("registry_member", diff.new, ("family_id", *MEMBER_FIELDS), profile.source, batch.pk)
+    _apply_changes("registry_member", diff, fields, batch.pk, user_id, member=True)
 
 
 def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: int) -> None:
@@ -133,10 +135,10 @@ def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: in
     insert_rows(table, columns, rows)
 
 
-def _apply_changes(table: str, diff: Diff, fields: list[str], batch_id: int, user_id, member: bool) -> None:
+def _apply_changes(table: str, diff: Diff, fields: list[str], batch_id: int, user_id, member: bool, stamped: tuple[str, ...] = ()) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    changed = diff.changed.select(*fields, "id")
-    update_rows(table, [*fields, "batch_id", "updated_at"], ((*row[:-1], batch_id, now, row[-1]) for row in changed.iter_rows()),
+    changed = diff.changed.select(*fields, *stamped, "id")
+    update_rows(table, [*fields, *stamped, "batch_id", "updated_at"], ((*row[:-1], batch_id, now, row[-1]) for row in changed.iter_rows()),
                 extra_sql=", version = version + 1, missing_since_id = NULL")
     update_rows(table, ["missing_since_id", "updated_at"], ((batch_id, now, pk) for pk in diff.missing_ids))
     _history(table, diff, batch_id, user_id, member, now)

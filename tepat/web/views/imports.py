@@ -20,6 +20,7 @@ from tepat.web.decorators import importer
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Berkas ekspor (.xlsx atau .csv)"))
     format = forms.ChoiceField(label=_("Format"), choices=[(f, f) for f in ["auto", *format_names()]], initial="auto")
+    export_date = forms.DateField(label=_("Tanggal ekspor sumber (jika diketahui)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     dry_run = forms.BooleanField(label=_("Uji coba saja (tidak menulis data)"), required=False)
 
     def clean_file(self):
@@ -34,7 +35,7 @@ def import_page(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        batch = start(data["file"], acting_user=request.user, requested_format=data["format"], dry_run=data["dry_run"])
+        batch = start(data["file"], acting_user=request.user, requested_format=data["format"], dry_run=data["dry_run"], export_date=data["export_date"])
         return redirect("import_status", pk=batch.pk)
     batches = scoped(request.user, ImportBatch.objects.select_related("user"))[:20]
     return render(request, "web/import.html", {"form": form, "batches": batches})
