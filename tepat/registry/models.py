@@ -104,7 +104,7 @@ class Family(models.Model):
     is_active = models.BooleanField(_("aktif"), default=True)
     inactive_reason = _text(_("alasan nonaktif"), 255)
     missing_since = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
         help_text=_("Tidak ada lagi di ekspor sumber sejak impor ini."),
     )
     version = models.PositiveIntegerField(default=1)
@@ -136,10 +136,11 @@ class Member(models.Model):
     status_bekerja = _text(_("status bekerja"), 40)
     disabilitas = _text(_("disabilitas"), 80)
     penyakit_kronis = _text(_("penyakit kronis"), 80)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    # Not indexed: bulk imports write millions of members, and nothing looks members up by batch.
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False)
     is_active = models.BooleanField(_("aktif"), default=True)
     inactive_reason = _text(_("alasan nonaktif"), 255)
-    missing_since = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    missing_since = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -13,7 +13,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from tepat.registry.bulk import fetch, insert_rows, update_rows
+from tepat.registry.bulk import fetch, insert_frame, insert_rows, update_rows
 from tepat.registry.fields import FAMILY_FIELDS, FAMILY_FLOATS, FAMILY_NUMBERS, MEMBER_FIELDS
 from tepat.registry.importer.diff import Diff, compare
 from tepat.registry.importer.pipeline import Prepared
@@ -129,10 +129,11 @@ def _write_members(prepared: Prepared, batch, user_id, family_ids: dict[str, int
 
 def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: int) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    columns = ["source", "source_key", *fields, "batch_id", "is_active", "inactive_reason", "version", "updated_at"]
-    data = new.select("source_key", *fields)
-    rows = ((source, *row, batch_id, True, "", 1, now) for row in data.iter_rows())
-    insert_rows(table, columns, rows)
+    data = new.select(
+        pl.lit(source).alias("source"), "source_key", *fields, pl.lit(batch_id).alias("batch_id"), pl.lit(True).alias("is_active"),
+        pl.lit("").alias("inactive_reason"), pl.lit(1).alias("version"), pl.lit(str(now)).alias("updated_at"),
+    )
+    insert_frame(table, data)
 
 
 def _apply_changes(table: str, diff: Diff, fields: list[str], batch_id: int, user_id, member: bool, stamped: tuple[str, ...] = ()) -> None:

@@ -45,17 +45,20 @@ def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataF
     profiles = load_profiles()
     table = read_table(path, list(profiles.values()))
     profile = detect_format(table.headers, profiles, requested)
+    headers = mapping(profile, table.headers)
     frame = normalize_categories(canonical_frame(table, profile))
+    del table  # the raw frame is the largest object: free it before checking
     ctx = context_for(profile, frame)
     frame = checks.with_region(frame, profile, ctx)
     errors, warnings = run_checks(frame, profile, ctx)
+    rows, rejected_keys = frame.height, _fully_rejected(frame, errors, profile)
     valid = frame.filter(~pl.col(ROW).is_in(errors[ROW].implode()))
-    headers = mapping(profile, table.headers)
+    del frame
     return Prepared(
-        profile=profile, sha256=sha256_of(path), rows=frame.height,
+        profile=profile, sha256=sha256_of(path), rows=rows,
         families=shape.families(valid, profile), members=shape.members(valid, profile),
         errors=_as_report(errors, headers), warnings=_as_report(warnings, headers),
-        rejected_family_keys=_fully_rejected(frame, valid, profile),
+        rejected_family_keys=rejected_keys,
     )
 
 
@@ -88,9 +91,11 @@ def _as_report(found: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
     )
 
 
-def _fully_rejected(frame: pl.DataFrame, valid: pl.DataFrame, profile: Profile) -> frozenset[str]:
+def _fully_rejected(frame: pl.DataFrame, errors: pl.DataFrame, profile: Profile) -> frozenset[str]:
+    """Family keys none of whose rows survived the checks."""
     key = profile.family_key
     if key not in frame.columns:
         return frozenset()
-    kept = set(valid[key].drop_nulls().to_list())
-    return frozenset(k for k in frame[key].drop_nulls().unique().to_list() if k not in kept)
+    bad = pl.col(ROW).is_in(errors[ROW].implode())
+    kept = frame.group_by(key).agg((~bad).any().alias("kept")).filter(~pl.col("kept") & pl.col(key).is_not_null())
+    return frozenset(kept[key].to_list())
