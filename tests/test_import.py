@@ -152,3 +152,51 @@ def test_the_export_date_is_kept_on_the_records(tmp_path, db, regions):
     result = CliRunner().invoke(main, ["import", str(path), "--export-date", "2024-03-31"])
     assert result.exit_code == 0, result.output
     assert {f.export_date.isoformat() for f in Family.objects.all()} == {"2024-03-31"}
+
+
+def test_reimporting_generated_files_of_every_format_changes_nothing(import_file, tmp_path):
+    from tepat.demo.generate import generate
+
+    for fmt in ("dtsen-keluarga", "dtsen-anggota", "p3ke-individu"):
+        path = generate(120, fmt, tmp_path / f"{fmt}.csv", seed=4).path
+        import_file(path)
+        report = import_file(path).report
+        assert report["families"]["updated"] == report["members"]["updated"] == 0, fmt
+    assert not Change.objects.exists()
+
+
+def test_a_dry_run_counts_the_members_of_new_families(import_file, tmp_path):
+    report = import_file(write_xlsx(tmp_path / "a.xlsx", two_families()), dry_run=True).report
+    assert report["members"]["new"] == 7
+
+
+def test_a_file_without_a_column_leaves_that_field_alone(import_file, tmp_path):
+    import_file(write_xlsx(tmp_path / "a.xlsx", two_families()))
+    header = [h for h in __import__("tests.files").files.P3KE_HEADER if h not in ("jenis_lantai", "alamat")]
+    report = import_file(write_xlsx(tmp_path / "b.xlsx", two_families(), header=header)).report
+    assert report["families"]["updated"] == 0
+    assert Family.objects.get(source_key="P0001").jenis_lantai == "Tanah"
+
+
+def test_rejected_rows_are_not_reported_missing(import_file, tmp_path):
+    import_file(write_xlsx(tmp_path / "a.xlsx", two_families()))
+    rows = two_families()
+    rows[1]["nik"] = "123"  # a member of P0001 cannot be read this time
+    for row in rows[3:]:
+        row["desil_kesejahteraan"] = "9"  # family P0002 cannot be read at all
+    report = import_file(write_xlsx(tmp_path / "b.xlsx", rows)).report
+    assert report["families"]["missing"] == 0 and report["members"]["missing"] == 0
+    assert report["families"]["rejected"] == 1
+
+
+def test_a_file_of_one_desil_does_not_flag_the_other_desils_missing(import_file, tmp_path):
+    import_file(write_xlsx(tmp_path / "d1.xlsx", family_rows("D1", base=1, desil="1")))
+    report = import_file(write_xlsx(tmp_path / "d2.xlsx", family_rows("D2", base=2, desil="2"))).report
+    assert report["families"]["missing"] == 0 and report["families"]["new"] == 1
+
+
+def test_a_complete_family_level_file_is_not_taken_for_the_individual_layout(import_file, tmp_path):
+    header = ["ID Keluarga P3KE", "Kode Kemendagri", "Desil Kesejahteraan", "Kepala Keluarga", "NIK", "nama", "status_kawin", "id_individu"]
+    row = {"ID Keluarga P3KE": "P7", "Kode Kemendagri": "1274051010", "Desil Kesejahteraan": "1", "Kepala Keluarga": "Rahmat",
+           "NIK": "1274050101800001", "nama": "Rahmat", "status_kawin": "Kawin", "id_individu": "X1"}
+    assert import_file(write_xlsx(tmp_path / "k.xlsx", [row], header=header)).report["format"] == "p3ke-keluarga"

@@ -116,3 +116,11 @@ def test_the_csv_reader_keeps_every_cell_and_numbers_rows(tmp_path_factory, rows
     for column, position in zip(header, range(3)):
         got = [v or "" for v in table.frame[column].to_list()]
         assert got == [r[position] for _, r in kept]
+
+
+@given(st.lists(st.text(alphabet="0123456789", max_size=20), max_size=20))
+def test_the_vectorised_mask_equals_the_scalar_one(values):
+    from tepat.accounts.masking import mask, mask_expr
+
+    masked = pl.DataFrame({"nik": values}, schema={"nik": pl.String}).select(mask_expr("nik"))["nik"].to_list()
+    assert masked == [mask(v) for v in values]

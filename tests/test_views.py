@@ -108,3 +108,21 @@ def test_family_page_shows_members_source_and_history(client, cast, families):
     page = client.get(f"/keluarga/{child.family_id}/").content.decode()
     assert "meninggal dunia" in page and "P3KE" in page and "a.xlsx" in page
     assert child.nama in page and "nonaktif" in page
+
+
+def test_login_never_redirects_to_another_site(client, cast):
+    response = client.post("/login/?next=https://example.org/", {"username": "analyst", "password": "rahasia-123"})
+    assert response["Location"] == "/"
+
+
+def test_an_admin_sees_rejected_niks_masked_in_the_import_report(client, cast, tmp_path):
+    rows = family_rows()
+    rows[1]["nik"] = "1274059902850001"  # an invalid date inside the NIK
+    client.force_login(cast["admin"])
+    client.post("/impor/", {"file": SimpleUploadedFile("p3ke.xlsx", write_xlsx(tmp_path / "p.xlsx", rows).read_bytes()), "format": "auto"})
+    batch = ImportBatch.objects.get()
+    page = client.get(f"/impor/{batch.pk}/").content.decode()
+    assert "1274059902850001" not in page and "127405******0001" in page
+    assert client.get(f"/impor/{batch.pk}/laporan.json").json()["rejected"][0]["value"] == "127405******0001"
+    client.force_login(cast["analyst"])
+    assert "1274059902850001" in client.get(f"/impor/{batch.pk}/").content.decode()

@@ -34,9 +34,11 @@ def detect_format(headers: list[str], profiles: dict[str, Profile], requested: s
     return best
 
 
-def _fit(profile: Profile, headers: list[str]) -> tuple[int, int]:
+def _fit(profile: Profile, headers: list[str]) -> tuple[bool, int, int]:
+    """Complete profiles first, then the most required columns found, then the most columns found."""
     found = mapping(profile, headers)
-    return sum(name in found for name in profile.required), len(found)
+    required = sum(name in found for name in profile.required)
+    return required == len(profile.required), required, len(found)
 
 
 def require_columns(profile: Profile, headers: list[str]) -> None:

@@ -20,33 +20,39 @@ def as_text(frame: pl.DataFrame, fields: Sequence[str]) -> list[pl.Expr]:
     return [pl.col(f).cast(pl.String).fill_null("").alias(f) for f in fields]
 
 
-def compare(incoming: pl.DataFrame, existing: pl.DataFrame, fields: Sequence[str], covered: str | None = None) -> Diff:
+def compare(incoming: pl.DataFrame, existing: pl.DataFrame, fields: Sequence[str], covered: Sequence[str] = (),
+            held: Sequence[str] = ()) -> Diff:
     """incoming: source_key + fields; existing: id, source_key, fields, is_active, missing_since_id.
 
-    `covered` names the field whose incoming values select the records this export speaks for (e.g.
-    its kelurahan); active records there that the export lacks are reported as missing. None: none. Cost: two joins and one pass per field.
+    `covered` names the fields whose value combinations in this export select the records it speaks
+    for (e.g. kelurahan and desil: P3KE comes one file per desil); active records there that the
+    export lacks are missing. Keys in `held` (rows rejected by the checks) are never called missing.
+    Cost: a few joins and one pass per field.
     """
     left = incoming.with_columns(as_text(incoming, fields))
     right = existing.with_columns(as_text(existing, fields))
     joined = left.join(right, on="source_key", how="inner", suffix="__old")
     differs = [pl.col(f) != pl.col(f"{f}__old") for f in fields]
     reappeared = pl.col("missing_since_id").is_not_null()
-    changed_mask = pl.any_horizontal(differs) | reappeared if differs else reappeared
-    changed = joined.filter(changed_mask)
-    changes = _change_json(changed, fields)
+    changed = joined.filter(pl.any_horizontal(differs) | reappeared if differs else reappeared)
     keys = incoming.select("source_key")
-    new_keys = keys.join(existing.select("source_key"), on="source_key", how="anti")
-    new = incoming.join(new_keys, on="source_key", how="semi")
+    new = incoming.join(existing.select("source_key"), on="source_key", how="anti")
     changed_incoming = incoming.join(changed.select("source_key", "id"), on="source_key", how="inner")
-    absent = existing.filter(pl.col("is_active") & pl.col("missing_since_id").is_null()).join(keys, on="source_key", how="anti")
-    values = incoming[covered].drop_nulls().cast(pl.String).unique() if covered else pl.Series([], dtype=pl.String)
-    absent = absent.filter(pl.col(covered or "source_key").is_in(values.implode()))
     return Diff(
         new=new,
-        changed=changed_incoming.join(changes, on="id", how="left"),
+        changed=changed_incoming.join(_change_json(changed, fields), on="id", how="left"),
         unchanged=joined.height - changed.height,
-        missing_ids=absent["id"].to_list(),
+        missing_ids=_absent(incoming, existing, keys, covered, held),
     )
+
+
+def _absent(incoming: pl.DataFrame, existing: pl.DataFrame, keys: pl.DataFrame, covered: Sequence[str], held: Sequence[str]) -> list[int]:
+    if not covered:
+        return []
+    present = pl.concat([keys, pl.DataFrame({"source_key": list(held)}, schema={"source_key": pl.String})])
+    absent = existing.filter(pl.col("is_active") & pl.col("missing_since_id").is_null()).join(present, on="source_key", how="anti")
+    combos = incoming.select(as_text(incoming, covered)).unique()
+    return absent.with_columns(as_text(absent, covered)).join(combos, on=list(covered), how="semi")["id"].to_list()
 
 
 def _change_json(changed: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:

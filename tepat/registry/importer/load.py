@@ -41,30 +41,32 @@ class Outcome:
     members: Counts = field(default_factory=Counts)
 
 
-def family_fields(profile: Profile) -> list[str]:
-    """The registry fields this format speaks for; other fields keep what earlier imports wrote."""
-    given = set(profile.columns)
-    if profile.level == "individu":
+def family_fields(profile: Profile, present: frozenset[str]) -> list[str]:
+    """The registry fields this file speaks for; other fields keep what earlier imports wrote."""
+    given = set(present)
+    if profile.level == "individu" and "nama" in present:
         given.add("kepala_keluarga")
-    if profile.desil:
+    if profile.desil and profile.desil.column in present:
         given |= {"desil", "desil_skala"}
     if profile.region_column:
         given.add("kelurahan_id")
-    if profile.asset_columns:
+    if given & set(profile.asset_columns):
         given.add("aset")
     return [f for f in FAMILY_FIELDS if f in given]
 
 
-def member_fields(profile: Profile) -> list[str]:
-    given = set(profile.columns) | ({"hubungan_dengan_kepala_keluarga", "nama"} if profile.head_from_row else set())
+def member_fields(profile: Profile, present: frozenset[str]) -> list[str]:
+    given = set(present) | ({"hubungan_dengan_kepala_keluarga", "nama"} if profile.head_from_row else set())
     return [f for f in MEMBER_FIELDS if f in given]
 
 
-def _existing(table: str, fields: list[str], source: str) -> pl.DataFrame:
+def _existing(table: str, incoming: pl.DataFrame, fields: list[str], source: str) -> pl.DataFrame:
+    """The source's records, typed like the incoming frame so that values compare as equals."""
     casts = [f"CAST({f} AS TEXT)" if f in ("tanggal_lahir", "aset") else f for f in fields]
     select = ", ".join(["id", "source_key", *casts, "is_active", "missing_since_id"])
     rows = fetch(f"SELECT {select} FROM {table} WHERE source = %s", [source])
-    schema = {"id": pl.Int64, "source_key": pl.String, **{f: pl.String for f in fields}, "is_active": pl.Boolean, "missing_since_id": pl.Int64}
+    types = {f: incoming.schema[f] if f in incoming.columns else pl.String for f in fields}
+    schema = {"id": pl.Int64, "source_key": pl.String, **types, "is_active": pl.Boolean, "missing_since_id": pl.Int64}
     frame = pl.DataFrame(rows, schema=schema, orient="row", strict=False)
     if "aset" in fields:
         frame = frame.with_columns(pl.col("aset").map_elements(_canonical_json, return_dtype=pl.String))
@@ -90,14 +92,14 @@ def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) ->
 def _write_families(prepared: Prepared, batch, user_id, counts: Counts, progress: Progress) -> dict[str, int]:
     exported = batch.export_date.isoformat() if batch.export_date else None
     profile, incoming = prepared.profile, prepared.families.with_columns(pl.lit(exported, pl.String).alias("export_date"))
-    fields = family_fields(profile)
-    existing = _existing("registry_family", fields, profile.source)
-    covered = "kelurahan_id" if "kelurahan_id" in fields else None
-    diff = compare(incoming, existing, fields, covered)
+    fields = family_fields(profile, prepared.present)
+    existing = _existing("registry_family", incoming, fields, profile.source)
+    covered = tuple(f for f in ("kelurahan_id", "desil") if f in fields)
+    diff = compare(incoming, existing, fields, covered, held=tuple(prepared.rejected_family_keys))
     counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
     counts.missing, counts.rejected = len(diff.missing_ids), len(prepared.rejected_family_keys)
-    if batch.dry_run:
-        return {}
+    if batch.dry_run:  # stand-in ids let the members of new families count as new
+        return {**dict(existing.select("source_key", "id").iter_rows()), **{k: -i for i, k in enumerate(diff.new["source_key"], 1)}}
     progress("menulis keluarga", 0.6)
     _insert_new("registry_family", diff.new, (*FAMILY_FIELDS, "export_date"), profile.source, batch.pk)
     _apply_changes("registry_family", diff, fields, batch.pk, user_id, member=False, stamped=("export_date",))
@@ -113,10 +115,10 @@ def _write_members(prepared: Prepared, batch, user_id, family_ids: dict[str, int
     incoming = prepared.members.with_columns(
         pl.col("family_key").replace_strict(family_ids, default=None, return_dtype=pl.Int64).alias("family_id")
     ).filter(pl.col("family_id").is_not_null())
-    fields = ["family_id", *member_fields(profile)]
-    existing = _existing("registry_member", fields, profile.source)
-    covered = "family_id" if profile.level != "keluarga" else None
-    diff = compare(incoming, existing, fields, covered)
+    fields = ["family_id", *member_fields(profile, prepared.present)]
+    existing = _existing("registry_member", incoming, fields, profile.source)
+    covered = ("family_id",) if profile.level != "keluarga" else ()
+    diff = compare(incoming, existing, fields, covered, held=_held_members(prepared.rejected_members, existing))
     counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
     counts.missing = len(diff.missing_ids)
     counts.rejected = prepared.rows - prepared.members.height
@@ -125,6 +127,15 @@ def _write_members(prepared: Prepared, batch, user_id, family_ids: dict[str, int
     progress("menulis anggota", 0.8)
     _insert_new("registry_member", diff.new, ("family_id", *MEMBER_FIELDS), profile.source, batch.pk)
     _apply_changes("registry_member", diff, fields, batch.pk, user_id, member=True)
+
+
+def _held_members(rejected: pl.DataFrame, existing: pl.DataFrame) -> tuple[str, ...]:
+    """Registered members that a rejected row stands for, by NIK or, when the NIK is unreadable, by id_individu."""
+    keys = set(rejected["nik"].drop_nulls())
+    if "id_individu" in existing.columns:
+        ids = rejected["id_individu"].drop_nulls().implode()
+        keys |= set(existing.filter(pl.col("id_individu").is_in(ids))["source_key"])
+    return tuple(keys)
 
 
 def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: int) -> None:

@@ -30,6 +30,8 @@ class Prepared:
     errors: pl.DataFrame  # row, column, value, code, message
     warnings: pl.DataFrame
     rejected_family_keys: frozenset[str]
+    rejected_members: pl.DataFrame  # nik and id_individu of rejected rows: not "missing", just unreadable now
+    present: frozenset[str]  # canonical columns the file has
 
 
 def sha256_of(path: Path) -> str:
@@ -52,13 +54,15 @@ def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataF
     frame = checks.with_region(frame, profile, ctx)
     errors, warnings = run_checks(frame, profile, ctx)
     rows, rejected_keys = frame.height, _fully_rejected(frame, errors, profile)
+    rejected_members = _rejected_people(frame, errors)
     valid = frame.filter(~pl.col(ROW).is_in(errors[ROW].implode()))
+    frame_columns = frame.columns
     del frame
     return Prepared(
         profile=profile, sha256=sha256_of(path), rows=rows,
         families=shape.families(valid, profile), members=shape.members(valid, profile),
         errors=_as_report(errors, headers), warnings=_as_report(warnings, headers),
-        rejected_family_keys=rejected_keys,
+        rejected_family_keys=rejected_keys, rejected_members=rejected_members, present=frozenset(frame_columns),
     )
 
 
@@ -99,3 +103,8 @@ def _fully_rejected(frame: pl.DataFrame, errors: pl.DataFrame, profile: Profile)
     bad = pl.col(ROW).is_in(errors[ROW].implode())
     kept = frame.group_by(key).agg((~bad).any().alias("kept")).filter(~pl.col("kept") & pl.col(key).is_not_null())
     return frozenset(kept[key].to_list())
+
+
+def _rejected_people(frame: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
+    columns = [pl.col(c) if c in frame.columns else pl.lit(None, pl.String).alias(c) for c in ("nik", "id_individu")]
+    return frame.filter(pl.col(ROW).is_in(errors[ROW].implode())).select(columns)

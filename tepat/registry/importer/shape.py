@@ -16,6 +16,15 @@ def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
     return _optional(frame, name).fill_null("").alias(name)
 
 
+BOUNDS = {"latitude": (-90, 90), "longitude": (-180, 180), "luas_lantai": (0, 100_000)}
+
+
+def _bounded(value: pl.Expr, name: str) -> pl.Expr:
+    """Out-of-range coordinates are left empty (the checks warn about them)."""
+    low, high = BOUNDS[name]
+    return pl.when(value.is_between(low, high)).then(value).otherwise(None)
+
+
 def _desil_columns(frame: pl.DataFrame, profile: Profile) -> list[pl.Expr]:
     spec = profile.desil
     columns = [parsed_int(n).alias(n) if n in frame.columns else pl.lit(None, pl.Int32).alias(n) for n in FAMILY_NUMBERS if n != "desil"]
@@ -42,7 +51,7 @@ def families(valid: pl.DataFrame, profile: Profile) -> pl.DataFrame:
         head_names = valid.filter(is_head().fill_null(False)).select(key, pl.col("nama").alias("kepala_keluarga")).unique(key)
         rows = rows.drop("kepala_keluarga", strict=False).join(head_names, on=key, how="left").sort("_row")
     texts = [_text(rows, name) for name in FAMILY_TEXT if name not in ("desil_skala",)]
-    floats = [parsed_float(n).alias(n) if n in rows.columns else pl.lit(None, pl.Float64).alias(n) for n in FAMILY_FLOATS]
+    floats = [_bounded(parsed_float(n), n).alias(n) if n in rows.columns else pl.lit(None, pl.Float64).alias(n) for n in FAMILY_FLOATS]
     return rows.select(
         pl.col("_row"),
         pl.col(key).alias("source_key"),

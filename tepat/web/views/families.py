@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tepat.accounts.masking import identity_for, log_access
+from tepat.accounts.masking import identity_for, log_access, masked_changes
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.regions.models import Level, Region
@@ -35,6 +35,7 @@ def _region_choices(request):
 def family_list(request):
     spec, families = _filtered(request)
     page = Paginator(families.order_by("id").values(*LIST_FIELDS), settings.TEPAT_PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(request.user, AccessKind.VIEW, f"daftar keluarga {request.GET.urlencode()}", records=len(page.object_list))
     kecamatan, kelurahan = _region_choices(request)
     query = request.GET.copy()
     query.pop("page", None)
@@ -53,10 +54,10 @@ def family_detail(request, pk: int):
     for member in members:
         member.nik_shown = identity_for(request.user, member.nik)
     log_access(request.user, AccessKind.VIEW, f"keluarga {family.pk}", records=1 + len(members))
-    context = {
-        "family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk),
-        "changes": family.changes.select_related("user", "member", "batch")[:100],
-    }
+    changes = list(family.changes.select_related("user", "member", "batch")[:100])
+    for change in changes:
+        change.shown_fields = masked_changes(request.user, change.fields)
+    context = {"family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk), "changes": changes}
     return render(request, "web/family_detail.html", context)
 
 

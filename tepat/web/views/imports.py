@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from tepat.accounts.masking import log_access, masked_report
+from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.registry.importer.profiles import format_names
 from tepat.registry.importer.report import report_sheets
@@ -47,7 +49,11 @@ def _batch(request, pk: int) -> ImportBatch:
 
 @importer
 def import_status(request, pk: int):
-    return render(request, "web/import_status.html", {"batch": _batch(request, pk)})
+    batch = _batch(request, pk)
+    report = masked_report(request.user, batch.report)
+    if batch.is_finished() and report.get("rejected"):
+        log_access(request.user, AccessKind.VIEW, f"laporan impor {batch.pk}", records=len(report["rejected"]))
+    return render(request, "web/import_status.html", {"batch": batch, "report": report})
 
 
 @importer
@@ -63,12 +69,14 @@ def import_progress(request, pk: int):
 @importer
 def import_report(request, pk: int, kind: str):
     batch = _batch(request, pk)
+    report = masked_report(request.user, batch.report)
     if kind == "json":
-        body, content_type = json.dumps(batch.report, ensure_ascii=False, indent=1).encode(), "application/json"
+        body, content_type = json.dumps(report, ensure_ascii=False, indent=1).encode(), "application/json"
     elif kind == "xlsx":
-        body, content_type = xlsx_bytes(report_sheets(batch.report)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, content_type = xlsx_bytes(report_sheets(report)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise Http404
+    log_access(request.user, AccessKind.EXPORT, f"laporan impor {batch.pk} ({kind})", records=len(report.get("rejected", [])))
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="laporan-impor-{batch.pk}.{kind}"'
     return response
