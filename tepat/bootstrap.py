@@ -18,7 +18,7 @@ def ensure_database() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    for folder in (settings.TEPAT_HOME, settings.UPLOAD_DIR, settings.REPORT_DIR):
+    for folder in (settings.TEPAT_HOME, settings.UPLOAD_DIR, settings.REPORT_DIR, settings.STATIC_ROOT):
         folder.mkdir(parents=True, exist_ok=True)
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):

@@ -79,6 +79,46 @@ def regions_load(file: Path) -> None:
     click.echo(f"{outcome.created} wilayah baru, {outcome.updated} diperbarui / created, updated")
 
 
+def fail(message: str) -> None:
+    """A problem the user can fix: say it on stderr and exit 2."""
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+@main.group()
+def opd() -> None:
+    """City agencies (OPD) that operator accounts belong to."""
+
+
+@opd.command("add")
+@click.argument("code")
+@click.argument("name")
+def opd_add(code: str, name: str) -> None:
+    """Add an OPD, e.g. `tepat opd add dinsos "Dinas Sosial"`."""
+    setup()
+    ensure_database()
+    from django.core.exceptions import ValidationError
+
+    from tepat.accounts.actions import do_create_opd
+
+    try:
+        do_create_opd(code, name, acting_user=None)
+    except ValidationError as error:
+        fail(f"OPD {code}: {'; '.join(error.messages)}")
+    click.echo(f"OPD {code} dibuat / created")
+
+
+@opd.command("list")
+def opd_list() -> None:
+    """Print the OPDs (code, name)."""
+    setup()
+    ensure_database()
+    from tepat.accounts.models import Opd
+
+    for code, name in Opd.objects.order_by("code").values_list("code", "name"):
+        click.echo(f"{code}\t{name}")
+
+
 @main.command("createuser")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["admin", "analyst", "opd", "camat", "lurah", "enumerator", "viewer"]))
@@ -88,9 +128,16 @@ def createuser_command(username: str, role: str, region_code: str | None, opd_co
     """Create a user and print a generated password once."""
     setup()
     ensure_database()
+    from django.core.exceptions import ObjectDoesNotExist, ValidationError
+
     from tepat.accounts.actions import do_create_user
 
-    _, password = do_create_user(username, role=role, region_code=region_code, opd_code=opd_code, acting_user=None)
+    try:
+        _, password = do_create_user(username, role=role, region_code=region_code, opd_code=opd_code, acting_user=None)
+    except ObjectDoesNotExist:
+        fail(f"wilayah {region_code} atau OPD {opd_code} tidak ada / region or OPD not found (see `tepat opd list`)")
+    except ValidationError as error:
+        fail("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()))
     click.echo(f"{username}: {password}")
 
 
@@ -101,8 +148,12 @@ def password_command(username: str) -> None:
     setup()
     ensure_database()
     from tepat.accounts.actions import do_reset_password
+    from tepat.accounts.models import User
 
-    click.echo(f"{username}: {do_reset_password(username, acting_user=None)}")
+    try:
+        click.echo(f"{username}: {do_reset_password(username, acting_user=None)}")
+    except User.DoesNotExist:
+        fail(f"pengguna {username} tidak ada / no such user")
 
 
 @main.command("serve")

@@ -14,7 +14,10 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
     from tepat.registry.actions import create_batch, do_import
     from tepat.registry.importer.report import save
 
-    user = User.objects.get(username=username) if username else None
+    user = User.objects.filter(username=username).first() if username else None
+    if username and user is None:
+        click.echo(f"pengguna {username} tidak ada / no such user", err=True)
+        return 2
     batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run, export_date=export_date)
     with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar:
         def progress(stage: str, fraction: float) -> None:
@@ -45,7 +48,10 @@ def summary(report: dict) -> str:
 def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
+    from tepat.registry.actions import mark_interrupted_imports
     from tepat.wsgi import application
+
+    mark_interrupted_imports()
 
     click.echo(f"Tepat berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
     waitress_serve(application, host=host, port=port, threads=threads, channel_timeout=300)

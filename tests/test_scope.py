@@ -105,7 +105,8 @@ def test_viewing_a_family_is_logged(client, cast, registry):
 def test_the_viewer_sees_aggregates_with_small_cells_suppressed(client, cast, registry):
     client.force_login(cast["viewer"])
     body = client.get("/").content.decode()
-    assert "Datuk Bandar" in body and "&lt;5" in body
+    assert "Datuk Bandar" in body and "×" in body
+    assert ">1<" not in body  # one family per kecamatan: every count is hidden
     assert "JOHOR" not in body
 
 

@@ -1,15 +1,12 @@
 """User management actions: each writes one audited change."""
 from __future__ import annotations
 
-import logging
 import secrets
 
 from django.db import transaction
 
-from tepat.accounts.models import Opd, User
+from tepat.accounts.models import AuditAction, Opd, User, audit
 from tepat.regions.models import Region
-
-log = logging.getLogger("tepat.audit")
 
 
 def new_password() -> str:
@@ -27,7 +24,7 @@ def do_create_user(username: str, *, role: str, acting_user, region_code: str | 
     password = password or new_password()
     user.set_password(password)
     user.save()
-    log.info("user %s created with role %s by %s", username, role, acting_user)
+    audit(AuditAction.USER_CREATED, username, acting_user=acting_user, role=role, region=region_code, opd=opd_code)
     return user, password
 
 
@@ -37,5 +34,14 @@ def do_reset_password(username: str, *, acting_user) -> str:
     password = new_password()
     user.set_password(password)
     user.save(update_fields=["password"])
-    log.info("password of %s reset by %s", username, acting_user)
+    audit(AuditAction.PASSWORD_RESET, username, acting_user=acting_user)
     return password
+
+
+@transaction.atomic
+def do_create_opd(code: str, name: str, *, acting_user) -> Opd:
+    opd = Opd(code=code, name=name)
+    opd.full_clean()
+    opd.save()
+    audit(AuditAction.OPD_CREATED, code, acting_user=acting_user, name=name)
+    return opd

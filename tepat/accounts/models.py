@@ -56,6 +56,32 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at"]
 
 
+class AuditAction(models.TextChoices):
+    USER_CREATED = "user_created", _("pengguna dibuat")
+    PASSWORD_RESET = "password_reset", _("kata sandi diganti")
+    OPD_CREATED = "opd_created", _("OPD dibuat")
+    FAMILIES_ASSIGNED = "families_assigned", _("keluarga ditugaskan")
+
+
+class AuditEvent(models.Model):
+    """State changes outside the registry's own history (users, OPDs, assignments): who, when, what."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             help_text=_("Kosong: dilakukan lewat baris perintah di server."))
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    target = models.CharField(max_length=200)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+def audit(action: str, target: str, *, acting_user, **details) -> AuditEvent:
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    return AuditEvent.objects.create(user=actor, action=action, target=target[:200], details=details)
+
+
 class LoginFailure(models.Model):
     username = models.CharField(max_length=150, unique=True)
     count = models.PositiveIntegerField(default=0)

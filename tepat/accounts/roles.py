@@ -1,4 +1,4 @@
-"""Roles and what each may do, kept as one table (docs/roles.md is generated from the same facts)."""
+"""Roles and what each may do, kept as one table (docs/roles.md describes it; keep the two in step)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,11 +31,10 @@ class Policy:
     sees_identity_numbers: bool  # full NIK / No KK instead of the masked form
     can_import: bool = False
     can_export: bool = True
-    can_manage_users: bool = False
 
 
 POLICIES: dict[str, Policy] = {
-    Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True, can_manage_users=True),
+    Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True),
     Role.ANALYST: Policy(Scope.CITY, sees_identity_numbers=True, can_import=True),
     Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True),
     Role.CAMAT: Policy(Scope.KECAMATAN, sees_identity_numbers=False),

@@ -1,7 +1,6 @@
 """Every change to the registry goes through one of these functions: transactional, with history."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Callable
 
@@ -11,11 +10,10 @@ from django.utils import timezone
 from tepat.registry.importer import report as reports
 from tepat.registry.importer.context import context_for
 from tepat.registry.importer.load import write
-from tepat.registry.importer.messages import ImportFatal
+from tepat.registry.importer.messages import FATAL, ImportFatal
 from tepat.registry.importer.pipeline import prepare, sha256_of
 from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member
 
-log = logging.getLogger(__name__)
 Progress = Callable[[str, float], None]
 
 
@@ -50,6 +48,14 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
     if progress:
         progress("selesai", 1.0)
     return batch
+
+
+def mark_interrupted_imports() -> int:
+    """Imports left running by a stopped server can never finish: say so on their page."""
+    return ImportBatch.objects.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).update(
+        status=BatchStatus.FAILED, stage="terputus: server dihentikan / interrupted: the server stopped",
+        report={"format": None, "fatal": {"code": "interrupted", "message": FATAL["interrupted"].text()}},
+    )
 
 
 def _tracker(batch: ImportBatch, progress: Progress | None) -> Progress:
@@ -111,10 +117,11 @@ def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Family:
 @transaction.atomic
 def do_assign(families, *, enumerator, acting_user) -> int:
     """Assign families to an enumerator (verivali campaigns build on this). Returns how many are new."""
+    from tepat.accounts.models import AuditAction, audit
     from tepat.registry.models import Assignment
 
     have = set(Assignment.objects.filter(enumerator=enumerator, is_active=True).values_list("family_id", flat=True))
     new = [Assignment(family_id=pk, enumerator=enumerator, assigned_by=acting_user) for pk in families.values_list("pk", flat=True) if pk not in have]
     Assignment.objects.bulk_create(new)
-    log.info("%s assigned %d families to %s", acting_user, len(new), enumerator)
+    audit(AuditAction.FAMILIES_ASSIGNED, enumerator.username, acting_user=acting_user, families=[a.family_id for a in new])
     return len(new)

@@ -24,7 +24,7 @@ def family_frame(user, families: QuerySet) -> pl.DataFrame:
 
     from tepat.registry.models import Member
 
-    head = Member.objects.filter(family=OuterRef("pk"), hubungan_dengan_kepala_keluarga="Kepala Keluarga", is_active=True)
+    head = Member.objects.filter(family=OuterRef("pk"), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True)
     rows = families.annotate(head_nik=Subquery(head.values("nik")[:1])).order_by("id").values_list(*FAMILY_EXPORT)
     frame = pl.DataFrame(list(rows), schema={name: pl.String for name in FAMILY_EXPORT.values()}, orient="row", strict=False)
     if not policy_for(user).sees_identity_numbers:

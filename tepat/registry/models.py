@@ -70,6 +70,8 @@ class Family(models.Model):
     no_kk = _text(_("No KK"), 16)
     export_date = models.DateField(_("tanggal ekspor"), null=True, blank=True)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="families")
+    first_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                    help_text=_("Impor yang membuat catatan ini."))
     kelurahan = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="families")
     alamat = _text(_("alamat"), 255)
     rt = _text("RT", 5)
@@ -138,6 +140,7 @@ class Member(models.Model):
     penyakit_kronis = _text(_("penyakit kronis"), 80)
     # Not indexed: bulk imports write millions of members, and nothing looks members up by batch.
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False)
+    first_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     is_active = models.BooleanField(_("aktif"), default=True)
     inactive_reason = _text(_("alasan nonaktif"), 255)
     missing_since = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -155,18 +158,16 @@ class Member(models.Model):
 
 
 class ChangeAction(models.TextChoices):
-    CREATE = "create", _("dibuat")
     UPDATE = "update", _("diubah")
     DEACTIVATE = "deactivate", _("dinonaktifkan")
-    REACTIVATE = "reactivate", _("diaktifkan kembali")
     MISSING = "missing", _("tidak ada di ekspor terbaru")
 
 
 class Change(models.Model):
     """One change to one family or member: who, when, why, and each field's before and after.
 
-    Records created by an import carry their batch (who, when, file); a Change row is written for
-    every later update, deactivation or missing flag.
+    Records created by an import carry that batch as `first_batch` (who, when, which file); a Change
+    row is written for every later update, deactivation or missing flag.
     """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="changes")

@@ -141,7 +141,8 @@ def _held_members(rejected: pl.DataFrame, existing: pl.DataFrame) -> tuple[str, 
 def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: int) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     data = new.select(
-        pl.lit(source).alias("source"), "source_key", *fields, pl.lit(batch_id).alias("batch_id"), pl.lit(True).alias("is_active"),
+        pl.lit(source).alias("source"), "source_key", *fields, pl.lit(batch_id).alias("batch_id"),
+        pl.lit(batch_id).alias("first_batch_id"), pl.lit(True).alias("is_active"),
         pl.lit("").alias("inactive_reason"), pl.lit(1).alias("version"), pl.lit(str(now)).alias("updated_at"),
     )
     insert_frame(table, data)

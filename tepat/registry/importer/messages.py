@@ -33,7 +33,8 @@ ROW_ERRORS: dict[str, Message] = {
     ),
     "nik_duplicate_in_file": Message("NIK sama dengan baris {other}", "NIK duplicates row {other}"),
     "nik_duplicate_registry": Message(
-        "NIK sudah terdaftar untuk anggota keluarga lain di registri", "NIK is already registered for another member"
+        "NIK sudah terdaftar di keluarga lain (sumber yang sama) di registri",
+        "NIK is already registered in another family of the same source"
     ),
     "kk_excel_number": Message(
         "No KK tersimpan sebagai angka oleh Excel (digit ke-16 hilang)", "No KK was stored as a number by Excel (16th digit lost)"
@@ -52,10 +53,6 @@ ROW_ERRORS: dict[str, Message] = {
         "Keluarga dengan No KK {family} tidak ada di berkas ini maupun di registri",
         "No family with No KK {family} in this file or in the registry",
     ),
-    "family_rejected": Message(
-        "Keluarga {family} ditolak karena baris lain keluarga ini bermasalah", "Family {family} rejected because another of its rows failed"
-    ),
-    "formula_cell": Message("Sel berisi rumus, bukan nilai", "Cell holds a formula, not a value"),
 }
 
 WARNINGS: dict[str, Message] = {
@@ -82,6 +79,9 @@ FATAL: dict[str, Message] = {
         "Required columns missing: {missing}. Nearest headers in the file: {nearest}",
     ),
     "format_unknown": Message("Format {detail} tidak dikenal", "Unknown format {detail}"),
+    "interrupted": Message(
+        "Impor terputus karena server dihentikan; unggah ulang berkas", "The import was interrupted by a server stop; upload the file again"
+    ),
 }
 
 

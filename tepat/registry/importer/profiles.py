@@ -31,7 +31,6 @@ class Profile:
     source: str
     level: str  # keluarga | individu | anggota
     family_key: str
-    member_key: tuple[str, ...]
     required: tuple[str, ...]
     columns: dict[str, tuple[str, ...]]
     description: str = ""
@@ -44,7 +43,8 @@ class Profile:
 
     @property
     def has_members(self) -> bool:
-        return self.level in ("keluarga", "individu", "anggota") and bool(self.member_key)
+        """Person-level files, and family-level files that carry the head (members are keyed by NIK)."""
+        return self.level in ("individu", "anggota") or self.head_from_row
 
     @property
     def has_families(self) -> bool:
@@ -76,7 +76,7 @@ def profile_from_dict(data: dict) -> Profile:
     desil = DesilSpec(**{**data["desil"], "also": tuple(data["desil"].get("also", ()))}) if data.get("desil") else None
     return Profile(
         name=data["name"], source=data["source"], level=data["level"], family_key=data["family_key"],
-        member_key=tuple(data.get("member_key", ())), required=tuple(data["required"]), columns=columns,
+        required=tuple(data["required"]), columns=columns,
         description=data.get("description", ""), desil=desil, region_column=data.get("region_column"),
         ignored=tuple(data.get("ignored", ())), asset_columns=tuple(data.get("asset_columns", ())),
         head_from_row=bool(data.get("head_from_row", False)), aliases=_aliases(columns),

@@ -40,7 +40,8 @@ def save(report: dict, path: Path) -> None:
 
 def report_sheets(report: dict) -> dict[str, pl.DataFrame]:
     summary = [("format", str(report.get("format"))), ("berkas / file", report.get("file", "")),
-               ("sha256", report.get("sha256", "")), ("baris / rows", str(report.get("rows", "")))]
+               ("sha256", report.get("sha256", "")), ("baris / rows", str(report.get("rows", ""))),
+               ("uji coba / dry run", "ya / yes" if report.get("dry_run") else "tidak / no")]
     for level in ("families", "members"):
         for key, value in (report.get(level) or {}).items():
             summary.append((f"{level}.{key}", str(value)))

@@ -49,7 +49,7 @@ def family_list(request):
 
 @personal_data
 def family_detail(request, pk: int):
-    family = get_in_scope_or_404(request.user, Family.objects.select_related("kelurahan__parent", "batch"), pk=pk)
+    family = get_in_scope_or_404(request.user, Family.objects.select_related("kelurahan__parent", "batch", "first_batch__user"), pk=pk)
     members = family.members.order_by("-is_active", "id")
     for member in members:
         member.nik_shown = identity_for(request.user, member.nik)

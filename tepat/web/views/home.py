@@ -1,51 +1,37 @@
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
 from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import aggregate_families, scoped
+from tepat.engine.suppression import suppress
 from tepat.registry.models import ImportBatch
 
 SMALL_CELL = 5
 
 
-def desil_table(families) -> dict:
-    """Active families by kecamatan x desil, as rows for the template. One GROUP BY query."""
+def desil_counts(families) -> tuple[list[tuple[str, str]], list[int | None], list[list[int]]]:
+    """Active families by kecamatan x desil in one GROUP BY: (kecamatan code+name, desils, counts)."""
     counts = (
         families.filter(is_active=True)
         .values("kelurahan__parent__code", "kelurahan__parent__name", "desil")
         .annotate(n=Count("id"))
-        .order_by("kelurahan__parent__code")
     )
-    rows: dict[str, dict] = defaultdict(lambda: {"cells": defaultdict(int), "total": 0})
-    desils = set()
-    for item in counts:
-        row = rows[item["kelurahan__parent__code"]]
-        row["name"] = item["kelurahan__parent__name"]
-        row["cells"][item["desil"]] += item["n"]
-        row["total"] += item["n"]
-        desils.add(item["desil"])
-    order = sorted(d for d in desils if d is not None) + ([None] if None in desils else [])
-    table = [{"code": code, "name": r["name"], "cells": [r["cells"][d] for d in order], "total": r["total"]} for code, r in sorted(rows.items())]
-    return {"desils": order, "rows": table, "total": sum(r["total"] for r in table)}
-
-
-def suppress(table: dict) -> dict:
-    """Aggregate-only viewers never see a cell under 5 families (primary suppression)."""
-    for row in table["rows"]:
-        row["cells"] = [c if c == 0 or c >= SMALL_CELL else f"<{SMALL_CELL}" for c in row["cells"]]
-    return table
+    rows = sorted({(c["kelurahan__parent__code"], c["kelurahan__parent__name"]) for c in counts})
+    present = {c["desil"] for c in counts}
+    desils = sorted(d for d in present if d is not None) + ([None] if None in present else [])
+    index = {(c["kelurahan__parent__code"], c["desil"]): c["n"] for c in counts}
+    return rows, desils, [[index.get((code, d), 0) for d in desils] for code, _ in rows]
 
 
 @login_required
 def home(request):
-    policy = policy_for(request.user)
-    table = desil_table(aggregate_families(request.user))
-    if policy.scope == Scope.NONE:
-        table = suppress(table)
+    rows, desils, cells = desil_counts(aggregate_families(request.user))
+    aggregate_only = policy_for(request.user).scope == Scope.NONE
+    table = suppress(cells, threshold=SMALL_CELL if aggregate_only else 0) if rows else None
+    body = [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)] if table else []
     batches = scoped(request.user, ImportBatch.objects.all())[:5]
-    return render(request, "web/home.html", {"table": table, "batches": batches})
+    context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only}
+    return render(request, "web/home.html", context)

@@ -1,0 +1,1 @@
+"""Pure analytics for Tepat: no Django here (architecture.md, principle 3)."""
