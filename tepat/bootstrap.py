@@ -23,6 +23,8 @@ def ensure_database() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", interactive=False, verbosity=0)
+    from tepat.accounts.actions import ensure_shipped_opds
     from tepat.regions.loading import ensure_shipped_regions
 
     ensure_shipped_regions()
+    ensure_shipped_opds()

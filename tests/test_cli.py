@@ -14,11 +14,14 @@ def run(*args):
 
 @pytest.mark.django_db
 def test_an_opd_operator_is_created_after_its_opd_and_both_are_audited(regions):
-    assert run("opd", "add", "dinsos", "Dinas Sosial").exit_code == 0
-    result = run("createuser", "operator1", "--role", "opd", "--opd", "dinsos")
+    assert run("opd", "add", "dlh", "Dinas Lingkungan Hidup").exit_code == 0
+    assert "dinsos\tDinas Sosial" in run("opd", "list").output  # the shipped agencies are there
+    assert run("opd", "add", "dlh", "Lagi").exit_code == 2
+    result = run("createuser", "operator1", "--role", "opd", "--opd", "dlh")
     assert result.exit_code == 0 and result.output.startswith("operator1: ")
-    assert User.objects.get(username="operator1").opd.name == "Dinas Sosial"
-    assert list(AuditEvent.objects.order_by("at").values_list("action", "target")) == [("opd_created", "dinsos"), ("user_created", "operator1")]
+    assert User.objects.get(username="operator1").opd.name == "Dinas Lingkungan Hidup"
+    events = list(AuditEvent.objects.order_by("-at", "-id").values_list("action", "target")[:2])
+    assert events == [("user_created", "operator1"), ("opd_created", "dlh")]
 
 
 @pytest.mark.django_db
@@ -49,7 +52,12 @@ def test_imports_left_running_by_a_stopped_server_are_marked_interrupted(regions
     from tepat.registry.actions import mark_interrupted_imports
     from tepat.registry.models import ImportBatch
 
-    batch = ImportBatch.objects.create(file_name="x.csv", status="running")
+    from django.conf import settings
+
+    batch = ImportBatch.objects.create(file_name="x.csv", status="running", stored_path=str(settings.UPLOAD_DIR / "imports" / "x.csv"))
+    cli_batch = ImportBatch.objects.create(file_name="y.csv", status="running", stored_path="/data/y.csv")
     assert mark_interrupted_imports() == 1
+    cli_batch.refresh_from_db()
+    assert cli_batch.status == "running"
     batch.refresh_from_db()
     assert batch.status == "failed" and batch.report["fatal"]["code"] == "interrupted"

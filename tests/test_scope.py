@@ -125,3 +125,15 @@ def test_anonymous_users_are_sent_to_login(client, registry):
     johor, _ = registry
     response = client.get(f"/keluarga/{johor.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_a_dtsen_family_key_is_its_no_kk_and_is_masked_like_one(client, cast, import_file, tmp_path):
+    from tests.files import write_csv
+
+    header = ["nomor_kartu_keluarga", "kode_desa_kelurahan", "nama_kepala_keluarga", "desil_nasional"]
+    rows = [{"nomor_kartu_keluarga": "1274050101200001", "kode_desa_kelurahan": "1274051010", "nama_kepala_keluarga": "A", "desil_nasional": "2"}]
+    import_file(write_csv(tmp_path / "k.csv", rows, header=header, delimiter=",", title=False))
+    family = Family.objects.get()
+    client.force_login(cast["camat"])
+    assert "1274050101200001" not in client.get(f"/keluarga/{family.pk}/").content.decode()
+    assert "1274050101200001" not in client.get("/keluarga/unduh.csv").content.decode("utf-8-sig")

@@ -47,8 +47,11 @@ def destination(profile, canonical: str, fams: list[str], mems: list[str]) -> st
 
 
 def table(profile) -> str:
-    fams = family_fields(profile) if profile.has_families else []
-    mems = member_fields(profile) if profile.has_members else []
+    # the fields a file of this format writes when it carries every column of the profile;
+    # a file without a column leaves that field alone (load.family_fields / member_fields take `present`)
+    present = frozenset(name for name in profile.columns if name not in profile.ignored)
+    fams = family_fields(profile, present) if profile.has_families else []
+    mems = member_fields(profile, present) if profile.has_members else []
     domains, _ = load_domains()
     lines = ["| canonical field | accepted headers (normalised) | required | domain | stored in |", "|---|---|---|---|---|"]
     for canonical, spellings in profile.columns.items():
@@ -58,8 +61,8 @@ def table(profile) -> str:
             f"{'yes' if canonical in domains else ''} | {destination(profile, canonical, fams, mems)} |"
         )
     lines.append("")
-    lines.append("Family fields this format speaks for: " + (", ".join(f"`{f}`" for f in fams) or "none") + ".")
-    lines.append("Member fields this format speaks for: " + (", ".join(f"`{f}`" for f in (["family_id", *mems] if mems else [])) or "none") + ".")
+    lines.append("Family fields a file with all these columns speaks for: " + (", ".join(f"`{f}`" for f in fams) or "none") + ".")
+    lines.append("Member fields a file with all these columns speaks for: " + (", ".join(f"`{f}`" for f in (["family_id", *mems] if mems else [])) or "none") + ".")
     return "\n".join(lines)
 
 

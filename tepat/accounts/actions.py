@@ -1,7 +1,9 @@
 """User management actions: each writes one audited change."""
 from __future__ import annotations
 
+import csv
 import secrets
+from pathlib import Path
 
 from django.db import transaction
 
@@ -36,6 +38,18 @@ def do_reset_password(username: str, *, acting_user) -> str:
     user.save(update_fields=["password"])
     audit(AuditAction.PASSWORD_RESET, username, acting_user=acting_user)
     return password
+
+
+SHIPPED_OPDS = Path(__file__).resolve().parent / "data" / "opd.csv"
+
+
+def ensure_shipped_opds() -> None:
+    """Tanjungbalai's agencies ship with the project; another city adds its own with `tepat opd add`."""
+    if Opd.objects.exists():
+        return
+    with SHIPPED_OPDS.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            do_create_opd(row["code"], row["name"], acting_user=None)
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """Masking of identity numbers and the personal-data access log."""
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from tepat.accounts.models import AccessKind, PersonalDataAccess
@@ -30,14 +32,19 @@ def masked_report(user, report: dict) -> dict:
     """An import report as this user may see it: NIK / No KK values masked unless the role needs them."""
     if policy_for(user).sees_identity_numbers:
         return report
-    from tepat.registry.importer.profiles import normalize_header
-    from tepat.registry.importer.read import IDENTITY_HEADERS
 
     def hide(issue: dict) -> dict:
-        identity = normalize_header(issue.get("column")) in IDENTITY_HEADERS
-        return {**issue, "value": mask(issue["value"]) if identity and issue.get("value") else issue.get("value")}
+        return {**issue, "value": mask_numbers(issue.get("value")), "message": mask_numbers(issue.get("message"))}
 
     return {**report, **{key: [hide(i) for i in report.get(key, [])] for key in ("rejected", "warnings")}}
+
+
+IDENTITY_LIKE = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
+
+
+def mask_numbers(text: str | None) -> str | None:
+    """Mask every 16-digit number in a text (a NIK or No KK, e.g. a DTSEN family key in a message)."""
+    return IDENTITY_LIKE.sub(r"\1******\2", text) if text else text
 
 
 def identity_for(user, value: str | None) -> str:

@@ -6,24 +6,13 @@ from typing import Callable
 from django.conf import settings
 
 from tepat.accounts.actions import do_create_user
-from tepat.accounts.models import Opd, User
+from tepat.accounts.models import User
 from tepat.accounts.roles import Role
 from tepat.cli_support import summary
 from tepat.registry.actions import create_batch, do_assign, do_import
 from tepat.registry.models import Family
 
 DEMO_SEED = 2024
-OPDS = {
-    "bapperida": "Badan Perencanaan Pembangunan, Riset dan Inovasi Daerah",
-    "dinsos": "Dinas Sosial",
-    "perkim": "Dinas Perumahan dan Kawasan Permukiman",
-    "pupr": "Dinas Pekerjaan Umum dan Penataan Ruang",
-    "disnaker": "Dinas Tenaga Kerja",
-    "koperasi": "Dinas Koperasi dan UMKM",
-    "disdik": "Dinas Pendidikan",
-    "dinkes": "Dinas Kesehatan",
-    "dukcapil": "Dinas Kependudukan dan Pencatatan Sipil",
-}
 # username -> (role, region code, OPD code)
 USERS = {
     "admin": (Role.ADMIN, None, None),
@@ -37,8 +26,6 @@ USERS = {
 
 
 def ensure_users(echo: Callable[[str], None]) -> dict[str, User]:
-    for code, name in OPDS.items():
-        Opd.objects.get_or_create(code=code, defaults={"name": name})
     users = {}
     for username, (role, region, opd) in USERS.items():
         existing = User.objects.filter(username=username).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,8 +52,12 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
 
 
 def mark_interrupted_imports() -> int:
-    """Imports left running by a stopped server can never finish: say so on their page."""
-    return ImportBatch.objects.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).update(
+    """Uploads left running by a stopped server can never finish: say so on their page.
+
+    Only web uploads (stored under UPLOAD_DIR): a `tepat import` may be running in another process.
+    """
+    uploads = str(settings.UPLOAD_DIR)
+    return ImportBatch.objects.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING], stored_path__startswith=uploads).update(
         status=BatchStatus.FAILED, stage="terputus: server dihentikan / interrupted: the server stopped",
         report={"format": None, "fatal": {"code": "interrupted", "message": FATAL["interrupted"].text()}},
     )
@@ -123,5 +128,6 @@ def do_assign(families, *, enumerator, acting_user) -> int:
     have = set(Assignment.objects.filter(enumerator=enumerator, is_active=True).values_list("family_id", flat=True))
     new = [Assignment(family_id=pk, enumerator=enumerator, assigned_by=acting_user) for pk in families.values_list("pk", flat=True) if pk not in have]
     Assignment.objects.bulk_create(new)
-    audit(AuditAction.FAMILIES_ASSIGNED, enumerator.username, acting_user=acting_user, families=[a.family_id for a in new])
+    if new:
+        audit(AuditAction.FAMILIES_ASSIGNED, enumerator.username, acting_user=acting_user, families=[a.family_id for a in new])
     return len(new)

@@ -28,5 +28,7 @@ def family_frame(user, families: QuerySet) -> pl.DataFrame:
     rows = families.annotate(head_nik=Subquery(head.values("nik")[:1])).order_by("id").values_list(*FAMILY_EXPORT)
     frame = pl.DataFrame(list(rows), schema={name: pl.String for name in FAMILY_EXPORT.values()}, orient="row", strict=False)
     if not policy_for(user).sees_identity_numbers:
+        dtsen_key = pl.col("id_keluarga") == pl.col("no_kk")  # a DTSEN family is keyed by its No KK
+        frame = frame.with_columns(pl.when(dtsen_key).then(mask_expr("id_keluarga")).otherwise(pl.col("id_keluarga")).alias("id_keluarga"))
         frame = frame.with_columns(mask_expr("no_kk"), mask_expr("nik_kepala_keluarga"))
     return frame

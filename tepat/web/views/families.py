@@ -57,7 +57,10 @@ def family_detail(request, pk: int):
     changes = list(family.changes.select_related("user", "member", "batch")[:100])
     for change in changes:
         change.shown_fields = masked_changes(request.user, change.fields)
-    context = {"family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk), "changes": changes}
+    context = {
+        "family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk), "changes": changes,
+        "source_key": identity_for(request.user, family.source_key) if family.source_key == family.no_kk else family.source_key,
+    }
     return render(request, "web/family_detail.html", context)
 
 
