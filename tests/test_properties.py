@@ -124,3 +124,11 @@ def test_the_vectorised_mask_equals_the_scalar_one(values):
 
     masked = pl.DataFrame({"nik": values}, schema={"nik": pl.String}).select(mask_expr("nik"))["nik"].to_list()
     assert masked == [mask(v) for v in values]
+
+
+def test_every_domain_value_survives_normalisation_in_upper_and_lower_case():
+    domains, _ = load_domains()
+    for field, values in domains.items():
+        typed = [v.upper() for v in values] + [v.lower() for v in values] + list(values)
+        frame = normalize_categories(pl.DataFrame({field: typed}))
+        assert frame[field].to_list() == list(values) * 3, field

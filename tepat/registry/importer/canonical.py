@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 import polars as pl
 
@@ -85,10 +86,15 @@ def normalize_categories(frame: pl.DataFrame) -> pl.DataFrame:
         if name not in frame.columns:
             continue
         lookup = {_fold(value): value for value in values}
-        folded = pl.col(name).str.to_lowercase().str.replace_all(r"[^0-9a-z]+", "")
+        if len(lookup) != len(values):
+            raise ValueError(f"domains.json: two values of {name} differ only in case or punctuation")
+        folded = pl.col(name).str.to_lowercase().str.replace_all(FOLDED_AWAY, "")
         updates.append(folded.replace_strict(lookup, default=pl.col(name)).alias(name))
     return frame.with_columns(updates) if updates else frame
 
 
+FOLDED_AWAY = r"[\s\-_/.,()']+"  # spacing and punctuation drift; symbols such as '>' still count
+
+
 def _fold(value: str) -> str:
-    return "".join(ch for ch in value.lower() if ch.isalnum())
+    return re.sub(FOLDED_AWAY, "", value.lower())
