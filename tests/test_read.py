@@ -126,3 +126,22 @@ def test_a_50_mb_export_imports_completely(import_file, tmp_path):
     report = import_file(result.path).report
     assert report["rejected"] == [] and report["members"]["new"] == result.members
     assert report["families"]["new"] == result.families == Family.objects.count()
+
+
+@pytest.mark.django_db
+def test_header_cells_merged_over_two_rows_are_read(import_file, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "merged.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for col, name in enumerate(P3KE_HEADER):
+        sheet.merge_range(0, col, 1, col, name)  # each header cell spans spreadsheet rows 1-2
+    rows = family_rows()
+    rows[2]["nik"] = "123"
+    for index, row in enumerate(rows, start=2):
+        sheet.write_row(index, 0, [row[h] for h in P3KE_HEADER])
+    book.close()
+    report = import_file(path).report
+    assert report["members"]["new"] == 2
+    assert [(i["row"], i["code"]) for i in report["rejected"]] == [(5, "nik_length")]
