@@ -59,13 +59,23 @@ def canonical_frame(table: Table, profile: Profile) -> pl.DataFrame:
     """
     found = mapping(profile, table.headers)
     columns = [_clean(pl.col(raw)).alias(canonical) for canonical, raw in found.items() if canonical not in profile.ignored]
-    frame = table.frame.select(pl.col(ROW), *columns)
+    frame = _collect(table.frame.lazy().select(pl.col(ROW), *columns))
+    if frame.height == 0:
+        raise ImportFatal("file_empty")
     extras = []
     for field in ("nik", "no_kk"):
         raw = found.get(field)
         flags = table.numeric.get(raw) if raw else None
         extras.append((flags if flags is not None else pl.Series([False] * frame.height)).alias(f"_numeric_{field}"))
     return frame.with_columns(extras)
+
+
+def _collect(frame: pl.LazyFrame) -> pl.DataFrame:
+    """Run the lazy read; a csv that polars cannot parse is a problem with the whole file."""
+    try:
+        return frame.collect()
+    except pl.exceptions.PolarsError as error:
+        raise ImportFatal("file_unreadable", detail=str(error).splitlines()[0][:200]) from error
 
 
 def _clean(expr: pl.Expr) -> pl.Expr:

@@ -28,7 +28,7 @@ IDENTITY_HEADERS = {"nik", "no_kk", "nomor_kk", "nomor_kartu_keluarga"}
 
 @dataclass
 class Table:
-    frame: pl.DataFrame  # raw headers -> text, plus _row
+    frame: pl.DataFrame | pl.LazyFrame  # raw headers -> text, plus _row; a utf-8 csv stays lazy until projected
     headers: list[str]
     header_row: int  # 1-based, as the spreadsheet shows it
     numeric: dict[str, pl.Series] = field(default_factory=dict)  # raw header -> cell was numeric
@@ -65,7 +65,7 @@ def pick_header(rows: list[list[object]], profiles: list[Profile]) -> int:
 def read_table(path: Path, profiles: list[Profile]) -> Table:
     kind = sniff_kind(path)
     table = read_xlsx(path, profiles) if kind == "xlsx" else read_csv(path, profiles)
-    if table.frame.height == 0:
+    if isinstance(table.frame, pl.DataFrame) and table.frame.height == 0:
         raise ImportFatal("file_empty")
     return table
 
@@ -199,13 +199,13 @@ def _line_starts(data: bytes, count: int) -> list[int]:
     return starts
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Validate in 16 MB steps so that a large file is not decoded into one huge string."""
+def _is_utf8(path: Path) -> bool:
+    """Validate the file in 16 MB steps, never holding it whole (a 2 GB export is common at scale)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
     try:
-        for start in range(0, len(data), 1 << 24):
-            decoder.decode(view[start : start + (1 << 24)])
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 24):
+                decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -226,26 +226,38 @@ def _csv_header(lines: list[str], profiles: list[Profile]) -> tuple[int, str]:
 
 
 def read_csv(path: Path, profiles: list[Profile]) -> Table:
-    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it on Indonesian Windows.
-
-    Cost: the file is held once in memory (twice for Windows-1252, which is re-encoded as UTF-8).
-    """
-    data = path.read_bytes()
-    data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not data.strip():
+    """UTF-8 (with or without BOM) is scanned lazily, so only the columns a profile maps are parsed;
+    Windows-1252 (Excel on Indonesian Windows) is re-encoded in memory first."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 18)
+    if not head.strip():
         raise ImportFatal("file_empty")
-    if not _is_utf8(data):
-        data = data.decode("cp1252", errors="replace").encode("utf-8")
-    starts = _line_starts(data, HEADER_SCAN_ROWS)
-    lines = [data[a:b].decode("utf-8").rstrip("\r\n") for a, b in zip(starts, starts[1:] + [len(data)])][:HEADER_SCAN_ROWS]
+    utf8 = _is_utf8(path)
+    data = head if utf8 else path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
+    data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    lines = data.decode("utf-8", errors="ignore").split("\n", HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
+    lines = [line.rstrip("\r") for line in lines]
     header_index, delimiter = _csv_header(lines, profiles)
     headers = _unique_headers(next(csv.reader([lines[header_index]], delimiter=delimiter)))
-    body_start = starts[header_index + 1] if header_index + 1 < len(starts) else len(data)
-    frame = _parse_csv_body(data[body_start:], headers, delimiter)
     header_row = header_index + 1
-    frame = frame.with_columns(pl.int_range(header_row + 1, header_row + 1 + frame.height).alias(ROW))
-    frame, _ = _drop_empty_rows(frame, {}, headers)
+    if utf8:
+        frame = _scan_csv_body(path, header_row, headers, delimiter)
+    else:
+        starts = _line_starts(data, header_row)
+        frame = _parse_csv_body(data[starts[-1] if len(starts) > header_row else len(data):], headers, delimiter)
+        frame = frame.with_columns(pl.int_range(header_row + 1, header_row + 1 + frame.height).alias(ROW))
+        frame, _ = _drop_empty_rows(frame, {}, headers)
     return Table(frame=frame, headers=headers, header_row=header_row)
+
+
+def _scan_csv_body(path: Path, skip: int, headers: list[str], delimiter: str) -> pl.LazyFrame:
+    frame = pl.scan_csv(
+        path, has_header=False, skip_rows=skip, new_columns=headers, separator=delimiter,
+        infer_schema=False, truncate_ragged_lines=True, raise_if_empty=False,
+    )
+    frame = frame.with_row_index(ROW, offset=skip + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    keep = pl.any_horizontal([pl.col(h).str.strip_chars().fill_null("") != "" for h in headers])
+    return frame.filter(keep)
 
 
 def _parse_csv_body(body: bytes, headers: list[str], delimiter: str) -> pl.DataFrame:
