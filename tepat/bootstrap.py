@@ -28,3 +28,6 @@ def ensure_database() -> None:
 
     ensure_shipped_regions()
     ensure_shipped_opds()
+    from tepat.programs.catalogue import ensure_catalogue
+
+    ensure_catalogue()

@@ -119,6 +119,38 @@ def opd_list() -> None:
         click.echo(f"{code}\t{name}")
 
 
+@main.group()
+def rules() -> None:
+    """Eligibility rules (docs/rules.md): check them and count who they select."""
+
+
+@rules.command("check")
+@click.argument("expr")
+def rules_check(expr: str) -> None:
+    """Exit 0 when EXPR is a valid rule, 2 with the messages (and where) otherwise."""
+    from tepat.cli_support import print_rule_issues
+    from tepat.engine.rules import check
+
+    result = check(expr)
+    print_rule_issues(expr, result.errors + result.warnings)
+    if not result.ok:
+        sys.exit(2)
+    click.echo("OK")
+
+
+@rules.command("count")
+@click.argument("expr")
+@click.option("--by", type=click.Choice(["kecamatan", "kelurahan"]), help="Also count per kecamatan or kelurahan.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with keys families, members, by.")
+def rules_count(expr: str, by: str | None, as_json: bool) -> None:
+    """Count the eligible families and their members in the whole registry."""
+    setup()
+    ensure_database()
+    from tepat.cli_support import count_rule
+
+    sys.exit(count_rule(expr, by, as_json))
+
+
 @main.command("createuser")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["admin", "analyst", "opd", "camat", "lurah", "enumerator", "viewer"]))

@@ -45,6 +45,39 @@ def summary(report: dict) -> str:
     return "\n".join(lines)
 
 
+def print_rule_issues(text: str, issues: list) -> None:
+    """Each problem under the rule text, with a caret at its position."""
+    lines = text.splitlines() or [""]
+    for issue in issues:
+        line = lines[min(issue.line, len(lines)) - 1]
+        click.echo(line, err=True)
+        click.echo(" " * (issue.column - 1) + "^" * max(1, issue.length), err=True)
+        click.echo(f"[{issue.code}] baris {issue.line} kolom {issue.column}: {issue.message}", err=True)
+
+
+def count_rule(text: str, by: str | None, as_json: bool) -> int:
+    from datetime import date
+
+    from tepat.engine.rules import check, count
+    from tepat.programs.frames import registry_frames
+    from tepat.registry.models import Family
+
+    result = check(text)
+    print_rule_issues(text, result.errors + result.warnings)
+    if not result.ok:
+        return 2
+    families, members = registry_frames(Family.objects.all(), "cli")
+    counts = count(result.rule, families, members, date.today(), by=by)
+    data = counts.to_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return 0
+    click.echo(f"{data['families']} keluarga, {data['members']} jiwa / families, people")
+    for group in data.get("by") or []:
+        click.echo(f"  {group[by]:<16} {group['families']:>8} keluarga {group['members']:>9} jiwa")
+    return 0
+
+
 def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 

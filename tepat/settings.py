@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "tepat.accounts",
     "tepat.regions",
     "tepat.registry",
+    "tepat.programs",
     "tepat.web",
 ]
 

@@ -61,6 +61,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("kata sandi diganti")
     OPD_CREATED = "opd_created", _("OPD dibuat")
     FAMILIES_ASSIGNED = "families_assigned", _("keluarga ditugaskan")
+    PROGRAM_SAVED = "program_saved", _("program disimpan")
+    RULE_SAVED = "rule_saved", _("aturan disimpan")
 
 
 class AuditEvent(models.Model):

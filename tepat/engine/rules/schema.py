@@ -1,0 +1,72 @@
+"""The fields a rule may name: the registry's fields (tepat/registry/fields.py) plus derived ones.
+
+Value domains come from tepat/registry/profiles/domains.json; flag fields take "Ya"/"Tidak".
+`aset` (JSON), `kelurahan_id` (a database key) and `tanggal_lahir` (use `umur`) are not rule fields.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from tepat.registry import fields as registry
+
+DOMAINS_PATH = Path(__file__).resolve().parents[2] / "registry" / "profiles" / "domains.json"
+FAMILY, MEMBER = "family", "member"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    level: str  # FAMILY | MEMBER
+    type: str  # "number" | "text"
+    domain: tuple[str, ...] | None = None
+    derived: str = ""  # how a derived field is computed (empty: a column of the input frame)
+
+
+# The region of a family, as Kemendagri code text (the registry stores a key to the region master).
+REGION = FieldSpec("kelurahan", FAMILY, "text")
+# Derived fields: computed by the evaluator, never read from a column of that name (except
+# `kecamatan`, read when the families frame has it).
+DERIVED: dict[str, FieldSpec] = {
+    "kecamatan": FieldSpec("kecamatan", FAMILY, "text", derived="the `kecamatan` column, else the first 8 characters of `kelurahan`"),
+    "jumlah_anggota": FieldSpec("jumlah_anggota", FAMILY, "number", derived="number of active members"),
+    "umur": FieldSpec("umur", MEMBER, "number", derived="whole years from tanggal_lahir to the reference date"),
+}
+
+
+@dataclass(frozen=True)
+class Schema:
+    fields: Mapping[str, FieldSpec]
+
+    def get(self, name: str) -> FieldSpec | None:
+        return self.fields.get(name)
+
+    def names(self, level: str | None = None) -> list[str]:
+        return [name for name, spec in self.fields.items() if level is None or spec.level == level]
+
+
+def load_domains(path: Path = DOMAINS_PATH) -> dict[str, tuple[str, ...]]:
+    """field -> allowed values (flag fields -> ("Ya", "Tidak"))."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    domains = {name: tuple(values) for name, values in data["domains"].items() if not name.startswith("_")}
+    flags = tuple(data["domains"]["_flags"])
+    return {**domains, **{name: flags for name in data["flag_fields"]}}
+
+
+@cache
+def default_schema() -> Schema:
+    """Built once per process from fields.py and domains.json. Cost: one small JSON read."""
+    domains = load_domains()
+    specs: dict[str, FieldSpec] = {}
+    for name in registry.FAMILY_TEXT:
+        specs[name] = FieldSpec(name, FAMILY, "text", domains.get(name))
+    for name in (*registry.FAMILY_NUMBERS, *registry.FAMILY_FLOATS):
+        specs[name] = FieldSpec(name, FAMILY, "number")
+    for name in registry.MEMBER_TEXT:
+        specs[name] = FieldSpec(name, MEMBER, "text", domains.get(name))
+    specs[REGION.name] = REGION
+    specs.update(DERIVED)
+    return Schema(specs)

@@ -1,0 +1,48 @@
+"""Program and rule changes: each one transactional and audited; rules are versioned, never edited."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from tepat.accounts.models import AuditAction, audit
+from tepat.engine.rules import RuleError, check
+from tepat.engine.rules.examples import EXAMPLES
+from tepat.programs.models import Program, RuleVersion
+
+
+class RuleRejected(ValueError):
+    """The rule text has errors; `errors` holds them with their positions and messages."""
+
+    def __init__(self, errors: list) -> None:
+        self.errors = errors
+        super().__init__("; ".join(getattr(e, "message", str(e)) for e in errors))
+
+
+@transaction.atomic
+def do_create_program(values: dict, *, acting_user) -> Program:
+    program = Program(**{k: v for k, v in values.items() if k != "rule"})
+    program.full_clean()
+    program.save()
+    audit(AuditAction.PROGRAM_SAVED, program.code, acting_user=acting_user, name=program.name)
+    rule = values.get("rule") or EXAMPLES.get(program.code)
+    if rule:
+        do_save_rule(program, rule, acting_user=acting_user, reason="aturan awal / initial rule")
+    return program
+
+
+@transaction.atomic
+def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> RuleVersion:
+    """A new version of the program's rule, after the rule checks out. Raises RuleRejected otherwise."""
+    result = check(text)
+    if not result.ok:
+        raise RuleRejected(result.errors)
+    latest = program.rules.aggregate(v=Max("version"))["v"] or 0
+    version = RuleVersion.objects.create(
+        program=program, version=latest + 1, text=text.strip(), reason=reason or "-",
+        author=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    audit(AuditAction.RULE_SAVED, f"{program.code} v{version.version}", acting_user=acting_user, reason=reason)
+    return version
+
+
+__all__ = ["RuleError", "RuleRejected", "do_create_program", "do_save_rule"]

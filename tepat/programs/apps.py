@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    name = "tepat.programs"
+    verbose_name = "Program dan sasaran"

@@ -1,0 +1,64 @@
+"""The program catalogue (three strategies, responsible OPD, funding, unit cost) and versioned eligibility rules."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Strategy(models.TextChoices):
+    KURANGI_BEBAN = "kurangi_beban", _("Kurangi beban pengeluaran")
+    TINGKATKAN_PENDAPATAN = "tingkatkan_pendapatan", _("Tingkatkan pendapatan")
+    KURANGI_KANTONG = "kurangi_kantong", _("Kurangi kantong kemiskinan")
+
+
+class Funding(models.TextChoices):
+    APBN = "apbn", "APBN"
+    APBD_PROVINSI = "apbd_provinsi", _("APBD provinsi")
+    APBD_KOTA = "apbd_kota", _("APBD kota")
+    DANA_KELURAHAN = "dana_kelurahan", _("Dana kelurahan")
+    CSR = "csr", "CSR"
+
+
+class Unit(models.TextChoices):
+    FAMILY = "family", _("keluarga")
+    PERSON = "person", _("orang")
+
+
+class Program(models.Model):
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    strategy = models.CharField(_("strategi"), max_length=30, choices=Strategy.choices)
+    opd = models.ForeignKey("accounts.Opd", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("OPD penanggung jawab"))
+    funding = models.CharField(_("sumber dana"), max_length=20, choices=Funding.choices)
+    unit = models.CharField(_("satuan"), max_length=10, choices=Unit.choices, default=Unit.FAMILY)
+    unit_cost = models.DecimalField(_("biaya satuan (Rp)"), max_digits=14, decimal_places=0, default=0)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    deprivations = models.JSONField(_("deprivasi yang ditangani"), default=list, blank=True)
+    description = models.TextField(_("keterangan"), blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["strategy", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_rule(self) -> "RuleVersion | None":
+        return self.rules.order_by("-version").first()
+
+
+class RuleVersion(models.Model):
+    """One version of a program's eligibility rule. Versions are never edited: a change is a new version."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="rules")
+    version = models.PositiveIntegerField()
+    text = models.TextField(_("aturan"))
+    reason = models.CharField(_("alasan perubahan"), max_length=255)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["program", "version"], name="rule_program_version")]
+        ordering = ["program", "-version"]
