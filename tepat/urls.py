@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tepat.web.views import auth, families, home, imports
+from tepat.web.views import auth, families, home, imports, programs, targets
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,4 +14,11 @@ urlpatterns = [
     path("impor/<int:pk>/", imports.import_status, name="import_status"),
     path("impor/<int:pk>/progres/", imports.import_progress, name="import_progress"),
     path("impor/<int:pk>/laporan.<str:kind>", imports.import_report, name="import_report"),
+    path("program/", programs.program_list, name="program_list"),
+    path("program/<slug:code>/", programs.program_detail, name="program_detail"),
+    path("program/<slug:code>/pratinjau/", programs.rule_preview, name="rule_preview"),
+    path("program/<slug:code>/bekukan/", targets.freeze, name="target_freeze"),
+    path("sasaran/", targets.target_list, name="target_list"),
+    path("sasaran/<int:pk>/", targets.target_detail, name="target_detail"),
+    path("sasaran/<int:pk>/unduh.<str:kind>", targets.target_export, name="target_export"),
 ]

@@ -63,6 +63,7 @@ class AuditAction(models.TextChoices):
     FAMILIES_ASSIGNED = "families_assigned", _("keluarga ditugaskan")
     PROGRAM_SAVED = "program_saved", _("program disimpan")
     RULE_SAVED = "rule_saved", _("aturan disimpan")
+    TARGET_FROZEN = "target_frozen", _("daftar sasaran dibekukan")
 
 
 class AuditEvent(models.Model):

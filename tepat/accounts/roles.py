@@ -31,11 +31,12 @@ class Policy:
     sees_identity_numbers: bool  # full NIK / No KK instead of the masked form
     can_import: bool = False
     can_export: bool = True
+    can_edit_rules: bool = False  # program rules, target lists
 
 
 POLICIES: dict[str, Policy] = {
-    Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True),
-    Role.ANALYST: Policy(Scope.CITY, sees_identity_numbers=True, can_import=True),
+    Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True, can_edit_rules=True),
+    Role.ANALYST: Policy(Scope.CITY, sees_identity_numbers=True, can_import=True, can_edit_rules=True),
     Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True),
     Role.CAMAT: Policy(Scope.KECAMATAN, sees_identity_numbers=False),
     Role.LURAH: Policy(Scope.KELURAHAN, sees_identity_numbers=True),

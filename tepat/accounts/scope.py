@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from tepat.accounts.roles import Scope, policy_for
+from tepat.accounts.roles import Role, Scope, policy_for
 from tepat.registry.models import Family, ImportBatch, Member
 
 
@@ -37,10 +37,24 @@ SCOPED_MODELS = {
 }
 
 
+def _target_lists(user, queryset: QuerySet) -> QuerySet:
+    """Rule editors see every target list; an OPD operator those of their own agency's programs."""
+    policy = policy_for(user)
+    if policy.can_edit_rules:
+        return queryset
+    if user.is_authenticated and user.role == Role.OPD and user.opd_id:
+        return queryset.filter(program__opd_id=user.opd_id)
+    return queryset.none()
+
+
 def scoped(user, queryset: QuerySet) -> QuerySet:
     """Restrict any registry queryset to the user's scope."""
+    from tepat.programs.models import TargetList
+
     if queryset.model is ImportBatch:
         return queryset if policy_for(user).can_import else queryset.none()
+    if queryset.model is TargetList:
+        return _target_lists(user, queryset)
     condition = SCOPED_MODELS[queryset.model](user)
     return queryset if condition is None else queryset.filter(condition)
 

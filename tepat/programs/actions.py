@@ -45,4 +45,33 @@ def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> Ru
     return version
 
 
-__all__ = ["RuleError", "RuleRejected", "do_create_program", "do_save_rule"]
+__all__ = ["RuleError", "RuleRejected", "do_create_program", "do_freeze_target_list", "do_save_rule"]
+
+
+@transaction.atomic
+def do_freeze_target_list(program: Program, *, acting_user, quota: int | None = None, budget=None,
+                          per_kecamatan: bool = False, today=None):
+    """Freeze the families the current rule selects, in priority order, cut by quota or by budget / unit cost."""
+    from datetime import date
+
+    from tepat.programs.models import TargetEntry, TargetList
+    from tepat.programs.targeting import cut, ranked, snapshot
+
+    rule = program.current_rule()
+    if rule is None:
+        raise ValueError("program tanpa aturan / program has no rule")
+    today = today or date.today()
+    if budget is not None and quota is None and program.unit_cost:
+        quota = int(budget // program.unit_cost)
+    ordered, eligible = ranked(rule.text, today)
+    chosen = cut(ordered, quota, per_kecamatan)
+    target = TargetList.objects.create(
+        program=program, rule=rule, quota=quota, budget=budget, per_kecamatan=per_kecamatan, eligible=eligible,
+        registry_state=snapshot(), reference_date=today, created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    TargetEntry.objects.bulk_create(
+        TargetEntry(target_list=target, family_id=row["family_id"], rank=row["rank"], deprivations=row["deprivations"], reasons=row["reasons"])
+        for row in chosen.iter_rows(named=True)
+    )
+    audit(AuditAction.TARGET_FROZEN, f"{program.code} #{target.pk}", acting_user=acting_user, families=chosen.height, rule=rule.version)
+    return target

@@ -62,3 +62,36 @@ class RuleVersion(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["program", "version"], name="rule_program_version")]
         ordering = ["program", "-version"]
+
+
+class TargetList(models.Model):
+    """A frozen list of eligible families for a program: the rule version, the data state, who and when."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="target_lists")
+    rule = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveIntegerField(_("kuota keluarga"), null=True, blank=True)
+    budget = models.DecimalField(_("anggaran (Rp)"), max_digits=16, decimal_places=0, null=True, blank=True)
+    per_kecamatan = models.BooleanField(_("kuota per kecamatan"), default=False)
+    eligible = models.PositiveIntegerField(_("keluarga memenuhi aturan"))
+    registry_state = models.JSONField(_("keadaan data saat dibekukan"), default=dict)
+    reference_date = models.DateField(_("tanggal acuan umur"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.program.name} ({self.created_at:%d-%m-%Y %H:%M})"
+
+
+class TargetEntry(models.Model):
+    target_list = models.ForeignKey(TargetList, on_delete=models.PROTECT, related_name="entries")
+    family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField(_("peringkat"))
+    deprivations = models.PositiveSmallIntegerField(_("jumlah deprivasi"))
+    reasons = models.JSONField(_("syarat yang terpenuhi"), default=list)
+
+    class Meta:
+        ordering = ["target_list", "rank"]
+        constraints = [models.UniqueConstraint(fields=["target_list", "family"], name="target_entry_family")]

@@ -27,8 +27,31 @@ def family_frame(user, families: QuerySet) -> pl.DataFrame:
     head = Member.objects.filter(family=OuterRef("pk"), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True)
     rows = families.annotate(head_nik=Subquery(head.values("nik")[:1])).order_by("id").values_list(*FAMILY_EXPORT)
     frame = pl.DataFrame(list(rows), schema={name: pl.String for name in FAMILY_EXPORT.values()}, orient="row", strict=False)
-    if not policy_for(user).sees_identity_numbers:
-        dtsen_key = pl.col("id_keluarga") == pl.col("no_kk")  # a DTSEN family is keyed by its No KK
-        frame = frame.with_columns(pl.when(dtsen_key).then(mask_expr("id_keluarga")).otherwise(pl.col("id_keluarga")).alias("id_keluarga"))
-        frame = frame.with_columns(mask_expr("no_kk"), mask_expr("nik_kepala_keluarga"))
-    return frame
+    return _masked(user, frame)
+
+
+def _masked(user, frame: pl.DataFrame) -> pl.DataFrame:
+    """NIK, No KK (and a DTSEN family key, which is its No KK) masked unless the role needs them."""
+    if policy_for(user).sees_identity_numbers:
+        return frame
+    dtsen_key = pl.col("id_keluarga") == pl.col("no_kk")
+    frame = frame.with_columns(pl.when(dtsen_key).then(mask_expr("id_keluarga")).otherwise(pl.col("id_keluarga")).alias("id_keluarga"))
+    return frame.with_columns(mask_expr("no_kk"), mask_expr("nik_kepala_keluarga"))
+
+
+def target_frame(user, target_list) -> pl.DataFrame:
+    """A frozen target list for an OPD: rank, family, head NIK, address, desil, reasons; masked per role."""
+    from django.db.models import OuterRef, Subquery
+
+    from tepat.registry.models import Member
+
+    head = Member.objects.filter(family=OuterRef("family_id"), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True)
+    columns = {
+        "rank": "peringkat", "family__source_key": "id_keluarga", "family__kepala_keluarga": "kepala_keluarga",
+        "head_nik": "nik_kepala_keluarga", "family__no_kk": "no_kk", "family__kelurahan__parent__name": "kecamatan",
+        "family__kelurahan__name": "kelurahan", "family__alamat": "alamat", "family__rt": "rt", "family__rw": "rw",
+        "family__desil": "desil", "deprivations": "jumlah_deprivasi", "reasons": "syarat_terpenuhi",
+    }
+    rows = target_list.entries.annotate(head_nik=Subquery(head.values("nik")[:1])).order_by("rank").values_list(*columns)
+    rows = [(*row[:-1], "; ".join(row[-1])) for row in rows]
+    return _masked(user, pl.DataFrame(rows, schema={name: pl.String for name in columns.values()}, orient="row", strict=False))

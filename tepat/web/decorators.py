@@ -27,4 +27,5 @@ def needs(check):
 
 personal_data = needs(lambda policy: policy.scope != Scope.NONE)
 importer = needs(lambda policy: policy.can_import)
+rule_editor = needs(lambda policy: policy.can_edit_rules)
 exporter = needs(lambda policy: policy.scope != Scope.NONE and policy.can_export)

@@ -1,0 +1,51 @@
+"""Target lists: evaluate a program's current rule on the registry, order by priority, cut by quota or budget.
+
+Priority: lower desil first, then more deprivations, then the family id (a stable tie-break). The
+deprivation count is the number of deprivation snippets (tepat.engine.rules.SNIPPETS) that hold.
+Cost: two vectorised rule evaluations over the registry frames and one bulk insert.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from tepat.engine.rules import evaluate
+from tepat.programs.frames import registry_frames, registry_state
+from tepat.registry.models import Family
+
+DEPRIVATIONS = ("lantai_tanah", "dinding_tidak_layak", "atap_tidak_layak", "air_tidak_layak", "tanpa_jamban_sendiri",
+                "tanpa_listrik_pln", "bahan_bakar_kayu", "berisiko_stunting")
+
+
+def ranked(rule_text: str, today: date) -> tuple[pl.DataFrame, int]:
+    """Eligible families in priority order with their reasons and deprivation count; and how many."""
+    families, members = registry_frames(Family.objects.all(), "targeting")
+    result = evaluate(rule_text, families, members, today)
+    reasons = [c for c in result.columns if c not in ("family_id", "eligible")]
+    eligible = result.filter(pl.col("eligible")).with_columns(
+        pl.concat_list([pl.when(pl.col(c)).then(pl.lit(c)).otherwise(None) for c in reasons]).list.drop_nulls().alias("reasons")
+        if reasons else pl.lit([], pl.List(pl.String)).alias("reasons")
+    ).select("family_id", "reasons")
+    depriv = evaluate(" or ".join(DEPRIVATIONS), families, members, today)
+    depriv = depriv.select("family_id", pl.sum_horizontal([pl.col(c).cast(pl.Int32) for c in DEPRIVATIONS]).alias("deprivations"))
+    ordered = (
+        eligible.join(depriv, on="family_id").join(families.select("family_id", "desil", "kecamatan"), on="family_id")
+        .sort(["desil", "deprivations", "family_id"], descending=[False, True, False], nulls_last=True)
+    )
+    return ordered, ordered.height
+
+
+def cut(ordered: pl.DataFrame, quota: int | None, per_kecamatan: bool) -> pl.DataFrame:
+    """The first `quota` families, city-wide or within each kecamatan; all of them without a quota."""
+    ordered = ordered.with_columns(pl.int_range(1, ordered.height + 1).alias("rank"))
+    if quota is None:
+        return ordered
+    if per_kecamatan:
+        return ordered.filter(pl.col("rank").rank("ordinal").over("kecamatan") <= quota)
+    return ordered.head(quota)
+
+
+def snapshot() -> dict:
+    families, families_at, members, members_at = registry_state()
+    return {"families": families, "families_updated": str(families_at), "members": members, "members_updated": str(members_at)}

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from tepat.accounts.masking import log_access
+from tepat.accounts.models import AccessKind
+from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.programs.actions import do_freeze_target_list
+from tepat.programs.models import Program, TargetList
+from tepat.registry.exports import target_frame
+from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+from tepat.web.decorators import rule_editor
+
+
+class FreezeForm(forms.Form):
+    quota = forms.IntegerField(label=_("Kuota keluarga"), min_value=1, required=False)
+    budget = forms.DecimalField(label=_("atau anggaran (Rp)"), min_value=0, decimal_places=0, required=False)
+    per_kecamatan = forms.BooleanField(label=_("Kuota berlaku per kecamatan"), required=False)
+
+
+@require_POST
+@rule_editor
+def freeze(request, code: str):
+    program = get_object_or_404(Program, code=code)
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    target = do_freeze_target_list(program, acting_user=request.user, quota=data["quota"], budget=data["budget"], per_kecamatan=data["per_kecamatan"])
+    return redirect("target_detail", pk=target.pk)
+
+
+@login_required
+def target_list(request):
+    targets = scoped(request.user, TargetList.objects.select_related("program", "rule", "created_by"))
+    return render(request, "web/target_list.html", {"targets": targets})
+
+
+@login_required
+def target_detail(request, pk: int):
+    target = get_in_scope_or_404(request.user, TargetList.objects.select_related("program__opd", "rule", "created_by"), pk=pk)
+    entries = target.entries.select_related("family__kelurahan").order_by("rank")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    log_access(request.user, AccessKind.VIEW, f"daftar sasaran {target.pk}", records=len(page.object_list))
+    return render(request, "web/target_detail.html", {"target": target, "page": page})
+
+
+@login_required
+def target_export(request, pk: int, kind: str):
+    target = get_in_scope_or_404(request.user, TargetList.objects.select_related("program"), pk=pk)
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    frame = target_frame(request.user, target)
+    log_access(request.user, AccessKind.EXPORT, f"daftar sasaran {target.pk} ({kind})", records=frame.height)
+    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Sasaran": frame})
+    content_type = "text/csv; charset=utf-8" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="sasaran-{target.program.code}-{target.pk}.{kind}"'
+    return response
