@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tepat.web.views import auth, families, home, imports, programs, targets
+from tepat.web.views import auth, families, home, imports, programs, realisasi, targets
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("program/<slug:code>/", programs.program_detail, name="program_detail"),
     path("program/<slug:code>/pratinjau/", programs.rule_preview, name="rule_preview"),
     path("program/<slug:code>/bekukan/", targets.freeze, name="target_freeze"),
+    path("realisasi/", realisasi.realisasi_page, name="realisasi"),
     path("sasaran/", targets.target_list, name="target_list"),
     path("sasaran/<int:pk>/", targets.target_detail, name="target_detail"),
     path("sasaran/<int:pk>/unduh.<str:kind>", targets.target_export, name="target_export"),

@@ -64,6 +64,8 @@ class AuditAction(models.TextChoices):
     PROGRAM_SAVED = "program_saved", _("program disimpan")
     RULE_SAVED = "rule_saved", _("aturan disimpan")
     TARGET_FROZEN = "target_frozen", _("daftar sasaran dibekukan")
+    INTERVENTIONS_IMPORTED = "interventions_imported", _("realisasi diimpor")
+    INTERVENTION_RECORDED = "intervention_recorded", _("realisasi dicatat")
 
 
 class AuditEvent(models.Model):

@@ -45,7 +45,34 @@ def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> Ru
     return version
 
 
-__all__ = ["RuleError", "RuleRejected", "do_create_program", "do_freeze_target_list", "do_save_rule"]
+def do_import_interventions(path, *, acting_user, file_name: str | None = None):
+    """Interventions from an OPD file: valid rows in one transaction, the others reported. Audited."""
+    from tepat.programs.realisasi import import_interventions
+
+    report = import_interventions(path, acting_user=acting_user, file_name=file_name)
+    audit(AuditAction.INTERVENTIONS_IMPORTED, report.file, acting_user=acting_user, inserted=report.inserted, rejected=len(report.rejected))
+    return report
+
+
+@transaction.atomic
+def do_record_intervention(program: Program, family, *, acting_user, date, amount=0, units=1, member=None, status="tersalur"):
+    """One intervention entered in the form."""
+    from tepat.programs.models import Intervention, InterventionSource
+
+    if amount < 0:
+        raise ValueError("nilai tidak boleh negatif / value must not be negative")
+    if date.year != program.year:
+        raise ValueError(f"tanggal di luar tahun program {program.year} / date outside the program year")
+    intervention = Intervention.objects.create(
+        program=program, family=family, member=member, date=date, amount=amount, units=units, status=status,
+        source=InterventionSource.FORM, recorded_by=acting_user,
+    )
+    audit(AuditAction.INTERVENTION_RECORDED, f"{program.code} keluarga {family.pk}", acting_user=acting_user, intervention=intervention.pk)
+    return intervention
+
+
+__all__ = ["RuleError", "RuleRejected", "do_create_program", "do_freeze_target_list", "do_import_interventions",
+           "do_record_intervention", "do_save_rule"]
 
 
 @transaction.atomic

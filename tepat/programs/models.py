@@ -95,3 +95,35 @@ class TargetEntry(models.Model):
     class Meta:
         ordering = ["target_list", "rank"]
         constraints = [models.UniqueConstraint(fields=["target_list", "family"], name="target_entry_family")]
+
+
+class InterventionStatus(models.TextChoices):
+    DELIVERED = "tersalur", _("tersalur")
+    PLANNED = "direncanakan", _("direncanakan")
+    CANCELLED = "dibatalkan", _("dibatalkan")
+
+
+class InterventionSource(models.TextChoices):
+    FORM = "form", _("formulir")
+    IMPORT = "import", _("impor berkas")
+
+
+class Intervention(models.Model):
+    """Assistance an OPD delivered (realisasi) to a family or a person. Never deleted: cancel with a status."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="interventions")
+    family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="interventions")
+    member = models.ForeignKey("registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="interventions")
+    date = models.DateField(_("tanggal"))
+    amount = models.DecimalField(_("nilai (Rp)"), max_digits=14, decimal_places=0, default=0)
+    units = models.DecimalField(_("jumlah satuan"), max_digits=10, decimal_places=2, default=1)
+    status = models.CharField(_("status"), max_length=15, choices=InterventionStatus.choices, default=InterventionStatus.DELIVERED)
+    source = models.CharField(max_length=10, choices=InterventionSource.choices)
+    file_name = models.CharField(max_length=255, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True, help_text=_("Baris di berkas impor."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["program", "family"])]
