@@ -47,6 +47,9 @@ def load_demo(families: int, echo: Callable[[str], None] = print) -> None:
         _import_synthetic(families, users["analis"], echo)
     pantai_johor = Family.objects.filter(kelurahan__code="12.74.05.1010", is_active=True).order_by("id")[:25]
     do_assign(Family.objects.filter(pk__in=list(pantai_johor.values_list("pk", flat=True))), enumerator=users["pendata"], acting_user=users["analis"])
+    from tepat.demo.targeting import load_targeting
+
+    load_targeting(users["analis"], users["dinsos"], echo)
 
 
 def _import_synthetic(families: int, analyst: User, echo: Callable[[str], None]) -> None:
