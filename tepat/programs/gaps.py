@@ -1,0 +1,74 @@
+"""Convergence and gap measures on the live registry, within a user's scope (engine: tepat.engine.convergence).
+
+Eligibility comes from each program's current rule; "prioritised" means in the program's latest
+frozen target list (without a list, every eligible family counts as prioritised). Interventions are
+the OPDs' records plus the receipt flags of the source files. Cost: one rule evaluation per program
+on the cached registry frames, one query for interventions.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from tepat.accounts.scope import scoped
+from tepat.engine import convergence as cv
+from tepat.engine.rules import evaluate
+from tepat.programs.frames import registry_frames
+from tepat.programs.models import Intervention, Program, TargetEntry
+from tepat.programs.preview import scope_key
+from tepat.registry.models import Family
+
+FAMILY_COLUMNS = ["family_id", "kecamatan", "kelurahan", "desil", *cv.FLAG_PROGRAMS]
+
+
+def _programs() -> tuple[pl.DataFrame, list[Program]]:
+    programs = list(Program.objects.filter(is_active=True).prefetch_related("rules"))
+    frame = pl.DataFrame({"program": [p.code for p in programs], "strategy": [p.strategy for p in programs]})
+    return frame, programs
+
+
+def _eligibility(programs: list[Program], families: pl.DataFrame, members: pl.DataFrame, today: date) -> pl.DataFrame:
+    parts = []
+    for program in programs:
+        rule = program.current_rule()
+        if rule is None:
+            continue
+        result = evaluate(rule.text, families, members, today).select("family_id", "eligible")
+        listed = _prioritised(program)
+        prioritised = pl.col("family_id").is_in(listed) if listed is not None else pl.col("eligible")
+        parts.append(result.with_columns(pl.lit(program.code).alias("program"), (prioritised & pl.col("eligible")).alias("prioritised")))
+    schema = {"family_id": pl.Int64, "eligible": pl.Boolean, "program": pl.String, "prioritised": pl.Boolean}
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def _prioritised(program: Program) -> list[int] | None:
+    latest = program.target_lists.order_by("-created_at").first()
+    return list(TargetEntry.objects.filter(target_list=latest).values_list("family_id", flat=True)) if latest else None
+
+
+def _recorded(family_ids: pl.Series) -> pl.DataFrame:
+    rows = Intervention.objects.values_list("family_id", "program__code", "status", "date", "amount", "source")
+    frame = pl.DataFrame(list(rows), schema={"family_id": pl.Int64, "program": pl.String, "status": pl.String, "date": pl.Date,
+                                             "amount": pl.Float64, "source": pl.String}, orient="row", strict=False)
+    return frame.filter(pl.col("family_id").is_in(family_ids.implode()))
+
+
+def gap_inputs(user, today: date | None = None) -> cv.Inputs:
+    families, members = registry_frames(scoped(user, Family.objects.all()), scope_key(user))
+    today = today or date.today()
+    program_frame, programs = _programs()
+    eligibility = _eligibility(programs, families, members, today)
+    registry = families.select([c for c in FAMILY_COLUMNS if c in families.columns])
+    interventions = cv.combine_interventions(_recorded(families["family_id"]), cv.interventions_from_flags(registry))
+    return cv.prepare(registry, program_frame, eligibility, interventions)
+
+
+MEASURES = {
+    "konvergensi": lambda inputs, by: cv.convergence(inputs, by=by),
+    "cakupan": lambda inputs, by: cv.coverage(inputs, per="program", by=by),
+    "eksklusi": lambda inputs, by: cv.exclusion(inputs, by=by),
+    "inklusi": lambda inputs, by: cv.inclusion(inputs, by=by),
+    "tumpang_tindih": lambda inputs, by: cv.stacking(inputs, by=by),
+    "belum_terlayani": lambda inputs, by: cv.unserved(inputs, by=by),
+}
