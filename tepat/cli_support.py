@@ -68,6 +68,8 @@ def count_rule(text: str, by: str | None, as_json: bool) -> int:
         return 2
     families, members = registry_frames(Family.objects.all(), "cli")
     counts = count(result.rule, families, members, date.today(), by=by)
+    if counts.warning:
+        print_rule_issues(text, [counts.warning])
     data = counts.to_dict()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))

@@ -112,3 +112,19 @@ def test_an_opd_operator_uploads_realisasi_and_sees_refused_rows(client, registr
 def test_other_roles_cannot_reach_the_realisasi_page(client, registry, cast, role):
     client.force_login(cast[role])
     assert client.get("/realisasi/").status_code == 404
+
+
+@pytest.mark.parametrize("written, stored", [("1.500.000", 1500000), ("1.500.000,50", 1500000), ("1500000.50", 1500000), ("750000", 750000), ("Rp 750.000", 750000)])
+def test_amounts_in_indonesian_and_plain_notation(registry, cast, tmp_path, written, stored):
+    report = run(tmp_path, [row(nilai=written)], cast)
+    assert report.rejected == [] and int(Intervention.objects.get().amount) == stored
+
+
+def test_an_opd_reports_only_for_its_own_programs(registry, cast, tmp_path):
+    report = run(tmp_path, [row(kode_program="rtlh_bsps")], cast)  # Perkim's program, the operator is Dinas Sosial's
+    assert report.inserted == 0 and report.rejected[0]["code"] == "program_not_yours"
+
+
+def test_an_empty_value_twice_is_a_duplicate(registry, cast, tmp_path):
+    run(tmp_path, [row(nilai="")], cast)
+    assert run(tmp_path, [row(nilai="")], cast).rejected[0]["code"] == "duplicate_existing"

@@ -68,3 +68,9 @@ def test_rules_count_reports_families_and_members_by_kecamatan(import_file, tmp_
     assert (data["families"], data["members"]) == (2, 6)
     by = {row["kecamatan"]: (row["families"], row["members"]) for row in data["by"]}
     assert by["12.74.05"] == (1, 3) and by["12.74.01"] == (1, 3)
+
+
+def test_rules_count_warns_when_every_family_is_eligible(import_file, tmp_path):
+    import_file(write_xlsx(tmp_path / "a.xlsx", family_rows("A", base=1)))
+    result = CliRunner().invoke(main, ["rules", "count", "desil >= 1"])
+    assert result.exit_code == 0 and "always_true" in result.output

@@ -84,3 +84,12 @@ def test_freezing_from_the_program_page(client, cast, registry):
     response = client.post("/program/air_bersih/bekukan/", {"quota": "2"})
     page = client.get(response["Location"]).content.decode()
     assert "2 keluarga" in page and "desil &lt;= 2" in page
+
+
+def test_a_budget_needs_a_unit_cost_and_a_city_wide_list(registry, cast, client):
+    with pytest.raises(ValueError):
+        do_freeze_target_list(registry, acting_user=cast["analyst"], budget=1000000, per_kecamatan=True)
+    client.force_login(cast["analyst"])
+    response = client.post("/program/air_bersih/bekukan/", {"quota": "0"})
+    assert response["Location"] == "/program/air_bersih/"
+    assert registry.target_lists.count() == 0

@@ -45,11 +45,20 @@ def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> Ru
     return version
 
 
+def reportable_programs(user) -> set[int] | None:
+    """An OPD operator reports only for their agency's programs; other roles that may report, for all."""
+    from tepat.accounts.roles import Role
+
+    if getattr(user, "role", None) == Role.OPD:
+        return set(Program.objects.filter(opd_id=user.opd_id).values_list("id", flat=True))
+    return None
+
+
 def do_import_interventions(path, *, acting_user, file_name: str | None = None):
     """Interventions from an OPD file: valid rows in one transaction, the others reported. Audited."""
     from tepat.programs.realisasi import import_interventions
 
-    report = import_interventions(path, acting_user=acting_user, file_name=file_name)
+    report = import_interventions(path, acting_user=acting_user, file_name=file_name, allowed=reportable_programs(acting_user))
     audit(AuditAction.INTERVENTIONS_IMPORTED, report.file, acting_user=acting_user, inserted=report.inserted, rejected=len(report.rejected))
     return report
 
@@ -88,8 +97,10 @@ def do_freeze_target_list(program: Program, *, acting_user, quota: int | None = 
     if rule is None:
         raise ValueError("program tanpa aturan / program has no rule")
     today = today or date.today()
-    if budget is not None and quota is None and program.unit_cost:
-        quota = int(budget // program.unit_cost)
+    if budget is not None and quota is None:
+        if not program.unit_cost or per_kecamatan:
+            raise ValueError("anggaran butuh biaya satuan dan berlaku untuk seluruh kota / a budget needs a unit cost and applies city-wide")
+        quota = int(budget // program.unit_cost)  # person-unit programs: a family counts as one unit here
     ordered, eligible = ranked(rule.text, today)
     chosen = cut(ordered, quota, per_kecamatan)
     target = TargetList.objects.create(

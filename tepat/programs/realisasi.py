@@ -31,6 +31,8 @@ ERRORS: dict[str, Message] = {
     "date_outside_year": Message("Tanggal di luar tahun program ({year})", "Date outside the program year ({year})"),
     "amount_invalid": Message("Nilai harus berupa angka", "Value must be a number"),
     "amount_negative": Message("Nilai tidak boleh negatif", "Value must not be negative"),
+    "units_invalid": Message("Jumlah satuan harus angka lebih dari 0", "Units must be a number above 0"),
+    "program_not_yours": Message("Program '{value}' bukan milik OPD Anda", "Program '{value}' does not belong to your OPD"),
     "status_unknown": Message("Status '{value}' tidak dikenal (tersalur, direncanakan, dibatalkan)",
                               "Unknown status '{value}' (tersalur, direncanakan, dibatalkan)"),
     "identity_missing": Message("Isi NIK atau No KK penerima", "Give the recipient's NIK or No KK"),
@@ -60,15 +62,25 @@ def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(optional.values())
     return frame.with_columns(
         parsed_date("tanggal").alias("_date"),
-        pl.col("nilai").str.replace_all(r"[.\s]", "").str.replace(",", ".").cast(pl.Float64, strict=False).alias("_amount"),
-        pl.col("satuan").str.replace(",", ".").cast(pl.Float64, strict=False).alias("_units"),
+        rupiah("nilai").alias("_amount"),
+        rupiah("satuan").alias("_units"),
         pl.col("status").str.to_lowercase().fill_null(InterventionStatus.DELIVERED).alias("_status"),
     )
 
 
-def _with_programs(frame: pl.DataFrame) -> pl.DataFrame:
+def rupiah(column: str) -> pl.Expr:
+    """'1.500.000' and '1.500.000,50' (Indonesian), '1500000.50' and '750000' (plain) as numbers."""
+    text = pl.col(column).str.replace_all(r"\s|Rp", "")
+    indonesian = text.str.contains(",") | text.str.contains(r"^-?\d{1,3}(\.\d{3})+$")
+    normal = pl.when(indonesian).then(text.str.replace_all(".", "", literal=True).str.replace(",", ".")).otherwise(text)
+    return normal.cast(pl.Float64, strict=False)
+
+
+def _with_programs(frame: pl.DataFrame, allowed: set[int] | None) -> pl.DataFrame:
+    """allowed: the program ids this user may report for (None: all)."""
     programs = pl.DataFrame(list(Program.objects.values_list("code", "id", "year")), schema={"program": pl.String, "_program_id": pl.Int64, "_year": pl.Int64}, orient="row")
-    return frame.join(programs, on="program", how="left")
+    mine = pl.col("_program_id").is_in(list(allowed)) if allowed is not None else pl.lit(True)
+    return frame.join(programs, on="program", how="left").with_columns(mine.alias("_allowed"))
 
 
 def _lookup(sql: str, keys: list[str]) -> pl.DataFrame:
@@ -82,7 +94,8 @@ def _lookup(sql: str, keys: list[str]) -> pl.DataFrame:
     return found.group_by("key").agg(pl.col("family_id").first(), pl.col("member_id").first(), pl.col("family_id").n_unique().alias("families"))
 
 
-NIK_SQL = "SELECT m.nik, m.family_id, m.id FROM registry_member m WHERE m.is_active AND m.nik IN ({marks})"
+NIK_SQL = ("SELECT m.nik, m.family_id, m.id FROM registry_member m JOIN registry_family f ON f.id = m.family_id "
+           "WHERE m.is_active AND f.is_active AND m.nik IN ({marks})")
 KK_SQL = "SELECT f.no_kk, f.id, NULL FROM registry_family f WHERE f.is_active AND f.no_kk IN ({marks})"
 
 
@@ -104,6 +117,8 @@ def _row_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
                "date_outside_year", ERRORS, year=pl.col("_year")),
         issues(frame, pl.col("nilai").is_not_null() & pl.col("_amount").is_null(), "nilai", "amount_invalid", ERRORS),
         issues(frame, pl.col("_amount") < 0, "nilai", "amount_negative", ERRORS),
+        issues(frame, pl.col("satuan").is_not_null() & (pl.col("_units").is_null() | (pl.col("_units") <= 0)), "satuan", "units_invalid", ERRORS),
+        issues(frame, pl.col("_program_id").is_not_null() & ~pl.col("_allowed"), "program", "program_not_yours", ERRORS, value=pl.col("program")),
         issues(frame, ~pl.col("_status").is_in(InterventionStatus.values), "status", "status_unknown", ERRORS, value=pl.col("status")),
     ]
 
@@ -121,6 +136,7 @@ def _identity_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
 
 def _duplicate_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     key = ["_program_id", "_family_id", "_member_id", "_date", "_amount"]
+    frame = frame.with_columns(pl.col("_amount").fill_null(0))  # stored as 0 when empty: compare as stored
     first = frame.with_columns(pl.col(ROW).first().over(key).alias("_first"))
     existing = pl.DataFrame(
         list(Intervention.objects.filter(family_id__in=frame["_family_id"].drop_nulls().unique().to_list())
@@ -155,11 +171,14 @@ def write(valid: pl.DataFrame, *, acting_user, file_name: str) -> int:
     return valid.height
 
 
-def import_interventions(path: Path, *, acting_user, file_name: str | None = None) -> RealisasiReport:
-    """Read, check, write the valid rows. Raises ImportFatal for an unusable file (nothing written)."""
+def import_interventions(path: Path, *, acting_user, file_name: str | None = None, allowed: set[int] | None = None) -> RealisasiReport:
+    """Read, check, write the valid rows. Raises ImportFatal for an unusable file (nothing written).
+
+    allowed: ids of the programs the user may report for (an OPD operator: their agency's); None: all.
+    """
     table = read_table(path, [PROFILE])
     require_columns(PROFILE, table.headers)
-    frame = _with_recipients(_with_programs(_typed(canonical_frame(table, PROFILE))))
+    frame = _with_recipients(_with_programs(_typed(canonical_frame(table, PROFILE)), allowed))
     found = check(frame)
     valid = frame.filter(~pl.col(ROW).is_in(found[ROW].implode()))
     report = RealisasiReport(file=file_name or path.name, rows=frame.height)

@@ -4,7 +4,8 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from tepat.accounts.masking import masked_report
+from tepat.accounts.masking import log_access, masked_report
+from tepat.accounts.models import AccessKind
 from tepat.accounts.roles import Role
 from tepat.programs.actions import do_import_interventions
 from tepat.programs.models import Intervention
@@ -38,5 +39,7 @@ def realisasi_page(request):
             report = masked_report(request.user, report)
         except ImportFatal as problem:
             fatal = str(problem)
-    context = {"form": form, "report": report, "fatal": fatal, "interventions": _recent(request.user)}
+    interventions = list(_recent(request.user))
+    log_access(request.user, AccessKind.VIEW, "realisasi terakhir", records=len(interventions))
+    context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions}
     return render(request, "web/realisasi.html", context)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -30,9 +31,14 @@ def freeze(request, code: str):
     program = get_object_or_404(Program, code=code)
     form = FreezeForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("program_detail", code=program.code)
     data = form.cleaned_data
-    target = do_freeze_target_list(program, acting_user=request.user, quota=data["quota"], budget=data["budget"], per_kecamatan=data["per_kecamatan"])
+    try:
+        target = do_freeze_target_list(program, acting_user=request.user, quota=data["quota"], budget=data["budget"], per_kecamatan=data["per_kecamatan"])
+    except ValueError as problem:
+        messages.error(request, str(problem))
+        return redirect("program_detail", code=program.code)
     return redirect("target_detail", pk=target.pk)
 
 
