@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tepat.web.views import auth, families, gaps, home, imports, programs, realisasi, targets
+from tepat.web.views import allocation, auth, families, gaps, home, imports, programs, realisasi, targets
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("program/<slug:code>/bekukan/", targets.freeze, name="target_freeze"),
     path("realisasi/", realisasi.realisasi_page, name="realisasi"),
     path("kesenjangan/", gaps.gaps, name="gaps"),
+    path("alokasi/", allocation.allocation, name="allocation"),
     path("kesenjangan/rinci/", gaps.gaps_drill, name="gaps_drill"),
     path("sasaran/", targets.target_list, name="target_list"),
     path("sasaran/<int:pk>/", targets.target_detail, name="target_detail"),

@@ -113,3 +113,31 @@ def do_freeze_target_list(program: Program, *, acting_user, quota: int | None = 
     )
     audit(AuditAction.TARGET_FROZEN, f"{program.code} #{target.pk}", acting_user=acting_user, families=chosen.height, rule=rule.version)
     return target
+
+
+@transaction.atomic
+def do_targets_from_plan(plan, *, acting_user, budgets: dict[str, int]) -> list:
+    """One frozen target list per program that the allocation plan gives families to. Audited."""
+    from datetime import date
+
+    from tepat.programs.models import TargetEntry, TargetList
+    from tepat.programs.targeting import snapshot
+
+    created = []
+    user = acting_user if getattr(acting_user, "pk", None) else None
+    for code, family_ids in plan.target_lists().items():
+        program = Program.objects.get(code=code)
+        rule = program.current_rule()
+        if not family_ids or rule is None:
+            continue
+        target = TargetList.objects.create(
+            program=program, rule=rule, quota=len(family_ids), budget=budgets.get(code), eligible=len(family_ids),
+            registry_state={**snapshot(), "allocation": plan.method, "objective": plan.objective}, reference_date=date.today(), created_by=user,
+        )
+        TargetEntry.objects.bulk_create(
+            TargetEntry(target_list=target, family_id=pk, rank=rank, deprivations=0, reasons=[f"alokasi {plan.method}"])
+            for rank, pk in enumerate(family_ids, start=1)
+        )
+        audit(AuditAction.TARGET_FROZEN, f"{code} #{target.pk}", acting_user=acting_user, families=len(family_ids), allocation=plan.method)
+        created.append(target)
+    return created
