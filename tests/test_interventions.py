@@ -128,3 +128,15 @@ def test_an_opd_reports_only_for_its_own_programs(registry, cast, tmp_path):
 def test_an_empty_value_twice_is_a_duplicate(registry, cast, tmp_path):
     run(tmp_path, [row(nilai="")], cast)
     assert run(tmp_path, [row(nilai="")], cast).rejected[0]["code"] == "duplicate_existing"
+
+
+def test_an_opd_operator_records_one_intervention_on_the_family_page(client, registry, cast):
+    family = Family.objects.get(source_key="A")
+    pkh = Program.objects.get(code="pkh")
+    client.force_login(cast["opd"])
+    client.post(f"/keluarga/{family.pk}/realisasi/", {"program": pkh.pk, "date": "2026-04-01", "amount": "750000", "status": "tersalur"})
+    page = client.get(f"/keluarga/{family.pk}/").content.decode()
+    assert "Program Keluarga Harapan" in page and "01-04-2026" in page
+    rtlh = Program.objects.get(code="rtlh_bsps")  # another agency's program is not offered
+    client.post(f"/keluarga/{family.pk}/realisasi/", {"program": rtlh.pk, "date": "2026-04-01", "amount": "1", "status": "tersalur"})
+    assert Intervention.objects.count() == 1

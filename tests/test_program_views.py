@@ -47,3 +47,17 @@ def test_only_rule_editors_reach_the_program_pages(client, cast, registry, role)
     client.force_login(cast[role])
     assert client.get("/program/").status_code == 404
     assert client.get("/program/pkh/pratinjau/", {"text": "desil <= 2"}).status_code == 404
+
+
+def test_the_catalogue_is_editable_and_each_edit_audited(client, cast, registry):
+    from tepat.accounts.models import AuditEvent
+
+    client.force_login(cast["analyst"])
+    program = Program.objects.get(code="pkh")
+    form = {"name": program.name, "strategy": program.strategy, "opd": program.opd_id, "funding": program.funding, "unit": program.unit,
+            "unit_cost": "3300000", "year": "2027", "max_desil": "2", "description": "", "is_active": "on", "reason": "Perpres baru"}
+    assert client.post("/program/pkh/ubah/", form).status_code == 302
+    program.refresh_from_db()
+    assert (int(program.unit_cost), program.year, program.max_desil) == (3300000, 2027, 2)
+    event = AuditEvent.objects.filter(action="program_saved", target="pkh").latest("at")
+    assert event.details["changes"]["year"] == ["2026", "2027"] and event.details["reason"] == "Perpres baru"

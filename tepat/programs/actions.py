@@ -30,6 +30,23 @@ def do_create_program(values: dict, *, acting_user) -> Program:
     return program
 
 
+PROGRAM_FIELDS = ("name", "strategy", "opd", "funding", "unit", "unit_cost", "year", "max_desil", "description", "is_active")
+
+
+@transaction.atomic
+def do_update_program(program: Program, values: dict, *, acting_user, reason: str) -> Program:
+    """Edit the catalogue entry; the audit row keeps each changed field's before and after."""
+    before = {f: getattr(program, f) for f in PROGRAM_FIELDS}
+    for name in PROGRAM_FIELDS:
+        if name in values:
+            setattr(program, name, values[name])
+    program.full_clean()
+    program.save()
+    changed = {f: [str(before[f]), str(getattr(program, f))] for f in PROGRAM_FIELDS if before[f] != getattr(program, f)}
+    audit(AuditAction.PROGRAM_SAVED, program.code, acting_user=acting_user, reason=reason, changes=changed)
+    return program
+
+
 @transaction.atomic
 def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> RuleVersion:
     """A new version of the program's rule, after the rule checks out. Raises RuleRejected otherwise."""

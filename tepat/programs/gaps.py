@@ -24,7 +24,8 @@ FAMILY_COLUMNS = ["family_id", "kecamatan", "kelurahan", "desil", *cv.FLAG_PROGR
 
 def _programs() -> tuple[pl.DataFrame, list[Program]]:
     programs = list(Program.objects.filter(is_active=True).prefetch_related("rules"))
-    frame = pl.DataFrame({"program": [p.code for p in programs], "strategy": [p.strategy for p in programs]})
+    frame = pl.DataFrame({"program": [p.code for p in programs], "strategy": [p.strategy for p in programs],
+                          "max_desil": [p.max_desil for p in programs]}, schema={"program": pl.String, "strategy": pl.String, "max_desil": pl.Int64})
     return frame, programs
 
 

@@ -36,6 +36,8 @@ class Program(models.Model):
     unit_cost = models.DecimalField(_("biaya satuan (Rp)"), max_digits=14, decimal_places=0, default=0)
     year = models.PositiveSmallIntegerField(_("tahun"))
     deprivations = models.JSONField(_("deprivasi yang ditangani"), default=list, blank=True)
+    max_desil = models.PositiveSmallIntegerField(_("desil tertinggi yang boleh menerima"), null=True, blank=True,
+                                                 help_text=_("Penerima di atas desil ini dihitung sebagai kesalahan inklusi."))
     description = models.TextField(_("keterangan"), blank=True)
     is_active = models.BooleanField(default=True)
 

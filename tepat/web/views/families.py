@@ -15,6 +15,7 @@ from tepat.registry.filters import DEPRIVATIONS, RECEIPT_FLAGS, FamilyFilter
 from tepat.registry.models import Family
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import exporter, personal_data
+from tepat.web.views.realisasi import InterventionForm, can_record
 
 LIST_FIELDS = ("id", "source_key", "kepala_keluarga", "kelurahan__name", "kelurahan__parent__name", "alamat", "rt", "rw",
                "desil", "desil_skala", "is_active", "missing_since_id")
@@ -59,6 +60,8 @@ def family_detail(request, pk: int):
         change.shown_fields = masked_changes(request.user, change.fields)
     context = {
         "family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk), "changes": changes,
+        "interventions": family.interventions.select_related("program").order_by("-date")[:50],
+        "intervention_form": InterventionForm(user=request.user) if can_record(request.user) else None,
         "source_key": identity_for(request.user, family.source_key) if family.source_key == family.no_kk else family.source_key,
     }
     return render(request, "web/family_detail.html", context)

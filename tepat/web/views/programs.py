@@ -6,11 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tepat.programs.actions import RuleRejected, do_save_rule
+from tepat.programs.actions import RuleRejected, do_save_rule, do_update_program
 from tepat.programs.models import Program
 from tepat.programs.preview import preview
 from tepat.regions.models import Region
 from tepat.web.decorators import rule_editor
+
+
+class ProgramForm(forms.ModelForm):
+    reason = forms.CharField(label=_lazy("Alasan perubahan"), max_length=255)
+
+    class Meta:
+        model = Program
+        fields = ["name", "strategy", "opd", "funding", "unit", "unit_cost", "year", "max_desil", "description", "is_active"]
 
 
 class RuleForm(forms.Form):
@@ -52,6 +60,19 @@ def program_detail(request, code: str):
     text = form.data.get("text") if form.is_bound else (current.text if current else "")
     context = {"program": program, "form": form, "versions": program.rules.select_related("author"), **_preview_context(request, text or "")}
     return render(request, "web/program_detail.html", context)
+
+
+@rule_editor
+def program_edit(request, code: str):
+    """Edit the catalogue entry (strategy, OPD, funding, unit cost, year, desil range)."""
+    program = get_object_or_404(Program, code=code)
+    form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=program.pk))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        do_update_program(program, values, acting_user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Program disimpan."))
+        return redirect("program_detail", code=program.code)
+    return render(request, "web/program_edit.html", {"program": program, "form": form})
 
 
 @rule_editor

@@ -1,19 +1,31 @@
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext_lazy as _
 
 from tepat.accounts.masking import log_access, masked_report
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import Role
-from tepat.programs.actions import do_import_interventions
-from tepat.programs.models import Intervention
+from tepat.accounts.roles import Role, policy_for
+from tepat.accounts.scope import get_in_scope_or_404
+from tepat.programs.actions import do_import_interventions, do_record_intervention, reportable_programs
+from tepat.programs.models import Intervention, InterventionStatus, Program
+from tepat.registry.models import Family
 from tepat.registry.importer.messages import ImportFatal
 from tepat.registry.runner import store_upload
 from tepat.web.decorators import needs
 
-recorder = needs(lambda policy: policy.can_edit_rules or policy.scope == "city")
+def _records(policy) -> bool:
+    return policy.can_edit_rules or policy.scope == "city"
+
+
+recorder = needs(_records)
+
+
+def can_record(user) -> bool:
+    return _records(policy_for(user))
 
 
 class RealisasiForm(forms.Form):
@@ -43,3 +55,35 @@ def realisasi_page(request):
     log_access(request.user, AccessKind.VIEW, "realisasi terakhir", records=len(interventions))
     context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions}
     return render(request, "web/realisasi.html", context)
+
+
+class InterventionForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("Program"))
+    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Nilai (Rp)"), min_value=0, decimal_places=0, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=InterventionStatus.choices)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = reportable_programs(user)
+        programs = Program.objects.filter(is_active=True)
+        self.fields["program"].queryset = programs if allowed is None else programs.filter(pk__in=allowed)
+
+
+@require_POST
+@recorder
+def record_for_family(request, pk: int):
+    """One intervention for one family, from the family page."""
+    family = get_in_scope_or_404(request.user, Family.objects.all(), pk=pk)
+    form = InterventionForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_record_intervention(data["program"], family, acting_user=request.user, date=data["date"],
+                                   amount=data["amount"] or 0, status=data["status"])
+            messages.success(request, _("Realisasi dicatat."))
+        except ValueError as problem:
+            messages.error(request, str(problem))
+    else:
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("family_detail", pk=family.pk)
