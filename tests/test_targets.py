@@ -93,3 +93,12 @@ def test_a_budget_needs_a_unit_cost_and_a_city_wide_list(registry, cast, client)
     response = client.post("/program/air_bersih/bekukan/", {"quota": "0"})
     assert response["Location"] == "/program/air_bersih/"
     assert registry.target_lists.count() == 0
+
+
+def test_a_custom_priority_puts_its_families_first(registry, cast):
+    from tepat.programs.actions import RuleRejected
+
+    target = do_freeze_target_list(registry, acting_user=cast["analyst"], priority='kelurahan == "12.74.05.1010" and desil == 2')
+    assert keys(target) == ["A", "B", "C"] and target.priority.startswith("kelurahan")
+    with pytest.raises(RuleRejected):
+        do_freeze_target_list(registry, acting_user=cast["analyst"], priority="desl == 2")

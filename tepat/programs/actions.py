@@ -103,7 +103,7 @@ __all__ = ["RuleError", "RuleRejected", "do_create_program", "do_freeze_target_l
 
 @transaction.atomic
 def do_freeze_target_list(program: Program, *, acting_user, quota: int | None = None, budget=None,
-                          per_kecamatan: bool = False, today=None):
+                          per_kecamatan: bool = False, today=None, priority: str = ""):
     """Freeze the families the current rule selects, in priority order, cut by quota or by budget / unit cost."""
     from datetime import date
 
@@ -118,11 +118,13 @@ def do_freeze_target_list(program: Program, *, acting_user, quota: int | None = 
         if not program.unit_cost or per_kecamatan:
             raise ValueError("anggaran butuh biaya satuan dan berlaku untuk seluruh kota / a budget needs a unit cost and applies city-wide")
         quota = int(budget // program.unit_cost)  # person-unit programs: a family counts as one unit here
-    ordered, eligible = ranked(rule.text, today)
+    if priority.strip() and not (checked := check(priority)).ok:
+        raise RuleRejected(checked.errors)
+    ordered, eligible = ranked(rule.text, today, priority.strip() or None)
     chosen = cut(ordered, quota, per_kecamatan)
     target = TargetList.objects.create(
         program=program, rule=rule, quota=quota, budget=budget, per_kecamatan=per_kecamatan, eligible=eligible,
-        registry_state=snapshot(), reference_date=today, created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        priority=priority.strip(), registry_state=snapshot(), reference_date=today, created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     TargetEntry.objects.bulk_create(
         TargetEntry(target_list=target, family_id=row["family_id"], rank=row["rank"], deprivations=row["deprivations"], reasons=row["reasons"])

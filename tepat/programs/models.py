@@ -74,6 +74,7 @@ class TargetList(models.Model):
     quota = models.PositiveIntegerField(_("kuota keluarga"), null=True, blank=True)
     budget = models.DecimalField(_("anggaran (Rp)"), max_digits=16, decimal_places=0, null=True, blank=True)
     per_kecamatan = models.BooleanField(_("kuota per kecamatan"), default=False)
+    priority = models.TextField(_("prioritaskan (aturan)"), blank=True, help_text=_("Keluarga yang memenuhi aturan ini didahulukan."))
     eligible = models.PositiveIntegerField(_("keluarga memenuhi aturan"))
     registry_state = models.JSONField(_("keadaan data saat dibekukan"), default=dict)
     reference_date = models.DateField(_("tanggal acuan umur"))

@@ -1,6 +1,7 @@
 """Target lists: evaluate a program's current rule on the registry, order by priority, cut by quota or budget.
 
-Priority: lower desil first, then more deprivations, then the family id (a stable tie-break). The
+Priority: families meeting an optional custom rule first, then lower desil, then more deprivations,
+then the family id (a stable tie-break). The
 deprivation count is the number of deprivation snippets (tepat.engine.rules.SNIPPETS) that hold.
 Cost: two vectorised rule evaluations over the registry frames and one bulk insert.
 """
@@ -18,8 +19,11 @@ DEPRIVATIONS = ("lantai_tanah", "dinding_tidak_layak", "atap_tidak_layak", "air_
                 "tanpa_listrik_pln", "bahan_bakar_kayu", "berisiko_stunting")
 
 
-def ranked(rule_text: str, today: date) -> tuple[pl.DataFrame, int]:
-    """Eligible families in priority order with their reasons and deprivation count; and how many."""
+def ranked(rule_text: str, today: date, first: str | None = None) -> tuple[pl.DataFrame, int]:
+    """Eligible families in priority order with their reasons and deprivation count; and how many.
+
+    `first`: an optional rule (e.g. `ada_anggota(lansia)`); families meeting it come before the others.
+    """
     families, members = registry_frames(Family.objects.all(), "targeting")
     result = evaluate(rule_text, families, members, today)
     reasons = [c for c in result.columns if c not in ("family_id", "eligible")]
@@ -29,9 +33,13 @@ def ranked(rule_text: str, today: date) -> tuple[pl.DataFrame, int]:
     ).select("family_id", "reasons")
     depriv = evaluate(" or ".join(DEPRIVATIONS), families, members, today)
     depriv = depriv.select("family_id", pl.sum_horizontal([pl.col(c).cast(pl.Int32) for c in DEPRIVATIONS]).alias("deprivations"))
+    preferred = evaluate(first, families, members, today).select("family_id", pl.col("eligible").alias("_first")) if first else \
+        families.select("family_id", pl.lit(False).alias("_first"))
     ordered = (
-        eligible.join(depriv, on="family_id").join(families.select("family_id", "desil", "kecamatan"), on="family_id")
-        .sort(["desil", "deprivations", "family_id"], descending=[False, True, False], nulls_last=True)
+        eligible.join(depriv, on="family_id").join(preferred, on="family_id")
+        .join(families.select("family_id", "desil", "kecamatan"), on="family_id")
+        .sort(["_first", "desil", "deprivations", "family_id"], descending=[True, False, True, False], nulls_last=True)
+        .drop("_first")
     )
     return ordered, ordered.height
 

@@ -23,6 +23,7 @@ class FreezeForm(forms.Form):
     quota = forms.IntegerField(label=_("Kuota keluarga"), min_value=1, required=False)
     budget = forms.DecimalField(label=_("atau anggaran (Rp)"), min_value=0, decimal_places=0, required=False)
     per_kecamatan = forms.BooleanField(label=_("Kuota berlaku per kecamatan"), required=False)
+    priority = forms.CharField(label=_("Dahulukan keluarga yang (aturan, opsional)"), required=False)
 
 
 @require_POST
@@ -35,7 +36,8 @@ def freeze(request, code: str):
         return redirect("program_detail", code=program.code)
     data = form.cleaned_data
     try:
-        target = do_freeze_target_list(program, acting_user=request.user, quota=data["quota"], budget=data["budget"], per_kecamatan=data["per_kecamatan"])
+        target = do_freeze_target_list(program, acting_user=request.user, quota=data["quota"], budget=data["budget"],
+                                       per_kecamatan=data["per_kecamatan"], priority=data["priority"])
     except ValueError as problem:
         messages.error(request, str(problem))
         return redirect("program_detail", code=program.code)
