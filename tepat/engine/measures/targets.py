@@ -23,6 +23,7 @@ from tepat.engine.measures.explain import explanation
 from tepat.engine.measures.formatting import decimal
 
 DEFAULT_MARGIN = 0.25
+PROJECTION_DECIMALS = 9  # drops floating-point noise: 1.0 - 5 x 0.2 projects to 0, not 2e-16
 
 
 class Status(StrEnum):
@@ -153,14 +154,15 @@ def _status(gap: Decimal, trend: Trend | None, target: Target, margin: float, pa
 
 
 def fit_trend(observations: Sequence[Observation], year: int) -> Trend | None:
-    """Ordinary least squares of value on year, read at `year`; None with fewer than 2 points."""
+    """Ordinary least squares of value on year, read at `year` (rounded to 9 decimals); None with
+    fewer than 2 points."""
     if len(observations) < 2:
         return None
     xs = [float(o.year) for o in observations]
     ys = [float(o.value) for o in observations]
     mean_x, mean_y = math.fsum(xs) / len(xs), math.fsum(ys) / len(ys)
     slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / math.fsum((x - mean_x) ** 2 for x in xs)
-    raw = mean_y + slope * (year - mean_x)
+    raw = round(mean_y + slope * (year - mean_x), PROJECTION_DECIMALS)
     return Trend(tuple(o.year for o in observations), slope, mean_y - slope * mean_x, raw, min(max(raw, 0.0), 100.0))
 
 
