@@ -114,7 +114,7 @@ def test_other_roles_cannot_reach_the_realisasi_page(client, registry, cast, rol
     assert client.get("/realisasi/").status_code == 404
 
 
-@pytest.mark.parametrize("written, stored", [("1.500.000", 1500000), ("1.500.000,50", 1500000), ("1500000.50", 1500000), ("750000", 750000), ("Rp 750.000", 750000)])
+@pytest.mark.parametrize("written, stored", [("1.500.000", 1500000), ("1.500.000,50", 1500001), ("1500000.50", 1500001), ("750000", 750000), ("Rp 750.000", 750000)])
 def test_amounts_in_indonesian_and_plain_notation(registry, cast, tmp_path, written, stored):
     report = run(tmp_path, [row(nilai=written)], cast)
     assert report.rejected == [] and int(Intervention.objects.get().amount) == stored

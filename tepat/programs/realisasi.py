@@ -8,6 +8,7 @@ written in one transaction. Cost: one read, vectorised checks, two lookups, one 
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def _identity_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
 
 def _duplicate_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     key = ["_program_id", "_family_id", "_member_id", "_date", "_amount"]
-    frame = frame.with_columns(pl.col("_amount").fill_null(0))  # stored as 0 when empty: compare as stored
+    frame = frame.with_columns((pl.col("_amount").fill_null(0) + 0.5).floor())  # compare as stored: whole rupiah
     first = frame.with_columns(pl.col(ROW).first().over(key).alias("_first"))
     existing = pl.DataFrame(
         list(Intervention.objects.filter(family_id__in=frame["_family_id"].drop_nulls().unique().to_list())
@@ -157,13 +158,18 @@ def check(frame: pl.DataFrame) -> pl.DataFrame:
     return found.sort(ROW, "field") if found.height else pl.DataFrame(schema=ISSUE_SCHEMA)
 
 
+def whole_rupiah(value: float | None) -> Decimal:
+    """Amounts are stored in whole rupiah, rounded half up, the same on every database."""
+    return Decimal(str(value or 0)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
 @transaction.atomic
 def write(valid: pl.DataFrame, *, acting_user, file_name: str) -> int:
     user = acting_user if getattr(acting_user, "pk", None) else None
     Intervention.objects.bulk_create(
         Intervention(
             program_id=row["_program_id"], family_id=row["_family_id"], member_id=row["_member_id"], date=row["_date"],
-            amount=row["_amount"] or 0, units=row["_units"] or 1, status=row["_status"], source=InterventionSource.IMPORT,
+            amount=whole_rupiah(row["_amount"]), units=row["_units"] or 1, status=row["_status"], source=InterventionSource.IMPORT,
             file_name=file_name, row=row[ROW], recorded_by=user,
         )
         for row in valid.iter_rows(named=True)
