@@ -31,3 +31,6 @@ def ensure_database() -> None:
     from tepat.programs.catalogue import ensure_catalogue
 
     ensure_catalogue()
+    from tepat.indicators.tracker import ensure_public_figures
+
+    ensure_public_figures()

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tepat.regions",
     "tepat.registry",
     "tepat.programs",
+    "tepat.indicators",
     "tepat.web",
 ]
 
