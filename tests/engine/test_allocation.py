@@ -88,7 +88,7 @@ def instances(draw) -> tuple[list[Family], list[Program]]:
         Program(
             f"p{j}",
             budget=draw(st.integers(0, 12)),
-            unit_cost=draw(st.integers(0, 5)),
+            unit_cost=draw(st.integers(1, 5)),
             removes=frozenset(draw(st.sets(st.sampled_from(VOCAB), max_size=3))),
             min_families=draw(st.sampled_from([0, 0, 0, 0, 1])),
             max_families=draw(st.sampled_from([None, None, 1, 2])),
@@ -313,6 +313,7 @@ GOOD_PROGRAM = Program("air_bersih", 10, 1, {"air"})
 BAD_INPUT = [
     ([], [Program("X", -1, 1, {"air"})], "Anggaran program X negatif / Budget of program X is negative"),
     ([], [Program("X", 1, -5, {"air"})], "Biaya satuan program X negatif / Unit cost of program X is negative"),
+    ([], [Program("X", 1, 0, {"air"})], "Biaya satuan program X harus lebih dari 0 / Unit cost of program X must be above 0"),
     ([], [Program("X", float("nan"), 1, {"air"})], "Anggaran program X bukan angka / Budget of program X is not a number"),
     ([], [Program("X", 1, 1, {"air", "rumahh"})],
      "Program X menyebut deprivasi yang tidak dikenal: rumahh / Program X names unknown deprivations: rumahh"),

@@ -119,6 +119,8 @@ def _check_program(program: Program, known: frozenset[str]) -> None:
             raise _error("negative", f"{id_name} program {c} negatif", f"{en_name} of program {c} is negative")
     if math.isinf(program.unit_cost):
         raise _error("not_a_number", f"Biaya satuan program {c} tak hingga", f"Unit cost of program {c} is infinite")
+    if program.unit_cost == 0:  # the tie-break stages were found wrong for free programs: refuse them
+        raise _error("zero_cost", f"Biaya satuan program {c} harus lebih dari 0", f"Unit cost of program {c} must be above 0")
     unknown = program.removes - known
     if unknown:
         raise _error(
