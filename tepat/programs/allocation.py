@@ -8,7 +8,7 @@ import polars as pl
 
 from tepat.engine import allocation as al
 from tepat.engine.rules import evaluate
-from tepat.programs.frames import registry_frames
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
 from tepat.programs.models import Program
 from tepat.registry.models import Family
 
@@ -25,7 +25,7 @@ DEPRIVATION_RULES = {
 
 def extreme_poor(today: date | None = None) -> pl.DataFrame:
     """id, kecamatan, desil and the list of deprivations of every active desil-1 family (vectorised)."""
-    families, members = registry_frames(Family.objects.all(), "allocation")
+    families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
     result = evaluate(" or ".join(f"({rule})" for rule in DEPRIVATION_RULES.values()), families, members, today or date.today())
     labels = dict(zip([f"({rule})" for rule in DEPRIVATION_RULES.values()], DEPRIVATION_RULES))
     flags = [pl.when(pl.col(column)).then(pl.lit(labels[column])).otherwise(None) for column in result.columns if column in labels]

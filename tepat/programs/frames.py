@@ -15,6 +15,7 @@ from tepat.registry.bulk import fetch
 from tepat.registry.fields import FAMILY_FLOATS, FAMILY_NUMBERS, FAMILY_TEXT, MEMBER_TEXT
 from tepat.registry.models import Family, Member
 
+WHOLE_REGISTRY = "city"  # the key of the unscoped frames: shared by the CLI, targeting, allocation and city-wide users
 _CACHE: OrderedDict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = OrderedDict()
 _CACHE_SIZE = 4
 

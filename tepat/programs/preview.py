@@ -6,7 +6,8 @@ from datetime import date
 
 from tepat.accounts.scope import scoped
 from tepat.engine.rules import check, count
-from tepat.programs.frames import registry_frames
+from tepat.accounts.roles import Scope, policy_for
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
 from tepat.registry.models import Family
 
 
@@ -22,7 +23,11 @@ class Preview:
 
 
 def scope_key(user) -> str:
-    return f"{user.pk}:{user.role}:{user.region_id}"
+    """Users with the same scope share cached frames; city-wide users share the whole registry's."""
+    scope = policy_for(user).scope
+    if scope == Scope.CITY:
+        return WHOLE_REGISTRY
+    return f"{scope}:{user.pk if scope == Scope.ASSIGNED else user.region_id}"
 
 
 def preview(user, text: str, today: date | None = None) -> Preview:

@@ -16,7 +16,7 @@ import polars as pl
 from django.db import transaction
 
 from tepat.programs.models import Intervention, InterventionSource, InterventionStatus, Program
-from tepat.registry.bulk import fetch
+from tepat.registry.bulk import fetch_in
 from tepat.registry.importer.canonical import canonical_frame, mapping, require_columns
 from tepat.registry.importer.checks import ISSUE_SCHEMA, issues, parsed_date
 from tepat.registry.importer.messages import Message
@@ -86,12 +86,7 @@ def _with_programs(frame: pl.DataFrame, allowed: set[int] | None) -> pl.DataFram
 
 def _lookup(sql: str, keys: list[str]) -> pl.DataFrame:
     """key -> (family id, member id, number of distinct families) for the given NIKs or No KKs."""
-    rows: list[tuple] = []
-    for start in range(0, len(keys), 5000):
-        chunk = keys[start : start + 5000]
-        if chunk:
-            rows += fetch(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
-    found = pl.DataFrame(rows, schema={"key": pl.String, "family_id": pl.Int64, "member_id": pl.Int64}, orient="row")
+    found = pl.DataFrame(fetch_in(sql, keys), schema={"key": pl.String, "family_id": pl.Int64, "member_id": pl.Int64}, orient="row")
     return found.group_by("key").agg(pl.col("family_id").first(), pl.col("member_id").first(), pl.col("family_id").n_unique().alias("families"))
 
 

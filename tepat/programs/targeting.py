@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from tepat.engine.rules import evaluate
-from tepat.programs.frames import registry_frames, registry_state
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
 from tepat.registry.models import Family
 
 DEPRIVATIONS = ("lantai_tanah", "dinding_tidak_layak", "atap_tidak_layak", "air_tidak_layak", "tanpa_jamban_sendiri",
@@ -24,7 +24,7 @@ def ranked(rule_text: str, today: date, first: str | None = None) -> tuple[pl.Da
 
     `first`: an optional rule (e.g. `ada_anggota(lansia)`); families meeting it come before the others.
     """
-    families, members = registry_frames(Family.objects.all(), "targeting")
+    families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
     result = evaluate(rule_text, families, members, today)
     reasons = [c for c in result.columns if c not in ("family_id", "eligible")]
     eligible = result.filter(pl.col("eligible")).with_columns(

@@ -68,6 +68,15 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
+def fetch_in(sql: str, keys: Sequence, size: int = 5000) -> list[tuple]:
+    """Run `sql` (with a `{marks}` placeholder inside `IN (...)`) over keys in chunks; all rows."""
+    rows: list[tuple] = []
+    for start in range(0, len(keys), size):
+        chunk = list(keys[start : start + size])
+        rows += fetch(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+    return rows
+
+
 def _chunks(rows: Iterable[Sequence]) -> Iterable[list[Sequence]]:
     chunk: list[Sequence] = []
     for row in rows:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from tepat.accounts.masking import mask_expr
 from tepat.accounts.roles import policy_for
@@ -18,14 +18,17 @@ FAMILY_EXPORT = {
 }
 
 
-def family_frame(user, families: QuerySet) -> pl.DataFrame:
-    """One row per family with the head's NIK; NIK and No KK masked unless the role needs them."""
-    from django.db.models import OuterRef, Subquery
-
+def head_nik(family_ref: str) -> Subquery:
+    """The NIK of the active head of the family that `family_ref` points to (one subquery per row set)."""
     from tepat.registry.models import Member
 
-    head = Member.objects.filter(family=OuterRef("pk"), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True)
-    rows = families.annotate(head_nik=Subquery(head.values("nik")[:1])).order_by("id").values_list(*FAMILY_EXPORT)
+    head = Member.objects.filter(family=OuterRef(family_ref), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True)
+    return Subquery(head.values("nik")[:1])
+
+
+def family_frame(user, families: QuerySet) -> pl.DataFrame:
+    """One row per family with the head's NIK; NIK and No KK masked unless the role needs them."""
+    rows = families.annotate(head_nik=head_nik("pk")).order_by("id").values_list(*FAMILY_EXPORT)
     frame = pl.DataFrame(list(rows), schema={name: pl.String for name in FAMILY_EXPORT.values()}, orient="row", strict=False)
     return _masked(user, frame)
 
@@ -41,17 +44,12 @@ def _masked(user, frame: pl.DataFrame) -> pl.DataFrame:
 
 def target_frame(user, target_list) -> pl.DataFrame:
     """A frozen target list for an OPD: rank, family, head NIK, address, desil, reasons; masked per role."""
-    from django.db.models import OuterRef, Subquery
-
-    from tepat.registry.models import Member
-
-    head = Member.objects.filter(family=OuterRef("family_id"), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True)
     columns = {
         "rank": "peringkat", "family__source_key": "id_keluarga", "family__kepala_keluarga": "kepala_keluarga",
         "head_nik": "nik_kepala_keluarga", "family__no_kk": "no_kk", "family__kelurahan__parent__name": "kecamatan",
         "family__kelurahan__name": "kelurahan", "family__alamat": "alamat", "family__rt": "rt", "family__rw": "rw",
         "family__desil": "desil", "deprivations": "jumlah_deprivasi", "reasons": "syarat_terpenuhi",
     }
-    rows = target_list.entries.annotate(head_nik=Subquery(head.values("nik")[:1])).order_by("rank").values_list(*columns)
+    rows = target_list.entries.annotate(head_nik=head_nik("family_id")).order_by("rank").values_list(*columns)
     rows = [(*row[:-1], "; ".join(row[-1])) for row in rows]
     return _masked(user, pl.DataFrame(rows, schema={name: pl.String for name in columns.values()}, orient="row", strict=False))

@@ -13,7 +13,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from tepat.registry.bulk import fetch, insert_frame, insert_rows, update_rows
+from tepat.registry.bulk import fetch, fetch_in, insert_frame, insert_rows, update_rows
 from tepat.registry.fields import FAMILY_FIELDS, FAMILY_FLOATS, FAMILY_NUMBERS, MEMBER_FIELDS
 from tepat.registry.importer.diff import Diff, compare
 from tepat.registry.importer.pipeline import Prepared
@@ -170,9 +170,4 @@ def _family_ids(table: str, diff: Diff, member: bool) -> Callable[[int], int]:
     if not member:
         return lambda pk: pk
     ids = diff.changed["id"].to_list() + diff.missing_ids
-    mapping: dict[int, int] = {}
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        marks = ", ".join(["%s"] * len(chunk))
-        mapping.update(fetch(f"SELECT id, family_id FROM registry_member WHERE id IN ({marks})", chunk))
-    return mapping.__getitem__
+    return dict(fetch_in("SELECT id, family_id FROM registry_member WHERE id IN ({marks})", ids)).__getitem__
