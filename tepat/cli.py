@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tepat.bootstrap import ensure_database, setup
+from tepat.cli_support import fail
 
 from tepat.registry.importer.profiles import format_names
 
@@ -79,12 +80,6 @@ def regions_load(file: Path) -> None:
     click.echo(f"{outcome.created} wilayah baru, {outcome.updated} diperbarui / created, updated")
 
 
-def fail(message: str) -> None:
-    """A problem the user can fix: say it on stderr and exit 2."""
-    click.echo(message, err=True)
-    sys.exit(2)
-
-
 @main.group()
 def opd() -> None:
     """City agencies (OPD) that operator accounts belong to."""
@@ -149,35 +144,6 @@ def rules_count(expr: str, by: str | None, as_json: bool) -> None:
     from tepat.cli_support import count_rule
 
     sys.exit(count_rule(expr, by, as_json))
-
-
-@main.group()
-def indicators() -> None:
-    """Poverty measures (docs/measures.md)."""
-
-
-@indicators.command("fgt")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--line", "line", type=float, required=True, help="Poverty line Z (Rp per capita per month).")
-@click.option("--weight", help="Survey weight column.")
-@click.option("--by", help="Group column (e.g. kecamatan).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys p0, p1, p2, se_p0, ..., groups).")
-def indicators_fgt(file: Path, line: float, weight: str | None, by: str | None, as_json: bool) -> None:
-    """P0, P1, P2 (x100, survey estimates) from per-capita expenditure microdata; exit 2 on bad input."""
-    import json
-
-    from tepat.engine.measures import InputError, fgt_cli_result
-
-    try:
-        result = fgt_cli_result(file, line, weight=weight, by=by)
-    except InputError as problem:
-        fail(str(problem))
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
-        return
-    click.echo(f"Estimasi survei / survey estimate: P0 {result['p0']:.2f}  P1 {result['p1']:.2f}  P2 {result['p2']:.2f}  (n={result['n']})")
-    for group in result.get("groups") or []:
-        click.echo(f"  {group['group']}: P0 {group['p0']:.2f}  P1 {group['p1']:.2f}  P2 {group['p2']:.2f}")
 
 
 @main.command("createuser")
@@ -245,6 +211,14 @@ def demo_command(no_serve: bool, families: int, port: int) -> None:
         from tepat.cli_support import serve
 
         serve("127.0.0.1", port, 8)
+
+
+from tepat.indicators.cli import indicators  # noqa: E402
+from tepat.reports.cli import report  # noqa: E402
+from tepat.verivali.cli import verivali  # noqa: E402
+
+for group in (indicators, report, verivali):
+    main.add_command(group)
 
 
 if __name__ == "__main__":

@@ -90,3 +90,9 @@ def serve(host: str, port: int, threads: int) -> None:
 
     click.echo(f"Tepat berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
     waitress_serve(application, host=host, port=port, threads=threads, channel_timeout=300)
+
+
+def fail(message: str) -> None:
+    """A problem the user can fix: say it on stderr and exit 2."""
+    click.echo(message, err=True)
+    sys.exit(2)

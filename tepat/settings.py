@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "tepat.registry",
     "tepat.programs",
     "tepat.indicators",
+    "tepat.verivali",
+    "tepat.meetings",
     "tepat.web",
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tepat.web.views import allocation, auth, families, gaps, home, imports, indicators, programs, realisasi, targets
+from tepat.web.views import allocation, auth, families, gaps, home, imports, programs, realisasi, targets
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,9 +23,12 @@ urlpatterns = [
     path("realisasi/", realisasi.realisasi_page, name="realisasi"),
     path("kesenjangan/", gaps.gaps, name="gaps"),
     path("alokasi/", allocation.allocation, name="allocation"),
-    path("indikator/", indicators.indicator_targets, name="indicators"),
     path("kesenjangan/rinci/", gaps.gaps_drill, name="gaps_drill"),
     path("sasaran/", targets.target_list, name="target_list"),
     path("sasaran/<int:pk>/", targets.target_detail, name="target_detail"),
     path("sasaran/<int:pk>/unduh.<str:kind>", targets.target_export, name="target_export"),
+    path("", include("tepat.web.routes.indicators")),
+    path("", include("tepat.web.routes.pockets")),
+    path("", include("tepat.web.routes.verivali")),
+    path("", include("tepat.web.routes.meetings")),
 ]

@@ -1,0 +1,37 @@
+"""`tepat indicators ...` commands (registered on the main group in tepat/cli.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tepat.cli_support import fail
+
+
+@click.group()
+def indicators() -> None:
+    """Poverty measures (docs/measures.md)."""
+
+
+@indicators.command("fgt")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--line", "line", type=float, required=True, help="Poverty line Z (Rp per capita per month).")
+@click.option("--weight", help="Survey weight column.")
+@click.option("--by", help="Group column (e.g. kecamatan).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys p0, p1, p2, se_p0, ..., groups).")
+def indicators_fgt(file: Path, line: float, weight: str | None, by: str | None, as_json: bool) -> None:
+    """P0, P1, P2 (x100, survey estimates) from per-capita expenditure microdata; exit 2 on bad input."""
+    import json
+
+    from tepat.engine.measures import InputError, fgt_cli_result
+
+    try:
+        result = fgt_cli_result(file, line, weight=weight, by=by)
+    except InputError as problem:
+        fail(str(problem))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"Estimasi survei / survey estimate: P0 {result['p0']:.2f}  P1 {result['p1']:.2f}  P2 {result['p2']:.2f}  (n={result['n']})")
+    for group in result.get("groups") or []:
+        click.echo(f"  {group['group']}: P0 {group['p0']:.2f}  P1 {group['p1']:.2f}  P2 {group['p2']:.2f}")

@@ -1,0 +1,1 @@
+"""Coordination meetings (rakor TKPKD), their decisions and action items."""

@@ -1,0 +1,1 @@
+"""Verivali: field verification campaigns, visits, change requests and the kelurahan musyawarah."""

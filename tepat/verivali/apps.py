@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VerivaliConfig(AppConfig):
+    name = "tepat.verivali"
+    verbose_name = "Verifikasi dan validasi"
