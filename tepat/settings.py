@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tepat.indicators",
     "tepat.verivali",
     "tepat.meetings",
+    "tepat.reports",
     "tepat.web",
 ]
 
@@ -101,6 +102,8 @@ TEPAT_MAX_UPLOAD_BYTES = envint("TEPAT_MAX_UPLOAD_MB", "200") * 1024 * 1024
 # "thread" runs uploads in the background of the web process; "sync" runs them in the request (tests).
 TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "thread")
 TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
+# The kabupaten/kota (or province) this installation serves: its Kemendagri code in the region master.
+TEPAT_REGION_CODE = os.getenv("TEPAT_REGION_CODE", "12.74")
 
 LOGGING = {
     "version": 1,

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("tepat.web.routes.pockets")),
     path("", include("tepat.web.routes.verivali")),
     path("", include("tepat.web.routes.meetings")),
+    path("", include("tepat.web.routes.reports")),
 ]

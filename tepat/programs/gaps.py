@@ -14,7 +14,7 @@ import polars as pl
 from tepat.accounts.scope import scoped
 from tepat.engine import convergence as cv
 from tepat.engine.rules import evaluate
-from tepat.programs.frames import registry_frames
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
 from tepat.programs.models import Intervention, Program, TargetEntry
 from tepat.programs.preview import scope_key
 from tepat.registry.models import Family
@@ -56,7 +56,11 @@ def _recorded(family_ids: pl.Series) -> pl.DataFrame:
 
 
 def gap_inputs(user, today: date | None = None) -> cv.Inputs:
-    families, members = registry_frames(scoped(user, Family.objects.all()), scope_key(user))
+    """The user's scope; `user=None` is the whole registry (city-wide reports and the CLI)."""
+    if user is None:
+        families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
+    else:
+        families, members = registry_frames(scoped(user, Family.objects.all()), scope_key(user))
     today = today or date.today()
     program_frame, programs = _programs()
     eligibility = _eligibility(programs, families, members, today)

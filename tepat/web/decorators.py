@@ -29,3 +29,4 @@ personal_data = needs(lambda policy: policy.scope != Scope.NONE)
 importer = needs(lambda policy: policy.can_import)
 rule_editor = needs(lambda policy: policy.can_edit_rules)
 exporter = needs(lambda policy: policy.scope != Scope.NONE and policy.can_export)
+secretariat = needs(lambda policy: policy.can_edit_rules)  # the Bapperida secretariat of the TKPKD: reports, meetings
