@@ -142,3 +142,18 @@ def test_the_parts_of_a_year_tile_it(year, kind):
     periods = [parse_period(f"{year}-{letter}{n}") for n in range(1, parts + 1)]
     assert periods[0].start == date(year, 1, 1) and periods[-1].end == date(year, 12, 31)
     assert all((b.start - a.end).days == 1 for a, b in zip(periods, periods[1:]))
+
+
+def test_every_table_of_the_lp2kd_comes_as_xlsx_with_formulas_neutralised(client, live):
+    import openpyxl
+
+    from tepat.programs.models import Program
+
+    Program.objects.filter(code="pkh").update(name="=HYPERLINK(\"http://x\")")
+    client.force_login(live["analyst"])
+    response = client.get("/laporan/lp2kd.xlsx", {"periode": str(date.today().year)})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert any("Indikator" in name for name in book.sheetnames) and any("Program" in name for name in book.sheetnames)
+    programs = book[[n for n in book.sheetnames if n.endswith("Program")][0]]
+    values = [cell.value for row in programs.iter_rows() for cell in row]
+    assert "'=HYPERLINK(\"http://x\")" in values and 750000 in values

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+
+import polars as pl
 
 from django.conf import settings
 
 from tepat.regions.models import Region
+from tepat.registry.spreadsheet import xlsx_bytes
 from tepat.reports.models import ReportKind, ReportText, WrittenSection
 from tepat.reports.periods import Period
 from tepat.reports.render import DocxBuilder, pdf_bytes
@@ -25,11 +29,11 @@ class Document:
 
 
 DOCUMENTS: dict[str, Document] = {
-    "briefing": Document("Bahan Rapat Koordinasi TKPKD", ("headline", "extreme", "programs"), ("pdf",)),
+    "briefing": Document("Bahan Rapat Koordinasi TKPKD", ("headline", "extreme", "programs"), ("pdf", "xlsx")),
     "lp2kd": Document("Laporan Pelaksanaan Penanggulangan Kemiskinan Daerah (LP2KD)",
-                      ("headline", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx"), ReportKind.LP2KD),
+                      ("headline", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"), ReportKind.LP2KD),
     "periodik": Document("Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
-                         ("headline", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx"), ReportKind.PERIODIC),
+                         ("headline", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"), ReportKind.PERIODIC),
 }
 
 
@@ -57,9 +61,7 @@ def build(kind: str, fmt: str, period: Period, period_code: str, user) -> bytes:
         raise ValueError(f"{kind} comes as {', '.join(document.formats)}, not {fmt}")
     parts = collect(kind, period, period_code, user)
     heading = {"title": document.title, "period": period, "region": served_region_name(), "generated": date.today()}
-    if fmt == "pdf":
-        return pdf_bytes("reports/document.html", {**heading, "parts": parts})
-    return _docx(heading, parts)
+    return WRITERS[fmt](heading, parts)
 
 
 def served_region_name() -> str:
@@ -76,3 +78,25 @@ def _docx(heading: dict, parts: list[dict]) -> bytes:
         doc.heading(f'{number}. {part["title"]}', level=1)
         SECTIONS[part["key"]].docx(doc, part["data"])
     return doc.bytes()
+
+
+def _xlsx(heading: dict, parts: list[dict]) -> bytes:
+    """Every table of the document as a worksheet, raw numbers (formula-leading text neutralised)."""
+    sheets = {}
+    for number, part in enumerate(parts, start=1):
+        for table in SECTIONS[part["key"]].tables(part["data"]):
+            sheets[f"{number} {table.name}"[:31]] = _frame(table)
+    return xlsx_bytes(sheets)
+
+
+def _frame(table) -> pl.DataFrame:
+    if not table.rows:
+        return pl.DataFrame(schema={c.label: pl.String for c in table.columns})
+    return pl.DataFrame([{c.label: _raw(row.get(c.key)) for c in table.columns} for row in table.rows], infer_schema_length=None)
+
+
+def _raw(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+WRITERS = {"pdf": lambda heading, parts: pdf_bytes("reports/document.html", {**heading, "parts": parts}), "docx": _docx, "xlsx": _xlsx}

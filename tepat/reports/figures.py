@@ -63,7 +63,7 @@ def by_strategy_and_opd(rows: list[dict]) -> list[dict]:
         group["program"] += 1
         group["keluarga_periode"] += row["keluarga_periode"]
         group["realisasi_rp"] += row["realisasi_rp"]
-    order = {label: i for i, label in enumerate(Strategy.labels)}
+    order = {str(label): i for i, label in enumerate(Strategy.labels)}
     return [{"strategi": s, "opd": o, **v} for (s, o), v in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1]))]
 
 
@@ -71,6 +71,6 @@ def extreme_poor_coverage() -> dict:
     """The extreme poor (desil 1) and how many each strategy reached, how many none and how many all three."""
     row = cv.convergence(gap_inputs(None)).summary.to_dicts()[0]
     total = row["extreme_poor"] or 0
-    return {"miskin_ekstrem": total, "per_strategi": [{"strategi": label, "keluarga": row.get(code, 0)} for code, label in Strategy.choices],
+    return {"miskin_ekstrem": total, "per_strategi": [{"strategi": str(label), "keluarga": row.get(code, 0)} for code, label in Strategy.choices],
             "tanpa_program": row.get("strategies_0", 0), "konvergen": row.get("converged", 0),
             "persen_konvergen": (row["converged"] / total * 100) if total else None}

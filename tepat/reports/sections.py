@@ -24,15 +24,44 @@ class ReportContext:
 
 
 @dataclass(frozen=True)
+class Column:
+    label: str
+    key: str
+    show: Callable[[object], str] = str  # how the DOCX prints it; the xlsx keeps the raw value
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    rows: list[dict]
+
+
+@dataclass(frozen=True)
 class Section:
+    """`collect` gathers the data once; `lines` and `tables` say what the DOCX and the xlsx show of it
+    (the PDF template `reports/sections/<key>.html` shows the same data)."""
+
     key: str
     title: str
     collect: Callable[[ReportContext], dict]
-    docx: Callable[[DocxBuilder, dict], None]
+    tables: Callable[[dict], list[Table]] = lambda data: []
+    lines: Callable[[dict], list[str]] = lambda data: []
 
     @property
     def template(self) -> str:
         return f"reports/sections/{self.key}.html"
+
+    def docx(self, doc: DocxBuilder, data: dict) -> None:
+        for line in self.lines(data):
+            doc.paragraph(line)
+        for table in self.tables(data):
+            doc.paragraph(table.name, bold=True)
+            doc.table([c.label for c in table.columns], [[c.show(row.get(c.key)) for c in table.columns] for row in table.rows])
+
+
+def _text(value) -> str:
+    return "-" if value in (None, "") else str(value)
 
 
 # ---------------------------------------------------------------- headline indicators
@@ -40,11 +69,19 @@ def _headline(context: ReportContext) -> dict:
     return {"rows": figures.headline()}
 
 
-def _headline_docx(doc: DocxBuilder, data: dict) -> None:
-    doc.table(["Indikator", "Wilayah", "Terakhir", "Target", "Selisih (poin)", "Selisih (jiwa)", "Penurunan/tahun", "Status"],
-              [(r["indikator"], r["wilayah"], f'{number(r.get("terakhir"))} ({r.get("tahun_terakhir", "-")})',
-                f'{number(r["target"])} ({r["tahun_target"]}, {r["dasar_hukum"]})', number(r.get("selisih_poin")),
-                number(r.get("selisih_jiwa"), 0), number(r.get("penurunan_per_tahun")), r.get("status") or r["masalah"]) for r in data["rows"]])
+HEADLINE = (Column("Indikator", "indikator"), Column("Wilayah", "wilayah"), Column("Tahun data", "tahun_terakhir", _text),
+            Column("Nilai terakhir", "terakhir", number), Column("Target", "target", number), Column("Tahun target", "tahun_target"),
+            Column("Dasar hukum", "dasar_hukum"), Column("Selisih (poin)", "selisih_poin", number),
+            Column("Selisih (jiwa)", "selisih_jiwa", lambda v: number(v, 0)), Column("Penurunan per tahun", "penurunan_per_tahun", number),
+            Column("Status", "status", _text))
+
+
+def _headline_tables(data: dict) -> list[Table]:
+    return [Table("Indikator dan target", HEADLINE, data["rows"])]
+
+
+def _headline_lines(data: dict) -> list[str]:
+    return [line for row in data["rows"] for line in row.get("penjelasan", [])]
 
 
 # ---------------------------------------------------------------- programs
@@ -54,14 +91,19 @@ def _programs(context: ReportContext) -> dict:
             "total_rp": sum((r["realisasi_rp"] for r in rows), Decimal(0))}
 
 
-def _programs_docx(doc: DocxBuilder, data: dict) -> None:
-    doc.table(["Strategi", "OPD", "Program", "Keluarga layak", "Layak & terlayani", "Cakupan", "Keluarga (periode)", "Realisasi"],
-              [(r["strategi"], r["opd"], r["program"], r["layak"], r["terlayani_layak"],
-                share(r["cakupan"]), r["keluarga_periode"], rupiah(r["realisasi_rp"]))
-               for r in data["rows"]])
-    doc.paragraph(f'Total realisasi anggaran pada periode ini: {rupiah(data["total_rp"])}.', bold=True)
-    doc.table(["Strategi", "OPD", "Jumlah program", "Keluarga (periode)", "Realisasi"],
-              [(g["strategi"], g["opd"], g["program"], g["keluarga_periode"], rupiah(g["realisasi_rp"])) for g in data["groups"]])
+PROGRAMS = (Column("Strategi", "strategi"), Column("OPD", "opd"), Column("Program", "program"), Column("Keluarga layak", "layak"),
+            Column("Layak & terlayani", "terlayani_layak"), Column("Cakupan", "cakupan", share),
+            Column("Keluarga (periode)", "keluarga_periode"), Column("Realisasi (Rp)", "realisasi_rp", rupiah))
+GROUPS = (Column("Strategi", "strategi"), Column("OPD", "opd"), Column("Jumlah program", "program"),
+          Column("Keluarga (periode)", "keluarga_periode"), Column("Realisasi (Rp)", "realisasi_rp", rupiah))
+
+
+def _programs_tables(data: dict) -> list[Table]:
+    return [Table("Program", PROGRAMS, data["rows"]), Table("Per strategi dan OPD", GROUPS, data["groups"])]
+
+
+def _programs_lines(data: dict) -> list[str]:
+    return [f'Total realisasi anggaran pada periode ini: {rupiah(data["total_rp"])}.']
 
 
 # ---------------------------------------------------------------- the extreme poor
@@ -69,10 +111,14 @@ def _extreme(context: ReportContext) -> dict:
     return figures.extreme_poor_coverage()
 
 
-def _extreme_docx(doc: DocxBuilder, data: dict) -> None:
-    doc.paragraph(f'Keluarga desil 1 (miskin ekstrem) di registri: {data["miskin_ekstrem"]}; menerima program dari ketiga strategi: '
-                  f'{data["konvergen"]} ({percent(data["persen_konvergen"])}); belum menerima program apa pun: {data["tanpa_program"]}.')
-    doc.table(["Strategi", "Keluarga miskin ekstrem yang terlayani"], [(r["strategi"], r["keluarga"]) for r in data["per_strategi"]])
+def _extreme_tables(data: dict) -> list[Table]:
+    return [Table("Miskin ekstrem per strategi", (Column("Strategi", "strategi"), Column("Keluarga terlayani", "keluarga")),
+                  data["per_strategi"])]
+
+
+def _extreme_lines(data: dict) -> list[str]:
+    return [f'Keluarga desil 1 (miskin ekstrem) di registri: {data["miskin_ekstrem"]}; menerima program dari ketiga strategi: '
+            f'{data["konvergen"]} ({percent(data["persen_konvergen"])}); belum menerima program apa pun: {data["tanpa_program"]}.']
 
 
 # ---------------------------------------------------------------- written sections
@@ -80,16 +126,14 @@ def _written(key: str) -> Callable[[ReportContext], dict]:
     return lambda context: {"text": context.texts.get(key, "")}
 
 
-def _written_docx(doc: DocxBuilder, data: dict) -> None:
-    for paragraph in (data["text"] or "(belum diisi)").split("\n\n"):
-        doc.paragraph(paragraph.strip())
+def _written_lines(data: dict) -> list[str]:
+    return [paragraph.strip() for paragraph in (data["text"] or "(belum diisi)").split("\n\n")]
 
 
 SECTIONS: dict[str, Section] = {s.key: s for s in [
-    Section("headline", "Indikator utama dan status target", _headline, _headline_docx),
-    Section("programs", "Program, cakupan dan realisasi per strategi dan OPD", _programs, _programs_docx),
-    Section("extreme", "Cakupan keluarga miskin ekstrem", _extreme, _extreme_docx),
-    Section("permasalahan", "Permasalahan dan kendala", _written("permasalahan"), _written_docx),
-    Section("rekomendasi", "Rekomendasi dan rencana tindak lanjut", _written("rekomendasi"), _written_docx),
+    Section("headline", "Indikator utama dan status target", _headline, _headline_tables, _headline_lines),
+    Section("programs", "Program, cakupan dan realisasi per strategi dan OPD", _programs, _programs_tables, _programs_lines),
+    Section("extreme", "Cakupan keluarga miskin ekstrem", _extreme, _extreme_tables, _extreme_lines),
+    Section("permasalahan", "Permasalahan dan kendala", _written("permasalahan"), lines=_written_lines),
+    Section("rekomendasi", "Rekomendasi dan rencana tindak lanjut", _written("rekomendasi"), lines=_written_lines),
 ]}
-

@@ -16,7 +16,8 @@ from tepat.reports.models import WrittenSection
 from tepat.reports.periods import PeriodError, parse_period
 from tepat.web.decorators import secretariat
 
-CONTENT_TYPES = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+CONTENT_TYPES = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _period_code(request) -> str:
