@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tepat.indicators",
     "tepat.verivali",
     "tepat.meetings",
+    "tepat.pockets",
     "tepat.reports",
     "tepat.web",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PocketsConfig(AppConfig):
+    name = "tepat.pockets"
+    verbose_name = "Kantong kemiskinan"
