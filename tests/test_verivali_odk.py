@@ -1,0 +1,350 @@
+"""The offline form and the reading of ODK Central / KoboToolbox exports, without a database.
+
+Also home of the helpers that write exports the way ODK Central (csv, zip with repeat csv and media,
+`group-field` headers) and KoboToolbox (xlsx with a repeat sheet, `group/field` headers, `_index`
+metadata) do, from the form's own field paths; the ingest tests use them too.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tepat.verivali.odk import form
+from tepat.verivali.odk.columns import field_key, parse_bool, parse_geopoint, parse_timestamp, strip_groups
+from tepat.verivali.odk.mapping import RowProblem, cells_of, payload
+from tepat.verivali.odk.tables import ExportUnreadable, read_export
+from tepat.verivali.odk.xlsform import FormFamily, FormMember, FormSpec, survey_rows, xlsform_bytes
+
+# --- export writers (used by test_verivali_odk_ingest.py) -------------------------------------------------
+
+
+def form_paths() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(main fields, member repeat fields) -> group path, read from the XLSForm rows like ODK does."""
+    main, members, stack = {}, {}, []
+    for row in survey_rows():
+        kind = row["type"]
+        if kind in ("begin group", "begin repeat"):
+            stack.append(row["name"])
+        elif kind in ("end group", "end repeat"):
+            stack.pop()
+        else:
+            (members if form.MEMBERS in stack else main)[row["name"]] = [*stack, row["name"]]
+    main["instanceID"] = ["meta", "instanceID"]
+    return main, members
+
+
+def odk_header(path: list[str]) -> list[str]:
+    """ODK Central: 'kunjungan-keluarga'; a geopoint is split into four columns."""
+    if path[-1] == "gps":
+        return ["-".join(path) + part for part in ("-Latitude", "-Longitude", "-Altitude", "-Accuracy")]
+    return ["-".join(path)]
+
+
+def odk_cells(path: list[str], value: str) -> list[str]:
+    if path[-1] == "gps":
+        return (value.split() + ["", "", "", ""])[:4] if value else ["", "", "", ""]
+    return [value]
+
+
+ODK_META_BEFORE = ["SubmissionDate"]
+ODK_META_AFTER = ["KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status",
+                  "ReviewState", "DeviceID", "Edits", "FormVersion"]
+
+
+def odk_tables(submissions: list[dict], members: list[tuple[int, dict]]) -> tuple[str, str]:
+    """(main csv, repeat csv) as ODK Central writes them (comma separated, PARENT_KEY links repeats)."""
+    main_paths, member_paths = form_paths()
+    main_out, member_out = io.StringIO(), io.StringIO()
+    writer = csv.writer(main_out, lineterminator="\n")
+    writer.writerow(ODK_META_BEFORE + [h for p in main_paths.values() for h in odk_header(p)] + ODK_META_AFTER)
+    for sub in submissions:
+        cells = [c for name, p in main_paths.items() for c in odk_cells(p, str(sub.get(name, "")))]
+        writer.writerow([sub.get("SubmissionDate", "2026-11-28T02:15:00.000Z")] + cells +
+                        [sub.get("instanceID", ""), "5", "pendata-hp", "0", "0", "", "received", "", "0", "1"])
+    writer = csv.writer(member_out, lineterminator="\n")
+    writer.writerow([p[-1] for p in member_paths.values()] + ["PARENT_KEY", "KEY"])
+    for position, (index, member) in enumerate(members):
+        parent = submissions[index]["instanceID"]
+        writer.writerow([str(member.get(name, "")) for name in member_paths] + [parent, f"{parent}/anggota[{position + 1}]"])
+    return main_out.getvalue(), member_out.getvalue()
+
+
+def write_odk_csv(path: Path, submissions: list[dict]) -> Path:
+    path.write_text(odk_tables(submissions, [])[0], encoding="utf-8")
+    return path
+
+
+def write_odk_zip(path: Path, submissions: list[dict], members: list[tuple[int, dict]] = (), media: dict[str, bytes] | None = None) -> Path:
+    main, repeat = odk_tables(submissions, list(members))
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("tepat_verivali_1.csv", main)
+        archive.writestr("tepat_verivali_1-anggota.csv", repeat)
+        for name, content in (media or {}).items():
+            archive.writestr(f"media/{name}", content)
+    return path
+
+
+KOBO_META = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "__version__",
+             "_tags", "_index"]
+
+
+def kobo_main_rows(submissions: list[dict]) -> tuple[list[str], list[list[str]]]:
+    main_paths, _ = form_paths()
+    header = ["/".join(p) for p in main_paths.values()]
+    header += ["_lokasi/gps_latitude", "_lokasi/gps_longitude", "_lokasi/gps_altitude", "_lokasi/gps_precision"] + KOBO_META
+    rows = []
+    for index, sub in enumerate(submissions, start=1):
+        gps = (str(sub.get("gps", "")).split() + ["", "", "", ""])[:4]
+        uuid = sub.get("instanceID", "").removeprefix("uuid:")
+        rows.append([str(sub.get(name, "")) for name in main_paths] + gps +
+                    [str(1000 + index), uuid, sub.get("_submission_time", "2026-11-28T02:15:00"), "", "", "submitted_via_web",
+                     "pendata_kobo", "vX", "", str(index)])
+    return header, rows
+
+
+def write_kobo_xlsx(path: Path, submissions: list[dict], members: list[tuple[int, dict]] = ()) -> Path:
+    _, member_paths = form_paths()
+    book = xlsxwriter.Workbook(str(path))
+    header, rows = kobo_main_rows(submissions)
+    _sheet(book, "Verivali", header, rows)
+    member_header = ["/".join(p) for p in member_paths.values()] + ["_index", "_parent_table_name", "_parent_index",
+                                                                     "_submission__id", "_submission__uuid"]
+    member_rows = [[str(m.get(name, "")) for name in member_paths] +
+                   [str(n), "Verivali", str(index + 1), str(1001 + index), submissions[index].get("instanceID", "").removeprefix("uuid:")]
+                   for n, (index, m) in enumerate(members, start=1)]
+    _sheet(book, "anggota", member_header, member_rows)
+    book.close()
+    return path
+
+
+def write_kobo_csv(path: Path, submissions: list[dict]) -> Path:
+    header, rows = kobo_main_rows(submissions)
+    path.write_text("\n".join(";".join(f'"{c}"' for c in line) for line in [header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _sheet(book, name: str, header: list[str], rows: list[list[str]]) -> None:
+    sheet = book.add_worksheet(name)
+    sheet.write_row(0, 0, header)
+    for index, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if value.isdigit() and len(value) < 6:
+                sheet.write_number(index, column, int(value))  # Kobo writes _id, _index as numbers
+            elif value:
+                sheet.write_string(index, column, value)
+
+
+def submission(family_id: int, key: str, **values) -> dict:
+    base = {"pendata": "enumerator", "jenis_kunjungan": form.REGISTERED, "keluarga": str(family_id), "versi_awal": "1",
+            "keberadaan": "terkonfirmasi", "memenuhi_kriteria": "ya", "gps": "2.9655 99.8010 3.0 6.5",
+            "kk_tidak_bekerja": "ya", "lantai_tanah": "tidak", "instanceID": key}
+    base.update(values)
+    return base
+
+
+# --- column names ------------------------------------------------------------------------------------------
+
+identifier = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True)
+
+
+@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=4), name=identifier, separator=st.sampled_from(["/", "-"]))
+def test_a_field_has_the_same_key_under_any_group_path_and_separator(path, name, separator):
+    if name.lower() in {g.lower() for g in form.GROUPS}:
+        return  # a field named like a group is not in our form
+    assert field_key(separator.join([*path, name]), form.GROUPS) == name.lower()
+
+
+@given(column=st.text(max_size=40))
+def test_field_key_is_idempotent_for_any_header(column):
+    once = field_key(column, form.GROUPS)
+    assert field_key(once, form.GROUPS) == once
+
+
+@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=3), name=st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True),
+       part=st.sampled_from(["Latitude", "Longitude", "Altitude", "Accuracy"]))
+def test_odk_and_kobo_geopoint_columns_meet(path, name, part):
+    odk = field_key("-".join([*path, name, part]), form.GROUPS)
+    kobo = field_key("_" + "/".join([*path, name]) + "_" + ("precision" if part == "Accuracy" else part.lower()), form.GROUPS)
+    assert odk == kobo == f"{name}_{part.lower()}"
+
+
+@given(st.lists(st.sampled_from(form.GROUPS), min_size=1, max_size=3))
+def test_a_bare_group_name_is_not_stripped_to_nothing(path):
+    column = "-".join(path)
+    assert strip_groups(column, form.GROUPS)  # never empty
+
+
+def test_metadata_columns_keep_their_names():
+    keys = {c: field_key(c, form.GROUPS) for c in ("_id", "_uuid", "_submission_time", "_index", "SubmissionDate", "KEY",
+                                                     "PARENT_KEY", "meta-instanceID", "meta/instanceID", "__version__")}
+    assert keys == {"_id": "_id", "_uuid": "_uuid", "_submission_time": "_submission_time", "_index": "_index",
+                    "SubmissionDate": "submissiondate", "KEY": "key", "PARENT_KEY": "parent_key", "meta-instanceID": "instanceid",
+                    "meta/instanceID": "instanceid", "__version__": "__version__"}
+
+
+# --- values ------------------------------------------------------------------------------------------------
+
+
+@given(lat=st.floats(-90, 90), lon=st.floats(-180, 180), accuracy=st.floats(0, 5000))
+def test_a_geopoint_reads_back_what_odk_wrote(lat, lon, accuracy):
+    point = parse_geopoint(f"{lat!r} {lon!r} 12.0 {accuracy!r}")
+    assert point == {"lat": lat, "lon": lon, "accuracy": accuracy}
+
+
+@pytest.mark.parametrize("text", ["2.9", "91 99.8", "2.9 x", "1 2 3 4 5"])
+def test_a_bad_geopoint_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_geopoint(text)
+
+
+@given(st.sampled_from(["ya", "Ya", "YES", "1", "true"]), st.sampled_from(["tidak", "Tidak", "no", "0", "FALSE"]))
+def test_yes_and_no_in_both_languages(yes, no):
+    assert parse_bool(yes) is True and parse_bool(no) is False and parse_bool(" ") is None
+
+
+def test_anything_else_is_not_a_yes_or_no():
+    with pytest.raises(ValueError):
+        parse_bool("mungkin")
+
+
+def test_kobo_submission_time_is_utc_and_odk_keeps_its_offset():
+    assert parse_timestamp("2026-11-28T02:15:00") == "2026-11-28T02:15:00+00:00"
+    assert parse_timestamp("2026-11-28T02:15:00.123Z") == "2026-11-28T02:15:00.123000+00:00"
+    assert parse_timestamp("2026-11-28T09:15:00+07:00") == "2026-11-28T09:15:00+07:00"
+
+
+def test_every_registry_category_has_one_distinct_choice_name():
+    for correction in (*form.FAMILY_CORRECTIONS, *form.MEMBER_CORRECTIONS):
+        if correction.kind == "domain":
+            choices = form.domain_choices(form.domain_of(correction))
+            names = [n for n, _ in choices]
+            assert len(set(names)) == len(names) and all(n.replace("_", "").isalnum() for n in names)
+    assert dict(form.domain_choices("daya_listrik"))["lebih_2200_va"] == ">2200 VA"
+
+
+# --- the XLSForm -------------------------------------------------------------------------------------------
+
+
+def small_spec() -> FormSpec:
+    return FormSpec(
+        campaign_id=7, title="Verivali Uji",
+        enumerators=[("pendata", "Pendata Satu"), ("pendata2", "Pendata Dua")],
+        kelurahan=[("12.74.05.1010", "PANTAI JOHOR")],
+        families=[FormFamily(5, "BUDI · Jl. Contoh · RT 001/RW 002", 3, "pendata"), FormFamily(6, "ANI · RT -/RW -", 1, "pendata2")],
+        members=[FormMember(50, 5, "Budi (Kepala Keluarga)"), FormMember(51, 5, "Siti (Istri/Suami)")],
+        keberadaan=[("terkonfirmasi", "terkonfirmasi"), ("meninggal", "meninggal"), ("lainnya", "lainnya")],
+    )
+
+
+def test_the_xlsform_converts_with_pyxform_and_preloads_the_families():
+    from pyxform.xls2xform import convert
+
+    warnings: list[str] = []
+    xform = convert(xlsform_bytes(small_spec()), warnings=warnings, file_type=".xlsx").xform
+    assert warnings == []
+    assert 'id="tepat_verivali_7"' in xform
+    assert "BUDI · Jl. Contoh · RT 001/RW 002" in xform and "Siti (Istri/Suami)" in xform
+    assert "instance('keluarga')/root/item[pendata= /data/kunjungan/pendata ]" in xform
+    assert "instance('anggota')/root/item[keluarga= /data/kunjungan/keluarga  or name='baru']" in xform
+    for path in ("/data/kunjungan/keberadaan", "/data/anggota/nik_perbaikan", "/data/lokasi/gps", "/data/foto/foto_jamban",
+                 "/data/skrining/lantai_tanah", "/data/meta/instanceID"):
+        assert f'nodeset="{path}"' in xform
+    assert 'nodeset="/data/foto/foto_atap" type="binary"' in xform
+    assert "<value>Kayu/Papan</value>" not in xform and "kayu_papan" in xform  # names in data, labels for people
+
+
+def test_field_names_are_unique_so_exports_read_back_without_their_groups():
+    main, members = form_paths()
+    names = [*main, *members]
+    assert len(set(n.lower() for n in names)) == len(names)
+    assert not {n.lower() for n in names} & {g for g in form.GROUPS}
+
+
+# --- reading exports -----------------------------------------------------------------------------------------
+
+
+def test_an_odk_central_zip_gives_rows_members_and_photos(tmp_path):
+    subs = [submission(5, "uuid:a", foto_depan_rumah="1.jpg"), submission(6, "uuid:b")]
+    path = write_odk_zip(tmp_path / "odk.zip", subs, [(0, {"anggota_id": "50", "keberadaan_anggota": "meninggal"})],
+                         media={"1.jpg": b"\xff\xd8jpeg"})
+    export = read_export(path)
+    assert export.source == "odk" and len(export.main.rows) == 2 and export.media == {"1.jpg": b"\xff\xd8jpeg"}
+    assert export.repeats["anggota"].rows[0].cells["PARENT_KEY"] == "uuid:a"
+
+
+def test_a_kobo_xlsx_gives_rows_and_its_repeat_sheet(tmp_path):
+    export = read_export(write_kobo_xlsx(tmp_path / "kobo.xlsx", [submission(5, "uuid:a")], [(0, {"anggota_id": "50"})]))
+    assert export.source == "kobo" and export.main.rows[0].number == 2
+    assert export.main.rows[0].cells["_index"] == "1"  # a number cell read back as '1', not '1.0'
+    assert export.repeats["anggota"].rows[0].cells["_parent_index"] == "1"
+
+
+def test_a_kobo_csv_with_semicolons_is_read(tmp_path):
+    export = read_export(write_kobo_csv(tmp_path / "kobo.csv", [submission(5, "uuid:a")]))
+    cells = cells_of(export.main)[0]
+    assert export.source == "kobo" and cells.get("keluarga") == "5" and cells.get("gps_latitude") == "2.9655"
+
+
+@pytest.mark.parametrize("damage, code", [
+    (lambda data: data[: len(data) - 25], "row_length"),  # cut in the middle of the last row
+    (lambda data: data + b'"unclosed,quote\n', "csv_broken"),
+    (lambda data: data.replace(b"terkonfirmasi", "terkonfirmasi\xe9".encode("latin-1"), 1), "encoding"),
+    (lambda data: b"", "file_empty"),
+    (lambda data: b"\xd0\xcf\x11\xe0rest", "file_type"),
+    (lambda data: b"nama,alamat\nBudi,Jl\n", "not_an_export"),
+])
+def test_a_broken_csv_is_refused_as_a_whole(tmp_path, damage, code):
+    path = write_odk_csv(tmp_path / "odk.csv", [submission(5, "uuid:a"), submission(6, "uuid:b")])
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ExportUnreadable) as problem:
+        read_export(path)
+    assert problem.value.code == code and problem.value.message_id and problem.value.message_en
+
+
+def test_a_truncated_xlsx_or_zip_is_refused(tmp_path):
+    for path in (write_kobo_xlsx(tmp_path / "k.xlsx", [submission(5, "uuid:a")]),
+                 write_odk_zip(tmp_path / "o.zip", [submission(5, "uuid:a")], media={"1.jpg": b"x" * 5000})):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+        with pytest.raises(ExportUnreadable) as problem:
+            read_export(path)
+        assert problem.value.code == "file_unreadable" and "terpotong" in problem.value.message_id
+
+
+# --- rows to payloads ----------------------------------------------------------------------------------------
+
+
+def test_a_row_becomes_the_payload_of_the_contract(tmp_path):
+    subs = [submission(5, "uuid:a", jenis_lantai="kayu_papan", daya_listrik="Lebih_2200_VA", alamat="Jl. Baru 3",
+                       memenuhi_kriteria="tidak", alasan="sudah bekerja tetap", foto_atap="atap.jpg")]
+    export = read_export(write_odk_zip(tmp_path / "o.zip", subs, [(0, {"anggota_id": "baru", "keberadaan_anggota": "terkonfirmasi",
+                                                                         "nama_perbaikan": "Bayi", "jenis_kelamin_anggota": "perempuan"})]))
+    members = cells_of(export.repeats["anggota"])
+    data, missing = payload(cells_of(export.main)[0], members, export.media)
+    assert missing == ["atap.jpg"]
+    assert data["submission_key"] == "uuid:a" and data["family_id"] == 5 and data["started_version"] == "1"
+    assert data["fields"] == {"alamat": "Jl. Baru 3", "jenis_lantai": "Kayu/Papan", "daya_listrik": ">2200 VA"}
+    assert data["members"] == [{"member_id": None, "keberadaan": "terkonfirmasi", "keterangan": "",
+                                "fields": {"nama": "Bayi", "jenis_kelamin": "Perempuan"}}]
+    assert data["gps"] == {"lat": 2.9655, "lon": 99.801, "accuracy": 6.5}
+    assert data["checklist"] == {"kk_tidak_bekerja": True, "lantai_tanah": False}
+    assert data["memenuhi_kriteria"] == "tidak" and data["enumerator"] == "enumerator"
+    assert data["submitted_at"] == "2026-11-28T02:15:00+00:00"
+
+
+def test_a_label_exported_instead_of_a_name_is_accepted_but_a_stray_value_names_its_column(tmp_path):
+    export = read_export(write_kobo_xlsx(tmp_path / "k.xlsx", [submission(5, "uuid:a", jenis_atap="Asbes/Seng"),
+                                                               submission(5, "uuid:b", jenis_atap="rumbia")]))
+    good, bad = cells_of(export.main)
+    assert payload(good, [], {})[0]["fields"] == {"jenis_atap": "Asbes/Seng"}
+    with pytest.raises(RowProblem) as problem:
+        payload(bad, [], {})
+    assert (problem.value.row, problem.value.column, problem.value.code) == (3, "perbaikan/jenis_atap", "unknown_choice")
+    assert "rumbia" in problem.value.message_id and "asbes_seng" in problem.value.message_en
