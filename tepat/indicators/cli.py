@@ -35,3 +35,45 @@ def indicators_fgt(file: Path, line: float, weight: str | None, by: str | None, 
     click.echo(f"Estimasi survei / survey estimate: P0 {result['p0']:.2f}  P1 {result['p1']:.2f}  P2 {result['p2']:.2f}  (n={result['n']})")
     for group in result.get("groups") or []:
         click.echo(f"  {group['group']}: P0 {group['p0']:.2f}  P1 {group['p1']:.2f}  P2 {group['p2']:.2f}")
+
+
+@indicators.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check only; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def indicators_import(file: Path, dry_run: bool, as_json: bool) -> None:
+    """Official series (csv/xlsx, BPS style, wide or long: docs/indikator.md). All or nothing; exit 2 on any error."""
+    import json
+
+    from tepat.bootstrap import ensure_database, setup
+
+    setup()
+    ensure_database()
+    from tepat.indicators.actions import do_import_series
+
+    report = do_import_series(file, acting_user=None, dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    for warning in report.warnings:
+        click.echo(f"peringatan / warning: {warning.message}", err=True)
+    if report.errors:
+        for error in report.errors:
+            click.echo(f"galat / error: {error.message}", err=True)
+        fail(f"{len(report.errors)} galat, tidak ada yang disimpan / {len(report.errors)} errors, nothing written")
+    if not as_json:
+        verb = "diperiksa (uji coba) / checked (dry run)" if dry_run else "disimpan / saved"
+        click.echo(f"{file.name}: {report.layout}; {verb}: {report.created} baru/new, {report.updated} diperbarui/updated")
+
+
+@indicators.command("snapshot")
+@click.option("--label", default="", help="A name for the snapshot, e.g. 'sebelum verivali 2025'.")
+def indicators_snapshot(label: str) -> None:
+    """Store the registry's aggregated indicators (counts per region) to compare later."""
+    from tepat.bootstrap import ensure_database, setup
+
+    setup()
+    ensure_database()
+    from tepat.indicators.actions import do_create_snapshot
+
+    snap = do_create_snapshot(label or "CLI", acting_user=None)
+    click.echo(f"snapshot #{snap.pk}: {snap.data['families']} keluarga/families")

@@ -13,21 +13,42 @@ SHIPPED = Path(__file__).resolve().parent / "data" / "tanjungbalai.json"
 
 
 def ensure_public_figures() -> None:
-    """The public figures of domain.md for Tanjungbalai, when the region exists and nothing is stored yet."""
-    if Observation.objects.exists() or not Region.objects.filter(code="12.74").exists():
+    """The public figures of domain.md (city, province, nation; synthetic stand-ins labelled so) and the
+    comparison regions of data/regions.csv, when the city exists. Adds only the figures and targets
+    not stored yet (one query each), so it is cheap to call on every start and never overwrites."""
+    if not Region.objects.filter(code="12.74").exists():
         return
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    regions = {r.code: r for r in Region.objects.filter(code__in={e["region"] for e in data["observations"] + data["targets"]})}
-    Observation.objects.bulk_create(Observation(**{**e, "region": regions[e["region"]]}) for e in data["observations"])
-    IndicatorTarget.objects.bulk_create(IndicatorTarget(**{**e, "region": regions[e["region"]]}) for e in data["targets"])
+    _ensure_regions(SHIPPED.parent / data["regions"])
+    codes = {e["region"] for e in data["observations"] + data["targets"] if e["region"]}
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    have = set(Observation.objects.values_list("indicator", "region__code", "year", "ppp_basis"))
+    Observation.objects.bulk_create(
+        Observation(**{**e, "region": regions.get(e["region"])}) for e in data["observations"]
+        if (e["indicator"], e["region"] or None, e["year"], e["ppp_basis"]) not in have and (not e["region"] or e["region"] in regions))
+    targets = set(IndicatorTarget.objects.values_list("indicator", "region__code", "year", "legal_basis"))
+    IndicatorTarget.objects.bulk_create(
+        IndicatorTarget(**{**e, "region": regions[e["region"]]}) for e in data["targets"]
+        if (e["indicator"], e["region"], e["year"], e["legal_basis"]) not in targets)
+
+
+def _ensure_regions(path: Path) -> None:
+    """Neighbouring kab/kota for the comparison chart, loaded through the region loader when absent."""
+    from tepat.regions.loading import load_regions, read_rows
+
+    wanted = {row["code"] for row in read_rows(path)}
+    if wanted - set(Region.objects.filter(code__in=wanted).values_list("code", flat=True)):
+        outcome = load_regions(path)
+        if outcome.errors:
+            raise RuntimeError("shipped comparison regions are invalid: " + "; ".join(outcome.errors))
 
 
 def trackers(today: date | None = None) -> list[dict]:
     """One entry per target: the engine's tracking and its explanation, or the input problem."""
     rows = []
     for target in IndicatorTarget.objects.select_related("region").order_by("indicator", "year"):
-        series = [Point(o.year, float(o.value), o.ppp_basis or None)
-                  for o in Observation.objects.filter(indicator=target.indicator, region=target.region).order_by("year")]
+        series = latest_basis([Point(o.year, float(o.value), o.ppp_basis or None)
+                               for o in Observation.objects.filter(indicator=target.indicator, region=target.region).order_by("year")])
         entry = {"target": target, "population": target.region.population}
         try:
             tracking = track(series, Target(target.year, float(target.value), target.legal_basis), target.region.population or 0,
@@ -37,3 +58,12 @@ def trackers(today: date | None = None) -> list[dict]:
             entry["problem"] = str(problem)
         rows.append(entry)
     return rows
+
+
+def latest_basis(points: list[Point]) -> list[Point]:
+    """Only the observations on the PPP basis of the latest one: a tracker never fits a line across
+    two bases (earlier-basis figures stay on the chart as their own line)."""
+    if not points:
+        return points
+    basis = max(points, key=lambda p: p.year).ppp_basis
+    return [p for p in points if p.ppp_basis == basis]

@@ -1,7 +1,19 @@
+"""URL modules per area, included by tepat/urls.py (one owner per file)."""
 from django.urls import path
 
-from tepat.web.views import indicators
+from tepat.web.views.indicators import entry, official, registry, snapshots
 
 urlpatterns = [
-    path("indikator/", indicators.indicator_targets, name="indicators"),
+    path("indikator/", official.indicator_targets, name="indicators"),
+    path("indikator/grafik/<str:kind>.<str:fmt>", official.official_chart, name="indicators_chart"),
+    path("indikator/data.<str:fmt>", official.official_table, name="indicators_table"),
+    path("indikator/impor/", entry.series_import, name="indicators_import"),
+    path("indikator/registri/", registry.registry_page, name="indicators_registry"),
+    path("indikator/registri/grafik.<str:fmt>", registry.registry_chart, name="indicators_registry_chart"),
+    path("indikator/registri/<str:table>.<str:fmt>", registry.registry_table, name="indicators_registry_table"),
+    path("indikator/multidimensi/", registry.af_page, name="indicators_af"),
+    path("indikator/multidimensi.<str:fmt>", registry.af_table, name="indicators_af_table"),
+    path("indikator/snapshot/", snapshots.snapshots_page, name="indicators_snapshots"),
+    path("indikator/snapshot/buat/", snapshots.snapshot_create, name="indicators_snapshot_create"),
+    path("indikator/snapshot.<str:fmt>", snapshots.snapshots_table, name="indicators_snapshots_table"),
 ]

@@ -1,0 +1,137 @@
+"""Registry indicators (counts, not survey estimates): desil, deprivation rates, Alkire-Foster, by region.
+Every role sees aggregates of its scope; the viewer's are suppressed (fewer than 5 families), and so
+is any download asked for as public (`?publik=1`)."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+import polars as pl
+
+from tepat.charts.indicators import registry_bar_chart
+from tepat.engine.measures import InputError
+from tepat.indicators.registry import LABEL, LEVELS, af_by_region, af_defaults, dimensions, is_public, registry_indicators
+from tepat.web.views.indicators.common import chart_response, inline_svg, table_response
+
+TABLES = ("desil", "deprivation")
+
+
+def _level(request) -> str:
+    level = request.GET.get("level", "kecamatan")
+    return level if level in LEVELS else "kecamatan"
+
+
+def _public(request) -> bool:
+    return is_public(request.user) or request.GET.get("publik") == "1"
+
+
+def _measure(request) -> str:
+    measure = request.GET.get("ukuran", "")
+    return measure if measure in dimensions() else next(iter(dimensions()))
+
+
+@login_required
+def registry_page(request):
+    level, measure = _level(request), _measure(request)
+    tables = registry_indicators(request.user, level, public=_public(request))
+    chart = registry_bar_chart(tables.deprivation.to_dicts(), f"{measure}_persen", title=str(dimensions()[measure].label))
+    context = {"tables": tables, "level": level, "levels": list(LEVELS), "dimensions": dimensions(), "measure": measure,
+               "desil_rows": _desil_rows(tables.desil), "deprivation_rows": _deprivation_rows(tables.deprivation),
+               "chart_svg": inline_svg(chart) if tables.families else "", "query": request.GET.urlencode(), "label": LABEL}
+    return render(request, "web/indicators/registry.html", context)
+
+
+def _desil_rows(frame: pl.DataFrame) -> list[dict]:
+    columns = [f"keluarga_d{d}" for d in range(1, 11)] + ["keluarga_tanpa_desil"]
+    return [{"name": r["region_name"], "cells": [r[c] for c in columns], "families": r["keluarga"], "people": r["jiwa"]} for r in frame.to_dicts()]
+
+
+def _deprivation_rows(frame: pl.DataFrame) -> list[dict]:
+    keys = list(dimensions())
+    return [{"name": r["region_name"], "families": r["keluarga"], "cells": [(r[f"{k}_persen"], r[f"{k}_n"], r[f"{k}_data"]) for k in keys]}
+            for r in frame.to_dicts()]
+
+
+@login_required
+def registry_table(request, table: str, fmt: str):
+    if table not in TABLES:
+        raise Http404
+    public = _public(request)
+    tables = registry_indicators(request.user, _level(request), public=public)
+    frame = tables.desil if table == "desil" else tables.deprivation
+    name = f"registri-{table}-{tables.level}{'-publik' if public else ''}"
+    return table_response(frame.with_columns(pl.lit(LABEL).alias("keterangan")), fmt, name)
+
+
+@login_required
+def registry_chart(request, fmt: str):
+    measure = _measure(request)
+    tables = registry_indicators(request.user, _level(request), public=_public(request))
+    return chart_response(registry_bar_chart(tables.deprivation.to_dicts(), f"{measure}_persen", title=str(dimensions()[measure].label)),
+                          fmt, f"registri-{measure}-{tables.level}")
+
+
+class AFForm(forms.Form):
+    """Indicators (checkboxes), a relative weight per indicator and k; read from the query string."""
+
+    level = forms.ChoiceField(label=_("Tingkat"), choices=[(level, level) for level in LEVELS], initial="kecamatan", required=False)
+    k = forms.FloatField(label=_("Batas miskin k (0-1)"), min_value=0.01, max_value=1, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        defaults = af_defaults()
+        for key, dim in dimensions().items():
+            self.fields[f"i_{key}"] = forms.BooleanField(label=dim.label, required=False, initial=key in defaults["indicators"])
+            self.fields[f"w_{key}"] = forms.FloatField(label=_("bobot relatif"), min_value=0.0001, required=False,
+                                                       initial=defaults["weights"].get(key, 1))
+
+    def parameters(self) -> tuple[list[str], dict[str, float], float, str]:
+        data, defaults = self.cleaned_data, af_defaults()
+        chosen = [key for key in dimensions() if data.get(f"i_{key}")] if self.data else list(defaults["indicators"])
+        weights = {key: data.get(f"w_{key}") or defaults["weights"].get(key, 1) for key in chosen}
+        k = data.get("k") or defaults["k"]
+        return chosen, weights, k, data.get("level") or "kecamatan"
+
+
+def _af(request):
+    form = AFForm(request.GET or None, initial={"k": af_defaults()["k"]})
+    if request.GET and not form.is_valid():
+        return form, None, None, None
+    indicators, weights, k, level = form.parameters() if request.GET else (*_default_parameters(), "kecamatan")
+    try:
+        result, frame = af_by_region(request.user, level, indicators=indicators, weights=weights, k=k, public=_public(request))
+    except InputError as problem:
+        return form, None, None, str(problem)
+    return form, result, frame, None
+
+
+def _default_parameters():
+    defaults = af_defaults()
+    return list(defaults["indicators"]), dict(defaults["weights"]), defaults["k"]
+
+
+@login_required
+def af_page(request):
+    """Alkire-Foster with the indicators, weights and k of the form (defaults: data/registry.json)."""
+    form, result, frame, problem = _af(request)
+    context = {"form": form, "result": result, "rows": frame.to_dicts() if frame is not None else [], "problem": problem,
+               "dimensions": dimensions(), "query": request.GET.urlencode(), "label": LABEL, "suppressed": _public(request)}
+    if result is not None:
+        context["overall"] = result.overall
+        context["indicator_rows"] = [{"key": key, "label": dimensions()[key].label, "weight": result.weights[key],
+                                      "censored": 100 * result.overall.censored[key], "uncensored": 100 * result.overall.uncensored[key],
+                                      "contribution": result.overall.contribution[key], "missing": result.overall.missing[key]}
+                                     for key in result.indicators]
+    return render(request, "web/indicators/af.html", context, status=200 if problem is None else 422)
+
+
+@login_required
+def af_table(request, fmt: str):
+    form, result, frame, problem = _af(request)
+    if frame is None:
+        raise Http404
+    name = f"alkire-foster{'-publik' if _public(request) else ''}"
+    return table_response(frame.with_columns(pl.lit(LABEL).alias("keterangan"), pl.lit(result.k).alias("k")), fmt, name)
