@@ -71,6 +71,8 @@ def normalised(weights: dict[str, float]) -> dict[str, float]:
     """Relative weights -> weights summing to 1 (the last one absorbs the rounding)."""
     total = math.fsum(weights.values())
     names = list(weights)
+    if not names:
+        return {}
     shares = {name: weights[name] / total for name in names}
     if names:
         shares[names[-1]] = 1 - math.fsum(shares[name] for name in names[:-1])
@@ -297,8 +299,8 @@ def af_by_region(user=None, level: str = "kelurahan", *, indicators: list[str] |
     """Alkire-Foster over the user's families (defaults: data/registry.json); raises the engine's
     InputError on bad parameters. The frame is suppressed when `public` (default: for the viewer)."""
     defaults = af_defaults()
-    indicators = indicators or defaults["indicators"]
-    weights = weights or {name: defaults["weights"].get(name, 1) for name in indicators}
+    indicators = list(defaults["indicators"]) if indicators is None else indicators
+    weights = {name: defaults["weights"].get(name, 1) for name in indicators} if weights is None else weights
     result = af(cached_family_table(user, today), indicators, weights, defaults["k"] if k is None else k, level)
     frame = af_frame(result)
     if is_public(user) if public is None else public:
