@@ -128,3 +128,16 @@ def test_snapshots_compare_before_and_after(client, cast, registry, import_file,
     assert client.post("/indikator/snapshot/buat/", {"label": "x"}).status_code == 404
     viewer_csv = client.get("/indikator/snapshot.csv", {"level": "kecamatan", "ukuran": "keluarga_d2"}).content.decode("utf-8-sig")
     assert "12.74.01,,," in viewer_csv  # 2 families: hidden for the viewer
+
+
+def test_cli_snapshot_stores_the_aggregates(registry):
+    from click.testing import CliRunner
+
+    from tepat.cli import main
+    from tepat.indicators.models import RegistrySnapshot
+
+    result = CliRunner().invoke(main, ["indicators", "snapshot", "--label", "sebelum verivali"])
+    assert result.exit_code == 0 and "9 keluarga" in result.output
+    snap = RegistrySnapshot.objects.get(label="sebelum verivali")
+    assert snap.data["levels"]["kelurahan"]["12.74.05.1010"]["keluarga_d1"] == 7
+    assert "nik" not in str(snap.data).lower()

@@ -11,7 +11,13 @@ from tepat.indicators.models import Indicator, IndicatorTarget, Observation
 from tepat.regions.models import Region
 
 NATION = ""
-CITY_CODE = "12.74"
+
+
+def home_city_code() -> str | None:
+    """The kab/kota whose kecamatan are in the region master (the city this installation serves);
+    comparison regions such as Kab. Asahan have no kecamatan loaded. None on an empty master."""
+    return (Region.objects.filter(level="kabkota", children__isnull=False).order_by("code")
+            .values_list("code", flat=True).first())
 
 
 def _region_q(code: str) -> Q:
@@ -31,9 +37,9 @@ def trend_data(indicator: str, region_code: str) -> tuple[list[dict], list[dict]
             [{"year": t.year, "value": float(t.value), "legal_basis": t.legal_basis} for t in targets])
 
 
-def comparison_regions(city_code: str = CITY_CODE) -> list[str]:
+def comparison_regions(city_code: str | None = None) -> list[str]:
     """The city, its province, the nation and the other kab/kota of the province that have figures."""
-    city = Region.objects.filter(code=city_code).select_related("parent").first()
+    city = Region.objects.filter(code=city_code or home_city_code()).select_related("parent").first()
     if city is None:
         return [NATION]
     province = city.parent.code if city.parent_id else None

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from tepat.charts.indicators import comparison_chart, trend_chart
 from tepat.indicators.models import Indicator, Observation, PERCENT_INDICATORS
-from tepat.indicators.official import CITY_CODE, comparison_data, observations_frame, series_regions, trend_data, years_of
+from tepat.indicators.official import comparison_data, home_city_code, observations_frame, series_regions, trend_data, years_of
 from tepat.indicators.tracker import trackers
 from tepat.web.views.indicators.common import chart_response, inline_svg, table_response
 
@@ -18,8 +18,9 @@ def _choice(request) -> dict:
     if indicator not in Indicator.values:
         indicator = Indicator.POVERTY_PCT
     regions = dict(series_regions())
-    region = request.GET.get("wilayah", CITY_CODE)
-    region = region if region in regions else CITY_CODE
+    city = home_city_code() or ""
+    region = request.GET.get("wilayah", city)
+    region = region if region in regions else city
     years = years_of(indicator)
     year = request.GET.get("tahun", "")
     year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
