@@ -348,3 +348,21 @@ def test_a_label_exported_instead_of_a_name_is_accepted_but_a_stray_value_names_
         payload(bad, [], {})
     assert (problem.value.row, problem.value.column, problem.value.code) == (3, "perbaikan/jenis_atap", "unknown_choice")
     assert "rumbia" in problem.value.message_id and "asbes_seng" in problem.value.message_en
+
+
+cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
+
+
+@given(headers=st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,10}(-[a-z][a-z0-9_]{0,10})?", fullmatch=True), min_size=2, max_size=6, unique=True),
+       data=st.data(), delimiter=st.sampled_from([",", ";"]))
+def test_any_cell_text_survives_a_csv_export(tmp_path_factory, headers, data, delimiter):
+    """Quotes, separators, line breaks and non-Latin text in a cell come back exactly as written."""
+    rows = data.draw(st.lists(st.lists(cell_text, min_size=len(headers), max_size=len(headers)).filter(
+        lambda cells: any(c.strip() for c in cells)), max_size=5))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)  # RFC 4180: CRLF, fields with CR or LF quoted
+    writer.writerows([["SubmissionDate", *headers], *[["2026-11-28", *cells] for cells in rows]])
+    path = tmp_path_factory.mktemp("csv") / "export.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    export = read_export(path)
+    assert [[row.cells[h] for h in headers] for row in export.main.rows] == rows

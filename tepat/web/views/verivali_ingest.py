@@ -1,0 +1,91 @@
+"""Verivali files: the ODK/Kobo XLSForm download, the submission upload, and the berita acara downloads.
+
+Thin views: the work is in tepat.verivali.odk and tepat.verivali.documents. The upload runs in the
+request (an export of a few hundred submissions takes seconds) and keeps the file under
+$TEPAT_HOME/uploads like every other import.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from tepat.accounts.masking import log_access
+from tepat.accounts.models import AccessKind
+from tepat.accounts.roles import Scope, policy_for
+from tepat.registry.runner import store_upload
+from tepat.verivali.documents import berita_acara_docx, berita_acara_filename, berita_acara_pdf
+from tepat.verivali.models import Campaign, Musyawarah
+from tepat.verivali.odk.campaign import campaign_form_spec
+from tepat.verivali.odk.ingest import ingest_file
+from tepat.verivali.odk.xlsform import xlsform_bytes
+from tepat.web.decorators import importer, personal_data
+
+DOCUMENTS = {
+    "pdf": (berita_acara_pdf, "application/pdf"),
+    "docx": (berita_acara_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SubmissionsForm(forms.Form):
+    file = forms.FileField(label=_("Ekspor kiriman ODK Central atau KoboToolbox (.csv, .xlsx atau .zip ODK dengan lampiran)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.TEPAT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": settings.TEPAT_MAX_UPLOAD_BYTES // 2**20})
+        return upload
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@importer
+def ingest_page(request, pk: int):
+    """Analysts upload what enumerators sent through ODK Central or KoboToolbox; every row is reported."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = SubmissionsForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = ingest_file(campaign, store_upload(upload), acting_user=request.user, file_name=upload.name)
+    return render(request, "web/verivali/ingest.html", {"campaign": campaign, "form": form, "report": report})
+
+
+@importer
+def xlsform_download(request, pk: int):
+    """The campaign's XLSForm; it carries the names and addresses of the assigned families (logged as an export)."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    spec = campaign_form_spec(campaign)
+    log_access(request.user, AccessKind.EXPORT, f"XLSForm verivali {campaign.name}", records=len(spec.families))
+    return _attachment(xlsform_bytes(spec), XLSX, f"{spec.form_id}.xlsx")
+
+
+def meeting_in_scope(user, pk: int) -> Musyawarah:
+    """A musyawarah the user may read: city-wide roles, the camat of its kecamatan, the lurah of its kelurahan."""
+    meeting = get_object_or_404(Musyawarah.objects.select_related("kelurahan"), pk=pk)
+    scope = policy_for(user).scope
+    allowed = {
+        Scope.CITY: True,
+        Scope.KECAMATAN: meeting.kelurahan.parent_id == user.region_id,
+        Scope.KELURAHAN: meeting.kelurahan_id == user.region_id,
+    }
+    if not allowed.get(scope, False):
+        raise Http404
+    return meeting
+
+
+@personal_data
+def berita_acara_download(request, pk: int, kind: str):
+    if kind not in DOCUMENTS:
+        raise Http404
+    meeting = meeting_in_scope(request.user, pk)
+    build, content_type = DOCUMENTS[kind]
+    log_access(request.user, AccessKind.EXPORT, f"berita acara {meeting}", records=meeting.decisions.count())
+    return _attachment(build(meeting), content_type, berita_acara_filename(meeting, kind))
