@@ -28,8 +28,9 @@ def add_families(spec: dict[str, tuple[int, int]]) -> None:
     regions = dict(Region.objects.filter(code__in=list(spec)).values_list("code", "id"))
     rows = []
     for code, (poor, other) in spec.items():
+        offset = Family.objects.filter(kelurahan_id=regions[code]).count()
         for i in range(poor + other):
-            rows.append(Family(source="p3ke", source_key=f"{code}-{i}", kelurahan_id=regions[code], desil=1 if i < poor else 3,
+            rows.append(Family(source="p3ke", source_key=f"{code}-{offset + i}", kelurahan_id=regions[code], desil=1 if i < poor else 3,
                                sumber_air_minum="Air Hujan" if i < poor else "Sumur Bor"))
     Family.objects.bulk_create(rows)
 
@@ -100,7 +101,7 @@ def test_suppressed_ranking_download_hides_the_small_cell(client, city):
 
 
 def test_ranking_downloads_as_xlsx(client, city):
-    response = login(client, city["analyst"]).get("/kantong/peringkat.xlsx?measure=deprivasi_air_tidak_layak")
+    response = login(client, city["analyst"]).get("/kantong/peringkat.xlsx?measure=deprivasi_air")
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("peringkat", "kode_kelurahan", "kelurahan") and len(rows) == 32
     assert rows[1][1].startswith(POCKET)

@@ -1,9 +1,11 @@
 """Poverty pockets on the live registry: a measure per kelurahan, its ranking and hotspots, within a
 user's aggregate scope (engine: tepat.engine.spatial).
 
-Families come from `aggregate_families` (the viewer: the whole city, with small cells suppressed),
-read through the cached registry frames. Results are cached per (measure, method, contiguity,
-scope, registry state, boundary set), so a second look at the same map costs two aggregate queries.
+Families and their deprivation flags come from the registry indicators (tepat.indicators.registry:
+the same definitions, unknowns and AF defaults as the indicator pages), for the user's aggregate
+scope (the viewer: the whole city, with small cells suppressed here). Results are cached per
+(measure, method, contiguity, scope, registry state, boundary set, language), so a second look at
+the same map costs the registry-state queries only.
 """
 from __future__ import annotations
 
@@ -11,75 +13,64 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
-from functools import reduce
 
 import narwhals.stable.v2 as nw
-from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 from shapely.geometry import shape
 
 from tepat.accounts.roles import Scope, policy_for
-from tepat.accounts.scope import aggregate_families
 from tepat.engine import spatial
+from tepat.indicators import registry
 from tepat.pockets.models import Boundary, BoundarySet
-from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
+from tepat.programs.frames import registry_state
 from tepat.programs.preview import scope_key
 from tepat.regions.models import Level, Region
-from tepat.registry.filters import DEPRIVATIONS
 
 SMALL_CELL = 5
-AF_K = Fraction(1, 3)  # multidimensionally poor: deprived in at least a third of the weighted indicators
 _CACHE: OrderedDict[tuple, Pockets] = OrderedDict()
 _SHAPES: dict[tuple, dict] = {}
 _CACHE_SIZE = 24
 HIDDEN = "hidden"  # hotspot class shown for a suppressed kelurahan
 
 
-def expression_of(condition: Q) -> nw.Expr:
-    """The narwhals twin of a filter Q made of `field=value` and `field__in=[...]` terms joined by AND,
-    so the deprivations are defined once (tepat.registry.filters) for the family list and the maps."""
-    terms = []
-    for lookup, value in condition.children:
-        name, _, operator = lookup.partition("__")
-        terms.append(nw.col(name).is_in(list(value)) if operator == "in" else nw.col(name) == value)
-    if condition.connector != Q.AND or condition.negated:
-        raise ValueError(f"unsupported filter: {condition}")
-    return reduce(lambda left, right: left & right, terms)
-
-
 @dataclass(frozen=True)
 class PocketMeasure:
     label: str
     unit: str  # "percent" | "count" | "index"
-    compute: Callable
+    compute: Callable  # (user, family table) -> [RegionValue]
 
 
 def _af(which: str) -> Callable:
-    indicators = {name: expression_of(q) for name, (_, q) in DEPRIVATIONS.items()}
-    weights = {name: 1 / len(indicators) for name in indicators}
+    """AF at the registry indicators' default parameters (tepat.indicators.registry), H as a percent."""
+    scale = 100 if which == "h" else 1
 
-    def compute(frame):
-        values = spatial.multidimensional(frame, indicators, weights, float(AF_K), which=which)
-        scale = 100 if which == "h" else 1
-        return [spatial.RegionValue(v.code, v.families, v.counted, None if v.value is None else v.value * scale) for v in values]
+    def compute(user, table):
+        result, _ = registry.af_by_region(user, "kelurahan", public=False)
+        return [spatial.RegionValue(row.group, row.n, row.poor, getattr(row, which) * scale)
+                for row in result.groups if row.group is not None]
 
     return compute
 
 
-def _deprivation(q: Q) -> Callable:
-    return lambda frame: spatial.shares(frame, expression_of(q))
+def _deprivation(key: str) -> Callable:
+    """Share of the families with data on the dimension (unknown kept apart, as the registry tables do)."""
+    return lambda user, table: spatial.shares(table, nw.col(key), known=~nw.col(key).is_null())
 
 
-MEASURES: dict[str, PocketMeasure] = {
-    "desil1": PocketMeasure(_("Persentase keluarga desil 1"), "percent", lambda frame: spatial.shares(frame, nw.col("desil") == 1)),
-    "ekstrem": PocketMeasure(_("Jumlah keluarga miskin ekstrem (desil 1)"), "count", lambda frame: spatial.counts(frame, nw.col("desil") == 1)),
-    "af_m0": PocketMeasure(_("Kemiskinan multidimensi M0 (Alkire-Foster)"), "index", _af("m0")),
-    "af_h": PocketMeasure(_("Persentase keluarga miskin multidimensi H (Alkire-Foster)"), "percent", _af("h")),
-    **{f"deprivasi_{name}": PocketMeasure(format_lazy("{} {} (%)", _("Deprivasi:"), label), "percent", _deprivation(q))
-       for name, (label, q) in DEPRIVATIONS.items()},
-}
+def _measures() -> dict[str, PocketMeasure]:
+    desil1 = nw.col("desil") == 1
+    return {
+        "desil1": PocketMeasure(_("Persentase keluarga desil 1"), "percent", lambda user, table: spatial.shares(table, desil1)),
+        "ekstrem": PocketMeasure(_("Jumlah keluarga miskin ekstrem (desil 1)"), "count", lambda user, table: spatial.counts(table, desil1)),
+        "af_m0": PocketMeasure(_("Kemiskinan multidimensi M0 (Alkire-Foster)"), "index", _af("m0")),
+        "af_h": PocketMeasure(_("Persentase keluarga miskin multidimensi H (Alkire-Foster)"), "percent", _af("h")),
+        **{f"deprivasi_{key}": PocketMeasure(format_lazy("{} {} (%)", _("Deprivasi:"), d.label), "percent", _deprivation(key))
+           for key, d in registry.dimensions().items()},
+    }
+
+
+MEASURES: dict[str, PocketMeasure] = _measures()
 METHODS = {"moran": spatial.METHOD_LABELS["moran"][0], "getis": spatial.METHOD_LABELS["getis"][0]}
 CONTIGUITIES = {spatial.Contiguity.QUEEN.value: _("Queen (titik sudut bersama)"), spatial.Contiguity.ROOK.value: _("Rook (sisi bersama)")}
 
@@ -125,14 +116,8 @@ class Pockets:
         return bool(self.boundary_set and self.boundary_set.synthetic)
 
 
-def _frame(user):
-    families = aggregate_families(user)
-    key = WHOLE_REGISTRY if policy_for(user).scope in (Scope.CITY, Scope.NONE) else scope_key(user)
-    return registry_frames(families, key)[0]
-
-
 def _polygons(boundary_set: BoundarySet) -> dict:
-    key = (boundary_set.pk, "polygons")
+    key = (boundary_set.pk, boundary_set.uploaded_at, "polygons")
     if key not in _SHAPES:
         rows = Boundary.objects.filter(boundary_set=boundary_set).values_list("region__code", "geometry")
         _SHAPES[key] = {code: shape(json.loads(text)) for code, text in rows}
@@ -140,7 +125,7 @@ def _polygons(boundary_set: BoundarySet) -> dict:
 
 
 def _graph(boundary_set: BoundarySet, contiguity: str) -> dict:
-    key = (boundary_set.pk, contiguity)
+    key = (boundary_set.pk, boundary_set.uploaded_at, contiguity)
     if key not in _SHAPES:
         _SHAPES[key] = spatial.neighbours(_polygons(boundary_set), spatial.Contiguity(contiguity))
     return _SHAPES[key]
@@ -187,13 +172,13 @@ def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: st
     spec, _method, _cont = MEASURES[measure], METHODS[method], CONTIGUITIES[contiguity]
     suppressed = policy_for(user).scope == Scope.NONE
     boundary_set = BoundarySet.current()
-    frame = _frame(user)  # before the key: reading the frames may refresh the registry state
-    key = (measure, method, contiguity, suppressed, scope_key(user), registry_state(), boundary_set.pk if boundary_set else None,
-           get_language())
+    table = registry.cached_family_table(user)  # families of the user's aggregate scope, with the deprivation flags
+    boundaries_key = (boundary_set.pk, boundary_set.uploaded_at) if boundary_set else None
+    key = (measure, method, contiguity, suppressed, scope_key(user), registry_state(), boundaries_key, get_language())
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    values = spec.compute(frame) if frame.height else []
+    values = spec.compute(user, table) if table.height else []
     spots = {}
     found = None
     if boundary_set:

@@ -106,6 +106,8 @@ def test_shares_and_counts_by_hand(native):
     desil1 = nw.col("desil") == 1
     assert shares(native, desil1) == [RegionValue("A", 6, 3, 50.0), RegionValue("B", 4, 1, 25.0), RegionValue("C", 2, 2, 100.0)]
     assert [v.value for v in counts(native, desil1)] == [3.0, 1.0, 2.0]
+    rain, known = nw.col("air") == "Air Hujan", ~nw.col("air").is_null()
+    assert shares(native, rain, known=known) == [RegionValue("A", 5, 3, 60.0), RegionValue("B", 3, 1, 100 / 3), RegionValue("C", 0, 0, None)]
     found = flag_counts(native, {"desil1": desil1, "rain": nw.col("air") == "Air Hujan"})
     assert found == {"A": {"n": 6, "desil1": 3, "rain": 3}, "B": {"n": 4, "desil1": 1, "rain": 1}, "C": {"n": 2, "desil1": 2, "rain": 0}}
 

@@ -52,10 +52,15 @@ def flag_counts(frame: Any, flags: Mapping[str, nw.Expr], region: str = REGION) 
             for row in rows if row["__region"] is not None}
 
 
-def shares(frame: Any, flag: nw.Expr, region: str = REGION) -> list[RegionValue]:
-    """Percent of each region's families where `flag` holds."""
-    counts = flag_counts(frame, {"flag": flag}, region)
-    return [RegionValue(code, c["n"], c["flag"], 100 * c["flag"] / c["n"]) for code, c in sorted(counts.items())]
+def shares(frame: Any, flag: nw.Expr, region: str = REGION, *, known: nw.Expr | None = None) -> list[RegionValue]:
+    """Percent of each region's families where `flag` holds; with `known`, of the families where
+    `known` holds only (e.g. those with data on the dimension), who are then its `families`."""
+    if known is None:
+        found = flag_counts(frame, {"flag": flag}, region)
+        return [RegionValue(code, c["n"], c["flag"], 100 * c["flag"] / c["n"]) for code, c in sorted(found.items())]
+    found = flag_counts(frame, {"flag": flag.fill_null(False) & known, "known": known}, region)
+    return [RegionValue(code, c["known"], c["flag"], 100 * c["flag"] / c["known"] if c["known"] else None)
+            for code, c in sorted(found.items())]
 
 
 def counts(frame: Any, flag: nw.Expr, region: str = REGION) -> list[RegionValue]:

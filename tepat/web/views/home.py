@@ -8,6 +8,7 @@ from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import aggregate_families, scoped
 from tepat.engine.suppression import suppress
 from tepat.registry.models import ImportBatch
+from tepat.web.views.dashboard import dashboard
 
 SMALL_CELL = 5
 
@@ -33,5 +34,6 @@ def home(request):
     table = suppress(cells, threshold=SMALL_CELL if aggregate_only else 0) if rows else None
     body = [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)] if table else []
     batches = scoped(request.user, ImportBatch.objects.all())[:5]
-    context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only}
+    context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only,
+               "panels": dashboard(request.user)}
     return render(request, "web/home.html", context)

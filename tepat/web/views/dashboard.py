@@ -1,0 +1,146 @@
+"""The home dashboard's panels: headline targets, trend, poverty-pocket map, verivali progress and
+program coverage, each linking to its page. Parts of the system that are not installed are left out.
+
+Each panel is a function of the user returning a dict for its template (None: not shown). Costly
+panels are cached in-process per (scope, state): the registry state (family and member counts and
+latest updates) and the latest audit event, which every program, rule, target-list and realisasi
+write adds; so a repeat visit costs a few aggregate queries and no rendering.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Max
+from django.utils.translation import get_language
+
+from tepat.accounts.models import AuditEvent
+from tepat.accounts.roles import Scope, policy_for
+from tepat.charts import svg
+from tepat.indicators.tracker import trackers
+from tepat.programs.frames import registry_state
+from tepat.programs.models import Strategy
+from tepat.programs.preview import scope_key
+
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 32
+MAP_WIDTH = 340
+TREND_INDICATORS = ("extreme_pct", "poverty_pct")
+
+
+def cached(key: tuple, build: Callable[[], object]) -> object:
+    """`build()` once per key (least recently used entries dropped)."""
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = _CACHE[key] = build()
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def optional(module: str):
+    """A module another part of the system provides, or None while that part is not built."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def headline(user) -> dict | None:
+    """Each target with its status (official figures: cheap queries, not cached)."""
+    rows = [t for t in trackers() if "tracking" in t]
+    return {"trackers": rows} if rows else None
+
+
+def _city_code() -> str | None:
+    from tepat.regions.models import Level, Region
+
+    return Region.objects.filter(level=Level.KABKOTA).order_by("code").values_list("code", flat=True).first()
+
+
+def trend(user) -> dict | None:
+    """The official series of the city with its targets (H3's chart), when that part exists."""
+    charts, official = optional("tepat.charts.indicators"), optional("tepat.indicators.official")
+    city = _city_code()
+    if not (charts and official and city and hasattr(official, "trend_data")):
+        return None
+    from tepat.indicators.models import Indicator
+
+    figures = []
+    for indicator in TREND_INDICATORS:
+        points, targets = official.trend_data(indicator, city)
+        if points:
+            title = str(Indicator(indicator).label)
+            key = ("trend", indicator, json.dumps([points, targets], sort_keys=True, default=str), get_language())
+            chart = cached(key, lambda: svg(charts.trend_chart(points, targets, title=title)))
+            figures.append({"indicator": indicator, "svg": chart})
+    return {"figures": figures} if figures else None
+
+
+def pocket_map(user) -> dict | None:
+    from tepat.pockets.measures import pockets
+    from tepat.web.views.pockets import rendered
+
+    result = pockets(user, "desil1")
+    if not result.rows:
+        return None
+    top = [row for row in result.rows if row.rank is not None][:5]
+    return {"result": result, "svg": rendered(result, "peta", width=MAP_WIDTH), "top": top}
+
+
+def coverage(user) -> dict | None:
+    """Families eligible and served per strategy (rule editors, who may open the gap tables)."""
+    if not policy_for(user).can_edit_rules:
+        return None
+    from tepat.engine import convergence as cv
+    from tepat.programs.gaps import gap_inputs
+
+    def build():
+        summary = cv.coverage(gap_inputs(user), per="strategy").summary.to_dicts()
+        labels = dict(Strategy.choices)
+        return [{**row, "label": labels.get(row["strategy"], row["strategy"])} for row in summary]
+
+    state = (registry_state(), AuditEvent.objects.aggregate(m=Max("id"))["m"])
+    rows = cached(("coverage", scope_key(user), state), build)
+    return {"rows": rows} if rows else None
+
+
+def verivali(user) -> dict | None:
+    """Verivali progress from `tepat.verivali.progress.summary(user)`, once that part provides it."""
+    progress = optional("tepat.verivali.progress")
+    summary = getattr(progress, "summary", None) if progress else None
+    return {"summary": summary(user)} if summary else None
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    build: Callable[[object], dict | None]
+    template: str
+
+
+PANELS = (
+    Panel("targets", headline, "web/dashboard_targets.html"),
+    Panel("trend", trend, "web/dashboard_trend.html"),
+    Panel("pockets", pocket_map, "web/dashboard_pockets.html"),
+    Panel("verivali", verivali, "web/dashboard_verivali.html"),
+    Panel("coverage", coverage, "web/dashboard_coverage.html"),
+)
+
+
+def dashboard(user) -> list[dict]:
+    """The panels shown to this user, in order: [{"key", "template", "data"}]."""
+    shown = []
+    for panel in PANELS:
+        data = panel.build(user)
+        if data:
+            shown.append({"key": panel.key, "template": panel.template, "data": data})
+    return shown
+
+
+def aggregate_only(user) -> bool:
+    return policy_for(user).scope == Scope.NONE
