@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from tepat.accounts.models import PersonalDataAccess
 from tepat.registry.models import Family
@@ -92,12 +93,12 @@ def test_a_pending_request_is_not_in_the_berita_acara(meeting):
 def test_the_download_is_for_the_kelurahan_its_kecamatan_and_the_city_and_is_logged(meeting, cast, who, status):
     client = Client()
     client.force_login(cast[who])
-    response = client.get(f"/verivali/musyawarah/{meeting.pk}/berita-acara.pdf")
+    response = client.get(reverse("verivali_berita_acara", args=[meeting.pk, "pdf"]))
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
         assert PersonalDataAccess.objects.filter(user=cast[who], kind="export", what__startswith="berita acara").exists()
-        docx = client.get(f"/verivali/musyawarah/{meeting.pk}/berita-acara.docx")
+        docx = client.get(reverse("verivali_berita_acara", args=[meeting.pk, "docx"]))
         assert docx.status_code == 200 and "DISETUJUI" in docx_text(docx.content)
 
 

@@ -21,6 +21,7 @@ from tepat.verivali.models import ChangeRequest, Keberadaan, LineTarget, Musyawa
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November",
          "Desember")
+SHOWN_IN_COLUMNS = ("kepala_keluarga", "alamat", "rt", "rw", "no_kk")  # an usulan baru's own columns in the table
 DECISION_WORDS = {RequestStatus.APPROVED: "DISETUJUI", RequestStatus.REJECTED: "DITOLAK"}
 SIGNERS = ("Lurah {kelurahan}", "Perwakilan masyarakat", "Pendamping / TKSK")
 FIELD_WORDS = {"is_active": "status aktif", "kepala_keluarga": "kepala keluarga", "no_kk": "No KK", "nik": "NIK",
@@ -73,6 +74,8 @@ def _change_texts(request: ChangeRequest) -> list[str]:
             who = line.member.nama if line.member else "keluarga"
             texts.append(f"{who}: keluar dari data ({line.note})" if line.note else f"{who}: dinonaktifkan")
         elif request.kind == RequestKind.PROPOSAL:
+            if line.field in SHOWN_IN_COLUMNS:
+                continue
             texts.append(f"{word}: {_shown(line.field, line.proposed)}")
         else:
             who = f"{line.member.nama} – " if line.member else ""
