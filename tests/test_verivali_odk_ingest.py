@@ -156,3 +156,12 @@ def test_a_photo_that_is_not_an_image_refuses_its_row(campaign, cast, tmp_path):
     report = ingest_file(campaign, path, acting_user=cast["analyst"])
     assert [(i.column, i.code) for i in report.rejected] == [("foto-foto_atap", "photo_not_image")]
     assert not Member.objects.filter(is_active=False).exists()
+
+
+def test_a_closed_campaign_takes_no_file(campaign, cast, tmp_path):
+    campaign.status = "closed"
+    campaign.save()
+    report = ingest_file(campaign, write_odk_csv(tmp_path / "a.csv", [submission(family("JOHOR1").pk, "uuid:a")]),
+                         acting_user=cast["analyst"])
+    assert report.fatal.code == "campaign_closed" and "tidak sedang berjalan" in report.fatal.message_id
+    assert not Visit.objects.exists()

@@ -78,6 +78,10 @@ class IngestReport:
 
 def ingest_file(campaign, path: Path, *, acting_user, file_name: str | None = None) -> IngestReport:
     report = IngestReport(file=file_name or path.name)
+    if not campaign.accepts_visits():
+        report.fatal = Issue(None, "", "", "campaign_closed", f"Kampanye {campaign.name} tidak sedang berjalan; tidak ada yang dicatat",
+                             f"Campaign {campaign.name} is not running; nothing was recorded")
+        return report
     try:
         export = read_export(path, report.file)
         _check_columns(export)
