@@ -167,17 +167,19 @@ def _collection(result: Pockets) -> dict | None:
     return spatial.feature_collection(_polygons(result.boundary_set), properties)
 
 
-def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: str = "queen") -> Pockets:
-    """The ranking, hotspots and map data for one user. Raises KeyError for an unknown option."""
+def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: str = "queen", *, state: tuple | None = None) -> Pockets:
+    """The ranking, hotspots and map data for one user. Raises KeyError for an unknown option.
+    `state`: the registry state when the caller has read it already (it costs a scan of the members)."""
     spec, _method, _cont = MEASURES[measure], METHODS[method], CONTIGUITIES[contiguity]
     suppressed = policy_for(user).scope == Scope.NONE
     boundary_set = BoundarySet.current()
-    table = registry.cached_family_table(user)  # families of the user's aggregate scope, with the deprivation flags
     boundaries_key = (boundary_set.pk, boundary_set.uploaded_at) if boundary_set else None
-    key = (measure, method, contiguity, suppressed, scope_key(user), registry_state(), boundaries_key, get_language())
+    state = state or registry_state()
+    key = (measure, method, contiguity, suppressed, scope_key(user), state, boundaries_key, get_language())
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
+    table = registry.cached_family_table(user)  # families of the user's aggregate scope, with the deprivation flags
     values = spec.compute(user, table) if table.height else []
     spots = {}
     found = None

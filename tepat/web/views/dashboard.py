@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils.translation import get_language
 
 from tepat.accounts.models import AuditEvent
-from tepat.accounts.roles import Scope, policy_for
+from tepat.accounts.roles import policy_for
 from tepat.charts import svg
 from tepat.indicators.tracker import trackers
 from tepat.programs.frames import registry_state
@@ -50,7 +50,7 @@ def optional(module: str):
         return None
 
 
-def headline(user) -> dict | None:
+def headline(user, state: tuple) -> dict | None:
     """Each target with its status (official figures: cheap queries, not cached)."""
     rows = [t for t in trackers() if "tracking" in t]
     return {"trackers": rows} if rows else None
@@ -62,7 +62,7 @@ def _city_code() -> str | None:
     return Region.objects.filter(level=Level.KABKOTA).order_by("code").values_list("code", flat=True).first()
 
 
-def trend(user) -> dict | None:
+def trend(user, state: tuple) -> dict | None:
     """The official series of the city with its targets (H3's chart), when that part exists."""
     charts, official = optional("tepat.charts.indicators"), optional("tepat.indicators.official")
     city = _city_code()
@@ -81,18 +81,18 @@ def trend(user) -> dict | None:
     return {"figures": figures} if figures else None
 
 
-def pocket_map(user) -> dict | None:
+def pocket_map(user, state: tuple) -> dict | None:
     from tepat.pockets.measures import pockets
     from tepat.web.views.pockets import rendered
 
-    result = pockets(user, "desil1")
+    result = pockets(user, "desil1", state=state)
     if not result.rows:
         return None
     top = [row for row in result.rows if row.rank is not None][:5]
     return {"result": result, "svg": rendered(result, "peta", width=MAP_WIDTH), "top": top}
 
 
-def coverage(user) -> dict | None:
+def coverage(user, state: tuple) -> dict | None:
     """Families eligible and served per strategy (rule editors, who may open the gap tables)."""
     if not policy_for(user).can_edit_rules:
         return None
@@ -104,12 +104,12 @@ def coverage(user) -> dict | None:
         labels = dict(Strategy.choices)
         return [{**row, "label": labels.get(row["strategy"], row["strategy"])} for row in summary]
 
-    state = (registry_state(), AuditEvent.objects.aggregate(m=Max("id"))["m"])
-    rows = cached(("coverage", scope_key(user), state), build)
+    key = ("coverage", scope_key(user), state, AuditEvent.objects.aggregate(m=Max("id"))["m"])
+    rows = cached(key, build)
     return {"rows": rows} if rows else None
 
 
-def verivali(user) -> dict | None:
+def verivali(user, state: tuple) -> dict | None:
     """Verivali progress from `tepat.verivali.progress.summary(user)`, once that part provides it."""
     progress = optional("tepat.verivali.progress")
     summary = getattr(progress, "summary", None) if progress else None
@@ -119,7 +119,7 @@ def verivali(user) -> dict | None:
 @dataclass(frozen=True)
 class Panel:
     key: str
-    build: Callable[[object], dict | None]
+    build: Callable[[object, tuple], dict | None]  # (user, registry state) -> template data
     template: str
 
 
@@ -132,15 +132,14 @@ PANELS = (
 )
 
 
-def dashboard(user) -> list[dict]:
-    """The panels shown to this user, in order: [{"key", "template", "data"}]."""
+def dashboard(user, state: tuple | None = None) -> list[dict]:
+    """The panels shown to this user, in order: [{"key", "template", "data"}]. `state`: the registry
+    state if the caller has it (read once per request: it scans the member table)."""
+    state = state or registry_state()
     shown = []
     for panel in PANELS:
-        data = panel.build(user)
+        data = panel.build(user, state)
         if data:
             shown.append({"key": panel.key, "template": panel.template, "data": data})
     return shown
 
-
-def aggregate_only(user) -> bool:
-    return policy_for(user).scope == Scope.NONE

@@ -7,8 +7,10 @@ from django.shortcuts import render
 from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import aggregate_families, scoped
 from tepat.engine.suppression import suppress
+from tepat.programs.frames import WHOLE_REGISTRY, registry_state
+from tepat.programs.preview import scope_key
 from tepat.registry.models import ImportBatch
-from tepat.web.views.dashboard import dashboard
+from tepat.web.views.dashboard import cached, dashboard
 
 SMALL_CELL = 5
 
@@ -27,13 +29,21 @@ def desil_counts(families) -> tuple[list[tuple[str, str]], list[int | None], lis
     return rows, desils, [[index.get((code, d), 0) for d in desils] for code, _ in rows]
 
 
+def cached_desil_counts(user, state: tuple):
+    """desil_counts of the user's aggregate families, kept per (aggregate scope, registry state)."""
+    scope = policy_for(user).scope
+    key = ("desil_counts", WHOLE_REGISTRY if scope in (Scope.CITY, Scope.NONE) else scope_key(user), state)
+    return cached(key, lambda: desil_counts(aggregate_families(user)))
+
+
 @login_required
 def home(request):
-    rows, desils, cells = desil_counts(aggregate_families(request.user))
+    state = registry_state()
+    rows, desils, cells = cached_desil_counts(request.user, state)
     aggregate_only = policy_for(request.user).scope == Scope.NONE
     table = suppress(cells, threshold=SMALL_CELL if aggregate_only else 0) if rows else None
     body = [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)] if table else []
     batches = scoped(request.user, ImportBatch.objects.all())[:5]
     context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only,
-               "panels": dashboard(request.user)}
+               "panels": dashboard(request.user, state)}
     return render(request, "web/home.html", context)
