@@ -1,0 +1,385 @@
+"""Every verivali state change: transactional, audited, with the acting user as a keyword.
+
+Campaign -> assignment -> visit (do_submit_visit, the one entry point for web form and ODK/Kobo ingest)
+-> change request -> musyawarah decision (do_decide_change_request, the one way into the registry).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tepat.accounts.models import audit
+from tepat.accounts.roles import Role, Scope, policy_for
+from tepat.regions.models import Level, Region
+from tepat.registry.actions import do_assign
+from tepat.registry.models import Assignment, Family
+from tepat.verivali import photos as photo_store
+from tepat.verivali.apply import DecisionRefused, apply_proposal, apply_update, stale_reason
+from tepat.verivali.lines import conflict_for, family_lines, member_lines, proposal_lines, why
+from tepat.verivali.models import (
+    Campaign, CampaignAssignment, CampaignFamily, ChangeRequest, Musyawarah, RequestKind, RequestStatus,
+    VerivaliAudit, Visit, VisitPhoto,
+)
+from tepat.verivali.payload import SubmissionRejected, VisitInput, parse, reject
+
+__all__ = [
+    "SubmissionRejected", "DecisionRefused", "do_create_campaign", "do_add_families", "do_assign_campaign", "do_reassign",
+    "do_submit_visit", "do_record_musyawarah", "do_decide_change_request", "do_decide_many",
+]
+
+CITY_ROLES = (Role.ADMIN, Role.ANALYST)
+
+
+def acts_for_others(user) -> bool:
+    """Analysts and admins may submit for any family (e.g. an ODK file uploaded on behalf of enumerators)."""
+    return getattr(user, "role", None) in CITY_ROLES
+
+
+def decides_for(user, kelurahan_id: int) -> bool:
+    """Who may decide a kelurahan's requests: its lurah, or an analyst/admin (city-wide)."""
+    if getattr(user, "role", None) in CITY_ROLES:
+        return True
+    return getattr(user, "role", None) == Role.LURAH and policy_for(user).scope == Scope.KELURAHAN and user.region_id == kelurahan_id
+
+
+# --- campaigns and assignments ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_campaign(values: dict, *, kelurahan, acting_user, families: QuerySet | None = None) -> Campaign:
+    """A campaign over these kelurahan; its families are `families` or the active ones up to max_desil."""
+    campaign = Campaign(**values, created_by=acting_user if getattr(acting_user, "pk", None) else None)
+    campaign.full_clean()
+    campaign.save()
+    campaign.kelurahan.set(kelurahan)
+    if families is None:
+        families = Family.objects.filter(is_active=True)
+        if campaign.max_desil:
+            families = families.filter(desil__lte=campaign.max_desil)
+    added = _add(campaign, families)
+    audit(VerivaliAudit.CAMPAIGN_CREATED, campaign.name, acting_user=acting_user, campaign=campaign.pk, families=added,
+          kelurahan=[r.code for r in campaign.kelurahan.all()])
+    return campaign
+
+
+def _add(campaign: Campaign, families: QuerySet) -> int:
+    have = set(campaign.families.values_list("family_id", flat=True))
+    chosen = families.filter(kelurahan__in=campaign.kelurahan.all()).values_list("pk", flat=True)
+    new = [CampaignFamily(campaign=campaign, family_id=pk) for pk in chosen.iterator() if pk not in have]
+    CampaignFamily.objects.bulk_create(new, batch_size=2000)
+    return len(new)
+
+
+@transaction.atomic
+def do_add_families(campaign: Campaign, families: QuerySet, *, acting_user) -> int:
+    """Add more families (of the campaign's kelurahan) to a campaign. Returns how many were new."""
+    added = _add(campaign, families)
+    audit(VerivaliAudit.CAMPAIGN_CREATED, campaign.name, acting_user=acting_user, campaign=campaign.pk, added=added)
+    return added
+
+
+def campaign_families(campaign: Campaign, *, kelurahan=None, rt: str = "", rw: str = "", family_ids=None) -> QuerySet:
+    """The campaign's families narrowed by kelurahan, RT/RW and/or a list of family ids (for bulk assignment)."""
+    chosen = campaign.families.all()
+    if kelurahan is not None:
+        chosen = chosen.filter(family__kelurahan=kelurahan)
+    if rt:
+        chosen = chosen.filter(family__rt__in=_padded(rt))
+    if rw:
+        chosen = chosen.filter(family__rw__in=_padded(rw))
+    if family_ids is not None:
+        chosen = chosen.filter(family_id__in=list(family_ids))
+    return chosen
+
+
+def _padded(number: str) -> list[str]:
+    """'3' matches RT stored as '3', '03' or '003'."""
+    bare = number.strip().lstrip("0") or "0"
+    return [bare, bare.zfill(2), bare.zfill(3)]
+
+
+@dataclass
+class AssignResult:
+    assigned: int = 0
+    reassigned: int = 0
+    kept: list[int] = field(default_factory=list)  # family ids left with another enumerator
+
+
+def _check_enumerator(enumerator) -> None:
+    if enumerator.role != Role.ENUMERATOR:
+        raise ValueError(f"{enumerator.username} bukan pendata (enumerator) / is not an enumerator")
+
+
+@transaction.atomic
+def do_assign_campaign(chosen: QuerySet, *, enumerator, acting_user, reassign: bool = False, reason: str = "") -> AssignResult:
+    """Assign the chosen campaign families to an enumerator. Families already with another enumerator are
+    moved only when `reassign` (history kept), otherwise listed in `kept`. Drives the registry scope."""
+    _check_enumerator(enumerator)
+    result = AssignResult()
+    free, taken = [], []
+    for cf in chosen.select_related("campaign"):
+        if cf.enumerator_id is None:
+            free.append(cf)
+        elif cf.enumerator_id != enumerator.pk:
+            taken.append(cf)
+    for cf in free:
+        _start(cf, enumerator, acting_user)
+    result.assigned = len(free)
+    if reassign and taken:
+        result.reassigned = _move(taken, enumerator, acting_user, reason or "dialihkan / reassigned")
+    else:
+        result.kept = [cf.family_id for cf in taken]
+    do_assign(Family.objects.filter(pk__in=[cf.family_id for cf in free + (taken if reassign else [])]),
+              enumerator=enumerator, acting_user=acting_user)
+    if free:
+        campaign = free[0].campaign
+        audit(VerivaliAudit.CAMPAIGN_ASSIGNED, campaign.name, acting_user=acting_user, campaign=campaign.pk,
+              enumerator=enumerator.username, families=[cf.family_id for cf in free])
+    return result
+
+
+def _start(cf: CampaignFamily, enumerator, acting_user) -> None:
+    CampaignAssignment.objects.create(campaign_family=cf, enumerator=enumerator,
+                                      assigned_by=acting_user if getattr(acting_user, "pk", None) else None)
+    cf.enumerator = enumerator
+    cf.save(update_fields=["enumerator"])
+
+
+def _move(taken: list[CampaignFamily], enumerator, acting_user, reason: str) -> int:
+    now, actor = timezone.now(), acting_user if getattr(acting_user, "pk", None) else None
+    for cf in taken:
+        previous = cf.enumerator
+        cf.assignments.filter(ended_at__isnull=True).update(ended_at=now, ended_by=actor, reason=reason[:255])
+        _start(cf, enumerator, acting_user)
+        _release(cf.family_id, previous)
+        audit(VerivaliAudit.CAMPAIGN_REASSIGNED, cf.campaign.name, acting_user=acting_user, campaign=cf.campaign_id,
+              family=cf.family_id, before=previous.username, after=enumerator.username, reason=reason)
+    return len(taken)
+
+
+def _release(family_id: int, enumerator) -> None:
+    """The old enumerator loses sight of the family unless another campaign still assigns it to them."""
+    still = CampaignFamily.objects.filter(family_id=family_id, enumerator=enumerator).exists()
+    if not still:
+        Assignment.objects.filter(family_id=family_id, enumerator=enumerator, is_active=True).update(is_active=False)
+
+
+@transaction.atomic
+def do_reassign(chosen: QuerySet, *, enumerator, acting_user, reason: str) -> int:
+    """Move campaign families to another enumerator; the earlier stint is ended, never erased."""
+    _check_enumerator(enumerator)
+    taken = [cf for cf in chosen.select_related("campaign", "enumerator") if cf.enumerator_id != enumerator.pk]
+    unassigned = [cf for cf in taken if cf.enumerator_id is None]
+    moving = [cf for cf in taken if cf.enumerator_id is not None]
+    for cf in unassigned:
+        _start(cf, enumerator, acting_user)
+    moved = _move(moving, enumerator, acting_user, reason)
+    do_assign(Family.objects.filter(pk__in=[cf.family_id for cf in taken]), enumerator=enumerator, acting_user=acting_user)
+    return moved + len(unassigned)
+
+
+# --- visits -------------------------------------------------------------------------------------------
+
+
+def do_submit_visit(campaign: Campaign, payload: dict, *, acting_user, source: str, raw=None) -> Visit:
+    """Record one visit and its change request. Returns the Visit; `visit.duplicate` is True when the
+    submission_key was seen before in this campaign (nothing is applied twice). Raises SubmissionRejected.
+
+    Cost: a few queries plus one row per change line; photos are checked in memory and written once.
+    """
+    data = parse(payload)
+    existing = _existing(campaign, data.submission_key)
+    if existing:
+        return existing
+    checked = [photo_store.check(p) for p in data.photos]
+    try:
+        with transaction.atomic():
+            visit = _record(campaign, data, checked, acting_user=acting_user, source=source, raw=raw)
+    except IntegrityError:
+        existing = _existing(campaign, data.submission_key)
+        if existing is None:
+            raise
+        return existing
+    visit.duplicate = False
+    return visit
+
+
+def _existing(campaign: Campaign, key: str) -> Visit | None:
+    visit = Visit.objects.filter(campaign=campaign, submission_key=key).first()
+    if visit is not None:
+        visit.duplicate = True
+    return visit
+
+
+def _sender(data: VisitInput, acting_user):
+    from django.contrib.auth import get_user_model
+
+    if not data.enumerator or data.enumerator == acting_user.username:
+        return acting_user
+    if not acts_for_others(acting_user):
+        raise reject("enumerator_not_allowed", "enumerator")
+    user = get_user_model().objects.filter(username=data.enumerator).first()
+    if user is None:
+        raise reject("unknown_enumerator", "enumerator", value=data.enumerator)
+    return user
+
+
+def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, source: str, raw) -> Visit:
+    if not campaign.accepts_visits():
+        raise reject("campaign_closed", "campaign", campaign=campaign.name)
+    sender = _sender(data, acting_user)
+    if data.family_id is None:
+        family, kelurahan, lines = None, _proposal_kelurahan(campaign, data, sender), proposal_lines(data)
+    else:
+        family = _visited_family(campaign, data.family_id, sender)
+        kelurahan, lines = family.kelurahan, family_lines(family, data) + member_lines(family, data.members)
+    visit = Visit.objects.create(
+        campaign=campaign, family=family, kelurahan=kelurahan, enumerator=sender, received_by=acting_user,
+        submission_key=data.submission_key, source=source, raw=raw if raw is not None else data.stored(), payload=data.stored(),
+        started_version=data.started_version, keberadaan=data.keberadaan, keterangan=data.keterangan,
+        memenuhi_kriteria=data.memenuhi_kriteria, alasan=data.alasan, checklist=data.checklist,
+        latitude=(data.gps or {}).get("lat"), longitude=(data.gps or {}).get("lon"), gps_accuracy=(data.gps or {}).get("accuracy"),
+        submitted_at=data.submitted_at,
+    )
+    _store_photos(visit, checked)
+    request = _request(visit, data, lines)
+    audit(VerivaliAudit.VISIT_SUBMITTED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=campaign.pk,
+          family=visit.family_id, request=request.pk, status=request.status, source=source)
+    return visit
+
+
+def _visited_family(campaign: Campaign, family_id: int, sender) -> Family:
+    cf = campaign.families.filter(family_id=family_id).first()
+    if cf is None:
+        raise reject("not_in_campaign", "family_id", family=family_id, campaign=campaign.name)
+    if cf.enumerator_id != sender.pk and not acts_for_others(sender):
+        raise reject("not_assigned", "family_id", family=family_id, user=sender.username)
+    # Locks the family (PostgreSQL) so two visits to it are compared one after the other.
+    return Family.objects.select_for_update().select_related("kelurahan").get(pk=family_id)
+
+
+def _proposal_kelurahan(campaign: Campaign, data: VisitInput, sender) -> Region:
+    if not data.kelurahan:
+        raise reject("missing", "kelurahan")
+    code = data.kelurahan.replace(".", "")
+    region = next((r for r in Region.objects.filter(level=Level.KELURAHAN) if r.digits() == code), None)
+    if region is None:
+        raise reject("kelurahan_unknown", "kelurahan", value=data.kelurahan)
+    if not campaign.kelurahan.filter(pk=region.pk).exists():
+        raise reject("kelurahan_not_in_campaign", "kelurahan", value=region.name, campaign=campaign.name)
+    if not acts_for_others(sender) and not campaign.families.filter(enumerator=sender).exists():
+        raise reject("not_in_team", "enumerator", user=sender.username, campaign=campaign.name)
+    return region
+
+
+def _store_photos(visit: Visit, checked) -> None:
+    for index, item in enumerate(checked):
+        relative = photo_store.relative_path(visit.campaign_id, visit.pk, item.photo.kind, index, item.image_format)
+        photo_store.store(item, relative)
+        VisitPhoto.objects.create(visit=visit, kind=item.photo.kind, path=str(relative), original_name=item.photo.name,
+                                  image_format=item.image_format, width=item.width, height=item.height,
+                                  size=len(item.photo.content), sha256=item.sha256)
+
+
+def _request(visit: Visit, data: VisitInput, lines) -> ChangeRequest:
+    family = visit.family
+    request = ChangeRequest.objects.create(
+        visit=visit, campaign=visit.campaign, family=family, kelurahan=visit.kelurahan,
+        kind=RequestKind.PROPOSAL if family is None else RequestKind.UPDATE,
+        family_version=(family.version if data.started_version is None else data.started_version) if family else None,
+    )
+    for line in lines:
+        line.request = request
+    type(lines[0]).objects.bulk_create(lines) if lines else None
+    other, message = conflict_for(request, lines, data.started_version)
+    if message:
+        request.status, request.conflict_with, request.conflict_message = RequestStatus.CONFLICT, other, message[:500]
+        request.save(update_fields=["status", "conflict_with", "conflict_message"])
+    return request
+
+
+# --- musyawarah and decisions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_musyawarah(values: dict, *, kelurahan: Region, acting_user, campaign: Campaign | None = None) -> Musyawarah:
+    """Record a kelurahan meeting (date, place, attendees). Only its lurah or an analyst/admin may."""
+    if not decides_for(acting_user, kelurahan.pk):
+        raise DecisionRefused("not_your_kelurahan", request="-")
+    meeting = Musyawarah(**values, kelurahan=kelurahan, campaign=campaign, held_by=acting_user)
+    meeting.full_clean()
+    meeting.save()
+    audit(VerivaliAudit.MUSYAWARAH_RECORDED, str(meeting), acting_user=acting_user, meeting=meeting.pk,
+          kelurahan=kelurahan.code, held_on=meeting.held_on.isoformat())
+    return meeting
+
+
+def do_decide_change_request(request: ChangeRequest, *, acting_user, approve: bool, reason: str = "",
+                             musyawarah: Musyawarah | None = None) -> ChangeRequest:
+    """Approve (apply to the registry with history) or reject one request. Raises DecisionRefused.
+
+    A request whose family changed since it was made is refused and marked as a conflict; nothing is applied.
+    """
+    with transaction.atomic():
+        request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+        _check_decision(request, acting_user, approve, reason, musyawarah)
+        refused = stale_reason(request) if approve else None
+        if refused is None:
+            _decide(request, acting_user, approve, reason, musyawarah)
+    if refused is not None:
+        ChangeRequest.objects.filter(pk=request.pk).update(status=RequestStatus.CONFLICT, conflict_message=str(refused)[:500])
+        raise refused
+    return request
+
+
+def _check_decision(request: ChangeRequest, acting_user, approve: bool, reason: str, musyawarah) -> None:
+    if not decides_for(acting_user, request.kelurahan_id):
+        raise DecisionRefused("not_your_kelurahan", request=request.pk)
+    if not request.is_open():
+        raise DecisionRefused("already_decided", request=request.pk, status=request.get_status_display())
+    if not approve and not reason.strip():
+        raise DecisionRefused("reason_required")
+    if approve and musyawarah is None:
+        raise DecisionRefused("meeting_required")
+    if musyawarah is not None and musyawarah.kelurahan_id != request.kelurahan_id:
+        raise DecisionRefused("meeting_kelurahan", meeting=musyawarah.pk)
+    other = request.conflict_with
+    if approve and other is not None and other.is_open():
+        raise DecisionRefused("conflict_open", request=request.pk, other=other.pk)
+
+
+def _decide(request: ChangeRequest, acting_user, approve: bool, reason: str, musyawarah) -> None:
+    visit = request.visit
+    request.decided_by, request.decided_at, request.musyawarah = acting_user, timezone.now(), musyawarah
+    request.reason = (reason.strip() or why(visit.keberadaan, visit.keterangan, visit.alasan))[:255]
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    if approve:
+        changes = apply_proposal(request, acting_user) if request.kind == RequestKind.PROPOSAL else apply_update(request, acting_user)
+        request.save()
+        request.applied.set([c for c in changes if c is not None])
+    else:
+        request.save()
+    audit(VerivaliAudit.REQUEST_DECIDED, f"usulan #{request.pk}", acting_user=acting_user, status=request.status,
+          reason=request.reason, meeting=musyawarah.pk if musyawarah else None, family=request.family_id,
+          created_family=request.created_family_id)
+
+
+@dataclass
+class ManyResult:
+    decided: list[ChangeRequest] = field(default_factory=list)
+    refused: list[tuple[ChangeRequest, DecisionRefused]] = field(default_factory=list)
+
+
+def do_decide_many(requests, *, acting_user, approve: bool, reason: str = "", musyawarah: Musyawarah | None = None) -> ManyResult:
+    """The bulk decision: each request decided on its own (one refusal does not undo the others)."""
+    result = ManyResult()
+    for request in requests:
+        try:
+            result.decided.append(do_decide_change_request(request, acting_user=acting_user, approve=approve, reason=reason,
+                                                           musyawarah=musyawarah))
+        except DecisionRefused as refused:
+            result.refused.append((request, refused))
+    return result
