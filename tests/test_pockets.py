@@ -171,3 +171,12 @@ def test_utm_coordinates_are_refused_with_a_reason(client, cast):
 def test_only_importers_may_upload(client, cast):
     for role in ("viewer", "camat", "opd"):
         assert login(client, cast[role]).get("/kantong/batas/").status_code == 404
+
+
+def test_a_camat_sees_only_their_kecamatan_and_a_lurah_gets_no_hotspots(client, city):
+    rows = login(client, city["camat"]).get("/kantong/").context["result"].rows
+    valued = {row.code for row in rows if row.value is not None}
+    assert valued and all(code.startswith("12.74.05.") for code in valued)
+    result = login(client, city["lurah"]).get("/kantong/").context["result"]
+    assert [row.code for row in result.rows if row.value is not None] == ["12.74.05.1010"]
+    assert result.hotspots.note and not result.hotspots.significant()
