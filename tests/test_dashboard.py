@@ -32,7 +32,8 @@ def panels(client, user) -> dict:
 
 def test_the_analyst_sees_targets_map_and_coverage_with_links(client, city):
     shown, page = panels(client, city["analyst"])
-    assert {"targets", "pockets", "coverage"} <= set(shown)
+    assert {"targets", "trend", "pockets", "coverage"} <= set(shown)
+    assert "<svg" in shown["trend"]["figures"][0]["svg"]
     assert any(t["tracking"].latest.value == 1.03 for t in shown["targets"]["trackers"])
     assert "1,03%" in page or "1.03%" in page
     assert shown["pockets"]["top"][0].code.startswith(POCKET) and "SINTETIS" in page
