@@ -20,6 +20,9 @@ from django.utils.translation import get_language
 from tepat.accounts.models import AuditEvent
 from tepat.accounts.roles import policy_for
 from tepat.charts import svg
+from tepat.charts.indicators import trend_chart
+from tepat.indicators import official
+from tepat.indicators.models import Indicator
 from tepat.indicators.tracker import trackers
 from tepat.programs.frames import registry_state
 from tepat.programs.models import Strategy
@@ -56,27 +59,18 @@ def headline(user, state: tuple) -> dict | None:
     return {"trackers": rows} if rows else None
 
 
-def _city_code() -> str | None:
-    from tepat.regions.models import Level, Region
-
-    return Region.objects.filter(level=Level.KABKOTA).order_by("code").values_list("code", flat=True).first()
-
-
 def trend(user, state: tuple) -> dict | None:
-    """The official series of the city with its targets (H3's chart), when that part exists."""
-    charts, official = optional("tepat.charts.indicators"), optional("tepat.indicators.official")
-    city = _city_code()
-    if not (charts and official and city and hasattr(official, "trend_data")):
+    """The official series of the city with its targets."""
+    city = official.home_city_code()
+    if city is None:
         return None
-    from tepat.indicators.models import Indicator
-
     figures = []
     for indicator in TREND_INDICATORS:
         points, targets = official.trend_data(indicator, city)
         if points:
             title = str(Indicator(indicator).label)
             key = ("trend", indicator, json.dumps([points, targets], sort_keys=True, default=str), get_language())
-            chart = cached(key, lambda: svg(charts.trend_chart(points, targets, title=title)))
+            chart = cached(key, lambda: svg(trend_chart(points, targets, title=title)))
             figures.append({"indicator": indicator, "svg": chart})
     return {"figures": figures} if figures else None
 
