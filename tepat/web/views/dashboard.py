@@ -77,7 +77,7 @@ def trend(user, state: tuple) -> dict | None:
 
 def pocket_map(user, state: tuple) -> dict | None:
     from tepat.pockets.measures import pockets
-    from tepat.web.views.pockets import rendered
+    from tepat.pockets.maps import rendered
 
     result = pockets(user, "desil1", state=state)
     if not result.rows:

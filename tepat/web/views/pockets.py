@@ -16,20 +16,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tepat.accounts.roles import Scope, policy_for
-from tepat.charts import png, svg
-from tepat.charts.maps import choropleth, hotspot_map
-from tepat.engine.spatial import METHOD_LABELS, BoundaryError, Label
+from tepat.engine.spatial import BoundaryError
 from tepat.pockets.actions import do_upload_boundaries
-from tepat.pockets.measures import CONTIGUITIES, HIDDEN, MEASURES, METHODS, Pockets, label_text, pockets
+from tepat.pockets.maps import QUIET, RENDERERS, rendered
+from tepat.pockets.measures import CONTIGUITIES, MEASURES, METHODS, Pockets, label_text, pockets
 from tepat.pockets.models import BoundarySet
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import importer
 
 MAX_UPLOAD = 20 * 1024 * 1024
-RENDERERS = {"svg": (svg, "image/svg+xml"), "png": (png, "image/png")}
 SHEETS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-LABEL_ORDER = {"moran": [Label.HH, Label.HL, Label.LH, Label.LL], "getis": [Label.HOT_99, Label.HOT_95, Label.COLD_95, Label.COLD_99]}
-QUIET = [Label.NOT_SIGNIFICANT, Label.ISLAND, Label.NO_VALUE]
 
 
 def options(params) -> dict[str, str]:
@@ -39,38 +35,6 @@ def options(params) -> dict[str, str]:
     if chosen["measure"] not in MEASURES or chosen["method"] not in METHODS or chosen["contiguity"] not in CONTIGUITIES:
         raise Http404
     return chosen
-
-
-def _categories(result: Pockets) -> dict[str, str]:
-    """Hotspot classes present on the map, in legend order: significant ones first."""
-    present = {feature["properties"]["label"] for feature in result.collection["features"]}
-    ordered = {label.value: label_text(label) for label in [*LABEL_ORDER[result.method], *QUIET] if label.value in present}
-    if HIDDEN in present:
-        ordered[HIDDEN] = _("disembunyikan")
-    return ordered
-
-
-def map_chart(result: Pockets, which: str, width: int | None = None):
-    """The choropleth ("peta") or the hotspot map of a result; None without boundaries."""
-    if result.collection is None:
-        return None
-    size = {"width": width} if width else {}
-    label = str(MEASURES[result.measure].label)
-    if which == "peta":
-        return choropleth(result.collection, title=label, legend=_("Nilai"), synthetic=result.synthetic,
-                          percent=result.unit == "percent", subtitle=_("Abu-abu: tanpa data atau disembunyikan"), **size)
-    method = METHOD_LABELS[result.method][0]
-    return hotspot_map(result.collection, title=f"{method}: {label}", legend=_("Kelas"), categories=_categories(result),
-                       synthetic=result.synthetic, subtitle=_("Signifikan pada p < 0,05 (uji permutasi)"), **size)
-
-
-def rendered(result: Pockets, which: str, kind: str = "svg", width: int | None = None):
-    """SVG text or PNG bytes of a map, kept with the cached result."""
-    key = (which, kind, width)
-    if key not in result.rendered:
-        chart = map_chart(result, which, width)
-        result.rendered[key] = RENDERERS[kind][0](chart) if chart is not None else None
-    return result.rendered[key]
 
 
 @login_required
