@@ -37,6 +37,23 @@ def trend_data(indicator: str, region_code: str) -> tuple[list[dict], list[dict]
             [{"year": t.year, "value": float(t.value), "legal_basis": t.legal_basis} for t in targets])
 
 
+HEADLINE_INDICATORS = ("extreme_pct", "poverty_pct")
+
+
+def city_trends() -> list[dict]:
+    """The home city's headline series with their targets: [{"indicator", "title", "points", "targets"}]
+    (only series with data), for trend_chart on the dashboard and in the briefing pack."""
+    city = home_city_code()
+    if city is None:
+        return []
+    trends = []
+    for indicator in HEADLINE_INDICATORS:
+        points, targets = trend_data(indicator, city)
+        if points:
+            trends.append({"indicator": indicator, "title": str(Indicator(indicator).label), "points": points, "targets": targets})
+    return trends
+
+
 def comparison_regions(city_code: str | None = None) -> list[str]:
     """The city, its province, the nation and the other kab/kota of the province that have figures."""
     city = Region.objects.filter(code=city_code or home_city_code()).select_related("parent").first()

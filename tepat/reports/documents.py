@@ -29,9 +29,10 @@ class Document:
 
 
 DOCUMENTS: dict[str, Document] = {
-    "briefing": Document("Bahan Rapat Koordinasi TKPKD", ("headline", "extreme", "programs"), ("pdf", "xlsx")),
+    "briefing": Document("Bahan Rapat Koordinasi TKPKD", ("headline", "trend", "pockets", "extreme", "programs"), ("pdf", "xlsx")),
     "lp2kd": Document("Laporan Pelaksanaan Penanggulangan Kemiskinan Daerah (LP2KD)",
-                      ("headline", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"), ReportKind.LP2KD),
+                      ("headline", "trend", "pockets", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"),
+                      ReportKind.LP2KD),
     "periodik": Document("Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
                          ("headline", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"), ReportKind.PERIODIC),
 }
@@ -50,7 +51,7 @@ def written_texts(kind: str | None, period_code: str) -> dict[str, str]:
 def collect(kind: str, period: Period, period_code: str, user) -> list[dict]:
     """Each section's title and data, in order. Cost: the sections' queries, each run once."""
     document = DOCUMENTS[kind]
-    context = ReportContext(user=user, period=period, texts=written_texts(document.text_kind, period_code))
+    context = ReportContext(user=user or city_reader(), period=period, texts=written_texts(document.text_kind, period_code))
     return [{"key": key, "title": SECTIONS[key].title, "template": SECTIONS[key].template, "data": SECTIONS[key].collect(context)}
             for key in document.sections]
 
@@ -62,6 +63,15 @@ def build(kind: str, fmt: str, period: Period, period_code: str, user) -> bytes:
     parts = collect(kind, period, period_code, user)
     heading = {"title": document.title, "period": period, "region": served_region_name(), "generated": date.today()}
     return WRITERS[fmt](heading, parts)
+
+
+def city_reader():
+    """The view a report takes when no user is named (the CLI on the server): the analyst's, city-wide.
+    Not saved; audit rows of such runs have no user."""
+    from tepat.accounts.models import User
+    from tepat.accounts.roles import Role
+
+    return User(username="tepat-cli", role=Role.ANALYST)
 
 
 def served_region_name() -> str:

@@ -8,6 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tepat.charts import png, svg
+from tepat.charts.indicators import trend_chart
+from tepat.indicators import official
+from tepat.pockets.maps import rendered
+from tepat.pockets.measures import pockets
 from tepat.reports import figures
 from tepat.reports.formatting import decimal as number, percent, rupiah, share
 from tepat.reports.periods import Period
@@ -47,6 +52,7 @@ class Section:
     collect: Callable[[ReportContext], dict]
     tables: Callable[[dict], list[Table]] = lambda data: []
     lines: Callable[[dict], list[str]] = lambda data: []
+    pictures: Callable[[dict], list[bytes]] = lambda data: []  # PNGs for the DOCX (the PDF embeds the SVGs)
 
     @property
     def template(self) -> str:
@@ -55,6 +61,8 @@ class Section:
     def docx(self, doc: DocxBuilder, data: dict) -> None:
         for line in self.lines(data):
             doc.paragraph(line)
+        for picture in self.pictures(data):
+            doc.picture(picture)
         for table in self.tables(data):
             doc.paragraph(table.name, bold=True)
             doc.table([c.label for c in table.columns], [[c.show(row.get(c.key)) for c in table.columns] for row in table.rows])
@@ -121,6 +129,28 @@ def _extreme_lines(data: dict) -> list[str]:
             f'{data["konvergen"]} ({percent(data["persen_konvergen"])}); belum menerima program apa pun: {data["tanpa_program"]}.']
 
 
+# ---------------------------------------------------------------- charts and maps (the pages' own definitions)
+def _trend(context: ReportContext) -> dict:
+    charts = [trend_chart(t["points"], t["targets"], title=t["title"]) for t in official.city_trends()]
+    return {"charts": charts, "svgs": [svg(chart) for chart in charts]}
+
+
+def _pockets(context: ReportContext) -> dict:
+    result = pockets(context.user, "desil1")
+    top = [row for row in result.rows if row.rank is not None][:10]
+    return {"svg": rendered(result, "peta"), "hotspot_svg": rendered(result, "hotspot"), "result": result,
+            "top": [{"peringkat": r.rank, "kelurahan": r.name, "kecamatan": r.kecamatan, "keluarga": r.families, "nilai": r.value}
+                    for r in top]}
+
+
+def _pockets_pictures(data: dict) -> list[bytes]:
+    return [picture for picture in (rendered(data["result"], "peta", "png"), rendered(data["result"], "hotspot", "png")) if picture]
+
+
+POCKETS = (Column("Peringkat", "peringkat"), Column("Kelurahan", "kelurahan"), Column("Kecamatan", "kecamatan"),
+           Column("Keluarga", "keluarga"), Column("Keluarga desil 1 (%)", "nilai", number))
+
+
 # ---------------------------------------------------------------- written sections
 def _written(key: str) -> Callable[[ReportContext], dict]:
     return lambda context: {"text": context.texts.get(key, "")}
@@ -134,6 +164,9 @@ SECTIONS: dict[str, Section] = {s.key: s for s in [
     Section("headline", "Indikator utama dan status target", _headline, _headline_tables, _headline_lines),
     Section("programs", "Program, cakupan dan realisasi per strategi dan OPD", _programs, _programs_tables, _programs_lines),
     Section("extreme", "Cakupan keluarga miskin ekstrem", _extreme, _extreme_tables, _extreme_lines),
+    Section("trend", "Tren kemiskinan dan target", _trend, pictures=lambda data: [png(chart) for chart in data["charts"]]),
+    Section("pockets", "Kantong kemiskinan: sebaran keluarga desil 1 per kelurahan", _pockets,
+            lambda data: [Table("Sepuluh kelurahan teratas", POCKETS, data["top"])], pictures=_pockets_pictures),
     Section("permasalahan", "Permasalahan dan kendala", _written("permasalahan"), lines=_written_lines),
     Section("rekomendasi", "Rekomendasi dan rencana tindak lanjut", _written("rekomendasi"), lines=_written_lines),
 ]}

@@ -22,7 +22,6 @@ from tepat.accounts.roles import policy_for
 from tepat.charts import svg
 from tepat.charts.indicators import trend_chart
 from tepat.indicators import official
-from tepat.indicators.models import Indicator
 from tepat.indicators.tracker import trackers
 from tepat.programs.frames import registry_state
 from tepat.programs.models import Strategy
@@ -31,7 +30,6 @@ from tepat.programs.preview import scope_key
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_SIZE = 32
 MAP_WIDTH = 340
-TREND_INDICATORS = ("extreme_pct", "poverty_pct")
 
 
 def cached(key: tuple, build: Callable[[], object]) -> object:
@@ -61,17 +59,11 @@ def headline(user, state: tuple) -> dict | None:
 
 def trend(user, state: tuple) -> dict | None:
     """The official series of the city with its targets."""
-    city = official.home_city_code()
-    if city is None:
-        return None
     figures = []
-    for indicator in TREND_INDICATORS:
-        points, targets = official.trend_data(indicator, city)
-        if points:
-            title = str(Indicator(indicator).label)
-            key = ("trend", indicator, json.dumps([points, targets], sort_keys=True, default=str), get_language())
-            chart = cached(key, lambda: svg(trend_chart(points, targets, title=title)))
-            figures.append({"indicator": indicator, "svg": chart})
+    for series in official.city_trends():
+        key = ("trend", series["indicator"], json.dumps([series["points"], series["targets"]], sort_keys=True, default=str), get_language())
+        chart = cached(key, lambda: svg(trend_chart(series["points"], series["targets"], title=series["title"])))
+        figures.append({"indicator": series["indicator"], "svg": chart})
     return {"figures": figures} if figures else None
 
 
