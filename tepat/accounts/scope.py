@@ -47,10 +47,40 @@ def _target_lists(user, queryset: QuerySet) -> QuerySet:
     return queryset.none()
 
 
+# Verivali models: (field naming the enumerator who owns the row, field naming its kelurahan).
+VERIVALI_FIELDS = {
+    "Campaign": ("families__enumerator", "kelurahan"),
+    "CampaignFamily": ("enumerator", "family__kelurahan"),
+    "Visit": ("enumerator", "kelurahan"),
+    "ChangeRequest": ("visit__enumerator", "kelurahan"),
+    "Musyawarah": (None, "kelurahan"),
+}
+
+
+def _verivali(user, queryset: QuerySet) -> QuerySet:
+    """Analyst/admin: all; enumerator: their own assignments and visits; lurah: their kelurahan; camat: their
+    kecamatan; anyone else (OPD, viewer): nothing."""
+    mine, area = VERIVALI_FIELDS[queryset.model.__name__]
+    role = getattr(user, "role", None)
+    if not user.is_authenticated:
+        return queryset.none()
+    if role in (Role.ADMIN, Role.ANALYST):
+        return queryset
+    if role == Role.ENUMERATOR and mine:
+        return queryset.filter(**{mine: user}).distinct()
+    if role == Role.LURAH and user.region_id:
+        return queryset.filter(**{area: user.region_id}).distinct()
+    if role == Role.CAMAT and user.region_id:
+        return queryset.filter(**{f"{area}__parent_id": user.region_id}).distinct()
+    return queryset.none()
+
+
 def scoped(user, queryset: QuerySet) -> QuerySet:
     """Restrict any registry queryset to the user's scope."""
     from tepat.programs.models import TargetList
 
+    if queryset.model._meta.app_label == "verivali":
+        return _verivali(user, queryset)
     if queryset.model is ImportBatch:
         return queryset if policy_for(user).can_import else queryset.none()
     if queryset.model is TargetList:

@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+"""Verivali pages (tepat/web/views/verivali/)."""
+from django.urls import path
 
-urlpatterns: list = []
+from tepat.web.views.verivali import campaigns, decisions, visits
+
+urlpatterns = [
+    path("verivali/", campaigns.campaign_list, name="verivali_campaigns"),
+    path("verivali/baru/", campaigns.campaign_create, name="verivali_campaign_create"),
+    path("verivali/<int:pk>/", campaigns.campaign_detail, name="verivali_campaign"),
+    path("verivali/<int:pk>/tugaskan/", campaigns.campaign_assign, name="verivali_assign"),
+    path("verivali/<int:pk>/progres.<str:kind>", campaigns.progress_export, name="verivali_progress_export"),
+    path("verivali/tugas/", visits.my_families, name="verivali_my_families"),
+    path("verivali/<int:pk>/kunjungan/<int:family_pk>/", visits.visit_form, name="verivali_visit"),
+    path("verivali/<int:pk>/usulan-baru/", visits.proposal_form, name="verivali_proposal"),
+    path("verivali/kunjungan/<int:pk>/", visits.visit_done, name="verivali_visit_done"),
+    path("verivali/foto/<int:pk>/", visits.photo, name="verivali_photo"),
+    path("verivali/musyawarah/", decisions.musyawarah_page, name="verivali_musyawarah"),
+    path("verivali/musyawarah/catat/", decisions.meeting_create, name="verivali_meeting_create"),
+    path("verivali/musyawarah/putuskan/", decisions.decide, name="verivali_decide"),
+    path("verivali/usulan/<int:pk>/", decisions.request_detail, name="verivali_request"),
+]

@@ -1,0 +1,1 @@
+"""Verivali pages: campaigns (analyst), the enumerator's phone form, the lurah's musyawarah."""

@@ -1,0 +1,88 @@
+"""Campaign list, creation, detail with bulk assignment and the progress table (analyst/admin manage)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+from tepat.verivali.actions import campaign_families, do_assign_campaign, do_create_campaign
+from tepat.verivali.forms import AssignForm, CampaignForm
+from tepat.verivali.models import Campaign
+from tepat.verivali.progress import GROUPS, campaign_progress, progress_frame, totals
+from tepat.web.views.verivali.common import MANAGERS, campaign_manager, verivali_user
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@verivali_user
+def campaign_list(request):
+    campaigns = scoped(request.user, Campaign.objects.all()).order_by("-period_start", "-id")
+    progress = {row["campaign_id"]: row for row in campaign_progress(by="campaign", user=request.user)}
+    rows = [(c, progress.get(c.pk, {})) for c in campaigns]
+    return render(request, "web/verivali/campaign_list.html", {"rows": rows, "manages": request.user.role in MANAGERS})
+
+
+@campaign_manager
+def campaign_create(request):
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "kelurahan"}
+        campaign = do_create_campaign(values, kelurahan=form.cleaned_data["kelurahan"], acting_user=request.user)
+        messages.success(request, _("Kampanye dibuat dengan %(n)s keluarga.") % {"n": campaign.families.count()})
+        return redirect("verivali_campaign", pk=campaign.pk)
+    return render(request, "web/verivali/campaign_form.html", {"form": form})
+
+
+def _by(request) -> str:
+    by = request.GET.get("by", "kelurahan")
+    return by if by in GROUPS else "kelurahan"
+
+
+@verivali_user
+def campaign_detail(request, pk: int):
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
+    by = _by(request)
+    rows = campaign_progress(campaign, by=by, user=request.user)
+    manages = request.user.role in MANAGERS
+    return render(request, "web/verivali/campaign_detail.html", {
+        "campaign": campaign, "rows": rows, "total": totals(rows), "by": by, "groups": list(GROUPS),
+        "form": AssignForm(campaign=campaign) if manages else None, "manages": manages,
+        "kelurahan": campaign.kelurahan.select_related("parent"),
+    })
+
+
+@require_POST
+@campaign_manager
+def campaign_assign(request, pk: int):
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
+    form = AssignForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, "; ".join(f"{form.fields[k].label}: {e}" if k in form.fields else e
+                                          for k, errors in form.errors.items() for e in errors))
+        return redirect("verivali_campaign", pk=campaign.pk)
+    data = form.cleaned_data
+    chosen = campaign_families(campaign, kelurahan=data["kelurahan"], rt=data["rt"], rw=data["rw"], family_ids=data["family_ids"])
+    result = do_assign_campaign(chosen, enumerator=data["enumerator"], acting_user=request.user, reassign=data["reassign"],
+                                reason=data["reason"])
+    messages.success(request, _("%(a)s keluarga ditugaskan, %(r)s dialihkan kepada %(u)s.")
+                     % {"a": result.assigned, "r": result.reassigned, "u": data["enumerator"].username})
+    if result.kept:
+        messages.warning(request, _("%(n)s keluarga tetap pada pendata lain (centang 'alihkan' untuk memindahkan).")
+                         % {"n": len(result.kept)})
+    return redirect("verivali_campaign", pk=campaign.pk)
+
+
+@verivali_user
+def progress_export(request, pk: int, kind: str):
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
+    if kind not in CONTENT_TYPES:
+        raise Http404
+    frame = progress_frame(campaign_progress(campaign, by=_by(request), user=request.user))
+    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Progres": frame})
+    response = HttpResponse(body, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="verivali-{campaign.pk}-progres-{_by(request)}.{kind}"'
+    return response
