@@ -103,7 +103,7 @@ class Participant(models.Model):
     attended = models.BooleanField(_("hadir"), null=True, blank=True, help_text=_("Kosong: belum dicatat."))
 
     class Meta:
-        ordering = ["kind", "pk"]
+        ordering = ["pk"]
         constraints = [
             models.CheckConstraint(name="participant_one_invitee", condition=(
                 Q(kind="opd", opd__isnull=False, region__isnull=True)

@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='regions.region')),
             ],
             options={
-                'ordering': ['kind', 'pk'],
+                'ordering': ['pk'],
             },
         ),
         migrations.AddConstraint(

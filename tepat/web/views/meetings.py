@@ -1,0 +1,343 @@
+"""Meeting pages: the list with the yearly rakor compliance, create/edit, the meeting page (invitees,
+attendance, minutes, decisions, action items, documents) and the follow-up pages of action items.
+
+Every write goes through tepat.meetings.actions. The secretariat (analyst, admin) manages meetings;
+any signed-in user reads them; action items are listed for the secretariat and the owning OPD only.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tepat.accounts.models import Opd
+from tepat.meetings import actions, queries, tables
+from tepat.meetings.access import can_follow_up, can_manage, can_report_on, visible_items
+from tepat.meetings.documents import DOCUMENTS, file_name
+from tepat.meetings.forms import (
+    ActionItemForm, CloseForm, DecisionForm, InviteesForm, MeetingForm, MinutesForm, NewMeetingForm, ProgressForm, form_errors,
+)
+from tepat.meetings.models import ActionItem, ActionStatus, Meeting
+from tepat.regions.models import Region
+from tepat.registry.spreadsheet import xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _guard(check):
+    """Allow the view when check(user) holds; otherwise 404, as everywhere in Tepat."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+secretariat = _guard(can_manage)
+follow_up = _guard(can_follow_up)
+
+
+def _xlsx(sheets: dict, name: str) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("tahun", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+# --- the list ------------------------------------------------------------------------------------------------
+
+def _list_context(user, year: int) -> dict:
+    today = timezone.localdate()
+    follow = queries.decisions_followed_up(year, today=today)
+    return {
+        "year": year, "years": [year - 1, year, year + 1], "today": today,
+        "compliance": queries.compliance(year, today=today), "meetings": list(queries.meetings_in_year(year)),
+        "follow": follow, "totals": queries.follow_up_totals(follow),
+        "by_opd": queries.open_items_by_opd(today=today) if can_manage(user) else [],
+        "next_rakor": queries.next_planned_rakor(today=today), "can_manage": can_manage(user),
+    }
+
+
+@login_required
+def meeting_list(request):
+    return render(request, "web/meetings/list.html", _list_context(request.user, _year(request)))
+
+
+@login_required
+def meeting_export(request):
+    c = _list_context(request.user, _year(request))
+    sheets = {"Rapat": tables.meetings_frame(c["meetings"]), "Kepatuhan rakor": tables.compliance_frame(c["compliance"]),
+              "Tindak lanjut per rapat": tables.follow_up_frame(c["follow"])}
+    if c["by_opd"]:
+        sheets["Terbuka per OPD"] = tables.open_by_opd_frame(c["by_opd"])
+    return _xlsx(sheets, f"rapat-{c['year']}.xlsx")
+
+
+# --- create / edit -------------------------------------------------------------------------------------------
+
+@secretariat
+def meeting_create(request):
+    initial = {"opds": Opd.objects.all(), "regions": Region.objects.filter(level="kecamatan"), "date": timezone.localdate()}
+    form = NewMeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = actions.do_create_meeting(form.cleaned_data, acting_user=request.user, **form.invitees())
+        except actions.MeetingError as problem:
+            form.add_error(None, str(problem))
+        else:
+            carried = meeting.carried_items.count()
+            messages.success(request, _("Rapat dibuat; %(n)s tindak lanjut terbuka masuk ke acaranya.") % {"n": carried})
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "web/meetings/edit.html", {"form": form, "meeting": None})
+
+
+@secretariat
+def meeting_edit(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_meeting(meeting, form.cleaned_data, acting_user=request.user)
+        except actions.MeetingError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, _("Rapat disimpan."))
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "web/meetings/edit.html", {"form": form, "meeting": meeting})
+
+
+# --- the meeting page ------------------------------------------------------------------------------------------
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    today = timezone.localdate()
+    items = list(meeting.action_items.select_related("owner", "decision").order_by("decision__number", "due", "pk"))
+    mine = set(visible_items(request.user, ActionItem.objects.filter(meeting=meeting)).values_list("pk", flat=True))
+    context = {
+        "meeting": meeting, "today": today, "can_manage": can_manage(request.user),
+        "participants": meeting.participants.select_related("opd", "region"), "attendance": meeting.attendance(),
+        "decisions": meeting.decisions.all(), "items": items, "linked": mine,
+        "carried": list(meeting.carried_items_in_order()), "documents": DOCUMENTS,
+        "invite_form": InviteesForm(), "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
+        "decision_form": DecisionForm(), "item_form": ActionItemForm(meeting=meeting),
+        "may_record_attendance": meeting.date <= today,
+    }
+    return render(request, "web/meetings/detail.html", context)
+
+
+def _done(request, meeting: Meeting, run, success: str):
+    """Run one action for a POST on the meeting page; report its error or success and go back to the page."""
+    try:
+        run()
+    except actions.MeetingError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, success)
+    return redirect("meeting_detail", pk=meeting.pk)
+
+
+def _posted(request, form_class, **kwargs):
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return None
+    return form
+
+
+@require_POST
+@secretariat
+def meeting_invite(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = _posted(request, InviteesForm)
+    if form is None:
+        return redirect("meeting_detail", pk=pk)
+    return _done(request, meeting, lambda: actions.do_invite(meeting, acting_user=request.user, **form.invitees()),
+                 _("Undangan ditambahkan."))
+
+
+@require_POST
+@secretariat
+def meeting_attendance(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        present = [int(value) for value in request.POST.getlist("present")]
+    except ValueError:
+        raise Http404 from None
+    return _done(request, meeting, lambda: actions.do_record_attendance(meeting, present, acting_user=request.user),
+                 _("Kehadiran dicatat."))
+
+
+@require_POST
+@secretariat
+def meeting_minutes(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = _posted(request, MinutesForm)
+    if form is None:
+        return redirect("meeting_detail", pk=pk)
+    return _done(request, meeting, lambda: actions.do_record_minutes(meeting, form.cleaned_data["minutes"], acting_user=request.user),
+                 _("Notulen disimpan."))
+
+
+@require_POST
+@secretariat
+def meeting_hold(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return _done(request, meeting, lambda: actions.do_hold_meeting(meeting, acting_user=request.user),
+                 _("Rapat dicatat terlaksana."))
+
+
+@require_POST
+@secretariat
+def meeting_decision(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = _posted(request, DecisionForm)
+    if form is None:
+        return redirect("meeting_detail", pk=pk)
+    return _done(request, meeting, lambda: actions.do_add_decision(meeting, form.cleaned_data["text"], acting_user=request.user),
+                 _("Keputusan dicatat."))
+
+
+@require_POST
+@secretariat
+def meeting_action_item(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = _posted(request, ActionItemForm, meeting=meeting)
+    if form is None:
+        return redirect("meeting_detail", pk=pk)
+    return _done(request, meeting, lambda: actions.do_add_action_item(meeting, acting_user=request.user, **form.cleaned_data),
+                 _("Tindak lanjut dicatat."))
+
+
+@login_required
+def meeting_document(request, pk: int, name: str):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    document = DOCUMENTS.get(name)
+    if document is None:
+        raise Http404
+    response = HttpResponse(document.build(meeting), content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name(meeting, name)}"'
+    return response
+
+
+@login_required
+def meeting_tables(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    today = timezone.localdate()
+    items = meeting.action_items.select_related("owner", "meeting", "decision").prefetch_related("carried_to")
+    carried = meeting.carried_items.select_related("owner", "meeting", "decision").prefetch_related("carried_to")
+    sheets = {"Peserta": tables.participants_frame(meeting), "Keputusan": tables.decisions_frame(meeting),
+              "Tindak lanjut": tables.action_items_frame(items, today),
+              "Tindak lanjut sebelumnya": tables.action_items_frame(carried, today)}
+    return _xlsx(sheets, f"rapat-{meeting.date:%Y-%m-%d}-{meeting.pk}.xlsx")
+
+
+# --- follow-up ------------------------------------------------------------------------------------------------
+
+STATUS_FILTERS = {"terbuka": ("open", "in_progress"), "terlambat": ("open", "in_progress"), "selesai": ("done",),
+                  "semua": tuple(ActionStatus.values)}
+
+
+def _items(request):
+    """The action items this user may see, filtered by ?status= (terbuka, terlambat, selesai, semua) and ?opd=."""
+    today = timezone.localdate()
+    status = request.GET.get("status", "terbuka")
+    status = status if status in STATUS_FILTERS else "terbuka"
+    items = visible_items(request.user, ActionItem.objects.select_related("owner", "meeting", "decision").prefetch_related("carried_to"))
+    items = items.filter(status__in=STATUS_FILTERS[status]).order_by("due", "pk")
+    if status == "terlambat":
+        items = items.filter(due__lt=today)
+    opd = request.GET.get("opd", "")
+    if opd and can_manage(request.user):
+        items = items.filter(owner__code=opd)
+    return items, status, opd, today
+
+
+@follow_up
+def action_items(request):
+    items, status, opd, today = _items(request)
+    context = {"items": list(items), "status": status, "opd": opd, "today": today, "can_manage": can_manage(request.user),
+               "opds": Opd.objects.order_by("name") if can_manage(request.user) else [], "filters": list(STATUS_FILTERS)}
+    return render(request, "web/meetings/items.html", context)
+
+
+@follow_up
+def action_items_export(request):
+    items, status, _opd, today = _items(request)
+    return _xlsx({"Tindak lanjut": tables.action_items_frame(items, today)}, f"tindak-lanjut-{status}.xlsx")
+
+
+def _visible_item(request, pk: int) -> ActionItem:
+    items = visible_items(request.user, ActionItem.objects.select_related("owner", "meeting", "decision"))
+    return get_object_or_404(items, pk=pk)
+
+
+@follow_up
+def action_item_detail(request, pk: int):
+    item = _visible_item(request, pk)
+    may_report = can_report_on(request.user, item) and item.is_open()
+    if request.method == "POST" and not may_report:
+        raise Http404
+    form = ProgressForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_record_progress(item, note=form.cleaned_data["note"], evidence=form.cleaned_data["evidence"],
+                                       acting_user=request.user)
+        except actions.MeetingError as problem:
+            form.add_error("evidence" if form.cleaned_data["evidence"] else "note", str(problem))
+        else:
+            messages.success(request, _("Perkembangan dicatat."))
+            return redirect("action_item_detail", pk=item.pk)
+    context = {"item": item, "today": timezone.localdate(), "form": form, "may_report": may_report,
+               "close_form": CloseForm(may_drop=can_manage(request.user)),
+               "progress": item.progress.select_related("by"), "carried_to": item.carried_to.order_by("date")}
+    return render(request, "web/meetings/item.html", context)
+
+
+@require_POST
+@follow_up
+def action_item_close(request, pk: int):
+    item = _visible_item(request, pk)
+    form = CloseForm(request.POST, may_drop=can_manage(request.user))
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("action_item_detail", pk=item.pk)
+    try:
+        actions.do_close_action_item(item, status=form.cleaned_data["status"], note=form.cleaned_data["note"], acting_user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except actions.MeetingError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, _("Tindak lanjut ditutup."))
+    return redirect("action_item_detail", pk=item.pk)
+
+
+@follow_up
+def action_evidence(request, pk: int, progress: int):
+    item = _visible_item(request, pk)
+    entry = get_object_or_404(item.progress.exclude(evidence_path=""), pk=progress)
+    path = (actions.evidence_root() / entry.evidence_path).resolve()
+    if not path.is_file() or actions.evidence_root().resolve() not in path.parents:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=entry.evidence_name)
