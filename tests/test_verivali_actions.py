@@ -292,3 +292,16 @@ def test_usulan_baru_needs_a_kelurahan_of_the_campaign_and_a_team_member(vv):
     with pytest.raises(SubmissionRejected) as caught:
         do_submit_visit(vv.campaign, payload(None), acting_user=stranger, source="web")
     assert caught.value.code == "not_in_team"
+
+
+@pytest.mark.django_db
+def test_two_enumerators_after_a_reassignment_conflict_on_the_same_field(vv):
+    from tepat.verivali.actions import campaign_families, do_reassign
+
+    first = submit(vv, vv.mine, fields={"kepala_keluarga": "Nama A"})
+    do_reassign(campaign_families(vv.campaign, family_ids=[vv.mine.pk]), enumerator=vv.second, acting_user=vv.cast["analyst"],
+                reason="dibagi ulang")
+    rejected(vv, vv.mine, "not_assigned", fields={"kepala_keluarga": "Nama C"})  # the first enumerator no longer may
+    second = submit(vv, vv.mine, user=vv.second, fields={"kepala_keluarga": "Nama B"}).change_request
+    assert second.status == "conflict" and second.conflict_with == first.change_request
+    assert "kepala_keluarga" in second.conflict_message

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.verivali_support import OTHER_KELURAHAN, PANTAI_JOHOR, make_family, payload, png_bytes, vv  # noqa: F401
+from tests.verivali_support import PANTAI_JOHOR, make_family, payload, png_bytes, vv  # noqa: F401
 
 
 def client_for(client, user):
@@ -90,7 +90,7 @@ def test_the_whole_loop_through_the_web(client, cast):
     assert reasons and all(f"kunjungan #{request.visit.pk}" in r and f"musyawarah #{meeting.pk}" in r and "lurah" in r for r in reasons)
     detail = lurah.get(reverse("verivali_request", args=[request.pk])).content.decode()
     assert "Disetujui" in detail or "disetujui" in detail
-    assert "Riwayat registri" in detail
+    assert "Riwayat registri" in detail and "Lantai tanah atau plesteran: <b>Ya</b>" in detail
 
 
 @pytest.mark.django_db

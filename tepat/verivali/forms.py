@@ -85,6 +85,7 @@ FIELD_LABELS = {
     "hubungan_dengan_kepala_keluarga": _("Hubungan dengan kepala keluarga"), "status_kawin": _("Status kawin"),
     "pendidikan": _("Pendidikan"), "pekerjaan": _("Pekerjaan"), "status_bekerja": _("Status bekerja"),
     "disabilitas": _("Disabilitas"), "penyakit_kronis": _("Penyakit kronis"),
+    "latitude": _("Lintang (GPS)"), "longitude": _("Bujur (GPS)"), "is_active": _("Status di registri"),
 }
 # Groups of the family corrections on the phone form, in order.
 FAMILY_GROUPS = (

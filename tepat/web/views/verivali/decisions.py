@@ -14,6 +14,7 @@ from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.regions.models import Level, Region
 from tepat.verivali.actions import DecisionRefused, decides_for, do_decide_many, do_record_musyawarah
 from tepat.verivali.forms import DecisionForm, MusyawarahForm
+from tepat.verivali.payload import checklist_items
 from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus
 from tepat.web.views.verivali.common import line_rows, verivali_user
 
@@ -116,4 +117,5 @@ def request_detail(request, pk: int):
     return render(request, "web/verivali/request_detail.html", {
         "item": item, "visit": item.visit, "lines": line_rows(item, request.user), "photos": item.visit.photos.all(),
         "history": item.applied.all().order_by("id"),
+        "checklist": [(c.label_id, item.visit.checklist[c.code]) for c in checklist_items() if c.code in item.visit.checklist],
     })
