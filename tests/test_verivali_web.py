@@ -91,6 +91,10 @@ def test_the_whole_loop_through_the_web(client, cast):
     detail = lurah.get(reverse("verivali_request", args=[request.pk])).content.decode()
     assert "Disetujui" in detail or "disetujui" in detail
     assert "Riwayat registri" in detail and "Lantai tanah atau plesteran: <b>Ya</b>" in detail
+    page = lurah.get(reverse("verivali_musyawarah")).content.decode()
+    assert reverse("verivali_berita_acara", args=[meeting.pk, "pdf"]) in page
+    pdf = lurah.get(reverse("verivali_berita_acara", args=[meeting.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 @pytest.mark.django_db

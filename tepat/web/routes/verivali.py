@@ -1,6 +1,7 @@
 """Verivali pages (tepat/web/views/verivali/)."""
 from django.urls import path
 
+from tepat.web.views import verivali_ingest
 from tepat.web.views.verivali import campaigns, decisions, visits
 
 urlpatterns = [
@@ -18,4 +19,8 @@ urlpatterns = [
     path("verivali/musyawarah/catat/", decisions.meeting_create, name="verivali_meeting_create"),
     path("verivali/musyawarah/putuskan/", decisions.decide, name="verivali_decide"),
     path("verivali/usulan/<int:pk>/", decisions.request_detail, name="verivali_request"),
+    # ODK/Kobo files and the berita acara (views and work by the ODK/documents side: tepat/verivali/odk, documents.py)
+    path("verivali/<int:pk>/unggah/", verivali_ingest.ingest_page, name="verivali_ingest"),
+    path("verivali/<int:pk>/xlsform.xlsx", verivali_ingest.xlsform_download, name="verivali_xlsform"),
+    path("verivali/musyawarah/<int:pk>/berita-acara.<str:kind>", verivali_ingest.berita_acara_download, name="verivali_berita_acara"),
 ]
