@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tepat.accounts.models import Opd
 from tepat.meetings.actions import do_add_action_item, do_add_decision, do_create_meeting, do_hold_meeting
 from tepat.meetings.models import ActionItem, ActionStatus, Meeting, MeetingStatus
 from tests.test_meetings import held_rakor, opds, values  # noqa: F401  (fixtures)
@@ -199,6 +198,3 @@ def test_editing_a_meeting_is_audited_and_keeps_its_invitees(client, held_rakor,
     changes = AuditEvent.objects.get(action="meeting_updated").details["changes"]
     assert changes["title"] == ["Rakor TKPKD I", "Rakor TKPKD I 2026"] and changes["start_time"] == ["09:00:00", "10:00:00"]
 
-
-def test_opd_fixture_is_real(opds):
-    assert Opd.objects.filter(code="perkim").exists() and opds["dinsos"].name == "Dinas Sosial"
