@@ -47,9 +47,15 @@ def load_demo(families: int, echo: Callable[[str], None] = print) -> None:
         _import_synthetic(families, users["analis"], echo)
     pantai_johor = Family.objects.filter(kelurahan__code="12.74.05.1010", is_active=True).order_by("id")[:25]
     do_assign(Family.objects.filter(pk__in=list(pantai_johor.values_list("pk", flat=True))), enumerator=users["pendata"], acting_user=users["analis"])
+    from tepat.demo.boundaries import load_boundaries
+    from tepat.demo.meetings import load_meetings
     from tepat.demo.targeting import load_targeting
+    from tepat.demo.verivali import load_verivali
 
     load_targeting(users["analis"], users["dinsos"], echo)
+    load_boundaries(users, echo)
+    load_verivali(users, echo)
+    load_meetings(users, echo)
 
 
 def _import_synthetic(families: int, analyst: User, echo: Callable[[str], None]) -> None:

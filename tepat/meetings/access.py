@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tepat.accounts.roles import Role
-
-SECRETARIAT = frozenset({Role.ADMIN, Role.ANALYST})
-
+from tepat.accounts.roles import Role, policy_for
 
 def can_manage(user) -> bool:
     """The Bapperida secretariat (analyst, admin): create and edit meetings, record attendance and minutes."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role in SECRETARIAT
+    return bool(getattr(user, "is_authenticated", False)) and policy_for(user).secretariat
 
 
 def is_opd_operator(user) -> bool:

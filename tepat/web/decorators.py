@@ -29,4 +29,7 @@ personal_data = needs(lambda policy: policy.scope != Scope.NONE)
 importer = needs(lambda policy: policy.can_import)
 rule_editor = needs(lambda policy: policy.can_edit_rules)
 exporter = needs(lambda policy: policy.scope != Scope.NONE and policy.can_export)
-secretariat = needs(lambda policy: policy.can_edit_rules)  # the Bapperida secretariat of the TKPKD: reports, meetings
+secretariat = needs(lambda policy: policy.secretariat)  # the Bapperida secretariat of the TKPKD: reports, meetings
+verivali_user = needs(lambda policy: policy.verivali)
+campaign_manager = needs(lambda policy: policy.manages_campaigns)
+visitor = needs(lambda policy: policy.visits_families)

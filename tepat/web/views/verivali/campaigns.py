@@ -7,13 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tepat.accounts.roles import policy_for
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.verivali.actions import campaign_families, do_assign_campaign, do_create_campaign
 from tepat.verivali.forms import AssignForm, CampaignForm
 from tepat.verivali.models import Campaign
 from tepat.verivali.progress import GROUPS, campaign_progress, progress_frame, totals
-from tepat.web.views.verivali.common import MANAGERS, campaign_manager, verivali_user
+from tepat.web.decorators import campaign_manager, verivali_user
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -23,7 +24,7 @@ def campaign_list(request):
     campaigns = scoped(request.user, Campaign.objects.all()).order_by("-period_start", "-id")
     progress = {row["campaign_id"]: row for row in campaign_progress(by="campaign", user=request.user)}
     rows = [(c, progress.get(c.pk, {})) for c in campaigns]
-    return render(request, "web/verivali/campaign_list.html", {"rows": rows, "manages": request.user.role in MANAGERS})
+    return render(request, "web/verivali/campaign_list.html", {"rows": rows, "manages": policy_for(request.user).manages_campaigns})
 
 
 @campaign_manager
@@ -47,7 +48,7 @@ def campaign_detail(request, pk: int):
     campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
     by = _by(request)
     rows = campaign_progress(campaign, by=by, user=request.user)
-    manages = request.user.role in MANAGERS
+    manages = policy_for(request.user).manages_campaigns
     return render(request, "web/verivali/campaign_detail.html", {
         "campaign": campaign, "rows": rows, "total": totals(rows), "by": by, "groups": list(GROUPS),
         "form": AssignForm(campaign=campaign) if manages else None, "manages": manages,

@@ -1,43 +1,12 @@
-"""Guards and display helpers shared by the verivali pages."""
+"""Display helpers shared by the verivali pages (their guards are in tepat/web/decorators.py)."""
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tepat.accounts.masking import identity_for
-from tepat.accounts.roles import Role
 from tepat.registry.fields import IDENTITY_FIELDS
 from tepat.verivali.forms import FIELD_LABELS
 from tepat.verivali.models import ChangeRequest, LineTarget
-
-VERIVALI_ROLES = (Role.ADMIN, Role.ANALYST, Role.CAMAT, Role.LURAH, Role.ENUMERATOR)
-MANAGERS = (Role.ADMIN, Role.ANALYST)
-VISITORS = (Role.ADMIN, Role.ANALYST, Role.ENUMERATOR)
-
-
-def roles(*allowed):
-    """Allow the view for these roles only; others get 404 (we do not reveal what exists)."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.user.role not in allowed:
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-verivali_user = roles(*VERIVALI_ROLES)
-campaign_manager = roles(*MANAGERS)
-visitor = roles(*VISITORS)
-
 
 def shown(user, field: str, value) -> str:
     if value is None or value == "":

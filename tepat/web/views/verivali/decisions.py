@@ -16,7 +16,8 @@ from tepat.verivali.actions import DecisionRefused, decides_for, do_decide_many,
 from tepat.verivali.forms import DecisionForm, MusyawarahForm
 from tepat.verivali.payload import checklist_items
 from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus
-from tepat.web.views.verivali.common import line_rows, verivali_user
+from tepat.web.decorators import verivali_user
+from tepat.web.views.verivali.common import line_rows
 
 OPEN = (RequestStatus.PENDING, RequestStatus.CONFLICT)
 

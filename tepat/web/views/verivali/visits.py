@@ -12,7 +12,8 @@ from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.verivali.actions import SubmissionRejected, acts_for_others, do_submit_visit
 from tepat.verivali.forms import form_context, visit_payload
 from tepat.verivali.models import Campaign, CampaignFamily, CampaignStatus, VisitPhoto, VisitSource, Visit
-from tepat.web.views.verivali.common import line_rows, verivali_user, visitor
+from tepat.web.decorators import verivali_user, visitor
+from tepat.web.views.verivali.common import line_rows
 
 
 @visitor
