@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from django.utils import timezone
 
 from tepat.accounts.actions import ensure_shipped_opds
@@ -9,6 +10,7 @@ from tepat.indicators.tracker import ensure_public_figures
 from tepat.programs.catalogue import ensure_catalogue
 from tepat.registry.models import Family
 from tepat.web.views import dashboard as dash
+from tests.verivali_support import vv  # noqa: F401
 from tests.test_pockets import POCKET, add_families, kelurahan, load_boundaries
 
 
@@ -78,3 +80,38 @@ def test_an_empty_registry_shows_only_what_exists(client, cast):
     shown, page = panels(client, cast["analyst"])
     assert "pockets" not in shown
     assert "Belum ada data" in page
+
+
+def test_the_analyst_sees_verivali_progress_and_the_rakor_count(client, cast, regions):
+    """The home page carries the verivali loop's figures and the rakor against the legal minimum of three."""
+    from datetime import date, time, timedelta
+
+    from tepat.accounts.actions import ensure_shipped_opds
+    from tepat.meetings.actions import do_create_meeting
+    from tepat.meetings.models import MeetingType
+
+    ensure_shipped_opds()
+    today = date.today()
+    do_create_meeting({"type": MeetingType.RAKOR, "title": "Rakor TKPKD berikutnya", "date": today + timedelta(days=10),
+                       "place": "Aula Bapperida", "chair": "Sekda",
+                       "start_time": time(9), "agenda": "Evaluasi"}, acting_user=cast["analyst"])
+    client.force_login(cast["analyst"])
+    body = client.get("/").content.decode()
+    assert 'data-testid="rakor-compliance"' in body and "0</strong> / 3" in body
+    assert "Rakor TKPKD berikutnya" in body
+    client.force_login(cast["viewer"])
+    assert "Kemajuan verivali" not in client.get("/").content.decode()
+
+
+def test_verivali_progress_on_the_home_page_follows_the_loop(client, vv):
+    from tepat.verivali.actions import do_submit_visit
+    from tests.verivali_support import payload
+
+    do_submit_visit(vv.campaign, payload(vv.mine, keberadaan="meninggal"), acting_user=vv.cast["enumerator"], source="web")
+    client.force_login(vv.cast["analyst"])
+    body = client.get("/").content.decode()
+    assert 'data-testid="verivali-totals"' in body
+    assert "<strong>1</strong> / 3" in body  # one of the three assigned families visited
+    assert "1 meninggal" in body
+    client.force_login(vv.cast["other_lurah"])  # sees only their kelurahan's family: assigned, not visited
+    assert "<strong>0</strong> / 1" in client.get("/").content.decode()

@@ -1,5 +1,5 @@
 """The home dashboard's panels: headline targets, trend, poverty-pocket map, verivali progress and
-program coverage, each linking to its page. Parts of the system that are not installed are left out.
+program coverage and the rakor, each linking to its page; a panel with nothing to show is left out.
 
 Each panel is a function of the user returning a dict for its template (None: not shown). Costly
 panels are cached in-process per (scope, state): the registry state (family and member counts and
@@ -8,11 +8,11 @@ write adds; so a repeat visit costs a few aggregate queries and no rendering.
 """
 from __future__ import annotations
 
-import importlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Max
 from django.utils.translation import get_language
@@ -23,9 +23,13 @@ from tepat.charts import svg
 from tepat.charts.indicators import trend_chart
 from tepat.indicators import official
 from tepat.indicators.tracker import trackers
+from tepat.meetings.access import can_follow_up, visible_items
+from tepat.meetings.models import ActionItem
+from tepat.meetings.queries import compliance, next_planned_rakor
 from tepat.programs.frames import registry_state
 from tepat.programs.models import Strategy
 from tepat.programs.preview import scope_key
+from tepat.verivali.progress import campaign_progress, totals
 
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_SIZE = 32
@@ -41,14 +45,6 @@ def cached(key: tuple, build: Callable[[], object]) -> object:
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return value
-
-
-def optional(module: str):
-    """A module another part of the system provides, or None while that part is not built."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
 
 
 def headline(user, state: tuple) -> dict | None:
@@ -96,10 +92,19 @@ def coverage(user, state: tuple) -> dict | None:
 
 
 def verivali(user, state: tuple) -> dict | None:
-    """Verivali progress from `tepat.verivali.progress.summary(user)`, once that part provides it."""
-    progress = optional("tepat.verivali.progress")
-    summary = getattr(progress, "summary", None) if progress else None
-    return {"summary": summary(user)} if summary else None
+    """Verivali progress of every campaign the user may see, with the outcomes so far."""
+    if not policy_for(user).verivali:
+        return None
+    rows = campaign_progress(by="campaign", user=user)
+    return {"rows": rows, "totals": totals(rows)} if rows else None
+
+
+def rakor(user, state: tuple) -> dict | None:
+    """This year's rakor against the legal minimum, the next one due, and open action items (OPD: its own)."""
+    today = date.today()
+    items = visible_items(user, ActionItem.objects.still_open())
+    return {"compliance": compliance(today.year, today=today), "next": next_planned_rakor(today=today),
+            "open": items.count(), "overdue": items.overdue(today).count(), "follows_up": can_follow_up(user)}
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ PANELS = (
     Panel("trend", trend, "web/dashboard_trend.html"),
     Panel("pockets", pocket_map, "web/dashboard_pockets.html"),
     Panel("verivali", verivali, "web/dashboard_verivali.html"),
+    Panel("rakor", rakor, "web/dashboard_rakor.html"),
     Panel("coverage", coverage, "web/dashboard_coverage.html"),
 )
 
