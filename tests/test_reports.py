@@ -157,3 +157,23 @@ def test_every_table_of_the_lp2kd_comes_as_xlsx_with_formulas_neutralised(client
     programs = book[[n for n in book.sheetnames if n.endswith("Program")][0]]
     values = [cell.value for row in programs.iter_rows() for cell in row]
     assert "'=HYPERLINK(\"http://x\")" in values and 750000 in values
+
+
+def test_the_briefing_pack_lists_verivali_progress_and_open_action_items(client, live):
+    from datetime import time, timedelta
+
+    from tepat.accounts.models import Opd
+    from tepat.meetings.actions import do_add_action_item, do_create_meeting
+    from tepat.meetings.models import MeetingType
+
+    meeting = do_create_meeting({"type": MeetingType.RAKOR, "title": "Rakor TKPKD I", "date": date.today() - timedelta(days=60),
+                                 "start_time": time(9), "place": "Aula", "chair": "Sekda", "agenda": "Evaluasi"},
+                                acting_user=live["analyst"])
+    do_add_action_item(meeting, what="Salurkan PKH ke 40 keluarga yang belum terlayani", owner=Opd.objects.get(code="dinsos"),
+                       due=date.today() - timedelta(days=5), acting_user=live["analyst"])
+    client.force_login(live["analyst"])
+    text = " ".join(pdf_text(client.get("/laporan/briefing.pdf").content).split())
+    assert "Salurkan PKH ke 40 keluarga yang belum terlayani" in text and "Dinas Sosial" in text
+    assert "Kemajuan verivali per kelurahan" in text
+    lp2kd = docx_text(client.get("/laporan/lp2kd.docx", {"periode": str(date.today().year)}).content)
+    assert "Rakor TKPKD terlaksana 0 kali dari minimal 3 kali setahun" in lp2kd

@@ -29,12 +29,14 @@ class Document:
 
 
 DOCUMENTS: dict[str, Document] = {
-    "briefing": Document("Bahan Rapat Koordinasi TKPKD", ("headline", "trend", "pockets", "extreme", "programs"), ("pdf", "xlsx")),
+    "briefing": Document("Bahan Rapat Koordinasi TKPKD", ("headline", "trend", "pockets", "verivali", "extreme", "programs", "actions"),
+                         ("pdf", "xlsx")),
     "lp2kd": Document("Laporan Pelaksanaan Penanggulangan Kemiskinan Daerah (LP2KD)",
-                      ("headline", "trend", "pockets", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"),
-                      ReportKind.LP2KD),
+                      ("headline", "trend", "pockets", "extreme", "programs", "verivali", "rakor", "permasalahan",
+                       "rekomendasi"), ("pdf", "docx", "xlsx"), ReportKind.LP2KD),
     "periodik": Document("Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
-                         ("headline", "extreme", "programs", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"), ReportKind.PERIODIC),
+                         ("headline", "extreme", "programs", "verivali", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"),
+                         ReportKind.PERIODIC),
 }
 
 
@@ -52,8 +54,12 @@ def collect(kind: str, period: Period, period_code: str, user) -> list[dict]:
     """Each section's title and data, in order. Cost: the sections' queries, each run once."""
     document = DOCUMENTS[kind]
     context = ReportContext(user=user or city_reader(), period=period, texts=written_texts(document.text_kind, period_code))
-    return [{"key": key, "title": SECTIONS[key].title, "template": SECTIONS[key].template, "data": SECTIONS[key].collect(context)}
-            for key in document.sections]
+    parts = []
+    for key in document.sections:
+        section = SECTIONS[key]
+        data = section.collect(context)
+        parts.append({"key": key, "title": section.title, "template": section.template, "data": data, "lines": section.lines(data)})
+    return parts
 
 
 def build(kind: str, fmt: str, period: Period, period_code: str, user) -> bytes:

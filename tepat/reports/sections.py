@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from tepat.charts import png, svg
 from tepat.charts.indicators import trend_chart
 from tepat.indicators import official
+from tepat.meetings.queries import compliance, decisions_followed_up, open_action_items, open_items_by_opd
+from tepat.meetings.tables import action_items_frame, compliance_frame, follow_up_frame, open_by_opd_frame
 from tepat.pockets.maps import rendered
 from tepat.pockets.measures import pockets
 from tepat.reports import figures
 from tepat.reports.formatting import decimal as number, percent, rupiah, share
 from tepat.reports.periods import Period
 from tepat.reports.render import DocxBuilder
+from tepat.verivali.progress import campaign_progress, progress_frame, totals
 
 
 @dataclass
@@ -40,6 +44,16 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     rows: list[dict]
+
+    @property
+    def cells(self) -> list[list[str]]:
+        """The rows as printed (the PDF's generic table template and the DOCX use it)."""
+        return [[c.show(row.get(c.key)) for c in self.columns] for row in self.rows]
+
+
+def frame_table(name: str, frame) -> Table:
+    """A polars frame with printable column names (e.g. tepat.meetings.tables) as a report table."""
+    return Table(name, tuple(Column(column, column, _text) for column in frame.columns), frame.to_dicts())
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ class Section:
             doc.picture(picture)
         for table in self.tables(data):
             doc.paragraph(table.name, bold=True)
-            doc.table([c.label for c in table.columns], [[c.show(row.get(c.key)) for c in table.columns] for row in table.rows])
+            doc.table([c.label for c in table.columns], table.cells)
 
 
 def _text(value) -> str:
@@ -151,6 +165,41 @@ POCKETS = (Column("Peringkat", "peringkat"), Column("Kelurahan", "kelurahan"), C
            Column("Keluarga", "keluarga"), Column("Keluarga desil 1 (%)", "nilai", number))
 
 
+# ---------------------------------------------------------------- verivali and rakor (their apps' own tables)
+def _verivali(context: ReportContext) -> dict:
+    rows = campaign_progress(by="kelurahan", user=context.user)
+    return {"totals": totals(rows), "tables": [frame_table("Kemajuan verivali per kelurahan", progress_frame(rows))]}
+
+
+def _verivali_lines(data: dict) -> list[str]:
+    t = data["totals"]
+    return [f'Keluarga ditugaskan {t["assigned"]}, dikunjungi {t["visited"]}; usulan perubahan disetujui {t["approved"]}, ditolak '
+            f'{t["rejected"]}, menunggu musyawarah {t["pending"]}. Temuan: {t["meninggal"]} meninggal, {t["pindah"]} pindah, '
+            f'{t["tidak_ditemukan"]} tidak ditemukan, {t["sudah_mampu"]} sudah mampu, {t["ganda"]} ganda, {t["usulan_baru"]} usulan baru.']
+
+
+def _rakor(context: ReportContext) -> dict:
+    year = context.period.start.year
+    held = compliance(year, today=min(date.today(), context.period.end))
+    return {"compliance": held, "tables": [
+        frame_table("Rakor per caturwulan", compliance_frame(held)),
+        frame_table("Keputusan rapat dan tindak lanjutnya", follow_up_frame(decisions_followed_up(year))),
+        frame_table("Tindak lanjut terbuka per OPD", open_by_opd_frame(open_items_by_opd())),
+    ]}
+
+
+def _rakor_lines(data: dict) -> list[str]:
+    c = data["compliance"]
+    due = f' Rakor berikutnya paling lambat {c.next_due:%d-%m-%Y}.' if c.next_due else ""
+    return [f"Rakor TKPKD terlaksana {c.held} kali dari minimal {c.minimum} kali setahun ({c.legal_basis}).{due}"]
+
+
+def _actions(context: ReportContext) -> dict:
+    return {"tables": [frame_table("Tindak lanjut terbuka per OPD", open_by_opd_frame(open_items_by_opd())),
+                       frame_table("Daftar tindak lanjut terbuka", action_items_frame(open_action_items(), date.today())
+                                   .select("Tindak lanjut", "OPD", "Rapat asal", "Batas waktu", "Status", "Hari terlambat"))]}
+
+
 # ---------------------------------------------------------------- written sections
 def _written(key: str) -> Callable[[ReportContext], dict]:
     return lambda context: {"text": context.texts.get(key, "")}
@@ -167,6 +216,9 @@ SECTIONS: dict[str, Section] = {s.key: s for s in [
     Section("trend", "Tren kemiskinan dan target", _trend, pictures=lambda data: [png(chart) for chart in data["charts"]]),
     Section("pockets", "Kantong kemiskinan: sebaran keluarga desil 1 per kelurahan", _pockets,
             lambda data: [Table("Sepuluh kelurahan teratas", POCKETS, data["top"])], pictures=_pockets_pictures),
+    Section("verivali", "Hasil verifikasi dan validasi (verivali) per kelurahan", _verivali, lambda data: data["tables"], _verivali_lines),
+    Section("rakor", "Rapat koordinasi dan tindak lanjut keputusan", _rakor, lambda data: data["tables"], _rakor_lines),
+    Section("actions", "Tindak lanjut rapat yang masih terbuka, per OPD", _actions, lambda data: data["tables"]),
     Section("permasalahan", "Permasalahan dan kendala", _written("permasalahan"), lines=_written_lines),
     Section("rekomendasi", "Rekomendasi dan rencana tindak lanjut", _written("rekomendasi"), lines=_written_lines),
 ]}
