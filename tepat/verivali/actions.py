@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from tepat.accounts.models import audit
@@ -20,14 +20,14 @@ from tepat.verivali import photos as photo_store
 from tepat.verivali.apply import DecisionRefused, apply_proposal, apply_update, stale_reason
 from tepat.verivali.lines import conflict_for, family_lines, member_lines, proposal_lines, why
 from tepat.verivali.models import (
-    Campaign, CampaignAssignment, CampaignFamily, ChangeRequest, Musyawarah, RequestKind, RequestStatus,
+    Campaign, CampaignAssignment, CampaignFamily, CampaignStatus, ChangeRequest, Musyawarah, RequestKind, RequestStatus,
     VerivaliAudit, Visit, VisitPhoto,
 )
 from tepat.verivali.payload import SubmissionRejected, VisitInput, parse, reject
 
 __all__ = [
     "SubmissionRejected", "DecisionRefused", "do_create_campaign", "do_add_families", "do_assign_campaign", "do_reassign",
-    "do_submit_visit", "do_record_musyawarah", "do_decide_change_request", "do_decide_many",
+    "do_close_campaign", "do_submit_visit", "do_record_musyawarah", "do_decide_change_request", "do_decide_many",
 ]
 
 CITY_ROLES = (Role.ADMIN, Role.ANALYST)
@@ -121,6 +121,7 @@ def do_assign_campaign(chosen: QuerySet, *, enumerator, acting_user, reassign: b
     Cost: a handful of set-based queries for the unassigned families (20,000 in about a second).
     """
     _check_enumerator(enumerator)
+    _check_open(chosen)
     result = AssignResult()
     actor = acting_user if getattr(acting_user, "pk", None) else None
     free = list(chosen.filter(enumerator__isnull=True).values_list("pk", "family_id"))
@@ -162,8 +163,9 @@ def _move(taken: list[CampaignFamily], enumerator, acting_user, reason: str) -> 
 
 
 def _release(family_id: int, enumerator) -> None:
-    """The old enumerator loses sight of the family unless another campaign still assigns it to them."""
-    still = CampaignFamily.objects.filter(family_id=family_id, enumerator=enumerator).exists()
+    """The old enumerator loses sight of the family unless another open campaign still assigns it to them."""
+    still = (CampaignFamily.objects.filter(family_id=family_id, enumerator=enumerator)
+             .exclude(campaign__status=CampaignStatus.CLOSED).exists())
     if not still:
         Assignment.objects.filter(family_id=family_id, enumerator=enumerator, is_active=True).update(is_active=False)
 
@@ -172,6 +174,7 @@ def _release(family_id: int, enumerator) -> None:
 def do_reassign(chosen: QuerySet, *, enumerator, acting_user, reason: str) -> int:
     """Move campaign families to another enumerator; the earlier stint is ended, never erased."""
     _check_enumerator(enumerator)
+    _check_open(chosen)
     taken = [cf for cf in chosen.select_related("campaign", "enumerator") if cf.enumerator_id != enumerator.pk]
     unassigned = [cf for cf in taken if cf.enumerator_id is None]
     moving = [cf for cf in taken if cf.enumerator_id is not None]
@@ -180,6 +183,51 @@ def do_reassign(chosen: QuerySet, *, enumerator, acting_user, reason: str) -> in
     moved = _move(moving, enumerator, acting_user, reason)
     do_assign(Family.objects.filter(pk__in=[cf.family_id for cf in taken]), enumerator=enumerator, acting_user=acting_user)
     return moved + len(unassigned)
+
+
+def _check_open(chosen: QuerySet) -> None:
+    """Assigning in a closed campaign would hand its families back to enumerators: refused."""
+    closed = Campaign.objects.filter(pk__in=chosen.values("campaign_id"), status=CampaignStatus.CLOSED).first()
+    if closed is not None:
+        raise DecisionRefused("campaign_already_closed", campaign=closed.name)
+
+
+@dataclass
+class CloseResult:
+    released: int = 0  # registry assignments made inactive
+    kept: int = 0  # registry assignments kept because another open campaign still assigns the family
+    pending: int = 0  # open change requests, still to be decided by the lurah
+
+
+@transaction.atomic
+def do_close_campaign(campaign: Campaign, *, acting_user) -> CloseResult:
+    """Close a campaign: no more visits, and every enumerator who worked on it (current or earlier stint)
+    loses the registry assignment of its families, unless another campaign that is not closed still
+    assigns that family to that enumerator. Open change requests stay open for the lurah to decide.
+    Stints still running are ended (history kept). Raises DecisionRefused when already closed.
+
+    Cost: one UPDATE over the registry assignments (set-based, whatever the number of families).
+    """
+    given, campaign = campaign, Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise DecisionRefused("campaign_already_closed", campaign=campaign.name)
+    pair = {"family_id": OuterRef("family_id"), "enumerator_id": OuterRef("enumerator_id")}
+    worked = CampaignAssignment.objects.filter(campaign_family__campaign=campaign, campaign_family__family_id=pair["family_id"],
+                                               enumerator_id=pair["enumerator_id"])
+    elsewhere = (CampaignFamily.objects.filter(**pair).exclude(campaign=campaign)
+                 .exclude(campaign__status=CampaignStatus.CLOSED))
+    touched = Assignment.objects.filter(Exists(worked), is_active=True)
+    result = CloseResult(kept=touched.filter(Exists(elsewhere)).count())
+    result.released = touched.exclude(Exists(elsewhere)).update(is_active=False)
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    CampaignAssignment.objects.filter(campaign_family__campaign=campaign, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_by=actor, reason="kampanye ditutup / campaign closed")
+    campaign.status = given.status = CampaignStatus.CLOSED
+    campaign.save(update_fields=["status"])
+    result.pending = campaign.change_requests.filter(status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT)).count()
+    audit(VerivaliAudit.CAMPAIGN_CLOSED, campaign.name, acting_user=acting_user, campaign=campaign.pk,
+          released=result.released, kept=result.kept, pending=result.pending)
+    return result
 
 
 # --- visits -------------------------------------------------------------------------------------------
@@ -229,6 +277,7 @@ def _sender(data: VisitInput, acting_user):
 
 
 def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, source: str, raw) -> Visit:
+    campaign.refresh_from_db(fields=["status"])  # a campaign closed since the caller loaded it takes no visit
     if not campaign.accepts_visits():
         raise reject("campaign_closed", "campaign", campaign=campaign.name)
     sender = _sender(data, acting_user)

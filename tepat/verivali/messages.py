@@ -61,5 +61,9 @@ DECISION_MESSAGES: dict[str, Message] = {
     ),
     "meeting_kelurahan": Message("Musyawarah #{meeting} diadakan untuk kelurahan lain", "Meeting #{meeting} was held for another kelurahan"),
     "not_enumerator": Message("{user} bukan pendata (enumerator)", "{user} is not an enumerator"),
+    "campaign_already_closed": Message(
+        "Kampanye {campaign} sudah ditutup; penugasan tidak dapat diubah dan kampanye tidak dapat ditutup lagi",
+        "Campaign {campaign} is already closed; its assignments cannot change and it cannot be closed again",
+    ),
     "meeting_required": Message("Pilih musyawarah yang memutuskan usulan ini", "Choose the meeting that decided this request"),
 }

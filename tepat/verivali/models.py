@@ -76,6 +76,7 @@ class VerivaliAudit(models.TextChoices):
     CAMPAIGN_CREATED = "vv_campaign_created", _("kampanye verivali dibuat")
     CAMPAIGN_ASSIGNED = "vv_campaign_assigned", _("keluarga kampanye ditugaskan")
     CAMPAIGN_REASSIGNED = "vv_campaign_reassigned", _("keluarga kampanye dialihkan")
+    CAMPAIGN_CLOSED = "vv_campaign_closed", _("kampanye verivali ditutup")
     VISIT_SUBMITTED = "vv_visit_submitted", _("kunjungan verivali dikirim")
     MUSYAWARAH_RECORDED = "vv_musyawarah_recorded", _("musyawarah kelurahan dicatat")
     REQUEST_DECIDED = "vv_request_decided", _("usulan perubahan diputuskan")
@@ -249,6 +250,13 @@ class ChangeRequest(models.Model):
 
     def is_open(self) -> bool:
         return self.status in (RequestStatus.PENDING, RequestStatus.CONFLICT)
+
+    def conflicting_requests(self) -> models.QuerySet[ChangeRequest]:
+        """The later open requests that were marked conflict because of this one (same family and field):
+        they wait for this one to be decided. One query; empty for a request nobody collided with."""
+        open_ = (RequestStatus.PENDING, RequestStatus.CONFLICT)
+        return (ChangeRequest.objects.filter(conflict_with=self, status__in=open_).select_related("visit__enumerator")
+                .order_by("created_at", "id"))
 
 
 class ChangeLine(models.Model):

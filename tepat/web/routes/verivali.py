@@ -9,6 +9,7 @@ urlpatterns = [
     path("verivali/baru/", campaigns.campaign_create, name="verivali_campaign_create"),
     path("verivali/<int:pk>/", campaigns.campaign_detail, name="verivali_campaign"),
     path("verivali/<int:pk>/tugaskan/", campaigns.campaign_assign, name="verivali_assign"),
+    path("verivali/<int:pk>/tutup/", campaigns.campaign_close, name="verivali_campaign_close"),
     path("verivali/<int:pk>/progres.<str:kind>", campaigns.progress_export, name="verivali_progress_export"),
     path("verivali/tugas/", visits.my_families, name="verivali_my_families"),
     path("verivali/<int:pk>/kunjungan/<int:family_pk>/", visits.visit_form, name="verivali_visit"),

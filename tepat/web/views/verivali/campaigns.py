@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from tepat.accounts.roles import policy_for
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
-from tepat.verivali.actions import campaign_families, do_assign_campaign, do_create_campaign
+from tepat.verivali.actions import DecisionRefused, campaign_families, do_assign_campaign, do_close_campaign, do_create_campaign
 from tepat.verivali.forms import AssignForm, CampaignForm
-from tepat.verivali.models import Campaign
+from tepat.verivali.models import Campaign, CampaignStatus
 from tepat.verivali.progress import GROUPS, campaign_progress, progress_frame, totals
 from tepat.web.decorators import campaign_manager, verivali_user
 
@@ -51,8 +51,9 @@ def campaign_detail(request, pk: int):
     manages = policy_for(request.user).manages_campaigns
     return render(request, "web/verivali/campaign_detail.html", {
         "campaign": campaign, "rows": rows, "total": totals(rows), "by": by, "groups": list(GROUPS),
-        "form": AssignForm(campaign=campaign) if manages else None, "manages": manages,
-        "kelurahan": campaign.kelurahan.select_related("parent"),
+        "form": AssignForm(campaign=campaign) if manages and campaign.status != CampaignStatus.CLOSED else None,
+        "manages": manages, "kelurahan": campaign.kelurahan.select_related("parent"),
+        "closable": manages and campaign.status != CampaignStatus.CLOSED,
     })
 
 
@@ -66,6 +67,9 @@ def campaign_assign(request, pk: int):
                                           for k, errors in form.errors.items() for e in errors))
         return redirect("verivali_campaign", pk=campaign.pk)
     data = form.cleaned_data
+    if campaign.status == CampaignStatus.CLOSED:
+        messages.error(request, str(DecisionRefused("campaign_already_closed", campaign=campaign.name)))
+        return redirect("verivali_campaign", pk=campaign.pk)
     chosen = campaign_families(campaign, kelurahan=data["kelurahan"], rt=data["rt"], rw=data["rw"], family_ids=data["family_ids"])
     result = do_assign_campaign(chosen, enumerator=data["enumerator"], acting_user=request.user, reassign=data["reassign"],
                                 reason=data["reason"])
@@ -74,6 +78,25 @@ def campaign_assign(request, pk: int):
     if result.kept:
         messages.warning(request, _("%(n)s keluarga tetap pada pendata lain (centang 'alihkan' untuk memindahkan).")
                          % {"n": len(result.kept)})
+    return redirect("verivali_campaign", pk=campaign.pk)
+
+
+@require_POST
+@campaign_manager
+def campaign_close(request, pk: int):
+    """Close the campaign after the analyst ticked the confirmation box (no JavaScript needed)."""
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Centang konfirmasi untuk menutup kampanye / tick the confirmation box to close the campaign."))
+        return redirect("verivali_campaign", pk=campaign.pk)
+    try:
+        result = do_close_campaign(campaign, acting_user=request.user)
+    except DecisionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Kampanye ditutup: %(r)s penugasan pendata dilepas, %(k)s tetap karena kampanye lain yang "
+                                    "masih berjalan, %(p)s usulan masih menunggu keputusan lurah.")
+                         % {"r": result.released, "k": result.kept, "p": result.pending})
     return redirect("verivali_campaign", pk=campaign.pk)
 
 

@@ -36,7 +36,7 @@ def _campaign_family(request, pk: int, family_pk: int) -> CampaignFamily:
     """The campaign family this user may visit: their own assignment, or any for analyst/admin."""
     chosen = CampaignFamily.objects.select_related("campaign", "family__kelurahan")
     if not acts_for_others(request.user):
-        chosen = chosen.filter(enumerator=request.user)
+        chosen = chosen.filter(enumerator=request.user, campaign__status=CampaignStatus.ACTIVE)
     return get_in_scope_or_404(request.user, chosen, campaign_id=pk, family_id=family_pk)
 
 
