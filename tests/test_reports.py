@@ -177,3 +177,11 @@ def test_the_briefing_pack_lists_verivali_progress_and_open_action_items(client,
     assert "Kemajuan verivali per kelurahan" in text
     lp2kd = docx_text(client.get("/laporan/lp2kd.docx", {"periode": str(date.today().year)}).content)
     assert "Rakor TKPKD terlaksana 0 kali dari minimal 3 kali setahun" in lp2kd
+
+
+def test_reports_on_an_empty_installation_still_open(client, cast):
+    """A fresh city: no registry, no programs, no figures yet; the documents say so instead of failing."""
+    client.force_login(cast["analyst"])
+    for path in ("/laporan/briefing.pdf", "/laporan/lp2kd.docx", "/laporan/periodik.xlsx"):
+        assert client.get(path).status_code == 200
+    assert "Belum ada data." in pdf_text(client.get("/laporan/briefing.pdf").content)

@@ -42,7 +42,8 @@ def _spending(period: Period) -> dict[str, dict]:
 def program_rows(period: Period) -> list[dict]:
     """Per active program: strategy, OPD, eligible families, served eligible, coverage, families and
     rupiah realised within the period."""
-    coverage = {row["program"]: row for row in cv.coverage(gap_inputs(None), per="program").summary.to_dicts()}
+    summary = cv.coverage(gap_inputs(None), per="program").summary  # no "program" column without any catalogue program
+    coverage = {row["program"]: row for row in summary.to_dicts()} if "program" in summary.columns else {}
     spending = _spending(period)
     rows = []
     for program in Program.objects.filter(is_active=True).select_related("opd").order_by("strategy", "code"):
@@ -69,8 +70,9 @@ def by_strategy_and_opd(rows: list[dict]) -> list[dict]:
 
 def extreme_poor_coverage() -> dict:
     """The extreme poor (desil 1) and how many each strategy reached, how many none and how many all three."""
-    row = cv.convergence(gap_inputs(None)).summary.to_dicts()[0]
-    total = row["extreme_poor"] or 0
+    rows = cv.convergence(gap_inputs(None)).summary.to_dicts()
+    row = rows[0] if rows else {}
+    total = row.get("extreme_poor") or 0
     return {"miskin_ekstrem": total, "per_strategi": [{"strategi": str(label), "keluarga": row.get(code, 0)} for code, label in Strategy.choices],
             "tanpa_program": row.get("strategies_0", 0), "konvergen": row.get("converged", 0),
-            "persen_konvergen": (row["converged"] / total * 100) if total else None}
+            "persen_konvergen": (row.get("converged", 0) / total * 100) if total else None}

@@ -1,4 +1,4 @@
-"""In Chromium: the secretariat records a meeting (creates it, marks attendance, holds it) and downloads its notulen."""
+"""In Chromium: the secretariat records a meeting (creates it, marks attendance, holds it) and downloads its notulen and the briefing pack."""
 from __future__ import annotations
 
 import io
@@ -16,7 +16,7 @@ def agencies(transactional_db, cast):
     Opd.objects.get_or_create(code="perkim", defaults={"name": "Dinas Perumahan dan Kawasan Permukiman"})
 
 
-def test_the_secretariat_records_a_meeting_and_downloads_its_notulen(browser, live_server, agencies, tmp_path):  # noqa: F811
+def test_the_secretariat_records_a_meeting_and_downloads_its_notulen_and_briefing_pack(browser, live_server, agencies, tmp_path):  # noqa: F811
     import pypdf
 
     page = browser.new_page(accept_downloads=True)
@@ -53,6 +53,12 @@ def test_the_secretariat_records_a_meeting_and_downloads_its_notulen(browser, li
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages).split())
     assert "NOTULEN RAPAT" in text and "Rakor TKPKD Uji" in text and "3 dari 9 undangan hadir" in text
     assert "09.30 WIB" in text and "BPS Kota Tanjungbalai" in text
+
+    with page.expect_download() as info:
+        page.click("[data-testid=briefing-pack]")
+    briefing = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages).split())
+    assert "Bahan Rapat Koordinasi TKPKD" in briefing and "Rakor TKPKD terlaksana" not in briefing
+    assert "Tindak lanjut rapat yang masih terbuka" in briefing
 
     page.goto(f"{live_server.url}/rapat/")
     assert page.inner_text("[data-testid=compliance-held]") == "1"
