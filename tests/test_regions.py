@@ -45,6 +45,9 @@ def test_another_city_loads_from_a_file(regions, tmp_path):
     ],
 )
 def test_invalid_rows_are_listed_and_nothing_is_written(regions, tmp_path, body, message):
+    from tepat.indicators.tracker import ensure_public_figures
+
+    ensure_public_figures()  # the CLI's bootstrap adds the comparison regions of the official figures
     before = Region.objects.count()
     good = "12.72,Kota Baik,kabkota,12,,\n"
     result = load(tmp_path, good + body)
