@@ -19,24 +19,12 @@ from django.utils import timezone
 from tepat.meetings.models import ActionItem, Meeting, roman
 from tepat.meetings.queries import decision_state
 from tepat.meetings.tables import DECISION_STATES
+from tepat.reports.formatting import hari_tanggal, tanggal
 from tepat.reports.render import DocxBuilder, pdf_bytes
 
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
 ANGKA = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh")
 SHIPPED_LETTER = Path(__file__).resolve().parent / "data" / "surat.json"
 CARRIED_HEADING = "Tindak lanjut hasil rapat sebelumnya"
-
-
-def tanggal(value: date) -> str:
-    """4 Desember 2024"""
-    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
-
-
-def hari_tanggal(value: date) -> str:
-    """Rabu, 4 Desember 2024"""
-    return f"{HARI[value.weekday()]}, {tanggal(value)}"
 
 
 def letter_settings() -> dict:

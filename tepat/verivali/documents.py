@@ -11,25 +11,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 from tepat.accounts.masking import mask
 from tepat.registry.fields import IDENTITY_FIELDS
+from tepat.reports.formatting import HARI, tanggal
 from tepat.reports.render import DocxBuilder, pdf_bytes
 from tepat.verivali.models import ChangeRequest, Keberadaan, LineTarget, Musyawarah, RequestKind, RequestStatus
 
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November",
-         "Desember")
 SHOWN_IN_COLUMNS = ("kepala_keluarga", "alamat", "rt", "rw", "no_kk")  # an usulan baru's own columns in the table
 DECISION_WORDS = {RequestStatus.APPROVED: "DISETUJUI", RequestStatus.REJECTED: "DITOLAK"}
 SIGNERS = ("Lurah {kelurahan}", "Perwakilan masyarakat", "Pendamping / TKSK")
 FIELD_WORDS = {"is_active": "status aktif", "kepala_keluarga": "kepala keluarga", "no_kk": "No KK", "nik": "NIK",
                "rt": "RT", "rw": "RW", "hubungan_dengan_kepala_keluarga": "hubungan", "tanggal_lahir": "tanggal lahir"}
-
-
-def tanggal(value: date) -> str:
-    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
 @dataclass
