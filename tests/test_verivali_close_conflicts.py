@@ -69,3 +69,22 @@ def test_the_warning_goes_once_the_newer_one_is_decided(client, vv, clash):
     client.force_login(vv.cast["lurah"])
     page = client.get(reverse("verivali_musyawarah")).content.decode()
     assert f'data-testid="request-{first.pk}"' in page and f'data-testid="conflicting-{first.pk}"' not in page
+
+
+@pytest.mark.django_db
+def test_once_the_older_is_approved_the_newer_cannot_overwrite_it(vv, clash):
+    """What the guide tells the lurah: approve the older one, and the newer one is refused, not applied."""
+    import datetime as dt
+
+    from tepat.regions.models import Region
+    from tepat.verivali.actions import DecisionRefused, do_decide_change_request, do_record_musyawarah
+
+    first, second = clash
+    held = do_record_musyawarah({"held_on": dt.date(2026, 11, 30), "place": "Aula", "attendees": "Lurah"},
+                                kelurahan=Region.objects.get(code="12.74.05.1010"), acting_user=vv.cast["lurah"])
+    do_decide_change_request(first, acting_user=vv.cast["lurah"], approve=True, musyawarah=held)
+    with pytest.raises(DecisionRefused, match="berubah"):
+        do_decide_change_request(second, acting_user=vv.cast["lurah"], approve=True, musyawarah=held)
+    vv.mine.refresh_from_db()
+    assert vv.mine.alamat == "Jl. Satu"
+    do_decide_change_request(second, acting_user=vv.cast["lurah"], approve=False, reason="sudah diputuskan #%d" % first.pk)
