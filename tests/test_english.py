@@ -67,3 +67,11 @@ def test_the_english_catalogue_is_complete_and_compiled(tmp_path):
     assert check.returncode == 0, check.stderr
     assert "fuzzy" not in check.stderr and "untranslated" not in check.stderr, check.stderr
     assert (tmp_path / "fresh.mo").read_bytes() == mo.read_bytes(), "django.mo is older than django.po: compile it"
+
+
+def test_the_hotspot_method_is_named_in_english(client, cast):
+    client.force_login(cast["analyst"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/kantong/").content.decode()
+    assert "Local Moran&#x27;s I (LISA)" in body or "Local Moran's I (LISA)" in body
+    assert "Moran&#x27;s I lokal" not in body and "Moran's I lokal" not in body

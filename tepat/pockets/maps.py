@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from tepat.charts import png, svg
 from tepat.charts.maps import choropleth, hotspot_map
-from tepat.engine.spatial import METHOD_LABELS, Label
-from tepat.pockets.measures import HIDDEN, MEASURES, Pockets, label_text
+from tepat.engine.spatial import Label
+from tepat.pockets.measures import HIDDEN, MEASURES, Pockets, label_text, method_text
 
 RENDERERS = {"svg": (svg, "image/svg+xml"), "png": (png, "image/png")}
 LABEL_ORDER = {"moran": [Label.HH, Label.HL, Label.LH, Label.LL], "getis": [Label.HOT_99, Label.HOT_95, Label.COLD_95, Label.COLD_99]}
@@ -32,7 +32,7 @@ def map_chart(result: Pockets, which: str, width: int | None = None):
     if which == "peta":
         return choropleth(result.collection, title=label, legend=_("Nilai"), synthetic=result.synthetic,
                           percent=result.unit == "percent", subtitle=_("Abu-abu: tanpa data atau disembunyikan"), **size)
-    method = METHOD_LABELS[result.method][0]
+    method = method_text(result.method)
     return hotspot_map(result.collection, title=f"{method}: {label}", legend=_("Kelas"), categories=_categories(result),
                        synthetic=result.synthetic, subtitle=_("Signifikan pada p < 0,05 (uji permutasi)"), **size)
 

@@ -71,7 +71,7 @@ def _measures() -> dict[str, PocketMeasure]:
 
 
 MEASURES: dict[str, PocketMeasure] = _measures()
-METHODS = {"moran": spatial.METHOD_LABELS["moran"][0], "getis": spatial.METHOD_LABELS["getis"][0]}
+METHODS = tuple(spatial.METHOD_LABELS)
 CONTIGUITIES = {spatial.Contiguity.QUEEN.value: _("Queen (titik sudut bersama)"), spatial.Contiguity.ROOK.value: _("Rook (sisi bersama)")}
 
 
@@ -136,9 +136,18 @@ def _regions() -> dict[str, tuple[str, str]]:
     return {code: (name, parent) for code, name, parent in rows}
 
 
+def _in_language(pair: tuple[str, str]) -> str:
+    return pair[1 if (get_language() or "id").startswith("en") else 0]
+
+
 def label_text(label: spatial.Label) -> str:
     """The hotspot class in the page's language (the engine carries both)."""
-    return spatial.LABELS[label][1 if (get_language() or "id").startswith("en") else 0]
+    return _in_language(spatial.LABELS[label])
+
+
+def method_text(method: str) -> str:
+    """The hotspot method's name in the page's language."""
+    return _in_language(spatial.METHOD_LABELS[method])
 
 
 def _rows(ranked: list[spatial.Ranked], spots: dict) -> list[Row]:
@@ -170,7 +179,9 @@ def _collection(result: Pockets) -> dict | None:
 def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: str = "queen", *, state: tuple | None = None) -> Pockets:
     """The ranking, hotspots and map data for one user. Raises KeyError for an unknown option.
     `state`: the registry state when the caller has read it already (it costs a scan of the members)."""
-    spec, _method, _cont = MEASURES[measure], METHODS[method], CONTIGUITIES[contiguity]
+    spec = MEASURES[measure]
+    if method not in METHODS or contiguity not in CONTIGUITIES:
+        raise KeyError(f"{method} / {contiguity}")
     suppressed = policy_for(user).scope == Scope.NONE
     boundary_set = BoundarySet.current()
     boundaries_key = (boundary_set.pk, boundary_set.uploaded_at) if boundary_set else None

@@ -19,7 +19,7 @@ from tepat.accounts.roles import Scope, policy_for
 from tepat.engine.spatial import BoundaryError
 from tepat.pockets.actions import do_upload_boundaries
 from tepat.pockets.maps import QUIET, RENDERERS, rendered
-from tepat.pockets.measures import CONTIGUITIES, MEASURES, METHODS, Pockets, label_text, pockets
+from tepat.pockets.measures import CONTIGUITIES, MEASURES, METHODS, Pockets, label_text, method_text, pockets
 from tepat.pockets.models import BoundarySet
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import importer
@@ -44,7 +44,7 @@ def pockets_page(request):
     query = urlencode(chosen)
     significant = [row for row in result.rows if row.spot and row.spot.label not in QUIET]
     context = {
-        **chosen, "result": result, "query": query, "measures": MEASURES, "methods": METHODS, "contiguities": CONTIGUITIES,
+        **chosen, "result": result, "query": query, "measures": MEASURES, "methods": {key: method_text(key) for key in METHODS}, "contiguities": CONTIGUITIES,
         "map_svg": mark_safe(rendered(result, "peta") or ""), "hotspot_svg": mark_safe(rendered(result, "hotspot") or ""),
         "significant": significant, "table": [(row, row.shown(result.unit)) for row in result.rows],
         "drill": policy_for(request.user).scope != Scope.NONE, "can_upload": policy_for(request.user).can_import,
