@@ -30,19 +30,17 @@ __all__ = [
     "do_close_campaign", "do_submit_visit", "do_record_musyawarah", "do_decide_change_request", "do_decide_many",
 ]
 
-CITY_ROLES = (Role.ADMIN, Role.ANALYST)
-
-
 def acts_for_others(user) -> bool:
-    """Analysts and admins may submit for any family (e.g. an ODK file uploaded on behalf of enumerators)."""
-    return getattr(user, "role", None) in CITY_ROLES
+    """Campaign managers (analysts, admins) may submit for any family (e.g. an ODK file uploaded on behalf of enumerators)."""
+    return bool(getattr(user, "is_authenticated", False)) and policy_for(user).manages_campaigns
 
 
 def decides_for(user, kelurahan_id: int) -> bool:
-    """Who may decide a kelurahan's requests: its lurah, or an analyst/admin (city-wide)."""
-    if getattr(user, "role", None) in CITY_ROLES:
-        return True
-    return getattr(user, "role", None) == Role.LURAH and policy_for(user).scope == Scope.KELURAHAN and user.region_id == kelurahan_id
+    """Who may decide a kelurahan's requests: campaign managers (city-wide), or the lurah of that kelurahan."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    policy = policy_for(user)
+    return policy.manages_campaigns or (policy.verivali and policy.scope == Scope.KELURAHAN and user.region_id == kelurahan_id)
 
 
 # --- campaigns and assignments ----------------------------------------------------------------------
