@@ -58,19 +58,19 @@ VERIVALI_FIELDS = {
 
 
 def _verivali(user, queryset: QuerySet) -> QuerySet:
-    """Analyst/admin: all; enumerator: their own assignments and visits; lurah: their kelurahan; camat: their
-    kecamatan; anyone else (OPD, viewer): nothing."""
+    """Roles with verivali rights, by their scope: the city (analyst, admin) all; the assigned scope
+    (enumerator) their own assignments and visits; a kelurahan or kecamatan its area. Others nothing."""
     mine, area = VERIVALI_FIELDS[queryset.model.__name__]
-    role = getattr(user, "role", None)
-    if not user.is_authenticated:
+    policy = policy_for(user)
+    if not user.is_authenticated or not policy.verivali:
         return queryset.none()
-    if role in (Role.ADMIN, Role.ANALYST):
+    if policy.scope == Scope.CITY:
         return queryset
-    if role == Role.ENUMERATOR and mine:
+    if policy.scope == Scope.ASSIGNED and mine:
         return queryset.filter(**{mine: user}).distinct()
-    if role == Role.LURAH and user.region_id:
+    if policy.scope == Scope.KELURAHAN and user.region_id:
         return queryset.filter(**{area: user.region_id}).distinct()
-    if role == Role.CAMAT and user.region_id:
+    if policy.scope == Scope.KECAMATAN and user.region_id:
         return queryset.filter(**{f"{area}__parent_id": user.region_id}).distinct()
     return queryset.none()
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import Scope, policy_for
+from tepat.accounts.scope import get_in_scope_or_404
 from tepat.registry.runner import store_upload
 from tepat.verivali.documents import berita_acara_docx, berita_acara_filename, berita_acara_pdf
 from tepat.verivali.models import Campaign, Musyawarah
@@ -68,17 +68,9 @@ def xlsform_download(request, pk: int):
 
 
 def meeting_in_scope(user, pk: int) -> Musyawarah:
-    """A musyawarah the user may read: city-wide roles, the camat of its kecamatan, the lurah of its kelurahan."""
-    meeting = get_object_or_404(Musyawarah.objects.select_related("kelurahan"), pk=pk)
-    scope = policy_for(user).scope
-    allowed = {
-        Scope.CITY: True,
-        Scope.KECAMATAN: meeting.kelurahan.parent_id == user.region_id,
-        Scope.KELURAHAN: meeting.kelurahan_id == user.region_id,
-    }
-    if not allowed.get(scope, False):
-        raise Http404
-    return meeting
+    """A musyawarah the user may read (tepat.accounts.scope: city-wide verivali roles, the camat of its
+    kecamatan, the lurah of its kelurahan); 404 otherwise."""
+    return get_in_scope_or_404(user, Musyawarah.objects.select_related("kelurahan"), pk=pk)
 
 
 @personal_data
