@@ -9,16 +9,10 @@ the median and max of N repeat requests (served from the caches), for the analys
 """
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pages import arguments, registry_home, timed
+
 PAGES = [
     "/",
     "/kantong/",
@@ -29,30 +23,9 @@ PAGES = [
 ]
 
 
-def prepare(home: Path, file: Path) -> None:
-    env = {**os.environ, "TEPAT_HOME": str(home)}
-    subprocess.run([sys.executable, "-m", "tepat", "import", str(file)], check=True, cwd=ROOT, env=env, capture_output=True)
-
-
-def timed(client, url: str) -> float:
-    start = time.perf_counter()
-    response = client.get(url)
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("--file", type=Path, required=True)
-    parser.add_argument("--repeat", type=int, default=10)
-    args = parser.parse_args()
-    os.environ["TEPAT_HOME"] = str(args.home)
-    from tepat.bootstrap import ensure_database, setup
-
-    setup()
-    ensure_database()
+    args = arguments(repeat=10)
+    analyst = registry_home(args.home, args.file)
     from django.test import Client
 
     from tepat.accounts.models import User
@@ -60,10 +33,7 @@ def main() -> None:
     from tepat.indicators.tracker import ensure_public_figures
     from tepat.registry.models import Family
 
-    if not Family.objects.exists():
-        prepare(args.home, args.file)
     ensure_public_figures()
-    analyst = User.objects.filter(username="bench").first() or User.objects.create(username="bench", role="analyst")
     viewer = User.objects.filter(username="bench-viewer").first() or User.objects.create(username="bench-viewer", role="viewer")
     load_boundaries({"analis": analyst}, echo=print)
     print(f"{Family.objects.count()} families; first request, then {args.repeat} repeats per page")
