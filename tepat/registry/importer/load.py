@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tepat.registry.bulk import fetch, fetch_in, insert_frame, insert_rows, update_rows
-from tepat.registry.fields import FAMILY_FIELDS, FAMILY_FLOATS, FAMILY_NUMBERS, MEMBER_FIELDS
+from tepat.registry.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from tepat.registry.importer.diff import Diff, compare
 from tepat.registry.importer.pipeline import Prepared
 from tepat.registry.importer.profiles import Profile
