@@ -37,8 +37,8 @@ SCOPED_MODELS = {
 }
 
 
-def _target_lists(user, queryset: QuerySet) -> QuerySet:
-    """Rule editors see every target list; an OPD operator those of their own agency's programs."""
+def _agency_programs(user, queryset: QuerySet) -> QuerySet:
+    """Target lists and interventions: rule editors see all; an OPD operator those of their own agency's programs."""
     policy = policy_for(user)
     if policy.can_edit_rules:
         return queryset
@@ -77,14 +77,14 @@ def _verivali(user, queryset: QuerySet) -> QuerySet:
 
 def scoped(user, queryset: QuerySet) -> QuerySet:
     """Restrict any registry queryset to the user's scope."""
-    from tepat.programs.models import TargetList
+    from tepat.programs.models import Intervention, TargetList
 
     if queryset.model._meta.app_label == "verivali":
         return _verivali(user, queryset)
     if queryset.model is ImportBatch:
         return queryset if policy_for(user).can_import else queryset.none()
-    if queryset.model is TargetList:
-        return _target_lists(user, queryset)
+    if queryset.model in (TargetList, Intervention):
+        return _agency_programs(user, queryset)
     condition = SCOPED_MODELS[queryset.model](user)
     return queryset if condition is None else queryset.filter(condition)
 

@@ -25,6 +25,11 @@ def needs(check):
     return decorate
 
 
+def records_interventions(policy) -> bool:
+    """Who records delivered interventions: rule editors and the city-wide OPD operators."""
+    return policy.can_edit_rules or policy.scope == Scope.CITY
+
+
 personal_data = needs(lambda policy: policy.scope != Scope.NONE)
 importer = needs(lambda policy: policy.can_import)
 rule_editor = needs(lambda policy: policy.can_edit_rules)
@@ -33,3 +38,4 @@ secretariat = needs(lambda policy: policy.secretariat)  # the Bapperida secretar
 verivali_user = needs(lambda policy: policy.verivali)
 campaign_manager = needs(lambda policy: policy.manages_campaigns)
 visitor = needs(lambda policy: policy.visits_families)
+intervention_recorder = needs(records_interventions)

@@ -8,14 +8,15 @@ from django.utils import timezone
 
 from tepat.accounts.masking import identity_for, log_access, masked_changes
 from tepat.accounts.models import AccessKind
+from tepat.accounts.roles import policy_for
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.regions.models import Level, Region
 from tepat.registry.exports import family_frame
 from tepat.registry.filters import DEPRIVATIONS, RECEIPT_FLAGS, FamilyFilter
 from tepat.registry.models import Family
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
-from tepat.web.decorators import exporter, personal_data
-from tepat.web.views.realisasi import InterventionForm, can_record
+from tepat.web.decorators import exporter, personal_data, records_interventions
+from tepat.web.views.realisasi import InterventionForm
 
 LIST_FIELDS = ("id", "source_key", "kepala_keluarga", "kelurahan__name", "kelurahan__parent__name", "alamat", "rt", "rw",
                "desil", "desil_skala", "is_active", "missing_since_id")
@@ -61,7 +62,7 @@ def family_detail(request, pk: int):
     context = {
         "family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk), "changes": changes,
         "interventions": family.interventions.select_related("program").order_by("-date")[:50],
-        "intervention_form": InterventionForm(user=request.user) if can_record(request.user) else None,
+        "intervention_form": InterventionForm(user=request.user) if records_interventions(policy_for(request.user)) else None,
         "source_key": identity_for(request.user, family.source_key) if family.source_key == family.no_kk else family.source_key,
     }
     return render(request, "web/family_detail.html", context)

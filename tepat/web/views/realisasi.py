@@ -8,24 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tepat.accounts.masking import log_access, masked_report
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import Role, policy_for
-from tepat.accounts.scope import get_in_scope_or_404
+from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.programs.actions import do_import_interventions, do_record_intervention, reportable_programs
 from tepat.programs.models import Intervention, InterventionStatus, Program
 from tepat.registry.models import Family
 from tepat.registry.importer.messages import ImportFatal
 from tepat.registry.runner import store_upload
-from tepat.web.decorators import needs
-
-def _records(policy) -> bool:
-    return policy.can_edit_rules or policy.scope == "city"
-
-
-recorder = needs(_records)
-
-
-def can_record(user) -> bool:
-    return _records(policy_for(user))
+from tepat.web.decorators import intervention_recorder
 
 
 class RealisasiForm(forms.Form):
@@ -33,13 +22,10 @@ class RealisasiForm(forms.Form):
 
 
 def _recent(user):
-    interventions = Intervention.objects.select_related("program", "family__kelurahan").order_by("-recorded_at")
-    if user.role == Role.OPD:
-        interventions = interventions.filter(program__opd_id=user.opd_id)
-    return interventions[:50]
+    return scoped(user, Intervention.objects.select_related("program", "family__kelurahan")).order_by("-recorded_at")[:50]
 
 
-@recorder
+@intervention_recorder
 def realisasi_page(request):
     """OPD operators (and analysts) upload what they delivered; the report lists every refused row."""
     form = RealisasiForm(request.POST or None, request.FILES or None)
@@ -71,7 +57,7 @@ class InterventionForm(forms.Form):
 
 
 @require_POST
-@recorder
+@intervention_recorder
 def record_for_family(request, pk: int):
     """One intervention for one family, from the family page."""
     family = get_in_scope_or_404(request.user, Family.objects.all(), pk=pk)
