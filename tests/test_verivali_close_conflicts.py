@@ -88,3 +88,21 @@ def test_once_the_older_is_approved_the_newer_cannot_overwrite_it(vv, clash):
     vv.mine.refresh_from_db()
     assert vv.mine.alamat == "Jl. Satu"
     do_decide_change_request(second, acting_user=vv.cast["lurah"], approve=False, reason="sudah diputuskan #%d" % first.pk)
+
+
+@pytest.mark.django_db
+def test_the_musyawarah_page_costs_the_same_for_more_cards(client, vv, clash):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(vv.cast["lurah"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("verivali_musyawarah")).status_code == 200
+        return len(captured)
+
+    two_cards = queries()
+    submit(vv, vv.mine, vv.cast["analyst"], fields={"rt": "009"})
+    submit(vv, vv.mine, vv.cast["analyst"], fields={"alamat": "Jl. Tiga"})
+    assert queries() == two_cards

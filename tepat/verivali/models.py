@@ -254,9 +254,13 @@ class ChangeRequest(models.Model):
     def conflicting_requests(self) -> models.QuerySet[ChangeRequest]:
         """The later open requests that were marked conflict because of this one (same family and field):
         they wait for this one to be decided. One query; empty for a request nobody collided with."""
-        open_ = (RequestStatus.PENDING, RequestStatus.CONFLICT)
-        return (ChangeRequest.objects.filter(conflict_with=self, status__in=open_).select_related("visit__enumerator")
-                .order_by("created_at", "id"))
+        return conflicting_with([self])
+
+
+def conflicting_with(requests) -> models.QuerySet[ChangeRequest]:
+    """The open requests marked conflict because of any of `requests`, oldest first (one query for a whole page)."""
+    return (ChangeRequest.objects.filter(conflict_with__in=requests, status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT))
+            .select_related("visit__enumerator").order_by("created_at", "id"))
 
 
 class ChangeLine(models.Model):

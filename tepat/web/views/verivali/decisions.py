@@ -15,9 +15,9 @@ from tepat.regions.models import Level, Region
 from tepat.verivali.actions import DecisionRefused, decides_for, do_decide_many, do_record_musyawarah
 from tepat.verivali.forms import DecisionForm, MusyawarahForm
 from tepat.verivali.payload import checklist_items
-from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus
+from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus, conflicting_with
 from tepat.web.decorators import verivali_user
-from tepat.web.views.verivali.common import line_rows
+from tepat.web.views.verivali.common import LINES, line_rows
 
 OPEN = (RequestStatus.PENDING, RequestStatus.CONFLICT)
 
@@ -41,19 +41,27 @@ def _open_requests(user, kelurahan: Region):
     return requests.select_related("visit__enumerator", "family", "conflict_with", "campaign").order_by("created_at", "id")
 
 
+def _cards(pending: list[ChangeRequest], user) -> list[tuple]:
+    """(request, its lines as shown, the later requests waiting on it) per card: three queries for the page."""
+    later: dict[int, list[ChangeRequest]] = {}
+    for other in conflicting_with(pending):
+        later.setdefault(other.conflict_with_id, []).append(other)
+    return [(r, line_rows(r, user), later.get(r.pk, [])) for r in pending]
+
+
 @verivali_user
 def musyawarah_page(request):
     kelurahan = _kelurahan(request)
     if kelurahan is None:
         return render(request, "web/verivali/musyawarah.html", {"kelurahan": None, "choices": _kelurahan_choices(request.user)})
-    pending = list(_open_requests(request.user, kelurahan))
+    pending = list(_open_requests(request.user, kelurahan).prefetch_related(LINES))
     meetings = Musyawarah.objects.filter(kelurahan=kelurahan)
     decided = (scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan)).exclude(status__in=OPEN)
                .select_related("family", "musyawarah", "decided_by", "created_family").order_by("-decided_at")[:50])
     log_access(request.user, AccessKind.VIEW, f"verivali: musyawarah {kelurahan.code}", records=len(pending))
     return render(request, "web/verivali/musyawarah.html", {
         "kelurahan": kelurahan, "choices": _kelurahan_choices(request.user), "decides": decides_for(request.user, kelurahan.pk),
-        "pending": [(r, line_rows(r, request.user)) for r in pending], "meetings": meetings, "decided": decided,
+        "pending": _cards(pending, request.user), "meetings": meetings, "decided": decided,
         "meeting_form": MusyawarahForm(), "latest_meeting": meetings.first(),
     })
 
@@ -113,7 +121,7 @@ def decide(request):
 @verivali_user
 def request_detail(request, pk: int):
     item = get_in_scope_or_404(request.user, ChangeRequest.objects.select_related(
-        "visit__enumerator", "family", "campaign", "musyawarah", "decided_by", "conflict_with", "kelurahan", "created_family"), pk=pk)
+        "visit__enumerator", "family", "campaign", "musyawarah", "decided_by", "conflict_with", "kelurahan", "created_family").prefetch_related(LINES), pk=pk)
     log_access(request.user, AccessKind.VIEW, f"verivali: usulan {item.pk}")
     return render(request, "web/verivali/request_detail.html", {
         "item": item, "visit": item.visit, "lines": line_rows(item, request.user), "photos": item.visit.photos.all(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
@@ -13,7 +14,7 @@ from tepat.verivali.actions import SubmissionRejected, acts_for_others, do_submi
 from tepat.verivali.forms import form_context, visit_payload
 from tepat.verivali.models import Campaign, CampaignFamily, CampaignStatus, VisitPhoto, VisitSource, Visit
 from tepat.web.decorators import verivali_user, visitor
-from tepat.web.views.verivali.common import line_rows
+from tepat.web.views.verivali.common import LINES, line_rows
 
 
 @visitor
@@ -90,7 +91,8 @@ def _proposal_kelurahan(request, campaign: Campaign):
 
 @verivali_user
 def visit_done(request, pk: int):
-    visit = get_in_scope_or_404(request.user, Visit.objects.select_related("campaign", "family", "change_request", "kelurahan"), pk=pk)
+    visits = Visit.objects.select_related("campaign", "family", "change_request", "kelurahan")
+    visit = get_in_scope_or_404(request.user, visits.prefetch_related(Prefetch("change_request__lines", LINES.queryset)), pk=pk)
     log_access(request.user, AccessKind.VIEW, f"verivali: kunjungan {visit.pk}")
     return render(request, "web/verivali/visit_done.html", {
         "visit": visit, "request_": visit.change_request, "lines": line_rows(visit.change_request, request.user),
