@@ -48,7 +48,8 @@ class Program(models.Model):
         return self.name
 
     def current_rule(self) -> "RuleVersion | None":
-        return self.rules.order_by("-version").first()
+        """The latest version. Reads `prefetch_related("rules")` when the caller made it (no query per program)."""
+        return max(self.rules.all(), key=lambda rule: rule.version, default=None)
 
 
 class RuleVersion(models.Model):
