@@ -3,19 +3,21 @@
 Eligibility comes from each program's current rule; "prioritised" means in the program's latest
 frozen target list (without a list, every eligible family counts as prioritised). Interventions are
 the OPDs' records plus the receipt flags of the source files. Cost: one rule evaluation per program
-on the cached registry frames, one query for interventions.
+on the cached registry frames, four queries for the programs, their rules and latest target lists, one for
+the scope's interventions.
 """
 from __future__ import annotations
 
 from datetime import date
 
 import polars as pl
+from django.db.models import QuerySet
 
 from tepat.accounts.scope import scoped
 from tepat.engine import convergence as cv
 from tepat.engine.rules import evaluate
 from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
-from tepat.programs.models import Intervention, Program, TargetEntry
+from tepat.programs.models import Intervention, Program, TargetEntry, TargetList
 from tepat.programs.preview import scope_key
 from tepat.registry.models import Family
 
@@ -31,41 +33,48 @@ def _programs() -> tuple[pl.DataFrame, list[Program]]:
 
 def _eligibility(programs: list[Program], families: pl.DataFrame, members: pl.DataFrame, today: date) -> pl.DataFrame:
     parts = []
+    latest_lists = _latest_target_lists()
     for program in programs:
         rule = program.current_rule()
         if rule is None:
             continue
         result = evaluate(rule.text, families, members, today).select("family_id", "eligible")
-        listed = _prioritised(program)
+        listed = latest_lists.get(program.pk)
         prioritised = pl.col("family_id").is_in(listed) if listed is not None else pl.col("eligible")
         parts.append(result.with_columns(pl.lit(program.code).alias("program"), (prioritised & pl.col("eligible")).alias("prioritised")))
     schema = {"family_id": pl.Int64, "eligible": pl.Boolean, "program": pl.String, "prioritised": pl.Boolean}
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
-def _prioritised(program: Program) -> list[int] | None:
-    latest = program.target_lists.order_by("-created_at").first()
-    return list(TargetEntry.objects.filter(target_list=latest).values_list("family_id", flat=True)) if latest else None
+def _latest_target_lists() -> dict[int, list[int]]:
+    """Program id -> the family ids of its latest target list, for every program that has one. Two queries."""
+    latest: dict[int, int] = {}
+    for list_id, program_id in TargetList.objects.order_by("program_id", "-created_at").values_list("pk", "program_id"):
+        latest.setdefault(program_id, list_id)
+    program_of = {list_id: program_id for program_id, list_id in latest.items()}
+    listed: dict[int, list[int]] = {program_id: [] for program_id in latest}
+    for list_id, family_id in TargetEntry.objects.filter(target_list_id__in=program_of).values_list("target_list_id", "family_id"):
+        listed[program_of[list_id]].append(family_id)
+    return listed
 
 
-def _recorded(family_ids: pl.Series) -> pl.DataFrame:
-    rows = Intervention.objects.values_list("family_id", "program__code", "status", "date", "amount", "source")
-    frame = pl.DataFrame(list(rows), schema={"family_id": pl.Int64, "program": pl.String, "status": pl.String, "date": pl.Date,
-                                             "amount": pl.Float64, "source": pl.String}, orient="row", strict=False)
-    return frame.filter(pl.col("family_id").is_in(family_ids.implode()))
+def _recorded(families: QuerySet) -> pl.DataFrame:
+    """The interventions of the active families of `families` (already scoped by the caller)."""
+    rows = Intervention.objects.filter(family__in=families.filter(is_active=True)).values_list(
+        "family_id", "program__code", "status", "date", "amount", "source")
+    return pl.DataFrame(list(rows), schema={"family_id": pl.Int64, "program": pl.String, "status": pl.String, "date": pl.Date,
+                                            "amount": pl.Float64, "source": pl.String}, orient="row", strict=False)
 
 
 def gap_inputs(user, today: date | None = None) -> cv.Inputs:
     """The user's scope; `user=None` is the whole registry (city-wide reports and the CLI)."""
-    if user is None:
-        families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
-    else:
-        families, members = registry_frames(scoped(user, Family.objects.all()), scope_key(user))
+    in_scope = Family.objects.all() if user is None else scoped(user, Family.objects.all())
+    families, members = registry_frames(in_scope, WHOLE_REGISTRY if user is None else scope_key(user))
     today = today or date.today()
     program_frame, programs = _programs()
     eligibility = _eligibility(programs, families, members, today)
     registry = families.select([c for c in FAMILY_COLUMNS if c in families.columns])
-    interventions = cv.combine_interventions(_recorded(families["family_id"]), cv.interventions_from_flags(registry))
+    interventions = cv.combine_interventions(_recorded(in_scope), cv.interventions_from_flags(registry))
     return cv.prepare(registry, program_frame, eligibility, interventions)
 
 
