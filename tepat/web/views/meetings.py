@@ -27,12 +27,14 @@ from tepat.meetings.forms import (
 from tepat.meetings.models import ActionItem, ActionStatus, Meeting
 from tepat.regions.models import Region
 from tepat.registry.spreadsheet import xlsx_bytes
+from tepat.web.decorators import secretariat
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _guard(check):
-    """Allow the view when check(user) holds; otherwise 404, as everywhere in Tepat."""
+    """Allow the view when check(user) holds; otherwise 404. Only for checks on the user itself (their OPD), which
+    tepat.web.decorators.needs cannot express: it sees the role policy alone."""
 
     def decorate(view):
         @login_required
@@ -47,7 +49,6 @@ def _guard(check):
     return decorate
 
 
-secretariat = _guard(can_manage)
 follow_up = _guard(can_follow_up)
 
 
@@ -114,6 +115,8 @@ def meeting_create(request):
 @secretariat
 def meeting_edit(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
+    # The form gets its own copy: validating writes the posted values into its instance, and the action
+    # audits the changes against `meeting` as stored.
     form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,10 +149,14 @@ def meeting_detail(request, pk: int):
     return render(request, "web/meetings/detail.html", context)
 
 
-def _done(request, meeting: Meeting, run, success: str):
-    """Run one action for a POST on the meeting page; report its error or success and go back to the page."""
+def _submit(request, meeting: Meeting, form, act, success: str):
+    """One POST form of the meeting page: check the bound `form` (None: nothing to check), run act(form), which
+    calls one action, and go back to the page with the form's errors, the action's MeetingError or `success`."""
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("meeting_detail", pk=meeting.pk)
     try:
-        run()
+        act(form)
     except actions.MeetingError as problem:
         messages.error(request, str(problem))
     else:
@@ -157,23 +164,12 @@ def _done(request, meeting: Meeting, run, success: str):
     return redirect("meeting_detail", pk=meeting.pk)
 
 
-def _posted(request, form_class, **kwargs):
-    form = form_class(request.POST, **kwargs)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return None
-    return form
-
-
 @require_POST
 @secretariat
 def meeting_invite(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = _posted(request, InviteesForm)
-    if form is None:
-        return redirect("meeting_detail", pk=pk)
-    return _done(request, meeting, lambda: actions.do_invite(meeting, acting_user=request.user, **form.invitees()),
-                 _("Undangan ditambahkan."))
+    return _submit(request, meeting, InviteesForm(request.POST),
+                   lambda form: actions.do_invite(meeting, acting_user=request.user, **form.invitees()), _("Undangan ditambahkan."))
 
 
 @require_POST
@@ -184,49 +180,43 @@ def meeting_attendance(request, pk: int):
         present = [int(value) for value in request.POST.getlist("present")]
     except ValueError:
         raise Http404 from None
-    return _done(request, meeting, lambda: actions.do_record_attendance(meeting, present, acting_user=request.user),
-                 _("Kehadiran dicatat."))
+    return _submit(request, meeting, None, lambda _form: actions.do_record_attendance(meeting, present, acting_user=request.user),
+                   _("Kehadiran dicatat."))
 
 
 @require_POST
 @secretariat
 def meeting_minutes(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = _posted(request, MinutesForm)
-    if form is None:
-        return redirect("meeting_detail", pk=pk)
-    return _done(request, meeting, lambda: actions.do_record_minutes(meeting, form.cleaned_data["minutes"], acting_user=request.user),
-                 _("Notulen disimpan."))
+    return _submit(request, meeting, MinutesForm(request.POST),
+                   lambda form: actions.do_record_minutes(meeting, form.cleaned_data["minutes"], acting_user=request.user),
+                   _("Notulen disimpan."))
 
 
 @require_POST
 @secretariat
 def meeting_hold(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    return _done(request, meeting, lambda: actions.do_hold_meeting(meeting, acting_user=request.user),
-                 _("Rapat dicatat terlaksana."))
+    return _submit(request, meeting, None, lambda _form: actions.do_hold_meeting(meeting, acting_user=request.user),
+                   _("Rapat dicatat terlaksana."))
 
 
 @require_POST
 @secretariat
 def meeting_decision(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = _posted(request, DecisionForm)
-    if form is None:
-        return redirect("meeting_detail", pk=pk)
-    return _done(request, meeting, lambda: actions.do_add_decision(meeting, form.cleaned_data["text"], acting_user=request.user),
-                 _("Keputusan dicatat."))
+    return _submit(request, meeting, DecisionForm(request.POST),
+                   lambda form: actions.do_add_decision(meeting, form.cleaned_data["text"], acting_user=request.user),
+                   _("Keputusan dicatat."))
 
 
 @require_POST
 @secretariat
 def meeting_action_item(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = _posted(request, ActionItemForm, meeting=meeting)
-    if form is None:
-        return redirect("meeting_detail", pk=pk)
-    return _done(request, meeting, lambda: actions.do_add_action_item(meeting, acting_user=request.user, **form.cleaned_data),
-                 _("Tindak lanjut dicatat."))
+    return _submit(request, meeting, ActionItemForm(request.POST, meeting=meeting),
+                   lambda form: actions.do_add_action_item(meeting, acting_user=request.user, **form.cleaned_data),
+                   _("Tindak lanjut dicatat."))
 
 
 @login_required
