@@ -5,6 +5,7 @@ Campaign -> assignment -> visit (do_submit_visit, the one entry point for web fo
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -43,13 +44,18 @@ def decides_for(user, kelurahan_id: int) -> bool:
     return policy.manages_campaigns or (policy.verivali and policy.scope == Scope.KELURAHAN and user.region_id == kelurahan_id)
 
 
+def _actor(acting_user):
+    """The user to store as the actor: None for the system (CLI, demo) where no account acts."""
+    return acting_user if getattr(acting_user, "pk", None) else None
+
+
 # --- campaigns and assignments ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def do_create_campaign(values: dict, *, kelurahan, acting_user, families: QuerySet | None = None) -> Campaign:
     """A campaign over these kelurahan; its families are `families` or the active ones up to max_desil."""
-    campaign = Campaign(**values, created_by=acting_user if getattr(acting_user, "pk", None) else None)
+    campaign = Campaign(**values, created_by=_actor(acting_user))
     campaign.full_clean()
     campaign.save()
     campaign.kelurahan.set(kelurahan)
@@ -121,10 +127,10 @@ def do_assign_campaign(chosen: QuerySet, *, enumerator, acting_user, reassign: b
     _check_enumerator(enumerator)
     _check_open(chosen)
     result = AssignResult()
-    actor = acting_user if getattr(acting_user, "pk", None) else None
     free = list(chosen.filter(enumerator__isnull=True).values_list("pk", "family_id"))
     CampaignAssignment.objects.bulk_create(
-        [CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=actor) for pk, _ in free], batch_size=2000)
+        [CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user)) for pk, _ in free],
+        batch_size=2000)
     CampaignFamily.objects.filter(pk__in=chosen.filter(enumerator__isnull=True).values("pk")).update(enumerator=enumerator)
     result.assigned = len(free)
     taken = list(chosen.exclude(enumerator=enumerator).filter(enumerator__isnull=False).select_related("campaign", "enumerator"))
@@ -141,31 +147,38 @@ def do_assign_campaign(chosen: QuerySet, *, enumerator, acting_user, reassign: b
     return result
 
 
-def _start(cf: CampaignFamily, enumerator, acting_user) -> None:
-    CampaignAssignment.objects.create(campaign_family=cf, enumerator=enumerator,
-                                      assigned_by=acting_user if getattr(acting_user, "pk", None) else None)
-    cf.enumerator = enumerator
-    cf.save(update_fields=["enumerator"])
+def _start(campaign_family_ids: list[int], enumerator, acting_user) -> None:
+    CampaignAssignment.objects.bulk_create([CampaignAssignment(campaign_family_id=pk, enumerator=enumerator,
+                                                               assigned_by=_actor(acting_user)) for pk in campaign_family_ids],
+                                           batch_size=2000)
+    CampaignFamily.objects.filter(pk__in=campaign_family_ids).update(enumerator=enumerator)
 
 
 def _move(taken: list[CampaignFamily], enumerator, acting_user, reason: str) -> int:
-    now, actor = timezone.now(), acting_user if getattr(acting_user, "pk", None) else None
+    """End the running stints of `taken` (as loaded: cf.enumerator is the one losing them) and start the new
+    enumerator's. Set-based but for the audit row each family gets."""
+    ids = [cf.pk for cf in taken]
+    CampaignAssignment.objects.filter(campaign_family_id__in=ids, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_by=_actor(acting_user), reason=reason[:255])
+    _start(ids, enumerator, acting_user)
+    _release(taken)
     for cf in taken:
-        previous = cf.enumerator
-        cf.assignments.filter(ended_at__isnull=True).update(ended_at=now, ended_by=actor, reason=reason[:255])
-        _start(cf, enumerator, acting_user)
-        _release(cf.family_id, previous)
         audit(VerivaliAudit.CAMPAIGN_REASSIGNED, cf.campaign.name, acting_user=acting_user, campaign=cf.campaign_id,
-              family=cf.family_id, before=previous.username, after=enumerator.username, reason=reason)
+              family=cf.family_id, before=cf.enumerator.username, after=enumerator.username, reason=reason)
     return len(taken)
 
 
-def _release(family_id: int, enumerator) -> None:
-    """The old enumerator loses sight of the family unless another open campaign still assigns it to them."""
-    still = (CampaignFamily.objects.filter(family_id=family_id, enumerator=enumerator)
-             .exclude(campaign__status=CampaignStatus.CLOSED).exists())
-    if not still:
-        Assignment.objects.filter(family_id=family_id, enumerator=enumerator, is_active=True).update(is_active=False)
+def _release(moved: list[CampaignFamily]) -> None:
+    """Each earlier enumerator loses sight of a moved family unless another open campaign still assigns it to them.
+    One UPDATE per earlier enumerator."""
+    still = (CampaignFamily.objects.filter(family_id=OuterRef("family_id"), enumerator_id=OuterRef("enumerator_id"))
+             .exclude(campaign__status=CampaignStatus.CLOSED))
+    by_enumerator: dict[int, list[int]] = defaultdict(list)
+    for cf in moved:
+        by_enumerator[cf.enumerator_id].append(cf.family_id)
+    for enumerator_id, family_ids in by_enumerator.items():
+        (Assignment.objects.filter(family_id__in=family_ids, enumerator_id=enumerator_id, is_active=True)
+         .exclude(Exists(still)).update(is_active=False))
 
 
 @transaction.atomic
@@ -176,8 +189,7 @@ def do_reassign(chosen: QuerySet, *, enumerator, acting_user, reason: str) -> in
     taken = [cf for cf in chosen.select_related("campaign", "enumerator") if cf.enumerator_id != enumerator.pk]
     unassigned = [cf for cf in taken if cf.enumerator_id is None]
     moving = [cf for cf in taken if cf.enumerator_id is not None]
-    for cf in unassigned:
-        _start(cf, enumerator, acting_user)
+    _start([cf.pk for cf in unassigned], enumerator, acting_user)
     moved = _move(moving, enumerator, acting_user, reason)
     do_assign(Family.objects.filter(pk__in=[cf.family_id for cf in taken]), enumerator=enumerator, acting_user=acting_user)
     return moved + len(unassigned)
@@ -217,9 +229,8 @@ def do_close_campaign(campaign: Campaign, *, acting_user) -> CloseResult:
     touched = Assignment.objects.filter(Exists(worked), is_active=True)
     result = CloseResult(kept=touched.filter(Exists(elsewhere)).count())
     result.released = touched.exclude(Exists(elsewhere)).update(is_active=False)
-    actor = acting_user if getattr(acting_user, "pk", None) else None
     CampaignAssignment.objects.filter(campaign_family__campaign=campaign, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=actor, reason="kampanye ditutup / campaign closed")
+        ended_at=timezone.now(), ended_by=_actor(acting_user), reason="kampanye ditutup / campaign closed")
     campaign.status = given.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
     result.pending = campaign.change_requests.filter(status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT)).count()
