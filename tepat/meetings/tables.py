@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import polars as pl
+from django.db.models import QuerySet
 
 from tepat.meetings.compliance import Compliance
 from tepat.meetings.models import ActionItem, Meeting
@@ -23,8 +24,9 @@ def _frame(rows: list[tuple], schema: dict[str, type]) -> pl.DataFrame:
 
 
 def meetings_frame(meetings: Iterable[Meeting]) -> pl.DataFrame:
+    """Meetings from `queries.meetings_in_year`, whose `invited` and `present` counts are annotated (no query per row)."""
     rows = [(m.get_type_display(), m.title, d(m.date), m.start_time.strftime("%H.%M"), m.place, m.chair,
-             m.get_status_display(), *m.attendance()[::-1]) for m in meetings]
+             m.get_status_display(), m.invited, m.present) for m in meetings]
     return _frame([(i, *r) for i, r in enumerate(rows, 1)], {
         "No": pl.Int64, "Jenis": pl.String, "Judul": pl.String, "Tanggal": pl.String, "Jam": pl.String, "Tempat": pl.String,
         "Pimpinan": pl.String, "Status": pl.String, "Diundang": pl.Int64, "Hadir": pl.Int64})
@@ -50,7 +52,9 @@ def decisions_frame(meeting: Meeting) -> pl.DataFrame:
     return _frame(rows, {"No": pl.Int64, "Keputusan": pl.String, "Tindak lanjut": pl.Int64, "Status": pl.String})
 
 
-def action_items_frame(items: Iterable[ActionItem], today: date) -> pl.DataFrame:
+def action_items_frame(items: QuerySet[ActionItem], today: date) -> pl.DataFrame:
+    """Joins what it prints (owner, meeting, decision) and fetches the later meetings of all items in one query."""
+    items = items.select_related("owner", "meeting", "decision").prefetch_related("carried_to")
     rows = [(i.pk, i.what, i.owner.name, i.meeting.title, d(i.meeting.date), i.decision.number if i.decision else None,
              d(i.due), i.get_status_display(), "Ya" if i.is_overdue(today) else "", i.days_overdue(today),
              ", ".join(m.title for m in i.carried_to.all())) for i in items]

@@ -234,11 +234,9 @@ def meeting_document(request, pk: int, name: str):
 def meeting_tables(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
     today = timezone.localdate()
-    items = meeting.action_items.select_related("owner", "meeting", "decision").prefetch_related("carried_to")
-    carried = meeting.carried_items.select_related("owner", "meeting", "decision").prefetch_related("carried_to")
     sheets = {"Peserta": tables.participants_frame(meeting), "Keputusan": tables.decisions_frame(meeting),
-              "Tindak lanjut": tables.action_items_frame(items, today),
-              "Tindak lanjut sebelumnya": tables.action_items_frame(carried, today)}
+              "Tindak lanjut": tables.action_items_frame(meeting.action_items.all(), today),
+              "Tindak lanjut sebelumnya": tables.action_items_frame(meeting.carried_items.all(), today)}
     return _xlsx(sheets, f"rapat-{meeting.date:%Y-%m-%d}-{meeting.pk}.xlsx")
 
 
@@ -253,7 +251,7 @@ def _items(request):
     today = timezone.localdate()
     status = request.GET.get("status", "terbuka")
     status = status if status in STATUS_FILTERS else "terbuka"
-    items = visible_items(request.user, ActionItem.objects.select_related("owner", "meeting", "decision").prefetch_related("carried_to"))
+    items = visible_items(request.user, ActionItem.objects.select_related("owner", "meeting"))
     items = items.filter(status__in=STATUS_FILTERS[status]).order_by("due", "pk")
     if status == "terlambat":
         items = items.filter(due__lt=today)
