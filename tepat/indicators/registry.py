@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -32,6 +31,7 @@ import polars as pl
 from tepat.engine.measures import AFResult, alkire_foster
 from tepat.engine.rules import evaluate
 from tepat.engine.suppression import suppress
+from tepat.lru import LRU
 
 DATA = Path(__file__).resolve().parent / "data" / "registry.json"
 LABEL = "Hitungan registri, bukan estimasi survei"
@@ -226,39 +226,33 @@ class RegistryTables:
     label: str = LABEL
 
 
-_TABLES: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+_TABLES: LRU[pl.DataFrame] = LRU(4)
 
 
-def frames_for(user=None) -> tuple[pl.DataFrame, pl.DataFrame, str]:
-    """The registry frames a user's aggregates are computed on: the whole city for city-wide roles and
-    the aggregate-only viewer, the user's scope otherwise. (families, members, cache key)."""
+def _aggregate_scope(user) -> tuple[Any, str]:
+    """The families a user's aggregates are computed on, and their cache key: the whole city for
+    city-wide roles and the aggregate-only viewer, the user's scope otherwise."""
     from tepat.accounts.roles import Scope, policy_for
     from tepat.accounts.scope import scoped
-    from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
+    from tepat.programs.frames import WHOLE_REGISTRY
     from tepat.programs.preview import scope_key
     from tepat.registry.models import Family
 
     if user is None or policy_for(user).scope in (Scope.CITY, Scope.NONE):
-        families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
-        return families, members, WHOLE_REGISTRY
-    key = scope_key(user)
-    families, members = registry_frames(scoped(user, Family.objects.all()), key)
-    return families, members, key
+        return Family.objects.all(), WHOLE_REGISTRY
+    return scoped(user, Family.objects.all()), scope_key(user)
 
 
-def cached_family_table(user=None, today: date | None = None) -> pl.DataFrame:
-    """family_table for the user's frames, cached per (scope, registry state, day)."""
-    from tepat.programs.frames import registry_state
+def cached_family_table(user=None, today: date | None = None, *, state: tuple | None = None) -> pl.DataFrame:
+    """family_table for the user's frames, cached per (scope, registry state, day). `state`: the
+    registry state when the caller has read it (each read scans families and members); a hit reads
+    no frame."""
+    from tepat.programs.frames import registry_frames, registry_state
 
-    families, members, key = frames_for(user)
+    families, key = _aggregate_scope(user)
     today = today or date.today()
-    cache_key = (key, registry_state(), today)
-    if cache_key not in _TABLES:
-        _TABLES[cache_key] = family_table(families, members, today)
-        while len(_TABLES) > 4:
-            _TABLES.popitem(last=False)
-    _TABLES.move_to_end(cache_key)
-    return _TABLES[cache_key]
+    cache_key = (key, state or registry_state(), today)
+    return _TABLES.get(cache_key, lambda: family_table(*registry_frames(families, key), today))
 
 
 def region_names() -> dict[str, str]:
@@ -281,12 +275,13 @@ def is_public(user) -> bool:
     return user is not None and policy_for(user).scope == Scope.NONE
 
 
-def registry_indicators(user=None, level: str = "kelurahan", *, public: bool | None = None, today: date | None = None) -> RegistryTables:
+def registry_indicators(user=None, level: str = "kelurahan", *, public: bool | None = None, today: date | None = None,
+                        state: tuple | None = None) -> RegistryTables:
     """Families and people by desil and deprivation rates per region of `level` ("kota", "kecamatan",
     "kelurahan"), within the user's scope; small cells suppressed when `public` (default: for the viewer)."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {list(LEVELS)}")
-    table = cached_family_table(user, today)
+    table = cached_family_table(user, today, state=state)
     desil, deprivation = desil_table(table, level), deprivation_table(table, level)
     public = is_public(user) if public is None else public
     if public:
@@ -295,17 +290,24 @@ def registry_indicators(user=None, level: str = "kelurahan", *, public: bool | N
 
 
 def af_by_region(user=None, level: str = "kelurahan", *, indicators: list[str] | None = None, weights: dict[str, float] | None = None,
-                 k: float | None = None, public: bool | None = None, today: date | None = None) -> tuple[AFResult, pl.DataFrame]:
+                 k: float | None = None, public: bool | None = None, today: date | None = None,
+                 state: tuple | None = None) -> tuple[AFResult, pl.DataFrame]:
     """Alkire-Foster over the user's families (defaults: data/registry.json); raises the engine's
     InputError on bad parameters. The frame is suppressed when `public` (default: for the viewer)."""
-    defaults = af_defaults()
-    indicators = list(defaults["indicators"]) if indicators is None else indicators
-    weights = {name: defaults["weights"].get(name, 1) for name in indicators} if weights is None else weights
-    result = af(cached_family_table(user, today), indicators, weights, defaults["k"] if k is None else k, level)
+    result = af_at(cached_family_table(user, today, state=state), level, indicators=indicators, weights=weights, k=k)
     frame = af_frame(result)
     if is_public(user) if public is None else public:
         frame = suppress_af(frame)
     return result, with_names(frame)
+
+
+def af_at(table: pl.DataFrame, level: str, *, indicators: list[str] | None = None, weights: dict[str, float] | None = None,
+          k: float | None = None) -> AFResult:
+    """`af` over a family table, each parameter left out taken from the defaults (data/registry.json)."""
+    defaults = af_defaults()
+    indicators = list(defaults["indicators"]) if indicators is None else indicators
+    weights = {name: defaults["weights"].get(name, 1) for name in indicators} if weights is None else weights
+    return af(table, indicators, weights, defaults["k"] if k is None else k, level)
 
 
 def snapshot_data(today: date | None = None) -> dict[str, Any]:
@@ -315,9 +317,9 @@ def snapshot_data(today: date | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"families": table.height, "date": str(today or date.today()), "levels": {}}
     for level in LEVELS:
         desil, deprivation = desil_table(table, level), deprivation_table(table, level)
-        _, frame = af_by_region(None, level, public=False, today=today) if table.height else (None, pl.DataFrame({"region": []}))
+        frame = af_frame(af_at(table, level)) if table.height else pl.DataFrame({"region": []})
         rows: dict[str, dict] = {}
-        for source in (desil, deprivation, frame.drop("region_name", strict=False)):
+        for source in (desil, deprivation, frame):
             for record in source.to_dicts():
                 rows.setdefault(record.pop("region"), {}).update(record)
         data["levels"][level] = rows

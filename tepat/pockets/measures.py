@@ -10,7 +10,6 @@ the same map costs the registry-state queries only.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,15 +21,15 @@ from shapely.geometry import shape
 from tepat.accounts.roles import Scope, policy_for
 from tepat.engine import spatial
 from tepat.indicators import registry
+from tepat.lru import LRU
 from tepat.pockets.models import Boundary, BoundarySet
 from tepat.programs.frames import registry_state
 from tepat.programs.preview import scope_key
 from tepat.regions.models import Level, Region
 
 SMALL_CELL = 5
-_CACHE: OrderedDict[tuple, Pockets] = OrderedDict()
-_SHAPES: dict[tuple, dict] = {}
-_CACHE_SIZE = 24
+_CACHE: LRU[Pockets] = LRU(24)
+_SHAPES: LRU[dict] = LRU(6)  # polygons and contiguity graphs of the latest boundary sets
 HIDDEN = "hidden"  # hotspot class shown for a suppressed kelurahan
 
 
@@ -38,15 +37,15 @@ HIDDEN = "hidden"  # hotspot class shown for a suppressed kelurahan
 class PocketMeasure:
     label: str
     unit: str  # "percent" | "count" | "index"
-    compute: Callable  # (user, family table) -> [RegionValue]
+    compute: Callable  # (family table) -> [RegionValue]
 
 
 def _af(which: str) -> Callable:
     """AF at the registry indicators' default parameters (tepat.indicators.registry), H as a percent."""
     scale = 100 if which == "h" else 1
 
-    def compute(user, table):
-        result, _ = registry.af_by_region(user, "kelurahan", public=False)
+    def compute(table):
+        result = registry.af_at(table, "kelurahan")
         return [spatial.RegionValue(row.group, row.n, row.poor, getattr(row, which) * scale)
                 for row in result.groups if row.group is not None]
 
@@ -55,14 +54,14 @@ def _af(which: str) -> Callable:
 
 def _deprivation(key: str) -> Callable:
     """Share of the families with data on the dimension (unknown kept apart, as the registry tables do)."""
-    return lambda user, table: spatial.shares(table, nw.col(key), known=~nw.col(key).is_null())
+    return lambda table: spatial.shares(table, nw.col(key), known=~nw.col(key).is_null())
 
 
 def _measures() -> dict[str, PocketMeasure]:
     desil1 = nw.col("desil") == 1
     return {
-        "desil1": PocketMeasure(_("Persentase keluarga desil 1"), "percent", lambda user, table: spatial.shares(table, desil1)),
-        "ekstrem": PocketMeasure(_("Jumlah keluarga miskin ekstrem (desil 1)"), "count", lambda user, table: spatial.counts(table, desil1)),
+        "desil1": PocketMeasure(_("Persentase keluarga desil 1"), "percent", lambda table: spatial.shares(table, desil1)),
+        "ekstrem": PocketMeasure(_("Jumlah keluarga miskin ekstrem (desil 1)"), "count", lambda table: spatial.counts(table, desil1)),
         "af_m0": PocketMeasure(_("Kemiskinan multidimensi M0 (Alkire-Foster)"), "index", _af("m0")),
         "af_h": PocketMeasure(_("Persentase keluarga miskin multidimensi H (Alkire-Foster)"), "percent", _af("h")),
         **{f"deprivasi_{key}": PocketMeasure(format_lazy("{} {} (%)", _("Deprivasi:"), d.label), "percent", _deprivation(key))
@@ -117,18 +116,16 @@ class Pockets:
 
 
 def _polygons(boundary_set: BoundarySet) -> dict:
-    key = (boundary_set.pk, boundary_set.uploaded_at, "polygons")
-    if key not in _SHAPES:
+    def build():
         rows = Boundary.objects.filter(boundary_set=boundary_set).values_list("region__code", "geometry")
-        _SHAPES[key] = {code: shape(json.loads(text)) for code, text in rows}
-    return _SHAPES[key]
+        return {code: shape(json.loads(text)) for code, text in rows}
+
+    return _SHAPES.get((boundary_set.pk, boundary_set.uploaded_at, "polygons"), build)
 
 
 def _graph(boundary_set: BoundarySet, contiguity: str) -> dict:
-    key = (boundary_set.pk, boundary_set.uploaded_at, contiguity)
-    if key not in _SHAPES:
-        _SHAPES[key] = spatial.neighbours(_polygons(boundary_set), spatial.Contiguity(contiguity))
-    return _SHAPES[key]
+    return _SHAPES.get((boundary_set.pk, boundary_set.uploaded_at, contiguity),
+                       lambda: spatial.neighbours(_polygons(boundary_set), spatial.Contiguity(contiguity)))
 
 
 def _regions() -> dict[str, tuple[str, str]]:
@@ -179,29 +176,25 @@ def _collection(result: Pockets) -> dict | None:
 def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: str = "queen", *, state: tuple | None = None) -> Pockets:
     """The ranking, hotspots and map data for one user. Raises KeyError for an unknown option.
     `state`: the registry state when the caller has read it already (it costs a scan of the members)."""
-    spec = MEASURES[measure]
-    if method not in METHODS or contiguity not in CONTIGUITIES:
-        raise KeyError(f"{method} / {contiguity}")
+    if measure not in MEASURES or method not in METHODS or contiguity not in CONTIGUITIES:
+        raise KeyError(f"{measure} / {method} / {contiguity}")
     suppressed = policy_for(user).scope == Scope.NONE
     boundary_set = BoundarySet.current()
     boundaries_key = (boundary_set.pk, boundary_set.uploaded_at) if boundary_set else None
     state = state or registry_state()
     key = (measure, method, contiguity, suppressed, scope_key(user), state, boundaries_key, get_language())
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    table = registry.cached_family_table(user)  # families of the user's aggregate scope, with the deprivation flags
-    values = spec.compute(user, table) if table.height else []
-    spots = {}
+    return _CACHE.get(key, lambda: _computed(user, measure, method, contiguity, suppressed, boundary_set, state))
+
+
+def _computed(user, measure: str, method: str, contiguity: str, suppressed: bool, boundary_set: BoundarySet | None,
+              state: tuple) -> Pockets:
+    table = registry.cached_family_table(user, state=state)  # the user's aggregate scope, with the deprivation flags
+    values = MEASURES[measure].compute(table) if table.height else []
     found = None
     if boundary_set:
         found = spatial.hotspots({v.code: v.value for v in values}, _graph(boundary_set, contiguity), method,
                                  contiguity=spatial.Contiguity(contiguity))
-        spots = found.spots
     ranked = spatial.rank(values, threshold=SMALL_CELL if suppressed else 0)
-    result = Pockets(measure, method, contiguity, suppressed, _rows(ranked, spots), boundary_set, found)
+    result = Pockets(measure, method, contiguity, suppressed, _rows(ranked, found.spots if found else {}), boundary_set, found)
     result.collection = _collection(result)
-    _CACHE[key] = result
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
     return result

@@ -9,7 +9,6 @@ write adds; so a repeat visit costs a few aggregate queries and no rendering.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from tepat.charts import svg
 from tepat.charts.indicators import trend_chart
 from tepat.indicators import official
 from tepat.indicators.tracker import trackers
+from tepat.lru import LRU
 from tepat.meetings.access import can_follow_up, visible_items
 from tepat.meetings.models import ActionItem
 from tepat.meetings.queries import compliance, next_planned_rakor
@@ -31,20 +31,13 @@ from tepat.programs.models import Strategy
 from tepat.programs.preview import scope_key
 from tepat.verivali.progress import campaign_progress, totals
 
-_CACHE: OrderedDict[tuple, object] = OrderedDict()
-_CACHE_SIZE = 32
+_CACHE: LRU[object] = LRU(32)
 MAP_WIDTH = 340
 
 
 def cached(key: tuple, build: Callable[[], object]) -> object:
     """`build()` once per key (least recently used entries dropped)."""
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    value = _CACHE[key] = build()
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return value
+    return _CACHE.get(key, build)
 
 
 def headline(user, state: tuple) -> dict | None:
