@@ -17,10 +17,10 @@ from tepat.engine.spatial.geojson import (
 from tepat.engine.spatial.hotspots import (
     LABELS, METHOD_LABELS, METHODS, PERMUTATIONS, SEED, Contiguity, Hotspots, Label, Spot, hotspots, neighbours,
 )
-from tepat.engine.spatial.ranking import Ranked, RegionValue, counts, flag_counts, multidimensional, rank, shares
+from tepat.engine.spatial.ranking import Ranked, RegionValue, counts, flag_counts, rank, shares
 
 __all__ = [
     "LABELS", "METHODS", "METHOD_LABELS", "PERMUTATIONS", "SEED", "Boundaries", "BoundaryError", "Contiguity", "Hotspots",
     "Label", "Problem", "Ranked", "RegionKey", "RegionValue", "Spot", "counts", "feature_collection", "flag_counts",
-    "hotspots", "multidimensional", "neighbours", "normalise", "rank", "read_boundaries", "read_geometry", "shares",
+    "hotspots", "neighbours", "normalise", "rank", "read_boundaries", "read_geometry", "shares",
 ]

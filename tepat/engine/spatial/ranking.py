@@ -16,7 +16,6 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from tepat.engine.measures import alkire_foster
 from tepat.engine.measures.common import lazy_of, materialise, require_columns, total
 from tepat.engine.suppression import suppress
 
@@ -67,13 +66,6 @@ def counts(frame: Any, flag: nw.Expr, region: str = REGION) -> list[RegionValue]
     """Number of each region's families where `flag` holds."""
     found = flag_counts(frame, {"flag": flag}, region)
     return [RegionValue(code, c["n"], c["flag"], float(c["flag"])) for code, c in sorted(found.items())]
-
-
-def multidimensional(frame: Any, indicators: Mapping[str, Any], weights: Mapping[str, float], k: float, which: str = "m0",
-                     region: str = REGION) -> list[RegionValue]:
-    """Alkire-Foster M0 or H (as proportions 0-1) per region; `counted` is the number of poor families."""
-    result = alkire_foster(frame, indicators, weights, k, region=region)
-    return [RegionValue(row.group, row.n, row.poor, getattr(row, which)) for row in result.groups if row.group is not None]
 
 
 def _hidden(values: Sequence[RegionValue], threshold: int) -> set[str]:
