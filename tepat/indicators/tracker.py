@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -44,11 +45,12 @@ def _ensure_regions(path: Path) -> None:
 
 
 def trackers(today: date | None = None) -> list[dict]:
-    """One entry per target: the engine's tracking and its explanation, or the input problem."""
+    """One entry per target: the engine's tracking and its explanation, or the input problem. Two queries."""
+    targets = list(IndicatorTarget.objects.select_related("region").order_by("indicator", "year"))
+    observed = _series_of(targets)
     rows = []
-    for target in IndicatorTarget.objects.select_related("region").order_by("indicator", "year"):
-        series = latest_basis([Point(o.year, float(o.value), o.ppp_basis or None)
-                               for o in Observation.objects.filter(indicator=target.indicator, region=target.region).order_by("year")])
+    for target in targets:
+        series = latest_basis(observed.get((target.indicator, target.region_id), []))
         entry = {"target": target, "population": target.region.population}
         try:
             tracking = track(series, Target(target.year, float(target.value), target.legal_basis), target.region.population or 0,
@@ -58,6 +60,15 @@ def trackers(today: date | None = None) -> list[dict]:
             entry["problem"] = str(problem)
         rows.append(entry)
     return rows
+
+
+def _series_of(targets: list[IndicatorTarget]) -> dict[tuple[str, int], list[Point]]:
+    """The observations of each target's (indicator, region), by year, in one query."""
+    observed: dict[tuple[str, int], list[Point]] = defaultdict(list)
+    rows = Observation.objects.filter(indicator__in={t.indicator for t in targets}, region_id__in={t.region_id for t in targets})
+    for o in rows.order_by("year"):
+        observed[(o.indicator, o.region_id)].append(Point(o.year, float(o.value), o.ppp_basis or None))
+    return observed
 
 
 def latest_basis(points: list[Point]) -> list[Point]:
