@@ -22,8 +22,8 @@ What is timed (time.perf_counter, this process, one run each unless said):
 - progress: `campaign_progress` by kelurahan and by enumerator (best of 3);
 - xlsform: `campaign_form_spec` + `xlsform_bytes` for the campaign (all N families preloaded), then
   `pyxform.xls2xform.convert` of those bytes;
-- ingest: an ODK Central zip (main csv + member repeat csv, written with the test suite's writer
-  `tests.test_verivali_odk.odk_tables`) of V submissions for V other families (1 in 3 with a floor
+- ingest: an ODK Central zip (main csv + member repeat csv, written with the writer the tests use,
+  `tepat.verivali.odk.central_export.odk_tables`) of V submissions for V other families (1 in 3 with a floor
   correction, 1 in 10 with a deceased member) through `ingest_file` as the analyst, then the same file
   again (all duplicates); baseline: reading both csv of the zip with polars (best of 3), also set
   against the ingest's own parse of the file (`tables.read_export`, best of 3).
@@ -279,8 +279,8 @@ def xlsform(campaign) -> tuple[float, float, int, int]:
 
 
 def write_export(path: Path, families: list[dict]) -> Path:
-    """An ODK Central zip of one submission per family, written as the ingest tests write theirs."""
-    from tests.test_verivali_odk import odk_tables, submission
+    """An ODK Central zip of one submission per family, written as the ingest tests write theirs (deflated, no media)."""
+    from tepat.verivali.odk.central_export import odk_tables, submission
 
     subs, members = [], []
     for n, family in enumerate(families):

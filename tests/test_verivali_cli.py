@@ -11,7 +11,7 @@ from tepat.cli import main
 from tepat.registry.models import Family
 from tepat.verivali.models import Visit
 from tests.files import family_rows, write_xlsx
-from tests.test_verivali_odk import submission, write_odk_csv
+from tepat.verivali.odk.central_export import submission, write_odk_csv
 
 
 def run(*args):

@@ -10,9 +10,10 @@ from PIL import Image
 
 from tepat.registry.models import Family, Member
 from tepat.verivali.models import Campaign, ChangeRequest, LineTarget, Visit, VisitSource
+from tepat.verivali.odk.central_export import submission, write_odk_csv, write_odk_zip
 from tepat.verivali.odk.ingest import ingest_file
 from tests.files import family_rows, write_xlsx
-from tests.test_verivali_odk import submission, write_kobo_xlsx, write_odk_csv, write_odk_zip
+from tests.test_verivali_odk import write_kobo_xlsx
 
 
 @pytest.fixture

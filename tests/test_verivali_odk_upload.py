@@ -9,7 +9,7 @@ from django.urls import reverse
 from tepat.accounts.models import PersonalDataAccess
 from tepat.registry.models import Family
 from tepat.verivali.models import Visit
-from tests.test_verivali_odk import submission, write_odk_zip
+from tepat.verivali.odk.central_export import submission, write_odk_zip
 from tests.test_verivali_odk_ingest import campaign  # noqa: F401  (fixture)
 
 
