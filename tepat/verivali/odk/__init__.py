@@ -4,5 +4,6 @@
     ingest_file(campaign, path, acting_user=...)  an export -> visits via do_submit_visit (ingest.py)
 
 `form.py` names the groups, fields and choice lists once for both directions; `columns.py`,
-`tables.py` and `mapping.py` are pure (no Django).
+`tables.py` and `mapping.py` are pure (no Django). `central_export.py` writes an export as ODK Central
+does, for the tests and bench/verivali.py (the application does not use it).
 """
