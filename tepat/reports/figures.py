@@ -2,8 +2,9 @@
 roles that may see the whole city generate them).
 
 Each function returns plain rows (lists of dicts) so the PDF templates, the DOCX builder and the
-xlsx downloads print the same numbers. Cost: one gap computation on the cached registry frames
-(`tepat.programs.gaps.gap_inputs`) plus a few aggregate queries.
+xlsx downloads print the same numbers. Cost: a few aggregate queries; the gap inputs
+(`tepat.programs.gaps.gap_inputs` on the cached registry frames) come from the caller, which computes them once
+per document (`tepat.reports.sections.ReportContext.gaps`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from django.db.models import Count, Sum
 
 from tepat.engine import convergence as cv
 from tepat.indicators.tracker import trackers
-from tepat.programs.gaps import gap_inputs
 from tepat.programs.models import Intervention, InterventionStatus, Program, Strategy
 from tepat.reports.periods import Period
 
@@ -39,10 +39,10 @@ def _spending(period: Period) -> dict[str, dict]:
     return {row["program__code"]: row for row in totals}
 
 
-def program_rows(period: Period) -> list[dict]:
-    """Per active program: strategy, OPD, eligible families, served eligible, coverage, families and
-    rupiah realised within the period."""
-    summary = cv.coverage(gap_inputs(None), per="program").summary  # no "program" column without any catalogue program
+def program_rows(period: Period, inputs: cv.Inputs) -> list[dict]:
+    """Per active program: strategy, OPD, eligible families, served eligible, coverage (from the city-wide
+    gap `inputs`), families and rupiah realised within the period."""
+    summary = cv.coverage(inputs, per="program").summary  # no "program" column without any catalogue program
     coverage = {row["program"]: row for row in summary.to_dicts()} if "program" in summary.columns else {}
     spending = _spending(period)
     rows = []
@@ -68,9 +68,10 @@ def by_strategy_and_opd(rows: list[dict]) -> list[dict]:
     return [{"strategi": s, "opd": o, **v} for (s, o), v in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1]))]
 
 
-def extreme_poor_coverage() -> dict:
-    """The extreme poor (desil 1) and how many each strategy reached, how many none and how many all three."""
-    rows = cv.convergence(gap_inputs(None)).summary.to_dicts()
+def extreme_poor_coverage(inputs: cv.Inputs) -> dict:
+    """The extreme poor (desil 1) and how many each strategy reached, how many none and how many all three
+    (from the city-wide gap `inputs`)."""
+    rows = cv.convergence(inputs).summary.to_dicts()
     row = rows[0] if rows else {}
     total = row.get("extreme_poor") or 0
     return {"miskin_ekstrem": total, "per_strategi": [{"strategi": str(label), "keluarga": row.get(code, 0)} for code, label in Strategy.choices],

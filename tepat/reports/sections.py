@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
 from tepat.charts import png, svg
 from tepat.charts.indicators import trend_chart
+from tepat.engine import convergence as cv
 from tepat.indicators import official
 from tepat.meetings.queries import compliance, decisions_followed_up, open_action_items, open_items_by_opd
 from tepat.meetings.tables import action_items_frame, compliance_frame, follow_up_frame, open_by_opd_frame
 from tepat.pockets.maps import rendered
 from tepat.pockets.measures import pockets
+from tepat.programs.gaps import gap_inputs
 from tepat.reports import figures
 from tepat.reports.formatting import decimal as number, percent, rupiah, share
 from tepat.reports.periods import Period
@@ -25,11 +28,17 @@ from tepat.verivali.progress import campaign_progress, progress_frame, totals
 
 @dataclass
 class ReportContext:
-    """What every section may use: the acting user (scope), the period and the written texts."""
+    """What every section may use: the acting user (scope), the period, the written texts and the
+    city-wide gap inputs."""
 
     user: object
     period: Period
     texts: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def gaps(self) -> cv.Inputs:
+        """`gap_inputs(None)`, computed on first use and shared by the sections of one document (programs, extreme)."""
+        return gap_inputs(None)
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ def _headline_lines(data: dict) -> list[str]:
 
 # ---------------------------------------------------------------- programs
 def _programs(context: ReportContext) -> dict:
-    rows = figures.program_rows(context.period)
+    rows = figures.program_rows(context.period, context.gaps)
     return {"rows": rows, "groups": figures.by_strategy_and_opd(rows),
             "total_rp": sum((r["realisasi_rp"] for r in rows), Decimal(0))}
 
@@ -130,7 +139,7 @@ def _programs_lines(data: dict) -> list[str]:
 
 # ---------------------------------------------------------------- the extreme poor
 def _extreme(context: ReportContext) -> dict:
-    return figures.extreme_poor_coverage()
+    return figures.extreme_poor_coverage(context.gaps)
 
 
 def _extreme_tables(data: dict) -> list[Table]:
