@@ -6,10 +6,8 @@ raises SubmissionRejected naming the field; a payload that passes is safe to tur
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import polars as pl
 from django.utils import timezone
@@ -19,10 +17,9 @@ from tepat.registry.importer.checks import identity_code
 from tepat.registry.importer.messages import ROW_ERRORS
 from tepat.registry.importer.profiles import load_domains
 from tepat.registry.models import Family, Member
+from tepat.verivali.checklist import checklist_items
 from tepat.verivali.messages import MESSAGES
 from tepat.verivali.models import Keberadaan, PhotoKind
-
-CHECKLIST_PATH = Path(__file__).parent / "data" / "checklist.json"
 
 # The registry fields an enumerator may correct (registry names, tepat/registry/fields.py).
 FAMILY_CORRECTABLE = (
@@ -55,21 +52,6 @@ def reject(code: str, field: str | None = None, **values: object) -> SubmissionR
     message = MESSAGES[code]
     values.setdefault("field", field or "")
     return SubmissionRejected(code, message.id.format(**values), message.en.format(**values), field)
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    code: str
-    label_id: str
-    label_en: str
-    decisive: bool = False
-
-
-@cache
-def checklist_items() -> tuple[ChecklistItem, ...]:
-    """The Kepmensos 262/HUK/2022 screening items (data/checklist.json)."""
-    data = json.loads(CHECKLIST_PATH.read_text(encoding="utf-8"))
-    return tuple(ChecklistItem(**item) for item in data["items"])
 
 
 @cache

@@ -5,15 +5,11 @@ reads submissions back through the same tables, so a field added here appears in
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from tepat.registry.importer.profiles import load_domains
-
-CHECKLIST_FILE = Path(__file__).resolve().parent.parent / "data" / "checklist.json"
 
 # Group names: exports prefix each field with them ('kunjungan-keluarga' in ODK Central,
 # 'kunjungan/keluarga' in KoboToolbox); the ingest strips exactly these.
@@ -64,20 +60,6 @@ NEW_MEMBER_ONLY = ("jenis_kelamin_anggota", "hubungan_anggota", "tanggal_lahir_a
 
 # Photo kind (PhotoKind values) -> form field
 PHOTO_FIELDS = {kind: f"foto_{kind}" for kind in ("depan_rumah", "atap", "lantai", "dinding", "jamban", "kartu_keluarga")}
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    code: str
-    label: str
-    label_en: str
-
-
-@cache
-def checklist() -> tuple[ChecklistItem, ...]:
-    """The Kepmensos 262/HUK/2022 screening items (tepat/verivali/data/checklist.json)."""
-    data = json.loads(CHECKLIST_FILE.read_text(encoding="utf-8"))
-    return tuple(ChecklistItem(i["code"], i["label_id"], i["label_en"]) for i in data["items"])
 
 
 def choice_name(label: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tepat.verivali.checklist import checklist_items
 from tepat.verivali.odk import form
 from tepat.verivali.odk.columns import geopoint, parse_bool, parse_geopoint, parse_timestamp
 from tepat.verivali.odk.tables import Row, Sheet
@@ -117,7 +118,7 @@ def location(cells: Cells) -> dict[str, float] | None:
 
 def screening(cells: Cells) -> dict[str, bool]:
     answers = {}
-    for item in form.checklist():
+    for item in checklist_items():
         value = _yes_no(cells, item.code)
         if value is not None:
             answers[item.code] = value

@@ -18,6 +18,7 @@ from datetime import datetime
 
 import xlsxwriter
 
+from tepat.verivali.checklist import checklist_items
 from tepat.verivali.odk import form
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
@@ -141,7 +142,7 @@ def _other_questions() -> list[dict[str, str]]:
     rows += [_q("image", name, f"Foto {labels[kind].lower()}", parameters="max-pixels=1600")
              for kind, name in form.PHOTO_FIELDS.items()]
     rows += [_q("end group"), _q("begin group", form.SCREENING, "Penapisan Kepmensos 262/HUK/2022")]
-    rows += [_q("select_one ya_tidak", item.code, item.label) for item in form.checklist()]
+    rows += [_q("select_one ya_tidak", item.code, item.label_id) for item in checklist_items()]
     return [*rows, _q("end group"), _q("start", "start"), _q("end", "end")]
 
 
