@@ -144,14 +144,17 @@ def do_targets_from_plan(plan, *, acting_user, budgets: dict[str, int]) -> list:
 
     created = []
     user = acting_user if getattr(acting_user, "pk", None) else None
-    for code, family_ids in plan.target_lists().items():
-        program = Program.objects.get(code=code)
+    lists = plan.target_lists()
+    programs = Program.objects.prefetch_related("rules").in_bulk(list(lists), field_name="code")
+    state = {**snapshot(), "allocation": plan.method, "objective": plan.objective}
+    for code, family_ids in lists.items():
+        program = programs[code]
         rule = program.current_rule()
         if not family_ids or rule is None:
             continue
         target = TargetList.objects.create(
             program=program, rule=rule, quota=len(family_ids), budget=budgets.get(code), eligible=len(family_ids),
-            registry_state={**snapshot(), "allocation": plan.method, "objective": plan.objective}, reference_date=date.today(), created_by=user,
+            registry_state=state, reference_date=date.today(), created_by=user,
         )
         TargetEntry.objects.bulk_create(
             TargetEntry(target_list=target, family_id=pk, rank=rank, deprivations=0, reasons=[f"alokasi {plan.method}"])
