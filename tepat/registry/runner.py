@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from tepat.registry.actions import create_batch, do_import
-from tepat.registry.models import ImportBatch
+from tepat.registry.models import BatchStatus, ImportBatch
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _run(batch_id: int, user_id: int) -> None:
         do_import(ImportBatch.objects.get(pk=batch_id), acting_user=User.objects.get(pk=user_id))
     except Exception:  # a programming error: record it on the batch so the page stops waiting
         log.exception("import batch %s crashed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(status="failed", stage="error internal", progress=100)
+        ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, stage="error internal", progress=100)
         raise
     finally:
         close_old_connections()
