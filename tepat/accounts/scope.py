@@ -32,7 +32,7 @@ def _prefixed(condition: Q | None, prefix: str) -> Q | None:
 
 
 SCOPED_MODELS = {
-    Family: lambda user: family_filter(user),
+    Family: family_filter,
     Member: lambda user: _prefixed(family_filter(user), "family"),
 }
 
