@@ -15,6 +15,7 @@ from tepat.verivali.forms import AssignForm, CampaignForm
 from tepat.verivali.models import Campaign, CampaignStatus
 from tepat.verivali.progress import GROUPS, campaign_progress, progress_frame, totals
 from tepat.web.decorators import campaign_manager, verivali_user
+from tepat.web.views.verivali.common import form_errors
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -63,8 +64,7 @@ def campaign_assign(request, pk: int):
     campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
     form = AssignForm(request.POST, campaign=campaign)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{form.fields[k].label}: {e}" if k in form.fields else e
-                                          for k, errors in form.errors.items() for e in errors))
+        messages.error(request, form_errors(form))
         return redirect("verivali_campaign", pk=campaign.pk)
     data = form.cleaned_data
     if campaign.status == CampaignStatus.CLOSED:

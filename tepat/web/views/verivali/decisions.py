@@ -17,7 +17,7 @@ from tepat.verivali.forms import DecisionForm, MusyawarahForm
 from tepat.verivali.payload import checklist_items
 from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus, conflicting_with
 from tepat.web.decorators import verivali_user
-from tepat.web.views.verivali.common import LINES, line_rows
+from tepat.web.views.verivali.common import LINES, form_errors, line_rows
 
 OPEN = (RequestStatus.PENDING, RequestStatus.CONFLICT)
 
@@ -84,7 +84,7 @@ def meeting_create(request):
         raise Http404
     form = MusyawarahForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{form.fields[k].label}: {e}" for k, errors in form.errors.items() for e in errors))
+        messages.error(request, form_errors(form))
         return _back(kelurahan)
     try:
         meeting = do_record_musyawarah(form.cleaned_data, kelurahan=kelurahan, acting_user=request.user)
@@ -105,10 +105,11 @@ def decide(request):
     requests = list(_open_requests(request.user, kelurahan))
     form = DecisionForm(request.POST, requests=requests, meetings=Musyawarah.objects.filter(kelurahan=kelurahan))
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{form.fields[k].label}: {e}" for k, errors in form.errors.items() for e in errors))
+        messages.error(request, form_errors(form))
         return _back(kelurahan)
     data = form.cleaned_data
-    chosen = [r for r in requests if r.pk in set(data["ids"])]
+    ids = set(data["ids"])
+    chosen = [r for r in requests if r.pk in ids]
     result = do_decide_many(chosen, acting_user=request.user, approve=data["decision"] == DecisionForm.APPROVE,
                             reason=data["reason"], musyawarah=data["musyawarah"])
     if result.decided:
