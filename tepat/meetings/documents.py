@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from tepat.meetings.models import ActionItem, Meeting, roman
 from tepat.meetings.queries import decision_state
-from tepat.meetings.tables import DECISION_STATES
 from tepat.reports.formatting import hari_tanggal, tanggal
 from tepat.reports.render import DocxBuilder, pdf_bytes
 
@@ -77,7 +76,7 @@ def facts(meeting: Meeting, today: date | None = None) -> Facts:
     participants = list(meeting.participants.select_related("opd", "region"))
     carried = list(meeting.carried_items_in_order())
     agenda = meeting.agenda_items() + ([f"{CARRIED_HEADING} ({len(carried)} butir)"] if carried else [])
-    decisions = [(x, DECISION_STATES[decision_state(x)]) for x in meeting.decisions.prefetch_related("action_items")]
+    decisions = [(x, decision_state(x).label) for x in meeting.decisions.prefetch_related("action_items")]
     return Facts(
         meeting=meeting, letter=letter, when=hari_tanggal(meeting.date), time=waktu(meeting, letter["zona_waktu"]),
         agenda=agenda, carried=carried, participants=participants, present=sum(1 for p in participants if p.attended),

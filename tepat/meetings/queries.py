@@ -5,9 +5,10 @@ local date. None of them returns personal data from the registry.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -22,19 +23,12 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def meetings_in_year(year: int, *, type: str | None = None) -> QuerySet[Meeting]:
+def meetings_in_year(year: int) -> QuerySet[Meeting]:
     """Meetings dated in `year`, oldest first, with invitation and attendance counts annotated
     (`invited`, `present`)."""
     meetings = Meeting.objects.filter(date__year=year).order_by("date", "start_time", "pk")
-    if type:
-        meetings = meetings.filter(type=type)
     return meetings.annotate(invited=Count("participants", distinct=True),
                              present=Count("participants", filter=Q(participants__attended=True), distinct=True))
-
-
-def rakor_held(year: int) -> QuerySet[Meeting]:
-    """The rakor TKPKD of `year` marked as held: the ones that count for Pasal 13(3)."""
-    return meetings_in_year(year, type=MeetingType.RAKOR).filter(status=MeetingStatus.HELD)
 
 
 def compliance(year: int, *, today: date | None = None) -> Compliance:
@@ -90,13 +84,15 @@ def open_items_by_opd(*, today: date | None = None) -> list[OpdFollowUp]:
     return sorted(groups.values(), key=lambda g: (-g.overdue, g.opd.name))
 
 
-class DecisionState:
-    FOLLOWED_UP = "tuntas"  # every (non-dropped) action item done
-    IN_PROCESS = "proses"  # some action item still open
-    NONE = "tanpa_tindak_lanjut"  # no action item (or all dropped)
+class DecisionState(models.TextChoices):
+    """How far a decision is followed up; the labels are printed as they are in tables and documents."""
+
+    FOLLOWED_UP = "tuntas", "Tuntas"  # every (non-dropped) action item done
+    IN_PROCESS = "proses", "Dalam proses"  # some action item still open
+    NONE = "tanpa_tindak_lanjut", "Tanpa tindak lanjut"  # no action item (or all dropped)
 
 
-def decision_state(decision: Decision) -> str:
+def decision_state(decision: Decision) -> DecisionState:
     """Followed up when it has action items and all of them that were not dropped are done."""
     statuses = [i.status for i in decision.action_items.all() if i.status != ActionStatus.DROPPED]
     if not statuses:
@@ -156,14 +152,10 @@ def _follow_up(meeting: Meeting, today: date) -> MeetingFollowUp:
 
 def follow_up_totals(rows: list[MeetingFollowUp]) -> MeetingFollowUp:
     """The sum of `decisions_followed_up` rows (its `meeting` is None)."""
-    total = MeetingFollowUp(meeting=None)  # type: ignore[arg-type]
-    for row in rows:
-        for name in ("decisions", "decisions_followed_up", "decisions_in_process", "decisions_without_items",
-                     "items", "done", "in_progress", "open", "overdue", "dropped"):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-    return total
+    counts = [f.name for f in fields(MeetingFollowUp) if f.name != "meeting"]
+    return MeetingFollowUp(meeting=None, **{name: sum(getattr(row, name) for row in rows) for name in counts})  # type: ignore[arg-type]
 
 
 __all__ = ["OPEN_STATUSES", "Compliance", "DecisionState", "MeetingFollowUp", "OpdFollowUp", "compliance",
            "decision_state", "decisions_followed_up", "follow_up_totals", "meetings_in_year", "next_planned_rakor",
-           "open_action_items", "open_items_by_opd", "rakor_held"]
+           "open_action_items", "open_items_by_opd"]

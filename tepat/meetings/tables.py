@@ -12,9 +12,6 @@ from tepat.meetings.compliance import Compliance
 from tepat.meetings.models import ActionItem, Meeting
 from tepat.meetings.queries import MeetingFollowUp, OpdFollowUp, decision_state
 
-DECISION_STATES = {"tuntas": "Tuntas", "proses": "Dalam proses", "tanpa_tindak_lanjut": "Tanpa tindak lanjut"}
-
-
 def d(value: date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
@@ -47,7 +44,7 @@ def participants_frame(meeting: Meeting) -> pl.DataFrame:
 
 
 def decisions_frame(meeting: Meeting) -> pl.DataFrame:
-    rows = [(x.number, x.text, x.action_items.count(), DECISION_STATES[decision_state(x)])
+    rows = [(x.number, x.text, x.action_items.count(), decision_state(x).label)
             for x in meeting.decisions.prefetch_related("action_items")]
     return _frame(rows, {"No": pl.Int64, "Keputusan": pl.String, "Tindak lanjut": pl.Int64, "Status": pl.String})
 
