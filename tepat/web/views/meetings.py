@@ -24,7 +24,7 @@ from tepat.meetings.documents import DOCUMENTS, file_name
 from tepat.meetings.forms import (
     ActionItemForm, CloseForm, DecisionForm, InviteesForm, MeetingForm, MinutesForm, NewMeetingForm, ProgressForm, form_errors,
 )
-from tepat.meetings.models import ActionItem, ActionStatus, Meeting
+from tepat.meetings.models import OPEN_STATUSES, ActionItem, ActionStatus, Meeting
 from tepat.regions.models import Region
 from tepat.registry.spreadsheet import xlsx_bytes
 from tepat.web.decorators import secretariat
@@ -242,7 +242,7 @@ def meeting_tables(request, pk: int):
 
 # --- follow-up ------------------------------------------------------------------------------------------------
 
-STATUS_FILTERS = {"terbuka": ("open", "in_progress"), "terlambat": ("open", "in_progress"), "selesai": ("done",),
+STATUS_FILTERS = {"terbuka": OPEN_STATUSES, "terlambat": OPEN_STATUSES, "selesai": (ActionStatus.DONE,),
                   "semua": tuple(ActionStatus.values)}
 
 

@@ -75,9 +75,10 @@ def report_write(request, kind: str):
     except PeriodError as problem:
         messages.error(request, str(problem))
         return redirect("reports")
+    saved = written_texts(document.text_kind, code)
     for section in WrittenSection.values:
         text = request.POST.get(section)
-        if text is not None and text.strip() != written_texts(document.text_kind, code)[section]:
+        if text is not None and text.strip() != saved[section]:
             do_write_section(document.text_kind, code, section, text, acting_user=request.user)
     messages.success(request, _("Bagian naratif disimpan."))
     return redirect(f"{reverse('reports')}?periode={code}")
