@@ -251,8 +251,8 @@ def cached_family_table(user=None, today: date | None = None, *, state: tuple | 
 
     families, key = _aggregate_scope(user)
     today = today or date.today()
-    cache_key = (key, state or registry_state(), today)
-    return _TABLES.get(cache_key, lambda: family_table(*registry_frames(families, key), today))
+    state = state or registry_state()
+    return _TABLES.get((key, state, today), lambda: family_table(*registry_frames(families, key, state=state), today))
 
 
 def region_names() -> dict[str, str]:

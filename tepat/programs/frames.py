@@ -6,18 +6,16 @@ invalidates the cache.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import polars as pl
 from django.db.models import Count, Max, QuerySet
 
+from tepat.lru import LRU
 from tepat.registry.bulk import fetch
 from tepat.registry.fields import FAMILY_FLOATS, FAMILY_NUMBERS, FAMILY_TEXT, MEMBER_TEXT
 from tepat.registry.models import Family, Member
 
 WHOLE_REGISTRY = "city"  # the key of the unscoped frames: shared by the CLI, targeting, allocation and city-wide users
-_CACHE: OrderedDict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = OrderedDict()
-_CACHE_SIZE = 4
+_CACHE: LRU[tuple[pl.DataFrame, pl.DataFrame]] = LRU(4)
 
 
 def _id_filter(families: QuerySet, alias: str) -> tuple[str, list]:
@@ -58,14 +56,7 @@ def registry_state() -> tuple:
     return families["n"], families["at"], members["n"], members["at"]
 
 
-def registry_frames(families: QuerySet, scope_key: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(families, members) for the engine. `families` must already be scoped by the caller."""
-    key = (scope_key, registry_state())
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    frames = (_families(families), _members(families))
-    _CACHE[key] = frames
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return frames
+def registry_frames(families: QuerySet, scope_key: str, *, state: tuple | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(families, members) for the engine. `families` must already be scoped by the caller. `state`:
+    the registry state when the caller has read it already (each read scans families and members)."""
+    return _CACHE.get((scope_key, state or registry_state()), lambda: (_families(families), _members(families)))
