@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from tepat.accounts.masking import log_access
@@ -49,7 +49,7 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 @importer
 def ingest_page(request, pk: int):
     """Analysts upload what enumerators sent through ODK Central or KoboToolbox; every row is reported."""
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
     form = SubmissionsForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -61,7 +61,7 @@ def ingest_page(request, pk: int):
 @importer
 def xlsform_download(request, pk: int):
     """The campaign's XLSForm; it carries the names and addresses of the assigned families (logged as an export)."""
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
     spec = campaign_form_spec(campaign)
     log_access(request.user, AccessKind.EXPORT, f"XLSForm verivali {campaign.name}", records=len(spec.families))
     return _attachment(xlsform_bytes(spec), XLSX, f"{spec.form_id}.xlsx")
