@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tepat.accounts.models import audit
 from tepat.accounts.roles import Role, Scope, policy_for
+from tepat.regions.codes import dotted
 from tepat.regions.models import Level, Region
 from tepat.registry.actions import do_assign
 from tepat.registry.models import Assignment, Family
@@ -323,8 +324,8 @@ def _visited_family(campaign: Campaign, family_id: int, sender) -> Family:
 def _proposal_kelurahan(campaign: Campaign, data: VisitInput, sender) -> Region:
     if not data.kelurahan:
         raise reject("missing", "kelurahan")
-    code = data.kelurahan.replace(".", "")
-    region = next((r for r in Region.objects.filter(level=Level.KELURAHAN) if r.digits() == code), None)
+    code = data.kelurahan.replace(".", "")  # '12.74.05.1010' or '1274051010'
+    region = Region.objects.filter(level=Level.KELURAHAN, code=dotted(code)).first() if code.isdigit() else None
     if region is None:
         raise reject("kelurahan_unknown", "kelurahan", value=data.kelurahan)
     if not campaign.kelurahan.filter(pk=region.pk).exists():
