@@ -79,13 +79,14 @@ def apply_update(request: ChangeRequest, acting_user) -> list[Change]:
     for line in lines:
         if line.target == LineTarget.MEMBER and line.field != "is_active":
             by_member[line.member_id].append(line)
-    for member_id, member_lines in by_member.items():
-        member = Member.objects.get(pk=member_id)
-        changes.append(_update(member, member_lines, reason, acting_user, member=member))
+    members = Member.objects.in_bulk(by_member)
+    for member_id, member_lines in by_member.items():  # in line order, as the history lists them
+        changes.append(_update(members[member_id], member_lines, reason, acting_user, member=members[member_id]))
     changes += add_members(family, request, lines, reason, acting_user)
-    for line in lines:
-        if line.target == LineTarget.MEMBER and line.field == "is_active":
-            changes.append(_deactivate_member(Member.objects.get(pk=line.member_id), f"{line.note} ({reason})", acting_user))
+    leaving_members = [l for l in lines if l.target == LineTarget.MEMBER and l.field == "is_active"]
+    fresh = Member.objects.in_bulk([l.member_id for l in leaving_members])  # read after the updates: current versions
+    for line in leaving_members:
+        changes.append(_deactivate_member(fresh[line.member_id], f"{line.note} ({reason})", acting_user))
     if lines:
         Family.objects.filter(pk=family.pk).update(version=F("version") + (0 if fields else 1), updated_at=timezone.now())
     family.refresh_from_db()
