@@ -91,12 +91,3 @@ class CloseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not may_drop:
             self.fields["status"].choices = [(ActionStatus.DONE, ActionStatus.DONE.label)]
-
-
-def form_errors(form: forms.Form) -> str:
-    """All of a form's errors in one line, each with its field's label."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    return "; ".join(parts)

@@ -22,12 +22,13 @@ from tepat.meetings import actions, queries, tables
 from tepat.meetings.access import can_follow_up, can_manage, can_report_on, visible_items
 from tepat.meetings.documents import DOCUMENTS, file_name
 from tepat.meetings.forms import (
-    ActionItemForm, CloseForm, DecisionForm, InviteesForm, MeetingForm, MinutesForm, NewMeetingForm, ProgressForm, form_errors,
+    ActionItemForm, CloseForm, DecisionForm, InviteesForm, MeetingForm, MinutesForm, NewMeetingForm, ProgressForm,
 )
 from tepat.meetings.models import OPEN_STATUSES, ActionItem, ActionStatus, Meeting
 from tepat.regions.models import Region
 from tepat.registry.spreadsheet import xlsx_bytes
 from tepat.web.decorators import secretariat
+from tepat.web.forms import form_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

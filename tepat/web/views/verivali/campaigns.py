@@ -15,7 +15,7 @@ from tepat.verivali.forms import AssignForm, CampaignForm
 from tepat.verivali.models import Campaign, CampaignStatus
 from tepat.verivali.progress import GROUPS, campaign_progress, progress_frame, totals
 from tepat.web.decorators import campaign_manager, verivali_user
-from tepat.web.views.verivali.common import form_errors
+from tepat.web.forms import form_errors
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

@@ -39,6 +39,3 @@ def line_rows(request: ChangeRequest, user) -> list[dict]:
     return rows
 
 
-def form_errors(form) -> str:
-    """A bound form's errors on one line for a flash message: 'Label: error; ...' (form-wide errors as they are)."""
-    return "; ".join(f"{form.fields[k].label}: {e}" if k in form.fields else e for k, errors in form.errors.items() for e in errors)

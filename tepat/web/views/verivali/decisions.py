@@ -17,7 +17,8 @@ from tepat.verivali.forms import DecisionForm, MusyawarahForm
 from tepat.verivali.payload import checklist_items
 from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus, conflicting_with
 from tepat.web.decorators import verivali_user
-from tepat.web.views.verivali.common import LINES, form_errors, line_rows
+from tepat.web.forms import form_errors
+from tepat.web.views.verivali.common import LINES, line_rows
 
 OPEN = (RequestStatus.PENDING, RequestStatus.CONFLICT)
 
