@@ -6,6 +6,7 @@ from typing import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tepat.registry.importer import report as reports
@@ -88,35 +89,38 @@ def _finish(batch: ImportBatch, status: str) -> None:
 
 
 @transaction.atomic
-def do_deactivate_member(member: Member, *, acting_user, reason: str) -> Member:
-    """Deactivate (never delete) a member, e.g. deceased or moved, with the reason in history."""
+def do_deactivate_member(member: Member, *, acting_user, reason: str) -> Change:
+    """Deactivate (never delete) a member, e.g. deceased or moved, with the reason in history.
+    Returns the history row; `member` is refreshed."""
     if not reason.strip():
         raise ValueError("a reason is required")
     before = member.is_active
     Member.objects.filter(pk=member.pk).update(
-        is_active=False, inactive_reason=reason, version=member.version + 1, updated_at=timezone.now()
+        is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )
-    Change.objects.create(
+    change = Change.objects.create(
         family_id=member.family_id, member=member, action=ChangeAction.DEACTIVATE,
         fields={"is_active": [before, False]}, reason=reason, user=acting_user,
     )
     member.refresh_from_db()
-    return member
+    return change
 
 
 @transaction.atomic
-def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Family:
+def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Change:
+    """Deactivate (never delete) a family with the reason in history. Returns the history row;
+    `family` is refreshed."""
     if not reason.strip():
         raise ValueError("a reason is required")
     Family.objects.filter(pk=family.pk).update(
-        is_active=False, inactive_reason=reason, version=family.version + 1, updated_at=timezone.now()
+        is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )
-    Change.objects.create(
+    change = Change.objects.create(
         family=family, action=ChangeAction.DEACTIVATE, fields={"is_active": [family.is_active, False]},
         reason=reason, user=acting_user,
     )
     family.refresh_from_db()
-    return family
+    return change
 
 
 @transaction.atomic

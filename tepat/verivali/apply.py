@@ -92,14 +92,12 @@ def apply_update(request: ChangeRequest, acting_user) -> list[Change]:
     family.refresh_from_db()
     leaving = [l for l in lines if l.target == LineTarget.FAMILY and l.field == "is_active"]
     if leaving:
-        do_deactivate_family(family, acting_user=acting_user, reason=f"{leaving[0].note} ({reason})"[:255])
-        changes.append(Change.objects.filter(family=family, member=None).order_by("-id").first())
+        changes.append(do_deactivate_family(family, acting_user=acting_user, reason=f"{leaving[0].note} ({reason})"[:255]))
     return changes
 
 
 def _deactivate_member(member: Member, reason: str, acting_user) -> Change:
-    do_deactivate_member(member, acting_user=acting_user, reason=reason[:255])
-    return Change.objects.filter(member=member).order_by("-id").first()
+    return do_deactivate_member(member, acting_user=acting_user, reason=reason[:255])
 
 
 def add_members(family: Family, request: ChangeRequest, lines: list[ChangeLine], reason: str, acting_user) -> list[Change]:
