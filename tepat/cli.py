@@ -34,13 +34,15 @@ def migrate_command() -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (.json or .xlsx).")
 @click.option("--user", "username", help="Record the import under this user.")
 @click.option("--export-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the source exported the file (YYYY-MM-DD).")
-def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date) -> None:
-    """Import a P3KE or DTSEN export (xlsx or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable."""
+@click.option("--allow-missing", is_flag=True, help="Write even when more than TEPAT_MISSING_THRESHOLD of the families in the file's kelurahan would be marked missing.")
+def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date, allow_missing: bool) -> None:
+    """Import a P3KE or DTSEN export (xlsx or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable
+    or when it would mark too many families missing (nothing written; see --allow-missing)."""
     setup()
     ensure_database()
     from tepat.cli_support import run_import
 
-    sys.exit(run_import(file, fmt, dry_run, report_path, username, export_date.date() if export_date else None))
+    sys.exit(run_import(file, fmt, dry_run, report_path, username, export_date.date() if export_date else None, allow_missing))
 
 
 @main.command("generate")
@@ -214,10 +216,11 @@ def demo_command(no_serve: bool, families: int, port: int) -> None:
 
 
 from tepat.indicators.cli import indicators  # noqa: E402
+from tepat.registry.cli import batch  # noqa: E402
 from tepat.reports.cli import report  # noqa: E402
 from tepat.verivali.cli import verivali  # noqa: E402
 
-for group in (indicators, report, verivali):
+for group in (indicators, report, verivali, batch):
     main.add_command(group)
 
 

@@ -9,7 +9,8 @@ import click
 from tqdm import tqdm
 
 
-def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date=None) -> int:
+def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date=None,
+               allow_missing: bool = False) -> int:
     from tepat.accounts.models import User
     from tepat.registry.actions import create_batch, do_import
     from tepat.registry.importer.report import save
@@ -18,7 +19,8 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
     if username and user is None:
         click.echo(f"pengguna {username} tidak ada / no such user", err=True)
         return 2
-    batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run, export_date=export_date)
+    batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run, export_date=export_date,
+                         allow_missing=allow_missing)
     with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar:
         def progress(stage: str, fraction: float) -> None:
             bar.set_description(stage)
@@ -29,13 +31,20 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
     if report_path:
         save(report, report_path)
     click.echo(summary(report))
-    return 2 if "fatal" in report else 0
+    return 2 if "fatal" in report or "held" in report else 0
 
 
 def summary(report: dict) -> str:
     if "fatal" in report:
         return f"GAGAL / FAILED [{report['fatal']['code']}]: {report['fatal']['message']}"
-    lines = [f"format {report['format']}, {report['rows']} baris" + (" (dry run: tidak ada yang ditulis)" if report["dry_run"] else "")]
+    lines = [f"format {report['format']}, {report['rows']} baris, {len(report.get('coverage', []))} kelurahan"
+             + (" (dry run: tidak ada yang ditulis)" if report["dry_run"] else "")]
+    if "held" in report:
+        lines.insert(0, f"DITAHAN, TIDAK ADA YANG DITULIS / HELD, NOTHING WRITTEN [{report['held']['code']}]: {report['held']['message']}")
+    elif (report.get("missing_check") or {}).get("over_threshold"):
+        lines.append("PERINGATAN / WARNING: impor sungguhan akan ditahan / a real import would be held (--allow-missing)")
+    if "same_as" in report:
+        lines.append(f"berkas sama dengan impor {report['same_as']}, registri tidak berubah / same file as import {report['same_as']}, nothing changed")
     for level, label in (("families", "keluarga"), ("members", "anggota")):
         c = report[level]
         lines.append(f"{label}: {c['new']} baru, {c['updated']} berubah, {c['unchanged']} tetap, {c['missing']} hilang, {c['rejected']} ditolak")

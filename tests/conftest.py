@@ -64,8 +64,8 @@ def import_file(regions):
     """Import a file through the real action; returns the batch."""
     from tepat.registry.actions import create_batch, do_import
 
-    def run(path, user=None, fmt="auto", dry_run=False):
-        batch = create_batch(path, acting_user=user, requested_format=fmt, dry_run=dry_run)
+    def run(path, user=None, fmt="auto", dry_run=False, allow_missing=False):
+        batch = create_batch(path, acting_user=user, requested_format=fmt, dry_run=dry_run, allow_missing=allow_missing)
         return do_import(batch, acting_user=user)
 
     return run

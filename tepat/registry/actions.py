@@ -6,24 +6,26 @@ from typing import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
+from tepat.regions.models import Region
 from tepat.registry.importer import report as reports
 from tepat.registry.importer.context import context_for
-from tepat.registry.importer.load import write
-from tepat.registry.importer.messages import FATAL, ImportFatal
-from tepat.registry.importer.pipeline import prepare, sha256_of
+from tepat.registry.importer.load import MissingHeld, write
+from tepat.registry.importer.messages import FATAL, ImportFatal, RevertRefused
+from tepat.registry.importer.pipeline import Prepared, prepare, sha256_of
+from tepat.registry.importer.profiles import load_profiles
 from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member
 
 Progress = Callable[[str, float], None]
 
 
 def create_batch(path: Path, *, acting_user, file_name: str | None = None, requested_format: str = "auto",
-                 dry_run: bool = False, export_date=None) -> ImportBatch:
+                 dry_run: bool = False, export_date=None, allow_missing: bool = False) -> ImportBatch:
     return ImportBatch.objects.create(
         file_name=file_name or path.name, stored_path=str(path), requested_format=requested_format, dry_run=dry_run,
-        export_date=export_date, user=acting_user if getattr(acting_user, "pk", None) else None,
+        export_date=export_date, user=acting_user if getattr(acting_user, "pk", None) else None, allow_missing=allow_missing,
     )
 
 
@@ -31,25 +33,112 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
     """Import the batch's file. Valid rows are written in one transaction; a fatal problem writes nothing.
 
     The report (batch.report) follows docs/import-report.md. Never raises for a bad file.
+    Guarantees: a file identical (sha256) to the last import of its source, into a registry unchanged
+    since, is answered from that batch's report (cost: hashing the file and three small queries);
+    an import that would flag more than the threshold share missing ends `held`, writing nothing.
     """
     path = Path(batch.stored_path)
     track = _tracker(batch, progress)
     track("membaca berkas", 0.05)
+    digest = sha256_of(path) if path.is_file() else None
+    previous = _same_file_as(batch, digest)
+    if previous is not None:
+        return _answer_from(batch, previous, progress)
     try:
-        prepared = prepare(path, batch.requested_format, context_for)
+        prepared = prepare(path, batch.requested_format, context_for, sha256=digest)
     except ImportFatal as problem:
         return _fail(batch, problem, path)
     track("memeriksa selesai", 0.5)
     user_id = acting_user.pk if getattr(acting_user, "pk", None) else None
-    with transaction.atomic():
-        outcome = write(prepared, batch, user_id, track)
-        batch.format = prepared.profile.name
-        batch.sha256 = prepared.sha256
-        batch.report = reports.build(prepared, outcome, dry_run=batch.dry_run, file_name=batch.file_name)
-        _finish(batch, BatchStatus.DONE)
+    try:
+        with transaction.atomic():
+            outcome = write(prepared, batch, user_id, track)
+            _record(batch, prepared, reports.build(prepared, outcome, dry_run=batch.dry_run, file_name=batch.file_name,
+                                                   coverage=_codes(prepared.coverage)), BatchStatus.DONE)
+    except MissingHeld as problem:
+        report = reports.build(prepared, problem.outcome, dry_run=False, file_name=batch.file_name, coverage=_codes(prepared.coverage))
+        _record(batch, prepared, reports.held(report, problem), BatchStatus.HELD)
     if progress:
         progress("selesai", 1.0)
     return batch
+
+
+def do_confirm_missing(batch: ImportBatch, *, acting_user) -> ImportBatch:
+    """A person confirmed that a held import is a full export: queue it again, allowed to flag missing.
+    The caller runs it (tepat.registry.runner). Raises ValueError for a batch that is not held."""
+    if not batch.is_held():
+        raise ValueError(f"import {batch.pk} is not waiting for a confirmation")
+    held = batch.report.get("held", {})
+    batch.allow_missing, batch.status, batch.progress, batch.stage = True, BatchStatus.QUEUED, 0, ""
+    batch.report = {**batch.report, "confirmed": {"by": getattr(acting_user, "username", None), "at": timezone.now().isoformat(),
+                                                  "missing": held.get("missing"), "registry_active": held.get("registry_active")}}
+    batch.save(update_fields=["allow_missing", "status", "progress", "stage", "report"])
+    return batch
+
+
+@transaction.atomic
+def do_revert_batch(batch: ImportBatch, *, acting_user, reason: str) -> dict:
+    """Undo an import: every record it created, changed or flagged missing returns to its state before it,
+    read from history. History is kept; each record put back gets a `revert` Change (batch = this import)
+    and the batch records who reverted it, when and why. Raises RevertRefused (nothing written) when it
+    cannot be reverted now. Returns the counts, also stored in batch.report["reverted"]."""
+    from tepat.registry import revert
+
+    if not reason.strip():
+        raise RevertRefused("reason_required")
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    problem = revert.refusal(batch)
+    if problem:
+        raise problem
+    user = acting_user if getattr(acting_user, "pk", None) else None
+    counts = revert.revert(batch, user_id=user.pk if user else None, reason=reason.strip()).as_dict()
+    batch.reverted_at, batch.reverted_by, batch.revert_reason = timezone.now(), user, reason.strip()[:255]
+    batch.report = {**batch.report, "reverted": {"by": getattr(user, "username", None), "at": batch.reverted_at.isoformat(),
+                                                 "reason": batch.revert_reason, **counts}}
+    batch.save(update_fields=["reverted_at", "reverted_by", "revert_reason", "report"])
+    return counts
+
+
+def registry_mark() -> dict:
+    """What a same-file import must find unchanged: the last history row and the region master's size.
+    Cost: an index lookup and a count of the (small) region table."""
+    return {"change": Change.objects.aggregate(last=Max("id"))["last"] or 0, "regions": Region.objects.count()}
+
+
+def _same_file_as(batch: ImportBatch, digest: str | None) -> ImportBatch | None:
+    """The last import of the same source when it had this very file and nothing changed since."""
+    if not digest:
+        return None
+    previous = (ImportBatch.objects.filter(sha256=digest, status=BatchStatus.DONE, dry_run=False, reverted_at__isnull=True)
+                .exclude(pk=batch.pk).order_by("-pk").first())
+    if previous is None or not previous.registry_mark or batch.requested_format not in ("auto", previous.format):
+        return None
+    profiles = load_profiles()
+    source = profiles[previous.format].source
+    same_source = [name for name, profile in profiles.items() if profile.source == source]
+    later = ImportBatch.objects.filter(pk__gt=previous.pk, status=BatchStatus.DONE, dry_run=False, format__in=same_source)
+    return None if later.exists() or previous.registry_mark != registry_mark() else previous
+
+
+def _answer_from(batch: ImportBatch, previous: ImportBatch, progress: Progress | None) -> ImportBatch:
+    batch.format, batch.sha256, batch.registry_mark = previous.format, previous.sha256, previous.registry_mark
+    batch.report = reports.same_file(previous.report, dry_run=batch.dry_run, file_name=batch.file_name, batch_id=previous.pk)
+    _finish(batch, BatchStatus.DONE)
+    if progress:
+        progress("selesai", 1.0)
+    return batch
+
+
+def _record(batch: ImportBatch, prepared: Prepared, report: dict, status: str) -> None:
+    """Store the outcome; a confirmation given on a held import stays in the report."""
+    confirmed = {"confirmed": batch.report["confirmed"]} if "confirmed" in batch.report else {}
+    batch.format, batch.sha256, batch.report = prepared.profile.name, prepared.sha256, {**report, **confirmed}
+    batch.registry_mark = registry_mark() if status == BatchStatus.DONE and not batch.dry_run else {}
+    _finish(batch, status)
+
+
+def _codes(region_ids) -> list[str]:
+    return list(Region.objects.filter(pk__in=list(region_ids)).order_by("code").values_list("code", flat=True))
 
 
 def mark_interrupted_imports() -> int:

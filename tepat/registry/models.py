@@ -33,6 +33,12 @@ class BatchStatus(models.TextChoices):
     RUNNING = "running", _("berjalan")
     DONE = "done", _("selesai")
     FAILED = "failed", _("gagal")
+    HELD = "held", _("menunggu konfirmasi")  # stopped before writing: too many families would be marked missing
+
+    @classmethod
+    def settled(cls) -> tuple[str, ...]:
+        """Statuses in which nothing more happens without a person."""
+        return (cls.DONE, cls.FAILED, cls.HELD)
 
 
 class ImportBatch(models.Model):
@@ -52,6 +58,14 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
+    allow_missing = models.BooleanField(
+        _("boleh menandai banyak keluarga tidak ada lagi"), default=False,
+        help_text=_("Dikonfirmasi pengguna: impor boleh menandai lebih dari ambang keluarga sebagai tidak ada lagi."),
+    )
+    registry_mark = models.JSONField(default=dict, blank=True, help_text="registry state when the import finished (same-file shortcut)")
+    reverted_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    reverted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revert_reason = models.CharField(_("alasan pembatalan"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -60,7 +74,15 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
     def is_finished(self) -> bool:
-        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+        """Nothing runs: done, failed, or held for a confirmation (the progress bar stops polling)."""
+        return self.status in BatchStatus.settled()
+
+    def is_held(self) -> bool:
+        return self.status == BatchStatus.HELD
+
+    def is_revertible(self) -> bool:
+        """A written import not yet reverted (whether later changes block it is asked of do_revert_batch)."""
+        return self.status == BatchStatus.DONE and not self.dry_run and self.reverted_at is None
 
 
 class Family(models.Model):
@@ -161,13 +183,15 @@ class ChangeAction(models.TextChoices):
     UPDATE = "update", _("diubah")
     DEACTIVATE = "deactivate", _("dinonaktifkan")
     MISSING = "missing", _("tidak ada di ekspor terbaru")
+    REVERT = "revert", _("dikembalikan (impor dibatalkan)")
 
 
 class Change(models.Model):
     """One change to one family or member: who, when, why, and each field's before and after.
 
     Records created by an import carry that batch as `first_batch` (who, when, which file); a Change
-    row is written for every later update, deactivation or missing flag.
+    row is written for every later update, deactivation or missing flag, and for each record an
+    import's revert puts back (action `revert`, `batch` = the reverted import).
     """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="changes")

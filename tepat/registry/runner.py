@@ -33,6 +33,11 @@ def start(upload, *, acting_user, requested_format: str, dry_run: bool, export_d
     path = store_upload(upload)
     batch = create_batch(path, acting_user=acting_user, file_name=upload.name, requested_format=requested_format,
                          dry_run=dry_run, export_date=export_date)
+    return run(batch, acting_user=acting_user)
+
+
+def run(batch: ImportBatch, *, acting_user) -> ImportBatch:
+    """Run a queued batch (a new upload, or a held one a person confirmed) the configured way."""
     if settings.TEPAT_IMPORT_RUNNER == "sync":
         return do_import(batch, acting_user=acting_user)
     threading.Thread(target=_run, args=(batch.pk, acting_user.pk), daemon=True, name=f"import-{batch.pk}").start()

@@ -6,16 +6,19 @@ per table, one UPDATE per changed record; no per-record ORM objects.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Callable
 
 import polars as pl
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from tepat.registry.bulk import fetch, fetch_in, insert_frame, insert_rows, update_rows
 from tepat.registry.fields import FAMILY_FIELDS, MEMBER_FIELDS
-from tepat.registry.importer.diff import Diff, compare
+from tepat.registry.importer.diff import Diff, MissingGuard, compare, missing_guard
+from tepat.registry.importer.messages import HELD
 from tepat.registry.importer.pipeline import Prepared
 from tepat.registry.importer.profiles import Profile
 from tepat.registry.models import ChangeAction
@@ -39,6 +42,28 @@ class Counts:
 class Outcome:
     families: Counts = field(default_factory=Counts)
     members: Counts = field(default_factory=Counts)
+    guard: MissingGuard | None = None
+
+
+class MissingHeld(Exception):
+    """Raised before anything is written: the import would flag more than the threshold share missing."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        guard = outcome.guard
+        super().__init__(HELD["missing_over_threshold"].text(**held_values(guard)))
+
+
+def held_values(guard: MissingGuard) -> dict[str, object]:
+    return {"families": guard.families_in_file, "kelurahan": guard.kelurahan, "registry": guard.registry_active,
+            "missing": guard.missing, "share": f"{guard.share():.0%}", "threshold": f"{guard.threshold:.0%}"}
+
+
+def missing_threshold() -> float:
+    """TEPAT_MISSING_THRESHOLD (setting, else environment variable): the share of the active families inside
+    a file's coverage above which an import stops before flagging them missing. Default 0.10."""
+    value = getattr(settings, "TEPAT_MISSING_THRESHOLD", None)
+    return float(value if value is not None else os.getenv("TEPAT_MISSING_THRESHOLD", "0.10"))
 
 
 def family_fields(profile: Profile, present: frozenset[str]) -> list[str]:
@@ -63,10 +88,10 @@ def member_fields(profile: Profile, present: frozenset[str]) -> list[str]:
 def _existing(table: str, incoming: pl.DataFrame, fields: list[str], source: str) -> pl.DataFrame:
     """The source's records, typed like the incoming frame so that values compare as equals."""
     casts = [f"CAST({f} AS TEXT)" if f in ("tanggal_lahir", "aset") else f for f in fields]
-    select = ", ".join(["id", "source_key", *casts, "is_active", "missing_since_id"])
+    select = ", ".join(["id", "source_key", *casts, "is_active", "inactive_reason", "missing_since_id"])
     rows = fetch(f"SELECT {select} FROM {table} WHERE source = %s", [source])
     types = {f: incoming.schema[f] if f in incoming.columns else pl.String for f in fields}
-    schema = {"id": pl.Int64, "source_key": pl.String, **types, "is_active": pl.Boolean, "missing_since_id": pl.Int64}
+    schema = {"id": pl.Int64, "source_key": pl.String, **types, "is_active": pl.Boolean, "inactive_reason": pl.String, "missing_since_id": pl.Int64}
     frame = pl.DataFrame(rows, schema=schema, orient="row", strict=False)
     if "aset" in fields:
         frame = frame.with_columns(pl.col("aset").map_elements(_canonical_json, return_dtype=pl.String))
@@ -78,18 +103,23 @@ def _canonical_json(text: str | None) -> str:
 
 
 def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) -> Outcome:
-    """Diff and write (unless batch.dry_run). Records written carry the batch and its export date."""
+    """Diff and write (unless batch.dry_run). Records written carry the batch and its export date.
+
+    Guarantee: raises MissingHeld before writing anything when more than missing_threshold() of the
+    active families inside the file's coverage would be flagged missing, unless batch.allow_missing.
+    """
     outcome = Outcome()
     profile = prepared.profile
     family_ids: dict[str, int] = {}
     if profile.has_families:
-        family_ids = _write_families(prepared, batch, user_id, outcome.families, progress)
+        family_ids = _write_families(prepared, batch, user_id, outcome, progress)
     if profile.has_members:
         _write_members(prepared, batch, user_id, family_ids, outcome.members, progress)
     return outcome
 
 
-def _write_families(prepared: Prepared, batch, user_id, counts: Counts, progress: Progress) -> dict[str, int]:
+def _write_families(prepared: Prepared, batch, user_id, outcome: Outcome, progress: Progress) -> dict[str, int]:
+    counts = outcome.families
     exported = batch.export_date.isoformat() if batch.export_date else None
     profile, incoming = prepared.profile, prepared.families.with_columns(pl.lit(exported, pl.String).alias("export_date"))
     fields = family_fields(profile, prepared.present)
@@ -98,6 +128,10 @@ def _write_families(prepared: Prepared, batch, user_id, counts: Counts, progress
     diff = compare(incoming, existing, fields, covered, held=tuple(prepared.rejected_family_keys))
     counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
     counts.missing, counts.rejected = len(diff.missing_ids), len(prepared.rejected_family_keys)
+    if "kelurahan_id" in existing.columns:
+        outcome.guard = missing_guard(existing, prepared.coverage, counts.missing, prepared.families_in_file, missing_threshold())
+        if outcome.guard.trips() and not (batch.dry_run or batch.allow_missing):
+            raise MissingHeld(outcome)
     if batch.dry_run:  # stand-in ids let the members of new families count as new
         return {**dict(existing.select("source_key", "id").iter_rows()), **{k: -i for i, k in enumerate(diff.new["source_key"], 1)}}
     progress("menulis keluarga", 0.6)
@@ -154,6 +188,7 @@ def _apply_changes(table: str, diff: Diff, fields: list[str], batch_id: int, use
     update_rows(table, [*fields, *stamped, "batch_id", "updated_at"], ((*row[:-1], batch_id, now, row[-1]) for row in changed.iter_rows()),
                 extra_sql=", version = version + 1, missing_since_id = NULL")
     update_rows(table, ["missing_since_id", "updated_at"], ((batch_id, now, pk) for pk in diff.missing_ids))
+    update_rows(table, ["is_active", "inactive_reason"], ((True, "", pk) for pk in diff.revived_ids))
     _history(table, diff, batch_id, user_id, member, now)
 
 

@@ -49,6 +49,10 @@ ROW_ERRORS: dict[str, Message] = {
     "kelurahan_unknown": Message("Kode kelurahan {value} tidak ada di master wilayah", "Kelurahan code {value} is not in the region master"),
     "family_no_head": Message("Keluarga {family} tidak memiliki kepala keluarga", "Family {family} has no head"),
     "family_many_heads": Message("Keluarga {family} memiliki lebih dari satu kepala keluarga", "Family {family} has more than one head"),
+    "family_head_rejected": Message(
+        "Kepala keluarga baris {row} ditolak; keluarga ini tidak diimpor",
+        "The family head on row {row} was rejected; this family is not imported",
+    ),
     "member_family_missing": Message(
         "Keluarga dengan No KK {family} tidak ada di berkas ini maupun di registri",
         "No family with No KK {family} in this file or in the registry",
@@ -83,6 +87,44 @@ FATAL: dict[str, Message] = {
         "Impor terputus karena server dihentikan; unggah ulang berkas", "The import was interrupted by a server stop; upload the file again"
     ),
 }
+
+
+# An import that would flag too many families missing stops before writing (docs/import-report.md, `held`).
+HELD: dict[str, Message] = {
+    "missing_over_threshold": Message(
+        "Berkas: {families} keluarga di {kelurahan} kelurahan; registri di sana: {registry} keluarga aktif; "
+        "{missing} ({share}) akan ditandai tidak ada lagi, lebih dari ambang {threshold}. Apakah ini ekspor lengkap? "
+        "Lanjutkan hanya jika ya (baris perintah: --allow-missing).",
+        "File: {families} families in {kelurahan} kelurahan; registry there: {registry} active families; "
+        "{missing} ({share}) would be marked missing, more than the {threshold} threshold. Is this a full export? "
+        "Continue only if it is (command line: --allow-missing).",
+    ),
+}
+
+# Why a revert is refused (do_revert_batch raises RevertRefused with one of these).
+REVERT: dict[str, Message] = {
+    "not_revertible": Message(
+        "Impor {batch} tidak dapat dibatalkan: hanya impor yang selesai menulis dan belum dibatalkan",
+        "Import {batch} cannot be reverted: only a finished, written import that is not reverted yet",
+    ),
+    "later_imports": Message(
+        "Batalkan dulu impor yang lebih baru dari sumber yang sama: {batches}",
+        "Revert the later imports of the same source first: {batches}",
+    ),
+    "later_changes": Message(
+        "{count} perubahan setelah impor ini (verivali atau penonaktifan) menyentuh datanya; pembatalan akan menimpanya",
+        "{count} later changes (verivali or deactivations) touch its records; a revert would overwrite them",
+    ),
+    "reason_required": Message("Alasan pembatalan wajib diisi", "A reason for the revert is required"),
+}
+
+
+class RevertRefused(Exception):
+    """A revert that would not return the registry to the state before the import: nothing is written."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        super().__init__(REVERT[code].text(**values))
 
 
 class ImportFatal(Exception):

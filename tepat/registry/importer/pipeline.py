@@ -32,6 +32,8 @@ class Prepared:
     rejected_family_keys: frozenset[str]
     rejected_members: pl.DataFrame  # nik and id_individu of rejected rows: not "missing", just unreadable now
     present: frozenset[str]  # canonical columns the file has
+    coverage: frozenset[int] = frozenset()  # region ids of the kelurahan the file's rows name (valid or not)
+    families_in_file: int = 0  # distinct family keys in the file, rejected ones included
 
 
 def sha256_of(path: Path) -> str:
@@ -42,8 +44,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataFrame], checks.Context]) -> Prepared:
-    """Everything up to the database write. Raises ImportFatal for a problem with the whole file."""
+def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataFrame], checks.Context], sha256: str | None = None) -> Prepared:
+    """Everything up to the database write. Raises ImportFatal for a problem with the whole file.
+    `sha256`: the file's digest when the caller has computed it already."""
     profiles = load_profiles()
     table = read_table(path, list(profiles.values()))
     profile = detect_format(table.headers, profiles, requested)
@@ -56,13 +59,14 @@ def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataF
     rows, rejected_keys = frame.height, _fully_rejected(frame, errors, profile)
     rejected_members = _rejected_people(frame, errors)
     valid = frame.filter(~pl.col(ROW).is_in(errors[ROW].implode()))
-    frame_columns = frame.columns
+    frame_columns, coverage, families_in_file = frame.columns, _coverage(frame), _family_count(frame, profile)
     del frame
     return Prepared(
-        profile=profile, sha256=sha256_of(path), rows=rows,
+        profile=profile, sha256=sha256 or sha256_of(path), rows=rows,
         families=shape.families(valid, profile), members=shape.members(valid, profile),
         errors=_as_report(errors, headers), warnings=_as_report(warnings, headers),
         rejected_family_keys=rejected_keys, rejected_members=rejected_members, present=frozenset(frame_columns),
+        coverage=coverage, families_in_file=families_in_file,
     )
 
 
@@ -79,12 +83,41 @@ def run_checks(frame: pl.DataFrame, profile: Profile, ctx: checks.Context) -> tu
         checks.check_heads(frame, profile),
         checks.check_member_family(frame, profile, ctx, families_in_file),
     ])
+    errors = pl.concat([errors, headless(frame, errors, profile)])
     warnings = pl.concat([
         checks.check_domains(frame, profile),
         checks.check_nik_vs_birthdate(frame, ctx),
         checks.check_coordinates(frame),
     ])
     return errors.sort(ROW, "field"), warnings.sort(ROW, "field")
+
+
+def headless(frame: pl.DataFrame, errors: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """The other rows of each family whose head row was rejected: such a family is not written at all.
+
+    The head is the family's first row marked 'Kepala Keluarga' (a second head is an error of its own).
+    Guarantee: no family is written without its head. Cost: one group-by and one join.
+    """
+    relation, key = "hubungan_dengan_kepala_keluarga", profile.family_key
+    if profile.level not in ("individu", "anggota") or relation not in frame.columns or key not in frame.columns:
+        return checks.empty_issues()
+    rejected = errors[ROW].implode()
+    heads = frame.filter(checks.is_head().fill_null(False) & pl.col(key).is_not_null()).group_by(key).agg(pl.col(ROW).min().alias("_head_row"))
+    lost = heads.filter(pl.col("_head_row").is_in(rejected))
+    rows = frame.join(lost, on=key, how="inner").filter(~pl.col(ROW).is_in(rejected))
+    return checks.issues(rows, pl.lit(True), key, "family_head_rejected", row=pl.col("_head_row"))
+
+
+def _coverage(frame: pl.DataFrame) -> frozenset[int]:
+    """The kelurahan the file speaks for: every row's known kelurahan, rejected rows included."""
+    if "_region_id" not in frame.columns:
+        return frozenset()
+    return frozenset(frame["_region_id"].drop_nulls().unique().to_list())
+
+
+def _family_count(frame: pl.DataFrame, profile: Profile) -> int:
+    key = profile.family_key
+    return frame[key].drop_nulls().n_unique() if key in frame.columns else 0
 
 
 def _as_report(found: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:

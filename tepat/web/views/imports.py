@@ -4,19 +4,25 @@ import json
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from tepat.accounts.masking import log_access, masked_report
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.registry.actions import do_confirm_missing, do_revert_batch
+from tepat.registry.importer.load import missing_threshold
+from tepat.registry.importer.messages import RevertRefused
 from tepat.registry.importer.profiles import format_names
 from tepat.registry.importer.report import report_sheets
 from tepat.registry.models import ImportBatch
-from tepat.registry.runner import start
+from tepat.registry.runner import run, start
 from tepat.registry.spreadsheet import xlsx_bytes
 from tepat.web.decorators import importer
+from tepat.web.forms import form_errors
 
 
 class UploadForm(forms.Form):
@@ -40,7 +46,15 @@ def import_page(request):
         batch = start(data["file"], acting_user=request.user, requested_format=data["format"], dry_run=data["dry_run"], export_date=data["export_date"])
         return redirect("import_status", pk=batch.pk)
     batches = scoped(request.user, ImportBatch.objects.select_related("user"))[:20]
-    return render(request, "web/import.html", {"form": form, "batches": batches})
+    return render(request, "web/import.html", {"form": form, "batches": batches, "threshold_percent": round(missing_threshold() * 100)})
+
+
+class ConfirmForm(forms.Form):
+    full_export = forms.BooleanField(label=_("Saya sudah memeriksa: berkas ini ekspor lengkap untuk kelurahan dan desil di dalamnya"))
+
+
+class RevertForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=200, widget=forms.TextInput(attrs={"size": 60}))
 
 
 def _batch(request, pk: int) -> ImportBatch:
@@ -53,7 +67,42 @@ def import_status(request, pk: int):
     report = masked_report(request.user, batch.report)
     if batch.is_finished() and report.get("rejected"):
         log_access(request.user, AccessKind.VIEW, f"laporan impor {batch.pk}", records=len(report["rejected"]))
-    return render(request, "web/import_status.html", {"batch": batch, "report": report})
+    context = {"batch": batch, "report": report, "confirm_form": ConfirmForm(), "revert_form": RevertForm()}
+    return render(request, "web/import_status.html", context)
+
+
+@importer
+@require_POST
+def import_confirm(request, pk: int):
+    """The explicit confirmation step of a held import: the person saw the numbers and ticked the box."""
+    batch = _batch(request, pk)
+    form = ConfirmForm(request.POST)
+    if not batch.is_held():
+        messages.error(request, _("Impor ini tidak menunggu konfirmasi."))
+    elif not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        run(do_confirm_missing(batch, acting_user=request.user), acting_user=request.user)
+    return redirect("import_status", pk=batch.pk)
+
+
+@importer
+@require_POST
+def import_revert(request, pk: int):
+    batch = _batch(request, pk)
+    form = RevertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("import_status", pk=batch.pk)
+    try:
+        counts = do_revert_batch(batch, acting_user=request.user, reason=form.cleaned_data["reason"])
+    except RevertRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Impor dibatalkan: %(created)s keluarga baru dinonaktifkan, %(restored)s keluarga dikembalikan, "
+                                    "%(unflagged)s tanda tidak ada lagi dicabut.") % {
+            "created": counts["deactivated"]["family"], "restored": counts["restored"]["family"], "unflagged": counts["unflagged"]["family"]})
+    return redirect("import_status", pk=batch.pk)
 
 
 @importer
