@@ -1,7 +1,8 @@
 """Import benchmark: generated P3KE individual-level exports, imported with `tepat import`.
 
 Prints wall time, rows/s, peak memory and the ratio to the time the fastest reader needs to only
-read the same file (calamine via fastexcel for xlsx, polars for csv).
+read the same file (calamine via fastexcel for xlsx, polars for csv); then the time of re-importing
+the unchanged file as a ratio to hashing it (sha256), the floor of recognising it (target <= 3).
 
     .venv/bin/python bench/import.py --families 100000 --kinds xlsx,csv
     TEPAT_DATABASE_URL=postgresql://... .venv/bin/python bench/import.py --families 1000000 --kinds csv
@@ -84,10 +85,46 @@ def run_import(path: Path) -> tuple[float, float, str]:
         return seconds, peak_kb / 1024, done.stdout.splitlines()[0]
 
 
+# Imports FILE, then times sha256 of it and the unchanged re-import (do_import) in the same process,
+# best of three each: the re-import is answered from the stored batch (issue 10, item 5).
+REIMPORT = """
+import sys, time
+from pathlib import Path
+from tepat.bootstrap import ensure_database, setup
+setup(); ensure_database()
+from tepat.registry.actions import create_batch, do_import
+from tepat.registry.importer.pipeline import sha256_of
+path = Path(sys.argv[1])
+start = time.perf_counter(); do_import(create_batch(path, acting_user=None), acting_user=None); first = time.perf_counter() - start
+def best(work):
+    times = []
+    for _ in range(3):
+        start = time.perf_counter(); result = work(); times.append(time.perf_counter() - start)
+    return min(times), result
+hashed, _ = best(lambda: sha256_of(path))
+again, batch = best(lambda: do_import(create_batch(path, acting_user=None), acting_user=None))
+assert "same_as" in batch.report, "the re-import was computed in full"
+print("REIMPORT", first, hashed, again)
+"""
+
+
+def reimport_ratio(path: Path) -> tuple[float, float, float]:
+    """(first import s, sha256 s, unchanged re-import s), in one process on a fresh database."""
+    with tempfile.TemporaryDirectory(prefix="tepat-bench-") as home:
+        env = {**os.environ, "TEPAT_HOME": home}
+        fresh_database(env)
+        done = subprocess.run([sys.executable, "-c", REIMPORT, str(path)], cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(done.stdout + done.stderr)
+        first, hashed, again = (float(x) for x in done.stdout.rsplit("REIMPORT", 1)[1].split())
+        return first, hashed, again
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", type=int, default=100_000)
     parser.add_argument("--kinds", default="xlsx,csv")
+    parser.add_argument("--no-reimport", dest="reimport", action="store_false", help="Skip the unchanged re-import vs sha256 ratio.")
     args = parser.parse_args()
     database = "PostgreSQL" if os.environ.get("TEPAT_DATABASE_URL") else "SQLite"
     print(f"{'file':<34} {'db':<10} {'rows':>9} {'read s':>7} {'import s':>9} {'rows/s':>9} {'ratio':>6} {'peak MB':>8}")
@@ -97,6 +134,9 @@ def main() -> None:
         import_s, peak_mb, summary = run_import(path)
         print(f"{path.name:<34} {database:<10} {rows:>9} {read_s:>7.1f} {import_s:>9.1f} {rows / import_s:>9.0f} {import_s / read_s:>6.1f} {peak_mb:>8.0f}")
         print(f"  {summary}")
+        if args.reimport:
+            first, hashed, again = reimport_ratio(path)
+            print(f"  unchanged re-import {again:.3f} s, sha256 {hashed:.3f} s: ratio {again / hashed:.2f} (first import in-process {first:.1f} s)")
 
 
 if __name__ == "__main__":
