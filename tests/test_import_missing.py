@@ -157,3 +157,27 @@ def test_the_revert_button_is_for_importers_and_asks_a_reason(registry, client, 
     assert Family.objects.filter(is_active=True).count() == 25
     page = client.post(f"/impor/{registry.pk}/batalkan/", {"reason": "uji coba salah"}, follow=True).content.decode()
     assert "dibatalkan" in page and not Family.objects.filter(is_active=True).exists()
+
+
+def test_a_revert_puts_back_a_missing_flag_that_the_import_had_cleared(registry, import_file, cast, tmp_path):
+    flagged = import_file(write_xlsx(tmp_path / "b.xlsx", families(19) + families(5, kode=KOTA)), cast["analyst"])
+    back = import_file(write_xlsx(tmp_path / "c.xlsx", families(20) + families(5, kode=KOTA)), cast["analyst"])
+    assert back.report["families"]["updated"] == 1 and Family.objects.get(source_key="F1010020").missing_since is None
+    do_revert_batch(back, acting_user=cast["admin"], reason="uji")
+    family = Family.objects.get(source_key="F1010020")
+    assert family.missing_since == flagged and family.batch == registry
+
+
+def test_a_revert_restores_numbers_regions_and_assets(import_file, cast, tmp_path):
+    from tests.files import write_csv
+
+    header = ["nomor_kartu_keluarga", "kode_desa_kelurahan", "alamat", "nama_kepala_keluarga", "desil_nasional", "luas_lantai", "memiliki_kulkas"]
+    row = {"nomor_kartu_keluarga": "1274050101200001", "kode_desa_kelurahan": JOHOR, "alamat": "Jl. A", "nama_kepala_keluarga": "Budi",
+           "desil_nasional": "2", "luas_lantai": "", "memiliki_kulkas": "Tidak"}
+    import_file(write_csv(tmp_path / "k1.csv", [row], header=header, delimiter=",", title=False), cast["analyst"])
+    before = state()
+    changed = {**row, "kode_desa_kelurahan": KOTA, "desil_nasional": "5", "luas_lantai": "36.5", "memiliki_kulkas": "Ya"}
+    batch = import_file(write_csv(tmp_path / "k2.csv", [changed], header=header, delimiter=",", title=False), cast["analyst"])
+    assert batch.report["families"]["updated"] == 1 and Family.objects.get().aset == {"aset_kulkas": "Ya"}
+    do_revert_batch(batch, acting_user=cast["admin"], reason="uji")
+    assert state() == before
