@@ -181,3 +181,12 @@ def test_a_revert_restores_numbers_regions_and_assets(import_file, cast, tmp_pat
     assert batch.report["families"]["updated"] == 1 and Family.objects.get().aset == {"aset_kulkas": "Ya"}
     do_revert_batch(batch, acting_user=cast["admin"], reason="uji")
     assert state() == before
+
+
+def test_a_dry_run_is_never_held_but_says_the_real_import_would_be(registry, tmp_path):
+    path = write_xlsx(tmp_path / "part.xlsx", families(3))
+    result = CliRunner().invoke(main, ["import", str(path), "--dry-run"])
+    assert result.exit_code == 0 and "a real import would be held" in result.output
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.status == BatchStatus.DONE and batch.report["missing_check"]["over_threshold"] is True
+    assert batch.report["families"]["missing"] == 17 and not Family.objects.filter(missing_since__isnull=False).exists()
