@@ -63,6 +63,7 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
     return batch
 
 
+@transaction.atomic
 def do_confirm_missing(batch: ImportBatch, *, acting_user) -> ImportBatch:
     """A person confirmed that a held import is a full export: queue it again, allowed to flag missing.
     The caller runs it (tepat.registry.runner). Raises ValueError for a batch that is not held."""
