@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import threading
 
+import django
 import pytest
-from django.db import connection
-from django.test import Client
 
-from tepat.accounts.throttle import normalise
+django.setup()  # also imported alone by the child process of the SQLite race test
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from tepat.accounts.throttle import normalise  # noqa: E402
 
 VARIANTS = ["thr", "thr ", " thr", "ｔｈｒ", "thr\t", "thr\xa0", "THR", "\u3000thr", "Thr\n"]
 
@@ -74,14 +78,9 @@ def test_a_password_reset_lifts_the_lock(client, thr, settings):
     assert login(client, "thr ", password).status_code == 302
 
 
-@pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_wrong_guesses_check_at_most_five(thr, settings):
-    """Each guess runs in its own thread and database connection; a slow real hasher (Argon2) widens the race."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    thr.set_password("benar-sekali-123")
-    thr.save()
-    settings.LOGIN_MAX_FAILURES = 5
-    start = threading.Barrier(20)
+def race(guesses: int = 20) -> list[int]:
+    """`guesses` wrong passwords for thr, each in its own thread and database connection, released together."""
+    start = threading.Barrier(guesses)
     statuses: list[int] = []
 
     def guess(index: int) -> None:
@@ -91,11 +90,52 @@ def test_twenty_simultaneous_wrong_guesses_check_at_most_five(thr, settings):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(guesses)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(set(statuses)) == [200, 429] and len(statuses) == 20
+    return statuses
+
+
+def race_in_a_fresh_home() -> None:
+    """Run by the SQLite variant in a child process: a file database in $TEPAT_HOME, as in production
+    (the in-memory test database shares one cache between threads and fails on any concurrent write)."""
+    import json
+
+    from tepat.bootstrap import ensure_database
+
+    ensure_database()
+    from tepat.accounts.actions import do_create_user
+
+    do_create_user("thr", role="analyst", acting_user=None, password="benar-sekali-123")
+    statuses = race()
+    statuses.append(login(Client(), "thr", "benar-sekali-123").status_code)
+    print(json.dumps(statuses))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_wrong_guesses_check_at_most_five(thr, settings, tmp_path):
+    """A slow real hasher (Argon2, the production one) widens the race; then the right password is refused too."""
+    if connection.vendor == "sqlite":
+        import json
+        import os
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if k not in ("TEPAT_DATABASE_URL", "TEPAT_SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+        env.update(TEPAT_HOME=str(tmp_path / "home"), TEPAT_LOGIN_MAX_FAILURES="5", DJANGO_SETTINGS_MODULE="tepat.settings")
+        code = "from tests.test_login_throttle import race_in_a_fresh_home; race_in_a_fresh_home()"
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        *statuses, right = json.loads(done.stdout.strip().splitlines()[-1])
+    else:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+        thr.set_password("benar-sekali-123")
+        thr.save()
+        settings.LOGIN_MAX_FAILURES = 5
+        statuses = race()
+        right = login(Client(), "thr", "benar-sekali-123").status_code
+    assert len(statuses) == 20 and sorted(set(statuses)) == [200, 429]
     assert statuses.count(200) == 5  # checked (wrong password shown); the other 15 refused unchecked
-    assert login(Client(), "thr", "benar-sekali-123").status_code == 429
+    assert right == 429
