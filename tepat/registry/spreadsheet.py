@@ -52,10 +52,13 @@ def _neutral_column(name: str) -> pl.Expr:
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     """Every text cell (and column name) neutralised with `neutralise_text`; numbers, dates and booleans as they are.
 
-    Cost: a few vectorised regex passes per text column, only over the cells that match at all.
+    Cost: one parallel scan of the text columns for a formula character, then a few vectorised regex passes
+    over the columns that hold one (bench/spreadsheet.py: about 2.5x a plain quoted `write_csv`).
     """
     texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    risky = [n for n in texts if frame.get_column(n).str.contains(RISKY).any()]
+    # Prefilter in one parallel pass: only columns holding a formula character anywhere can need a quote.
+    flags = frame.select(pl.col(texts).str.contains_any(list(FORMULA_START)).any()).row(0) if texts and frame.height else ()
+    risky = [name for name, flagged in zip(texts, flags) if flagged]
     frame = frame.with_columns(_neutral_column(n) for n in risky) if risky else frame
     frame = _fixpoint(frame, risky)
     return frame.rename({name: neutralise_text(name) for name in frame.columns if neutralise_text(name) != name})
