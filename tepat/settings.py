@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tepat.web.security.refresh_session",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -96,9 +97,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TEPAT_HTTPS els
 SECURE_HSTS_SECONDS = envint("TEPAT_HSTS_SECONDS", "0") if TEPAT_HTTPS else 0
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script reads either cookie
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
-# A session ends after a working day without a request (9 hours by default); every request extends it.
+# A session ends after a working day without a request (9 hours by default). Requests extend it through
+# tepat.web.security.refresh_session, which rewrites the session at most every TEPAT_SESSION_REFRESH_SECONDS
+# (not SESSION_SAVE_EVERY_REQUEST: one database write per page would wait on a running SQLite import).
 SESSION_COOKIE_AGE = envint("TEPAT_SESSION_IDLE_SECONDS", str(9 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True
+TEPAT_SESSION_REFRESH_SECONDS = envint("TEPAT_SESSION_REFRESH_SECONDS", "300")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

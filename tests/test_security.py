@@ -129,11 +129,11 @@ def test_no_template_has_inline_script_handlers_or_styles():
 def test_https_settings_come_from_tepat_https(tmp_path):
     code = ("import django; django.setup(); from django.conf import settings as s; "
             "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_PROXY_SSL_HEADER, "
-            "s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)")
+            "s.SESSION_COOKIE_AGE, s.TEPAT_SESSION_REFRESH_SECONDS)")
     env = child_env(tmp_path / "h", DJANGO_SETTINGS_MODULE="tepat.settings")
     on = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "TEPAT_HTTPS": "1"}, capture_output=True, text=True)
     off = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert on.stdout.split() == ["True", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "32400", "True"], on.stderr
+    assert on.stdout.split() == ["True", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "32400", "300"], on.stderr
     assert off.stdout.split()[:4] == ["False", "False", "True", "None"]
 
 
@@ -146,9 +146,10 @@ def test_behind_the_proxy_cookies_are_secure_and_http_only(client, cast, setting
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
 
 
-def test_a_session_ends_after_a_working_day_without_requests_and_each_request_extends_it(client, cast):
+def test_a_session_ends_after_a_working_day_without_requests_and_each_request_extends_it(client, cast, settings):
     from django.contrib.sessions.models import Session
 
+    settings.TEPAT_SESSION_REFRESH_SECONDS = 0  # every request rewrites the session (the default: every 5 minutes)
     client.post("/login/", {"username": "analyst", "password": "rahasia-123"})
     row = Session.objects.get()
     assert timedelta(hours=8) < row.expire_date - timezone.now() <= timedelta(hours=9)
@@ -158,3 +159,14 @@ def test_a_session_ends_after_a_working_day_without_requests_and_each_request_ex
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_between_refreshes_a_page_view_writes_no_session(client, cast):
+    from django.contrib.sessions.models import Session
+
+    client.post("/login/", {"username": "analyst", "password": "rahasia-123"})
+    assert client.get("/").status_code == 200  # the first request after login rewrites it once
+    end = Session.objects.get().expire_date
+    Session.objects.update(expire_date=end - timedelta(minutes=1))
+    assert client.get("/keluarga/").status_code == 200
+    assert Session.objects.get().expire_date == end - timedelta(minutes=1)  # within 5 minutes: not rewritten

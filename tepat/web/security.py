@@ -8,11 +8,20 @@
   more than the logged pages (tepat.accounts.masking.log_access) on purpose: a page that shows names without
   logging them (e.g. the realisasi table) is not cached either.
 
-Cost: two header assignments per response.
+- `refresh_session`: a signed-in session ends SESSION_COOKIE_AGE (a working day) after its last request;
+  the session (and its cookie) is rewritten with a new end at most every TEPAT_SESSION_REFRESH_SECONDS,
+  so the end is exact to within that interval and a page view costs no database write in between.
+
+Cost: two header assignments per response; a session write per user every few minutes.
 """
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+
+SEEN = "_tepat_seen"  # when the session was last rewritten (epoch seconds)
 
 
 def headers(get_response):
@@ -25,5 +34,19 @@ def headers(get_response):
         if user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    return middleware
+
+
+def refresh_session(get_response):
+    every = settings.TEPAT_SESSION_REFRESH_SECONDS
+
+    def middleware(request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY):
+            now = int(time.time())
+            if now - session.get(SEEN, 0) >= every:
+                session[SEEN] = now  # modified: SessionMiddleware saves it with a new expiry and re-sends the cookie
+        return get_response(request)
 
     return middleware
