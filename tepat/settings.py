@@ -84,7 +84,7 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_MAX_FAILURES = envint("TEPAT_LOGIN_MAX_FAILURES", "5")
 LOGIN_LOCK_SECONDS = envint("TEPAT_LOGIN_LOCK_SECONDS", "900")
 
-# --- Security (docs/operations.md#security; the secure helper's block) --------------------------------------
+# --- Security (docs/operations.md#security) ---------------------------------------------------------------
 # Files 0600 and folders 0700 for everything this process creates; the secret key from TEPAT_SECRET_KEY(_FILE)
 # or generated once into $TEPAT_HOME/secret_key (0600).
 private_umask()

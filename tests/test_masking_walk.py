@@ -13,7 +13,7 @@ import re
 import zipfile
 
 import pytest
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
 from tepat.accounts.models import PersonalDataAccess
@@ -178,8 +178,6 @@ def walk(client, user) -> dict[str, str]:
     for name, route in names.items():
         if name in POST_ONLY:
             continue
-        from django.urls import reverse
-
         for kwargs in params.get(name, [{}]) if "<" in route else [{}]:
             url = reverse(name, kwargs=kwargs)
             response = client.get(url)

@@ -21,14 +21,18 @@ FORMULA_START = "=+-@\t\r＝＋－＠"
 CELL_BREAK = ",;|\t\r\n\"，；"
 BLANK = " \u00a0\u3000"
 
-_class = "".join(re.escape(c) if c not in "\t\r\n" else {"\t": r"\t", "\r": r"\r", "\n": r"\n"}[c] for c in FORMULA_START)
-_break = "".join(re.escape(c) if c not in "\t\r\n" else {"\t": r"\t", "\r": r"\r", "\n": r"\n"}[c] for c in CELL_BREAK)
+
+def _char_class(chars: str) -> str:
+    """A regex character class body for `chars`, valid for Python's re and Rust's regex (polars)."""
+    named = {"\t": r"\t", "\r": r"\r", "\n": r"\n"}
+    return "".join(named.get(c) or re.escape(c) for c in chars)
+
+
 # A formula character at the start of the text or of a piece (blanks before it allowed): quote it with "'".
-# Rust's regex (polars) has no look-behind, so the break is captured and written back; `neutralise` repeats
-# the replacement until nothing changes (a formula character that is itself a break, like a tab, can start
-# the next piece).
-RISKY = f"(^|[{_break}])([{BLANK}]*)([{_class}])"
-_RISKY = re.compile(f"(?:(?<=[{_break}])|^)([{BLANK}]*)(?=[{_class}])")
+# Rust's regex (polars) has no look-behind, so the break is captured and written back, and `neutralise`
+# repeats the replacement (a formula character that is itself a break, like a tab, can start the next piece).
+RISKY = f"(^|[{_char_class(CELL_BREAK)}])([{BLANK}]*)([{_char_class(FORMULA_START)}])"
+_RISKY = re.compile(f"(?:(?<=[{_char_class(CELL_BREAK)}])|^)([{BLANK}]*)(?=[{_char_class(FORMULA_START)}])")
 
 
 def neutralise_text(value: str) -> str:
