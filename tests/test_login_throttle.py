@@ -139,3 +139,16 @@ def test_twenty_simultaneous_wrong_guesses_check_at_most_five(thr, settings, tmp
     assert len(statuses) == 20 and sorted(set(statuses)) == [200, 429]
     assert statuses.count(200) == 5  # checked (wrong password shown); the other 15 refused unchecked
     assert right == 429
+
+
+def test_counts_of_names_whose_window_has_passed_are_deleted(client, thr, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tepat.accounts.models import LoginFailure
+
+    old = timezone.now() - timedelta(seconds=settings.LOGIN_LOCK_SECONDS + 1)
+    LoginFailure.objects.bulk_create([LoginFailure(key=f"name:tebakan{i}", count=1, last_at=old) for i in range(50)])
+    login(client, "thr", "salah")
+    assert set(LoginFailure.objects.values_list("key", flat=True)) == {"name:thr", f"user:{thr.pk}"}

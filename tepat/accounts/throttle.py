@@ -41,18 +41,27 @@ def begin(username: str) -> list[str] | None:
 
     Guarantee: per key, at most LOGIN_MAX_FAILURES callers get a non-None answer within a window, however
     many run at once (each slot is one conditional UPDATE). A locked attempt does not extend the lock.
-    Cost: 2 + number of keys statements.
+    Rows whose window has passed, of any name, are deleted first, so the table holds only the names tried
+    within the last LOGIN_LOCK_SECONDS. Cost: 2 + number of keys statements.
     """
     keys = keys_for(username)
     now = timezone.now()
-    since = now - timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
-    LoginFailure.objects.filter(key__in=keys, last_at__lt=since).update(count=0)
-    LoginFailure.objects.bulk_create([LoginFailure(key=key, count=0, last_at=now) for key in keys], ignore_conflicts=True)
+    LoginFailure.objects.filter(last_at__lt=now - timedelta(seconds=settings.LOGIN_LOCK_SECONDS)).delete()
     for key in keys:
-        taken = LoginFailure.objects.filter(key=key, count__lt=settings.LOGIN_MAX_FAILURES).update(count=F("count") + 1, last_at=now)
-        if not taken:
+        if not _take(key, now):
             return None
     return keys
+
+
+def _take(key: str, now) -> bool:
+    """One slot on `key`: False when its count has reached the limit."""
+    for _ in range(2):  # a concurrent attempt may delete an expired row between our create and our update
+        LoginFailure.objects.bulk_create([LoginFailure(key=key, count=0, last_at=now)], ignore_conflicts=True)
+        if LoginFailure.objects.filter(key=key, count__lt=settings.LOGIN_MAX_FAILURES).update(count=F("count") + 1, last_at=now):
+            return True
+        if LoginFailure.objects.filter(key=key).exists():
+            return False
+    return False
 
 
 def succeeded(keys: list[str]) -> None:
