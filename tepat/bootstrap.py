@@ -18,11 +18,16 @@ def ensure_database() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from tepat.secure import make_private, private_dir
+
     for folder in (settings.TEPAT_HOME, settings.UPLOAD_DIR, settings.REPORT_DIR, settings.STATIC_ROOT):
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", interactive=False, verbosity=0)
+    if connection.vendor == "sqlite":  # the database file and its WAL companions: for Tepat's user only
+        for suffix in ("", "-wal", "-shm"):
+            make_private(f"{connection.settings_dict['NAME']}{suffix}")
     from tepat.accounts.actions import ensure_shipped_opds
     from tepat.regions.loading import ensure_shipped_regions
 

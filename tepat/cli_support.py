@@ -90,8 +90,16 @@ def count_rule(text: str, by: str | None, as_json: bool) -> int:
 
 
 def serve(host: str, port: int, threads: int) -> None:
+    """Serve with waitress; refuse (exit 2) a secret key that is public or weak (tepat.secure.insecure_key)."""
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
+    from tepat.secure import insecure_key
+
+    problem = insecure_key(settings.SECRET_KEY)
+    if problem:
+        fail(f"TEPAT_SECRET_KEY: {problem}. Hapus variabel itu agar Tepat membuat kunci acak di $TEPAT_HOME, atau setel "
+             "kunci acak yang panjang / unset it so Tepat generates a random key in $TEPAT_HOME, or set a long random key.")
     from tepat.registry.actions import mark_interrupted_imports
     from tepat.wsgi import application
 

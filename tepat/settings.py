@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from tepat.env import database_from_url, envbool, envint, envsecret, sqlite_database, tepat_home
+from tepat.env import database_from_url, envbool, envint, sqlite_database, tepat_home
+from tepat.secure import private_umask, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 TEPAT_HOME = tepat_home()
@@ -14,7 +15,6 @@ UPLOAD_DIR = TEPAT_HOME / "uploads"
 REPORT_DIR = TEPAT_HOME / "reports"
 
 DEBUG = envbool("TEPAT_DEBUG", "False")
-SECRET_KEY = envsecret("TEPAT_SECRET_KEY") or "tepat-insecure-local-key-set-TEPAT_SECRET_KEY-in-production"
 ALLOWED_HOSTS = [h for h in os.getenv("TEPAT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("TEPAT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -41,11 +41,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tepat.web.security.headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tepat.web.middleware.language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tepat.web.security.refresh_session",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,9 +83,36 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_MAX_FAILURES = envint("TEPAT_LOGIN_MAX_FAILURES", "5")
 LOGIN_LOCK_SECONDS = envint("TEPAT_LOGIN_LOCK_SECONDS", "900")
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("TEPAT_SECURE_COOKIES", "False")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Security (docs/operations.md#security) ---------------------------------------------------------------
+# Files 0600 and folders 0700 for everything this process creates; the secret key from TEPAT_SECRET_KEY(_FILE)
+# or generated once into $TEPAT_HOME/secret_key (0600).
+private_umask()
+SECRET_KEY = secret_key(TEPAT_HOME)
+# Behind a reverse proxy that terminates HTTPS: cookies only over HTTPS, and the proxy's X-Forwarded-Proto
+# tells Django the request was secure (the proxy must set it and strip a client's own).
+TEPAT_HTTPS = envbool("TEPAT_HTTPS", os.getenv("TEPAT_SECURE_COOKIES", "False"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = TEPAT_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TEPAT_HTTPS else None
+SECURE_HSTS_SECONDS = envint("TEPAT_HSTS_SECONDS", "0") if TEPAT_HTTPS else 0
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script reads either cookie
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# A session ends after a working day without a request (9 hours by default). Requests extend it through
+# tepat.web.security.refresh_session, which rewrites the session at most every TEPAT_SESSION_REFRESH_SECONDS
+# (not SESSION_SAVE_EVERY_REQUEST: one database write per page would wait on a running SQLite import).
+SESSION_COOKIE_AGE = envint("TEPAT_SESSION_IDLE_SECONDS", str(9 * 3600))
+TEPAT_SESSION_REFRESH_SECONDS = envint("TEPAT_SESSION_REFRESH_SECONDS", "300")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Sent on every response by tepat.web.security.headers: scripts and styles only from our own static files.
+TEPAT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# --- end of security block -----------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -80,7 +80,7 @@ def test_downloads_xlsx_csv_and_public_ones_suppressed(client, cast, registry):
     assert selatan[header.index("keluarga_d2")] in (None, "")
     client.force_login(cast["viewer"])
     viewer_csv = client.get("/indikator/registri/deprivation.csv", {"level": "kecamatan"}).content.decode("utf-8-sig")
-    assert ",6," not in viewer_csv  # the six earth floors of Datuk Bandar are hidden
+    assert '"6"' not in viewer_csv  # the six earth floors of Datuk Bandar are hidden
     chart = client.get("/indikator/registri/grafik.svg", {"level": "kelurahan", "ukuran": "perumahan"})
     assert chart.status_code == 200 and b"<svg" in chart.content
 
@@ -123,11 +123,11 @@ def test_snapshots_compare_before_and_after(client, cast, registry, import_file,
     assert 'data-testid="snapshot-table"' in page and "Datuk Bandar" in page
     csv = client.get("/indikator/snapshot.csv", {"level": "kecamatan", "ukuran": "keluarga_d1", "sebelum": before.pk}).content.decode("utf-8-sig")
     line = next(l for l in csv.splitlines() if "Datuk Bandar" in l)
-    assert line.startswith("12.74.05,7.0,10.0,3.0")
+    assert line.startswith('"12.74.05","7.0","10.0","3.0"')
     client.force_login(cast["viewer"])
     assert client.post("/indikator/snapshot/buat/", {"label": "x"}).status_code == 404
     viewer_csv = client.get("/indikator/snapshot.csv", {"level": "kecamatan", "ukuran": "keluarga_d2"}).content.decode("utf-8-sig")
-    assert "12.74.01,,," in viewer_csv  # 2 families: hidden for the viewer
+    assert '"12.74.01","","",""' in viewer_csv  # 2 families: hidden for the viewer
 
 
 def test_cli_snapshot_stores_the_aggregates(registry):

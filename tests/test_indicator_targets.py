@@ -58,7 +58,7 @@ def test_charts_and_table_download(client, cast, regions):
     png = client.get("/indikator/grafik/comparison.png", {"indikator": "poverty_pct", "tahun": "2024"})
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
     csv = client.get("/indikator/data.csv").content.decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("indikator,") and "Sintetis" in csv and "USD 2.15 PPP 2017" in csv
+    assert csv.splitlines()[0].startswith('"indikator",') and "Sintetis" in csv and "USD 2.15 PPP 2017" in csv
     xlsx = client.get("/indikator/data.xlsx")
     assert xlsx.content[:2] == b"PK"
     assert client.get("/indikator/grafik/nothing.svg").status_code == 404

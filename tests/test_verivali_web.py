@@ -241,5 +241,5 @@ def test_progress_counts_and_exports(client, vv):
     header = [c.value for c in sheet[1]]
     assert "dikunjungi" in header and "meninggal" in header and sheet.max_row == 3
     text = analyst.get(reverse("verivali_progress_export", args=[vv.campaign.pk, "csv"])).content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("kampanye,") and len(text.splitlines()) == 3
+    assert text.splitlines()[0].startswith('"kampanye",') and len(text.splitlines()) == 3
     assert "Verivali 2026" in analyst.get(reverse("verivali_campaigns")).content.decode()

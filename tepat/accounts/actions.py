@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from tepat.accounts import throttle
 from tepat.accounts.models import AuditAction, Opd, User, audit
 from tepat.regions.models import Region
 
@@ -36,6 +37,7 @@ def do_reset_password(username: str, *, acting_user) -> str:
     password = new_password()
     user.set_password(password)
     user.save(update_fields=["password"])
+    throttle.clear(username)  # the new password works at once, even on a locked account
     audit(AuditAction.PASSWORD_RESET, username, acting_user=acting_user)
     return password
 

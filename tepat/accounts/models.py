@@ -88,6 +88,12 @@ def audit(action: str, target: str, *, acting_user, **details) -> AuditEvent:
 
 
 class LoginFailure(models.Model):
-    username = models.CharField(max_length=150, unique=True)
+    """Login attempts counted per key (`name:<normalised user name>` and `user:<id>`, see throttle.py).
+
+    `count` is the number of attempts checked since the window began (a success deletes the row); it is
+    raised before the password is checked, in one conditional UPDATE, so simultaneous guesses cannot
+    pass the limit."""
+
+    key = models.CharField(max_length=200, unique=True)
     count = models.PositiveIntegerField(default=0)
     last_at = models.DateTimeField(default=timezone.now)

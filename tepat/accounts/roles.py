@@ -33,19 +33,20 @@ class Policy:
     can_export: bool = True
     can_edit_rules: bool = False  # program rules, target lists
     secretariat: bool = False  # the Bapperida secretariat of the TKPKD: meetings, reports
-    verivali: bool = False  # sees verivali campaigns and the musyawarah page (within the scope)
+    verivali: bool = False  # sees verivali campaigns (within the scope)
+    musyawarah: bool = False  # the musyawarah page and its berita acara: reviews change requests (within the scope)
     manages_campaigns: bool = False  # creates campaigns, assigns families
     visits_families: bool = False  # fills in the visit form (enumerators: their assigned families)
 
 
 POLICIES: dict[str, Policy] = {
     Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True, can_edit_rules=True, secretariat=True,
-                       verivali=True, manages_campaigns=True, visits_families=True),
+                       verivali=True, musyawarah=True, manages_campaigns=True, visits_families=True),
     Role.ANALYST: Policy(Scope.CITY, sees_identity_numbers=True, can_import=True, can_edit_rules=True, secretariat=True,
-                         verivali=True, manages_campaigns=True, visits_families=True),
+                         verivali=True, musyawarah=True, manages_campaigns=True, visits_families=True),
     Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True),
-    Role.CAMAT: Policy(Scope.KECAMATAN, sees_identity_numbers=False, verivali=True),
-    Role.LURAH: Policy(Scope.KELURAHAN, sees_identity_numbers=True, verivali=True),
+    Role.CAMAT: Policy(Scope.KECAMATAN, sees_identity_numbers=False, verivali=True, musyawarah=True),
+    Role.LURAH: Policy(Scope.KELURAHAN, sees_identity_numbers=True, verivali=True, musyawarah=True),
     Role.ENUMERATOR: Policy(Scope.ASSIGNED, sees_identity_numbers=True, can_export=False, verivali=True, visits_families=True),
     Role.VIEWER: Policy(Scope.NONE, sees_identity_numbers=False, can_export=False),
 }

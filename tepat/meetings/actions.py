@@ -22,6 +22,7 @@ from tepat.meetings.access import can_manage, can_report_on
 from tepat.meetings.models import (
     ActionItem, ActionProgress, ActionStatus, Decision, Meeting, MeetingStatus, Participant, ParticipantKind,
 )
+from tepat.secure import open_private
 
 
 class MeetingAudit(models.TextChoices):
@@ -257,8 +258,7 @@ def _store_evidence(item: ActionItem, upload) -> tuple[str, str]:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(original).stem)[:80] or "bukti"
     relative = Path("bukti") / str(item.pk) / f"{uuid.uuid4().hex[:12]}-{safe}{suffix}"
     target = evidence_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as handle:
+    with open_private(target) as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     return original[:200], relative.as_posix()

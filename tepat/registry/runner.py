@@ -11,6 +11,7 @@ from django.db import close_old_connections
 
 from tepat.registry.actions import create_batch, do_import
 from tepat.registry.models import BatchStatus, ImportBatch
+from tepat.secure import open_private
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +22,8 @@ def store_upload(upload) -> Path:
     for chunk in upload.chunks():
         digest.update(chunk)
     folder = Path(settings.UPLOAD_DIR) / "imports" / digest.hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / Path(upload.name).name
-    with target.open("wb") as out:
+    with open_private(target) as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return target

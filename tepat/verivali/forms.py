@@ -5,8 +5,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from tepat.accounts.roles import Role
+from tepat.accounts.masking import mask
+from tepat.accounts.roles import Role, policy_for
 from tepat.regions.models import Level, Region
+from tepat.registry.fields import IDENTITY_FIELDS
 from tepat.verivali.models import Campaign, Keberadaan, Musyawarah, PhotoKind
 from tepat.verivali.payload import FAMILY_CORRECTABLE, MEMBER_CORRECTABLE, checklist_items, domains
 
@@ -98,9 +100,23 @@ MEMBER_FORM_FIELDS = ("nama", "nik", "jenis_kelamin", "tanggal_lahir", "hubungan
 NEW_MEMBER_FIELDS = ("nama", "nik", "jenis_kelamin", "tanggal_lahir", "hubungan_dengan_kepala_keluarga")
 
 
-def input_for(name: str, value, prefix: str) -> dict:
+def masks(user) -> bool:
+    """Whether the visit form shows this user NIK / No KK masked (docs/roles.md: admin and camat)."""
+    return user is not None and not policy_for(user).sees_identity_numbers
+
+
+def shown_value(name: str, value, masked: bool) -> str:
+    """A registry value as the form shows it: ISO dates, and NIK / No KK masked for a masking role.
+
+    The form sends back what it showed; `_changed` compares with this same text on the server, so an
+    untouched masked number is no correction and the full number never reaches the browser."""
+    text = "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+    return mask(text) if masked and name in IDENTITY_FIELDS else text
+
+
+def input_for(name: str, value, prefix: str, masked: bool = False) -> dict:
     """What the template needs to draw one correctable field: name, label, value, choices or type."""
-    current = "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+    current = shown_value(name, value, masked)
     entry = {"name": f"{prefix}{name}", "field": name, "label": FIELD_LABELS.get(name, name), "value": current}
     if name in domains():
         choices = list(domains()[name])
@@ -110,52 +126,61 @@ def input_for(name: str, value, prefix: str) -> dict:
     elif name in ("nik", "no_kk", "rt", "rw", "luas_lantai"):
         entry["type"] = "text"
         entry["inputmode"] = "decimal" if name == "luas_lantai" else "numeric"
+    if name in IDENTITY_FIELDS:
+        entry["pattern"] = "[0-9]{16}"
+    if masked and name in IDENTITY_FIELDS and current:
+        entry["masked"] = True  # the browser accepts the masked text unchanged, or a full new number
+        entry["pattern"] += "|" + current.replace("*", "[*]")
     return entry
 
 
-def family_inputs(family) -> list[tuple[str, list[dict]]]:
-    return [(title, [input_for(n, getattr(family, n) if family else None, "f_") for n in names]) for title, names in FAMILY_GROUPS]
+def family_inputs(family, masked: bool = False) -> list[tuple[str, list[dict]]]:
+    return [(title, [input_for(n, getattr(family, n) if family else None, "f_", masked) for n in names])
+            for title, names in FAMILY_GROUPS]
 
 
-def member_inputs(member) -> list[dict]:
-    return [input_for(n, getattr(member, n), f"m{member.pk}_") for n in MEMBER_FORM_FIELDS]
+def member_inputs(member, masked: bool = False) -> list[dict]:
+    return [input_for(n, getattr(member, n), f"m{member.pk}_", masked) for n in MEMBER_FORM_FIELDS]
 
 
 def new_member_inputs() -> list[dict]:
     return [input_for(n, None, "new_") for n in NEW_MEMBER_FIELDS]
 
 
-def form_context(family) -> dict:
+def form_context(family, user=None) -> dict:
+    masked = masks(user)
     return {
         "keberadaan_choices": Keberadaan.choices, "photo_kinds": PhotoKind.choices, "checklist": checklist_items(),
-        "family_groups": family_inputs(family), "new_member_inputs": new_member_inputs(),
-        "members": [(m, member_inputs(m)) for m in family.members.filter(is_active=True).order_by("pk")] if family else [],
+        "family_groups": family_inputs(family, masked), "new_member_inputs": new_member_inputs(),
+        "members": [(m, member_inputs(m, masked)) for m in family.members.filter(is_active=True).order_by("pk")] if family else [],
     }
 
 
-def _changed(post, prefix: str, names, record) -> dict:
-    """Only the fields the enumerator changed (compared with the registry value shown on the form)."""
+def _changed(post, prefix: str, names, record, masked: bool = False) -> dict:
+    """Only the fields the enumerator changed, compared on the server with the value the form showed
+    (`shown_value`: masked NIK / No KK for a masking role, so the original never travels to the browser)."""
     found = {}
     for name in names:
         key = f"{prefix}{name}"
         if key not in post:
             continue
         value = post.get(key, "").strip()
-        current = getattr(record, name) if record is not None else None
-        shown = "" if current is None else (current.isoformat() if hasattr(current, "isoformat") else str(current))
+        shown = shown_value(name, getattr(record, name) if record is not None else None, masked)
         if value != shown and (record is not None or value):
             found[name] = value
     return found
 
 
-def visit_payload(post, files, family, *, kelurahan_code: str = "") -> dict:
-    """The phone form's POST and files as the visit payload (the same contract the ODK ingest fills)."""
+def visit_payload(post, files, family, *, kelurahan_code: str = "", user=None) -> dict:
+    """The phone form's POST and files as the visit payload (the same contract the ODK ingest fills).
+    `user`: the one who filled it in; for a masking role NIK / No KK were shown masked (see `_changed`)."""
+    masked = masks(user)
     payload = {
         "submission_key": post.get("submission_key", ""), "family_id": family.pk if family else None,
         "started_version": post.get("started_version") or None, "keberadaan": post.get("keberadaan", ""),
         "keterangan": post.get("keterangan", ""), "memenuhi_kriteria": post.get("memenuhi_kriteria", ""),
-        "alasan": post.get("alasan", ""), "fields": _changed(post, "f_", FAMILY_CORRECTABLE, family),
-        "members": _members(post, family) + _new_members(post), "gps": _gps(post),
+        "alasan": post.get("alasan", ""), "fields": _changed(post, "f_", FAMILY_CORRECTABLE, family, masked),
+        "members": _members(post, family, masked) + _new_members(post), "gps": _gps(post),
         "checklist": {item.code: f"cl_{item.code}" in post for item in checklist_items()},
         "photos": [{"kind": kind, "name": upload.name, "content": upload.read()}
                    for kind in PhotoKind.values for upload in files.getlist(f"photo_{kind}")],
@@ -166,13 +191,13 @@ def visit_payload(post, files, family, *, kelurahan_code: str = "") -> dict:
     return payload
 
 
-def _members(post, family) -> list[dict]:
+def _members(post, family, masked: bool = False) -> list[dict]:
     if family is None:
         return []
     found = []
     for member in family.members.filter(is_active=True).order_by("pk"):
         keberadaan = post.get(f"m{member.pk}_keberadaan", Keberadaan.TERKONFIRMASI)
-        fields = _changed(post, f"m{member.pk}_", MEMBER_CORRECTABLE, member)
+        fields = _changed(post, f"m{member.pk}_", MEMBER_CORRECTABLE, member, masked)
         if fields or keberadaan != Keberadaan.TERKONFIRMASI:
             found.append({"member_id": member.pk, "keberadaan": keberadaan,
                           "keterangan": post.get(f"m{member.pk}_keterangan", ""), "fields": fields})

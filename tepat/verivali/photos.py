@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from tepat.secure import write_private
 from tepat.verivali.payload import Photo, reject
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -52,5 +53,4 @@ def relative_path(campaign_id: int, visit_id: int, kind: str, index: int, image_
 
 def store(checked: CheckedPhoto, relative: Path) -> None:
     target = Path(settings.TEPAT_HOME) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(checked.photo.content)
+    write_private(target, checked.photo.content)

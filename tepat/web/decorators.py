@@ -36,6 +36,7 @@ rule_editor = needs(lambda policy: policy.can_edit_rules)
 exporter = needs(lambda policy: policy.scope != Scope.NONE and policy.can_export)
 secretariat = needs(lambda policy: policy.secretariat)  # the Bapperida secretariat of the TKPKD: reports, meetings
 verivali_user = needs(lambda policy: policy.verivali)
+musyawarah_user = needs(lambda policy: policy.musyawarah)  # not the enumerator (docs/roles.md)
 campaign_manager = needs(lambda policy: policy.manages_campaigns)
 visitor = needs(lambda policy: policy.visits_families)
 intervention_recorder = needs(records_interventions)

@@ -9,6 +9,7 @@ import polars as pl
 from tepat.registry.importer.load import MissingHeld, Outcome
 from tepat.registry.importer.pipeline import Prepared
 from tepat.registry.spreadsheet import write_xlsx
+from tepat.secure import make_private, private_dir, write_private
 
 
 def build(prepared: Prepared, outcome: Outcome, *, dry_run: bool, file_name: str, coverage: list[str]) -> dict:
@@ -57,11 +58,12 @@ def fatal(code: str, message: str, file_name: str, sha256: str) -> dict:
 
 def save(report: dict, path: Path) -> None:
     """JSON for machines, xlsx for people (a summary sheet, the rejected rows, the warnings)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     if path.suffix.lower() == ".xlsx":
         write_xlsx(path, report_sheets(report))
+        make_private(path)
     else:
-        path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_private(path, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def report_sheets(report: dict) -> dict[str, pl.DataFrame]:

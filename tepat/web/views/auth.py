@@ -14,14 +14,12 @@ def login_view(request):
     form = AuthenticationForm(request, data=request.POST or None)
     locked = False
     if request.method == "POST":
-        username = request.POST.get("username", "")
-        locked = throttle.is_locked(username)
+        keys = throttle.begin(request.POST.get("username", ""))  # a slot is taken before the password is checked
+        locked = keys is None
         if not locked and form.is_valid():
-            throttle.clear(username)
+            throttle.succeeded(keys)
             auth.login(request, form.get_user())
             return redirect(_safe_next(request))
-        if not locked:
-            throttle.record_failure(username)
     context = {"form": form, "locked": locked, "lock_message": _("Terlalu banyak percobaan gagal. Coba lagi nanti.")}
     return render(request, "web/login.html", context, status=429 if locked else 200)
 

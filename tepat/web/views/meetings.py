@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tepat.accounts.models import Opd
+from tepat.accounts.masking import log_access
+from tepat.accounts.models import AccessKind, Opd
 from tepat.meetings import actions, queries, tables
 from tepat.meetings.access import can_follow_up, can_manage, can_report_on, visible_items
 from tepat.meetings.documents import DOCUMENTS, file_name
@@ -329,4 +330,5 @@ def action_evidence(request, pk: int, progress: int):
     path = (actions.evidence_root() / entry.evidence_path).resolve()
     if not path.is_file() or actions.evidence_root().resolve() not in path.parents:
         raise Http404
+    log_access(request.user, AccessKind.EXPORT, f"bukti tindak lanjut {item.pk} laporan {entry.pk}: {entry.evidence_name}")
     return FileResponse(path.open("rb"), as_attachment=True, filename=entry.evidence_name)

@@ -21,7 +21,7 @@ from tepat.verivali.models import Campaign, Musyawarah
 from tepat.verivali.odk.campaign import campaign_form_spec
 from tepat.verivali.odk.ingest import ingest_file
 from tepat.verivali.odk.xlsform import xlsform_bytes
-from tepat.web.decorators import importer, personal_data
+from tepat.web.decorators import importer, musyawarah_user
 
 DOCUMENTS = {
     "pdf": (berita_acara_pdf, "application/pdf"),
@@ -73,7 +73,7 @@ def meeting_in_scope(user, pk: int) -> Musyawarah:
     return get_in_scope_or_404(user, Musyawarah.objects.select_related("kelurahan"), pk=pk)
 
 
-@personal_data
+@musyawarah_user
 def berita_acara_download(request, pk: int, kind: str):
     if kind not in DOCUMENTS:
         raise Http404

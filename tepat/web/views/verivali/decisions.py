@@ -16,7 +16,7 @@ from tepat.verivali.actions import DecisionRefused, decides_for, do_decide_many,
 from tepat.verivali.forms import DecisionForm, MusyawarahForm
 from tepat.verivali.payload import checklist_items
 from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus, conflicting_with
-from tepat.web.decorators import verivali_user
+from tepat.web.decorators import musyawarah_user, verivali_user
 from tepat.web.forms import form_errors
 from tepat.web.views.verivali.common import LINES, line_rows
 
@@ -50,7 +50,7 @@ def _cards(pending: list[ChangeRequest], user) -> list[tuple]:
     return [(r, line_rows(r, user), later.get(r.pk, [])) for r in pending]
 
 
-@verivali_user
+@musyawarah_user
 def musyawarah_page(request):
     kelurahan = _kelurahan(request)
     if kelurahan is None:
@@ -59,7 +59,9 @@ def musyawarah_page(request):
     meetings = Musyawarah.objects.filter(kelurahan=kelurahan)
     decided = (scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan)).exclude(status__in=OPEN)
                .select_related("family", "musyawarah", "decided_by", "created_family").order_by("-decided_at")[:50])
-    log_access(request.user, AccessKind.VIEW, f"verivali: musyawarah {kelurahan.code}", records=len(pending))
+    decided = list(decided)
+    # Every request the page shows: the open ones (with their lines) and the last 50 decided (family, decision).
+    log_access(request.user, AccessKind.VIEW, f"verivali: musyawarah {kelurahan.code}", records=len(pending) + len(decided))
     return render(request, "web/verivali/musyawarah.html", {
         "kelurahan": kelurahan, "choices": _kelurahan_choices(request.user), "decides": decides_for(request.user, kelurahan.pk),
         "pending": _cards(pending, request.user), "meetings": meetings, "decided": decided,
@@ -78,7 +80,7 @@ def _url() -> str:
 
 
 @require_POST
-@verivali_user
+@musyawarah_user
 def meeting_create(request):
     kelurahan = _kelurahan(request)
     if kelurahan is None:
@@ -97,7 +99,7 @@ def meeting_create(request):
 
 
 @require_POST
-@verivali_user
+@musyawarah_user
 def decide(request):
     """Approve or reject the checked requests (one or many) with one reason and the meeting that decided them."""
     kelurahan = _kelurahan(request)

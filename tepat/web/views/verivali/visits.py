@@ -58,7 +58,7 @@ def _form(request, campaign: Campaign, family):
     if request.method == "POST":
         code = request.POST.get("kelurahan", "") if family is None else ""
         try:
-            visit = do_submit_visit(campaign, visit_payload(request.POST, request.FILES, family, kelurahan_code=code),
+            visit = do_submit_visit(campaign, visit_payload(request.POST, request.FILES, family, kelurahan_code=code, user=request.user),
                                     acting_user=request.user, source=VisitSource.WEB, raw=_raw(request))
         except SubmissionRejected as problem:
             error = problem
@@ -69,7 +69,7 @@ def _form(request, campaign: Campaign, family):
     context = {
         "campaign": campaign, "family": family, "error": error, "submission_key": f"uuid:{uuid.uuid4()}",
         "kelurahan_choices": _proposal_kelurahan(request, campaign) if family is None else [],
-        **form_context(family),
+        **form_context(family, request.user),
     }
     return render(request, "web/verivali/visit_form.html", context, status=400 if error else 200)
 
