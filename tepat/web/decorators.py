@@ -38,4 +38,5 @@ secretariat = needs(lambda policy: policy.secretariat)  # the Bapperida secretar
 verivali_user = needs(lambda policy: policy.verivali)
 campaign_manager = needs(lambda policy: policy.manages_campaigns)
 visitor = needs(lambda policy: policy.visits_families)
+user_manager = needs(lambda policy: policy.manages_users)  # users and the access log
 intervention_recorder = needs(records_interventions)

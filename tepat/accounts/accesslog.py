@@ -1,0 +1,197 @@
+"""Reading the personal-data access log: filters, the person (NIK) search, the download table.
+
+`PersonalDataAccess.what` is a short text written by each view (docs/roles.md lists them). The person
+search turns a family into the `what` texts that name it (exact), and re-applies the filter of every
+family-list view or download to today's registry in that user's scope (re-evaluated, see `listed_by`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from math import ceil
+
+import polars as pl
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tepat.accounts.masking import identity_for, mask_numbers
+from tepat.accounts.models import AccessKind, PersonalDataAccess, User
+from tepat.accounts.roles import policy_for
+from tepat.accounts.scope import scoped
+from tepat.registry.filters import FamilyFilter
+from tepat.registry.models import Family, Member
+
+
+def _visits(ids: list[int]) -> list[str]:
+    from tepat.verivali.models import Visit
+
+    return [f"verivali: kunjungan {v}" for v in Visit.objects.filter(family_id__in=ids).values_list("pk", flat=True)]
+
+
+def _photos(ids: list[int]) -> list[str]:
+    from tepat.verivali.models import VisitPhoto
+
+    rows = VisitPhoto.objects.filter(visit__family_id__in=ids).values_list("pk", "visit_id")
+    return [f"verivali: foto {p} kunjungan {v}" for p, v in rows]
+
+
+def _requests(ids: list[int]) -> list[str]:
+    from tepat.verivali.models import ChangeRequest
+
+    rows = ChangeRequest.objects.filter(Q(family_id__in=ids) | Q(created_family_id__in=ids)).values_list("pk", flat=True)
+    return [f"verivali: usulan {r}" for r in rows]
+
+
+def _target_lists(ids: list[int]) -> list[str]:
+    from tepat.programs.models import TargetEntry
+
+    lists = set(TargetEntry.objects.filter(family_id__in=ids).values_list("target_list_id", flat=True))
+    return [f"daftar sasaran {t}{suffix}" for t in lists for suffix in ("", " (csv)", " (xlsx)")]
+
+
+# Log texts that name one family (or a record only about it): exact matches. Keep in step with the views.
+NAMED = {
+    "family page": lambda ids: [f"keluarga {i}" for i in ids],
+    "visit form": lambda ids: [f"verivali: formulir kunjungan keluarga {i}" for i in ids],
+    "visit": _visits,
+    "photo": _photos,
+    "change request": _requests,
+    "target list": _target_lists,
+    "access-log person search": lambda ids: [f"log akses: keluarga {i}" for i in ids],
+}
+
+LIST_WHAT = re.compile(r"^daftar keluarga (?:\((?P<kind>csv|xlsx)\) )?(?P<query>.*)$")
+ASSIGNED_LIST = "verivali: keluarga yang ditugaskan"
+
+
+def listed_by(user: User, what: str, ids: list[int]) -> bool:
+    """Whether a family-list view or download (`what`) would include one of the families today.
+
+    Re-evaluated: the filter is applied to today's registry within the user's scope today; for a view,
+    the family must also fall on the page shown (pages of TEPAT_PAGE_SIZE by id).
+    Cost: 1 query for a download, up to 2 + len(ids) for a view."""
+    match = LIST_WHAT.match(what)
+    if match is None:
+        return False
+    params = QueryDict(match["query"])
+    families = FamilyFilter.from_query(params).apply(scoped(user, Family.objects.all()))
+    if match["kind"]:
+        return families.filter(pk__in=ids).exists()
+    size = settings.TEPAT_PAGE_SIZE
+    page = int(params["page"]) if params.get("page", "").isdigit() and int(params["page"]) > 0 else 1
+    page = min(page, max(1, ceil(families.count() / size)))
+    return any(families.filter(pk__lt=pk).count() // size + 1 == page for pk in families.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def touching(entries: QuerySet, ids: list[int]) -> QuerySet:
+    """The entries that concern the families `ids`: exact texts (NAMED), re-evaluated family lists,
+    and an enumerator's assigned-families list while the family was in their campaigns.
+
+    Cost: one query per NAMED rule, one per distinct (user, list text) among `entries`, and the final one."""
+    from tepat.verivali.models import CampaignAssignment
+
+    condition = Q(what__in=[text for rule in NAMED.values() for text in rule(ids)])
+    users = {u.pk: u for u in User.objects.filter(pk__in=entries.filter(what__startswith="daftar keluarga ").values("user_id"))}
+    pairs = entries.filter(what__startswith="daftar keluarga ").values_list("user_id", "what").distinct()
+    for user_id, what in pairs:
+        if listed_by(users[user_id], what, ids):
+            condition |= Q(user_id=user_id, what=what)
+    enumerators = CampaignAssignment.objects.filter(campaign_family__family_id__in=ids).values("enumerator_id")
+    condition |= Q(what=ASSIGNED_LIST, user_id__in=enumerators)
+    return entries.filter(condition)
+
+
+@dataclass
+class Person:
+    """The families a NIK or No KK identifies: as a family's No KK or one of its members' NIK."""
+
+    number: str
+    families: list[Family] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def family_ids(self) -> list[int]:
+        return [f.pk for f in self.families]
+
+
+def find_person(number: str) -> Person:
+    members = list(Member.objects.filter(nik=number).select_related("family"))
+    families = Family.objects.filter(Q(no_kk=number) | Q(pk__in=[m.family_id for m in members]))
+    return Person(number, list(families.select_related("kelurahan").order_by("pk")), members)
+
+
+def parse_date(text: str, label: str, errors: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(_("%(field)s: tanggal tidak valid (%(value)s); gunakan TTTT-BB-HH.") % {"field": label, "value": text[:20]})
+        return None
+
+
+@dataclass
+class LogQuery:
+    """The access-log filters from a query string; bad values become `errors` (the others still apply)."""
+
+    nik: str = ""
+    username: str = ""
+    start: date | None = None
+    end: date | None = None
+    kind: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, params) -> LogQuery:
+        errors: list[str] = []
+        nik = re.sub(r"\s+", "", params.get("nik", ""))
+        if nik and not re.fullmatch(r"\d{16}", nik):
+            errors.append(_("NIK / No KK: harus 16 angka."))
+            nik = ""
+        kind = params.get("jenis", "")
+        return cls(nik=nik, username=params.get("pengguna", "").strip(), kind=kind if kind in AccessKind.values else "",
+                   start=parse_date(params.get("dari", "").strip(), _("Dari tanggal"), errors),
+                   end=parse_date(params.get("sampai", "").strip(), _("Sampai tanggal"), errors), errors=errors)
+
+    def entries(self, person: Person | None) -> QuerySet:
+        """Filtered entries, newest first. Dates are whole days in the city's time zone (TEPAT_TIME_ZONE)."""
+        entries = PersonalDataAccess.objects.select_related("user")
+        if self.username:
+            entries = entries.filter(user__username=self.username)
+        if self.kind:
+            entries = entries.filter(kind=self.kind)
+        if self.start:
+            entries = entries.filter(at__date__gte=self.start)
+        if self.end:
+            entries = entries.filter(at__date__lte=self.end)
+        if person is not None:
+            entries = touching(entries, person.family_ids) if person.families else entries.none()
+        return entries.order_by("-at", "-pk")
+
+
+def shown_what(viewer, what: str) -> str:
+    """A log text as this viewer may see it: 16-digit numbers (a NIK typed in a search) masked for masking roles."""
+    return what if policy_for(viewer).sees_identity_numbers else mask_numbers(what)
+
+
+def log_frame(viewer, entries: QuerySet) -> pl.DataFrame:
+    """The download table: one row per entry, in the order given. Cost: one query, streamed."""
+    rows = entries.values_list("at", "user__username", "user__role", "kind", "what", "records", "unmasked").iterator(chunk_size=5000)
+    data = [(timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"), who, role, kind, shown_what(viewer, what), records, unmasked)
+            for at, who, role, kind, what, records, unmasked in rows]
+    schema = {"waktu": pl.String, "pengguna": pl.String, "peran": pl.String, "jenis": pl.String, "apa": pl.String,
+              "rekaman": pl.Int64, "nomor_lengkap": pl.Boolean}
+    return pl.DataFrame(data, schema=schema, orient="row")
+
+
+def person_rows(viewer, person: Person) -> list[dict]:
+    """The families found, with identity numbers as this viewer may see them."""
+    matched = {}
+    for member in person.members:
+        matched.setdefault(member.family_id, []).append(member)
+    return [{"family": f, "no_kk": identity_for(viewer, f.no_kk),
+             "members": [(m.nama, identity_for(viewer, m.nik)) for m in matched.get(f.pk, [])]} for f in person.families]
