@@ -221,3 +221,14 @@ def test_the_download_has_the_filtered_rows_and_is_logged(client, cast, registry
     logged = PersonalDataAccess.objects.get(user=cast["admin"], kind="export")
     assert logged.what == f"log akses ({kind}) pengguna=analyst" and logged.records == 2
     assert client.get("/log-akses/unduh.pdf").status_code == 404
+
+
+def test_the_pages_switch_to_english(client, cast):
+    client.force_login(cast["admin"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    users = client.get("/pengguna/").content.decode()
+    assert "Add user" in users and "Last login" in users and "Tambah pengguna" not in users
+    log = client.get("/log-akses/?nik=1").content.decode()
+    assert "Personal data access log" in log and "NIK / No KK: must be 16 digits." in log and "Accountability" in log
+    detail = client.get(f"/pengguna/{cast['lurah'].pk}/").content.decode()
+    assert "Deactivate" in detail and "Nonaktifkan" not in detail

@@ -62,7 +62,7 @@ def do_change_user(username: str, *, role: str, acting_user, region_code: str | 
     """Set a user's role, region and OPD (each as `do_create_user` takes them); one audit row with before/after.
 
     Guarantee: never the acting user's own role, never the last active admin's."""
-    user = User.objects.select_for_update().select_related("region", "opd").get(username=username)
+    user = User.objects.select_for_update(of=("self",)).select_related("region", "opd").get(username=username)
     before = {"role": user.role, "region": user.region.code if user.region else None, "opd": user.opd.code if user.opd else None}
     after = {"role": role, "region": region_code or None, "opd": opd_code or None}
     if before["role"] != role:
