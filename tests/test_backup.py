@@ -237,3 +237,19 @@ def test_the_commands_back_up_and_restore_a_sqlite_home(outside):
     assert (outside / "home2" / "uploads" / "catatan.txt").read_text() == "berkas di TEPAT_HOME"
     missing = tepat("-m", "tepat", "backup", "--out", str(outside / "c.tar.gz"), home=outside / "nothing", database_url=None)
     assert missing.returncode == 2 and "[no_database]" in missing.stderr
+
+
+def test_pg_tools_are_found_under_usr_lib_postgresql_when_not_on_path(monkeypatch):
+    import glob
+
+    from tepat.backup import BackupError
+    from tepat.backup.database import pg_tool
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    installed = glob.glob("/usr/lib/postgresql/*/bin/pg_dump")
+    if installed:
+        assert pg_tool("pg_dump") in installed and pg_tool("pg_dump").startswith("/usr/lib/postgresql/")
+    else:
+        with pytest.raises(BackupError) as problem:
+            pg_tool("pg_dump")
+        assert problem.value.code == "tool_missing"
