@@ -7,6 +7,7 @@ family-list view or download to today's registry in that user's scope (re-evalua
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
@@ -68,38 +69,57 @@ LIST_WHAT = re.compile(r"^daftar keluarga (?:\((?P<kind>csv|xlsx)\) )?(?P<query>
 ASSIGNED_LIST = "verivali: keluarga yang ditugaskan"
 
 
-def listed_by(user: User, what: str, ids: list[int]) -> bool:
-    """Whether a family-list view or download (`what`) would include one of the families today.
-
-    Re-evaluated: the filter is applied to today's registry within the user's scope today; for a view,
-    the family must also fall on the page shown (pages of TEPAT_PAGE_SIZE by id).
-    Cost: 1 query for a download, up to 2 + len(ids) for a view."""
+def _list_text(what: str) -> tuple[bool, str, int] | None:
+    """'daftar keluarga (csv) desil=1' -> (download?, query string without the page, page number)."""
     match = LIST_WHAT.match(what)
     if match is None:
-        return False
-    params = QueryDict(match["query"])
-    families = FamilyFilter.from_query(params).apply(scoped(user, Family.objects.all()))
-    if match["kind"]:
-        return families.filter(pk__in=ids).exists()
+        return None
+    params = QueryDict(match["query"], mutable=True)
+    page = params.pop("page", [""])[-1]
+    return bool(match["kind"]), params.urlencode(), int(page) if page.isdigit() and int(page) > 0 else 1
+
+
+def _pages_showing(families: QuerySet, ids: list[int]) -> set[int]:
+    """The list pages (TEPAT_PAGE_SIZE families by id) that show one of the families. Cost: 1 + len(found) counts."""
     size = settings.TEPAT_PAGE_SIZE
-    page = int(params["page"]) if params.get("page", "").isdigit() and int(params["page"]) > 0 else 1
-    page = min(page, max(1, ceil(families.count() / size)))
-    return any(families.filter(pk__lt=pk).count() // size + 1 == page for pk in families.filter(pk__in=ids).values_list("pk", flat=True))
+    return {families.filter(pk__lt=pk).count() // size + 1 for pk in families.filter(pk__in=ids).values_list("pk", flat=True)}
+
+
+def listed(entries: QuerySet, ids: list[int]) -> Q:
+    """The family-list views and downloads among `entries` that include one of the families, re-evaluated:
+    each filter is applied to today's registry within that user's scope today; a view must also have shown
+    the page the family falls on (a page past the end shows the last one, as the list does).
+
+    Cost: one query per distinct (user, download or view, filter without the page), two more when it has
+    the family, not one per page viewed."""
+    groups: dict[tuple, list[tuple[str, int]]] = defaultdict(list)
+    for user_id, what in entries.filter(what__startswith="daftar keluarga ").values_list("user_id", "what").distinct():
+        parsed = _list_text(what)
+        if parsed:
+            groups[(user_id, parsed[0], parsed[1])].append((what, parsed[2]))
+    users = User.objects.in_bulk({key[0] for key in groups})
+    condition = Q(pk__in=[])
+    for (user_id, download, query), texts in groups.items():
+        families = FamilyFilter.from_query(QueryDict(query)).apply(scoped(users[user_id], Family.objects.all()))
+        if download:
+            hits = [what for what, _ in texts] if families.filter(pk__in=ids).exists() else []
+        else:
+            pages = _pages_showing(families, ids)
+            last = max(1, ceil(families.count() / settings.TEPAT_PAGE_SIZE)) if pages else 1
+            hits = [what for what, page in texts if min(page, last) in pages]
+        if hits:
+            condition |= Q(user_id=user_id, what__in=hits)
+    return condition
 
 
 def touching(entries: QuerySet, ids: list[int]) -> QuerySet:
-    """The entries that concern the families `ids`: exact texts (NAMED), re-evaluated family lists,
-    and an enumerator's assigned-families list while the family was in their campaigns.
+    """The entries that concern the families `ids`: exact texts (NAMED), re-evaluated family lists
+    (`listed`), and an enumerator's assigned-families list while the family was in their campaigns.
 
-    Cost: one query per NAMED rule, one per distinct (user, list text) among `entries`, and the final one."""
+    Cost: one query per NAMED rule, `listed`'s, and the final one."""
     from tepat.verivali.models import CampaignAssignment
 
-    condition = Q(what__in=[text for rule in NAMED.values() for text in rule(ids)])
-    users = {u.pk: u for u in User.objects.filter(pk__in=entries.filter(what__startswith="daftar keluarga ").values("user_id"))}
-    pairs = entries.filter(what__startswith="daftar keluarga ").values_list("user_id", "what").distinct()
-    for user_id, what in pairs:
-        if listed_by(users[user_id], what, ids):
-            condition |= Q(user_id=user_id, what=what)
+    condition = Q(what__in=[text for rule in NAMED.values() for text in rule(ids)]) | listed(entries, ids)
     enumerators = CampaignAssignment.objects.filter(campaign_family__family_id__in=ids).values("enumerator_id")
     condition |= Q(what=ASSIGNED_LIST, user_id__in=enumerators)
     return entries.filter(condition)

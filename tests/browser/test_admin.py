@@ -2,6 +2,8 @@
 The access log works at a desktop width."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.browser.test_e2e import browser  # noqa: F401  (fixture)
@@ -13,6 +15,10 @@ def _login(page, base: str, username: str, next_url: str = "/") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "rahasia-123")
     page.click("button[type=submit]")
+
+
+def _shot(name: str) -> str:
+    return os.path.join(os.environ.get("TEPAT_SCREENSHOT_DIR", "/tmp"), name)
 
 
 def _fits(page) -> bool:
@@ -39,6 +45,7 @@ def test_the_admin_deactivates_a_lurah_on_a_phone_and_the_lurah_cannot_log_in(br
     phone.click("[data-testid=deactivate]")
     phone.wait_for_selector("[data-testid=inactive]")
     assert "other_lurah dinonaktifkan" in phone.inner_text("main")
+    phone.screenshot(path=_shot("tepat-admin-user-phone.png"), full_page=True)
 
     lurah = browser.new_page()
     _login(lurah, live_server.url, "other_lurah", "/keluarga/")
@@ -68,6 +75,7 @@ def test_the_access_log_at_desktop_width_finds_who_opened_a_family(browser, live
     assert "daftar keluarga (xlsx) desil=1" in desk.inner_text("[data-testid=log-table]")
     assert "1 catatan" in desk.inner_text("[data-testid=log-count]")
     assert _fits(desk)
+    desk.screenshot(path=_shot("tepat-access-log-desktop.png"), full_page=True)
     phone = browser.new_page(viewport={"width": 360, "height": 740})
     _login(phone, live_server.url, "admin", "/log-akses/")
     phone.wait_for_selector("[data-testid=log-table]")
