@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from math import ceil
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tepat.accounts.masking import identity_for, mask_numbers
 from tepat.accounts.models import AccessKind, PersonalDataAccess, User
-from tepat.accounts.roles import policy_for
+from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import scoped
 from tepat.registry.filters import FamilyFilter
 from tepat.registry.models import Family, Member
@@ -69,14 +70,19 @@ LIST_WHAT = re.compile(r"^daftar keluarga (?:\((?P<kind>csv|xlsx)\) )?(?P<query>
 ASSIGNED_LIST = "verivali: keluarga yang ditugaskan"
 
 
+PAGE_PARAM = re.compile(r"(?:^|&)page=([^&]*)")
+
+
+@lru_cache(maxsize=65536)
 def _list_text(what: str) -> tuple[bool, str, int] | None:
-    """'daftar keluarga (csv) desil=1' -> (download?, query string without the page, page number)."""
+    """'daftar keluarga (csv) desil=1&page=3' -> (download?, query string without the page, page number 3).
+    A regular expression rather than a QueryDict: the person search parses every list entry of the log."""
     match = LIST_WHAT.match(what)
     if match is None:
         return None
-    params = QueryDict(match["query"], mutable=True)
-    page = params.pop("page", [""])[-1]
-    return bool(match["kind"]), params.urlencode(), int(page) if page.isdigit() and int(page) > 0 else 1
+    pages = PAGE_PARAM.findall(match["query"])
+    page = pages[-1] if pages else ""
+    return bool(match["kind"]), PAGE_PARAM.sub("", match["query"]).lstrip("&"), int(page) if page.isdigit() and int(page) > 0 else 1
 
 
 def _pages_showing(families: QuerySet, ids: list[int]) -> set[int]:
@@ -85,30 +91,42 @@ def _pages_showing(families: QuerySet, ids: list[int]) -> set[int]:
     return {families.filter(pk__lt=pk).count() // size + 1 for pk in families.filter(pk__in=ids).values_list("pk", flat=True)}
 
 
+def _scope_key(user: User) -> tuple:
+    """Users whose family scope is the same share one evaluation (tepat.accounts.scope.family_filter)."""
+    policy = policy_for(user)
+    if policy.scope == Scope.ASSIGNED:
+        return policy.scope, user.pk
+    return policy.scope, user.region_id if policy.scope in (Scope.KECAMATAN, Scope.KELURAHAN) else None
+
+
 def listed(entries: QuerySet, ids: list[int]) -> Q:
     """The family-list views and downloads among `entries` that include one of the families, re-evaluated:
     each filter is applied to today's registry within that user's scope today; a view must also have shown
     the page the family falls on (a page past the end shows the last one, as the list does).
 
-    Cost: one query per distinct (user, download or view, filter without the page), two more when it has
-    the family, not one per page viewed."""
-    groups: dict[tuple, list[tuple[str, int]]] = defaultdict(list)
-    for user_id, what in entries.filter(what__startswith="daftar keluarga ").values_list("user_id", "what").distinct():
+    Cost: two DISTINCT queries over the list entries (their texts, their users), then per distinct
+    (scope, filter without the page) one query, plus one count per family found and one of the list
+    when it holds the family; never one per entry, user or page viewed."""
+    lists = entries.filter(what__startswith="daftar keluarga ")
+    texts: dict[str, list[tuple[str, bool, int]]] = defaultdict(list)
+    for what in lists.order_by().values_list("what", flat=True).distinct():  # no ordering: it would join the DISTINCT
         parsed = _list_text(what)
         if parsed:
-            groups[(user_id, parsed[0], parsed[1])].append((what, parsed[2]))
-    users = User.objects.in_bulk({key[0] for key in groups})
+            texts[parsed[1]].append((what, parsed[0], parsed[2]))
+    scopes: dict[tuple, list[User]] = defaultdict(list)
+    for user in User.objects.filter(pk__in=lists.values("user_id")):
+        scopes[_scope_key(user)].append(user)
     condition = Q(pk__in=[])
-    for (user_id, download, query), texts in groups.items():
-        families = FamilyFilter.from_query(QueryDict(query)).apply(scoped(users[user_id], Family.objects.all()))
-        if download:
-            hits = [what for what, _ in texts] if families.filter(pk__in=ids).exists() else []
-        else:
+    for users in scopes.values():
+        hits = []
+        for query, group in texts.items():
+            families = FamilyFilter.from_query(QueryDict(query)).apply(scoped(users[0], Family.objects.all()))
             pages = _pages_showing(families, ids)
-            last = max(1, ceil(families.count() / settings.TEPAT_PAGE_SIZE)) if pages else 1
-            hits = [what for what, page in texts if min(page, last) in pages]
+            if pages:
+                last = max(1, ceil(families.count() / settings.TEPAT_PAGE_SIZE))
+                hits += [what for what, download, page in group if download or min(page, last) in pages]
         if hits:
-            condition |= Q(user_id=user_id, what__in=hits)
+            condition |= Q(user_id__in=[u.pk for u in users], what__in=hits)
     return condition
 
 

@@ -95,7 +95,7 @@ def make_backup(out: Path) -> dict:
         dumped, counts = database.dump(Path(work))
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
                 entries = [_add(tar, dumped, f"database/{dumped.name}")]
                 entries += [_add(tar, path, "home/" + path.relative_to(home).as_posix()) for path in home_files(home, _skipped(home))]
                 manifest = {"format": FORMAT, "version": VERSION, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
