@@ -253,3 +253,12 @@ def test_pg_tools_are_found_under_usr_lib_postgresql_when_not_on_path(monkeypatc
         with pytest.raises(BackupError) as problem:
             pg_tool("pg_dump")
         assert problem.value.code == "tool_missing"
+
+
+def test_the_pg_connection_string_quotes_values_and_keeps_the_password_off_the_command_line():
+    from tepat.backup.database import conninfo
+
+    info, env = conninfo({"NAME": "tepat kota", "USER": "o'brien", "PASSWORD": "rahasia", "HOST": "/tmp/sock", "PORT": "5432",
+                          "OPTIONS": {"sslmode": "require", "server_side_binding": True, "pool": "x"}})
+    assert info == "dbname='tepat kota' user='o\\'brien' host='/tmp/sock' port='5432' sslmode='require'"
+    assert "rahasia" not in info and env["PGPASSWORD"] == "rahasia"

@@ -68,14 +68,21 @@ def pg_tool(name: str) -> str:
     return max(candidates, key=lambda path: [int(part) for part in re.findall(r"\d+", path)])
 
 
+# Options of TEPAT_DATABASE_URL's query string that pg_dump / pg_restore understand (libpq keywords);
+# psycopg-only options (pool, server_side_binding, ...) are not passed on.
+LIBPQ_KEYS = frozenset({"sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "application_name", "options",
+                        "connect_timeout", "target_session_attrs", "passfile", "service", "gssencmode", "channel_binding"})
+
+
 def conninfo(settings_dict: dict) -> tuple[str, dict[str, str]]:
     """A libpq connection string for the configured database, and the environment carrying the password
     (never on the command line)."""
     def quoted(value) -> str:
         return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
+    options = {k: v for k, v in settings_dict.get("OPTIONS", {}).items() if k in LIBPQ_KEYS}
     parts = {"dbname": settings_dict["NAME"], "user": settings_dict.get("USER"), "host": settings_dict.get("HOST"),
-             "port": settings_dict.get("PORT"), **{k: v for k, v in settings_dict.get("OPTIONS", {}).items() if isinstance(v, str)}}
+             "port": settings_dict.get("PORT"), **options}
     text = " ".join(f"{key}={quoted(value)}" for key, value in parts.items() if value)
     env = {**os.environ, **({"PGPASSWORD": settings_dict["PASSWORD"]} if settings_dict.get("PASSWORD") else {})}
     return text, env
