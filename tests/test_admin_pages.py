@@ -6,10 +6,17 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tepat.accounts.accesslog import _list_text, shown_page
 from tepat.accounts.models import AuditEvent, PersonalDataAccess, User
+from tepat.registry.filters import FamilyFilter
 from tepat.registry.models import Family
 from tests.files import family_rows, write_xlsx
 
@@ -232,3 +239,21 @@ def test_the_pages_switch_to_english(client, cast):
     assert "Personal data access log" in log and "NIK / No KK: must be 16 digits." in log and "Accountability" in log
     detail = client.get(f"/pengguna/{cast['lurah'].pk}/").content.decode()
     assert "Deactivate" in detail and "Nonaktifkan" not in detail
+
+
+@hypothesis_settings(deadline=None)
+@given(page=st.one_of(st.none(), st.text(max_size=6), st.integers(-3, 40).map(str)), families=st.integers(0, 120),
+       filters=st.dictionaries(st.sampled_from(["desil", "kecamatan", "q", "deprivation"]), st.text(max_size=8), max_size=3))
+def test_a_list_text_gives_back_its_filter_and_the_page_the_list_showed(page, families, filters):
+    """Property: the family list logs `daftar keluarga <request.GET.urlencode()>`; parsing it gives the same
+    filter without the page, and the page Django's paginator showed (get_page), whatever the page text."""
+    params = QueryDict(mutable=True)
+    for key, value in filters.items():
+        params[key] = value
+    if page is not None:
+        params["page"] = page
+    download, query, asked = _list_text(f"daftar keluarga {params.urlencode()}")
+    paginator = Paginator(range(families), 10)
+    assert not download and "page" not in QueryDict(query)
+    assert FamilyFilter.from_query(QueryDict(query)) == FamilyFilter.from_query(params)
+    assert shown_page(asked, paginator.num_pages) == paginator.get_page(page).number

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 from math import ceil
+from urllib.parse import unquote_plus
 
 import polars as pl
 from django.conf import settings
@@ -76,13 +77,26 @@ PAGE_PARAM = re.compile(r"(?:^|&)page=([^&]*)")
 @lru_cache(maxsize=65536)
 def _list_text(what: str) -> tuple[bool, str, int] | None:
     """'daftar keluarga (csv) desil=1&page=3' -> (download?, query string without the page, page number 3).
-    A regular expression rather than a QueryDict: the person search parses every list entry of the log."""
+    A regular expression rather than a QueryDict: the person search parses every distinct list text."""
     match = LIST_WHAT.match(what)
     if match is None:
         return None
     pages = PAGE_PARAM.findall(match["query"])
-    page = pages[-1] if pages else ""
-    return bool(match["kind"]), PAGE_PARAM.sub("", match["query"]).lstrip("&"), int(page) if page.isdigit() and int(page) > 0 else 1
+    return bool(match["kind"]), PAGE_PARAM.sub("", match["query"]).lstrip("&"), page_asked(unquote_plus(pages[-1]) if pages else None)
+
+
+def page_asked(text: str | None) -> int:
+    """The page Django's Paginator.get_page shows for this `page` parameter: not a number -> 1, below 1 ->
+    the last page (returned as 0); past the end is clamped later (`shown_page`)."""
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else 0
+
+
+def shown_page(asked: int, last: int) -> int:
+    return last if asked == 0 else min(asked, last)
 
 
 def _pages_showing(families: QuerySet, ids: list[int]) -> set[int]:
@@ -124,7 +138,7 @@ def listed(entries: QuerySet, ids: list[int]) -> Q:
             pages = _pages_showing(families, ids)
             if pages:
                 last = max(1, ceil(families.count() / settings.TEPAT_PAGE_SIZE))
-                hits += [what for what, download, page in group if download or min(page, last) in pages]
+                hits += [what for what, download, page in group if download or shown_page(page, last) in pages]
         if hits:
             condition |= Q(user_id__in=[u.pk for u in users], what__in=hits)
     return condition
