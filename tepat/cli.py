@@ -223,6 +223,11 @@ from tepat.verivali.cli import verivali  # noqa: E402
 for group in (indicators, report, verivali, batch):
     main.add_command(group)
 
+from tepat.backup.cli import backup_command, restore_command  # noqa: E402
+
+main.add_command(backup_command)
+main.add_command(restore_command)
+
 
 if __name__ == "__main__":
     main()

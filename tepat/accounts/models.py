@@ -54,6 +54,7 @@ class PersonalDataAccess(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        indexes = [models.Index(fields=["what"], name="accounts_access_what")]  # the access log's person search
 
 
 class AuditAction(models.TextChoices):
@@ -66,6 +67,9 @@ class AuditAction(models.TextChoices):
     TARGET_FROZEN = "target_frozen", _("daftar sasaran dibekukan")
     INTERVENTIONS_IMPORTED = "interventions_imported", _("realisasi diimpor")
     INTERVENTION_RECORDED = "intervention_recorded", _("realisasi dicatat")
+    USER_CHANGED = "user_changed", _("peran/wilayah/OPD pengguna diubah")
+    USER_DEACTIVATED = "user_deactivated", _("pengguna dinonaktifkan")
+    USER_REACTIVATED = "user_reactivated", _("pengguna diaktifkan kembali")
 
 
 class AuditEvent(models.Model):

@@ -37,11 +37,12 @@ class Policy:
     musyawarah: bool = False  # the musyawarah page and its berita acara: reviews change requests (within the scope)
     manages_campaigns: bool = False  # creates campaigns, assigns families
     visits_families: bool = False  # fills in the visit form (enumerators: their assigned families)
+    manages_users: bool = False  # user accounts and the personal-data access log (pages under /pengguna/, /log-akses/)
 
 
 POLICIES: dict[str, Policy] = {
     Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True, can_edit_rules=True, secretariat=True,
-                       verivali=True, musyawarah=True, manages_campaigns=True, visits_families=True),
+                       verivali=True, musyawarah=True, manages_campaigns=True, visits_families=True, manages_users=True),
     Role.ANALYST: Policy(Scope.CITY, sees_identity_numbers=True, can_import=True, can_edit_rules=True, secretariat=True,
                          verivali=True, musyawarah=True, manages_campaigns=True, visits_families=True),
     Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True),

@@ -39,4 +39,5 @@ verivali_user = needs(lambda policy: policy.verivali)
 musyawarah_user = needs(lambda policy: policy.musyawarah)  # not the enumerator (docs/roles.md)
 campaign_manager = needs(lambda policy: policy.manages_campaigns)
 visitor = needs(lambda policy: policy.visits_families)
+user_manager = needs(lambda policy: policy.manages_users)  # users and the access log
 intervention_recorder = needs(records_interventions)
