@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_audit_interventions'),
+        ('accounts', '0006_loginfailure_key'),
     ]
 
     operations = [
