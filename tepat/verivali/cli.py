@@ -76,9 +76,13 @@ def xlsform_command(campaign_id: int, out: Path) -> None:
 @click.option("--user", "username", required=True, help="Analyst or admin receiving the submissions for the enumerators.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the reports as JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON instead of the summary.")
-def ingest_command(campaign_id: int, files: tuple[Path, ...], username: str, report_path: Path | None, as_json: bool) -> None:
-    """Ingest ODK Central / KoboToolbox submission exports (csv, xlsx, ODK zip). Exit 0 when every row was
-    accepted (or already ingested), 2 when a row was rejected or a file was unreadable."""
+@click.option("--include-rejected", is_flag=True,
+              help="Also take submissions the server's reviewer rejected (Central 'rejected', Kobo 'not approved'); flagged.")
+def ingest_command(campaign_id: int, files: tuple[Path, ...], username: str, report_path: Path | None, as_json: bool,
+                   include_rejected: bool) -> None:
+    """Ingest ODK Central / KoboToolbox submission exports (ODK Central zip, Kobo xlsx, .ods). Exit 0 when every
+    row was accepted, updated, already ingested or skipped by review, 2 when a row was rejected or a file was
+    refused (unreadable, or a csv without the member repeat)."""
     setup()
     ensure_database()
     from tepat.accounts.models import User
@@ -89,7 +93,7 @@ def ingest_command(campaign_id: int, files: tuple[Path, ...], username: str, rep
     user = User.objects.filter(username=username).first()
     if user is None or not acts_for_others(user):
         fail(f"{username}: bukan analis atau admin / not an analyst or admin")
-    reports = [ingest_file(campaign, path, acting_user=user) for path in files]
+    reports = [ingest_file(campaign, path, acting_user=user, include_rejected=include_rejected) for path in files]
     data = [r.as_dict() for r in reports]
     if report_path:
         report_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

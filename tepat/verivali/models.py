@@ -239,6 +239,12 @@ class VisitRevision(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
 
+    def changed_parts(self) -> list[str]:
+        """The payload parts the edit changed (names only: a corrected NIK is not shown here)."""
+        before, after = self.before.get("payload") or {}, self.after.get("payload") or {}
+        skip = {"submission_key", "submitted_at"}
+        return [key for key in after if key not in skip and before.get(key) != after.get(key)]
+
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")

@@ -109,12 +109,12 @@ def ingest_file(campaign, path: Path, *, acting_user, file_name: str | None = No
         return report
     try:
         export = read_export(path, report.file)
+        report.source = export.source
         _check_columns(export)
         _check_repeats(export)
     except ExportUnreadable as problem:
         report.fatal = Issue(None, "", "", problem.code, problem.message_id, problem.message_en)
         return report
-    report.source = export.source
     members = _members_by_parent(export)
     known = Known.of(campaign)
     prefixes = _prefixes()

@@ -58,7 +58,7 @@ def musyawarah_page(request):
     pending = list(_open_requests(request.user, kelurahan).prefetch_related(LINES))
     meetings = Musyawarah.objects.filter(kelurahan=kelurahan)
     decided = (scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan)).exclude(status__in=OPEN)
-               .select_related("family", "musyawarah", "decided_by", "created_family").order_by("-decided_at")[:50])
+               .select_related("family", "musyawarah", "decided_by", "created_family", "visit").order_by("-decided_at")[:50])
     log_access(request.user, AccessKind.VIEW, f"verivali: musyawarah {kelurahan.code}", records=len(pending))
     return render(request, "web/verivali/musyawarah.html", {
         "kelurahan": kelurahan, "choices": _kelurahan_choices(request.user), "decides": decides_for(request.user, kelurahan.pk),
