@@ -119,3 +119,32 @@ def berita_acara_command(meeting_id: int, out: Path) -> None:
         fail(f"musyawarah {meeting_id} tidak ada / no meeting {meeting_id}")
     out.write_bytes(writers[out.suffix.lower()](meeting))
     click.echo(f"{out}: {meeting.decisions.count()} keputusan")
+
+
+@verivali.command("handback")
+@click.argument("campaign_id", metavar="CAMPAIGN", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help=".xlsx or .csv")
+@click.option("--user", "username", required=True, help="Who exports (logged; NIK / No KK in full only if the role sees them).")
+@click.option("--unsent", is_flag=True, help="Only the approved changes not yet recorded as sent.")
+def handback_command(campaign_id: int, out: Path, username: str, unsent: bool) -> None:
+    """Write the campaign's approved changes for the central data (DTSEN / SIKS-NG): one row per change, in the
+    registry's P3KE/DTSEN column names. Logged as a personal-data export."""
+    setup()
+    ensure_database()
+    from tepat.accounts.masking import log_access
+    from tepat.accounts.models import AccessKind, User
+    from tepat.accounts.roles import policy_for
+    from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+    from tepat.verivali.handback import handback_frame, handback_rows
+
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        fail("--out harus berakhiran .xlsx atau .csv / must end in .xlsx or .csv")
+    campaign = _campaign(campaign_id)
+    user = User.objects.filter(username=username).first()
+    if user is None or not policy_for(user).can_export or not policy_for(user).manages_campaigns:
+        fail(f"{username}: bukan analis atau admin / not an analyst or admin")
+    rows = handback_rows(campaign, user, unsent_only=unsent)
+    frame = handback_frame(rows)
+    out.write_bytes(csv_bytes(frame) if out.suffix.lower() == ".csv" else xlsx_bytes({"Perubahan": frame}))
+    log_access(user, AccessKind.EXPORT, f"hand-back verivali {campaign.name}", records=len(rows))
+    click.echo(f"{out}: {len(rows)} perubahan dari {len({r['usulan'] for r in rows})} usulan yang disetujui")
