@@ -202,7 +202,7 @@ def _letterhead(doc: DocxBuilder, letter: dict) -> None:
             paragraph = doc.document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.add_run(text).bold = text != letter.get("alamat")
-    doc.paragraph("_" * 80)
+    doc.rule()
 
 
 def _right(doc: DocxBuilder, text: str) -> None:
@@ -212,13 +212,10 @@ def _right(doc: DocxBuilder, text: str) -> None:
 
 
 def _signature(doc: DocxBuilder, letter: dict) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     lines = [*letter["penandatangan_jabatan"].split("\n"), "", "", "", letter["penandatangan_nama"]]
     if letter.get("penandatangan_nip"):
         lines.append(f"NIP. {letter['penandatangan_nip']}")
-    paragraph = doc.document.add_paragraph("\n".join(lines))
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.signature_block(lines)
 
 
 # --- PDF ---------------------------------------------------------------------------------------------------
