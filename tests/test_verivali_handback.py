@@ -119,3 +119,16 @@ def test_the_cli_writes_the_file_and_logs_it(decided, tmp_path):
     assert PersonalDataAccess.objects.filter(kind=AccessKind.EXPORT, what__contains="hand-back").count() == 1
     refused = CliRunner().invoke(main, ["verivali", "handback", str(vv.campaign.pk), "--out", str(out), "--user", "lurah"])
     assert refused.exit_code == 2 and "bukan analis" in refused.output
+
+
+def test_who_may_download_the_hand_back(decided, client):
+    vv, _, _ = decided
+    url = f"/verivali/{vv.campaign.pk}/kirim-balik.csv"
+    client.force_login(vv.cast["other_lurah"])  # another kelurahan of the same campaign: no approved change there
+    text = client.get(url).content.decode("utf-8-sig")
+    assert text.strip().count("\n") == 0
+    client.force_login(vv.cast["enumerator"])
+    assert client.get(url).status_code in (403, 404)
+    client.force_login(vv.cast["lurah"])
+    assert client.post(f"/verivali/{vv.campaign.pk}/kirim-balik/terkirim/", {"sent_on": "2026-12-10", "channel": "x"}).status_code in (403, 404)
+    assert not ChangeRequest.objects.filter(handback__isnull=False).exists()
