@@ -190,10 +190,19 @@ def test_central_zip_variants_without_attachments(campaign, cast, tmp_path, opti
     assert (LineTarget.NEW_MEMBER, "nama", "Bayi Baru") in lines_of(Visit.objects.get(submission_key="uuid:z2"))
 
 
-def test_an_ods_saved_from_either_export_is_read(campaign, cast, tmp_path):
-    sheets = kobo_tables([submission(family("JOHOR1").pk, "uuid:o1")], [_new_member()], KoboOptions(types_as_text=True))
-    report = ingest_file(campaign, write_ods(tmp_path / "kobo.ods", sheets), acting_user=cast["analyst"])
-    assert (report.source, report.accepted) == ("kobo", 1), report.summary()
+def _central_sheets(subs, members) -> dict:
+    """Central's two csv files opened in LibreOffice and saved as one .ods (one sheet per file)."""
+    main, repeat = central_tables(subs, members)
+    return {name: (rows[0], rows[1:]) for name, rows in
+            (("tepat_verivali_1", list(csv.reader(io.StringIO(main)))), ("tepat_verivali_1-anggota", list(csv.reader(io.StringIO(repeat)))))}
+
+
+@pytest.mark.parametrize("server", ["kobo", "odk"])
+def test_an_ods_saved_from_either_export_is_read(campaign, cast, tmp_path, server):
+    subs, members = [submission(family("JOHOR1").pk, "uuid:o1")], [_new_member()]
+    sheets = (kobo_tables(subs, members, KoboOptions(types_as_text=True)) if server == "kobo" else _central_sheets(subs, members))
+    report = ingest_file(campaign, write_ods(tmp_path / "export.ods", sheets), acting_user=cast["analyst"])
+    assert (report.source, report.accepted) == (server, 1), report.summary()
     assert (LineTarget.NEW_MEMBER, "nama", "Bayi Baru") in lines_of(Visit.objects.get())
 
 

@@ -4,6 +4,13 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
+
+
+def instance_is_key(apps, schema_editor):
+    """Visits received before: their submission_key was the instance id they came with."""
+    apps.get_model("verivali", "Visit").objects.update(instance_id=F("submission_key"))
+
 
 
 class Migration(migrations.Migration):
@@ -72,4 +79,5 @@ class Migration(migrations.Migration):
                 'ordering': ['received_at', 'id'],
             },
         ),
+        migrations.RunPython(instance_is_key, migrations.RunPython.noop),
     ]
