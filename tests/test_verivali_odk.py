@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tepat.verivali.odk import form, kobo_export
 from tepat.verivali.odk.central_export import form_paths, submission, write_odk_csv, write_odk_zip
-from tepat.verivali.odk.columns import field_key, parse_bool, parse_geopoint, parse_timestamp, strip_groups
+from tepat.verivali.odk.columns import SEPARATORS, field_key, parse_bool, parse_geopoint, parse_timestamp, strip_groups
 from tepat.verivali.odk.mapping import RowProblem, cells_of, payload
 from tepat.verivali.odk.tables import ExportUnreadable, read_export
 from tepat.verivali.odk.xlsform import FormFamily, FormMember, FormSpec, xlsform_bytes
@@ -36,11 +36,19 @@ def write_kobo_csv(path: Path, submissions: list[dict]) -> Path:
 identifier = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True)
 
 
-@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=4), name=identifier, separator=st.sampled_from(["/", "-"]))
+@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=4), name=identifier, separator=st.sampled_from(SEPARATORS))
 def test_a_field_has_the_same_key_under_any_group_path_and_separator(path, name, separator):
     if name.lower() in {g.lower() for g in form.GROUPS}:
         return  # a field named like a group is not in our form
     assert field_key(separator.join([*path, name]), form.GROUPS) == name.lower()
+
+
+@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=3), separator=st.sampled_from(SEPARATORS),
+       part=st.sampled_from(["latitude", "longitude", "altitude", "precision"]))
+def test_kobo_geopoint_columns_are_found_under_any_group_path(path, separator, part):
+    """formpack writes `_gps_latitude`, or `lokasi/_gps_latitude` with groups in headers (any separator)."""
+    column = separator.join([*path, f"_gps_{part}"])
+    assert field_key(column, form.GROUPS) == f"gps_{'accuracy' if part == 'precision' else part}"
 
 
 @given(column=st.text(max_size=40))

@@ -16,7 +16,7 @@ from tepat.verivali.odk.central_export import (
 )
 from tepat.verivali.odk.ingest import ingest_file
 from tepat.verivali.odk.kobo_export import KoboOptions, kobo_tables, write_kobo_csv, write_kobo_xlsx, write_ods
-from tests.test_verivali_odk_ingest import campaign, family, jpeg  # noqa: F401  (fixture)
+from tests.test_verivali_odk_ingest import campaign, family  # noqa: F401  (fixture)
 
 FLOOR = "keramik_granit_marmer_ubin_tegel_teraso"
 
