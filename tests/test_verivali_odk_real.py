@@ -106,6 +106,15 @@ def test_central_review_states_rejected_skipped_has_issues_flagged(campaign, cas
     assert again.accepted == 1 and Visit.objects.get(family_id=one).review_flag == ReviewFlag.REJECTED
 
 
+def test_a_review_that_changes_after_the_upload_follows_on_the_visit(campaign, cast, tmp_path):
+    sub = submission(family("JOHOR1").pk, "uuid:later")
+    ingest_file(campaign, write_central_zip(tmp_path / "1.zip", [sub]), acting_user=cast["analyst"])
+    report = ingest_file(campaign, write_central_zip(tmp_path / "2.zip", [{**sub, "ReviewState": "rejected"}]),
+                         acting_user=cast["analyst"])
+    assert (report.duplicates, [w.code for w in report.warnings]) == (1, ["review_changed"])
+    assert Visit.objects.get().review_flag == ReviewFlag.REJECTED and Visit.objects.get().change_request.status == "pending"
+
+
 def test_kobo_not_approved_is_skipped_and_on_hold_flagged_on_the_musyawarah_card(campaign, cast, tmp_path, client):
     subs = [submission(family("JOHOR1").pk, "uuid:v1", _validation_status="validation_status_not_approved"),
             submission(family("JOHOR2").pk, "uuid:v2", _validation_status="validation_status_on_hold")]

@@ -369,6 +369,17 @@ def do_update_visit(visit: Visit, payload: dict, *, acting_user, raw=None, insta
     return EditResult(visit, revision, replaced)
 
 
+@transaction.atomic
+def do_flag_review(visit_id: int, flag: str, *, acting_user) -> None:
+    """The server's review of an ingested submission changed (Central ReviewState, Kobo _validation_status):
+    the visit's `review_flag` follows, audited. The request is not touched; the lurah sees the flag."""
+    visit = Visit.objects.select_for_update().get(pk=visit_id)
+    before, visit.review_flag = visit.review_flag, flag
+    visit.save(update_fields=["review_flag"])
+    audit(VerivaliAudit.VISIT_EDITED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=visit.campaign_id,
+          review_before=before, review_after=flag)
+
+
 def _rederive(visit: Visit, request: ChangeRequest, data: VisitInput, checked, acting_user, raw) -> None:
     """Replace an open request's lines with those of the edited visit (and its photos if the edit sent any)."""
     sender = _sender(data, acting_user)

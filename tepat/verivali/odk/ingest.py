@@ -137,23 +137,25 @@ class RowContext:
 
 @dataclass
 class Known:
-    """What the campaign already holds: logical key -> visit id, and every instance id ever ingested."""
+    """What the campaign already holds: logical key -> visit id, every instance id ever ingested -> visit id, and
+    each visit's review flag."""
 
     visits: dict[str, int]
-    instances: set[str]
+    instances: dict[str, int | None]
+    flags: dict[int, str]
 
     @classmethod
     def of(cls, campaign) -> Known:
         """Two queries for the whole file."""
         from tepat.verivali.models import Visit, VisitRevision
 
-        rows = Visit.objects.filter(campaign=campaign).values_list("pk", "submission_key", "instance_id")
-        visits, instances = {}, set()
-        for pk, key, instance in rows:
-            visits[key] = pk
-            instances.update(i for i in (instance, key) if i)
-        instances.update(VisitRevision.objects.filter(visit__campaign=campaign).values_list("instance_id", flat=True))
-        return cls(visits, instances)
+        rows = Visit.objects.filter(campaign=campaign).values_list("pk", "submission_key", "instance_id", "review_flag")
+        visits, instances, flags = {}, {}, {}
+        for pk, key, instance, flag in rows:
+            visits[key], flags[pk] = pk, flag
+            instances.update({i: pk for i in (instance, key) if i})
+        instances.update(VisitRevision.objects.filter(visit__campaign=campaign).values_list("instance_id", "visit_id"))
+        return cls(visits, instances, flags)
 
 
 def _ingest_row(row: RowContext, known: Known, report: IngestReport, include_rejected: bool) -> None:
@@ -166,6 +168,7 @@ def _ingest_row(row: RowContext, known: Known, report: IngestReport, include_rej
     key, instance = submission_key(cells), instance_id(cells)
     if instance in known.instances or (not instance and key in known.visits):
         report.duplicates += 1
+        _review_changed(row, known, known.instances.get(instance) or known.visits.get(key), flag, written, report)
         return
     if rejected_on_server and not include_rejected:
         column = cells.column("reviewstate" if cells.get("reviewstate") else "_validation_status")
@@ -173,8 +176,23 @@ def _ingest_row(row: RowContext, known: Known, report: IngestReport, include_rej
                                     f"Ditolak peninjau di server ({written}); tidak dimasukkan (pakai --include-rejected untuk memasukkan)",
                                     f"Rejected by the server's reviewer ({written}); not taken (use --include-rejected to take it)"))
         return
-    known.instances.add(instance)
+    known.instances[instance] = None
     _take(row, known, report, key, instance, flag)
+
+
+def _review_changed(row: RowContext, known: Known, visit_id: int | None, flag: str, written: str, report: IngestReport) -> None:
+    """A version already ingested whose review on the server changed since (e.g. rejected after the upload): the
+    visit's flag follows, so the lurah sees it on the card; listed as a warning."""
+    from tepat.verivali.actions import do_flag_review
+
+    if visit_id is None or known.flags.get(visit_id, flag) == flag:
+        return
+    do_flag_review(visit_id, flag, acting_user=row.acting_user)
+    known.flags[visit_id] = flag
+    report.warnings.append(Issue(row.cells.row.number, row.cells.sheet, row.cells.column("reviewstate" if row.cells.get("reviewstate")
+                                                                                          else "_validation_status"),
+                                 "review_changed", f"Tinjauan di server untuk kunjungan #{visit_id} berubah: {written or '(kosong)'}",
+                                 f"The server review of visit #{visit_id} changed: {written or '(empty)'}"))
 
 
 def _take(row: RowContext, known: Known, report: IngestReport, key: str, instance: str, flag: str) -> None:
@@ -191,6 +209,7 @@ def _take(row: RowContext, known: Known, report: IngestReport, key: str, instanc
         if key in known.visits:
             result = do_update_visit(Visit.objects.get(pk=known.visits[key]), data, acting_user=row.acting_user, raw=raw,
                                      instance_id=instance, previous_instance_id=cells.get("deprecatedid"), review_flag=flag)
+            known.instances[instance], known.flags[result.visit.pk] = result.visit.pk, flag
             _report_edit(report, cells, result)
             _photo_warnings(report, export, cells, missing)
             return
@@ -206,7 +225,7 @@ def _take(row: RowContext, known: Known, report: IngestReport, key: str, instanc
     if getattr(visit, "duplicate", False):  # sent twice at the same moment: recognised by do_submit_visit
         report.duplicates += 1
         return
-    known.visits[key] = visit.pk
+    known.visits[key], known.instances[instance], known.flags[visit.pk] = visit.pk, visit.pk, flag
     report.accepted += 1
     report.visits.append(visit.pk)
     _photo_warnings(report, export, cells, missing)
