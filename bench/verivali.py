@@ -60,14 +60,15 @@ Measured 2026-12-03 (issue 11: 5,000 ingested submissions with members and edits
 same 2-core machine under heavy load from other work (load average 13-14: every step is about 7-9 times slower
 than the table above, e.g. web visits 26.8 ms instead of 3.1 ms), so compare rows with each other:
 
-| step                                         | n     | SQLite   | per item | ratio to polars read |
-|----------------------------------------------|-------|----------|----------|----------------------|
-| visits, do_submit_visit (web), for scale     | 2,000 | 53.5 s   | 26.8 ms  |                      |
-| ODK export parsed (read_export)              | 5,000 | 0.155 s  | 0.03 ms  | 13.9 (polars 0.011 s) |
-| ODK ingest, 5,000 new (1,714 member rows)    | 5,000 | 139.6 s  | 27.9 ms  | 12,517 (polars 0.011 s) |
-| ODK ingest with 1,000 edits, 4,000 known     | 5,000 | 32.4 s   | 32 ms per edit | 4,070 (polars 0.008 s) |
-| ODK re-ingest, all duplicates                | 5,000 | 0.246 s  | 0.05 ms  | 30.9                 |
+| step                                         | n     | SQLite (100k registry) | PostgreSQL (20k registry) | ratio to polars read (SQLite / PG) |
+|----------------------------------------------|-------|---------------|---------------|----------------------|
+| visits, do_submit_visit (web), for scale     | 2,000 / 500 | 53.5 s, 26.8 ms each | 39.8 s, 79.6 ms (median 36.6) |  |
+| ODK export parsed (read_export)              | 5,000 | 0.155 s       | 0.169 s       | 13.9 / 15.4 (polars 0.011 s) |
+| ODK ingest, 5,000 new (~1,710 member rows)   | 5,000 | 139.6 s, 27.9 ms each | 143.6 s, 28.7 ms each | 12,517 / 13,085 |
+| ODK ingest with 1,000 edits, 4,000 known     | 5,000 | 32.4 s (~32 ms per edit) | 26.1 s (~26 ms per edit) | 4,070 / 2,348 |
+| ODK re-ingest, all duplicates                | 5,000 | 0.246 s       | 0.224 s       | 30.9 / 20.2 |
 
+PostgreSQL run: `TEPAT_DATABASE_URL=... bench/verivali.py --families 20000 --campaign 8000 --visits 500 --ingest 5000`.
 The ingest costs what a web visit costs (27.9 vs 26.8 ms per visit under the same load): the row mapping,
 review state, key look-up and registry identity checks add about 4 %. An edit costs about as much as a new
 visit (its request's lines are derived again); recognising an already-ingested version costs 0.05 ms.
