@@ -3,6 +3,7 @@ states, repeats, every export variant. The files come from tepat.verivali.odk.ce
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
@@ -175,6 +176,7 @@ def test_every_kobo_xlsx_variant_gives_the_same_visit(campaign, cast, tmp_path, 
     assert (report.accepted, report.rejected) == (1, []), report.summary()
     visit = Visit.objects.get()
     assert (visit.latitude, visit.longitude, visit.gps_accuracy) == (2.9655, 99.801, 6.5)
+    assert visit.submitted_at == dt.datetime(2026, 11, 28, 2, 15, tzinfo=dt.timezone.utc)  # _submission_time is UTC
     assert {(LineTarget.NEW_MEMBER, "tanggal_lahir", "2024-01-01"), (LineTarget.NEW_MEMBER, "nama", "Bayi Baru")} <= lines_of(visit)
     assert [w.code for w in report.warnings] == ["photo_not_in_export"] and "KoboToolbox" in report.warnings[0].message_en
 
