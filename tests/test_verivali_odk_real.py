@@ -74,6 +74,7 @@ def test_an_edit_after_the_decision_leaves_the_decision_and_is_listed_for_the_lu
     client.force_login(cast["lurah"])
     page = client.get("/verivali/musyawarah/?kelurahan=12.74.05.1010").content.decode()
     assert f'data-testid="edited-after-{request.pk}"' in page
+    assert 'data-testid="edited-after"' in page and "Diubah di server setelah diputuskan" in page
     detail = client.get(f"/verivali/usulan/{request.pk}/").content.decode()
     assert 'data-testid="revisions"' in detail and "uuid:b1 → uuid:b2" in detail and "fields" in detail
 

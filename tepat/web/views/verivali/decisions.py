@@ -64,6 +64,8 @@ def musyawarah_page(request):
         "kelurahan": kelurahan, "choices": _kelurahan_choices(request.user), "decides": decides_for(request.user, kelurahan.pk),
         "pending": _cards(pending, request.user), "meetings": meetings, "decided": decided,
         "meeting_form": MusyawarahForm(), "latest_meeting": meetings.first(),
+        "edited_after": scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan, visit__edited_after_decision=True))
+        .exclude(status__in=OPEN).select_related("family", "visit").order_by("-decided_at"),
     })
 
 
