@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import fastexcel
 import pytest
@@ -131,3 +132,17 @@ def test_who_may_download_the_hand_back(decided, client):
     client.force_login(vv.cast["lurah"])
     assert client.post(f"/verivali/{vv.campaign.pk}/kirim-balik/terkirim/", {"sent_on": "2026-12-10", "channel": "x"}).status_code in (403, 404)
     assert not ChangeRequest.objects.filter(handback__isnull=False).exists()
+
+
+def test_the_berita_acara_stays_indonesian_when_the_user_reads_tepat_in_english(decided):
+    """Official documents and stored reasons are Indonesian whatever language is active (it leaked before)."""
+    import docx
+    from django.utils import translation
+
+    from tepat.verivali.documents import berita_acara_docx
+
+    _, meeting, _ = decided
+    with translation.override("en"):
+        document = docx.Document(io.BytesIO(berita_acara_docx(meeting)))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "terkonfirmasi" in text and "keluar dari data (meninggal)" in text and "confirmed" not in text

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
+
 from tepat.registry.models import Family
 from tepat.verivali.messages import MESSAGES
 from tepat.verivali.models import (
@@ -31,7 +33,9 @@ def same(current, proposed) -> bool:
 
 
 def why(keberadaan: str, keterangan: str, alasan: str = "") -> str:
-    parts = [str(Keberadaan(keberadaan).label), keterangan, alasan]
+    """The reason stored with a change (registry history, berita acara): Indonesian whatever the user's language."""
+    with translation.override("id"):
+        parts = [str(Keberadaan(keberadaan).label), keterangan, alasan]
     return "; ".join(p for p in parts if p)[:255]
 
 
