@@ -5,11 +5,24 @@ typography). DOCX documents are built with `DocxBuilder`, so every Word file has
 """
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+
+
+def indonesian(function):
+    """Run `function` with Indonesian active: official documents (berita acara, notulen, undangan) are Indonesian
+    whatever language the user reads Tepat in. A fresh override per call, so concurrent requests do not share it."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from django.utils import translation
+
+        with translation.override("id"):
+            return function(*args, **kwargs)
+    return wrapper
 
 
 def pdf_bytes(template: str, context: dict) -> bytes:
