@@ -220,30 +220,36 @@ def test_an_ods_saved_from_either_export_is_read(campaign, cast, tmp_path, serve
     assert (LineTarget.NEW_MEMBER, "nama", "Bayi Baru") in lines_of(Visit.objects.get())
 
 
+def _as_spreadsheet_saves(value: str):
+    """A csv cell after a spreadsheet opened and saved it: digits become a number (15 significant digits kept)."""
+    return float(f"{int(value):.15g}") if value.isdigit() else value
+
+
 def _spreadsheet_saved(path, tables: dict[str, str]):
-    """A Central zip's csv files opened in a spreadsheet and saved as xlsx: digits become number cells (a 16-digit
-    No KK keeps 15 significant digits, '003' becomes 3)."""
+    """A Central zip's csv files opened in a spreadsheet and saved as .xlsx or .ods: digits become number cells (a
+    16-digit No KK keeps 15 significant digits, '003' becomes 3)."""
+    sheets = {name: [[_as_spreadsheet_saves(v) for v in row] for row in csv.reader(io.StringIO(text))] for name, text in tables.items()}
+    if path.suffix == ".ods":
+        return write_ods(path, {name: (rows[0], rows[1:]) for name, rows in sheets.items()})
     book = xlsxwriter.Workbook(str(path))
-    for name, text in tables.items():
+    for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
-        for r, row in enumerate(csv.reader(io.StringIO(text))):
+        for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if value.isdigit():
-                    sheet.write_number(r, c, float(f"{int(value):.15g}"))
-                else:
-                    sheet.write_string(r, c, value)
+                sheet.write_number(r, c, value) if isinstance(value, float) else sheet.write_string(r, c, value)
     book.close()
     return path
 
 
-def test_identity_numbers_turned_into_numbers_get_the_registry_codes_and_rt_keeps_its_zeros(campaign, cast, tmp_path):
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_identity_numbers_turned_into_numbers_get_the_registry_codes(campaign, cast, tmp_path, suffix):
     johor1, johor2 = family("JOHOR1"), family("JOHOR2")
     Family.objects.filter(pk=johor2.pk).update(rt="003")
     subs = [submission(johor1.pk, "uuid:n1", no_kk="1274050101260007"), submission(johor2.pk, "uuid:n2", rt="003")]
     main, members = central_tables(subs, [(1, {"anggota_id": "baru", "keberadaan_anggota": "terkonfirmasi", "nama_perbaikan": "X",
                                                 "nik_perbaikan": "1274054202850099", "jenis_kelamin_anggota": "perempuan",
                                                 "hubungan_anggota": "anak", "tanggal_lahir_anggota": "1985-02-02"})])
-    path = _spreadsheet_saved(tmp_path / "saved.xlsx", {"tepat_verivali_1": main, "tepat_verivali_1-anggota": members})
+    path = _spreadsheet_saved(tmp_path / f"saved{suffix}", {"tepat_verivali_1": main, "tepat_verivali_1-anggota": members})
 
     report = ingest_file(campaign, path, acting_user=cast["analyst"])
 

@@ -5,7 +5,7 @@ the main sheet first and one sheet per repeat, linked by `_index` / `_parent_ind
 ODK csv files works too, linked by `KEY` / `PARENT_KEY`), or ODK Central's zip (`<form>.csv`,
 `<form>-<repeat>.csv`, and `media/` when exported with attachments). Every cell is text as the file
 shows it; a date cell becomes `yyyy-mm-dd` (`yyyy-mm-dd hh:mm:ss` with a time), and a number cell of
-14-17 digits is remembered in `Row.numeric` (an identity number a spreadsheet turned into a number).
+14-17 digits (xlsx or .ods) is remembered in `Row.numeric` (an identity number a spreadsheet turned into a number).
 Row numbers are the rows a spreadsheet shows (header = 1; a csv cell spanning lines is one row). A
 file that cannot be read whole (truncated, not UTF-8, ragged rows, broken zip) raises
 `ExportUnreadable` and nothing of it is used.
@@ -159,9 +159,10 @@ def _read_zip(data: bytes, name: str, path: Path) -> tuple[list[Sheet], dict[str
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
         if "[Content_Types].xml" in names:
-            return _read_workbook(data, name, path), {}, "xlsx"
+            return _read_workbook(data, name, lambda index: _xlsx_numeric(path, index)), {}, "xlsx"
         if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
-            return _read_workbook(data, name, None), {}, "ods"
+            numeric = ods_identity_cells(archive.read("content.xml"))
+            return _read_workbook(data, name, lambda index: numeric[index] if index < len(numeric) else set()), {}, "ods"
         return (*_read_odk_zip(archive, name), "zip")
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _broken(name, error) from error
@@ -188,28 +189,58 @@ def _read_odk_zip(archive: zipfile.ZipFile, name: str) -> tuple[list[Sheet], dic
     return sheets, media
 
 
-def _read_workbook(data: bytes, name: str, path: Path | None) -> list[Sheet]:
-    """Every sheet of an xlsx or ods (calamine through fastexcel); for an xlsx, its big number cells too."""
+def _read_workbook(data: bytes, name: str, numeric) -> list[Sheet]:
+    """Every sheet of an xlsx or ods (calamine through fastexcel); `numeric(index)` gives the sheet's big number
+    cells as (column index, row) pairs."""
     try:
         reader = fastexcel.read_excel(data)
-        sheets = []
-        for index, sheet_name in enumerate(reader.sheet_names):
-            numeric = numeric_identity_cells(path, index) if path is not None else (set(), 0)
-            sheets.append(_workbook_sheet(reader, index, sheet_name, numeric))
-        return sheets
+        return [_workbook_sheet(reader, index, sheet_name, numeric(index)) for index, sheet_name in enumerate(reader.sheet_names)]
     except (fastexcel.FastExcelError, OSError, IndexError) as error:
         raise _broken(name, error) from error
 
 
-def _workbook_sheet(reader: fastexcel.ExcelReader, index: int, sheet_name: str, numeric) -> Sheet:
+def _xlsx_numeric(path: Path, index: int) -> set[tuple[int, int]]:
+    """The registry importer's scan of an xlsx sheet for 14-17 digit number cells, as (column index, row)."""
+    cells, first_column = numeric_identity_cells(path, index)
+    return {(_column_index(letters) - first_column, row) for letters, row in cells}
+
+
+ODS = "{urn:oasis:names:tc:opendocument:xmlns:%s:1.0}"
+BIG_NUMBER = re.compile(r"^[0-9]{14,17}(\.0*)?$|^[0-9](\.[0-9]+)?[eE]\+?1[3-6]$")
+
+
+def ods_identity_cells(content: bytes) -> list[set[tuple[int, int]]]:
+    """Per sheet of an .ods, the (column index, row) of float cells holding a 14-17 digit value: identity numbers
+    a spreadsheet turned into numbers. Repeated rows and cells are counted as the spreadsheet shows them."""
+    from xml.etree import ElementTree
+
+    table, row_tag, cell_tags = ODS % "table" + "table", ODS % "table" + "table-row", (
+        ODS % "table" + "table-cell", ODS % "table" + "covered-table-cell")
+    repeat_rows, repeat_cells = ODS % "table" + "number-rows-repeated", ODS % "table" + "number-columns-repeated"
+    kind, value = ODS % "office" + "value-type", ODS % "office" + "value"
+    sheets = []
+    for sheet in ElementTree.fromstring(content).iter(table):
+        found, row_number = set(), 1
+        for row in sheet.iter(row_tag):
+            column = 0
+            for cell in row:
+                if cell.tag not in cell_tags:
+                    continue
+                if cell.get(kind) == "float" and BIG_NUMBER.match(cell.get(value, "")):
+                    found.add((column, row_number))
+                column += int(cell.get(repeat_cells, "1"))
+            row_number += int(row.get(repeat_rows, "1"))
+        sheets.append(found)
+    return sheets
+
+
+def _workbook_sheet(reader: fastexcel.ExcelReader, index: int, sheet_name: str, numeric: set[tuple[int, int]]) -> Sheet:
     frame = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
     if frame.height == 0:
         return Sheet(name=sheet_name, headers=[], rows=[])
     header = [("" if c is None else str(c)).strip() for c in frame.row(0)]
-    big, first_column = numeric
     by_row: dict[int, set[str]] = {}
-    for letters, row in big:
-        position = _column_index(letters) - first_column
+    for position, row in numeric:
         if 0 <= position < len(header):
             by_row.setdefault(row, set()).add(header[position])
     rows = []
