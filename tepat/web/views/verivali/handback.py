@@ -17,6 +17,7 @@ from tepat.verivali.actions import DecisionRefused, awaiting_handback, do_record
 from tepat.verivali.handback import handback_frame, handback_rows
 from tepat.verivali.models import Campaign, ChangeRequest
 from tepat.web.decorators import campaign_manager, exporter
+from tepat.web.forms import form_errors
 from tepat.web.views.verivali.campaigns import CONTENT_TYPES
 
 
@@ -56,8 +57,6 @@ def handback_sent(request, pk: int):
     campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
     form = HandBackForm(request.POST)
     if not form.is_valid():
-        from tepat.web.forms import form_errors
-
         messages.error(request, form_errors(form))
         return redirect("verivali_campaign", pk=campaign.pk)
     data = form.cleaned_data
