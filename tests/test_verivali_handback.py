@@ -78,6 +78,9 @@ def test_the_download_is_logged_and_marking_sent_is_audited_and_shown(decided, c
     assert PersonalDataAccess.objects.filter(user=cast["analyst"], kind=AccessKind.EXPORT, what__contains="hand-back",
                                              records=sheet.height, unmasked=True).exists()
 
+    bad = client.post(f"/verivali/{campaign.pk}/kirim-balik/terkirim/", {"sent_on": "2026-12-10", "channel": "SIKS-NG", "ids": "12a"},
+                      follow=True).content.decode()
+    assert "Nomor usulan berupa angka" in bad and not ChangeRequest.objects.filter(handback__isnull=False).exists()
     sent = client.post(f"/verivali/{campaign.pk}/kirim-balik/terkirim/", {"sent_on": "2026-12-10", "channel": "SIKS-NG", "ids": ""},
                        follow=True).content.decode()
     assert "dicatat terkirim" in sent and "0 perubahan yang disetujui belum dikirim" in sent and "SIKS-NG" in sent
