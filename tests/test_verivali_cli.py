@@ -11,7 +11,7 @@ from tepat.cli import main
 from tepat.registry.models import Family
 from tepat.verivali.models import Visit
 from tests.files import family_rows, write_xlsx
-from tepat.verivali.odk.central_export import submission, write_odk_csv
+from tepat.verivali.odk.central_export import submission, write_odk_csv, write_odk_zip
 
 
 def run(*args):
@@ -32,8 +32,8 @@ def campaign(cast, import_file, tmp_path):
 
 
 def test_list_prints_each_campaign_id_first_with_its_counts(campaign, cast, tmp_path):
-    write_odk_csv(tmp_path / "a.csv", [submission(Family.objects.get(source_key="JOHOR1").pk, "uuid:1")])
-    assert run("ingest", campaign.pk, tmp_path / "a.csv", "--user", "analyst").exit_code == 0
+    write_odk_zip(tmp_path / "a.zip", [submission(Family.objects.get(source_key="JOHOR1").pk, "uuid:1")])
+    assert run("ingest", campaign.pk, tmp_path / "a.zip", "--user", "analyst").exit_code == 0
     result = run("list")
     assert result.exit_code == 0
     header, line = result.output.splitlines()
@@ -56,13 +56,13 @@ def test_xlsform_writes_a_form_that_pyxform_converts(campaign, tmp_path):
 
 def test_ingest_exit_codes_and_the_json_report(campaign, tmp_path):
     family = Family.objects.get(source_key="JOHOR1")
-    good = write_odk_csv(tmp_path / "good.csv", [submission(family.pk, "uuid:1")])
-    bad = write_odk_csv(tmp_path / "bad.csv", [submission(family.pk, "uuid:2", keberadaan="entah")])
+    good = write_odk_zip(tmp_path / "good.zip", [submission(family.pk, "uuid:1")])
+    bad = write_odk_zip(tmp_path / "bad.zip", [submission(family.pk, "uuid:2", keberadaan="entah")])
     report = tmp_path / "report.json"
     first = run("ingest", campaign.pk, good, bad, "--user", "analyst", "--report", report)
     assert first.exit_code == 2
-    assert "good.csv (odk): 1 kiriman, 1 diterima" in first.output and "baris 2 [good.csv:kunjungan-keberadaan]" not in first.output
-    assert "baris 2 [bad.csv:kunjungan-keberadaan] unknown_choice" in first.output
+    assert "good.zip (odk): 1 kiriman, 1 diterima" in first.output and "[tepat_verivali_1.csv:kunjungan-keberadaan]" not in first.output.split("bad.zip")[0]
+    assert "baris 2 [tepat_verivali_1.csv:kunjungan-keberadaan] unknown_choice" in first.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [d["accepted"] for d in data] == [1, 0] and data[1]["rejected"][0]["column"] == "kunjungan-keberadaan"
     again = run("ingest", campaign.pk, good, "--user", "analyst", "--json")

@@ -1,8 +1,6 @@
 """The offline form and the reading of ODK Central / KoboToolbox exports, without a database.
 
-Also home of the helpers that write exports the way KoboToolbox does (xlsx with a repeat sheet, `group/field`
-headers, `_index` metadata), from the form's own field paths; the ingest tests use them too. ODK Central's
-(csv, zip with repeat csv and media, `group-field` headers) is tepat.verivali.odk.central_export, shared with the bench.
+The export files come from tepat.verivali.odk.central_export (ODK Central's layout) and kobo_export (formpack's).
 """
 from __future__ import annotations
 
@@ -11,68 +9,26 @@ import io
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tepat.verivali.odk import form
+from tepat.verivali.odk import form, kobo_export
 from tepat.verivali.odk.central_export import form_paths, submission, write_odk_csv, write_odk_zip
-from tepat.verivali.odk.columns import field_key, parse_bool, parse_geopoint, parse_timestamp, strip_groups
+from tepat.verivali.odk.columns import SEPARATORS, field_key, parse_bool, parse_geopoint, parse_timestamp, strip_groups
 from tepat.verivali.odk.mapping import RowProblem, cells_of, payload
 from tepat.verivali.odk.tables import ExportUnreadable, read_export
 from tepat.verivali.odk.xlsform import FormFamily, FormMember, FormSpec, xlsform_bytes
 
-# --- export writers (used by test_verivali_odk_ingest.py; the ODK Central one is tepat.verivali.odk.central_export) ---
+# --- export writers: tepat.verivali.odk.central_export (ODK Central) and kobo_export (KoboToolbox's formpack) ---
 
 
-KOBO_META = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "__version__",
-             "_tags", "_index"]
-
-
-def kobo_main_rows(submissions: list[dict]) -> tuple[list[str], list[list[str]]]:
-    main_paths, _ = form_paths()
-    header = ["/".join(p) for p in main_paths.values()]
-    header += ["_lokasi/gps_latitude", "_lokasi/gps_longitude", "_lokasi/gps_altitude", "_lokasi/gps_precision"] + KOBO_META
-    rows = []
-    for index, sub in enumerate(submissions, start=1):
-        gps = (str(sub.get("gps", "")).split() + ["", "", "", ""])[:4]
-        uuid = sub.get("instanceID", "").removeprefix("uuid:")
-        rows.append([str(sub.get(name, "")) for name in main_paths] + gps +
-                    [str(1000 + index), uuid, sub.get("_submission_time", "2026-11-28T02:15:00"), "", "", "submitted_via_web",
-                     "pendata_kobo", "vX", "", str(index)])
-    return header, rows
-
-
-def write_kobo_xlsx(path: Path, submissions: list[dict], members: list[tuple[int, dict]] = ()) -> Path:
-    _, member_paths = form_paths()
-    book = xlsxwriter.Workbook(str(path))
-    header, rows = kobo_main_rows(submissions)
-    _sheet(book, "Verivali", header, rows)
-    member_header = ["/".join(p) for p in member_paths.values()] + ["_index", "_parent_table_name", "_parent_index",
-                                                                     "_submission__id", "_submission__uuid"]
-    member_rows = [[str(m.get(name, "")) for name in member_paths] +
-                   [str(n), "Verivali", str(index + 1), str(1001 + index), submissions[index].get("instanceID", "").removeprefix("uuid:")]
-                   for n, (index, m) in enumerate(members, start=1)]
-    _sheet(book, "anggota", member_header, member_rows)
-    book.close()
-    return path
+def write_kobo_xlsx(path: Path, submissions: list[dict], members=()) -> Path:
+    """Kobo's xlsx with "include groups in headers" (`group/field`)."""
+    return kobo_export.write_kobo_xlsx(path, submissions, members, kobo_export.KoboOptions(groups_in_headers=True))
 
 
 def write_kobo_csv(path: Path, submissions: list[dict]) -> Path:
-    header, rows = kobo_main_rows(submissions)
-    path.write_text("\n".join(";".join(f'"{c}"' for c in line) for line in [header, *rows]) + "\n", encoding="utf-8")
-    return path
-
-
-def _sheet(book, name: str, header: list[str], rows: list[list[str]]) -> None:
-    sheet = book.add_worksheet(name)
-    sheet.write_row(0, 0, header)
-    for index, row in enumerate(rows, start=1):
-        for column, value in enumerate(row):
-            if value.isdigit() and len(value) < 6:
-                sheet.write_number(index, column, int(value))  # Kobo writes _id, _index as numbers
-            elif value:
-                sheet.write_string(index, column, value)
+    return kobo_export.write_kobo_csv(path, submissions)
 
 
 # --- column names ------------------------------------------------------------------------------------------
@@ -80,11 +36,19 @@ def _sheet(book, name: str, header: list[str], rows: list[list[str]]) -> None:
 identifier = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True)
 
 
-@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=4), name=identifier, separator=st.sampled_from(["/", "-"]))
+@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=4), name=identifier, separator=st.sampled_from(SEPARATORS))
 def test_a_field_has_the_same_key_under_any_group_path_and_separator(path, name, separator):
     if name.lower() in {g.lower() for g in form.GROUPS}:
         return  # a field named like a group is not in our form
     assert field_key(separator.join([*path, name]), form.GROUPS) == name.lower()
+
+
+@given(path=st.lists(st.sampled_from(form.GROUPS), max_size=3), separator=st.sampled_from(SEPARATORS),
+       part=st.sampled_from(["latitude", "longitude", "altitude", "precision"]))
+def test_kobo_geopoint_columns_are_found_under_any_group_path(path, separator, part):
+    """formpack writes `_gps_latitude`, or `lokasi/_gps_latitude` with groups in headers (any separator)."""
+    column = separator.join([*path, f"_gps_{part}"])
+    assert field_key(column, form.GROUPS) == f"gps_{'accuracy' if part == 'precision' else part}"
 
 
 @given(column=st.text(max_size=40))

@@ -13,7 +13,7 @@ from tepat.verivali.models import Campaign, ChangeRequest, LineTarget, Visit, Vi
 from tepat.verivali.odk.central_export import submission, write_odk_csv, write_odk_zip
 from tepat.verivali.odk.ingest import ingest_file
 from tests.files import family_rows, write_xlsx
-from tests.test_verivali_odk import write_kobo_xlsx
+from tepat.verivali.odk.kobo_export import write_kobo_xlsx
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_the_same_export_ingested_twice_is_recognised_and_nothing_is_applied_twi
 
 def test_a_submission_sent_twice_within_one_file_counts_once(campaign, cast, tmp_path):
     sub = submission(family("JOHOR1").pk, "uuid:double-tap")
-    report = ingest_file(campaign, write_odk_csv(tmp_path / "odk.csv", [sub, dict(sub)]), acting_user=cast["analyst"])
+    report = ingest_file(campaign, write_odk_zip(tmp_path / "odk.zip", [sub, dict(sub)]), acting_user=cast["analyst"])
     assert (report.accepted, report.duplicates) == (1, 1) and Visit.objects.count() == 1
 
 
@@ -84,8 +84,8 @@ def test_a_kobo_xlsx_links_its_member_sheet_and_reads_labels(campaign, cast, tmp
                     "jenis_kelamin_anggota": "perempuan", "hubungan_anggota": "anak", "tanggal_lahir_anggota": "2026-10-01"})]
     report = ingest_file(campaign, write_kobo_xlsx(tmp_path / "kobo.xlsx", subs, members), acting_user=cast["analyst"])
     assert (report.source, report.accepted) == ("kobo", 1), report.summary()
-    visit = Visit.objects.get(submission_key="uuid:kobo1")
-    assert visit.source == VisitSource.KOBO
+    visit = Visit.objects.get(submission_key="kobo:4401")  # Kobo's _id is the logical submission
+    assert visit.source == VisitSource.KOBO and visit.instance_id == "uuid:kobo1"
     lines = {(l.target, l.field, l.proposed) for l in visit.change_request.lines.all()}
     assert {(LineTarget.FAMILY, "jenis_atap", "Asbes/Seng"), (LineTarget.MEMBER, "nama", "Budi Santoso"),
             (LineTarget.NEW_MEMBER, "nama", "Bayi"), (LineTarget.NEW_MEMBER, "hubungan_dengan_kepala_keluarga", "Anak"),
@@ -95,7 +95,7 @@ def test_a_kobo_xlsx_links_its_member_sheet_and_reads_labels(campaign, cast, tmp
 def test_an_usulan_baru_from_the_phone_becomes_a_proposal(campaign, cast, tmp_path):
     sub = submission(0, "uuid:usulan", jenis_kunjungan="usulan_baru", keluarga="", versi_awal="", kelurahan="12.74.05.1010",
                      kepala_keluarga="RAHMAT", alamat="Jl. Baru 1", rt="3", rw="2")
-    report = ingest_file(campaign, write_odk_csv(tmp_path / "odk.csv", [sub]), acting_user=cast["analyst"])
+    report = ingest_file(campaign, write_odk_zip(tmp_path / "odk.zip", [sub]), acting_user=cast["analyst"])
     assert report.accepted == 1, report.summary()
     request = Visit.objects.get(submission_key="uuid:usulan").change_request
     assert request.kind == "proposal" and request.family is None and request.kelurahan.code == "12.74.05.1010"
@@ -122,17 +122,17 @@ def test_bad_rows_are_refused_with_row_column_and_both_languages_and_the_others_
 
     assert report.accepted == 1 and Visit.objects.get().submission_key == "uuid:ok" and report.exit_code() == 2
     found = {(i.row, i.column, i.code) for i in report.rejected}
-    assert found == {
-        (3, "kunjungan-keberadaan", "unknown_choice"),
-        (4, "kunjungan-keluarga", "not_in_campaign"),
-        (5, "kunjungan-keluarga", "not_assigned"),
-        (2, "nik_perbaikan", "invalid_nik"),  # the member file's row 2
-        (7, "perbaikan-jenis_lantai", "unknown_choice"),
+    assert found == {  # Central writes the newest first: the last submission is row 2
+        (6, "kunjungan-keberadaan", "unknown_choice"),
+        (5, "kunjungan-keluarga", "not_in_campaign"),
+        (4, "kunjungan-keluarga", "not_assigned"),
+        (2, "nik_perbaikan", "nik_length"),  # the member file's row 2; the registry importer's code
+        (2, "perbaikan-jenis_lantai", "unknown_choice"),
     }, report.summary()
     by_code = {i.code: i for i in report.rejected}
     assert "hilang" in by_code["unknown_choice"].message_id or "marmer" in by_code["unknown_choice"].message_id
     assert "tidak termasuk kampanye" in by_code["not_in_campaign"].message_id and "not in campaign" in by_code["not_in_campaign"].message_en
-    assert by_code["invalid_nik"].sheet.endswith("-anggota.csv") and head.nik not in report.summary()
+    assert by_code["nik_length"].sheet.endswith("-anggota.csv") and head.nik not in report.summary()
 
 
 def test_a_truncated_export_is_refused_whole_and_writes_nothing(campaign, cast, tmp_path):
@@ -144,11 +144,20 @@ def test_a_truncated_export_is_refused_whole_and_writes_nothing(campaign, cast, 
     assert json.loads(json.dumps(report.as_dict()))["fatal"]["code"] == "row_length"
 
 
-def test_an_export_without_the_forms_columns_says_which_are_missing(campaign, cast, tmp_path):
+def test_an_export_with_labels_instead_of_xml_names_is_refused_saying_so(campaign, cast, tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("Nama pendata,Keluarga yang dikunjungi,_uuid\npendata,1,abc\n", encoding="utf-8")
     report = ingest_file(campaign, path, acting_user=cast["analyst"])
+    assert report.fatal.code == "labels_not_names" and "Nama pendata" in report.fatal.message_id
+    assert "XML values and headers" in report.fatal.message_en
+
+
+def test_an_export_without_the_forms_columns_says_which_are_missing(campaign, cast, tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("SubmissionDate,nama,KEY\n2026-11-28T02:15:00.000Z,x,uuid:1\n", encoding="utf-8")
+    report = ingest_file(campaign, path, acting_user=cast["analyst"])
     assert report.fatal.code == "columns_missing" and "keberadaan" in report.fatal.message_id
+    assert "label" not in report.fatal.message_en
 
 
 def test_a_photo_that_is_not_an_image_refuses_its_row(campaign, cast, tmp_path):
@@ -162,7 +171,7 @@ def test_a_photo_that_is_not_an_image_refuses_its_row(campaign, cast, tmp_path):
 def test_a_closed_campaign_takes_no_file(campaign, cast, tmp_path):
     campaign.status = "closed"
     campaign.save()
-    report = ingest_file(campaign, write_odk_csv(tmp_path / "a.csv", [submission(family("JOHOR1").pk, "uuid:a")]),
+    report = ingest_file(campaign, write_odk_zip(tmp_path / "a.zip", [submission(family("JOHOR1").pk, "uuid:a")]),
                          acting_user=cast["analyst"])
     assert report.fatal.code == "campaign_closed" and "tidak sedang berjalan" in report.fatal.message_id
     assert not Visit.objects.exists()

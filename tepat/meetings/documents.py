@@ -19,7 +19,8 @@ from django.utils import timezone
 from tepat.meetings.models import ActionItem, Meeting, roman
 from tepat.meetings.queries import decision_state
 from tepat.reports.formatting import hari_tanggal, tanggal
-from tepat.reports.render import DocxBuilder, pdf_bytes
+from tepat.reports.render import DocxBuilder, indonesian, pdf_bytes
+
 
 ANGKA = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh")
 SHIPPED_LETTER = Path(__file__).resolve().parent / "data" / "surat.json"
@@ -119,6 +120,7 @@ def _attendance_docx(doc: DocxBuilder, f: Facts) -> None:
     doc.paragraph(f"Jumlah hadir: {f.present} dari {f.invited} undangan")
 
 
+@indonesian
 def notulen_docx(meeting: Meeting) -> bytes:
     f = facts(meeting)
     doc = DocxBuilder(title=f"Notulen {meeting.title}")
@@ -145,6 +147,7 @@ def notulen_docx(meeting: Meeting) -> bytes:
     return doc.bytes()
 
 
+@indonesian
 def daftar_hadir_docx(meeting: Meeting) -> bytes:
     f = facts(meeting)
     doc = DocxBuilder(title=f"Daftar hadir {meeting.title}")
@@ -153,6 +156,7 @@ def daftar_hadir_docx(meeting: Meeting) -> bytes:
     return doc.bytes()
 
 
+@indonesian
 def undangan_docx(meeting: Meeting, letter_date: date | None = None) -> bytes:
     """The invitation letter with the invitee list as its attachment (lampiran)."""
     f = facts(meeting)
@@ -202,7 +206,7 @@ def _letterhead(doc: DocxBuilder, letter: dict) -> None:
             paragraph = doc.document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.add_run(text).bold = text != letter.get("alamat")
-    doc.paragraph("_" * 80)
+    doc.rule()
 
 
 def _right(doc: DocxBuilder, text: str) -> None:
@@ -212,13 +216,10 @@ def _right(doc: DocxBuilder, text: str) -> None:
 
 
 def _signature(doc: DocxBuilder, letter: dict) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     lines = [*letter["penandatangan_jabatan"].split("\n"), "", "", "", letter["penandatangan_nama"]]
     if letter.get("penandatangan_nip"):
         lines.append(f"NIP. {letter['penandatangan_nip']}")
-    paragraph = doc.document.add_paragraph("\n".join(lines))
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.signature_block(lines)
 
 
 # --- PDF ---------------------------------------------------------------------------------------------------
@@ -231,10 +232,12 @@ def _pdf_context(meeting: Meeting) -> dict:
             "item_header": ITEM_HEADER, "attendance_header": ATTENDANCE_HEADER, "signed_on": tanggal(meeting.date)}
 
 
+@indonesian
 def notulen_pdf(meeting: Meeting) -> bytes:
     return pdf_bytes("reports/notulen.html", _pdf_context(meeting))
 
 
+@indonesian
 def daftar_hadir_pdf(meeting: Meeting) -> bytes:
     return pdf_bytes("reports/daftar_hadir.html", _pdf_context(meeting))
 

@@ -22,14 +22,15 @@ from tepat.verivali import photos as photo_store
 from tepat.verivali.apply import DecisionRefused, apply_proposal, apply_update, stale_reason
 from tepat.verivali.lines import conflict_for, family_lines, member_lines, proposal_lines, why
 from tepat.verivali.models import (
-    Campaign, CampaignAssignment, CampaignFamily, CampaignStatus, ChangeRequest, Musyawarah, RequestKind, RequestStatus,
-    VerivaliAudit, Visit, VisitPhoto,
+    Campaign, CampaignAssignment, CampaignFamily, CampaignStatus, ChangeRequest, HandBack, Musyawarah, RequestKind,
+    RequestStatus, RevisionOutcome, VerivaliAudit, Visit, VisitPhoto, VisitRevision,
 )
 from tepat.verivali.payload import SubmissionRejected, VisitInput, parse, reject
 
 __all__ = [
     "SubmissionRejected", "DecisionRefused", "do_create_campaign", "do_add_families", "do_assign_campaign", "do_reassign",
-    "do_close_campaign", "do_submit_visit", "do_record_musyawarah", "do_decide_change_request", "do_decide_many",
+    "do_close_campaign", "do_submit_visit", "do_update_visit", "do_record_musyawarah", "do_decide_change_request",
+    "do_decide_many", "do_record_handback",
 ]
 
 def acts_for_others(user) -> bool:
@@ -243,9 +244,12 @@ def do_close_campaign(campaign: Campaign, *, acting_user) -> CloseResult:
 # --- visits -------------------------------------------------------------------------------------------
 
 
-def do_submit_visit(campaign: Campaign, payload: dict, *, acting_user, source: str, raw=None) -> Visit:
+def do_submit_visit(campaign: Campaign, payload: dict, *, acting_user, source: str, raw=None, instance_id: str = "",
+                    review_flag: str = "") -> Visit:
     """Record one visit and its change request. Returns the Visit; `visit.duplicate` is True when the
     submission_key was seen before in this campaign (nothing is applied twice). Raises SubmissionRejected.
+    `instance_id` is the server's id of this version (ODK meta-instanceID, Kobo _uuid) when it differs from
+    the logical submission_key; `review_flag` a ReviewFlag the server's reviewer set.
 
     Cost: a few queries plus one row per change line; photos are checked in memory and written once.
     """
@@ -256,7 +260,8 @@ def do_submit_visit(campaign: Campaign, payload: dict, *, acting_user, source: s
     checked = [photo_store.check(p) for p in data.photos]
     try:
         with transaction.atomic():
-            visit = _record(campaign, data, checked, acting_user=acting_user, source=source, raw=raw)
+            visit = _record(campaign, data, checked, acting_user=acting_user, source=source, raw=raw,
+                            extra={"instance_id": instance_id or data.submission_key, "review_flag": review_flag})
     except IntegrityError:
         existing = _existing(campaign, data.submission_key)
         if existing is None:
@@ -286,29 +291,118 @@ def _sender(data: VisitInput, acting_user):
     return user
 
 
-def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, source: str, raw) -> Visit:
+def _check_accepts(campaign: Campaign) -> None:
     campaign.refresh_from_db(fields=["status"])  # a campaign closed since the caller loaded it takes no visit
     if not campaign.accepts_visits():
         raise reject("campaign_closed", "campaign", campaign=campaign.name)
-    sender = _sender(data, acting_user)
+
+
+def _derive(campaign: Campaign, data: VisitInput, sender):
+    """(family, kelurahan, change lines) of a checked visit."""
     if data.family_id is None:
-        family, kelurahan, lines = None, _proposal_kelurahan(campaign, data, sender), proposal_lines(data)
-    else:
-        family = _visited_family(campaign, data.family_id, sender)
-        kelurahan, lines = family.kelurahan, family_lines(family, data) + member_lines(family, data.members)
+        return None, _proposal_kelurahan(campaign, data, sender), proposal_lines(data)
+    family = _visited_family(campaign, data.family_id, sender)
+    return family, family.kelurahan, family_lines(family, data) + member_lines(family, data.members)
+
+
+def _visit_values(data: VisitInput) -> dict:
+    """The Visit columns a payload sets (on creation and when an edit replaces them)."""
+    return dict(payload=data.stored(), started_version=data.started_version, keberadaan=data.keberadaan,
+                keterangan=data.keterangan, memenuhi_kriteria=data.memenuhi_kriteria, alasan=data.alasan, checklist=data.checklist,
+                latitude=(data.gps or {}).get("lat"), longitude=(data.gps or {}).get("lon"),
+                gps_accuracy=(data.gps or {}).get("accuracy"), submitted_at=data.submitted_at)
+
+
+def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, source: str, raw, extra: dict) -> Visit:
+    _check_accepts(campaign)
+    sender = _sender(data, acting_user)
+    family, kelurahan, lines = _derive(campaign, data, sender)
     visit = Visit.objects.create(
         campaign=campaign, family=family, kelurahan=kelurahan, enumerator=sender, received_by=acting_user,
-        submission_key=data.submission_key, source=source, raw=raw if raw is not None else data.stored(), payload=data.stored(),
-        started_version=data.started_version, keberadaan=data.keberadaan, keterangan=data.keterangan,
-        memenuhi_kriteria=data.memenuhi_kriteria, alasan=data.alasan, checklist=data.checklist,
-        latitude=(data.gps or {}).get("lat"), longitude=(data.gps or {}).get("lon"), gps_accuracy=(data.gps or {}).get("accuracy"),
-        submitted_at=data.submitted_at,
+        submission_key=data.submission_key, source=source, raw=raw if raw is not None else data.stored(),
+        **_visit_values(data), **extra,
     )
     _store_photos(visit, checked)
     request = _request(visit, data, lines)
     audit(VerivaliAudit.VISIT_SUBMITTED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=campaign.pk,
           family=visit.family_id, request=request.pk, status=request.status, source=source)
     return visit
+
+
+@dataclass
+class EditResult:
+    visit: Visit
+    revision: VisitRevision
+    replaced: bool  # the pending request was derived again; False: already decided, left as it was
+
+
+def do_update_visit(visit: Visit, payload: dict, *, acting_user, raw=None, instance_id: str, previous_instance_id: str = "",
+                    review_flag: str = "") -> EditResult:
+    """A submission edited on the server after it was ingested (same ODK KEY / Kobo _id, new instance id).
+
+    Guarantee: history is kept (a VisitRevision with the payload and raw row before and after, who received it,
+    when). A request still open is derived again from the edited visit (its lines replaced, conflicts checked
+    again); a request already decided is not touched: the visit keeps what was decided on, is marked
+    `edited_after_decision`, and the revision holds the edit for the lurah to see. Raises SubmissionRejected.
+    """
+    data = parse(payload)
+    checked = [photo_store.check(p) for p in data.photos]
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().select_related("campaign").get(pk=visit.pk)
+        request = ChangeRequest.objects.select_for_update().get(visit=visit)
+        before = {"payload": visit.payload, "raw": visit.raw, "instance_id": visit.instance_id}
+        replaced = request.is_open()
+        if replaced:
+            _check_accepts(visit.campaign)
+            _rederive(visit, request, data, checked, acting_user, raw)
+        else:
+            visit.edited_after_decision = True
+        visit.instance_id, visit.edits = instance_id, visit.edits + 1
+        visit.review_flag = review_flag
+        visit.save()
+        revision = VisitRevision.objects.create(
+            visit=visit, instance_id=instance_id, previous_instance_id=previous_instance_id or before["instance_id"],
+            before=before, after={"payload": data.stored(), "raw": raw}, request_status=request.status,
+            outcome=RevisionOutcome.REPLACED if replaced else RevisionOutcome.AFTER_DECISION, received_by=_actor(acting_user))
+        audit(VerivaliAudit.VISIT_EDITED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=visit.campaign_id,
+              request=request.pk, instance=instance_id, outcome=revision.outcome)
+    return EditResult(visit, revision, replaced)
+
+
+@transaction.atomic
+def do_flag_review(visit_id: int, flag: str, *, acting_user) -> None:
+    """The server's review of an ingested submission changed (Central ReviewState, Kobo _validation_status):
+    the visit's `review_flag` follows, audited. The request is not touched; the lurah sees the flag."""
+    visit = Visit.objects.select_for_update().get(pk=visit_id)
+    before, visit.review_flag = visit.review_flag, flag
+    visit.save(update_fields=["review_flag"])
+    audit(VerivaliAudit.VISIT_EDITED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=visit.campaign_id,
+          review_before=before, review_after=flag)
+
+
+def _rederive(visit: Visit, request: ChangeRequest, data: VisitInput, checked, acting_user, raw) -> None:
+    """Replace an open request's lines with those of the edited visit (and its photos if the edit sent any)."""
+    sender = _sender(data, acting_user)
+    family, kelurahan, lines = _derive(visit.campaign, data, sender)
+    for name, value in _visit_values(data).items():
+        setattr(visit, name, value)
+    visit.family, visit.kelurahan, visit.enumerator = family, kelurahan, sender
+    visit.raw = raw if raw is not None else data.stored()
+    if checked:
+        visit.photos.all().delete()
+        _store_photos(visit, checked)
+    request.lines.all().delete()
+    request.family, request.kelurahan = family, kelurahan
+    request.kind = RequestKind.PROPOSAL if family is None else RequestKind.UPDATE
+    request.family_version = (family.version if data.started_version is None else data.started_version) if family else None
+    request.status, request.conflict_with, request.conflict_message = RequestStatus.PENDING, None, ""
+    for line in lines:
+        line.request = request
+    type(lines[0]).objects.bulk_create(lines) if lines else None
+    other, message = conflict_for(request, lines, data.started_version)
+    if message and not (other is not None and other.conflict_with_id == request.pk):
+        request.status, request.conflict_with, request.conflict_message = RequestStatus.CONFLICT, other, message[:500]
+    request.save()
 
 
 def _visited_family(campaign: Campaign, family_id: int, sender) -> Family:
@@ -443,3 +537,30 @@ def do_decide_many(requests, *, acting_user, approve: bool, reason: str = "", mu
         except DecisionRefused as refused:
             result.refused.append((request, refused))
     return result
+
+
+# --- hand-back to the central data -------------------------------------------------------------------------
+
+
+def awaiting_handback(campaign: Campaign) -> QuerySet:
+    """The campaign's approved requests not yet recorded as sent to the central data."""
+    return campaign.change_requests.filter(status=RequestStatus.APPROVED, handback__isnull=True)
+
+
+@transaction.atomic
+def do_record_handback(campaign: Campaign, requests, *, sent_on, channel: str, acting_user, note: str = "") -> HandBack:
+    """The analyst says these approved changes were sent (date, channel). Only approved requests of this
+    campaign not sent before are marked; raises DecisionRefused("handback_empty") when none is left.
+    Guarantee: nothing is marked sent without this action; audited with the request ids."""
+    if not acts_for_others(acting_user):
+        raise DecisionRefused("not_analyst")
+    chosen = list(awaiting_handback(campaign).filter(pk__in=[getattr(r, "pk", r) for r in requests]).select_for_update()
+                  .values_list("pk", flat=True))
+    if not chosen or not channel.strip():
+        raise DecisionRefused("handback_empty", campaign=campaign.name)
+    handback = HandBack.objects.create(campaign=campaign, sent_on=sent_on, channel=channel.strip()[:120], note=note[:255],
+                                       recorded_by=_actor(acting_user))
+    ChangeRequest.objects.filter(pk__in=chosen).update(handback=handback)
+    audit(VerivaliAudit.HANDBACK_SENT, f"{campaign.name}: {len(chosen)} perubahan", acting_user=acting_user,
+          campaign=campaign.pk, handback=handback.pk, requests=chosen, sent_on=sent_on.isoformat(), channel=handback.channel)
+    return handback

@@ -76,9 +76,13 @@ def xlsform_command(campaign_id: int, out: Path) -> None:
 @click.option("--user", "username", required=True, help="Analyst or admin receiving the submissions for the enumerators.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the reports as JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON instead of the summary.")
-def ingest_command(campaign_id: int, files: tuple[Path, ...], username: str, report_path: Path | None, as_json: bool) -> None:
-    """Ingest ODK Central / KoboToolbox submission exports (csv, xlsx, ODK zip). Exit 0 when every row was
-    accepted (or already ingested), 2 when a row was rejected or a file was unreadable."""
+@click.option("--include-rejected", is_flag=True,
+              help="Also take submissions the server's reviewer rejected (Central 'rejected', Kobo 'not approved'); flagged.")
+def ingest_command(campaign_id: int, files: tuple[Path, ...], username: str, report_path: Path | None, as_json: bool,
+                   include_rejected: bool) -> None:
+    """Ingest ODK Central / KoboToolbox submission exports (ODK Central zip, Kobo xlsx, .ods). Exit 0 when every
+    row was accepted, updated, already ingested or skipped by review, 2 when a row was rejected or a file was
+    refused (unreadable, or a csv without the member repeat)."""
     setup()
     ensure_database()
     from tepat.accounts.models import User
@@ -89,7 +93,7 @@ def ingest_command(campaign_id: int, files: tuple[Path, ...], username: str, rep
     user = User.objects.filter(username=username).first()
     if user is None or not acts_for_others(user):
         fail(f"{username}: bukan analis atau admin / not an analyst or admin")
-    reports = [ingest_file(campaign, path, acting_user=user) for path in files]
+    reports = [ingest_file(campaign, path, acting_user=user, include_rejected=include_rejected) for path in files]
     data = [r.as_dict() for r in reports]
     if report_path:
         report_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -115,3 +119,32 @@ def berita_acara_command(meeting_id: int, out: Path) -> None:
         fail(f"musyawarah {meeting_id} tidak ada / no meeting {meeting_id}")
     out.write_bytes(writers[out.suffix.lower()](meeting))
     click.echo(f"{out}: {meeting.decisions.count()} keputusan")
+
+
+@verivali.command("handback")
+@click.argument("campaign_id", metavar="CAMPAIGN", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help=".xlsx or .csv")
+@click.option("--user", "username", required=True, help="Who exports (logged; NIK / No KK in full only if the role sees them).")
+@click.option("--unsent", is_flag=True, help="Only the approved changes not yet recorded as sent.")
+def handback_command(campaign_id: int, out: Path, username: str, unsent: bool) -> None:
+    """Write the campaign's approved changes for the central data (DTSEN / SIKS-NG): one row per change, in the
+    registry's P3KE/DTSEN column names. Logged as a personal-data export."""
+    setup()
+    ensure_database()
+    from tepat.accounts.masking import log_access
+    from tepat.accounts.models import AccessKind, User
+    from tepat.accounts.roles import policy_for
+    from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+    from tepat.verivali.handback import handback_frame, handback_rows
+
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        fail("--out harus berakhiran .xlsx atau .csv / must end in .xlsx or .csv")
+    campaign = _campaign(campaign_id)
+    user = User.objects.filter(username=username).first()
+    if user is None or not policy_for(user).can_export or not policy_for(user).manages_campaigns:
+        fail(f"{username}: bukan analis atau admin / not an analyst or admin")
+    rows = handback_rows(campaign, user, unsent_only=unsent)
+    frame = handback_frame(rows)
+    out.write_bytes(csv_bytes(frame) if out.suffix.lower() == ".csv" else xlsx_bytes({"Perubahan": frame}))
+    log_access(user, AccessKind.EXPORT, f"hand-back verivali {campaign.name}", records=len(rows))
+    click.echo(f"{out}: {len(rows)} perubahan dari {len({r['usulan'] for r in rows})} usulan yang disetujui")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from tepat.accounts.masking import mask
 from tepat.registry.fields import IDENTITY_FIELDS
 from tepat.reports.formatting import HARI, tanggal
-from tepat.reports.render import DocxBuilder, pdf_bytes
+from tepat.reports.render import DocxBuilder, indonesian, pdf_bytes
 from tepat.verivali.models import ChangeRequest, Keberadaan, LineTarget, Musyawarah, RequestKind, RequestStatus
 
 SHOWN_IN_COLUMNS = ("kepala_keluarga", "alamat", "rt", "rw", "no_kk")  # an usulan baru's own columns in the table
@@ -143,12 +143,14 @@ CLOSING = "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan
 NOTE = "NIK dan No KK ditulis tersamar; data lengkap ada di sistem Tepat."
 
 
+@indonesian
 def berita_acara_pdf(meeting: Musyawarah) -> bytes:
     document = berita_acara(meeting)
     return pdf_bytes("reports/berita_acara.html", {"ba": document, "closing": CLOSING, "note": NOTE,
                                                    "held_on": tanggal(meeting.held_on)})
 
 
+@indonesian
 def berita_acara_docx(meeting: Musyawarah) -> bytes:
     ba = berita_acara(meeting)
     doc = DocxBuilder(title=ba.title).heading(ba.title, level=1)

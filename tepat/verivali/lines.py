@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
+
 from tepat.registry.models import Family
 from tepat.verivali.messages import MESSAGES
 from tepat.verivali.models import (
@@ -31,14 +33,28 @@ def same(current, proposed) -> bool:
 
 
 def why(keberadaan: str, keterangan: str, alasan: str = "") -> str:
-    parts = [str(Keberadaan(keberadaan).label), keterangan, alasan]
+    """The reason stored with a change (registry history, berita acara): Indonesian whatever the user's language."""
+    with translation.override("id"):
+        parts = [str(Keberadaan(keberadaan).label), keterangan, alasan]
     return "; ".join(p for p in parts if p)[:255]
 
 
+LEADING_ZERO_FIELDS = ("rt", "rw")
+
+
+def padded_like(current, proposed):
+    """An RT/RW that lost its leading zeros in a spreadsheet ('3' for '003') written as the registry writes it."""
+    if isinstance(current, str) and isinstance(proposed, str) and current.isdigit() and proposed.isdigit():
+        return proposed.zfill(len(current))
+    return proposed
+
+
 def family_lines(family: Family, visit: VisitInput) -> list[ChangeLine]:
+    fields = {name: padded_like(getattr(family, name), value) if name in LEADING_ZERO_FIELDS else value
+              for name, value in visit.fields.items()}
     lines = [
         ChangeLine(target=LineTarget.FAMILY, field=name, current=json_value(getattr(family, name)), proposed=json_value(value))
-        for name, value in visit.fields.items() if not same(getattr(family, name), value)
+        for name, value in fields.items() if not same(getattr(family, name), value)
     ]
     if visit.gps and family.latitude is None:
         lines += [ChangeLine(target=LineTarget.FAMILY, field="latitude", current=None, proposed=visit.gps["lat"]),

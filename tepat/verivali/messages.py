@@ -66,4 +66,10 @@ DECISION_MESSAGES: dict[str, Message] = {
         "Campaign {campaign} is already closed; its assignments cannot change and it cannot be closed again",
     ),
     "meeting_required": Message("Pilih musyawarah yang memutuskan usulan ini", "Choose the meeting that decided this request"),
+    "handback_empty": Message(
+        "Tidak ada perubahan disetujui kampanye {campaign} yang belum dikirim, atau saluran pengiriman kosong",
+        "No approved change of campaign {campaign} is left to send, or the channel is empty",
+    ),
+    "not_analyst": Message("Hanya analis atau admin yang mencatat pengiriman ke data pusat",
+                           "Only an analyst or admin records what was sent to the central data"),
 }

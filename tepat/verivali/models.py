@@ -64,6 +64,20 @@ class RequestStatus(models.TextChoices):
     CONFLICT = "conflict", _("bertentangan")
 
 
+class ReviewFlag(models.TextChoices):
+    """What the server's reviewer said, when the visit is still taken (ODK Central ReviewState, Kobo _validation_status)."""
+
+    NONE = "", _("belum ditinjau")
+    HAS_ISSUES = "has_issues", _("ada masalah (ODK Central)")
+    ON_HOLD = "on_hold", _("ditahan (KoboToolbox)")
+    REJECTED = "rejected", _("ditolak peninjau server, tetap dimasukkan")
+
+
+class RevisionOutcome(models.TextChoices):
+    REPLACED = "replaced", _("usulan yang menunggu diganti")
+    AFTER_DECISION = "after_decision", _("diubah setelah diputuskan: usulan tidak diubah")
+
+
 class LineTarget(models.TextChoices):
     FAMILY = "family", _("keluarga")
     MEMBER = "member", _("anggota")
@@ -80,6 +94,8 @@ class VerivaliAudit(models.TextChoices):
     VISIT_SUBMITTED = "vv_visit_submitted", _("kunjungan verivali dikirim")
     MUSYAWARAH_RECORDED = "vv_musyawarah_recorded", _("musyawarah kelurahan dicatat")
     REQUEST_DECIDED = "vv_request_decided", _("usulan perubahan diputuskan")
+    VISIT_EDITED = "vv_visit_edited", _("kunjungan diubah di server ODK/Kobo")
+    HANDBACK_SENT = "vv_handback_sent", _("perubahan dikirim ke data pusat")
 
 
 class Campaign(models.Model):
@@ -190,6 +206,11 @@ class Visit(models.Model):
     checklist = models.JSONField(_("daftar periksa"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("dikirim"), default=timezone.now)
     received_at = models.DateTimeField(default=timezone.now)
+    instance_id = models.CharField(max_length=120, blank=True, db_index=True,
+                                   help_text="the current version's instanceID (ODK meta-instanceID, Kobo _uuid)")
+    review_flag = models.CharField(_("tinjauan server"), max_length=12, choices=ReviewFlag.choices, blank=True, default="")
+    edits = models.PositiveSmallIntegerField(_("jumlah perubahan di server"), default=0)
+    edited_after_decision = models.BooleanField(_("diubah setelah diputuskan"), default=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -200,6 +221,29 @@ class Visit(models.Model):
 
     def is_proposal(self) -> bool:
         return self.family_id is None
+
+
+class VisitRevision(models.Model):
+    """An edit of an ingested submission on the server (ODK Central `Edits`, a new Kobo `_uuid`): before and after."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="revisions")
+    instance_id = models.CharField(max_length=120, db_index=True)
+    previous_instance_id = models.CharField(max_length=120, blank=True)
+    before = models.JSONField(default=dict)  # the visit's payload and raw row before the edit
+    after = models.JSONField(default=dict)  # the edited payload and raw row
+    outcome = models.CharField(max_length=16, choices=RevisionOutcome.choices)
+    request_status = models.CharField(max_length=10, blank=True, help_text="the request's status when the edit arrived")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def changed_parts(self) -> list[str]:
+        """The payload parts the edit changed (names only: a corrected NIK is not shown here)."""
+        before, after = self.before.get("payload") or {}, self.after.get("payload") or {}
+        skip = {"submission_key", "submitted_at"}
+        return [key for key in after if key not in skip and before.get(key) != after.get(key)]
 
 
 class VisitPhoto(models.Model):
@@ -240,6 +284,8 @@ class ChangeRequest(models.Model):
     created_family = models.ForeignKey("registry.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                        help_text="the family an approved usulan baru created")
     applied = models.ManyToManyField("registry.Change", blank=True, related_name="+")
+    handback = models.ForeignKey("HandBack", null=True, blank=True, on_delete=models.PROTECT, related_name="requests",
+                                 help_text="the hand-back to the central data that carried this approved change")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -285,3 +331,21 @@ class ChangeLine(models.Model):
     def key(self) -> tuple:
         """What two requests must share to collide: the same record and field."""
         return (self.target, self.member_id, self.field)
+
+
+class HandBack(models.Model):
+    """Approved changes sent back to the central data (DTSEN update via the Kemensos channel, SIKS-NG), as the
+    analyst recorded it: when, through which channel, which requests."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="handbacks")
+    sent_on = models.DateField(_("tanggal dikirim"))
+    channel = models.CharField(_("saluran"), max_length=120, help_text=_("mis. SIKS-NG, surat ke Dinas Sosial Provinsi"))
+    note = models.CharField(_("catatan"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on:%d-%m-%Y} {self.channel}"

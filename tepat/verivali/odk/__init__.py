@@ -4,6 +4,7 @@
     ingest_file(campaign, path, acting_user=...)  an export -> visits via do_submit_visit (ingest.py)
 
 `form.py` names the groups, fields and choice lists once for both directions; `columns.py`,
-`tables.py` and `mapping.py` are pure (no Django). `central_export.py` writes an export as ODK Central
-does, for the tests and bench/verivali.py (the application does not use it).
+`tables.py` and `mapping.py` are pure (no Django). `central_export.py` and `kobo_export.py` write exports
+as ODK Central's briefcase.js and KoboToolbox's formpack do, for the tests and bench/verivali.py (the
+application does not use them).
 """

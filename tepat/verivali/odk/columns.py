@@ -1,10 +1,12 @@
 """Column names and cell values of ODK Central and KoboToolbox exports, reduced to the form's field names.
 
 No Django here. ODK Central joins a field's group path with `-` (`kunjungan-keluarga`,
-`meta-instanceID`, `lokasi-gps-Latitude`); KoboToolbox with `/` (`kunjungan/keluarga`,
-`_lokasi/gps_latitude`) and adds metadata columns that start with `_` (`_id`, `_uuid`,
-`_submission_time`, `_index`, `_parent_index`). `field_key` strips the known group prefixes so both
-spellings give the same key; values are parsed leniently but never guessed.
+`meta-instanceID`, `lokasi-gps-Latitude`; none with "Remove group names"); KoboToolbox with the
+separator the analyst chose, `/` by default (`kunjungan/keluarga`, `kunjungan.keluarga`), only when
+"include groups in headers" is on, and writes a geopoint as `gps` plus `_gps_latitude` ...
+(`lokasi/_gps_latitude` with groups). Kobo's metadata columns start with `_` (`_id`, `_uuid`,
+`_submission_time`, `_index`, `_parent_index`). `field_key` strips the known group prefixes so every
+spelling gives the same key; values are parsed leniently but never guessed.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-SEPARATORS = ("/", "-")
+SEPARATORS = ("/", "-", ".", ":", "|", "\\")  # Kobo lets the analyst pick any; never "_" (inside names)
 # Geopoint parts: ODK Central writes `gps-Latitude`, Kobo `_gps_latitude` (and `_gps_precision`).
 GEO_PARTS = {"latitude": "latitude", "longitude": "longitude", "altitude": "altitude", "accuracy": "accuracy",
              "precision": "accuracy"}
@@ -42,10 +44,10 @@ def field_key(column: str, groups: Iterable[str]) -> str:
     ('_uuid', 'submissiondate', 'instanceid'). Idempotent: field_key(field_key(c)) == field_key(c).
     """
     groups = tuple(groups)
-    kobo = _KOBO_GEO.match(column.strip())
+    rest = strip_groups(column, groups)
+    kobo = _KOBO_GEO.match(rest) or _KOBO_GEO.match(column.strip())
     if kobo:
         return f"{_last(strip_groups(kobo['name'], groups))}_{GEO_PARTS[kobo['part'].lower()]}"
-    rest = strip_groups(column, groups)
     odk = _ODK_GEO.match(rest)
     if odk:
         return f"{_last(strip_groups(odk['name'], groups))}_{GEO_PARTS[odk['part'].lower()]}"
@@ -54,7 +56,7 @@ def field_key(column: str, groups: Iterable[str]) -> str:
 
 def _last(name: str) -> str:
     """The last path segment of a '/'-joined name (Kobo paths through groups this form does not know)."""
-    return name.rsplit("/", 1)[-1].lower() if "/" in name.strip("/") else name.lower()
+    return name.rsplit("/", 1)[-1].strip().lower() if "/" in name.strip("/") else name.lower()
 
 
 TRUE_WORDS = {"ya", "yes", "true", "1", "y", "benar"}

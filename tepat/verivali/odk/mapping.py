@@ -46,13 +46,44 @@ class Cells:
                             f"Unknown value '{value}' for {key}; choices: {listed}")
 
 
-def submission_key(cells: Cells) -> str:
-    """meta/instanceID ('uuid:…'); Kobo's _uuid or ODK's KEY when the instanceID column is missing."""
+def instance_id(cells: Cells) -> str:
+    """This version's id: meta/instanceID ('uuid:…'), else Kobo's _uuid with the 'uuid:' prefix, else ODK's KEY."""
     if key := cells.get("instanceid"):
         return key
     if uuid := cells.get("_uuid"):
         return uuid if uuid.startswith("uuid:") else f"uuid:{uuid}"
     return cells.get("key")
+
+
+def submission_key(cells: Cells) -> str:
+    """The logical submission, as the server keys it: ODK Central's KEY (the first version's instanceID, kept
+    through edits), Kobo's _id ('kobo:<_id>'; an edit changes _uuid, not _id), else the instance id."""
+    if key := cells.get("key"):
+        return key
+    if number := cells.get("_id"):
+        return f"kobo:{number}"
+    return instance_id(cells)
+
+
+# Server review states (lower case) -> (ReviewFlag value, skipped unless --include-rejected). ODK Central's
+# ReviewState is empty, hasIssues, edited, approved or rejected; Kobo's _validation_status holds the uid
+# (XML values) or its label.
+REVIEW_STATES = {
+    "": ("", False), "approved": ("", False), "edited": ("", False), "received": ("", False),
+    "hasissues": ("has_issues", False), "rejected": ("rejected", True),
+    "validation_status_approved": ("", False), "validation_status_on_hold": ("on_hold", False),
+    "validation_status_not_approved": ("rejected", True), "on hold": ("on_hold", False), "not approved": ("rejected", True),
+}
+
+
+def review_state(cells: Cells) -> tuple[str, bool, str]:
+    """(ReviewFlag value, rejected by the server's reviewer, the state as written). An unknown state is refused."""
+    written = cells.get("reviewstate") or cells.get("_validation_status")
+    found = REVIEW_STATES.get(written.lower())
+    if found is None:
+        key = "reviewstate" if cells.get("reviewstate") else "_validation_status"
+        raise cells.unknown(key, written, sorted(k for k in REVIEW_STATES if k))
+    return found[0], found[1], written
 
 
 def submitted_at(cells: Cells) -> str | None:
@@ -87,17 +118,41 @@ def _yes_no(cells: Cells, key: str) -> bool | None:
         raise cells.unknown(key, value, ["ya", "tidak"]) from None
 
 
-def corrections(cells: Cells, table: tuple[form.Correction, ...]) -> dict[str, str]:
-    """Registry field -> corrected value, for the corrections the enumerator filled in."""
+def corrections(cells: Cells, table: tuple[form.Correction, ...], prefixes: frozenset[str] | None = None) -> dict[str, str]:
+    """Registry field -> corrected value, for the corrections the enumerator filled in. With `prefixes` (the
+    known kab/kota codes), NIK and No KK get the registry importer's checks and codes first."""
     fields = {}
     for correction in table:
         if correction.kind == "domain":
             value = _select(cells, correction.name, form.domain_choices(form.domain_of(correction)))
         else:
             value = cells.get(correction.name)
+        if value and prefixes is not None and correction.kind in IDENTITY_KINDS:
+            _check_identity(cells, correction.name, value, IDENTITY_KINDS[correction.kind], prefixes)
         if value:
             fields[correction.field] = value
     return fields
+
+
+IDENTITY_KINDS = {"nik": "nik", "no_kk": "kk"}
+
+
+def _check_identity(cells: Cells, key: str, value: str, kind: str, prefixes: frozenset[str]) -> None:
+    """The registry importer's identity checks (tepat.registry.importer.checks.identity_code, same codes and
+    messages): a number cell or '1.27405E+15' is `nik_excel_number` / `kk_excel_number`, and so on."""
+    import datetime as dt
+
+    import polars as pl
+
+    from tepat.registry.importer.checks import identity_code
+    from tepat.registry.importer.messages import ROW_ERRORS
+
+    frame = pl.DataFrame({"v": [value], "_numeric_v": [cells.column(key) in cells.row.numeric]})
+    code = frame.select(identity_code("v", prefixes, kind, dt.date.today())).item()
+    if code:
+        message = ROW_ERRORS[code]
+        values = {"length": len(value), "prefix": value[:4], "day": value[6:8], "sex": ""}
+        raise cells.problem(code, key, message.id.format(**values), message.en.format(**values))
 
 
 def location(cells: Cells) -> dict[str, float] | None:
@@ -139,7 +194,7 @@ def photos(cells: Cells, media: dict[str, bytes]) -> tuple[list[dict], list[str]
     return found, missing
 
 
-def member(cells: Cells) -> dict:
+def member(cells: Cells, prefixes: frozenset[str] | None = None) -> dict:
     chosen = cells.get("anggota_id")
     if chosen.lower() == form.NEW_MEMBER:
         member_id = None
@@ -148,7 +203,7 @@ def member(cells: Cells) -> dict:
     else:
         raise cells.unknown("anggota_id", chosen, ["<id anggota>", form.NEW_MEMBER])
     return {"member_id": member_id, "keberadaan": cells.get("keberadaan_anggota"),
-            "keterangan": cells.get("keterangan_anggota"), "fields": corrections(cells, form.MEMBER_CORRECTIONS)}
+            "keterangan": cells.get("keterangan_anggota"), "fields": corrections(cells, form.MEMBER_CORRECTIONS, prefixes)}
 
 
 def family_choice(cells: Cells) -> tuple[int | None, str]:
@@ -163,7 +218,8 @@ def family_choice(cells: Cells) -> tuple[int | None, str]:
     return int(chosen), ""
 
 
-def payload(cells: Cells, member_rows: list[Cells], media: dict[str, bytes]) -> tuple[dict, list[str]]:
+def payload(cells: Cells, member_rows: list[Cells], media: dict[str, bytes],
+            prefixes: frozenset[str] | None = None) -> tuple[dict, list[str]]:
     """The payload for do_submit_visit, and the names of photos missing from the export."""
     family_id, kelurahan = family_choice(cells)
     pictures, missing = photos(cells, media)
@@ -177,8 +233,8 @@ def payload(cells: Cells, member_rows: list[Cells], media: dict[str, bytes]) -> 
         "keterangan": cells.get("keterangan"),
         "memenuhi_kriteria": cells.get("memenuhi_kriteria"),
         "alasan": cells.get("alasan"),
-        "fields": corrections(cells, form.FAMILY_CORRECTIONS),
-        "members": [member(m) for m in member_rows],
+        "fields": corrections(cells, form.FAMILY_CORRECTIONS, prefixes),
+        "members": [member(m, prefixes) for m in member_rows],
         "gps": location(cells),
         "checklist": screening(cells),
         "photos": pictures,

@@ -1,22 +1,27 @@
 """Read an ODK Central or KoboToolbox submission export into plain tables. No Django.
 
-Accepted: a csv (main table only; ODK Central or Kobo, `,` or `;`), an xlsx (Kobo: the main sheet
-first and one sheet per repeat, linked by `_index` / `_parent_index`; a workbook saved from ODK
-csv files works too, linked by `KEY` / `PARENT_KEY`), or ODK Central's zip ("all data and
-attachments": `<form>.csv`, `<form>-<repeat>.csv` and `media/`). Every cell is text exactly as
-the file shows it. A file that cannot be read whole (truncated, not UTF-8, ragged rows, broken
-zip) raises `ExportUnreadable` and nothing of it is used.
+Accepted: a csv (main table only; ODK Central or Kobo, `,` or `;`, LF or CRLF), an xlsx or .ods (Kobo:
+the main sheet first and one sheet per repeat, linked by `_index` / `_parent_index`; a workbook saved from
+ODK csv files works too, linked by `KEY` / `PARENT_KEY`), or ODK Central's zip (`<form>.csv`,
+`<form>-<repeat>.csv`, and `media/` when exported with attachments). Every cell is text as the file
+shows it; a date cell becomes `yyyy-mm-dd` (`yyyy-mm-dd hh:mm:ss` with a time), and a number cell of
+14-17 digits (xlsx or .ods) is remembered in `Row.numeric` (an identity number a spreadsheet turned into a number).
+Row numbers are the rows a spreadsheet shows (header = 1; a csv cell spanning lines is one row). A
+file that cannot be read whole (truncated, not UTF-8, ragged rows, broken zip) raises
+`ExportUnreadable` and nothing of it is used.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import fastexcel
 
+from tepat.registry.importer.read import _column_index, numeric_identity_cells
 from tepat.verivali.odk.columns import field_key
 from tepat.verivali.odk.form import GROUPS
 
@@ -34,8 +39,9 @@ class ExportUnreadable(Exception):
 
 @dataclass
 class Row:
-    number: int  # as the spreadsheet / text editor shows it (header = 1)
+    number: int  # as a spreadsheet shows it (header = 1)
     cells: dict[str, str]  # raw column name -> text
+    numeric: frozenset[str] = frozenset()  # columns whose cell was a 14-17 digit number (xlsx)
 
 
 @dataclass
@@ -59,6 +65,7 @@ class Export:
     main: Sheet
     repeats: dict[str, Sheet] = field(default_factory=dict)  # repeat group name -> its rows
     media: dict[str, bytes] = field(default_factory=dict)  # attachment file name -> content
+    kind: str = "csv"  # "csv" (one table), "zip" (ODK Central's csv.zip), "xlsx" or "ods" (workbook)
 
 
 def read_export(path: Path, file_name: str | None = None) -> Export:
@@ -67,22 +74,22 @@ def read_export(path: Path, file_name: str | None = None) -> Export:
     if not data.strip():
         raise ExportUnreadable("file_empty", f"Berkas {name} kosong", f"File {name} is empty")
     if data.startswith(b"PK"):
-        sheets, media = _read_zip(data, name)
+        sheets, media, kind = _read_zip(data, name, path)
     elif data[:8].startswith(b"\xd0\xcf\x11\xe0"):
         raise ExportUnreadable("file_type", "Berkas .xls lama tidak didukung; simpan sebagai .xlsx atau ekspor csv",
                                "Old .xls files are not supported; save as .xlsx or export csv")
     else:
-        sheets, media = [_read_csv(data, name, name)], {}
-    return _assemble(name, sheets, media)
+        sheets, media, kind = [_read_csv(data, name, name)], {}, "csv"
+    return _assemble(name, sheets, media, kind)
 
 
-def _assemble(name: str, sheets: list[Sheet], media: dict[str, bytes]) -> Export:
+def _assemble(name: str, sheets: list[Sheet], media: dict[str, bytes], kind: str) -> Export:
     sheets = [s for s in sheets if s.headers]
     if not sheets:
         raise ExportUnreadable("file_empty", f"Berkas {name} tidak berisi tabel", f"File {name} holds no table")
     main = next((s for s in sheets if not _is_repeat(s)), sheets[0])
     repeats = {_repeat_name(s): s for s in sheets if s is not main and _is_repeat(s)}
-    return Export(file_name=name, source=detect_source(main.headers), main=main, repeats=repeats, media=media)
+    return Export(file_name=name, source=detect_source(main.headers), main=main, repeats=repeats, media=media, kind=kind)
 
 
 def detect_source(headers: list[str]) -> str:
@@ -128,28 +135,35 @@ def _read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
 
 
 def _csv_rows(reader, header: list[str], name: str) -> list[Row]:
+    """Rows numbered as a spreadsheet shows them: one per record, however many lines a cell spans."""
     rows = []
-    for cells in reader:
+    for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
             raise ExportUnreadable(
-                "row_length", f"{name}: baris {reader.line_num} berisi {len(cells)} kolom, judul {len(header)}; berkas terpotong atau rusak",
-                f"{name}: line {reader.line_num} has {len(cells)} columns, the header {len(header)}; the file is truncated or broken")
-        rows.append(Row(number=reader.line_num, cells=dict(zip((h.strip() for h in header), cells))))
+                "row_length", f"{name}: baris {number} berisi {len(cells)} kolom, judul {len(header)}; berkas terpotong atau rusak",
+                f"{name}: row {number} has {len(cells)} columns, the header {len(header)}; the file is truncated or broken")
+        rows.append(Row(number=number, cells=dict(zip((h.strip() for h in header), cells))))
     return rows
 
 
 # --- xlsx and zip ---------------------------------------------------------------------------------
 
 
-def _read_zip(data: bytes, name: str) -> tuple[list[Sheet], dict[str, bytes]]:
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _read_zip(data: bytes, name: str, path: Path) -> tuple[list[Sheet], dict[str, bytes], str]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
         if "[Content_Types].xml" in names:
-            return _read_xlsx(data, name), {}
-        return _read_odk_zip(archive, name)
+            return _read_workbook(data, name, lambda index: _xlsx_numeric(path, index)), {}, "xlsx"
+        if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
+            numeric = ods_identity_cells(archive.read("content.xml"))
+            return _read_workbook(data, name, lambda index: numeric[index] if index < len(numeric) else set()), {}, "ods"
+        return (*_read_odk_zip(archive, name), "zip")
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _broken(name, error) from error
 
@@ -175,29 +189,76 @@ def _read_odk_zip(archive: zipfile.ZipFile, name: str) -> tuple[list[Sheet], dic
     return sheets, media
 
 
-def _read_xlsx(data: bytes, name: str) -> list[Sheet]:
+def _read_workbook(data: bytes, name: str, numeric) -> list[Sheet]:
+    """Every sheet of an xlsx or ods (calamine through fastexcel); `numeric(index)` gives the sheet's big number
+    cells as (column index, row) pairs."""
     try:
         reader = fastexcel.read_excel(data)
-        return [_xlsx_sheet(reader, index, sheet_name) for index, sheet_name in enumerate(reader.sheet_names)]
-    except (fastexcel.FastExcelError, OSError) as error:
+        return [_workbook_sheet(reader, index, sheet_name, numeric(index)) for index, sheet_name in enumerate(reader.sheet_names)]
+    except (fastexcel.FastExcelError, OSError, IndexError) as error:
         raise _broken(name, error) from error
 
 
-def _xlsx_sheet(reader: fastexcel.ExcelReader, index: int, sheet_name: str) -> Sheet:
+def _xlsx_numeric(path: Path, index: int) -> set[tuple[int, int]]:
+    """The registry importer's scan of an xlsx sheet for 14-17 digit number cells, as (column index, row)."""
+    cells, first_column = numeric_identity_cells(path, index)
+    return {(_column_index(letters) - first_column, row) for letters, row in cells}
+
+
+ODS = "{urn:oasis:names:tc:opendocument:xmlns:%s:1.0}"
+BIG_NUMBER = re.compile(r"^[0-9]{14,17}(\.0*)?$|^[0-9](\.[0-9]+)?[eE]\+?1[3-6]$")
+
+
+def ods_identity_cells(content: bytes) -> list[set[tuple[int, int]]]:
+    """Per sheet of an .ods, the (column index, row) of float cells holding a 14-17 digit value: identity numbers
+    a spreadsheet turned into numbers. Repeated rows and cells are counted as the spreadsheet shows them."""
+    from xml.etree import ElementTree
+
+    table, row_tag, cell_tags = ODS % "table" + "table", ODS % "table" + "table-row", (
+        ODS % "table" + "table-cell", ODS % "table" + "covered-table-cell")
+    repeat_rows, repeat_cells = ODS % "table" + "number-rows-repeated", ODS % "table" + "number-columns-repeated"
+    kind, value = ODS % "office" + "value-type", ODS % "office" + "value"
+    sheets = []
+    for sheet in ElementTree.fromstring(content).iter(table):
+        found, row_number = set(), 1
+        for row in sheet.iter(row_tag):
+            column = 0
+            for cell in row:
+                if cell.tag not in cell_tags:
+                    continue
+                if cell.get(kind) == "float" and BIG_NUMBER.match(cell.get(value, "")):
+                    found.add((column, row_number))
+                column += int(cell.get(repeat_cells, "1"))
+            row_number += int(row.get(repeat_rows, "1"))
+        sheets.append(found)
+    return sheets
+
+
+def _workbook_sheet(reader: fastexcel.ExcelReader, index: int, sheet_name: str, numeric: set[tuple[int, int]]) -> Sheet:
     frame = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
     if frame.height == 0:
         return Sheet(name=sheet_name, headers=[], rows=[])
     header = [("" if c is None else str(c)).strip() for c in frame.row(0)]
+    by_row: dict[int, set[str]] = {}
+    for position, row in numeric:
+        if 0 <= position < len(header):
+            by_row.setdefault(row, set()).add(header[position])
     rows = []
     for offset, values in enumerate(frame.slice(1).iter_rows(), start=2):
-        cells = ["" if v is None else _integral(str(v)) for v in values]
+        cells = ["" if v is None else cell_text(str(v)) for v in values]
         if any(c.strip() for c in cells):
-            rows.append(Row(number=offset, cells=dict(zip(header, cells))))
+            rows.append(Row(number=offset, cells=dict(zip(header, cells)), numeric=frozenset(by_row.get(offset, ()))))
     return Sheet(name=sheet_name, headers=[h for h in header if h], rows=rows)
 
 
-def _integral(text: str) -> str:
-    """calamine writes a number cell 12 as '12.0' when asked for text: give back '12'."""
+MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$")
+
+
+def cell_text(text: str) -> str:
+    """A workbook cell as the form wrote it: a number cell 12 read as '12.0' gives '12', a date cell
+    '2024-01-01 00:00:00' gives '2024-01-01' (a date-time keeps its time)."""
     if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
         return text[:-2]
+    if match := MIDNIGHT.match(text):
+        return match[1]
     return text

@@ -2,7 +2,7 @@
 from django.urls import path
 
 from tepat.web.views import verivali_ingest
-from tepat.web.views.verivali import campaigns, decisions, visits
+from tepat.web.views.verivali import campaigns, decisions, handback, visits
 
 urlpatterns = [
     path("verivali/", campaigns.campaign_list, name="verivali_campaigns"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("verivali/<int:pk>/tugaskan/", campaigns.campaign_assign, name="verivali_assign"),
     path("verivali/<int:pk>/tutup/", campaigns.campaign_close, name="verivali_campaign_close"),
     path("verivali/<int:pk>/progres.<str:kind>", campaigns.progress_export, name="verivali_progress_export"),
+    path("verivali/<int:pk>/kirim-balik.<str:kind>", handback.handback_download, name="verivali_handback"),
+    path("verivali/<int:pk>/kirim-balik/terkirim/", handback.handback_sent, name="verivali_handback_sent"),
     path("verivali/tugas/", visits.my_families, name="verivali_my_families"),
     path("verivali/<int:pk>/kunjungan/<int:family_pk>/", visits.visit_form, name="verivali_visit"),
     path("verivali/<int:pk>/usulan-baru/", visits.proposal_form, name="verivali_proposal"),

@@ -31,7 +31,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SubmissionsForm(forms.Form):
-    file = forms.FileField(label=_("Ekspor kiriman ODK Central atau KoboToolbox (.csv, .xlsx atau .zip ODK dengan lampiran)"))
+    file = forms.FileField(label=_("Ekspor kiriman ODK Central (zip) atau KoboToolbox (xlsx), atau .ods"))
+    include_rejected = forms.BooleanField(required=False, label=_("Masukkan juga kiriman yang ditolak peninjau di server"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -54,7 +55,8 @@ def ingest_page(request, pk: int):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = ingest_file(campaign, store_upload(upload), acting_user=request.user, file_name=upload.name)
+        report = ingest_file(campaign, store_upload(upload), acting_user=request.user, file_name=upload.name,
+                             include_rejected=form.cleaned_data["include_rejected"])
     return render(request, "web/verivali/ingest.html", {"campaign": campaign, "form": form, "report": report})
 
 

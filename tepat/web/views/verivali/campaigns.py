@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -54,8 +55,19 @@ def campaign_detail(request, pk: int):
         "campaign": campaign, "rows": rows, "total": totals(rows), "by": by, "groups": list(GROUPS),
         "form": AssignForm(campaign=campaign) if manages and campaign.status != CampaignStatus.CLOSED else None,
         "manages": manages, "kelurahan": campaign.kelurahan.select_related("parent"),
-        "closable": manages and campaign.status != CampaignStatus.CLOSED,
+        "closable": manages and campaign.status != CampaignStatus.CLOSED, **_handback_context(request.user, campaign, manages),
     })
+
+
+def _handback_context(user, campaign: Campaign, manages: bool) -> dict:
+    """What is still to be handed back to the central data, and what was sent (two queries)."""
+    from tepat.verivali.actions import awaiting_handback
+    from tepat.web.views.verivali.handback import HandBackForm
+
+    policy = policy_for(user)
+    return {"handback_awaiting": scoped(user, awaiting_handback(campaign)).count(),
+            "handbacks": campaign.handbacks.annotate(n=Count("requests")).select_related("recorded_by"),
+            "handback_download": policy.can_export, "handback_form": HandBackForm() if manages else None}
 
 
 @require_POST

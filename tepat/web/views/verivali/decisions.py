@@ -58,7 +58,7 @@ def musyawarah_page(request):
     pending = list(_open_requests(request.user, kelurahan).prefetch_related(LINES))
     meetings = Musyawarah.objects.filter(kelurahan=kelurahan)
     decided = (scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan)).exclude(status__in=OPEN)
-               .select_related("family", "musyawarah", "decided_by", "created_family").order_by("-decided_at")[:50])
+               .select_related("family", "musyawarah", "decided_by", "created_family", "visit").order_by("-decided_at")[:50])
     decided = list(decided)
     # Every request the page shows: the open ones (with their lines) and the last 50 decided (family, decision).
     log_access(request.user, AccessKind.VIEW, f"verivali: musyawarah {kelurahan.code}", records=len(pending) + len(decided))
@@ -66,6 +66,8 @@ def musyawarah_page(request):
         "kelurahan": kelurahan, "choices": _kelurahan_choices(request.user), "decides": decides_for(request.user, kelurahan.pk),
         "pending": _cards(pending, request.user), "meetings": meetings, "decided": decided,
         "meeting_form": MusyawarahForm(), "latest_meeting": meetings.first(),
+        "edited_after": scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan, visit__edited_after_decision=True))
+        .exclude(status__in=OPEN).select_related("family", "visit").order_by("-decided_at"),
     })
 
 
