@@ -24,7 +24,8 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 POST_ONLY = {"logout", "set_language", "verivali_meeting_create", "verivali_decide", "indicators_snapshot_create", "target_freeze",
              "verivali_campaign_close", "meeting_hold", "action_item_close", "meeting_decision", "meeting_action_item",
-             "meeting_attendance", "import_confirm", "import_revert", "admin_user_password", "admin_user_status"}
+             "meeting_attendance", "import_confirm", "import_revert", "admin_user_password", "admin_user_status",
+             "verivali_handback_sent"}
 BINARY_IMAGES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 
 
@@ -100,6 +101,7 @@ def _params(o: dict) -> dict[str, list[dict]]:
         "action_evidence": [{"pk": i, "progress": p} for i, p in o["evidence"]],
         "report_download": [{"kind": k, "fmt": f} for k, d in REPORTS.items() for f in d.formats],
         "report_write": [{"kind": k} for k, d in REPORTS.items() if d.text_kind],
+        "verivali_handback": [{"pk": p, "kind": k} for p in o["campaign"] for k in sheets],
         "admin_user_detail": [{"pk": p} for p in o["user"]], "access_log_export": [{"kind": k} for k in sheets],
     }
 
