@@ -1,0 +1,108 @@
+"""Choosing the hidden cells: primary cells, complements by a line rule, then audit and repair.
+
+1. Primary: sensitive cells counting 1..small-1 (with their groups).
+2. Lines: an equation with exactly one hidden cell gives it back by subtraction, so one more cell of
+   that equation is hidden (a non-margin cell with room for `small`-1 first, then the smallest), until
+   no equation has exactly one.
+3. Audit (audit.py). For each failing cell i with range [low, high], a repair LP finds the cheapest
+   set of shown cells whose hiding lets x_i rise by s = small-1-(a_i-ceil(low)):
+       min sum(w_j (p_j + m_j) over shown j)  s.t.  y = p - m satisfies every equation (homogeneous),
+       p_i = s, m_i = 0, 0 <= m_j <= a_j (counts stay >= 0);
+   every shown cell with y_j != 0 is hidden. After hiding them, a_i + s is a feasible value for the
+   attacker, so cell i passes; step 2 and 3 repeat until the audit passes.
+Guarantee: terminates (each round hides at least one more cell, and with every cell hidden the
+equations are homogeneous, so every cell is unbounded above) and returns only an audited pattern.
+Cost: one LP per failing cell per round, over all cells of the release.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from tepat.engine.disclosure.audit import TOLERANCE, Audit, audit
+from tepat.engine.disclosure.tables import SMALL_CELL, LinkedTables
+
+MAX_ROUNDS = 100
+
+
+@dataclass(frozen=True)
+class Protected:
+    hidden: frozenset[int]
+    primary: frozenset[int]
+    audit: Audit
+    rounds: int
+
+
+def protect(tables: LinkedTables, small: int = SMALL_CELL, *, exact: bool = False) -> Protected:
+    """Primary and complementary cells such that the audit passes (module docstring)."""
+    if small <= 1:
+        return Protected(frozenset(), frozenset(), audit(tables, set(), small), 0)
+    primary = tables.closed(tables.primary(small))
+    hidden = lines(tables, primary, small)
+    for rounds in range(1, MAX_ROUNDS + 1):
+        result = audit(tables, hidden, small, exact=exact)
+        if result.passed:
+            return Protected(frozenset(hidden), frozenset(primary), result, rounds)
+        for failure in result.failures:
+            hidden |= repair(tables, hidden, failure.cell, _rise(failure.value, failure.low, small))
+        hidden = lines(tables, tables.closed(hidden), small)
+    everything = set(range(len(tables.values)))
+    return Protected(frozenset(everything), frozenset(primary), audit(tables, everything, small, exact=exact), MAX_ROUNDS + 1)
+
+
+def _rise(value: int, low: float, small: int) -> int:
+    return max(1, small - 1 - (value - math.ceil(low - TOLERANCE)))
+
+
+def lines(tables: LinkedTables, hidden: set[int], small: int = SMALL_CELL) -> set[int]:
+    """Hide one more cell of every equation with exactly one hidden cell, until none has (step 2)."""
+    hidden = set(hidden)
+    all_lines = tables.lines()
+    changed = True
+    while changed:
+        changed = False
+        for line in all_lines:
+            if sum(c in hidden for c in line) == 1:
+                shown = [c for c in line if c not in hidden]
+                if shown:
+                    hidden |= tables.closed({min(shown, key=lambda c: _preference(tables, c, small))})
+                    changed = True
+    return hidden
+
+
+def _preference(tables: LinkedTables, cell: int, small: int) -> tuple:
+    value = tables.values[cell]
+    return (value < small - 1, tables.weight[cell], value, cell)
+
+
+def repair(tables: LinkedTables, hidden: set[int], cell: int, rise: int) -> set[int]:
+    """The shown cells to hide so that `cell` can rise by `rise` (step 3)."""
+    n = len(tables.values)
+    values = np.array(tables.values, dtype=float)
+    shown = np.array([i not in hidden for i in range(n)])
+    weight = np.where(shown, np.array(tables.weight), 0.0)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    lower = np.zeros(2 * n)
+    upper = np.concatenate([np.full(n, highspy.kHighsInf), values])  # p_j free upwards, m_j <= a_j
+    lower[cell], upper[cell], upper[n + cell] = rise, rise, 0.0
+    empty_i, empty_f = np.array([], np.int32), np.array([])
+    h.addCols(2 * n, np.concatenate([weight, weight]), lower, upper, 0, empty_i, empty_i, empty_f)
+    starts, indices, coefficients = [], [], []
+    for total, parts in tables.equations:
+        starts.append(len(indices))
+        for c, sign in [(total, -1.0)] + [(p, 1.0) for p in parts]:
+            indices += [c, n + c]
+            coefficients += [sign, -sign]
+    if starts:
+        zeros = np.zeros(len(starts))
+        h.addRows(len(starts), zeros, zeros, len(indices), np.array(starts, np.int32), np.array(indices, np.int32), np.array(coefficients))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"repair LP ended {h.modelStatusToString(h.getModelStatus())}")
+    point = np.array(h.getSolution().col_value)
+    moved = np.abs(point[:n] - point[n:]) > TOLERANCE
+    return tables.closed({int(j) for j in np.flatnonzero(moved & shown)} | {cell})
