@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tepat.engine.disclosure.audit import Audit, Interval, audit
-from tepat.engine.disclosure.protect import Protected, protect
+from tepat.engine.disclosure.protect import Protected, line_rule, protect
 from tepat.engine.disclosure.tables import SMALL_CELL, InconsistentTables, LinkedTables
 
-__all__ = ["SMALL_CELL", "Audit", "DisclosureRisk", "InconsistentTables", "Interval", "LinkedTables", "Protected", "Suppressed",
-           "audit", "checked", "protect", "released", "suppress", "table"]
+METHODS = {"lp": protect, "garis": line_rule}  # how complements are chosen; every result is audited the same way
+
+__all__ = ["METHODS", "SMALL_CELL", "Audit", "DisclosureRisk", "InconsistentTables", "Interval", "LinkedTables", "Protected", "Suppressed",
+           "audit", "checked", "line_rule", "protect", "released", "suppress", "table"]
 
 
 class DisclosureRisk(RuntimeError):

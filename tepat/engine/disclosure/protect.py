@@ -36,20 +36,26 @@ class Protected:
     rounds: int
 
 
-def protect(tables: LinkedTables, small: int = SMALL_CELL, *, exact: bool = False) -> Protected:
-    """Primary and complementary cells such that the audit passes (module docstring)."""
+def protect(tables: LinkedTables, small: int = SMALL_CELL, *, exact: bool = False, start: frozenset[int] = frozenset(),
+            frozen: frozenset[int] = frozenset()) -> Protected:
+    """Primary and complementary cells such that the audit passes (module docstring). `start`: cells
+    hidden already (an earlier release); `frozen`: shown cells that must stay shown (an earlier release
+    published them), so a second release over the same tables stays consistent with the first."""
     if small <= 1:
-        return Protected(frozenset(), frozenset(), audit(tables, set(), small), 0)
-    primary = tables.closed(tables.primary(small))
-    hidden = lines(tables, primary, small)
+        return Protected(frozenset(start), frozenset(), audit(tables, set(start), small), 0)
+    primary = (tables.closed(tables.primary(small)) - frozen) | start
+    hidden = lines(tables, primary, small, frozen)
     for rounds in range(1, MAX_ROUNDS + 1):
         result = audit(tables, hidden, small, exact=exact)
         if result.passed:
             return Protected(frozenset(hidden), frozenset(primary), result, rounds)
-        for failure in result.failures:
-            hidden |= repair(tables, hidden, failure.cell, _rise(failure.value, failure.low, small))
-        hidden = lines(tables, tables.closed(hidden), small)
-    everything = set(range(len(tables.values)))
+        try:
+            for failure in result.failures:
+                hidden |= repair(tables, hidden, failure.cell, _rise(failure.value, failure.low, small), frozen)
+        except RuntimeError:  # no way round the frozen cells: fall back to hiding every free cell
+            break
+        hidden = lines(tables, tables.closed(hidden), small, frozen)
+    everything = set(range(len(tables.values))) - frozen
     return Protected(frozenset(everything), frozenset(primary), audit(tables, everything, small, exact=exact), MAX_ROUNDS + 1)
 
 
@@ -57,7 +63,7 @@ def _rise(value: int, low: float, small: int) -> int:
     return max(1, small - 1 - (value - math.ceil(low - TOLERANCE)))
 
 
-def lines(tables: LinkedTables, hidden: set[int], small: int = SMALL_CELL) -> set[int]:
+def lines(tables: LinkedTables, hidden: set[int], small: int = SMALL_CELL, frozen: frozenset[int] = frozenset()) -> set[int]:
     """Hide one more cell of every equation with exactly one hidden cell, until none has (step 2)."""
     hidden = set(hidden)
     all_lines = tables.lines()
@@ -66,7 +72,7 @@ def lines(tables: LinkedTables, hidden: set[int], small: int = SMALL_CELL) -> se
         changed = False
         for line in all_lines:
             if sum(c in hidden for c in line) == 1:
-                shown = [c for c in line if c not in hidden]
+                shown = [c for c in line if c not in hidden and c not in frozen]
                 if shown:
                     hidden |= tables.closed({min(shown, key=lambda c: _preference(tables, c, small))})
                     changed = True
@@ -78,8 +84,9 @@ def _preference(tables: LinkedTables, cell: int, small: int) -> tuple:
     return (value < small - 1, tables.weight[cell], value, cell)
 
 
-def repair(tables: LinkedTables, hidden: set[int], cell: int, rise: int) -> set[int]:
-    """The shown cells to hide so that `cell` can rise by `rise` (step 3)."""
+def repair(tables: LinkedTables, hidden: set[int], cell: int, rise: int, frozen: frozenset[int] = frozenset()) -> set[int]:
+    """The shown cells to hide so that `cell` can rise by `rise` (step 3); frozen cells do not move.
+    Raises RuntimeError when no such set exists."""
     n = len(tables.values)
     values = np.array(tables.values, dtype=float)
     shown = np.array([i not in hidden for i in range(n)])
@@ -89,6 +96,8 @@ def repair(tables: LinkedTables, hidden: set[int], cell: int, rise: int) -> set[
     lower = np.zeros(2 * n)
     upper = np.concatenate([np.full(n, highspy.kHighsInf), values])  # p_j free upwards, m_j <= a_j
     lower[cell], upper[cell], upper[n + cell] = rise, rise, 0.0
+    for j in frozen:
+        upper[j] = upper[n + j] = 0.0
     empty_i, empty_f = np.array([], np.int32), np.array([])
     h.addCols(2 * n, np.concatenate([weight, weight]), lower, upper, 0, empty_i, empty_i, empty_f)
     starts, indices, coefficients = [], [], []
@@ -106,3 +115,11 @@ def repair(tables: LinkedTables, hidden: set[int], cell: int, rise: int) -> set[
     point = np.array(h.getSolution().col_value)
     moved = np.abs(point[:n] - point[n:]) > TOLERANCE
     return tables.closed({int(j) for j in np.flatnonzero(moved & shown)} | {cell})
+
+
+def line_rule(tables: LinkedTables, small: int = SMALL_CELL) -> Protected:
+    """Step 2 alone (the rule used before the audit existed: no equation with a single hidden cell).
+    Kept for comparison: its patterns often fail the audit, and a release built with it is then refused."""
+    primary = tables.closed(tables.primary(small))
+    hidden = lines(tables, primary, small)
+    return Protected(frozenset(hidden), frozenset(primary), audit(tables, hidden, small), 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,7 @@ import polars as pl
 from tepat.charts.indicators import registry_bar_chart
 from tepat.engine.measures import InputError
 from tepat.indicators.registry import LABEL, LEVELS, af_by_region, af_defaults, dimensions, is_public, registry_indicators
-from tepat.web.views.indicators.common import chart_response, inline_svg, table_response
+from tepat.web.views.indicators.common import can_import, chart_response, inline_svg, table_response
 
 TABLES = ("desil", "deprivation")
 
@@ -135,3 +135,21 @@ def af_table(request, fmt: str):
         raise Http404
     name = f"alkire-foster{'-publik' if _public(request) else ''}"
     return table_response(frame.with_columns(pl.lit(LABEL).alias("keterangan"), pl.lit(result.k).alias("k")), fmt, name)
+
+
+@can_import
+def public_release_download(request):
+    """The open-data release (the files of `tepat publish`) as one zip, for the analyst and admin; 409
+    with the audit's message if the audit fails (nothing is handed out)."""
+    from datetime import date
+
+    from tepat.engine.disclosure import DisclosureRisk
+    from tepat.indicators.publish import public_files, zipped
+
+    try:
+        contents = public_files()
+    except DisclosureRisk as risk:
+        return HttpResponse(str(risk), status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(zipped(contents), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="rilis-publik-{date.today().isoformat()}.zip"'
+    return response
