@@ -125,15 +125,13 @@ def zipped(contents: dict[str, bytes]) -> bytes:
 
 
 # ------------------------------------------------------------------------------ Django side
-def city() -> tuple[str, str]:
-    """The city's Kemendagri code and name (the kabkota region; else the prefix of the kecamatan codes)."""
+def city(release: Release) -> tuple[str, str]:
+    """The city's Kemendagri code and name: the parent of the release's kecamatan (else the kabkota region)."""
     from tepat.regions.models import Level, Region
 
-    found = Region.objects.filter(level=Level.KABKOTA).order_by("code").first()
-    if found:
-        return found.code, found.name
-    kecamatan = Region.objects.filter(level=Level.KECAMATAN).order_by("code").first()
-    return (kecamatan.code.rsplit(".", 1)[0], kecamatan.code.rsplit(".", 1)[0]) if kecamatan else (CITY, CITY)
+    kecamatan = release.frames.desil["kecamatan"]["region"].to_list() if "kecamatan" in release.frames.desil else []
+    found = Region.objects.filter(children__code__in=kecamatan[:1]).first() or Region.objects.filter(level=Level.KABKOTA).order_by("code").first()
+    return (found.code, found.name) if found else (CITY, CITY)
 
 
 def sources() -> list[dict]:
@@ -155,5 +153,5 @@ def public_files(today: date | None = None, protector=None) -> dict[str, bytes]:
     else:
         table = registry.cached_family_table(None, today)
         release = build(frames(table, registry.af_at, registry.dimensions()), registry.small_cell(), protector=protector)
-    code, name = city()
+    code, name = city(release)
     return files(release, city_code=code, city_name=name, sources=sources())
