@@ -12,7 +12,7 @@ import polars as pl
 
 from tepat.indicators.actions import do_create_snapshot
 from tepat.indicators.models import RegistrySnapshot
-from tepat.indicators.registry import LABEL, LEVELS, SMALL_CELL, compare_snapshots, is_public, region_names, snapshot_measures
+from tepat.indicators.registry import LABEL, LEVELS, compare_snapshots, is_public, region_names, small_cell, snapshot_measures
 from tepat.web.views.indicators.common import can_import, table_response
 
 
@@ -48,9 +48,11 @@ def comparison(request) -> dict:
 
 def _suppressed(rows: list[dict], before: dict, after: dict, level: str) -> list[dict]:
     """Regions with 1-4 families in either snapshot show nothing (counts of so few families identify them)."""
+    threshold = small_cell()
+
     def small(data: dict, region: str) -> bool:
         families = data["levels"].get(level, {}).get(region, {}).get("keluarga") or 0
-        return 0 < families < SMALL_CELL
+        return 0 < families < threshold
 
     return [{**row, **({"sebelum": None, "sesudah": None, "perubahan": None} if small(before, row["region"]) or small(after, row["region"]) else {})}
             for row in rows]
