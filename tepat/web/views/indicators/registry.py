@@ -120,12 +120,25 @@ def af_page(request):
     context = {"form": form, "result": result, "rows": frame.to_dicts() if frame is not None else [], "problem": problem,
                "dimensions": dimensions(), "query": request.GET.urlencode(), "label": LABEL, "suppressed": _public(request)}
     if result is not None:
-        context["overall"] = result.overall
+        shown = _city_cells(request, form) if _public(request) else None
+        context["overall"] = result.overall if shown is None or shown("af", "miskin") else None
         context["indicator_rows"] = [{"key": key, "label": dimensions()[key].label, "weight": result.weights[key],
-                                      "censored": 100 * result.overall.censored[key], "uncensored": 100 * result.overall.uncensored[key],
-                                      "contribution": result.overall.contribution[key], "missing": result.overall.missing[key]}
+                                      "censored": 100 * result.overall.censored[key],
+                                      "uncensored": 100 * result.overall.uncensored[key] if shown is None or shown("deprivasi", key) else None,
+                                      "contribution": result.overall.contribution[key],
+                                      "missing": result.overall.missing[key] if shown is None or shown("deprivasi", f"{key}:data") else None}
                                      for key in result.indicators]
     return render(request, "web/indicators/af.html", context, status=200 if problem is None else 422)
+
+
+def _city_cells(request, form):
+    """For a public AF page: whether a city cell of the public release (at the form's parameters) is shown.
+    The city's deprived and missing counts are release cells (deprivasi k, k:data), so they follow its pattern."""
+    from tepat.indicators.registry import CITY, public_release
+
+    indicators, weights, k, _level_ = form.parameters() if request.GET else (*_default_parameters(), "kecamatan")
+    release = public_release(indicators=indicators, weights=weights, k=k) if request.GET else public_release()
+    return lambda table, category: not release.hidden((table, CITY, CITY, category))
 
 
 @login_required
