@@ -190,3 +190,22 @@ def test_the_viewer_pages_show_the_release(client, cast, issue_registry):
     assert not linprog_failures(published.tables.values, published.tables.equations, set(published.protected.hidden))
     body = client.get("/indikator/registri/desil.csv", {"level": "kelurahan"}).content.decode()
     assert "12.74.01.1003" in body
+
+
+def test_the_viewer_snapshot_comparison_hides_what_the_snapshot_release_hides(client, cast, issue_registry):
+    from tepat.indicators.actions import do_create_snapshot
+
+    snapshot = do_create_snapshot("sebelum", acting_user=cast["analyst"])
+    do_create_snapshot("sesudah", acting_user=cast["analyst"])
+    published = release.build(release.snapshot_frames(snapshot.data, registry.dimensions()))
+    assert published.hidden(("keluarga", "kelurahan", "12.74.01.1003", "d3"))
+    assert not linprog_failures(published.tables.values, published.tables.equations, set(published.protected.hidden))
+    client.force_login(cast["viewer"])
+    body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode("utf-8-sig")
+    rows = {line.split(",")[0]: line.split(",")[1:4] for line in body.splitlines()[1:]}
+    assert rows["12.74.01.1003"] == ["", "", ""]
+    shown = [code for code, values in rows.items() if values[0]]
+    assert shown and all(not published.hidden(("keluarga", "kelurahan", code, "d3")) for code in shown)
+    client.force_login(cast["analyst"])
+    body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode("utf-8-sig")
+    assert next(line for line in body.splitlines() if line.startswith("12.74.01.1003")).startswith("12.74.01.1003,4.0,4.0,0.0")

@@ -187,3 +187,53 @@ def build(frames_: Frames, small: int = SMALL_CELL, *, protector=protect, base: 
         start = frozenset(i for i in keep if base.tables.index[tables.keys[i]] in base.protected.hidden)
         protector = partial(protect, start=start, frozen=frozenset(keep - start))
     return Release(frames_, tables, released(tables, small, protector), small)
+
+
+# ------------------------------------------------------------------------------ snapshots
+@dataclass(frozen=True)
+class _AFCounts:
+    """What a snapshot keeps of an AF row: families and the poor (no censored counts)."""
+    group: str | None
+    n: int
+    poor: int
+    censored: dict
+
+
+@dataclass(frozen=True)
+class _AFLevel:
+    groups: tuple
+    overall: _AFCounts
+
+
+def snapshot_frames(data: dict, dims: Iterable[str]) -> Frames:
+    """A snapshot's stored counts as release frames (parents from the dotted codes; AF as poor and
+    not poor only: a snapshot keeps percentages, not the censored counts)."""
+    dims = tuple(dims)
+    desil, deprivation, af = {}, {}, {}
+    desil_columns = [f"{kind}_{c}" for kind in ("keluarga", "jiwa") for c in DESIL_CATEGORIES] + ["keluarga", "jiwa"]
+    deprivation_columns = ["keluarga"] + [f"{k}_{suffix}" for k in dims for suffix in ("n", "data", "persen")]
+    for level in [*CHILD, "kelurahan"]:
+        rows = [{"region": region, **record} for region, record in sorted(data["levels"].get(level, {}).items())]
+        desil[level] = pl.DataFrame([{c: r.get(c) for c in ["region", *desil_columns]} for r in rows],
+                                    schema={"region": pl.String, **{c: pl.Int64 for c in desil_columns}})
+        deprivation[level] = pl.DataFrame([{c: r.get(c) for c in ["region", *deprivation_columns]} for r in rows],
+                                          schema={"region": pl.String, **{c: (pl.Float64 if c.endswith("_persen") else pl.Int64) for c in deprivation_columns}})
+        counts = [_AFCounts(None if level == CITY else r["region"], r["keluarga"], r.get("miskin_multidimensi") or 0, {}) for r in rows]
+        af[level] = _AFLevel(tuple(counts) if level != CITY else (), counts[0] if level == CITY and counts else _AFCounts(None, 0, 0, {}))
+    parents = {r: r.rsplit(".", 1)[0] for r in data["levels"].get("kelurahan", {})}
+    return Frames(desil, deprivation, af if all(data["levels"].get(lv) for lv in af) else {}, parents, dims)
+
+
+def measure_cells(measure: str, dims: Iterable[str]) -> list[tuple[str, str]]:
+    """The release cells a snapshot measure (a column of the stored tables) shows."""
+    for kind in ("keluarga", "jiwa"):
+        if measure == kind:
+            return [(kind, "jumlah")]
+        if measure.startswith(f"{kind}_") and measure.removeprefix(f"{kind}_") in DESIL_CATEGORIES:
+            return [(kind, measure.removeprefix(f"{kind}_"))]
+    for k in dims:
+        cells = {f"{k}_n": [("deprivasi", k)], f"{k}_data": [("deprivasi", f"{k}:data")],
+                 f"{k}_persen": [("deprivasi", k), ("deprivasi", f"{k}:data")]}
+        if measure in cells:
+            return cells[measure]
+    return [("af", "miskin"), ("keluarga", "jumlah")]  # every AF measure: hidden with its region's AF cells
