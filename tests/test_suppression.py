@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 
-import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tepat.engine.disclosure import SMALL_CELL, DisclosureRisk, LinkedTables, audit, checked, line_rule, protect, released, suppress, table
-from tests.disclosure_check import enumerated_counts, linprog_failures, linprog_ranges, possible
+from tests.disclosure_check import enumerated_counts, linprog_failures, linprog_ranges
 
 ISSUE_TABLE = [[6, 8, 10, 9], [3, 7, 3, 3], [6, 5, 8, 7], [12, 5, 6, 5]]
 small_values = st.one_of(st.integers(0, 4), st.integers(5, 30))

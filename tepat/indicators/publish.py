@@ -18,7 +18,6 @@ import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from tepat.engine.disclosure import DisclosureRisk  # noqa: F401  (callers catch it from here)
 from tepat.indicators.release import CITY, DESIL_CATEGORIES, Release
 
 LEVELS = ("kota", "kecamatan", "kelurahan")

@@ -38,7 +38,7 @@ class Frames:
     """Unsuppressed tables per level, and the kelurahan -> kecamatan map."""
     desil: dict[str, pl.DataFrame]
     deprivation: dict[str, pl.DataFrame]
-    af: dict[str, AFResult]
+    af: dict[str, AFResult]  # (a snapshot's: rows with n, poor and no censored counts)
     parents: dict[str, str]
     dims: tuple[str, ...]
 
@@ -109,7 +109,9 @@ def _af_cells(tables: LinkedTables, level: str, region: str, row) -> None:
         values |= {f"h:{j}": count, f"h:{j}:bukan": row.poor - count}
     for category, value in values.items():
         tables.cell(("af", level, region, category), value, weight=weight)
-    key = partial(lambda c: ("af", level, region, c))
+    def key(category: str) -> tuple:
+        return ("af", level, region, category)
+
     tables.sum(("keluarga", level, region, "jumlah"), [key("miskin"), key("tidak_miskin")])
     for j in censored:
         tables.sum(key("miskin"), [key(f"h:{j}"), key(f"h:{j}:bukan")])

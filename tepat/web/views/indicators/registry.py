@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 import polars as pl
 
 from tepat.charts.indicators import registry_bar_chart
+from tepat.engine.disclosure import DisclosureRisk
 from tepat.engine.measures import InputError
 from tepat.indicators.registry import LABEL, LEVELS, af_by_region, af_defaults, dimensions, is_public, registry_indicators
 from tepat.web.views.indicators.common import can_import, chart_response, inline_svg, table_response
@@ -103,7 +104,7 @@ def _af(request):
     indicators, weights, k, level = form.parameters() if request.GET else (*_default_parameters(), "kecamatan")
     try:
         result, frame = af_by_region(request.user, level, indicators=indicators, weights=weights, k=k, public=_public(request))
-    except InputError as problem:
+    except (InputError, DisclosureRisk) as problem:  # DisclosureRisk: the audit refused this public table
         return form, None, None, str(problem)
     return form, result, frame, None
 
@@ -156,7 +157,6 @@ def public_release_download(request):
     with the audit's message if the audit fails (nothing is handed out)."""
     from datetime import date
 
-    from tepat.engine.disclosure import DisclosureRisk
     from tepat.indicators.publish import public_files, zipped
 
     try:
