@@ -209,3 +209,19 @@ def test_the_viewer_snapshot_comparison_hides_what_the_snapshot_release_hides(cl
     client.force_login(cast["analyst"])
     body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode("utf-8-sig")
     assert next(line for line in body.splitlines() if line.startswith("12.74.01.1003")).startswith("12.74.01.1003,4.0,4.0,0.0")
+
+
+def test_the_pockets_map_and_the_home_table_hide_what_the_release_hides(client, cast, issue_table_registry):
+    from tepat.pockets.measures import pockets
+
+    published = registry.public_release()
+    ranked = {row.code: row for row in pockets(cast["viewer"], "ekstrem").rows}
+    hidden = {code for code, row in ranked.items() if row.suppressed}
+    assert "12.74.01.1002" in hidden  # 3 families of desil 1
+    assert hidden == published.hidden_regions("kelurahan", [("keluarga", "d1"), ("keluarga", "jumlah")]) & set(ranked)
+    client.force_login(cast["viewer"])
+    table = client.get("/").context["table"]
+    assert table.row_totals == [published.shown(("keluarga", "kecamatan", KECAMATAN, "jumlah"))]
+    assert table.cells[0] == [published.shown(("keluarga", "kecamatan", KECAMATAN, f"d{d}")) for d in range(1, 5)]
+    client.force_login(cast["analyst"])
+    assert client.get("/").context["table"].cells == [[27, 25, 27, 24]]  # column sums of the issue table, unsuppressed
