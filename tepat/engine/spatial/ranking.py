@@ -17,7 +17,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 
 from tepat.engine.measures.common import lazy_of, materialise, require_columns, total
-from tepat.engine.suppression import suppress
+from tepat.engine.disclosure import suppress
 
 REGION = "kelurahan"
 
