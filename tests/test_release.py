@@ -8,6 +8,8 @@ import io
 import json
 import zipfile
 
+import frictionless
+
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -153,6 +155,8 @@ def test_tepat_publish_writes_the_audited_release(issue_registry, tmp_path):
     assert [r["path"] for r in package["resources"]] == ["desil.csv", "deprivasi.csv", "audit.json"]
     assert [f["name"] for f in package["resources"][0]["schema"]["fields"]] == ["level", "kode", "kategori", "keluarga"]
     assert "1-4" in package["tepat:suppression"]["rule"] and package["tepat:suppression"]["small_cell"] == 5
+    report = frictionless.validate(str(tmp_path / "rilis" / "datapackage.json"))  # the schemas hold for every row
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     audit = json.loads((tmp_path / "rilis" / "audit.json").read_text(encoding="utf-8"))
     assert audit["passed"] and audit["hidden_cells"] > 0 and all(t["possible_values"] is None or t["possible_values"] >= 5 for t in audit["tightest"])
 

@@ -77,7 +77,7 @@ def datapackage(release: Release, *, city_code: str, city_name: str, sources: li
     audit = release.protected.audit
     resource = {"profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # audit.json is not tabular
         "name": f"tepat-registri-{city_code.replace('.', '-')}",
         "title": f"Indikator registri keluarga {city_name}: desil dan deprivasi per wilayah (hitungan registri, bukan estimasi survei)",
         "created": created.isoformat(timespec="seconds"),
