@@ -50,13 +50,28 @@ def protect(tables: LinkedTables, small: int = SMALL_CELL, *, exact: bool = Fals
         if result.passed:
             return Protected(frozenset(hidden), frozenset(primary), result, rounds)
         try:
-            for failure in result.failures:
-                hidden |= repair(tables, hidden, failure.cell, _rise(failure.value, failure.low, small), frozen)
+            hidden |= _repaired(tables, hidden, result, small, frozen)
         except RuntimeError:  # no way round the frozen cells: fall back to hiding every free cell
             break
         hidden = lines(tables, tables.closed(hidden), small, frozen)
     everything = set(range(len(tables.values))) - frozen
     return Protected(frozenset(everything), frozenset(primary), audit(tables, everything, small, exact=exact), MAX_ROUNDS + 1)
+
+
+def _repaired(tables: LinkedTables, hidden: set[int], result: Audit, small: int, frozen: frozenset[int]) -> set[int]:
+    """Step 3 for one round: a repair per failing cell, except cells whose equations already gained a
+    hidden cell this round (the next audit decides whether they still need one)."""
+    fix = Repair(tables, hidden, frozen)
+    touching: dict[int, list[int]] = {}
+    for line in tables.lines():
+        for c in line:
+            touching.setdefault(c, []).extend(line)
+    added: set[int] = set()
+    for failure in result.failures:
+        if added & set(touching.get(failure.cell, ())):
+            continue
+        added |= fix(failure.cell, _rise(failure.value, failure.low, small))
+    return added
 
 
 def _rise(value: int, low: float, small: int) -> int:
@@ -84,37 +99,57 @@ def _preference(tables: LinkedTables, cell: int, small: int) -> tuple:
     return (value < small - 1, tables.weight[cell], value, cell)
 
 
+class Repair:
+    """The repair LP of step 3, built once per round and re-solved for each failing cell (warm start):
+    only the failing cell's bounds and the costs of newly hidden cells change between solves."""
+
+    def __init__(self, tables: LinkedTables, hidden: set[int], frozen: frozenset[int] = frozenset()):
+        n = self.n = len(tables.values)
+        self.tables, self.hidden, self.values = tables, set(hidden), np.array(tables.values, dtype=float)
+        weight = np.array([0.0 if i in hidden else w for i, w in enumerate(tables.weight)])
+        upper = np.concatenate([np.full(n, highspy.kHighsInf), self.values])  # p_j free upwards, m_j <= a_j
+        for j in frozen:
+            upper[j] = upper[n + j] = 0.0
+        self.upper = upper
+        h = self.h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        empty_i, empty_f = np.array([], np.int32), np.array([])
+        h.addCols(2 * n, np.concatenate([weight, weight]), np.zeros(2 * n), upper, 0, empty_i, empty_i, empty_f)
+        starts, indices, coefficients = [], [], []
+        for total, parts in tables.equations:
+            starts.append(len(indices))
+            for c, sign in [(total, -1.0)] + [(p, 1.0) for p in parts]:
+                indices += [c, n + c]
+                coefficients += [sign, -sign]
+        if starts:
+            zeros = np.zeros(len(starts))
+            h.addRows(len(starts), zeros, zeros, len(indices), np.array(starts, np.int32), np.array(indices, np.int32), np.array(coefficients))
+
+    def __call__(self, cell: int, rise: int) -> set[int]:
+        """The shown cells to hide so that `cell` can rise by `rise`; frozen cells do not move.
+        Raises RuntimeError when no such set exists."""
+        n, h = self.n, self.h
+        h.changeColBounds(cell, rise, rise)
+        h.changeColBounds(n + cell, 0.0, 0.0)
+        h.run()
+        status = h.getModelStatus()
+        h.changeColBounds(cell, 0.0, self.upper[cell])
+        h.changeColBounds(n + cell, 0.0, self.upper[n + cell])
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"repair LP ended {h.modelStatusToString(status)}")
+        point = np.array(h.getSolution().col_value)
+        moved = {int(j) for j in np.flatnonzero(np.abs(point[:n] - point[n:]) > TOLERANCE)}
+        added = self.tables.closed((moved - self.hidden) | {cell}) - self.hidden
+        self.hidden |= added
+        if added:  # hidden cells move for free from now on
+            columns = np.array(sorted(added) + [n + j for j in sorted(added)], dtype=np.int32)
+            h.changeColsCost(len(columns), columns, np.zeros(len(columns)))
+        return added
+
+
 def repair(tables: LinkedTables, hidden: set[int], cell: int, rise: int, frozen: frozenset[int] = frozenset()) -> set[int]:
-    """The shown cells to hide so that `cell` can rise by `rise` (step 3); frozen cells do not move.
-    Raises RuntimeError when no such set exists."""
-    n = len(tables.values)
-    values = np.array(tables.values, dtype=float)
-    shown = np.array([i not in hidden for i in range(n)])
-    weight = np.where(shown, np.array(tables.weight), 0.0)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    lower = np.zeros(2 * n)
-    upper = np.concatenate([np.full(n, highspy.kHighsInf), values])  # p_j free upwards, m_j <= a_j
-    lower[cell], upper[cell], upper[n + cell] = rise, rise, 0.0
-    for j in frozen:
-        upper[j] = upper[n + j] = 0.0
-    empty_i, empty_f = np.array([], np.int32), np.array([])
-    h.addCols(2 * n, np.concatenate([weight, weight]), lower, upper, 0, empty_i, empty_i, empty_f)
-    starts, indices, coefficients = [], [], []
-    for total, parts in tables.equations:
-        starts.append(len(indices))
-        for c, sign in [(total, -1.0)] + [(p, 1.0) for p in parts]:
-            indices += [c, n + c]
-            coefficients += [sign, -sign]
-    if starts:
-        zeros = np.zeros(len(starts))
-        h.addRows(len(starts), zeros, zeros, len(indices), np.array(starts, np.int32), np.array(indices, np.int32), np.array(coefficients))
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"repair LP ended {h.modelStatusToString(h.getModelStatus())}")
-    point = np.array(h.getSolution().col_value)
-    moved = np.abs(point[:n] - point[n:]) > TOLERANCE
-    return tables.closed({int(j) for j in np.flatnonzero(moved & shown)} | {cell})
+    """One repair LP (step 3) on its own: the shown cells to hide so that `cell` can rise by `rise`."""
+    return Repair(tables, hidden, frozen)(cell, rise) | {cell}
 
 
 def line_rule(tables: LinkedTables, small: int = SMALL_CELL) -> Protected:

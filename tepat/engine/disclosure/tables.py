@@ -58,16 +58,28 @@ class LinkedTables:
         return {i for i, (v, s) in enumerate(zip(self.values, self.sensitive)) if s and 0 < v < small}
 
     def closed(self, hidden: set[int]) -> set[int]:
-        """`hidden` with every group that has a hidden cell hidden whole."""
+        """`hidden` with every group that has a hidden cell hidden whole. Cost: O(hidden x group size)."""
         hidden = set(hidden)
-        changed = True
-        while changed:
-            changed = False
-            for group in self.groups:
-                if any(i in hidden for i in group) and not all(i in hidden for i in group):
-                    hidden.update(group)
-                    changed = True
+        member = self._members()
+        queue = [c for c in hidden if c in member]
+        while queue:
+            for group in member[queue.pop()]:
+                for other in self.groups[group]:
+                    if other not in hidden:
+                        hidden.add(other)
+                        queue.append(other)
         return hidden
+
+    def _members(self) -> dict[int, list[int]]:
+        """cell -> the groups it belongs to (rebuilt when groups were added)."""
+        cached = self.__dict__.get("_member_cache")
+        if cached is None or cached[0] != len(self.groups):
+            member: dict[int, list[int]] = {}
+            for g, group in enumerate(self.groups):
+                for c in group:
+                    member.setdefault(c, []).append(g)
+            cached = self.__dict__["_member_cache"] = (len(self.groups), member)
+        return cached[1]
 
     def lines(self) -> list[tuple[int, ...]]:
         """Each equation as the cells it ties (total first)."""
