@@ -22,7 +22,9 @@ What is timed (time.perf_counter, best of --repeat after one warm-up; no Django,
 
 Second target (issue 12): protecting + auditing the kelurahan release at 1M families <= 10 s. With
 31 kelurahan of ~32,000 families no count is small, so `--small-families N` (default 2,000) repeats
-the release on a small registry where hundreds of cells are primary. Floor: building the tables the
+the release on a small registry where hundreds of cells are primary, and `--stress-kelurahan N`
+(default 300) on a synthetic city of N kelurahan where a third of the counts are 1-4 (the worst
+case: thousands of primary cells, every kelurahan small). Floor: building the tables the
 release protects (desil, deprivation, AF at three levels); the ratio is release / tables.
 """
 from __future__ import annotations
@@ -80,6 +82,23 @@ def best(function, repeat: int):
     return min(times), result
 
 
+def synthetic_table(kelurahan: int, seed: int = 3) -> pl.DataFrame:
+    """A family table (registry.family_table's columns) of `kelurahan` kelurahan in 30-kelurahan kecamatan,
+    0-30 families per (kelurahan, desil 1-4 or none), a third of all counts 1-4; fixed pseudo-random flags."""
+    import random
+
+    rng, rows = random.Random(seed), []
+    for j in range(kelurahan):
+        kecamatan = f"12.74.{j // 30:02d}"
+        for desil in (1, 2, 3, 4, None):
+            for _ in range(rng.choice([0, 1, 2, 3, 5, 8, 12, 20, 30])):
+                rows.append({"family_id": len(rows) + 1, "kecamatan": kecamatan, "kelurahan": f"{kecamatan}.{1000 + j % 30}", "desil": desil,
+                             "people": rng.randint(1, 6), **{k: (None if rng.random() < 0.1 else rng.random() < 0.3) for k in registry.dimensions()}})
+    schema = {"family_id": pl.Int64, "kecamatan": pl.String, "kelurahan": pl.String, "desil": pl.Int64, "people": pl.Int64,
+              **{k: pl.Boolean for k in registry.dimensions()}}
+    return pl.DataFrame(rows, schema=schema)
+
+
 def release_of(table: pl.DataFrame) -> release.Release:
     """The public release: tables at three levels, linked, protected, audited."""
     return release.build(release.frames(table, registry.af_at, registry.dimensions()))
@@ -109,6 +128,7 @@ def main() -> None:
     parser.add_argument("--families", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--small-families", type=int, default=2000, help="also time the release on this many families (0: skip)")
+    parser.add_argument("--stress-kelurahan", type=int, default=300, help="also time a synthetic city of this many kelurahan full of small cells (0: skip)")
     args = parser.parse_args()
     families, members, build_seconds = load_frames(args.families)
     families, members = with_filled_fields(families, members)
@@ -142,6 +162,11 @@ def main() -> None:
         seconds, small_release = best(lambda: release_of(small_table), args.repeat)
         floor, _ = best(lambda: release.frames(small_table, registry.af_at, registry.dimensions()), args.repeat)
         report_release(f"{small_table.height:,} families", small_release, seconds, floor)
+    if args.stress_kelurahan:
+        stress = synthetic_table(args.stress_kelurahan)
+        seconds, stress_release = best(lambda: release_of(stress), args.repeat)
+        floor, _ = best(lambda: release.frames(stress, registry.af_at, registry.dimensions()), args.repeat)
+        report_release(f"synthetic, {args.stress_kelurahan} kelurahan, {stress.height:,} families", stress_release, seconds, floor)
     print("city deprivation rates (%): " + ", ".join(f"{k} {rates[f'{k}_persen']}" for k in registry.dimensions()))
 
 

@@ -113,6 +113,7 @@ class Repair:
         self.upper = upper
         h = self.h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")  # re-solved from the previous basis
         empty_i, empty_f = np.array([], np.int32), np.array([])
         h.addCols(2 * n, np.concatenate([weight, weight]), np.zeros(2 * n), upper, 0, empty_i, empty_i, empty_f)
         starts, indices, coefficients = [], [], []
