@@ -229,3 +229,13 @@ def test_the_pockets_map_and_the_home_table_hide_what_the_release_hides(client, 
     assert table.cells[0] == [published.shown(("keluarga", "kecamatan", KECAMATAN, f"d{d}")) for d in range(1, 5)]
     client.force_login(cast["analyst"])
     assert client.get("/").context["table"].cells == [[27, 25, 27, 24]]  # column sums of the issue table, unsuppressed
+
+
+def test_the_threshold_is_one_setting(settings, issue_registry):
+    from tepat.indicators.publish import public_files
+
+    settings.TEPAT_SMALL_CELL = 3
+    package = json.loads(public_files()["datapackage.json"])
+    assert package["tepat:suppression"]["small_cell"] == 3 and "1-2" in package["tepat:suppression"]["rule"]
+    published = registry.public_release()
+    assert published.small == 3 and published.protected.primary == published.tables.closed(published.tables.primary(3))
