@@ -215,12 +215,12 @@ def demo_command(no_serve: bool, families: int, port: int) -> None:
         serve("127.0.0.1", port, 8)
 
 
-from tepat.indicators.cli import indicators  # noqa: E402
+from tepat.indicators.cli import indicators, publish  # noqa: E402
 from tepat.registry.cli import batch  # noqa: E402
 from tepat.reports.cli import report  # noqa: E402
 from tepat.verivali.cli import verivali  # noqa: E402
 
-for group in (indicators, report, verivali, batch):
+for group in (indicators, publish, report, verivali, batch):
     main.add_command(group)
 
 from tepat.backup.cli import backup_command, restore_command  # noqa: E402

@@ -1,6 +1,7 @@
 """`tepat indicators ...` commands (registered on the main group in tepat/cli.py)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -77,3 +78,27 @@ def indicators_snapshot(label: str) -> None:
 
     snap = do_create_snapshot(label or "CLI", acting_user=None)
     click.echo(f"snapshot #{snap.pk}: {snap.data['families']} keluarga/families")
+
+
+@click.command("publish")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the release files.")
+@click.option("--method", type=click.Choice(["lp", "garis"]), default="lp", show_default=True,
+              help="How complementary cells are chosen: lp (audited repair) or garis (the old line rule, for comparison). Both are audited.")
+def publish(out: Path, method: str) -> None:
+    """The public aggregate release: desil.csv, deprivasi.csv, datapackage.json and audit.json
+    (docs/indikator.md). Refused (exit 2, nothing written) when the disclosure audit fails."""
+    from tepat.bootstrap import ensure_database, setup
+
+    setup()
+    ensure_database()
+    from tepat.engine.disclosure import METHODS, DisclosureRisk
+    from tepat.indicators.publish import public_files, write
+
+    try:
+        contents = public_files(protector=None if method == "lp" else METHODS[method])
+    except DisclosureRisk as risk:
+        fail(f"Rilis ditolak, tidak ada berkas ditulis / release refused, nothing written. {risk}")
+    for path in write(out, contents):
+        click.echo(str(path))
+    audit = json.loads(contents["audit.json"])
+    click.echo(f"audit: lulus / passed; {audit['hidden_cells']} sel tersembunyi / hidden cells; ambang / threshold {audit['small_cell']}")

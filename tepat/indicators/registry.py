@@ -8,7 +8,8 @@ For other pages and reports (H4's dashboard and pockets, PDF reports):
     tables = registry_indicators(user, level="kelurahan")      # RegistryTables (polars frames)
     tables.desil, tables.deprivation                            # one row per region
     result, frame = af_by_region(user, level="kelurahan")      # engine AFResult + a per-region frame
-    tables = registry_indicators(user, level="kelurahan", public=True)   # small cells suppressed
+    tables = registry_indicators(user, level="kelurahan", public=True)   # the audited public release
+    release = public_release()                                  # tepat.indicators.release.Release (all levels)
 
 Deprivations are rule-language texts (data/registry.json) built on the rule snippets, so the
 registry pages, target lists and this module share one definition. The pure half
@@ -30,13 +31,13 @@ import polars as pl
 
 from tepat.engine.measures import AFResult, alkire_foster
 from tepat.engine.rules import evaluate
-from tepat.engine.suppression import suppress
+from tepat.engine.disclosure import SMALL_CELL
+from tepat.indicators.release import Release, build, frames
 from tepat.lru import LRU
 
 DATA = Path(__file__).resolve().parent / "data" / "registry.json"
 LABEL = "Hitungan registri, bukan estimasi survei"
 LABEL_EN = "Registry counts, not survey estimates"
-SMALL_CELL = 5
 LEVELS = {"kota": None, "kecamatan": "kecamatan", "kelurahan": "kelurahan"}  # level -> group column
 DESILS = tuple(range(1, 11))
 CITY = "kota"
@@ -164,57 +165,6 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 2)
 
 
-# ------------------------------------------------------------------------------ small cells
-def suppress_desil(frame: pl.DataFrame) -> pl.DataFrame:
-    """Families per region x desil with complementary suppression; people cells follow their family cells."""
-    columns = [f"keluarga_d{d}" for d in DESILS] + ["keluarga_tanpa_desil"]
-    people = [f"jiwa_d{d}" for d in DESILS] + ["jiwa_tanpa_desil"]
-    hidden = suppress(frame.select(columns).rows(), threshold=SMALL_CELL)
-    shown = {c: [row[i] for row in hidden.cells] for i, c in enumerate(columns)}
-    shown |= {p: [None if hidden.cells[r][i] is None else v for r, v in enumerate(frame[p])] for i, p in enumerate(people)}
-    shown["keluarga"] = hidden.row_totals
-    shown["jiwa"] = [None if t is None else v for t, v in zip(hidden.row_totals, frame["jiwa"])]
-    return frame.with_columns(pl.Series(name, values, dtype=pl.Int64) for name, values in shown.items())
-
-
-def suppress_rates(frame: pl.DataFrame, keys: list[tuple[str, str]], total: str = "keluarga") -> pl.DataFrame:
-    """For each (count column, rate column): hide the count and rate where the count or its complement
-    (families counted - count) is 1-4, with complementary suppression down the column and its total."""
-    result = frame
-    hidden_total = [False] * frame.height
-    for count, rate in keys:
-        base = f"{count[:-2]}_data" if count.endswith("_n") and f"{count[:-2]}_data" in frame.columns else total
-        cells = [[a, b - a] for a, b in zip(frame[count], frame[base])]
-        table = suppress(cells, threshold=SMALL_CELL)
-        mask = [row[0] is None or row[1] is None for row in table.cells]
-        hidden_total = [h or t is None for h, t in zip(hidden_total, table.row_totals)]
-        result = result.with_columns(pl.Series(count, [None if m else v for m, v in zip(mask, frame[count])], dtype=frame.schema[count]),
-                                     pl.Series(rate, [None if m else v for m, v in zip(mask, frame[rate])], dtype=frame.schema[rate]))
-    if total in frame.columns:
-        values = [None if (h or v < SMALL_CELL) else v for h, v in zip(hidden_total, frame[total])]
-        result = result.with_columns(pl.Series(total, values, dtype=pl.Int64))
-    return result
-
-
-def suppress_deprivation(frame: pl.DataFrame, dims: list[str]) -> pl.DataFrame:
-    suppressed = suppress_rates(frame, [(f"{k}_n", f"{k}_persen") for k in dims])
-    # the number of families with data reveals the complement: hide it with its count
-    return suppressed.with_columns(pl.when(pl.col(f"{k}_n").is_null()).then(None).otherwise(pl.col(f"{k}_data")).alias(f"{k}_data") for k in dims)
-
-
-def suppress_af(frame: pl.DataFrame) -> pl.DataFrame:
-    """Hide a region's measures where the multidimensionally poor or the others number 1-4."""
-    measures = [c for c in frame.columns if c not in ("region", "region_name", "keluarga", "miskin_multidimensi")]
-    cells = [[p, n - p] for p, n in zip(frame["miskin_multidimensi"], frame["keluarga"])]
-    table = suppress(cells, threshold=SMALL_CELL)
-    mask = [row[0] is None or row[1] is None for row in table.cells]
-    hide = pl.Series("_hide", mask)
-    return frame.with_columns(hide).with_columns(
-        *[pl.when(pl.col("_hide")).then(None).otherwise(pl.col(c)).alias(c) for c in [*measures, "miskin_multidimensi"]],
-        pl.Series("keluarga", [None if t is None else v for t, v in zip(table.row_totals, frame["keluarga"])], dtype=pl.Int64),
-    ).drop("_hide")
-
-
 # ------------------------------------------------------------------------------ Django side
 @dataclass(frozen=True)
 class RegistryTables:
@@ -268,6 +218,36 @@ def with_names(frame: pl.DataFrame) -> pl.DataFrame:
         .select("region", "region_name", pl.exclude("region", "region_name"))
 
 
+def small_cell() -> int:
+    """The one small-cell threshold: setting TEPAT_SMALL_CELL, default the engine's SMALL_CELL (5)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "TEPAT_SMALL_CELL", SMALL_CELL))
+
+
+_RELEASES: LRU[Release] = LRU(6)
+
+
+def public_release(today: date | None = None, *, state: tuple | None = None, indicators: list[str] | None = None,
+                   weights: dict[str, float] | None = None, k: float | None = None) -> Release:
+    """The city-wide public release (every table, level and margin, protected and audited together;
+    DisclosureRisk if the audit fails), cached per registry state, day and threshold. With AF
+    parameters other than the defaults: the same desil and deprivation pattern, AF chosen to fit it."""
+    from tepat.programs.frames import registry_state
+
+    state, today, small = state or registry_state(), today or date.today(), small_cell()
+    table = cached_family_table(None, today, state=state)
+    base = _RELEASES.get((state, today, small, None), lambda: build(frames(table, af_at, dimensions()), small))
+    if indicators is None and weights is None and k is None:
+        return base
+    parameters = (tuple(indicators or ()), tuple(sorted((weights or {}).items())), k)
+
+    def custom() -> Release:
+        return build(frames(table, lambda t, level: af_at(t, level, indicators=indicators, weights=weights, k=k), dimensions()), small, base=base)
+
+    return _RELEASES.get((state, today, small, parameters), custom)
+
+
 def is_public(user) -> bool:
     """The viewer sees aggregates only, suppressed."""
     from tepat.accounts.roles import Scope, policy_for
@@ -281,24 +261,28 @@ def registry_indicators(user=None, level: str = "kelurahan", *, public: bool | N
     "kelurahan"), within the user's scope; small cells suppressed when `public` (default: for the viewer)."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {list(LEVELS)}")
-    table = cached_family_table(user, today, state=state)
-    desil, deprivation = desil_table(table, level), deprivation_table(table, level)
     public = is_public(user) if public is None else public
-    if public:
-        desil, deprivation = suppress_desil(desil), suppress_deprivation(deprivation, list(dimensions()))
-    return RegistryTables(level, with_names(desil), with_names(deprivation), table.height, public)
+    if public:  # the public release is city-wide whatever the user's scope: the same pattern for everyone
+        release = public_release(today, state=state)
+        return RegistryTables(level, with_names(release.desil(level)), with_names(release.deprivation(level)),
+                              int(release.frames.desil[CITY]["keluarga"].sum()), public)
+    table = cached_family_table(user, today, state=state)
+    return RegistryTables(level, with_names(desil_table(table, level)), with_names(deprivation_table(table, level)), table.height, public)
 
 
 def af_by_region(user=None, level: str = "kelurahan", *, indicators: list[str] | None = None, weights: dict[str, float] | None = None,
                  k: float | None = None, public: bool | None = None, today: date | None = None,
                  state: tuple | None = None) -> tuple[AFResult, pl.DataFrame]:
     """Alkire-Foster over the user's families (defaults: data/registry.json); raises the engine's
-    InputError on bad parameters. The frame is suppressed when `public` (default: for the viewer)."""
-    result = af_at(cached_family_table(user, today, state=state), level, indicators=indicators, weights=weights, k=k)
-    frame = af_frame(result)
+    InputError on bad parameters. When `public` (default: for the viewer): the public release's AF at
+    these parameters (city-wide), its hidden regions' measures None."""
     if is_public(user) if public is None else public:
-        frame = suppress_af(frame)
-    return result, with_names(frame)
+        af_at(cached_family_table(None, today, state=state), level, indicators=indicators, weights=weights, k=k)  # InputError first
+        release = public_release(today, state=state, indicators=indicators, weights=weights, k=k)
+        result = release.frames.af[level]
+        return result, with_names(release.af(level, af_frame(result)))
+    result = af_at(cached_family_table(user, today, state=state), level, indicators=indicators, weights=weights, k=k)
+    return result, with_names(af_frame(result))
 
 
 def af_at(table: pl.DataFrame, level: str, *, indicators: list[str] | None = None, weights: dict[str, float] | None = None,

@@ -27,7 +27,6 @@ from tepat.programs.frames import registry_state
 from tepat.programs.preview import scope_key
 from tepat.regions.models import Level, Region
 
-SMALL_CELL = 5
 _CACHE: LRU[Pockets] = LRU(24)
 _SHAPES: LRU[dict] = LRU(6)  # polygons and contiguity graphs of the latest boundary sets
 HIDDEN = "hidden"  # hotspot class shown for a suppressed kelurahan
@@ -173,6 +172,22 @@ def _collection(result: Pockets) -> dict | None:
     return spatial.feature_collection(_polygons(result.boundary_set), properties)
 
 
+def _release_cells(measure: str) -> list[tuple[str, str]]:
+    """The public release's cells behind a measure: its counted families and their base."""
+    if measure in ("desil1", "ekstrem"):
+        return [("keluarga", "d1"), ("keluarga", "jumlah")]
+    if measure.startswith("af_"):
+        return [("af", "miskin"), ("keluarga", "jumlah")]
+    key = measure.removeprefix("deprivasi_")
+    return [("deprivasi", key), ("deprivasi", f"{key}:data")]
+
+
+def _released_hidden(measure: str, state: tuple) -> set[str]:
+    """Kelurahan hidden in the audited public release for this measure (the same pattern as every
+    other public table, so the map cannot be combined with them to recover a small count)."""
+    return registry.public_release(state=state).hidden_regions("kelurahan", _release_cells(measure))
+
+
 def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: str = "queen", *, state: tuple | None = None) -> Pockets:
     """The ranking, hotspots and map data for one user. Raises KeyError for an unknown option.
     `state`: the registry state when the caller has read it already (it costs a scan of the members)."""
@@ -194,7 +209,7 @@ def _computed(user, measure: str, method: str, contiguity: str, suppressed: bool
     if boundary_set:
         found = spatial.hotspots({v.code: v.value for v in values}, _graph(boundary_set, contiguity), method,
                                  contiguity=spatial.Contiguity(contiguity))
-    ranked = spatial.rank(values, threshold=SMALL_CELL if suppressed else 0)
+    ranked = spatial.rank(values, hidden=_released_hidden(measure, state) if suppressed else set())
     result = Pockets(measure, method, contiguity, suppressed, _rows(ranked, found.spots if found else {}), boundary_set, found)
     result.collection = _collection(result)
     return result

@@ -17,7 +17,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 
 from tepat.engine.measures.common import lazy_of, materialise, require_columns, total
-from tepat.engine.suppression import suppress
+from tepat.engine.disclosure import suppress
 
 REGION = "kelurahan"
 
@@ -77,10 +77,11 @@ def _hidden(values: Sequence[RegionValue], threshold: int) -> set[str]:
     return {v.code for v, row, total_ in zip(values, table.cells, table.row_totals) if row[0] is None or total_ is None}
 
 
-def rank(values: Sequence[RegionValue], *, threshold: int = 0, descending: bool = True) -> list[Ranked]:
+def rank(values: Sequence[RegionValue], *, threshold: int = 0, descending: bool = True, hidden: set[str] | None = None) -> list[Ranked]:
     """Highest value first (ties share a rank: 1, 2, 2, 4). With a threshold, suppressed regions lose
-    their value, counts and rank and are listed last, so their position does not hint at the value."""
-    hidden = _hidden(values, threshold)
+    their value, counts and rank and are listed last, so their position does not hint at the value.
+    `hidden`: the regions to suppress as decided by a release covering more tables (instead of `threshold`)."""
+    hidden = _hidden(values, threshold) if hidden is None else hidden
     shown = [v for v in values if v.code not in hidden and v.value is not None]
     sign = -1 if descending else 1
     shown.sort(key=lambda v: (sign * v.value, v.code))

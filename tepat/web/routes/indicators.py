@@ -10,6 +10,7 @@ urlpatterns = [
     path("indikator/impor/", entry.series_import, name="indicators_import"),
     path("indikator/registri/", registry.registry_page, name="indicators_registry"),
     path("indikator/registri/grafik.<str:fmt>", registry.registry_chart, name="indicators_registry_chart"),
+    path("indikator/registri/rilis-publik.zip", registry.public_release_download, name="indicators_public_release"),
     path("indikator/registri/<str:table>.<str:fmt>", registry.registry_table, name="indicators_registry_table"),
     path("indikator/multidimensi/", registry.af_page, name="indicators_af"),
     path("indikator/multidimensi.<str:fmt>", registry.af_table, name="indicators_af_table"),

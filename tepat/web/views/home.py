@@ -5,13 +5,12 @@ from django.shortcuts import render
 
 from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import scoped
-from tepat.engine.suppression import suppress
+from tepat.engine.disclosure import Suppressed
 from tepat.indicators import registry
 from tepat.programs.frames import registry_state
 from tepat.registry.models import ImportBatch
 from tepat.web.views.dashboard import dashboard
 
-SMALL_CELL = 5
 
 
 def desil_counts(user, state: tuple) -> tuple[list[tuple[str, str]], list[int | None], list[list[int]]]:
@@ -26,12 +25,28 @@ def desil_counts(user, state: tuple) -> tuple[list[tuple[str, str]], list[int | 
     return rows, desils, [list(row) for row in frame.select(columns[d] for d in desils).rows()]
 
 
+def _plain(cells: list[list[int]]) -> Suppressed:
+    return Suppressed(cells, [sum(row) for row in cells], [sum(column) for column in zip(*cells)], sum(map(sum, cells)))
+
+
+def _released(rows: list[tuple[str, str]], desils: list[int | None], state: tuple) -> Suppressed:
+    """The kecamatan x desil table as the audited public release shows it (the viewer)."""
+    release = registry.public_release(state=state)
+    categories = [f"d{d}" if d else "tanpa_desil" for d in desils]
+
+    def shown(level: str, region: str, category: str) -> int | None:
+        return release.shown(("keluarga", level, region, category))
+
+    return Suppressed([[shown("kecamatan", code, c) for c in categories] for code, _ in rows], [shown("kecamatan", code, "jumlah") for code, _ in rows],
+                      [shown("kota", registry.CITY, c) for c in categories], shown("kota", registry.CITY, "jumlah"))
+
+
 @login_required
 def home(request):
     state = registry_state()
     rows, desils, cells = desil_counts(request.user, state)
     aggregate_only = policy_for(request.user).scope == Scope.NONE
-    table = suppress(cells, threshold=SMALL_CELL if aggregate_only else 0) if rows else None
+    table = (_released(rows, desils, state) if aggregate_only else _plain(cells)) if rows else None
     body = [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)] if table else []
     batches = scoped(request.user, ImportBatch.objects.all())[:5]
     context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only,

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 import polars as pl
 
 from tepat.charts.indicators import registry_bar_chart
+from tepat.engine.disclosure import DisclosureRisk
 from tepat.engine.measures import InputError
 from tepat.indicators.registry import LABEL, LEVELS, af_by_region, af_defaults, dimensions, is_public, registry_indicators
-from tepat.web.views.indicators.common import chart_response, inline_svg, table_response
+from tepat.web.views.indicators.common import can_import, chart_response, inline_svg, table_response
 
 TABLES = ("desil", "deprivation")
 
@@ -103,7 +104,7 @@ def _af(request):
     indicators, weights, k, level = form.parameters() if request.GET else (*_default_parameters(), "kecamatan")
     try:
         result, frame = af_by_region(request.user, level, indicators=indicators, weights=weights, k=k, public=_public(request))
-    except InputError as problem:
+    except (InputError, DisclosureRisk) as problem:  # DisclosureRisk: the audit refused this public table
         return form, None, None, str(problem)
     return form, result, frame, None
 
@@ -120,12 +121,25 @@ def af_page(request):
     context = {"form": form, "result": result, "rows": frame.to_dicts() if frame is not None else [], "problem": problem,
                "dimensions": dimensions(), "query": request.GET.urlencode(), "label": LABEL, "suppressed": _public(request)}
     if result is not None:
-        context["overall"] = result.overall
+        shown = _city_cells(request, form) if _public(request) else None
+        context["overall"] = result.overall if shown is None or shown("af", "miskin") else None
         context["indicator_rows"] = [{"key": key, "label": dimensions()[key].label, "weight": result.weights[key],
-                                      "censored": 100 * result.overall.censored[key], "uncensored": 100 * result.overall.uncensored[key],
-                                      "contribution": result.overall.contribution[key], "missing": result.overall.missing[key]}
+                                      "censored": 100 * result.overall.censored[key],
+                                      "uncensored": 100 * result.overall.uncensored[key] if shown is None or shown("deprivasi", key) else None,
+                                      "contribution": result.overall.contribution[key],
+                                      "missing": result.overall.missing[key] if shown is None or shown("deprivasi", f"{key}:data") else None}
                                      for key in result.indicators]
     return render(request, "web/indicators/af.html", context, status=200 if problem is None else 422)
+
+
+def _city_cells(request, form):
+    """For a public AF page: whether a city cell of the public release (at the form's parameters) is shown.
+    The city's deprived and missing counts are release cells (deprivasi k, k:data), so they follow its pattern."""
+    from tepat.indicators.registry import CITY, public_release
+
+    indicators, weights, k, _level_ = form.parameters() if request.GET else (*_default_parameters(), "kecamatan")
+    release = public_release(indicators=indicators, weights=weights, k=k) if request.GET else public_release()
+    return lambda table, category: not release.hidden((table, CITY, CITY, category))
 
 
 @login_required
@@ -135,3 +149,20 @@ def af_table(request, fmt: str):
         raise Http404
     name = f"alkire-foster{'-publik' if _public(request) else ''}"
     return table_response(frame.with_columns(pl.lit(LABEL).alias("keterangan"), pl.lit(result.k).alias("k")), fmt, name)
+
+
+@can_import
+def public_release_download(request):
+    """The open-data release (the files of `tepat publish`) as one zip, for the analyst and admin; 409
+    with the audit's message if the audit fails (nothing is handed out)."""
+    from datetime import date
+
+    from tepat.indicators.publish import public_files, zipped
+
+    try:
+        contents = public_files()
+    except DisclosureRisk as risk:
+        return HttpResponse(str(risk), status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(zipped(contents), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="rilis-publik-{date.today().isoformat()}.zip"'
+    return response

@@ -12,7 +12,9 @@ import polars as pl
 
 from tepat.indicators.actions import do_create_snapshot
 from tepat.indicators.models import RegistrySnapshot
-from tepat.indicators.registry import LABEL, LEVELS, SMALL_CELL, compare_snapshots, is_public, region_names, snapshot_measures
+from tepat.indicators.registry import LABEL, LEVELS, compare_snapshots, dimensions, is_public, region_names, small_cell, snapshot_measures
+from tepat.indicators.release import build, measure_cells, snapshot_frames
+from tepat.lru import LRU
 from tepat.web.views.indicators.common import can_import, table_response
 
 
@@ -38,7 +40,8 @@ def comparison(request) -> dict:
     measure = request.GET.get("ukuran") if request.GET.get("ukuran") in measures else ("keluarga_d1" if "keluarga_d1" in measures else (measures[0] if measures else ""))
     rows = compare_snapshots(before.data, after.data, level, measure) if before and after and measure else []
     if rows and is_public(request.user):
-        rows = _suppressed(rows, before.data, after.data, level)
+        hidden = _hidden(before, level, measure) | _hidden(after, level, measure)
+        rows = [{**row, **({"sebelum": None, "sesudah": None, "perubahan": None} if row["region"] in hidden else {})} for row in rows]
     names = region_names()
     for row in rows:
         row["region_name"] = names.get(row["region"], row["region"])
@@ -46,14 +49,20 @@ def comparison(request) -> dict:
             "measures": measures, "measure": measure, "rows": rows}
 
 
-def _suppressed(rows: list[dict], before: dict, after: dict, level: str) -> list[dict]:
-    """Regions with 1-4 families in either snapshot show nothing (counts of so few families identify them)."""
-    def small(data: dict, region: str) -> bool:
-        families = data["levels"].get(level, {}).get(region, {}).get("keluarga") or 0
-        return 0 < families < SMALL_CELL
+_RELEASES: LRU = LRU(8)
 
-    return [{**row, **({"sebelum": None, "sesudah": None, "perubahan": None} if small(before, row["region"]) or small(after, row["region"]) else {})}
-            for row in rows]
+
+def _hidden(snapshot: RegistrySnapshot, level: str, measure: str) -> set[str]:
+    """Regions whose `measure` the snapshot's own audited release hides (the same linked-table
+    protection as the live public release, built from the counts the snapshot stored)."""
+    small = small_cell()
+    try:
+        release = _RELEASES.get((snapshot.pk, snapshot.created_at, small), lambda: build(snapshot_frames(snapshot.data, dimensions()), small))
+    except (ValueError, KeyError, TypeError):  # an older snapshot lacking a count the release needs: show nothing
+        return set(snapshot.data.get("levels", {}).get(level, {}))
+    if level not in release.frames.desil:
+        return set()
+    return release.hidden_regions(level, measure_cells(measure, dimensions()))
 
 
 @login_required
