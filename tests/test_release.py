@@ -206,13 +206,14 @@ def test_the_viewer_snapshot_comparison_hides_what_the_snapshot_release_hides(cl
     assert not linprog_failures(published.tables.values, published.tables.equations, set(published.protected.hidden))
     client.force_login(cast["viewer"])
     body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode("utf-8-sig")
-    rows = {line.split(",")[0]: line.split(",")[1:4] for line in body.splitlines()[1:]}
+    rows = {row[0]: row[1:4] for row in list(csv.reader(io.StringIO(body)))[1:]}
     assert rows["12.74.01.1003"] == ["", "", ""]
     shown = [code for code, values in rows.items() if values[0]]
     assert shown and all(not published.hidden(("keluarga", "kelurahan", code, "d3")) for code in shown)
     client.force_login(cast["analyst"])
     body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode("utf-8-sig")
-    assert next(line for line in body.splitlines() if line.startswith("12.74.01.1003")).startswith("12.74.01.1003,4.0,4.0,0.0")
+    row = next(row for row in csv.reader(io.StringIO(body)) if row[0] == "12.74.01.1003")
+    assert row[:4] == ["12.74.01.1003", "4.0", "4.0", "0.0"]
 
 
 def test_the_pockets_map_and_the_home_table_hide_what_the_release_hides(client, cast, issue_table_registry):
