@@ -7,6 +7,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from tepat.env import database_from_url, envbool, envint, envsecret, sqlite_database, tepat_home
+from tepat.registry.importer.limits import Limits
 
 BASE_DIR = Path(__file__).resolve().parent
 TEPAT_HOME = tepat_home()
@@ -102,6 +103,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TEPAT_MAX_UPLOAD_BYTES = envint("TEPAT_MAX_UPLOAD_MB", "200") * 1024 * 1024
 # "thread" runs uploads in the background of the web process; "sync" runs them in the request (tests).
 TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "thread")
+# Limits every input file is checked against before its cells are read (docs/operations.md#limits).
+TEPAT_IMPORT_LIMITS = Limits.from_env()
 TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
 # The kabupaten/kota (or province) this installation serves: its Kemendagri code in the region master.
 TEPAT_REGION_CODE = os.getenv("TEPAT_REGION_CODE", "12.74")
