@@ -105,6 +105,7 @@ TEPAT_MAX_UPLOAD_BYTES = envint("TEPAT_MAX_UPLOAD_MB", "200") * 1024 * 1024
 TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "thread")
 # Limits every input file is checked against before its cells are read (docs/operations.md#limits).
 TEPAT_IMPORT_LIMITS = Limits.from_env()
+TEPAT_ODK_MAX_ATTACHMENT_MB = envint("TEPAT_ODK_MAX_ATTACHMENT_MB", "50")
 TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
 # The kabupaten/kota (or province) this installation serves: its Kemendagri code in the region master.
 TEPAT_REGION_CODE = os.getenv("TEPAT_REGION_CODE", "12.74")

@@ -146,12 +146,26 @@ def _csv_rows(reader, header: list[str], name: str) -> list[Row]:
 def _read_zip(data: bytes, name: str) -> tuple[list[Sheet], dict[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_declared_sizes(archive, name)
         names = archive.namelist()
         if "[Content_Types].xml" in names:
             return _read_xlsx(data, name), {}
         return _read_odk_zip(archive, name)
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _broken(name, error) from error
+
+
+def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a member (an attachment) declaring more than TEPAT_ODK_MAX_ATTACHMENT_MB before inflating any
+    (zipfile never inflates past the declared size)."""
+    from django.conf import settings
+
+    limit = getattr(settings, "TEPAT_ODK_MAX_ATTACHMENT_MB", 50) << 20
+    for member in archive.infolist():
+        if member.file_size > limit:
+            size = f"{member.file_size >> 20:,} MB"
+            raise ExportUnreadable("attachment_too_large", f"{name}: lampiran {member.filename} berukuran {size}; batasnya {limit >> 20} MB",
+                                   f"{name}: attachment {member.filename} is {size}; the limit is {limit >> 20} MB")
 
 
 def _broken(name: str, error: BaseException) -> ExportUnreadable:
