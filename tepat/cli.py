@@ -187,13 +187,31 @@ def password_command(username: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--threads", default=8, show_default=True)
-def serve_command(host: str, port: int, threads: int) -> None:
-    """Serve the web app with waitress (a production WSGI server)."""
+@click.option("--workers", type=int, default=None, help="Worker processes for long jobs (default TEPAT_WORKERS, 1; 0 = none).")
+def serve_command(host: str, port: int, threads: int, workers: int | None) -> None:
+    """Serve the web app with waitress (a production WSGI server) and start the job workers beside it."""
     setup()
     ensure_database()
     from tepat.cli_support import serve
 
-    serve(host, port, threads)
+    serve(host, port, threads, workers)
+
+
+@main.command("worker")
+@click.option("--processes", default=1, show_default=True, help="Jobs run at once by this command (one per process).")
+@click.option("--child", is_flag=True, hidden=True)
+def worker_command(processes: int, child: bool) -> None:
+    """Run long jobs (imports, realisasi) queued by the web pages; each process's memory is capped (TEPAT_JOB_MEMORY_MB)."""
+    setup()
+    if child:
+        from tepat.jobs.worker import run_child
+
+        run_child()
+        return
+    ensure_database()
+    from tepat.jobs.worker import supervise
+
+    supervise(processes, echo=click.echo)
 
 
 @main.command("demo")

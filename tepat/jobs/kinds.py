@@ -1,0 +1,56 @@
+"""What each kind of job runs, in the worker, and what a failure means for the object it works on.
+
+Each function takes the Job and returns a JSON value stored as `job.result`. Adding a kind: one
+entry in RUNNERS (and JobKind), one in FAILURES when the kind owns a row that must show the failure.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from tepat.jobs.models import Job
+
+
+def run_import(job: Job) -> dict:
+    from tepat.registry.actions import do_import
+
+    batch = do_import(job.batch, acting_user=job.user)
+    return {"batch": batch.pk, "status": batch.status}
+
+
+def run_realisasi(job: Job) -> dict:
+    from tepat.programs.actions import do_import_interventions
+    from tepat.registry.importer.messages import ImportFatal
+
+    try:
+        report = do_import_interventions(Path(job.params["path"]), acting_user=job.user, file_name=job.params.get("file_name"))
+    except ImportFatal as problem:
+        return {"fatal": str(problem)}
+    return {"report": report.as_dict()}
+
+
+RUNNERS: dict[str, Callable[[Job], dict]] = {"import": run_import, "realisasi": run_realisasi}
+
+
+def _fail_batch(job: Job, reason: str) -> None:
+    """The import page stops waiting: its batch is failed with the reason (a stable code, `job_died`)."""
+    from django.utils import timezone
+
+    from tepat.registry.importer.messages import FATAL
+    from tepat.registry.models import BatchStatus, ImportBatch
+
+    if job.batch_id is None:
+        return
+    report = {"format": None, "fatal": {"code": "job_died", "message": FATAL["job_died"].text(detail=reason)}}
+    ImportBatch.objects.filter(pk=job.batch_id).exclude(status__in=[BatchStatus.DONE, BatchStatus.FAILED]).update(
+        status=BatchStatus.FAILED, stage="gagal / failed", progress=100, finished_at=timezone.now(), report=report,
+    )
+
+
+FAILURES: dict[str, Callable[[Job, str], None]] = {"import": _fail_batch}
+
+
+def on_failure(job: Job, reason: str) -> None:
+    handler = FAILURES.get(job.kind)
+    if handler:
+        handler(job, reason)
