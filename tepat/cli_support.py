@@ -18,10 +18,12 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
     if username and user is None:
         click.echo(f"pengguna {username} tidak ada / no such user", err=True)
         return 2
+    from tepat.jobs.kinds import one_import_at_a_time
     from tepat.jobs.run import tracked
 
     batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run, export_date=export_date)
-    with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar, tracked("import", acting_user=user, batch=batch, cli=True):
+    with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar, tracked("import", acting_user=user, batch=batch, cli=True), \
+            one_import_at_a_time():
         def progress(stage: str, fraction: float) -> None:
             bar.set_description(stage)
             bar.update(max(0, int(fraction * 100) - bar.n))

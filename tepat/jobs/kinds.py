@@ -5,16 +5,41 @@ entry in RUNNERS (and JobKind), one in FAILURES when the kind owns a row that mu
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
+from django.db import connection
+
 from tepat.jobs.models import Job
+
+IMPORT_LOCK = 0x7465706174  # "tepat": the PostgreSQL advisory lock that one import at a time holds
+
+
+@contextmanager
+def one_import_at_a_time():
+    """Imports run one after the other: two at once would both find a family new and both insert it.
+
+    SQLite already serialises them (every write transaction is IMMEDIATE and waits for the lock);
+    PostgreSQL takes a session advisory lock, released when the import ends or its process dies.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
 
 
 def run_import(job: Job) -> dict:
     from tepat.registry.actions import do_import
 
-    batch = do_import(job.batch, acting_user=job.user)
+    with one_import_at_a_time():
+        batch = do_import(job.batch, acting_user=job.user)
     return {"batch": batch.pk, "status": batch.status}
 
 
