@@ -54,7 +54,28 @@ def run_realisasi(job: Job) -> dict:
     return {"report": report.as_dict()}
 
 
-RUNNERS: dict[str, Callable[[Job], dict]] = {"import": run_import, "realisasi": run_realisasi}
+def run_odk(job: Job) -> dict:
+    from tepat.verivali.models import Campaign
+    from tepat.verivali.odk.ingest import ingest_file
+
+    campaign = Campaign.objects.get(pk=job.params["campaign"])
+    return ingest_file(campaign, Path(job.params["path"]), acting_user=job.user, file_name=job.params.get("file_name")).as_dict()
+
+
+def run_boundaries(job: Job) -> dict:
+    from tepat.engine.spatial.geojson import BoundaryError
+    from tepat.pockets.actions import do_upload_boundaries
+
+    params = job.params
+    try:
+        stored = do_upload_boundaries(Path(params["path"]).read_bytes(), file_name=params["file_name"], source=params["source"],
+                                      code_property=params.get("code_property"), acting_user=job.user)
+    except BoundaryError as error:
+        return {"problems": [str(p) for p in error.problems]}
+    return {"boundary_set": stored.pk, "polygons": stored.boundaries.count()}
+
+
+RUNNERS: dict[str, Callable[[Job], dict]] = {"import": run_import, "realisasi": run_realisasi, "odk": run_odk, "boundaries": run_boundaries}
 
 
 def _fail_batch(job: Job, reason: str) -> None:

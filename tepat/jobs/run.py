@@ -39,6 +39,18 @@ def wait(job: Job, timeout: float) -> Job:
     return job
 
 
+def run_for_page(kind: str, *, acting_user, timeout: float = 240, **params) -> tuple[dict | None, str | None]:
+    """For pages that show a job's result in place: (its result, None), or (None, why there is none yet)."""
+    from django.utils.translation import gettext as _
+
+    job = wait(enqueue(kind, acting_user=acting_user, **params), timeout)
+    if job.status == JobStatus.DONE:
+        return job.result, None
+    if job.status == JobStatus.FAILED:
+        return None, _("Proses gagal: %(reason)s") % {"reason": job.error}
+    return None, _("Masih diproses (pekerjaan %(id)s); muat ulang halaman ini nanti.") % {"id": job.pk}
+
+
 def execute(job: Job) -> None:
     """Run the job in this process with a heartbeat; any exception fails it with the reason."""
     with heartbeat(job):
