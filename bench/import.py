@@ -3,7 +3,12 @@
 Prints wall time, rows/s, peak memory and the ratio to the time the fastest reader needs to only
 read the same file (calamine via fastexcel for xlsx, polars for csv).
 
+With --web, each file is also uploaded on the import page of a real `tepat serve` and the memory of
+the web server process (waitress) is sampled every 50 ms while the worker imports it: it must stay
+flat, since the job's memory is the worker's (printed beside it).
+
     .venv/bin/python bench/import.py --families 100000 --kinds xlsx,csv
+    .venv/bin/python bench/import.py --families 100000 --kinds xlsx --web
     TEPAT_DATABASE_URL=postgresql://... .venv/bin/python bench/import.py --families 1000000 --kinds csv
 
 On PostgreSQL the database named in the URL is dropped and created again for each run.
@@ -84,10 +89,31 @@ def run_import(path: Path) -> tuple[float, float, str]:
         return seconds, peak_kb / 1024, done.stdout.splitlines()[0]
 
 
+def web_upload(path: Path) -> tuple[float, float, float, float, str]:
+    """Seconds of upload + import through the page, and the web server's RSS before, its peak during, and the worker's peak (MB)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.served import Served, fresh_env, rss_mb
+
+    with tempfile.TemporaryDirectory(prefix="tepat-bench-web-") as home:
+        env = fresh_env(Path(home))
+        fresh_database(env)
+        with Served(env) as site:
+            web, worker = site.process.pid, site.worker_pids[0]
+            site.report(site.upload(data_file(50, "csv")))  # warm up both processes (imports, first queries)
+            before = rss_mb(web)
+            peak = [before]
+            start = time.perf_counter()
+            report = site.report(site.upload(path), sample=lambda: peak.append(rss_mb(web)))
+            seconds = time.perf_counter() - start
+            peak.append(rss_mb(web))
+            return seconds, before, max(peak), rss_mb(worker, "VmHWM"), f"{report['families']['new']} families new"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", type=int, default=100_000)
     parser.add_argument("--kinds", default="xlsx,csv")
+    parser.add_argument("--web", action="store_true", help="Also upload through a real `tepat serve` and sample the web server's memory.")
     args = parser.parse_args()
     database = "PostgreSQL" if os.environ.get("TEPAT_DATABASE_URL") else "SQLite"
     print(f"{'file':<34} {'db':<10} {'rows':>9} {'read s':>7} {'import s':>9} {'rows/s':>9} {'ratio':>6} {'peak MB':>8}")
@@ -97,6 +123,10 @@ def main() -> None:
         import_s, peak_mb, summary = run_import(path)
         print(f"{path.name:<34} {database:<10} {rows:>9} {read_s:>7.1f} {import_s:>9.1f} {rows / import_s:>9.0f} {import_s / read_s:>6.1f} {peak_mb:>8.0f}")
         print(f"  {summary}")
+        if args.web:
+            seconds, before, peak, worker, said = web_upload(path)
+            print(f"  web upload: {seconds:.1f} s; web server RSS {before:.0f} MB before, {peak:.0f} MB peak (+{peak - before:.0f} MB); "
+                  f"worker peak {worker:.0f} MB; {said}")
 
 
 if __name__ == "__main__":
