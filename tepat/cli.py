@@ -35,7 +35,7 @@ def migrate_command() -> None:
 @click.option("--user", "username", help="Record the import under this user.")
 @click.option("--export-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the source exported the file (YYYY-MM-DD).")
 def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date) -> None:
-    """Import a P3KE or DTSEN export (xlsx or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable."""
+    """Import a P3KE or DTSEN export (xlsx, xls, ods or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable or over a limit."""
     setup()
     ensure_database()
     from tepat.cli_support import run_import
@@ -201,7 +201,7 @@ def serve_command(host: str, port: int, threads: int, workers: int | None) -> No
 @click.option("--processes", default=1, show_default=True, help="Jobs run at once by this command (one per process).")
 @click.option("--child", is_flag=True, hidden=True)
 def worker_command(processes: int, child: bool) -> None:
-    """Run long jobs (imports, realisasi) queued by the web pages; each process's memory is capped (TEPAT_JOB_MEMORY_MB)."""
+    """Run the long jobs the web pages queue (imports, realisasi, ODK ingests, boundaries); memory capped by TEPAT_JOB_MEMORY_MB."""
     setup()
     if child:
         from tepat.jobs.worker import run_child
