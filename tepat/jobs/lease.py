@@ -109,7 +109,7 @@ _reaped_here = False
 def reap_on_first_connection(sender, connection=connection, **kwargs) -> None:
     """The first database connection of every process fails the jobs of dead processes."""
     global _reaped_here
-    if _reaped_here or os.environ.get("TEPAT_NO_REAP"):
+    if _reaped_here:
         return
     _reaped_here = True
     try:
