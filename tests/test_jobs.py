@@ -151,3 +151,22 @@ def test_two_cli_imports_at_once_both_succeed(home, tmp_path):
     assert [b["status"] for b in state["batches"]] == ["done", "done"] and state["families"] == 1500
     counts = sorted((b["report"]["families"]["new"], b["report"]["families"]["unchanged"]) for b in state["batches"])
     assert counts == [(0, 1500), (1500, 0)]  # the second waited for the first's write, then found it all unchanged
+
+
+CAPPED = """
+import sys
+from tepat.jobs.worker import cap_memory
+cap_memory(int(sys.argv[1]))
+try:
+    hog = bytearray(int(sys.argv[2]) << 20)
+except MemoryError:
+    print("MemoryError")
+else:
+    print("allocated")
+"""
+
+
+@pytest.mark.parametrize("cap, want, outcome", [(300, 600, "MemoryError"), (0, 600, "allocated")])
+def test_a_worker_process_cannot_take_more_than_its_memory_cap(cap, want, outcome):
+    done = subprocess.run([sys.executable, "-c", CAPPED, str(cap), str(want)], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == outcome
