@@ -15,6 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +126,29 @@ def fresh_env(home: Path) -> dict[str, str]:
     env = {**os.environ, "TEPAT_HOME": str(home), "TEPAT_IMPORT_RUNNER": "worker", "PYTHONPATH": str(ROOT)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
+
+
+@contextmanager
+def fresh_installation(home: Path):
+    """The environment of a new installation: SQLite under `home`, or, when TEPAT_DATABASE_URL is set,
+    a PostgreSQL database of its own on that server, dropped afterwards."""
+    env = fresh_env(home)
+    url = os.environ.get("TEPAT_DATABASE_URL")
+    if not url:
+        yield env
+        return
+    import psycopg
+
+    from tepat.env import database_from_url
+
+    config = database_from_url(url)
+    name = f"tepat_fresh_{uuid.uuid4().hex[:8]}"
+    admin = dict(dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or None, autocommit=True)
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    env["TEPAT_DATABASE_URL"] = url.replace(f"/{config['NAME']}?", f"/{name}?", 1) if "?" in url else url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield env
+    finally:
+        with psycopg.connect(**admin) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

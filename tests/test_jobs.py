@@ -10,10 +10,11 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.served import fresh_installation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,27 +49,10 @@ print(enqueue("import", batch=batch).pk)
 
 @pytest.fixture
 def home(tmp_path):
-    """Environment of a fresh installation; on PostgreSQL a database of its own, dropped afterwards."""
-    env = {**os.environ, "TEPAT_HOME": str(tmp_path / "home"), "TEPAT_IMPORT_RUNNER": "worker", "PYTHONPATH": str(ROOT)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    url = os.environ.get("TEPAT_DATABASE_URL")
-    name = None
-    if url:
-        import psycopg
-
-        from tepat.env import database_from_url
-
-        config = database_from_url(url)
-        name = f"tepat_jobs_{uuid.uuid4().hex[:8]}"
-        admin = dict(dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or None, autocommit=True)
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        env["TEPAT_DATABASE_URL"] = url.replace(f"/{config['NAME']}?", f"/{name}?", 1)
-    tepat(env, "migrate")
-    yield env
-    if name:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    """Environment of a fresh installation (SQLite, or a PostgreSQL database of its own)."""
+    with fresh_installation(tmp_path / "home") as env:
+        tepat(env, "migrate")
+        yield env
 
 
 def tepat(env, *args, check=True) -> subprocess.CompletedProcess:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.served import ROOT, Served, fresh_env
+from tests.served import ROOT, Served, fresh_installation
 
 WHO_RAN_IT = "from tepat.bootstrap import setup; setup(); from tepat.jobs.models import Job; j = Job.objects.get(); print(j.status, j.pid)"
 
 
 def test_an_upload_is_imported_by_the_worker_that_serve_starts(tmp_path):
-    env = fresh_env(tmp_path / "home")
+    with fresh_installation(tmp_path / "home") as env:
+        upload_through_serve(env, tmp_path)
+
+
+def upload_through_serve(env, tmp_path):
     path = tmp_path / "p3ke.csv"
     subprocess.run([sys.executable, "-m", "tepat", "generate", "--families", "300", "--format", "p3ke-individu", "--out", str(path)],
                    cwd=ROOT, env=env, check=True, capture_output=True)
