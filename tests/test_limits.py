@@ -62,10 +62,12 @@ def test_an_xlsx_declaring_more_rows_than_the_limit_is_refused_before_parsing(tm
 
 
 @pytest.mark.django_db
-def test_an_xlsx_whose_dimension_lies_is_still_held_to_the_row_limit(tmp_path, limits):
+@pytest.mark.parametrize("dimension", [False, 4], ids=["no dimension", "a lying dimension"])
+def test_an_xlsx_whose_dimension_lies_is_counted_before_parsing(tmp_path, limits, dimension):
     limits(rows=1_000)
-    result, report = cli_import(xlsx_with_rows(tmp_path / "rows.xlsx", 1_500, dimension=False), tmp_path)
+    result, report = cli_import(xlsx_with_rows(tmp_path / "rows.xlsx", 1_500, dimension=dimension), tmp_path)
     assert result.exit_code == 2 and report["fatal"]["code"] == "too_many_rows"
+    assert "1,501 baris" in report["fatal"]["message"]  # the sheet's rows counted in its XML, not taken from the dimension
 
 
 @pytest.mark.django_db
@@ -77,7 +79,7 @@ def test_a_csv_with_more_rows_than_the_limit_is_refused(tmp_path, limits):
 
 @pytest.mark.django_db
 def test_a_zip_bomb_xlsx_is_refused_from_its_directory(tmp_path):
-    path = xlsx_with_rows(tmp_path / "bomb.xlsx", 3, padding=64 << 20)  # 64 MB of whitespace in a ~70 KB file
+    path = xlsx_with_rows(tmp_path / "bomb.xlsx", 3, padding=64 << 20, level=9)  # 64 MB of whitespace in a ~70 KB file
     assert path.stat().st_size < 200_000
     result, report = cli_import(path, tmp_path)
     assert result.exit_code == 2 and report["fatal"]["code"] == "unzipped_too_large"
@@ -170,3 +172,16 @@ def test_mutated_csv_is_read_or_refused_never_a_crash(tmp_path_factory, edits):
             _collect(table.frame.lazy())
     except ImportFatal as refused:
         assert refused.code in ("file_unreadable", "file_type", "file_empty", "header_not_found", "field_too_long", "too_many_columns")
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(rows=st.integers(0, 40), chunk=st.integers(1, 300), stop=st.integers(0, 60))
+def test_rows_are_counted_across_chunk_boundaries(tmp_path_factory, rows, chunk, stop):
+    from tepat.registry.importer.read import count_rows
+
+    path = xlsx_with_rows(tmp_path_factory.mktemp("count") / "c.xlsx", rows, cells=3)
+    counted, whole = count_rows(path, "xl/worksheets/sheet1.xml", stop, chunk_size=chunk)
+    if whole:
+        assert counted == rows + 1
+    else:
+        assert stop < counted <= rows + 1

@@ -80,9 +80,10 @@ def check_columns(count: int, limits: Limits) -> None:
         raise ImportFatal("too_many_columns", count=f"{count:,}", limit=f"{limits.columns:,}")
 
 
-def check_rows(count: int, limits: Limits) -> None:
+def check_rows(count: int, limits: Limits, at_least: bool = False) -> None:
+    """`at_least`: the count stopped early (past the limit), so the message says `N+`."""
     if count > limits.rows:
-        raise ImportFatal("too_many_rows", count=f"{count:,}", limit=f"{limits.rows:,}")
+        raise ImportFatal("too_many_rows", count=f"{count:,}" + ("+" if at_least else ""), limit=f"{limits.rows:,}")
 
 
 def _mb(size: int) -> str:
