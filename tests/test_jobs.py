@@ -154,3 +154,28 @@ else:
 def test_a_worker_process_cannot_take_more_than_its_memory_cap(cap, want, outcome):
     done = subprocess.run([sys.executable, "-c", CAPPED, str(cap), str(want)], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == outcome
+
+
+@pytest.mark.django_db
+def test_a_job_whose_task_a_dead_worker_had_claimed_is_failed_not_left_queued(import_file, tmp_path):
+    from django_tasks_db.models import DBTaskResult
+
+    from tepat.jobs.lease import HOST
+    from tepat.jobs.models import Job
+    from tepat.jobs.run import run_job
+    from tepat.jobs.worker import fail_claimed, worker_id
+    from tepat.registry.actions import create_batch
+    from tests.files import family_rows, write_csv
+
+    batch = create_batch(write_csv(tmp_path / "a.csv", family_rows()), acting_user=None)
+    job = Job.objects.create(kind="import", batch=batch)
+    task = run_job.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(task.id))
+    DBTaskResult.objects.filter(id=task.id).update(status="RUNNING", worker_ids=[worker_id(HOST, 999_999)])
+    assert fail_claimed(999_998, "other worker") == 0
+    assert fail_claimed(999_999, "killed by SIGKILL") == 1
+    job.refresh_from_db()
+    batch.refresh_from_db()
+    assert job.status == "failed" and job.error == "killed by SIGKILL"
+    assert batch.status == "failed" and batch.report["fatal"]["code"] == "job_died"
+    assert DBTaskResult.objects.get(id=task.id).status == "FAILED"

@@ -35,9 +35,30 @@ def run_child(interval: float = 0.5) -> None:
 
     cap_memory(settings.TEPAT_JOB_MEMORY_MB)
     worker = Worker(queue_names=["default"], interval=interval, batch=False, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id=f"{HOST[:40]}-{os.getpid()}", excluded_queue_names=[])
+                    max_tasks=None, worker_id=worker_id(HOST, os.getpid()), excluded_queue_names=[])
     worker.configure_signals()
     worker.run()
+
+
+def worker_id(host: str, pid: int) -> str:
+    return f"{host[:40]}-{pid}"
+
+
+def fail_claimed(pid: int, reason: str) -> int:
+    """Jobs whose task the dead worker process had claimed but not started yet (killed between the two
+    steps): still `queued` on their side, they would wait forever. Returns how many were failed."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tepat.jobs.lease import HOST, fail_job
+    from tepat.jobs.models import Job, JobStatus
+
+    dead = worker_id(HOST, pid)
+    running = DBTaskResult.objects.filter(status="RUNNING").values_list("id", "worker_ids")  # few rows: one per busy worker
+    claimed = [str(task) for task, workers in running if dead in (workers or [])]
+    jobs = list(Job.objects.filter(status=JobStatus.QUEUED, task_id__in=claimed))
+    for job in jobs:
+        fail_job(job, reason)
+    return len(jobs)
 
 
 def _spawn() -> subprocess.Popen:
@@ -57,6 +78,8 @@ def supervise(processes: int, echo=print) -> None:
     from tepat.jobs.lease import reap_stale
 
     children = [_spawn() for _ in range(processes)]
+    started = [time.monotonic()] * processes
+    quick_deaths = 0  # children that died within 10 s of starting, in a row: wait longer before the next
     stopping = False
 
     def stop(signum, frame) -> None:
@@ -73,8 +96,12 @@ def supervise(processes: int, echo=print) -> None:
             if code is None:
                 continue
             reap_stale({child.pid: _describe(code)})
+            fail_claimed(child.pid, _describe(code))
+            quick_deaths = quick_deaths + 1 if time.monotonic() - started[index] < 10 else 0
+            if quick_deaths:
+                time.sleep(min(30, 2 ** quick_deaths))  # a child that cannot start (database gone) is not restarted in a busy loop
             if not stopping:
-                children[index] = _spawn()
+                children[index], started[index] = _spawn(), time.monotonic()
     for child in children:
         child.terminate()
     for child in children:
