@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 
 from tepat.registry.importer.checks import compact_rows
 from tepat.registry.models import Member
-from tests.files import P3KE_HEADER, family_rows, write_csv, write_xlsx
+from tests.files import family_rows, write_csv, write_xlsx
 from tests.workbooks import write_ods, write_xls
 
 WRITERS = {"xlsx": write_xlsx, "ods": write_ods, "xls": write_xls}

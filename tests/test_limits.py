@@ -147,7 +147,6 @@ def test_an_odk_zip_with_an_attachment_over_the_limit_is_refused_by_its_declared
 # --- fuzzing: whatever the bytes, the reader answers or refuses with a code ----------------------------
 
 PROFILES = list(load_profiles().values())
-BASE = None
 
 
 def _base(tmp: Path) -> bytes:
