@@ -86,6 +86,7 @@ def count_rule(text: str, by: str | None, as_json: bool) -> int:
 
 def serve(host: str, port: int, threads: int, workers: int | None = None) -> None:
     """Waitress for the pages, and beside it `tepat worker` (TEPAT_WORKERS processes) for the long jobs."""
+    import signal
     import subprocess
 
     from django.conf import settings
@@ -95,6 +96,7 @@ def serve(host: str, port: int, threads: int, workers: int | None = None) -> Non
 
     workers = settings.TEPAT_WORKERS if workers is None else workers
     supervisor = subprocess.Popen([sys.executable, "-m", "tepat", "worker", "--processes", str(workers)]) if workers > 0 else None
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # `systemctl stop`: stop the workers too, below
     click.echo(f"Tepat berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
     try:
         waitress_serve(application, host=host, port=port, threads=threads, channel_timeout=300)

@@ -73,7 +73,7 @@ class Served:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(signal.SIGTERM)  # as `systemctl stop` does
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.served import ROOT, Served, fresh_installation
+from tests.served import ROOT, Served, children, fresh_installation
 
 WHO_RAN_IT = "from tepat.bootstrap import setup; setup(); from tepat.jobs.models import Job; j = Job.objects.get(); print(j.status, j.pid)"
 
@@ -21,8 +22,10 @@ def upload_through_serve(env, tmp_path):
                    cwd=ROOT, env=env, check=True, capture_output=True)
     with Served(env) as site:
         workers = site.worker_pids
+        supervisor = children(site.process.pid)
         assert len(workers) == 1
         report = site.report(site.upload(path))
         ran_in = subprocess.run([sys.executable, "-c", WHO_RAN_IT], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert report["families"]["new"] == 300 and report["rejected"] == []
     assert ran_in.stdout.split() == ["done", str(workers[0])]  # the worker process ran it, not waitress
+    assert not [pid for pid in supervisor + workers if Path(f"/proc/{pid}").exists()]  # SIGTERM to serve stopped its workers
