@@ -4,7 +4,12 @@ Prints wall time, rows/s, peak memory and the ratio to the time the fastest read
 read the same file (calamine via fastexcel for xlsx, polars for csv); then the time of re-importing
 the unchanged file as a ratio to hashing it (sha256), the floor of recognising it (target <= 3).
 
+With --web, each file is also uploaded on the import page of a real `tepat serve` and the memory of
+the web server process (waitress) is sampled every 50 ms while the worker imports it: it must stay
+flat, since the job's memory is the worker's (printed beside it).
+
     .venv/bin/python bench/import.py --families 100000 --kinds xlsx,csv
+    .venv/bin/python bench/import.py --families 100000 --kinds xlsx --web
     TEPAT_DATABASE_URL=postgresql://... .venv/bin/python bench/import.py --families 1000000 --kinds csv
 
 On PostgreSQL the database named in the URL is dropped and created again for each run.
@@ -122,6 +127,24 @@ def reimport_ratio(path: Path) -> tuple[float, float, float, float]:
             raise SystemExit(done.stdout + done.stderr)
         first, hashed, again, full = (float(x) for x in done.stdout.rsplit("REIMPORT", 1)[1].split())
         return first, hashed, again, full
+def web_upload(path: Path) -> tuple[float, float, float, float, str]:
+    """Seconds of upload + import through the page, and the web server's RSS before, its peak during, and the worker's peak (MB)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.served import Served, fresh_env, rss_mb
+
+    with tempfile.TemporaryDirectory(prefix="tepat-bench-web-") as home:
+        env = fresh_env(Path(home))
+        fresh_database(env)
+        with Served(env) as site:
+            web, worker = site.process.pid, site.worker_pids[0]
+            site.report(site.upload(data_file(50, "csv")))  # warm up both processes (imports, first queries)
+            before = rss_mb(web)
+            peak = [before]
+            start = time.perf_counter()
+            report = site.report(site.upload(path), sample=lambda: peak.append(rss_mb(web)))
+            seconds = time.perf_counter() - start
+            peak.append(rss_mb(web))
+            return seconds, before, max(peak), rss_mb(worker, "VmHWM"), f"{report['families']['new']} families new"
 
 
 def main() -> None:
@@ -129,6 +152,7 @@ def main() -> None:
     parser.add_argument("--families", type=int, default=100_000)
     parser.add_argument("--kinds", default="xlsx,csv")
     parser.add_argument("--no-reimport", dest="reimport", action="store_false", help="Skip the unchanged re-import vs sha256 ratio.")
+    parser.add_argument("--web", action="store_true", help="Also upload through a real `tepat serve` and sample the web server's memory.")
     args = parser.parse_args()
     database = "PostgreSQL" if os.environ.get("TEPAT_DATABASE_URL") else "SQLite"
     print(f"{'file':<34} {'db':<10} {'rows':>9} {'read s':>7} {'import s':>9} {'rows/s':>9} {'ratio':>6} {'peak MB':>8}")
@@ -142,6 +166,10 @@ def main() -> None:
             first, hashed, again, full = reimport_ratio(path)
             print(f"  unchanged re-import {again:.3f} s, sha256 {hashed:.3f} s: ratio {again / hashed:.2f}; "
                   f"changed file (full comparison) {full:.1f} s vs first import {first:.1f} s (in-process)")
+        if args.web:
+            seconds, before, peak, worker, said = web_upload(path)
+            print(f"  web upload: {seconds:.1f} s; web server RSS {before:.0f} MB before, {peak:.0f} MB peak (+{peak - before:.0f} MB); "
+                  f"worker peak {worker:.0f} MB; {said}")
 
 
 if __name__ == "__main__":

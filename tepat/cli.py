@@ -36,7 +36,7 @@ def migrate_command() -> None:
 @click.option("--export-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the source exported the file (YYYY-MM-DD).")
 @click.option("--allow-missing", is_flag=True, help="Write even when more than TEPAT_MISSING_THRESHOLD of the families in the file's kelurahan would be marked missing.")
 def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date, allow_missing: bool) -> None:
-    """Import a P3KE or DTSEN export (xlsx or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable
+    """Import a P3KE or DTSEN export (xlsx, xls, ods or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable or over a limit,
     or when it would mark too many families missing (nothing written; see --allow-missing)."""
     setup()
     ensure_database()
@@ -189,13 +189,31 @@ def password_command(username: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--threads", default=8, show_default=True)
-def serve_command(host: str, port: int, threads: int) -> None:
-    """Serve the web app with waitress (a production WSGI server)."""
+@click.option("--workers", type=int, default=None, help="Worker processes for long jobs (default TEPAT_WORKERS, 1; 0 = none).")
+def serve_command(host: str, port: int, threads: int, workers: int | None) -> None:
+    """Serve the web app with waitress (a production WSGI server) and start the job workers beside it."""
     setup()
     ensure_database()
     from tepat.cli_support import serve
 
-    serve(host, port, threads)
+    serve(host, port, threads, workers)
+
+
+@main.command("worker")
+@click.option("--processes", default=1, show_default=True, help="Jobs run at once by this command (one per process).")
+@click.option("--child", is_flag=True, hidden=True)
+def worker_command(processes: int, child: bool) -> None:
+    """Run the long jobs the web pages queue (imports, realisasi, ODK ingests, boundaries); memory capped by TEPAT_JOB_MEMORY_MB."""
+    setup()
+    if child:
+        from tepat.jobs.worker import run_child
+
+        run_child()
+        return
+    ensure_database()
+    from tepat.jobs.worker import supervise
+
+    supervise(processes, echo=click.echo)
 
 
 @main.command("demo")

@@ -19,9 +19,13 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
     if username and user is None:
         click.echo(f"pengguna {username} tidak ada / no such user", err=True)
         return 2
+    from tepat.jobs.kinds import one_import_at_a_time
+    from tepat.jobs.run import tracked
+
     batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run, export_date=export_date,
                          allow_missing=allow_missing)
-    with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar:
+    with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar, tracked("import", acting_user=user, batch=batch, cli=True), \
+            one_import_at_a_time():
         def progress(stage: str, fraction: float) -> None:
             bar.set_description(stage)
             bar.update(max(0, int(fraction * 100) - bar.n))
@@ -89,8 +93,12 @@ def count_rule(text: str, by: str | None, as_json: bool) -> int:
     return 0
 
 
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve with waitress; refuse (exit 2) a secret key that is public or weak (tepat.secure.insecure_key)."""
+def serve(host: str, port: int, threads: int, workers: int | None = None) -> None:
+    """Waitress for the pages, and beside it `tepat worker` (TEPAT_WORKERS processes) for the long jobs. Refuses
+    (exit 2) a secret key that is public or weak (tepat.secure.insecure_key)."""
+    import signal
+    import subprocess
+
     from django.conf import settings
     from waitress import serve as waitress_serve
 
@@ -100,13 +108,18 @@ def serve(host: str, port: int, threads: int) -> None:
     if problem:
         fail(f"TEPAT_SECRET_KEY: {problem}. Hapus variabel itu agar Tepat membuat kunci acak di $TEPAT_HOME, atau setel "
              "kunci acak yang panjang / unset it so Tepat generates a random key in $TEPAT_HOME, or set a long random key.")
-    from tepat.registry.actions import mark_interrupted_imports
     from tepat.wsgi import application
 
-    mark_interrupted_imports()
-
+    workers = settings.TEPAT_WORKERS if workers is None else workers
+    supervisor = subprocess.Popen([sys.executable, "-m", "tepat", "worker", "--processes", str(workers)]) if workers > 0 else None
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # `systemctl stop`: stop the workers too, below
     click.echo(f"Tepat berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
-    waitress_serve(application, host=host, port=port, threads=threads, channel_timeout=300)
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, channel_timeout=300)
+    finally:
+        if supervisor:
+            supervisor.terminate()
+            supervisor.wait(timeout=60)
 
 
 def fail(message: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from tepat.env import database_from_url, envbool, envint, sqlite_database, tepat_home
+from tepat.registry.importer.limits import Limits
 from tepat.secure import private_umask, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -26,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "tepat.accounts",
     "tepat.regions",
     "tepat.registry",
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
     "tepat.pockets",
     "tepat.reports",
     "tepat.web",
+    "tepat.jobs",
 ]
 
 MIDDLEWARE = [
@@ -129,8 +133,16 @@ MEDIA_ROOT = UPLOAD_DIR
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TEPAT_MAX_UPLOAD_BYTES = envint("TEPAT_MAX_UPLOAD_MB", "200") * 1024 * 1024
-# "thread" runs uploads in the background of the web process; "sync" runs them in the request (tests).
-TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "thread")
+# "worker" hands long jobs to worker processes (tepat worker; tepat serve starts one); "sync" runs them in the request (tests).
+TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "worker")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TEPAT_WORKERS = envint("TEPAT_WORKERS", "1")  # worker processes `tepat serve` starts (0: none, run `tepat worker` yourself)
+TEPAT_JOB_MEMORY_MB = envint("TEPAT_JOB_MEMORY_MB", "4096")  # address space of one worker process (0: no cap)
+TEPAT_JOB_HEARTBEAT_SECONDS = envint("TEPAT_JOB_HEARTBEAT_SECONDS", "5")
+TEPAT_JOB_STALE_SECONDS = envint("TEPAT_JOB_STALE_SECONDS", "120")  # a job on another host without a beat for this long is dead
+# Limits every input file is checked against before its cells are read (docs/operations.md#limits).
+TEPAT_IMPORT_LIMITS = Limits.from_env()
+TEPAT_ODK_MAX_ATTACHMENT_MB = envint("TEPAT_ODK_MAX_ATTACHMENT_MB", "50")
 TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
 # The kabupaten/kota (or province) this installation serves: its Kemendagri code in the region master.
 TEPAT_REGION_CODE = os.getenv("TEPAT_REGION_CODE", "12.74")

@@ -22,7 +22,7 @@ def cli_import(path, *extra):
         ("renamed.xlsx", b"%PDF-1.7\n1 0 obj<<>>endobj\n", "file_type"),
         ("empty.csv", b"", "file_empty"),
         ("corrupt.xlsx", b"PK\x03\x04garbage that is not a zip archive", "file_unreadable"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "file_type"),
+        ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "file_unreadable"),
         ("notes.csv", "judul\nini bukan ekspor P3KE\nsama sekali\n".encode(), "header_not_found"),
     ],
 )

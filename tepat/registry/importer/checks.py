@@ -107,13 +107,64 @@ def _sex_mismatch(day: pl.Expr) -> pl.Expr:
     return (sex.is_in(FEMALE) & (day <= 40)) | (sex.is_in(MALE) & (day > 40))
 
 
+IDENTITY_LABELS = {"nik": "NIK", "no_kk": "No KK"}
+
+
+def _whole_column_numeric(coded: pl.DataFrame, column: str, kind: str) -> pl.DataFrame:
+    """When every value of the column is a spreadsheet number, each row's code becomes `column_numeric`:
+    one cause (the column's format), told once per column by collapse_whole_columns."""
+    numeric = (pl.col("_code") == f"{kind}_excel_number").fill_null(False)
+    whole = coded.select((numeric | pl.col(column).is_null()).all() & numeric.any()).item()
+    return coded.with_columns(pl.when(numeric).then(pl.lit("column_numeric")).otherwise(pl.col("_code")).alias("_code")) if whole else coded
+
+
+def _column_numeric_issues(coded: pl.DataFrame, column: str) -> pl.DataFrame:
+    return issues(coded, pl.col("_code") == "column_numeric", column, "column_numeric", column=IDENTITY_LABELS[column], rows=pl.col(ROW))
+
+
+def compact_rows(rows: list[int], shown: int = 12) -> str:
+    """[13, 14, 15, 20] -> '13-15, 20'; past `shown` ranges: '..., +N baris/rows'."""
+    ranges: list[list[int]] = []
+    for row in sorted(rows):
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in ranges[:shown])
+    rest = sum(b - a + 1 for a, b in ranges[shown:])
+    return f"{text}, +{rest} baris/rows" if rest else text
+
+
+def collapse_whole_columns(found: pl.DataFrame) -> pl.DataFrame:
+    """One `column_numeric` issue per column (at its first row, rows listed compactly) instead of one per row.
+
+    The rows stay rejected: this only shapes the report.
+    """
+    whole = found.filter(pl.col("code") == "column_numeric")
+    if whole.height == 0:
+        return found
+    collapsed = []
+    for (column,), group in whole.group_by("field", maintain_order=True):
+        rows = group[ROW].to_list()
+        message = ROW_ERRORS["column_numeric"].text(column=IDENTITY_LABELS.get(column, column), rows=compact_rows(rows))
+        collapsed.append({ROW: min(rows), "field": column, "value": None, "code": "column_numeric", "message": message})
+    rest = found.filter(pl.col("code") != "column_numeric")
+    return pl.concat([rest, pl.DataFrame(collapsed, schema=ISSUE_SCHEMA)]).sort(ROW, "field")
+
+
+def file_notes(notes: list[dict]) -> pl.DataFrame:
+    """File-level warnings from the reader (e.g. `encoding_cp1252`), as issues without a row."""
+    return pl.DataFrame(notes, schema=ISSUE_SCHEMA) if notes else empty_issues()
+
+
 def check_nik(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     if "nik" not in frame.columns:
         return empty_issues()
     has_sex = "jenis_kelamin" in frame.columns
     coded = frame.with_columns(identity_code("nik", ctx.known_prefixes, "nik", ctx.today, has_sex).alias("_code"))
+    coded = _whole_column_numeric(coded, "nik", "nik")
     day, _ = nik_date_parts(pl.col("nik"), ctx.today)
-    found = []
+    found = [_column_numeric_issues(coded, "nik")]
     for code in ROW_ERRORS:
         if code.startswith("nik_") and code not in ("nik_duplicate_in_file", "nik_duplicate_registry"):
             found.append(
@@ -129,7 +180,9 @@ def check_kk(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     if "no_kk" not in frame.columns:
         return empty_issues()
     coded = frame.with_columns(identity_code("no_kk", ctx.known_prefixes, "kk", ctx.today).alias("_code"))
+    coded = _whole_column_numeric(coded, "no_kk", "kk")
     return pl.concat([
+        _column_numeric_issues(coded, "no_kk"),
         issues(coded, pl.col("_code") == "kk_excel_number", "no_kk", "kk_excel_number"),
         issues(coded, pl.col("_code") == "kk_invalid", "no_kk", "kk_invalid"),
         issues(coded, pl.col("_code") == "kk_region_unknown", "no_kk", "kk_region_unknown", prefix=pl.col("no_kk").str.slice(0, 4)),

@@ -53,6 +53,10 @@ ROW_ERRORS: dict[str, Message] = {
         "Kepala keluarga baris {row} ditolak; keluarga ini tidak diimpor",
         "The family head on row {row} was rejected; this family is not imported",
     ),
+    "column_numeric": Message(
+        "kolom {column} seluruhnya tersimpan sebagai angka — buka file asli, format kolom sebagai Teks, lalu ekspor ulang (baris {rows})",
+        "the whole {column} column was stored as numbers — open the original file, format the column as Text, then export again (rows {rows})",
+    ),
     "member_family_missing": Message(
         "Keluarga dengan No KK {family} tidak ada di berkas ini maupun di registri",
         "No family with No KK {family} in this file or in the registry",
@@ -67,12 +71,17 @@ WARNINGS: dict[str, Message] = {
         "Tanggal lahir berbeda dengan tanggal dalam NIK", "Birth date differs from the date inside the NIK"
     ),
     "coordinate_invalid": Message("Koordinat tidak dapat dibaca; dikosongkan", "Coordinate cannot be read; left empty"),
+    "encoding_cp1252": Message(
+        "Berkas bukan UTF-8; dibaca sebagai Windows-1252 — periksa huruf beraksen atau simpan ulang sebagai CSV UTF-8",
+        "The file is not UTF-8; it was read as Windows-1252 — check accented letters or save it again as CSV UTF-8",
+    ),
 }
 
 FATAL: dict[str, Message] = {
     "file_unreadable": Message("Berkas tidak dapat dibaca: {detail}", "The file cannot be read: {detail}"),
     "file_type": Message(
-        "Jenis berkas tidak didukung ({detail}); unggah .xlsx atau .csv", "Unsupported file type ({detail}); upload .xlsx or .csv"
+        "Jenis berkas tidak didukung ({detail}); unggah .xlsx, .xls, .ods atau .csv",
+        "Unsupported file type ({detail}); upload .xlsx, .xls, .ods or .csv",
     ),
     "file_empty": Message("Berkas tidak berisi baris data", "The file has no data rows"),
     "header_not_found": Message(
@@ -85,6 +94,27 @@ FATAL: dict[str, Message] = {
     "format_unknown": Message("Format {detail} tidak dikenal", "Unknown format {detail}"),
     "interrupted": Message(
         "Impor terputus karena server dihentikan; unggah ulang berkas", "The import was interrupted by a server stop; upload the file again"
+    ),
+    # limits checked before any cell is read (tepat/registry/importer/limits.py, docs/operations.md)
+    "too_many_columns": Message(
+        "Berkas memiliki {count} kolom; batasnya {limit} (TEPAT_IMPORT_MAX_COLUMNS)",
+        "The file has {count} columns; the limit is {limit} (TEPAT_IMPORT_MAX_COLUMNS)",
+    ),
+    "too_many_rows": Message(
+        "Berkas memiliki {count} baris; batasnya {limit} (TEPAT_IMPORT_MAX_ROWS)",
+        "The file has {count} rows; the limit is {limit} (TEPAT_IMPORT_MAX_ROWS)",
+    ),
+    "unzipped_too_large": Message(
+        "Isi berkas terkompresi membesar menjadi {size}; batasnya {limit} ({ratio}x ukuran berkas, TEPAT_IMPORT_MAX_UNZIP_RATIO)",
+        "The compressed file unpacks to {size}; the limit is {limit} ({ratio}x the file size, TEPAT_IMPORT_MAX_UNZIP_RATIO)",
+    ),
+    "field_too_long": Message(
+        "Baris {line} lebih panjang dari {limit} KB (ada sel yang terlalu besar; TEPAT_IMPORT_MAX_FIELD_KB)",
+        "Line {line} is longer than {limit} KB (a cell is too large; TEPAT_IMPORT_MAX_FIELD_KB)",
+    ),
+    "job_died": Message(
+        "Proses impor berhenti mendadak ({detail}); unggah ulang berkas atau hubungi admin",
+        "The import process died ({detail}); upload the file again or ask the administrator",
     ),
 }
 

@@ -52,6 +52,7 @@ def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataF
     profile = detect_format(table.headers, profiles, requested)
     headers = mapping(profile, table.headers)
     frame = normalize_categories(canonical_frame(table, profile))
+    notes = checks.file_notes(table.notes)
     del table  # the raw frame is the largest object: free it before checking
     ctx = context_for(profile, frame)
     frame = checks.with_region(frame, profile, ctx)
@@ -64,7 +65,8 @@ def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataF
     return Prepared(
         profile=profile, sha256=sha256 or sha256_of(path), rows=rows,
         families=shape.families(valid, profile), members=shape.members(valid, profile),
-        errors=_as_report(errors, headers), warnings=_as_report(warnings, headers),
+        errors=_as_report(checks.collapse_whole_columns(errors), headers),
+        warnings=_as_report(pl.concat([notes, warnings]), headers),
         rejected_family_keys=rejected_keys, rejected_members=rejected_members, present=frozenset(frame_columns),
         coverage=coverage, families_in_file=families_in_file,
     )

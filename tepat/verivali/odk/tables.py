@@ -157,6 +157,7 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 def _read_zip(data: bytes, name: str, path: Path) -> tuple[list[Sheet], dict[str, bytes], str]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_declared_sizes(archive, name)
         names = archive.namelist()
         if "[Content_Types].xml" in names:
             return _read_workbook(data, name, lambda index: _xlsx_numeric(path, index)), {}, "xlsx"
@@ -166,6 +167,19 @@ def _read_zip(data: bytes, name: str, path: Path) -> tuple[list[Sheet], dict[str
         return (*_read_odk_zip(archive, name), "zip")
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _broken(name, error) from error
+
+
+def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a member (an attachment) declaring more than TEPAT_ODK_MAX_ATTACHMENT_MB before inflating any
+    (zipfile never inflates past the declared size)."""
+    from django.conf import settings
+
+    limit = getattr(settings, "TEPAT_ODK_MAX_ATTACHMENT_MB", 50) << 20
+    for member in archive.infolist():
+        if member.file_size > limit:
+            size = f"{member.file_size >> 20:,} MB"
+            raise ExportUnreadable("attachment_too_large", f"{name}: lampiran {member.filename} berukuran {size}; batasnya {limit >> 20} MB",
+                                   f"{name}: attachment {member.filename} is {size}; the limit is {limit >> 20} MB")
 
 
 def _broken(name: str, error: BaseException) -> ExportUnreadable:

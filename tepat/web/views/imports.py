@@ -26,7 +26,7 @@ from tepat.web.forms import form_errors
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Berkas ekspor (.xlsx atau .csv)"))
+    file = forms.FileField(label=_("Berkas ekspor (.xlsx, .xls, .ods atau .csv)"))
     format = forms.ChoiceField(label=_("Format"), choices=[(f, f) for f in ["auto", *format_names()]], initial="auto")
     export_date = forms.DateField(label=_("Tanggal ekspor sumber (jika diketahui)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     dry_run = forms.BooleanField(label=_("Uji coba saja (tidak menulis data)"), required=False)

@@ -16,11 +16,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tepat.accounts.roles import Scope, policy_for
-from tepat.engine.spatial import BoundaryError
-from tepat.pockets.actions import do_upload_boundaries
+from tepat.jobs.run import run_for_page
 from tepat.pockets.maps import QUIET, RENDERERS, rendered
 from tepat.pockets.measures import CONTIGUITIES, MEASURES, METHODS, Pockets, label_text, method_text, pockets
 from tepat.pockets.models import BoundarySet
+from tepat.registry.runner import store_upload
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import importer
 
@@ -99,14 +99,12 @@ def boundary_upload(request):
         if upload is None or upload.size > MAX_UPLOAD:
             problems = [_("Pilih berkas GeoJSON (paling besar 20 MB) / Choose a GeoJSON file (at most 20 MB)")]
         else:
-            try:
-                stored = do_upload_boundaries(upload.read(), file_name=upload.name, source=request.POST.get("source", "").strip(),
-                                              code_property=request.POST.get("code_property", "").strip() or None,
-                                              acting_user=request.user)
-            except BoundaryError as error:
-                problems = [str(p) for p in error.problems]
-            else:
-                messages.success(request, _("Batas wilayah disimpan: %(n)d poligon.") % {"n": stored.boundaries.count()})
+            result, problem = run_for_page("boundaries", acting_user=request.user, path=str(store_upload(upload)), file_name=upload.name,
+                                           source=request.POST.get("source", "").strip(),
+                                           code_property=request.POST.get("code_property", "").strip() or None)
+            problems = [problem] if problem else result.get("problems", [])
+            if not problems:
+                messages.success(request, _("Batas wilayah disimpan: %(n)d poligon.") % {"n": result["polygons"]})
                 return redirect("boundary_upload")
     context = {"current": BoundarySet.current(), "history": BoundarySet.objects.all()[:10], "problems": problems}
     return render(request, "web/pockets_boundaries.html", context, status=400 if problems else 200)

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from tepat.accounts.masking import log_access, masked_report
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
-from tepat.programs.actions import do_import_interventions, do_record_intervention, reportable_programs
+from tepat.jobs.run import run_for_page
+from tepat.programs.actions import do_record_intervention, reportable_programs
 from tepat.programs.models import Intervention, InterventionStatus, Program
 from tepat.registry.models import Family
-from tepat.registry.importer.messages import ImportFatal
 from tepat.registry.runner import store_upload
 from tepat.web.decorators import intervention_recorder
 
@@ -32,11 +32,9 @@ def realisasi_page(request):
     report, fatal = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            report = do_import_interventions(store_upload(upload), acting_user=request.user, file_name=upload.name).as_dict()
-            report = masked_report(request.user, report)
-        except ImportFatal as problem:
-            fatal = str(problem)
+        result, fatal = run_for_page("realisasi", acting_user=request.user, path=str(store_upload(upload)), file_name=upload.name)
+        fatal = fatal or (result or {}).get("fatal")
+        report = masked_report(request.user, result["report"]) if result and "report" in result else None
     interventions = list(_recent(request.user))
     log_access(request.user, AccessKind.VIEW, "realisasi terakhir", records=len(interventions))
     context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions}

@@ -1,8 +1,8 @@
 """Verivali files: the ODK/Kobo XLSForm download, the submission upload, and the berita acara downloads.
 
-Thin views: the work is in tepat.verivali.odk and tepat.verivali.documents. The upload runs in the
-request (an export of a few hundred submissions takes seconds) and keeps the file under
-$TEPAT_HOME/uploads like every other import.
+Thin views: the work is in tepat.verivali.odk and tepat.verivali.documents. The upload is kept under
+$TEPAT_HOME/uploads like every other import and ingested by a worker process (tepat.jobs); the page
+waits for it and shows the report.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404
+from tepat.jobs.run import run_for_page
 from tepat.registry.runner import store_upload
 from tepat.verivali.documents import berita_acara_docx, berita_acara_filename, berita_acara_pdf
 from tepat.verivali.models import Campaign, Musyawarah
 from tepat.verivali.odk.campaign import campaign_form_spec
-from tepat.verivali.odk.ingest import ingest_file
 from tepat.verivali.odk.xlsform import xlsform_bytes
 from tepat.web.decorators import importer, musyawarah_user
 
@@ -55,8 +55,9 @@ def ingest_page(request, pk: int):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = ingest_file(campaign, store_upload(upload), acting_user=request.user, file_name=upload.name,
-                             include_rejected=form.cleaned_data["include_rejected"])
+        report, problem = run_for_page("odk", acting_user=request.user, campaign=campaign.pk, path=str(store_upload(upload)),
+                                       file_name=upload.name, include_rejected=form.cleaned_data["include_rejected"])
+        report = report or {"file": upload.name, "fatal": {"message": problem}}
     return render(request, "web/verivali/ingest.html", {"campaign": campaign, "form": form, "report": report})
 
 

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "tepat.jobs"
+    label = "jobs"
+    verbose_name = "Jobs"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from tepat.jobs.lease import reap_on_first_connection
+
+        connection_created.connect(reap_on_first_connection, dispatch_uid="tepat.jobs.reap")
