@@ -56,8 +56,9 @@ def test_a_csv_of_scientific_niks_is_reported_once(import_file, tmp_path):
 
 @pytest.mark.django_db
 def test_one_number_among_text_niks_stays_a_row_error(import_file, tmp_path):
-    report = import_file(write_xlsx(tmp_path / "one.xlsx", family_rows(), numeric_nik_rows=(0,))).report
-    assert issues(report) == [(5, "nik", "nik_excel_number")]
+    # the wife's row (a rejected head would take the whole family along: family_head_rejected)
+    report = import_file(write_xlsx(tmp_path / "one.xlsx", family_rows(), numeric_nik_rows=(1,))).report
+    assert issues(report) == [(6, "nik", "nik_excel_number")]
 
 
 @pytest.mark.django_db
