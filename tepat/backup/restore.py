@@ -19,6 +19,7 @@ from django.conf import settings
 
 from tepat.backup import BackupError, database
 from tepat.backup.archive import CHUNK, FORMAT, MANIFEST, VERSION
+from tepat.secure import KEY_FILE
 
 STAGING = ".restore"
 
@@ -74,8 +75,8 @@ def verify(seen: dict[str, tuple[int, str]], staging: Path) -> dict:
     return manifest
 
 
-def _empty(home: Path) -> None:
-    for child in home.iterdir():
+def _empty(home: Path, keep: str = "") -> None:
+    for child in (c for c in home.iterdir() if c.name != keep):
         shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 
 
@@ -83,7 +84,7 @@ def restore_backup(file: Path) -> dict:
     """Restore `file` into $TEPAT_HOME (must be empty or absent) and the configured (empty) database.
     Returns the manifest. Cost: one pass over the archive, a copy of the database, renames of the files."""
     home = Path(settings.TEPAT_HOME).resolve()
-    if home.exists() and any(home.iterdir()):
+    if home.exists() and any(child.name != KEY_FILE for child in home.iterdir()):  # the key this process generated
         raise BackupError("home_not_empty", f"TEPAT_HOME {home} tidak kosong; pulihkan ke folder kosong / is not empty; restore into an empty folder")
     database.check_empty()
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -97,7 +98,7 @@ def restore_backup(file: Path) -> dict:
         shutil.rmtree(staging)
         _same_counts(manifest["counts"])
     except BaseException:
-        _empty(home)
+        _empty(home, keep=KEY_FILE)
         raise
     return manifest
 
