@@ -2,12 +2,26 @@
 
 A chart definition is a function returning an `altair.Chart`; pages embed `svg(chart)`, downloads
 serve `svg`/`png`, and the PDF reports embed the same SVG, so screen and paper show one picture.
+Rendering applies `READABLE` (no chart text below 12 px at the chart's own size; pages show charts
+at that size and scroll them sideways rather than shrink them) and the active language's number
+format (`tepat.formatting`: 1.234,5 in Indonesian, 1,234.5 in English).
 """
 from __future__ import annotations
 
 import altair as alt
 
+from tepat.formatting import d3_locale
+
 alt.data_transformers.disable_max_rows()
+
+SMALLEST = 12  # px: the smallest text a chart draws
+READABLE = {
+    "axis": {"labelFontSize": SMALLEST, "titleFontSize": SMALLEST + 1},
+    "legend": {"labelFontSize": SMALLEST, "titleFontSize": SMALLEST + 1},
+    "header": {"labelFontSize": SMALLEST, "titleFontSize": SMALLEST + 1},
+    "title": {"fontSize": SMALLEST + 3, "subtitleFontSize": SMALLEST},
+    "text": {"fontSize": SMALLEST},
+}
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
@@ -17,10 +31,10 @@ def spec(chart: alt.TopLevelMixin) -> dict:
 def svg(chart: alt.TopLevelMixin) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec(chart))
+    return vl_convert.vegalite_to_svg(spec(chart), config=READABLE, format_locale=d3_locale())
 
 
 def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     import vl_convert
 
-    return vl_convert.vegalite_to_png(spec(chart), scale=scale)
+    return vl_convert.vegalite_to_png(spec(chart), scale=scale, config=READABLE, format_locale=d3_locale())

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 
 import altair as alt
 
+from tepat.charts import SMALLEST
+
 WIDTH, HEIGHT = 560, 260
 SYNTHETIC = " (sintetis)"
 
@@ -54,12 +56,12 @@ def trend_chart(points: Sequence[dict], targets: Sequence[dict] = (), *, title: 
     dots = base.mark_point(size=60, filled=True).encode(
         x=x, y=y, color=color, shape=alt.Shape("source_note:N", title="Sumber", scale=alt.Scale(domain=["resmi", "sintetis"], range=["circle", "triangle"])),
         tooltip=["series:N", "year:O", "value:Q", "source_note:N"])
-    labels = base.mark_text(dy=-10, fontSize=10).encode(x=x, y=y, text=alt.Text("value:Q", format=".2f"), color=color)
+    labels = base.mark_text(dy=-10, fontSize=SMALLEST).encode(x=x, y=y, text=alt.Text("value:Q", format=".2f"), color=color)
     layers = [lines, dots, labels]
     if targets:
         goal = alt.Chart(alt.Data(values=[{**t, "label": f"target {t['value']:g} ({t['legal_basis']})"} for t in targets]))
         layers.append(goal.mark_point(shape="diamond", size=120, color="#c0392b", filled=True).encode(x=x, y=y, tooltip=["label:N"]))
-        layers.append(goal.mark_text(dx=8, align="left", fontSize=9, color="#c0392b").encode(x=x, y=y, text="label:N"))
+        layers.append(goal.mark_text(dx=8, align="left", fontSize=SMALLEST, color="#c0392b").encode(x=x, y=y, text="label:N"))
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title or alt.Undefined)
 
 
@@ -73,7 +75,7 @@ def comparison_chart(rows: Sequence[dict], *, title: str = "", unit: str = "%") 
     x = alt.X("value:Q", title=unit)
     bars = base.mark_bar().encode(x=x, y=y, color=alt.Color("basis:N", title="Dasar PPP", legend=alt.Legend(orient="bottom")),
                                   opacity=alt.Opacity("opacity:Q", legend=None, scale=None), tooltip=["label:N", "value:Q", "basis:N"])
-    text = base.mark_text(align="left", dx=3, fontSize=10).encode(x=x, y=y, text=alt.Text("value:Q", format=".2f"))
+    text = base.mark_text(align="left", dx=3, fontSize=SMALLEST).encode(x=x, y=y, text=alt.Text("value:Q", format=".2f"))
     return alt.layer(bars, text).properties(width=WIDTH, height=max(60, 28 * len(values)), title=title or alt.Undefined)
 
 
@@ -87,6 +89,6 @@ def registry_bar_chart(rows: Sequence[dict], value: str, *, title: str = "", uni
     y = alt.Y("region_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=250))
     x = alt.X("value:Q", title=unit)
     bars = base.mark_bar(color="#2e6da4").encode(x=x, y=y, tooltip=["region_name:N", "value:Q"])
-    text = base.mark_text(align="left", dx=3, fontSize=10).encode(x=x, y=y, text=alt.Text("value:Q", format=".2f"))
+    text = base.mark_text(align="left", dx=3, fontSize=SMALLEST).encode(x=x, y=y, text=alt.Text("value:Q", format=".2f"))
     return alt.layer(bars, text).properties(width=WIDTH, height=max(60, 18 * len(shown)),
                                             title=alt.TitleParams(title or value, subtitle=subtitle))

@@ -11,16 +11,19 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
+from tepat.accounts.models import AuditEvent
 from tepat.accounts.scope import scoped
 from tepat.engine import convergence as cv
 from tepat.engine.rules import evaluate
-from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
+from tepat.lru import LRU
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
 from tepat.programs.models import Intervention, Program, TargetEntry, TargetList
 from tepat.programs.preview import scope_key
 from tepat.registry.models import Family
 
+_CACHE: LRU[cv.Inputs] = LRU(8)
 FAMILY_COLUMNS = ["family_id", "kecamatan", "kelurahan", "desil", *cv.FLAG_PROGRAMS]
 
 
@@ -76,6 +79,15 @@ def gap_inputs(user, today: date | None = None) -> cv.Inputs:
     registry = families.select([c for c in FAMILY_COLUMNS if c in families.columns])
     interventions = cv.combine_interventions(_recorded(in_scope), cv.interventions_from_flags(registry))
     return cv.prepare(registry, program_frame, eligibility, interventions)
+
+
+def cached_gap_inputs(user, today: date | None = None) -> cv.Inputs:
+    """`gap_inputs`, built once per (scope, registry state, latest audit event, day): every write that
+    changes a rule, a target list or an intervention adds an audit event, so a stale result is never
+    served. Cost on a hit: three aggregate queries."""
+    today = today or date.today()
+    key = (WHOLE_REGISTRY if user is None else scope_key(user), registry_state(), AuditEvent.objects.aggregate(m=Max("id"))["m"], today)
+    return _CACHE.get(key, lambda: gap_inputs(user, today))
 
 
 MEASURES = {
