@@ -61,3 +61,10 @@ def d3_locale(language: str | None = None) -> dict:
     """The same separators for charts (a d3-format locale, as vl-convert takes it)."""
     group, point = _separators(language)
     return {"decimal": point, "thousands": group, "grouping": [3], "currency": ["Rp", ""]}
+
+
+def one_language(issue, language: str | None = None) -> str:
+    """A bilingual message (an object with `message_id` and `message_en`, e.g. a rule issue) in the
+    active language only."""
+    code = (language or get_language() or "id").split("-")[0]
+    return issue.message_en if code == "en" else issue.message_id

@@ -24,3 +24,9 @@ def persen(value, decimals: int = 1) -> str:
 @register.filter
 def rupiah(value) -> str:
     return formatting.money(value)
+
+
+@register.filter
+def satu_bahasa(issue) -> str:
+    """A rule issue's message in the active language (not "Indonesian / English")."""
+    return formatting.one_language(issue)
