@@ -43,7 +43,8 @@ def _with_segments(points: Iterable[dict]) -> list[dict]:
     return rows
 
 
-def trend_chart(points: Sequence[dict], targets: Sequence[dict] = (), *, title: str = "", unit: str = "%") -> alt.LayerChart:
+def trend_chart(points: Sequence[dict], targets: Sequence[dict] = (), *, title: str = "", unit: str = "%",
+                width: int = WIDTH) -> alt.LayerChart:
     """Lines per series (region and PPP basis), points for every value (hollow when synthetic), and
     the targets as red diamonds labelled with their legal basis."""
     rows = _with_segments(points)
@@ -62,7 +63,7 @@ def trend_chart(points: Sequence[dict], targets: Sequence[dict] = (), *, title: 
         goal = alt.Chart(alt.Data(values=[{**t, "label": f"target {t['value']:g} ({t['legal_basis']})"} for t in targets]))
         layers.append(goal.mark_point(shape="diamond", size=120, color="#c0392b", filled=True).encode(x=x, y=y, tooltip=["label:N"]))
         layers.append(goal.mark_text(dx=8, align="left", fontSize=SMALLEST, color="#c0392b").encode(x=x, y=y, text="label:N"))
-    return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title or alt.Undefined)
+    return alt.layer(*layers).properties(width=width, height=HEIGHT, title=title or alt.Undefined)
 
 
 def comparison_chart(rows: Sequence[dict], *, title: str = "", unit: str = "%") -> alt.LayerChart:
