@@ -3,7 +3,8 @@
 A chart definition is a function returning an `altair.Chart`; pages embed `svg(chart)`, downloads
 serve `svg`/`png`, and the PDF reports embed the same SVG, so screen and paper show one picture.
 Rendering applies `READABLE` (no chart text below 12 px at the chart's own size; pages show charts
-at that size and scroll them sideways rather than shrink them) and the active language's number
+at that size and scroll them sideways rather than shrink them), marks hidden from screen readers
+(the page names the figure and lists its numbers in a table) and the active language's number
 format (`tepat.formatting`: 1.234,5 in Indonesian, 1,234.5 in English).
 """
 from __future__ import annotations
@@ -21,6 +22,9 @@ READABLE = {
     "header": {"labelFontSize": SMALLEST, "titleFontSize": SMALLEST + 1},
     "title": {"fontSize": SMALLEST + 3, "subtitleFontSize": SMALLEST},
     "text": {"fontSize": SMALLEST},
+    # Marks are not announced one by one (a screen reader gets the figure's label, and every chart
+    # has its numbers in a table beside it); an unnamed mark is an axe "svg-img-alt" violation.
+    "mark": {"aria": False},
 }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tepat.accounts.masking import log_access, masked_report
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.web.linking import linkable_families
 from tepat.programs.actions import do_import_interventions, do_record_intervention, reportable_programs
 from tepat.programs.models import Intervention, InterventionStatus, Program
 from tepat.registry.models import Family
@@ -39,7 +40,8 @@ def realisasi_page(request):
             fatal = str(problem)
     interventions = list(_recent(request.user))
     log_access(request.user, AccessKind.VIEW, "realisasi terakhir", records=len(interventions))
-    context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions}
+    context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions,
+               "linked": linkable_families(request.user, [i.family_id for i in interventions])}
     return render(request, "web/realisasi.html", context)
 
 
