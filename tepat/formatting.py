@@ -63,8 +63,12 @@ def d3_locale(language: str | None = None) -> dict:
     return {"decimal": point, "thousands": group, "grouping": [3], "currency": ["Rp", ""]}
 
 
+def language_code(language: str | None = None) -> str:
+    """"en" or "id": the active language as the engine's bilingual labels name it."""
+    return "en" if (language or get_language() or "id").split("-")[0] == "en" else "id"
+
+
 def one_language(issue, language: str | None = None) -> str:
     """A bilingual message (an object with `message_id` and `message_en`, e.g. a rule issue) in the
     active language only."""
-    code = (language or get_language() or "id").split("-")[0]
-    return issue.message_en if code == "en" else issue.message_id
+    return issue.message_en if language_code(language) == "en" else issue.message_id

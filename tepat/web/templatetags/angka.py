@@ -30,3 +30,24 @@ def rupiah(value) -> str:
 def satu_bahasa(issue) -> str:
     """A rule issue's message in the active language (not "Indonesian / English")."""
     return formatting.one_language(issue)
+
+
+@register.filter
+def status_bahasa(tracking) -> str:
+    """A target tracking's status ("sesuai jalur" / "on track") in the active language."""
+    return tracking.status_label(formatting.language_code())
+
+
+@register.filter
+def nilai(value) -> str:
+    """A value of the change history as a word: True/False as yes/no, empty as "(kosong)" / "(empty)"
+    (not "∅", and False is not empty), numbers in the language's format, text as it is."""
+    from django.utils.translation import gettext as _
+
+    if value is True or value is False:
+        return _("ya") if value else _("tidak")
+    if value is None or value == "" or value == []:
+        return _("(kosong)")
+    if isinstance(value, int | float):
+        return formatting.number(value, 0 if isinstance(value, int) else 2)
+    return str(value)
