@@ -17,10 +17,10 @@ from tepat.accounts.roles import policy_for
 from tepat.accounts.scope import scoped
 from tepat.programs.gap_labels import BY, KEYS, MEASURES as TERMS
 from tepat.programs.gap_report import Names, gap_chart, headers, summary_frame, summary_table
-from tepat.programs.gaps import MEASURES, cached_gap_inputs
+from tepat.programs.gaps import MEASURES, cached_measure
 from tepat.registry.exports import family_frame
 from tepat.registry.models import Family
-from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes_fast
 from tepat.web.decorators import rule_editor
 from tepat.web.views.indicators.common import TABLE_TYPES, inline_svg
 
@@ -32,7 +32,7 @@ def _measure(request):
     name, by = request.GET.get("measure", "konvergensi"), request.GET.get("by", "")
     if name not in MEASURES or by not in BY:
         raise Http404
-    return name, by, MEASURES[name](cached_gap_inputs(request.user), by or None)
+    return name, by, cached_measure(request.user, name, by or None)
 
 
 def _choices(selected: str, options: dict) -> list[dict]:
@@ -110,7 +110,7 @@ def gaps_export(request, kind: str):
     name, by, measure = _measure(request)
     frame = summary_frame(measure, Names.load())
     log_access(request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height)
-    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes({str(TERMS[name][0].label): frame})
+    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes_fast({str(TERMS[name][0].label): frame})
     return _download(body, kind, f"kesenjangan-{name}")
 
 
@@ -124,5 +124,5 @@ def gaps_drill_export(request, kind: str):
     parts = [family_frame(request.user, in_scope.filter(pk__in=ids[i:i + CHUNK])) for i in range(0, len(ids), CHUNK)]
     frame = pl.concat(parts) if parts else family_frame(request.user, in_scope.none())
     log_access(request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height)
-    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Keluarga": frame})
+    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes_fast({"Keluarga": frame})
     return _download(body, kind, f"kesenjangan-{name}-{column}")
