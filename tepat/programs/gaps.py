@@ -94,11 +94,17 @@ def _state_key(user, today: date | None) -> tuple:
             today or date.today())
 
 
-def cached_measure(user, name: str, by: str | None, today: date | None = None) -> cv.Measure:
-    """MEASURES[name] on `cached_gap_inputs`, computed once per (state as there, measure, grouping):
-    coverage and exclusion at 100k families take seconds in the engine; a page, its drill-down and
-    its downloads then share one result. Cost on a hit: the state's three aggregate queries."""
-    key = (*_state_key(user, today), name, by)
+def measure_key(user, name: str, by: str | None, today: date | None = None) -> tuple:
+    """What a measure's result depends on: scope, registry state, latest audit event, day, measure,
+    grouping. Three aggregate queries."""
+    return (*_state_key(user, today), name, by)
+
+
+def cached_measure(user, name: str, by: str | None, today: date | None = None, *, key: tuple | None = None) -> cv.Measure:
+    """MEASURES[name] on `cached_gap_inputs`, computed once per `measure_key`: coverage and exclusion
+    at 100k families take seconds in the engine; a page, its drill-down and its downloads then share
+    one result. Cost on a hit: the key's three aggregate queries (none when the caller passes `key`)."""
+    key = key or measure_key(user, name, by, today)
     return _MEASURES.get(key, lambda: MEASURES[name](cached_gap_inputs(user, today), by))
 
 

@@ -10,29 +10,44 @@ import polars as pl
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.roles import policy_for
 from tepat.accounts.scope import scoped
+from tepat.charts import svg
 from tepat.programs.gap_labels import BY, KEYS, MEASURES as TERMS
 from tepat.programs.gap_report import Names, gap_chart, headers, summary_frame, summary_table
-from tepat.programs.gaps import MEASURES, cached_measure
+from tepat.lru import LRU
+from tepat.programs.gaps import MEASURES, cached_measure, measure_key
 from tepat.registry.exports import family_frame
 from tepat.registry.models import Family
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes_fast
 from tepat.web.decorators import rule_editor
-from tepat.web.views.indicators.common import TABLE_TYPES, inline_svg
+from tepat.web.views.indicators.common import TABLE_TYPES
 
+_CHARTS: LRU[str] = LRU(48)  # rendered SVG per (measure_key, language): rendering a 31 x 11 heat map takes ~0.3 s
 SHOWN = 500  # families listed on a drill-down page (the download has them all)
 CHUNK = 5000  # family ids per query (SQLite's bound-parameter limit)
 
 
-def _measure(request):
+def _measure(request, with_key: bool = False):
     name, by = request.GET.get("measure", "konvergensi"), request.GET.get("by", "")
     if name not in MEASURES or by not in BY:
         raise Http404
-    return name, by, cached_measure(request.user, name, by or None)
+    key = measure_key(request.user, name, by or None)
+    measure = cached_measure(request.user, name, by or None, key=key)
+    return (name, by, measure, key) if with_key else (name, by, measure)
+
+
+def _chart_svg(key: tuple, measure, name: str, by: str, names: Names) -> str:
+    def draw() -> str:
+        chart = gap_chart(measure, name, by, names)
+        return svg(chart) if chart is not None else ""
+
+    return mark_safe(_CHARTS.get((key, get_language()), draw))  # Vega escapes every text node
 
 
 def _choices(selected: str, options: dict) -> list[dict]:
@@ -42,12 +57,11 @@ def _choices(selected: str, options: dict) -> list[dict]:
 @rule_editor
 def gaps(request):
     """Convergence and gap tables with a chart per measure; every count links to the families behind it."""
-    name, by, measure = _measure(request)
+    name, by, measure, key = _measure(request, with_key=True)
     names = Names.load()
-    chart = gap_chart(measure, name, by, names)
     context = {
         "measures": _choices(name, TERMS), "bys": _choices(by, BY), "name": name, "by": by, "term": TERMS[name][0],
-        "table": summary_table(measure, name, by, names), "chart_svg": inline_svg(chart) if chart else "",
+        "table": summary_table(measure, name, by, names), "chart_svg": _chart_svg(key, measure, name, by, names),
         "query": request.GET.urlencode(), "can_export": policy_for(request.user).can_export,
     }
     return render(request, "web/gaps.html", context)
