@@ -70,7 +70,7 @@ _STYLES = (
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
-_CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
+_CONTROL = r"[\x00-\x08\x0B\x0C\x0D\x0E-\x1F\uFFFE\uFFFF]"  # \r too: XML would read it back as \n
 
 
 def _column_letters(index: int) -> str:
@@ -82,7 +82,7 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-_CONTROL_CHARS = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))]
+_CONTROL_CHARS = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20))]
 
 
 def _escaped(text: pl.Expr, controls: list[str]) -> pl.Expr:
