@@ -54,3 +54,11 @@ def test_english_pages_show_no_indonesian_catalogue_text_and_no_raw_keys(client,
         if left:
             found[url] = left
     assert found == {}, "\n".join(f"{url}: {left}" for url, left in found.items())
+
+
+def test_the_follow_up_filter_names_its_choices_in_the_users_language(client, cast):
+    client.force_login(cast["analyst"])
+    assert '<option value="terbuka" selected>terbuka</option>' in client.get("/tindak-lanjut/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/tindak-lanjut/").content.decode()
+    assert '<option value="terbuka" selected>open</option>' in body and '<option value="terlambat">overdue</option>' in body

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tepat.accounts.models import Opd
@@ -266,6 +267,7 @@ def meeting_tables(request, pk: int):
 
 STATUS_FILTERS = {"terbuka": OPEN_STATUSES, "terlambat": OPEN_STATUSES, "selesai": (ActionStatus.DONE,),
                   "semua": tuple(ActionStatus.values)}
+STATUS_FILTER_LABELS = {"terbuka": _lazy("terbuka"), "terlambat": _lazy("terlambat"), "selesai": _lazy("selesai"), "semua": _lazy("semua")}
 
 
 def _items(request):
@@ -287,7 +289,7 @@ def _items(request):
 def action_items(request):
     items, status, opd, today = _items(request)
     context = {"items": list(items), "status": status, "opd": opd, "today": today, "can_manage": can_manage(request.user),
-               "opds": Opd.objects.order_by("name") if can_manage(request.user) else [], "filters": list(STATUS_FILTERS)}
+               "opds": Opd.objects.order_by("name") if can_manage(request.user) else [], "filters": list(STATUS_FILTER_LABELS.items())}
     return render(request, "web/meetings/items.html", context)
 
 
