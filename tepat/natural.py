@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-_PARTS = re.compile(r"(\d+)")
+_PARTS = re.compile(r"([0-9]+)")  # ASCII digits only ("²" is a digit to str.isdigit but not to int)
 
 
 def natural_key(text: str | None) -> tuple:
@@ -16,4 +16,4 @@ def natural_key(text: str | None) -> tuple:
     if not text or not text.strip():
         return ((2, 0, ""),)
     parts = _PARTS.split(text.strip())
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in parts if part)
+    return tuple((0, int(part), "") if _PARTS.fullmatch(part) else (1, 0, part.casefold()) for part in parts if part)

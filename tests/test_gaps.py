@@ -1,10 +1,22 @@
 """Convergence and gap pages on the live registry: figures from rules, target lists, realisasi and flags; drill-down."""
 from __future__ import annotations
 
-import pytest
+import re
 
+import fastexcel
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tepat import formatting
+from tepat.accounts.models import AccessKind, PersonalDataAccess
 from tepat.programs.actions import do_save_rule
 from tepat.programs.catalogue import ensure_catalogue
+from tepat.programs.gap_labels import MEASURES as TERMS
+from tepat.programs.gap_labels import column_term
+from tepat.programs.gap_report import Names, headers
+from tepat.programs.gaps import MEASURES, gap_inputs
 from tepat.programs.models import Program
 from tests.files import family_rows, write_xlsx
 
@@ -38,21 +50,6 @@ def test_gap_pages_are_for_rule_editors_only(client, cast, registry):
 
 
 # ---------------------------------------------------------------- issue 14: a page people read
-import io  # noqa: E402
-import re  # noqa: E402
-
-import fastexcel  # noqa: E402
-import polars as pl  # noqa: E402
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from tepat import formatting  # noqa: E402
-from tepat.accounts.models import AccessKind, PersonalDataAccess  # noqa: E402
-from tepat.programs.gap_labels import MEASURES as TERMS  # noqa: E402
-from tepat.programs.gap_labels import column_term  # noqa: E402
-from tepat.programs.gap_report import Names, headers  # noqa: E402
-from tepat.programs.gaps import MEASURES, gap_inputs  # noqa: E402
-
 RAW_KEYS = ["extreme_poor", "kurangi_beban", "tingkatkan_pendapatan", "served_not_eligible", "served_eligible",
             "program_pkh", "strategies_0", "not_registered", "exclusion_rate", "12.74.05.1010"]
 

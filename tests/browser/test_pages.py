@@ -4,7 +4,6 @@ editor's explanation of a zero, cancelling a duplicate rakor and the count, the 
 on a phone."""
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 
