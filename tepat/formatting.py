@@ -5,7 +5,10 @@
 
 Templates use the filters of `tepat.web.templatetags.angka` ({% load angka %}: `angka`, `persen`,
 `rupiah`), which call these with the active language; nothing else formats a number for a page.
-An empty value (None, "") reads as an en dash.
+An empty value (None, "") reads as an en dash. Built on the engine's convention
+(`tepat.engine.measures.formatting`: the same separators, numbers read as written), with a fixed
+number of decimals rounded half up, so that figures line up in tables (the engine's explanations
+drop trailing zeros instead).
 """
 from __future__ import annotations
 
@@ -13,7 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import get_language
 
-# language -> (thousands separator, decimal separator)
+from tepat.engine.measures.formatting import SWAP
+from tepat.engine.measures.formatting import decimal as as_written
+
+# language -> (thousands separator, decimal separator), as SWAP turns English into Indonesian
 SEPARATORS = {"id": (".", ","), "en": (",", ".")}
 EMPTY = "–"
 
@@ -27,8 +33,8 @@ def _decimal(value) -> Decimal | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
+        number = as_written(value) if isinstance(value, int | float | Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
 
@@ -39,10 +45,9 @@ def number(value, decimals: int = 0, language: str | None = None) -> str:
     parsed = _decimal(value)
     if parsed is None:
         return EMPTY if value is None or value == "" else str(value)
-    group, point = _separators(language)
     rounded = parsed.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{abs(rounded):,.{decimals}f}".replace(",", "\x00").replace(".", point).replace("\x00", group)
-    return ("-" if rounded < 0 else "") + text
+    text = f"{abs(rounded):,.{decimals}f}"
+    return ("-" if rounded < 0 else "") + (text.translate(SWAP) if language_code(language) == "id" else text)
 
 
 def percent(fraction, decimals: int = 1, language: str | None = None) -> str:
