@@ -74,6 +74,7 @@ def language_code(language: str | None = None) -> str:
 
 
 def one_language(issue, language: str | None = None) -> str:
-    """A bilingual message (an object with `message_id` and `message_en`, e.g. a rule issue) in the
-    active language only."""
-    return issue.message_en if language_code(language) == "en" else issue.message_id
+    """A bilingual message (an object or a dict with `message_id` and `message_en`, e.g. a rule issue
+    or an import problem) in the active language only."""
+    field = "message_en" if language_code(language) == "en" else "message_id"
+    return issue[field] if isinstance(issue, dict) else getattr(issue, field)
