@@ -21,11 +21,19 @@ PAGES = ["/", "/indikator/", "/indikator/registri/", "/indikator/multidimensi/?l
 MIN_LENGTH = 14  # shorter msgids ("Desil", "Kelurahan", "Program") read the same in both languages
 
 
-def indonesian_msgids() -> list[str]:
-    """Catalogue entries whose English differs, long enough to be unambiguous, without placeholders."""
+def _entries() -> list[tuple[str, str]]:
+    """(Indonesian, English) catalogue entries that differ, long enough to be unambiguous, without placeholders."""
     text = PO.read_text(encoding="utf-8")
     entries = re.findall(r'^msgid "((?:[^"\\]|\\.)+)"\nmsgstr "((?:[^"\\]|\\.)*)"', text, re.M)
-    return [i for i, e in entries if len(i) >= MIN_LENGTH and i != e and "%" not in i and "{" not in i]
+    return [(i, e) for i, e in entries if min(len(i), len(e)) >= MIN_LENGTH and i != e and "%" not in i + e and "{" not in i + e]
+
+
+def indonesian_msgids() -> list[str]:
+    return [i for i, _ in _entries()]
+
+
+def english_msgstrs() -> list[str]:
+    return [e for _, e in _entries()]
 
 
 @pytest.fixture
@@ -51,6 +59,18 @@ def test_english_pages_show_no_indonesian_catalogue_text_and_no_raw_keys(client,
         assert response.status_code == 200, url
         text = visible_text(response.content.decode())
         left = [m for m in msgids if m in text] + [k for k in KEYS if k in text]
+        if left:
+            found[url] = left
+    assert found == {}, "\n".join(f"{url}: {left}" for url, left in found.items())
+
+
+def test_indonesian_pages_show_no_english_catalogue_text(client, cast, city):
+    client.force_login(cast["analyst"])
+    msgstrs, found = english_msgstrs(), {}
+    for template in PAGES:
+        url = template.format(**city)
+        text = visible_text(client.get(url).content.decode())
+        left = [m for m in msgstrs if m in text]
         if left:
             found[url] = left
     assert found == {}, "\n".join(f"{url}: {left}" for url, left in found.items())
