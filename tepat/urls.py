@@ -1,9 +1,12 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from tepat.web.views import allocation, auth, families, gaps, home, imports, programs, realisasi, targets
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", RedirectView.as_view(url=static("tepat/favicon.svg"), permanent=True)),  # pages without <link rel=icon>
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("", home.home, name="home"),
@@ -26,6 +29,8 @@ urlpatterns = [
     path("kesenjangan/", gaps.gaps, name="gaps"),
     path("alokasi/", allocation.allocation, name="allocation"),
     path("kesenjangan/rinci/", gaps.gaps_drill, name="gaps_drill"),
+    path("kesenjangan/unduh.<str:kind>", gaps.gaps_export, name="gaps_export"),
+    path("kesenjangan/rinci/unduh.<str:kind>", gaps.gaps_drill_export, name="gaps_drill_export"),
     path("sasaran/", targets.target_list, name="target_list"),
     path("sasaran/<int:pk>/", targets.target_detail, name="target_detail"),
     path("sasaran/<int:pk>/unduh.<str:kind>", targets.target_export, name="target_export"),

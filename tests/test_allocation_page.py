@@ -44,3 +44,16 @@ def test_a_plan_becomes_target_lists(client, cast, registry):
 def test_only_rule_editors_allocate(client, cast, registry):
     client.force_login(cast["opd"])
     assert client.get("/alokasi/").status_code == 404
+
+
+def test_the_page_speaks_the_users_language_not_the_solvers(client, cast, registry):
+    client.force_login(cast["analyst"])
+    body = client.post("/alokasi/", {"air_bersih": "2500000", "jamban": "5000000", "objective": "complete"}).content.decode()
+    assert "Tujuan" in body and "Objective" not in body
+    assert "optimal (terbukti terbaik)" in body and "Status: optimal" not in body
+    assert "<td>Sambungan air bersih (SPAM/Pamsimas)</td>" in body and "<td>air_bersih</td>" not in body
+    assert "Rp2.500.000" in body  # one water connection, Indonesian format
+    assert "<th></th>" not in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/alokasi/"})
+    english = client.post("/alokasi/", {"air_bersih": "2500000", "jamban": "5000000", "objective": "complete"}).content.decode()
+    assert "Objective" in english and "Rp2,500,000" in english and "optimal (proven best)" in english

@@ -46,3 +46,25 @@ def test_only_the_secretariat_runs_it(client, cast):
     for role in ("camat", "lurah", "viewer", "opd", "enumerator"):
         client.force_login(cast[role])
         assert client.get("/indikator/fgt/").status_code == 404
+
+
+def test_an_xlsx_file_reads_like_the_csv(client, cast):
+    """The page once answered an xlsx upload with a raw codec error."""
+    book = openpyxl.Workbook()
+    for row in [("kecamatan", "pengeluaran_per_kapita"), ("A", 50), ("A", 75), ("B", 100), ("B", 150)]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(cast["analyst"])
+    upload = SimpleUploadedFile("susenas.xlsx", buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    body = client.post("/indikator/fgt/", {"file": upload, "line": "100", "by": "kecamatan"}).content.decode()
+    table = body[body.index('data-testid="fgt-result"'):]
+    assert "50,00" in table and "18,75" in table and "codec" not in body
+
+
+def test_a_broken_spreadsheet_is_named_in_both_languages(client, cast):
+    client.force_login(cast["analyst"])
+    upload = SimpleUploadedFile("susenas.ods", b"not a spreadsheet", content_type="application/vnd.oasis.opendocument.spreadsheet")
+    response = client.post("/indikator/fgt/", {"file": upload, "line": "100"})
+    body = response.content.decode()
+    assert response.status_code == 422 and "susenas.ods" in body and "lembar kerja" in body

@@ -2,6 +2,8 @@
 form matching the engine, snapshots and their change; every role; the viewer's small cells suppressed."""
 from __future__ import annotations
 
+import re
+
 import io
 
 import openpyxl
@@ -101,8 +103,19 @@ def test_af_page_matches_the_engine(client, cast, registry):
 
 def test_af_refuses_no_indicator_with_a_message(client, cast, registry):
     client.force_login(cast["analyst"])
-    page = client.get("/indikator/multidimensi/", {"level": "kota", "k": "0.5"})
+    page = client.get("/indikator/multidimensi/", {"level": "kota", "k": "0.5", "indikator": "1"})  # the form, nothing ticked
     assert page.status_code == 422 and "Pilih paling sedikit satu indikator" in page.content.decode()
+
+
+def test_a_link_with_only_the_level_opens_with_the_default_indicators(client, cast, registry):
+    from tepat.indicators.registry import af_defaults
+
+    client.force_login(cast["analyst"])
+    page = client.get("/indikator/multidimensi/", {"level": "kelurahan"})
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="af-h"' in body
+    for key in af_defaults()["indicators"]:
+        assert re.search(rf'name="i_{key}"[^>]*checked', body), key
 
 
 def test_viewer_af_is_suppressed(client, cast, registry):

@@ -198,3 +198,71 @@ def test_editing_a_meeting_is_audited_and_keeps_its_invitees(client, held_rakor,
     changes = AuditEvent.objects.get(action="meeting_updated").details["changes"]
     assert changes["title"] == ["Rakor TKPKD I", "Rakor TKPKD I 2026"] and changes["start_time"] == ["09:00:00", "10:00:00"]
 
+
+
+# ---------------------------------------------------------------- issue 14: meetings that stay true
+def _duplicate(meeting, analyst):
+    """The same rakor entered twice and both marked held: the count reads one too many."""
+    twin = do_create_meeting(values(meeting.date, title=meeting.title), acting_user=analyst)
+    return do_hold_meeting(twin, acting_user=analyst, today=date(2026, 12, 1))
+
+
+def test_a_duplicate_rakor_is_cancelled_with_a_reason_and_no_longer_counted(client, held_rakor, cast):
+    from tepat.accounts.models import AuditEvent
+
+    meeting, _ = held_rakor
+    twin = _duplicate(meeting, cast["analyst"])
+    c = client_for(client, cast["analyst"])
+    listing = c.get("/rapat/?tahun=2026").content.decode()
+    assert 'data-testid="compliance-held">2</b>' in listing
+    counted = listing[listing.index('data-testid="counted"'):listing.index("</details>", listing.index('data-testid="counted"'))]
+    assert counted.count(f"/rapat/{twin.pk}/") == 1 and counted.count(f"/rapat/{meeting.pk}/") == 1
+    assert c.post(f"/rapat/{twin.pk}/batal/", {"reason": ""}).status_code == 302
+    twin.refresh_from_db()
+    assert twin.status == MeetingStatus.HELD  # a reason is required
+    c.post(f"/rapat/{twin.pk}/batal/", {"reason": "Rakor yang sama tercatat dua kali"})
+    twin.refresh_from_db()
+    assert twin.status == MeetingStatus.CANCELLED and twin.cancelled_by == cast["analyst"]
+    listing = c.get("/rapat/?tahun=2026").content.decode()
+    assert 'data-testid="compliance-held">1</b>' in listing and "Dibatalkan" in listing
+    page = c.get(f"/rapat/{twin.pk}/").content.decode()
+    assert "Rakor yang sama tercatat dua kali" in page and 'data-testid="cancel-form"' not in page
+    event = AuditEvent.objects.get(action="meeting_cancelled")
+    assert event.details == {"reason": "Rakor yang sama tercatat dua kali", "status_before": "held"}
+    assert c.post(f"/rapat/{twin.pk}/terlaksana/").status_code == 302
+    twin.refresh_from_db()
+    assert twin.status == MeetingStatus.CANCELLED  # a cancelled meeting cannot be held again
+
+
+def test_creating_a_second_meeting_of_the_same_type_and_date_asks_first(client, held_rakor, cast, opds):
+    meeting, _ = held_rakor
+    c = client_for(client, cast["analyst"])
+    data = {**values(meeting.date, title="Rakor TKPKD I (lagi)"), "date": "2026-03-11", "start_time": "09:00",
+            "opds": [opds["dinsos"].pk], "regions": [], "guests": ""}
+    page = c.post("/rapat/baru/", data)
+    assert page.status_code == 200 and 'data-testid="same-day"' in page.content.decode()
+    assert f"/rapat/{meeting.pk}/" in page.content.decode() and not Meeting.objects.filter(title="Rakor TKPKD I (lagi)").exists()
+    assert c.post("/rapat/baru/", {**data, "same_day_ok": "1"}).status_code == 302
+    assert Meeting.objects.filter(title="Rakor TKPKD I (lagi)").exists()
+
+
+def test_only_the_secretariat_cancels(client, held_rakor, cast):
+    meeting, _ = held_rakor
+    assert client_for(client, cast["opd"]).post(f"/rapat/{meeting.pk}/batal/", {"reason": "x"}).status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+
+
+def test_the_minutes_box_has_a_label(client, held_rakor, cast):
+    meeting, _ = held_rakor
+    page = client_for(client, cast["analyst"]).get(f"/rapat/{meeting.pk}/").content.decode()
+    assert '<label for="id_minutes" class="visually-hidden">Notulen</label>' in page
+
+
+def test_the_item_page_has_unique_element_ids(client, held_rakor, cast):
+    import re
+
+    _, items = held_rakor
+    page = client_for(client, cast["analyst"]).get(f"/tindak-lanjut/{items['muskel'].pk}/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert "id_note" in ids and len(ids) == len(set(ids))

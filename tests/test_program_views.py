@@ -61,3 +61,67 @@ def test_the_catalogue_is_editable_and_each_edit_audited(client, cast, registry)
     assert (int(program.unit_cost), program.year, program.max_desil) == (3300000, 2027, 2)
     event = AuditEvent.objects.filter(action="program_saved", target="pkh").latest("at")
     assert event.details["changes"]["year"] == ["2026", "2027"] and event.details["reason"] == "Perpres baru"
+
+
+# ---------------------------------------------------------------- issue 14: the editor helps
+PIP_AS_SHIPPED_BEFORE = 'desil <= 3 and ada_anggota(umur >= 6 and umur <= 21 and partisipasi_sekolah == "Masih sekolah")'
+
+
+def test_each_condition_shows_its_count_and_a_zero_says_why(client, cast, registry):
+    client.force_login(cast["analyst"])
+    body = client.get("/program/pip/pratinjau/", {"text": PIP_AS_SHIPPED_BEFORE}).content.decode()
+    assert '<span class="mono">desil &lt;= 3</span>: <b>2</b> keluarga' in body
+    assert 'data-code="field_empty">registri belum punya nilai `partisipasi_sekolah`: kolom ini berasal dari berkas DTSEN<' in body
+    assert 'data-testid="all-or-none"' in body and "Tidak ada keluarga yang memenuhi aturan ini (dari 2)" in body
+    assert "No family meets" not in body  # one language at a time
+    absent = client.get("/program/pip/pratinjau/", {"text": 'ada_anggota(pekerjaan == "Astronot")'}).content.decode()
+    assert 'data-code="value_absent"' in absent and "&quot;Nelayan&quot;" in absent
+    together = client.get("/program/pip/pratinjau/", {"text": "desil == 1 and desil == 3"}).content.decode()
+    assert 'data-testid="only-together"' in together
+
+
+def test_a_rule_selecting_nobody_or_everybody_is_saved_only_when_confirmed(client, cast, registry):
+    client.force_login(cast["analyst"])
+    program = Program.objects.get(code="pip")
+    before = program.rules.count()
+    page = client.post("/program/pip/", {"text": PIP_AS_SHIPPED_BEFORE, "reason": "uji"}).content.decode()
+    assert 'data-testid="confirm-needed"' in page and program.rules.count() == before
+    everybody = client.post("/program/pip/", {"text": "desil <= 10", "reason": "uji"}).content.decode()
+    assert "Semua 2 keluarga memenuhi aturan ini" in everybody and program.rules.count() == before
+    saved = client.post("/program/pip/", {"text": "desil <= 10", "reason": "uji", "confirm": "on"})
+    assert saved.status_code == 302 and program.current_rule().text == "desil <= 10"
+
+
+def test_a_missing_reason_is_reported_at_the_reason_field(client, cast, registry):
+    client.force_login(cast["analyst"])
+    page = client.post("/program/pkh/", {"text": "desil == 1", "reason": ""}).content.decode()
+    reason_input, error, submit = page.index('data-testid="rule-reason"'), page.index('data-testid="reason-errors"'), page.index("Simpan sebagai versi baru")
+    assert reason_input < error < submit and 'data-testid="text-errors"' not in page
+    assert 'aria-describedby="reason-errors"' in page
+
+
+def test_the_picker_lists_fields_values_and_empty_fields_without_personal_data(client, cast, registry):
+    client.force_login(cast["analyst"])
+    page = client.get("/program/pkh/").content.decode()
+    picker = page[page.index('data-testid="field-picker"'):page.index("</details>", page.index('data-testid="field-picker"'))]
+    assert 'data-insert="jenis_lantai"' in picker and 'data-insert="&quot;Tanah&quot;"' in picker  # a domain value
+    assert 'data-insert="partisipasi_sekolah"' in picker and "kosong di registri (berkas DTSEN)" in picker
+    assert 'data-insert="&quot;Nelayan&quot;"' in picker  # seen in the data (pekerjaan has no domain)
+    assert "1274050101800001" not in picker and "&quot;Budi&quot;" not in picker  # no NIK or names as values
+    assert 'data-insert="rumah_tidak_layak"' in picker
+
+
+def test_every_shipped_example_selects_someone_on_the_synthetic_demo_registry(cast, tmp_path):
+    from datetime import date
+
+    from tepat.demo.generate import generate
+    from tepat.engine.rules import EXAMPLES, evaluate
+    from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
+    from tepat.registry.actions import create_batch, do_import
+    from tepat.registry.models import Family
+
+    result = generate(400, "p3ke-individu", tmp_path / "demo.xlsx", seed=7, error_rate=0)
+    do_import(create_batch(result.path, acting_user=cast["analyst"]), acting_user=cast["analyst"])
+    families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
+    selected = {code: int(evaluate(text, families, members, date(2026, 6, 1))["eligible"].sum()) for code, text in EXAMPLES.items()}
+    assert [code for code, n in selected.items() if n == 0] == []

@@ -102,3 +102,23 @@ def test_a_custom_priority_puts_its_families_first(registry, cast):
     assert keys(target) == ["A", "B", "C"] and target.priority.startswith("kelurahan")
     with pytest.raises(RuleRejected):
         do_freeze_target_list(registry, acting_user=cast["analyst"], priority="desl == 2")
+
+
+def test_target_and_realisasi_rows_link_to_the_family(client, cast, registry):
+    import re
+    from datetime import date
+
+    from tepat.programs.actions import do_record_intervention
+    from tepat.programs.models import TargetList
+    from tepat.registry.models import Family
+
+    client.force_login(cast["analyst"])
+    client.post("/program/air_bersih/bekukan/", {"quota": "2"})
+    target = TargetList.objects.get()
+    page = client.get(f"/sasaran/{target.pk}/").content.decode()
+    linked = re.findall(r'<a href="/keluarga/(\d+)/">', page)
+    assert sorted(int(i) for i in linked) == sorted(e.family_id for e in target.entries.all())
+    family = Family.objects.get(pk=target.entries.first().family_id)
+    do_record_intervention(target.program, family, acting_user=cast["analyst"], date=date(2026, 6, 1), amount=750000)
+    realisasi = client.get("/realisasi/").content.decode()
+    assert f'<a href="/keluarga/{family.pk}/">' in realisasi and "Rp750.000" in realisasi

@@ -126,3 +126,19 @@ def test_an_admin_sees_rejected_niks_masked_in_the_import_report(client, cast, t
     assert client.get(f"/impor/{batch.pk}/laporan.json").json()["rejected"][0]["value"] == "127405******0001"
     client.force_login(cast["analyst"])
     assert "1274059902850001" in client.get(f"/impor/{batch.pk}/").content.decode()
+
+
+def test_history_shows_booleans_and_empties_as_words_in_each_language(client, cast, import_file, tmp_path):
+    """Issue 14: the history read `is_active : True → ∅` (False shown as empty)."""
+    from tepat.registry.actions import do_deactivate_member
+    from tepat.registry.models import Member
+    from tests.files import family_rows, write_xlsx
+
+    import_file(write_xlsx(tmp_path / "h.xlsx", family_rows("H", base=7)), cast["analyst"])
+    member = Member.objects.filter(hubungan_dengan_kepala_keluarga="Anak").first()
+    do_deactivate_member(member, acting_user=cast["analyst"], reason="pindah")
+    client.force_login(cast["analyst"])
+    page = client.get(f"/keluarga/{member.family_id}/").content.decode()
+    assert "<b>is_active</b>: ya → tidak" in page and "∅" not in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "<b>is_active</b>: yes → no" in client.get(f"/keluarga/{member.family_id}/").content.decode()

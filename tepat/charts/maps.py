@@ -9,6 +9,7 @@ in the title so a picture taken out of the page still says so.
 from __future__ import annotations
 
 import altair as alt
+from django.utils.translation import gettext as _
 
 SYNTHETIC = "SINTETIS / synthetic boundaries: bukan batas resmi"
 WIDTH = 460
@@ -33,8 +34,8 @@ def _base(collection: dict, width: int) -> alt.Chart:
 
 
 def _tooltip(extra: list | None = None) -> list:
-    return [alt.Tooltip("properties.name:N", title="Kelurahan"), alt.Tooltip("properties.kecamatan:N", title="Kecamatan"),
-            alt.Tooltip("properties.shown:N", title="Nilai"), *(extra or [])]
+    return [alt.Tooltip("properties.name:N", title=_("Kelurahan")), alt.Tooltip("properties.kecamatan:N", title=_("Kecamatan")),
+            alt.Tooltip("properties.shown:N", title=_("Nilai")), *(extra or [])]
 
 
 def choropleth(collection: dict, *, title: str, legend: str, synthetic: bool, percent: bool = False,

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext_lazy
 
 from tepat.engine.measures import AFResult, alkire_foster
 from tepat.engine.rules import evaluate
@@ -58,8 +59,9 @@ def _data() -> dict[str, Any]:
 
 
 def dimensions() -> dict[str, Dimension]:
-    """The deprivation dimensions, in display order (data/registry.json)."""
-    return {d["key"]: Dimension(d["key"], d["label"], d["rule"], tuple(d.get("fields", ())), tuple(d.get("member_fields", ())))
+    """The deprivation dimensions, in display order (data/registry.json); labels in the active
+    language (the Indonesian label is the catalogue's msgid)."""
+    return {d["key"]: Dimension(d["key"], gettext_lazy(d["label"]), d["rule"], tuple(d.get("fields", ())), tuple(d.get("member_fields", ())))
             for d in _data()["dimensions"]}
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from tepat.engine.measures import InputError, Observation as Point, Target, track
 from tepat.indicators.models import IndicatorTarget, Observation
 from tepat.regions.models import Region
+from tepat.formatting import language_code
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "tanjungbalai.json"
 
@@ -55,7 +56,7 @@ def trackers(today: date | None = None) -> list[dict]:
         try:
             tracking = track(series, Target(target.year, float(target.value), target.legal_basis), target.region.population or 0,
                              indicator=target.get_indicator_display(), as_of=(today or date.today()).year)
-            entry.update(tracking=tracking, explain=tracking.explain("id"))
+            entry.update(tracking=tracking, explain=tracking.explain(language_code()))
         except InputError as problem:
             entry["problem"] = str(problem)
         rows.append(entry)

@@ -38,6 +38,7 @@ class MeetingAudit(models.TextChoices):
     ACTION_ADDED = "action_item_added", "tindak lanjut dicatat"
     PROGRESS = "action_progress", "perkembangan dicatat"
     CLOSED = "action_item_closed", "tindak lanjut ditutup"
+    CANCELLED = "meeting_cancelled", "rapat dibatalkan"
 
 
 class MeetingError(ValueError):
@@ -162,9 +163,30 @@ def do_record_minutes(meeting: Meeting, text: str, *, acting_user) -> Meeting:
 
 
 @transaction.atomic
+def do_cancel_meeting(meeting: Meeting, *, reason: str, acting_user) -> Meeting:
+    """Cancel a meeting (planned, or held by mistake, e.g. a duplicate): it stays listed with its reason
+    and no longer counts for the yearly compliance, its number or the next rakor. Not undone (create
+    the meeting again); its open action items stay open and are carried to the next meeting as before."""
+    _require_manager(acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError("alasan pembatalan wajib diisi / a reason for the cancellation is required")
+    if meeting.is_cancelled():
+        raise MeetingError("rapat ini sudah dibatalkan / this meeting is already cancelled")
+    before = meeting.status
+    meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
+    meeting.cancelled_at, meeting.cancelled_by = timezone.now(), acting_user if getattr(acting_user, "pk", None) else None
+    meeting.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by"])
+    audit(MeetingAudit.CANCELLED, _target(meeting), acting_user=acting_user, reason=reason, status_before=before)
+    return meeting
+
+
+@transaction.atomic
 def do_hold_meeting(meeting: Meeting, *, acting_user, today: date | None = None) -> Meeting:
     """Mark the meeting as held (it then counts for the yearly compliance); not before its date."""
     _require_manager(acting_user)
+    if meeting.is_cancelled():
+        raise MeetingError("rapat ini dibatalkan / this meeting is cancelled")
     if meeting.date > (today or timezone.localdate()):
         raise MeetingError(f"rapat tanggal {meeting.date:%d-%m-%Y} belum berlangsung / the meeting has not taken place yet")
     meeting.status = MeetingStatus.HELD

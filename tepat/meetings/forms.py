@@ -57,6 +57,11 @@ class NewMeetingForm(MeetingForm, InviteesForm):
     """Create: the meeting and its first invitees (every OPD and every camat ticked by default)."""
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pembatalan"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Mis. rapat ganda karena salah input, atau rapat tidak jadi diadakan."))
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("Notulen"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
 
@@ -88,6 +93,7 @@ class CloseForm(forms.Form):
     note = forms.CharField(label=_("Catatan (wajib bila dibatalkan)"), required=False)
 
     def __init__(self, *args, may_drop: bool = True, **kwargs):
+        kwargs.setdefault("auto_id", "close_%s")  # shown beside the progress form, whose `note` has id_note
         super().__init__(*args, **kwargs)
         if not may_drop:
             self.fields["status"].choices = [(ActionStatus.DONE, ActionStatus.DONE.label)]

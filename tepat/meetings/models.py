@@ -27,6 +27,7 @@ class MeetingType(models.TextChoices):
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Direncanakan")
     HELD = "held", _("Terlaksana")
+    CANCELLED = "cancelled", _("Dibatalkan")  # kept with its reason, never counted
 
 
 class Meeting(models.Model):
@@ -44,6 +45,9 @@ class Meeting(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    cancel_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-date", "-start_time"]
@@ -62,9 +66,12 @@ class Meeting(models.Model):
     def is_held(self) -> bool:
         return self.status == MeetingStatus.HELD
 
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
     def ordinal(self) -> int:
         """1 for the year's first meeting of this type (by date), 2 for the second ..."""
-        earlier = Meeting.objects.filter(type=self.type, date__year=self.date.year).filter(
+        earlier = Meeting.objects.filter(type=self.type, date__year=self.date.year).exclude(status=MeetingStatus.CANCELLED).filter(
             Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
         return earlier.count() + 1
 

@@ -40,6 +40,18 @@ def compliance(year: int, *, today: date | None = None) -> Compliance:
     return assess(year, held, _today(today), planned)
 
 
+def counted_rakor(year: int) -> list[Meeting]:
+    """The rakor that the compliance count of `year` counts (held, not cancelled), oldest first: the
+    page lists them beside the count so a duplicate shows. One query."""
+    return list(Meeting.objects.filter(date__year=year, type=MeetingType.RAKOR, status=MeetingStatus.HELD).order_by("date", "start_time", "pk"))
+
+
+def same_day(type: str, day: date, *, exclude: int | None = None) -> list[Meeting]:
+    """Meetings (not cancelled) of this type on this date: a second one is probably a duplicate. One query."""
+    found = Meeting.objects.filter(type=type, date=day).exclude(status=MeetingStatus.CANCELLED).order_by("start_time", "pk")
+    return list(found.exclude(pk=exclude) if exclude else found)
+
+
 def next_planned_rakor(*, today: date | None = None) -> Meeting | None:
     return (Meeting.objects.filter(type=MeetingType.RAKOR, status=MeetingStatus.PLANNED, date__gte=_today(today))
             .order_by("date", "start_time").first())

@@ -11,16 +11,20 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
+from tepat.accounts.models import AuditEvent
 from tepat.accounts.scope import scoped
 from tepat.engine import convergence as cv
 from tepat.engine.rules import evaluate
-from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
+from tepat.lru import LRU
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
 from tepat.programs.models import Intervention, Program, TargetEntry, TargetList
 from tepat.programs.preview import scope_key
 from tepat.registry.models import Family
 
+_CACHE: LRU[cv.Inputs] = LRU(8)
+_MEASURES: LRU[cv.Measure] = LRU(48)
 FAMILY_COLUMNS = ["family_id", "kecamatan", "kelurahan", "desil", *cv.FLAG_PROGRAMS]
 
 
@@ -76,6 +80,32 @@ def gap_inputs(user, today: date | None = None) -> cv.Inputs:
     registry = families.select([c for c in FAMILY_COLUMNS if c in families.columns])
     interventions = cv.combine_interventions(_recorded(in_scope), cv.interventions_from_flags(registry))
     return cv.prepare(registry, program_frame, eligibility, interventions)
+
+
+def cached_gap_inputs(user, today: date | None = None) -> cv.Inputs:
+    """`gap_inputs`, built once per (scope, registry state, latest audit event, day): every write that
+    changes a rule, a target list or an intervention adds an audit event, so a stale result is never
+    served. Cost on a hit: three aggregate queries."""
+    return _CACHE.get(_state_key(user, today), lambda: gap_inputs(user, today))
+
+
+def _state_key(user, today: date | None) -> tuple:
+    return (WHOLE_REGISTRY if user is None else scope_key(user), registry_state(), AuditEvent.objects.aggregate(m=Max("id"))["m"],
+            today or date.today())
+
+
+def measure_key(user, name: str, by: str | None, today: date | None = None) -> tuple:
+    """What a measure's result depends on: scope, registry state, latest audit event, day, measure,
+    grouping. Three aggregate queries."""
+    return (*_state_key(user, today), name, by)
+
+
+def cached_measure(user, name: str, by: str | None, today: date | None = None, *, key: tuple | None = None) -> cv.Measure:
+    """MEASURES[name] on `cached_gap_inputs`, computed once per `measure_key`: coverage and exclusion
+    at 100k families take seconds in the engine; a page, its drill-down and its downloads then share
+    one result. Cost on a hit: the key's three aggregate queries (none when the caller passes `key`)."""
+    key = key or measure_key(user, name, by, today)
+    return _MEASURES.get(key, lambda: MEASURES[name](cached_gap_inputs(user, today), by))
 
 
 MEASURES = {

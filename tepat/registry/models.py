@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.TextChoices):
@@ -63,9 +64,9 @@ class ImportBatch(models.Model):
         help_text=_("Dikonfirmasi pengguna: impor boleh menandai lebih dari ambang keluarga sebagai tidak ada lagi."),
     )
     registry_mark = models.JSONField(default=dict, blank=True, help_text="registry state when the import finished (same-file shortcut)")
-    reverted_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    reverted_at = models.DateTimeField(pgettext_lazy("import", "dibatalkan pada"), null=True, blank=True)
     reverted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    revert_reason = models.CharField(_("alasan pembatalan"), max_length=255, blank=True)
+    revert_reason = models.CharField(pgettext_lazy("import", "alasan pembatalan"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

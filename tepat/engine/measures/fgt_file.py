@@ -1,4 +1,4 @@
-"""FGT from a csv file, for `tepat indicators fgt FILE --line Z [--weight COL] [--by COL] [--json]`.
+"""FGT from a csv, xlsx or ods file, for `tepat indicators fgt FILE --line Z [--weight COL] [--by COL] [--json]`.
 
 The CLI itself lives outside the engine; it calls `fgt_cli_result` and prints the dict (as JSON with
 --json). The file is read once into polars; the estimation is `fgt_from_frame`.
@@ -20,6 +20,22 @@ EXPENDITURE_COLUMNS = (
     "per_capita_expenditure", "pcexp",
 )
 SEPARATORS = (",", ";", "\t", "|")
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def read_survey_file(path: str | Path) -> pl.DataFrame:
+    """The file as an eager polars frame: a spreadsheet (xlsx, xls, ods: its first sheet, the header
+    in the first row) or else csv (`read_survey_csv`). Raises InputError naming the file."""
+    path = Path(path)
+    if path.suffix.lower() not in SPREADSHEETS:
+        return read_survey_csv(path)
+    import fastexcel
+
+    try:
+        return fastexcel.read_excel(path).load_sheet(0).to_polars()
+    except (fastexcel.FastExcelError, OSError, pl.exceptions.PolarsError) as error:
+        raise InputError(f"Berkas '{path.name}' tidak dapat dibaca sebagai lembar kerja ({path.suffix}): {error}",
+                         f"File '{path.name}' cannot be read as a spreadsheet ({path.suffix}): {error}") from error
 
 
 def read_survey_csv(path: str | Path) -> pl.DataFrame:
@@ -61,7 +77,7 @@ def fgt_cli_result(path: str | Path, line: float | str, weight: str | None = Non
     weight_sum, the inputs used, and `groups` (one dict per `by` value) when `by` is given. `line` is
     a number or the name of a column of lines. Values are JSON-safe (groups other than text, numbers
     or null become text)."""
-    frame = read_survey_csv(path)
+    frame = read_survey_file(path)
     column = expenditure or expenditure_column(frame.columns)
     result = fgt_from_frame(frame, column, line, weight=weight, by=by, strata=strata, psu=psu).to_dict()
     result["file"] = Path(path).name

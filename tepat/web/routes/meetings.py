@@ -13,6 +13,7 @@ urlpatterns = [
     path("rapat/<int:pk>/kehadiran/", meetings.meeting_attendance, name="meeting_attendance"),
     path("rapat/<int:pk>/notulen/", meetings.meeting_minutes, name="meeting_minutes"),
     path("rapat/<int:pk>/terlaksana/", meetings.meeting_hold, name="meeting_hold"),
+    path("rapat/<int:pk>/batal/", meetings.meeting_cancel, name="meeting_cancel"),
     path("rapat/<int:pk>/keputusan/", meetings.meeting_decision, name="meeting_decision"),
     path("rapat/<int:pk>/tindak-lanjut/", meetings.meeting_action_item, name="meeting_action_item"),
     path("rapat/<int:pk>/unduh.xlsx", meetings.meeting_tables, name="meeting_tables"),

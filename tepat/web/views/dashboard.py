@@ -33,6 +33,7 @@ from tepat.verivali.progress import campaign_progress, totals
 
 _CACHE: LRU[object] = LRU(32)
 MAP_WIDTH = 340
+TREND_WIDTH = 300  # the chart is shown at its own size (text >= 12 px), so it fits a dashboard card
 
 
 def cached(key: tuple, build: Callable[[], object]) -> object:
@@ -51,7 +52,7 @@ def trend(user, state: tuple) -> dict | None:
     figures = []
     for series in official.city_trends():
         key = ("trend", series["indicator"], json.dumps([series["points"], series["targets"]], sort_keys=True, default=str), get_language())
-        chart = cached(key, lambda: svg(trend_chart(series["points"], series["targets"], title=series["title"])))
+        chart = cached(key, lambda: svg(trend_chart(series["points"], series["targets"], title=series["title"], width=TREND_WIDTH)))
         figures.append({"indicator": series["indicator"], "svg": chart})
     return {"figures": figures} if figures else None
 

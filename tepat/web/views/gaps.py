@@ -1,60 +1,142 @@
+"""The convergence and gap page (the team's main analysis), its drill-down and downloads.
+
+Every figure is computed within the user's scope (tepat.programs.gaps); names, definitions and
+charts come from tepat.programs.gap_report. Downloads are the page's tables (xlsx/csv), the
+drill-down's are the families behind a figure with NIK/No KK masked per role; both are logged.
+"""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.http import Http404
+import polars as pl
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
+from tepat.accounts.roles import policy_for
 from tepat.accounts.scope import scoped
-from tepat.programs.gaps import MEASURES, gap_inputs
+from tepat.charts import svg
+from tepat.programs.gap_labels import BY, KEYS, MEASURES as TERMS
+from tepat.programs.gap_report import Names, gap_chart, headers, summary_frame, summary_table
+from tepat.lru import LRU
+from tepat.programs.gaps import MEASURES, cached_measure, measure_key
+from tepat.registry.exports import family_frame
 from tepat.registry.models import Family
+from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes_fast
 from tepat.web.decorators import rule_editor
+from tepat.web.views.indicators.common import TABLE_TYPES
 
-BY = {"": None, "kecamatan": "kecamatan", "kelurahan": "kelurahan"}
+_CHARTS: LRU[str] = LRU(48)  # rendered SVG per (measure_key, language): rendering a 31 x 11 heat map takes ~0.3 s
+SHOWN = 500  # families listed on a drill-down page (the download has them all)
+CHUNK = 5000  # family ids per query (SQLite's bound-parameter limit)
 
 
-def _measure(request):
+def _measure(request, with_key: bool = False):
     name, by = request.GET.get("measure", "konvergensi"), request.GET.get("by", "")
     if name not in MEASURES or by not in BY:
         raise Http404
-    return name, by, MEASURES[name](gap_inputs(request.user), BY[by])
+    key = measure_key(request.user, name, by or None)
+    measure = cached_measure(request.user, name, by or None, key=key)
+    return (name, by, measure, key) if with_key else (name, by, measure)
 
 
-def _cells(measure, name: str, by: str, row: dict) -> list[dict]:
-    keys = {k: row[k] for k in measure.keys}
-    cells = []
-    for column, value in row.items():
-        if column in measure.counts and value:
-            query = urlencode({"measure": name, "by": by, "column": column, **{k: v for k, v in keys.items() if v is not None}})
-            cells.append({"value": value, "link": f"rinci/?{query}", "num": True})
-        elif column in measure.rates:
-            cells.append({"value": "-" if value is None else f"{value:.0%}", "num": True})
-        else:
-            cells.append({"value": value, "num": isinstance(value, (int, float))})
-    return cells
+def _chart_svg(key: tuple, measure, name: str, by: str, names: Names) -> str:
+    def draw() -> str:
+        chart = gap_chart(measure, name, by, names)
+        return svg(chart) if chart is not None else ""
+
+    return mark_safe(_CHARTS.get((key, get_language()), draw))  # Vega escapes every text node
+
+
+def _choices(selected: str, options: dict) -> list[dict]:
+    return [{"value": k, "label": str(v[0].label if isinstance(v, tuple) else v), "selected": k == selected} for k, v in options.items()]
 
 
 @rule_editor
 def gaps(request):
-    """Convergence and gap tables; every count links to the families behind it."""
-    name, by, measure = _measure(request)
-    rows = [_cells(measure, name, by, row) for row in measure.summary.to_dicts()]
-    context = {"measures": list(MEASURES), "name": name, "by": by, "columns": measure.summary.columns, "rows": rows}
+    """Convergence and gap tables with a chart per measure; every count links to the families behind it."""
+    name, by, measure, key = _measure(request, with_key=True)
+    names = Names.load()
+    context = {
+        "measures": _choices(name, TERMS), "bys": _choices(by, BY), "name": name, "by": by, "term": TERMS[name][0],
+        "table": summary_table(measure, name, by, names), "chart_svg": _chart_svg(key, measure, name, by, names),
+        "query": request.GET.urlencode(), "can_export": policy_for(request.user).can_export,
+    }
     return render(request, "web/gaps.html", context)
+
+
+def _detail(request):
+    """(slug, by, measure, column, keys, detail frame) of a drill-down request; 404 on a bad column."""
+    name, by, measure = _measure(request)
+    keys = {k: request.GET[k] for k in measure.keys if k in request.GET}
+    column = request.GET.get("column", "")
+    try:
+        detail = measure.cell(column, **keys)
+    except ValueError as problem:
+        raise Http404(str(problem)) from problem
+    return name, by, measure, column, keys, detail
+
+
+def _family_ids(detail: pl.DataFrame) -> list[int]:
+    """The registry families behind a cell, most deprived desil first (a family once)."""
+    if "family_id" not in detail.columns:
+        return []
+    table = detail.filter(pl.col("family_id").is_not_null())
+    order = ["desil", "family_id"] if "desil" in table.columns else ["family_id"]
+    return table.sort(order, nulls_last=True)["family_id"].unique(maintain_order=True).to_list()
 
 
 @rule_editor
 def gaps_drill(request):
-    name, by, measure = _measure(request)
-    keys = {k: request.GET[k] for k in measure.keys if k in request.GET}
-    try:
-        detail = measure.cell(request.GET.get("column", ""), **keys)
-    except ValueError as problem:
-        raise Http404(str(problem)) from problem
-    ids = [i for i in detail["family_id"].to_list() if i is not None] if "family_id" in detail.columns else []
-    families = scoped(request.user, Family.objects.filter(pk__in=ids)).select_related("kelurahan").order_by("desil", "id")[:500]
+    name, by, measure, column, keys, detail = _detail(request)
+    ids = _family_ids(detail)
+    shown = {f.pk: f for f in scoped(request.user, Family.objects.filter(pk__in=ids[:SHOWN])).select_related("kelurahan")}
+    families = [shown[i] for i in ids[:SHOWN] if i in shown]
     log_access(request.user, AccessKind.VIEW, f"kesenjangan {name} {request.GET.urlencode()}", records=len(families))
-    context = {"name": name, "column": request.GET.get("column"), "keys": keys, "families": families, "total": len(ids)}
+    names = Names.load()
+    term = next(h for h in headers(measure, names) if h["key"] == column)
+    context = {
+        "name": name, "by": by, "term": TERMS[name][0], "column": term, "families": families, "total": len(ids), "rows": detail.height,
+        "keys": [{"label": str(KEYS[k]), "name": names.of(k, v), "code": v} for k, v in keys.items()],
+        "query": request.GET.urlencode(), "can_export": policy_for(request.user).can_export, "more": len(ids) > SHOWN,
+    }
     return render(request, "web/gaps_drill.html", context)
+
+
+def _download(body: bytes, kind: str, stem: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=TABLE_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localtime():%Y%m%d-%H%M}.{kind}"'
+    return response
+
+
+def _exporting(request, kind: str) -> None:
+    if kind not in TABLE_TYPES or not policy_for(request.user).can_export:
+        raise Http404
+
+
+@rule_editor
+def gaps_export(request, kind: str):
+    """The page's table as xlsx/csv, named and labelled like the page. Logged (no personal data, but
+    counts of the user's scope)."""
+    _exporting(request, kind)
+    name, by, measure = _measure(request)
+    frame = summary_frame(measure, Names.load())
+    log_access(request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height)
+    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes_fast({str(TERMS[name][0].label): frame})
+    return _download(body, kind, f"kesenjangan-{name}")
+
+
+@rule_editor
+def gaps_drill_export(request, kind: str):
+    """Every family behind one figure (scope applied, NIK/No KK masked per role), as xlsx/csv. Logged."""
+    _exporting(request, kind)
+    name, by, measure, column, keys, detail = _detail(request)
+    ids = _family_ids(detail)
+    in_scope = scoped(request.user, Family.objects.all())
+    parts = [family_frame(request.user, in_scope.filter(pk__in=ids[i:i + CHUNK])) for i in range(0, len(ids), CHUNK)]
+    frame = pl.concat(parts) if parts else family_frame(request.user, in_scope.none())
+    log_access(request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height)
+    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes_fast({"Keluarga": frame})
+    return _download(body, kind, f"kesenjangan-{name}-{column}")

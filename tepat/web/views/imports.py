@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from tepat.accounts.masking import log_access, masked_report
@@ -54,7 +55,7 @@ class ConfirmForm(forms.Form):
 
 
 class RevertForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=200, widget=forms.TextInput(attrs={"size": 60}))
+    reason = forms.CharField(label=pgettext_lazy("import", "Alasan pembatalan"), max_length=200, widget=forms.TextInput(attrs={"size": 60}))
 
 
 def _batch(request, pk: int) -> ImportBatch:

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tepat.accounts.masking import log_access
@@ -23,7 +24,7 @@ from tepat.meetings import actions, queries, tables
 from tepat.meetings.access import can_follow_up, can_manage, can_report_on, visible_items
 from tepat.meetings.documents import DOCUMENTS, file_name
 from tepat.meetings.forms import (
-    ActionItemForm, CloseForm, DecisionForm, InviteesForm, MeetingForm, MinutesForm, NewMeetingForm, ProgressForm,
+    ActionItemForm, CancelForm, CloseForm, DecisionForm, InviteesForm, MeetingForm, MinutesForm, NewMeetingForm, ProgressForm,
 )
 from tepat.meetings.models import OPEN_STATUSES, ActionItem, ActionStatus, Meeting
 from tepat.regions.models import Region
@@ -75,6 +76,7 @@ def _list_context(user, year: int) -> dict:
     return {
         "year": year, "years": [year - 1, year, year + 1], "today": today,
         "compliance": queries.compliance(year, today=today), "meetings": list(queries.meetings_in_year(year)),
+        "counted": queries.counted_rakor(year),
         "follow": follow, "totals": queries.follow_up_totals(follow),
         "by_opd": queries.open_items_by_opd(today=today) if can_manage(user) else [],
         "next_rakor": queries.next_planned_rakor(today=today), "can_manage": can_manage(user),
@@ -98,11 +100,20 @@ def meeting_export(request):
 
 # --- create / edit -------------------------------------------------------------------------------------------
 
+def _same_day(request, form, exclude: int | None = None) -> list[Meeting]:
+    """Other meetings of the posted type on the posted date, unless the user confirmed that this one is
+    not a duplicate (`same_day_ok`); empty when the form is not posted or not valid."""
+    if request.method != "POST" or request.POST.get("same_day_ok") or not form.is_valid():
+        return []
+    return queries.same_day(form.cleaned_data["type"], form.cleaned_data["date"], exclude=exclude)
+
+
 @secretariat
 def meeting_create(request):
     initial = {"opds": Opd.objects.all(), "regions": Region.objects.filter(level="kecamatan"), "date": timezone.localdate()}
     form = NewMeetingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    same_day = _same_day(request, form)
+    if request.method == "POST" and form.is_valid() and not same_day:
         try:
             meeting = actions.do_create_meeting(form.cleaned_data, acting_user=request.user, **form.invitees())
         except actions.MeetingError as problem:
@@ -111,7 +122,7 @@ def meeting_create(request):
             carried = meeting.carried_items.count()
             messages.success(request, _("Rapat dibuat; %(n)s tindak lanjut terbuka masuk ke acaranya.") % {"n": carried})
             return redirect("meeting_detail", pk=meeting.pk)
-    return render(request, "web/meetings/edit.html", {"form": form, "meeting": None})
+    return render(request, "web/meetings/edit.html", {"form": form, "meeting": None, "same_day": same_day})
 
 
 @secretariat
@@ -120,7 +131,8 @@ def meeting_edit(request, pk: int):
     # The form gets its own copy: validating writes the posted values into its instance, and the action
     # audits the changes against `meeting` as stored.
     form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
+    same_day = _same_day(request, form, exclude=pk)
+    if request.method == "POST" and form.is_valid() and not same_day:
         try:
             actions.do_update_meeting(meeting, form.cleaned_data, acting_user=request.user)
         except actions.MeetingError as problem:
@@ -128,7 +140,7 @@ def meeting_edit(request, pk: int):
         else:
             messages.success(request, _("Rapat disimpan."))
             return redirect("meeting_detail", pk=meeting.pk)
-    return render(request, "web/meetings/edit.html", {"form": form, "meeting": meeting})
+    return render(request, "web/meetings/edit.html", {"form": form, "meeting": meeting, "same_day": same_day})
 
 
 # --- the meeting page ------------------------------------------------------------------------------------------
@@ -145,7 +157,7 @@ def meeting_detail(request, pk: int):
         "decisions": meeting.decisions.all(), "items": items, "linked": mine,
         "carried": list(meeting.carried_items_in_order()), "documents": DOCUMENTS,
         "invite_form": InviteesForm(), "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
-        "decision_form": DecisionForm(), "item_form": ActionItemForm(meeting=meeting),
+        "decision_form": DecisionForm(), "item_form": ActionItemForm(meeting=meeting), "cancel_form": CancelForm(),
         "may_record_attendance": meeting.date <= today,
     }
     return render(request, "web/meetings/detail.html", context)
@@ -205,6 +217,16 @@ def meeting_hold(request, pk: int):
 
 @require_POST
 @secretariat
+def meeting_cancel(request, pk: int):
+    """Cancel with a reason (a duplicate or a meeting that did not take place): listed, never counted."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return _submit(request, meeting, CancelForm(request.POST),
+                   lambda form: actions.do_cancel_meeting(meeting, reason=form.cleaned_data["reason"], acting_user=request.user),
+                   _("Rapat dibatalkan; tidak lagi dihitung."))
+
+
+@require_POST
+@secretariat
 def meeting_decision(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
     return _submit(request, meeting, DecisionForm(request.POST),
@@ -246,6 +268,7 @@ def meeting_tables(request, pk: int):
 
 STATUS_FILTERS = {"terbuka": OPEN_STATUSES, "terlambat": OPEN_STATUSES, "selesai": (ActionStatus.DONE,),
                   "semua": tuple(ActionStatus.values)}
+STATUS_FILTER_LABELS = {"terbuka": _lazy("terbuka"), "terlambat": _lazy("terlambat"), "selesai": _lazy("selesai"), "semua": _lazy("semua")}
 
 
 def _items(request):
@@ -267,7 +290,7 @@ def _items(request):
 def action_items(request):
     items, status, opd, today = _items(request)
     context = {"items": list(items), "status": status, "opd": opd, "today": today, "can_manage": can_manage(request.user),
-               "opds": Opd.objects.order_by("name") if can_manage(request.user) else [], "filters": list(STATUS_FILTERS)}
+               "opds": Opd.objects.order_by("name") if can_manage(request.user) else [], "filters": list(STATUS_FILTER_LABELS.items())}
     return render(request, "web/meetings/items.html", context)
 
 

@@ -6,11 +6,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from datetime import date
+
+from tepat.accounts.scope import scoped
+from tepat.formatting import one_language
+from tepat.engine.rules import check
+from tepat.engine.rules.examples import EXAMPLES
 from tepat.programs.actions import RuleRejected, do_save_rule, do_update_program
+from tepat.programs.frames import registry_frames
 from tepat.programs.models import Program
-from tepat.programs.preview import preview
+from tepat.programs.preview import preview, scope_key
+from tepat.programs.rule_help import conditions, picker
 from tepat.regions.models import Region
+from tepat.registry.models import Family
 from tepat.web.decorators import rule_editor
+
+# A rule saved anyway although it selects nobody or everybody in the editor's scope needs this box ticked.
+SELECTS_ALL_OR_NONE = ("always_false", "always_true")
+GENERIC_EXAMPLE = 'desil <= 2 dan ada_anggota(usia_sekolah dan pendidikan in ["Tidak Sekolah", "Tidak Tamat SD"])'
 
 
 class ProgramForm(forms.ModelForm):
@@ -24,6 +37,7 @@ class ProgramForm(forms.ModelForm):
 class RuleForm(forms.Form):
     text = forms.CharField(label=_lazy("Aturan kelayakan"), widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}))
     reason = forms.CharField(label=_lazy("Alasan perubahan"), max_length=255)
+    confirm = forms.BooleanField(required=False, label=_lazy("Saya mengerti; simpan tetap"))
 
 
 @rule_editor
@@ -37,11 +51,34 @@ def _named(groups: list[dict], key: str) -> list[dict]:
     return [{**g, "name": names.get(g[key], g[key])} for g in groups]
 
 
+def _frames(request):
+    return registry_frames(scoped(request.user, Family.objects.all()), scope_key(request.user))
+
+
 def _preview_context(request, text: str) -> dict:
+    """Counts in the user's scope, each top-level condition with its own count (and why it selects
+    nobody), and the all-or-none warning when there is one."""
     shown = preview(request.user, text)
     shown.by_kecamatan = _named(shown.by_kecamatan, "kecamatan")
     shown.by_kelurahan = _named(shown.by_kelurahan, "kelurahan")
-    return {"preview": shown}
+    rule = None if shown.errors else check(text).rule
+    parts = conditions(rule, *_frames(request), date.today()) if rule is not None else []
+    extreme = next((w for w in shown.warnings if w.code in SELECTS_ALL_OR_NONE), None)
+    together = bool(parts) and shown.families == 0 and all(p.families for p in parts)
+    return {"preview": shown, "conditions": parts, "all_or_none": extreme, "only_together": together}
+
+
+def _save_rule(request, program: Program, form: RuleForm, context: dict) -> object | None:
+    """The new version, or None with the form's errors set (a rejected rule, or one that selects
+    nobody or everybody saved without ticking `confirm`)."""
+    if context["all_or_none"] is not None and not form.cleaned_data["confirm"]:
+        form.add_error("confirm", one_language(context["all_or_none"]))
+        return None
+    try:
+        return do_save_rule(program, form.cleaned_data["text"], acting_user=request.user, reason=form.cleaned_data["reason"])
+    except RuleRejected as problem:
+        form.add_error("text", str(problem))
+        return None
 
 
 @rule_editor
@@ -49,16 +86,15 @@ def program_detail(request, code: str):
     program = get_object_or_404(Program, code=code)
     current = program.current_rule()
     form = RuleForm(request.POST or None, initial={"text": current.text if current else ""})
+    text = form.data.get("text") if form.is_bound else (current.text if current else "")
+    shown = _preview_context(request, text or "")
     if request.method == "POST" and form.is_valid():
-        try:
-            version = do_save_rule(program, form.cleaned_data["text"], acting_user=request.user, reason=form.cleaned_data["reason"])
-        except RuleRejected as problem:
-            form.add_error("text", str(problem))
-        else:
+        version = _save_rule(request, program, form, shown)
+        if version is not None:
             messages.success(request, _("Aturan versi %(v)s disimpan.") % {"v": version.version})
             return redirect("program_detail", code=program.code)
-    text = form.data.get("text") if form.is_bound else (current.text if current else "")
-    context = {"program": program, "form": form, "versions": program.rules.select_related("author"), **_preview_context(request, text or "")}
+    context = {"program": program, "form": form, "versions": program.rules.select_related("author"), **shown,
+               "fields": picker(*_frames(request)), "example": EXAMPLES.get(program.code, GENERIC_EXAMPLE)}
     return render(request, "web/program_detail.html", context)
 
 

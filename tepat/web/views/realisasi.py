@@ -11,6 +11,7 @@ from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.jobs.run import run_for_page
 from tepat.programs.actions import do_record_intervention, reportable_programs
+from tepat.web.linking import linkable_families
 from tepat.programs.models import Intervention, InterventionStatus, Program
 from tepat.registry.models import Family
 from tepat.registry.runner import store_upload
@@ -37,7 +38,8 @@ def realisasi_page(request):
         report = masked_report(request.user, result["report"]) if result and "report" in result else None
     interventions = list(_recent(request.user))
     log_access(request.user, AccessKind.VIEW, "realisasi terakhir", records=len(interventions))
-    context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions}
+    context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions,
+               "linked": linkable_families(request.user, [i.family_id for i in interventions])}
     return render(request, "web/realisasi.html", context)
 
 

@@ -16,6 +16,7 @@ from tepat.programs.actions import do_freeze_target_list
 from tepat.programs.models import Program, TargetList
 from tepat.registry.exports import target_frame
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+from tepat.web.linking import linkable_families
 from tepat.web.decorators import rule_editor
 
 
@@ -56,7 +57,8 @@ def target_detail(request, pk: int):
     entries = target.entries.select_related("family__kelurahan").order_by("rank")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     log_access(request.user, AccessKind.VIEW, f"daftar sasaran {target.pk}", records=len(page.object_list))
-    return render(request, "web/target_detail.html", {"target": target, "page": page})
+    linked = linkable_families(request.user, [e.family_id for e in page.object_list])
+    return render(request, "web/target_detail.html", {"target": target, "page": page, "linked": linked})
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""FGT poverty measures from survey microdata (Susenas-like): upload a csv, get P0, P1, P2 with standard
+"""FGT poverty measures from survey microdata (Susenas-like): upload a csv, xlsx or ods file, get P0, P1, P2 with standard
 errors, labelled as survey estimates. The file is read in a temporary file and never kept."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ MEASURES = ("p0", "se_p0", "p1", "se_p1", "p2", "se_p2", "n", "weight_sum")
 
 
 class FgtForm(forms.Form):
-    file = forms.FileField(label=_("Data mikro pengeluaran per kapita (.csv)"))
+    file = forms.FileField(label=_("Data mikro pengeluaran per kapita (.csv, .xlsx atau .ods)"))
     line = forms.FloatField(label=_("Garis kemiskinan Z (Rp per kapita per bulan)"), min_value=0.01)
     expenditure = forms.CharField(label=_("Kolom pengeluaran (kosong: dikenali otomatis)"), required=False, max_length=100)
     weight = forms.CharField(label=_("Kolom penimbang (opsional)"), required=False, max_length=100)

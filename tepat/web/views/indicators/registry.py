@@ -97,8 +97,22 @@ class AFForm(forms.Form):
         return chosen, weights, k, data.get("level") or "kecamatan"
 
 
+CHOSE_INDICATORS = "indikator"  # hidden field of the form: its checkboxes were submitted (none ticked means none)
+
+
+def _with_default_indicators(query):
+    """A link such as ?level=kelurahan did not submit the checkboxes: tick the default indicators
+    (instead of reading every box as unticked and refusing with 422)."""
+    if not query or CHOSE_INDICATORS in query or any(key.startswith("i_") for key in query):
+        return query
+    data = query.copy()
+    for key in af_defaults()["indicators"]:
+        data.setdefault(f"i_{key}", "on")
+    return data
+
+
 def _af(request):
-    form = AFForm(request.GET or None, initial={"k": af_defaults()["k"]})
+    form = AFForm(_with_default_indicators(request.GET) or None, initial={"k": af_defaults()["k"]})
     if request.GET and not form.is_valid():
         return form, None, None, None
     indicators, weights, k, level = form.parameters() if request.GET else (*_default_parameters(), "kecamatan")

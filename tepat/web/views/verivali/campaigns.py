@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tepat.accounts.roles import policy_for
@@ -40,6 +41,11 @@ def campaign_create(request):
     return render(request, "web/verivali/campaign_form.html", {"form": form})
 
 
+# progress grouping -> its name on the page (the keys stay in the URL)
+GROUP_LABELS = {"campaign": _lazy("kampanye"), "kecamatan": _lazy("kecamatan"), "kelurahan": _lazy("kelurahan"),
+                "enumerator": _lazy("pendata")}
+
+
 def _by(request) -> str:
     by = request.GET.get("by", "kelurahan")
     return by if by in GROUPS else "kelurahan"
@@ -52,7 +58,8 @@ def campaign_detail(request, pk: int):
     rows = campaign_progress(campaign, by=by, user=request.user)
     manages = policy_for(request.user).manages_campaigns
     return render(request, "web/verivali/campaign_detail.html", {
-        "campaign": campaign, "rows": rows, "total": totals(rows), "by": by, "groups": list(GROUPS),
+        "campaign": campaign, "rows": rows, "total": totals(rows), "by": by, "by_label": GROUP_LABELS.get(by, by),
+        "groups": [(g, GROUP_LABELS.get(g, g)) for g in GROUPS],
         "form": AssignForm(campaign=campaign) if manages and campaign.status != CampaignStatus.CLOSED else None,
         "manages": manages, "kelurahan": campaign.kelurahan.select_related("parent"),
         "closable": manages and campaign.status != CampaignStatus.CLOSED, **_handback_context(request.user, campaign, manages),

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.natural import natural_key
 from tepat.verivali.actions import SubmissionRejected, acts_for_others, do_submit_visit
 from tepat.verivali.forms import form_context, visit_payload
 from tepat.verivali.models import Campaign, CampaignFamily, CampaignStatus, VisitPhoto, VisitSource, Visit
@@ -17,12 +18,22 @@ from tepat.web.decorators import verivali_user, visitor
 from tepat.web.views.verivali.common import LINES, line_rows
 
 
+def _walking_order(cf: CampaignFamily) -> tuple:
+    """Kelurahan, RW, RT, then the address with its house number as a number ("No. 38" before "No. 146")."""
+    family = cf.family
+    return (cf.campaign_id, family.kelurahan.name, natural_key(family.rw), natural_key(family.rt), natural_key(family.alamat))
+
+
 @visitor
 def my_families(request):
-    """Families assigned to me in running campaigns, not yet visited first (phone-first list)."""
+    """Families assigned to me in running campaigns, not yet visited first (phone-first list), in
+    walking order; `q` keeps those whose head's name or address contains it."""
     mine = (CampaignFamily.objects.filter(enumerator=request.user, campaign__status=CampaignStatus.ACTIVE)
-            .select_related("campaign", "family__kelurahan").order_by("campaign_id", "family__kelurahan__name", "family__rt",
-                                                                          "family__alamat"))
+            .select_related("campaign", "family__kelurahan"))
+    query = request.GET.get("q", "").strip()
+    if query:
+        mine = mine.filter(Q(family__kepala_keluarga__icontains=query) | Q(family__alamat__icontains=query))
+    mine = sorted(mine, key=_walking_order)
     visited = set(Visit.objects.filter(enumerator=request.user).values_list("campaign_id", "family_id"))
     campaigns: dict[int, dict] = {}
     for cf in mine:
@@ -30,7 +41,7 @@ def my_families(request):
         entry["done" if (cf.campaign_id, cf.family_id) in visited else "todo"].append(cf)
     log_access(request.user, AccessKind.VIEW, "verivali: keluarga yang ditugaskan", records=len(mine))
     running = Campaign.objects.filter(status=CampaignStatus.ACTIVE) if acts_for_others(request.user) else []
-    return render(request, "web/verivali/my_families.html", {"campaigns": list(campaigns.values()), "running": running})
+    return render(request, "web/verivali/my_families.html", {"campaigns": list(campaigns.values()), "running": running, "q": query})
 
 
 def _campaign_family(request, pk: int, family_pk: int) -> CampaignFamily:
