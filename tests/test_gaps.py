@@ -126,7 +126,7 @@ def test_the_table_downloads_as_the_page_shows_it_and_is_logged(client, cast, re
     pkh = sheet.filter((pl.col("Program") == "Program Keluarga Harapan (PKH)") & (pl.col("Kelurahan") == "Pantai Johor"))
     assert pkh["Layak"].to_list() == [2] and pkh["Cakupan (%)"].to_list() == [50.0]
     csv = client.get("/kesenjangan/unduh.csv", {"measure": "konvergensi"}).content.decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("Miskin ekstrem,")
+    assert csv.splitlines()[0].startswith('"Miskin ekstrem",')
     logged = PersonalDataAccess.objects.filter(user=cast["analyst"], kind=AccessKind.EXPORT, what__startswith="kesenjangan")
     assert logged.count() == 2
 

@@ -25,7 +25,7 @@ HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 POST_ONLY = {"logout", "set_language", "verivali_meeting_create", "verivali_decide", "indicators_snapshot_create", "target_freeze",
              "verivali_campaign_close", "meeting_hold", "action_item_close", "meeting_decision", "meeting_action_item",
              "meeting_attendance", "import_confirm", "import_revert", "admin_user_password", "admin_user_status",
-             "verivali_handback_sent"}
+             "verivali_handback_sent", "meeting_cancel"}
 BINARY_IMAGES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 
 
@@ -37,7 +37,7 @@ def all_url_names() -> dict[str, str]:
         for entry in resolver.url_patterns:
             if isinstance(entry, URLResolver):
                 walk(entry, prefix + str(entry.pattern))
-            else:
+            elif entry.name:  # unnamed: static redirects such as /favicon.ico
                 found[entry.name] = prefix + str(entry.pattern)
 
     walk(get_resolver())
@@ -101,6 +101,7 @@ def _params(o: dict) -> dict[str, list[dict]]:
         "action_evidence": [{"pk": i, "progress": p} for i, p in o["evidence"]],
         "report_download": [{"kind": k, "fmt": f} for k, d in REPORTS.items() for f in d.formats],
         "report_write": [{"kind": k} for k, d in REPORTS.items() if d.text_kind],
+        "gaps_export": [{"kind": k} for k in sheets], "gaps_drill_export": [{"kind": k} for k in sheets],
         "verivali_handback": [{"pk": p, "kind": k} for p in o["campaign"] for k in sheets],
         "admin_user_detail": [{"pk": p} for p in o["user"]], "access_log_export": [{"kind": k} for k in sheets],
     }
