@@ -173,7 +173,21 @@ def _names(per: dict[str, np.ndarray], n_fam: int, seed: int) -> dict[str, np.nd
     own = np.where(fem, len(MARGA) + len(MALE_2) + rng.integers(0, len(FEMALE_2), n),
                    len(MARGA) + rng.integers(0, len(MALE_2), n))
     second = np.where(lineage, marga, np.where(rng.random(n) < 0.7, own, len(SECOND_NAMES) - 1))
-    return {"first_name": first, "second_name": second}
+    return {"first_name": _distinct_in_family(first, second, per["fam"], fem), "second_name": second}
+
+
+def _distinct_in_family(first: np.ndarray, second: np.ndarray, fam: np.ndarray, fem: np.ndarray) -> np.ndarray:
+    """No two members of a family share a full name: a repeat takes the next first name of its sex
+    list (a few vectorised passes; families are small)."""
+    first = first.copy()
+    for _ in range(8):
+        rank = _group_rank((fam * len(MALE + FEMALE) + first) * len(SECOND_NAMES) + second)[0]
+        again = rank > 0
+        if not again.any():
+            break
+        base, size = np.where(fem, len(MALE), 0), np.where(fem, len(FEMALE), len(MALE))
+        first[again] = (base + (first - base + rank) % size)[again]
+    return first
 
 
 def _household(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.ndarray,

@@ -51,12 +51,18 @@ def _connection(threads: int, memory_limit: str | None) -> duckdb.DuckDBPyConnec
     return con
 
 
-def _linker(prepared: pl.DataFrame, settings: dict, con: duckdb.DuckDBPyConnection):
-    from splink import DuckDBAPI, Linker
+def _register(prepared: pl.DataFrame, con: duckdb.DuckDBPyConnection) -> list:
+    """One registered table per source (splink names the datasets after them)."""
+    from splink import DuckDBAPI
 
     db = DuckDBAPI(con)
-    tables = [db.register(part.drop("source_dataset").to_arrow(), dataset_display_name=source)
-              for (source,), part in prepared.sort("source_dataset").group_by("source_dataset", maintain_order=True)]
+    return [db.register(part.drop("source_dataset").to_arrow(), dataset_display_name=source)
+            for (source,), part in prepared.sort("source_dataset").group_by("source_dataset", maintain_order=True)]
+
+
+def _linker(tables: list, settings: dict):
+    from splink import Linker
+
     return Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
 
 
@@ -70,30 +76,39 @@ def _train(linker, spec: dict) -> None:
         training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=spec["em_max_pairs"])
 
 
-def _weights_json(frame: pl.DataFrame, names: list[str]) -> pl.Expr:
-    """{comparison: [gamma level, match weight]} per pair as JSON text (bf -> log2)."""
-    parts = [pl.concat_str(pl.lit(f'"{name}":['), pl.col(f"gamma_{name}").cast(pl.String), pl.lit(","),
-                           pl.col(f"bf_{name}").log(2).round(3).cast(pl.String), pl.lit("]")) for name in names]
+def with_floors(trained: dict, floor: float = 1e-4) -> dict:
+    """Levels EM never saw among matches: an ELSE level gets m = `floor` (a disagreement EM never
+    saw in a true pair is strong evidence against), an intermediate level m = u (neutral)."""
+    trained = json.loads(json.dumps(trained, default=str))
+    for comparison in trained["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        for position, level in enumerate(levels):
+            if level.get("m_probability") is None:
+                last = position == len(levels) - 1
+                level["m_probability"] = floor if last else level.get("u_probability") or floor
+    return trained
+
+
+def _weights_json(names: list[str]) -> pl.Expr:
+    """{comparison: match weight} per pair as JSON text (splink's mw_ columns, log2 Bayes factors)."""
+    parts = [pl.concat_str(pl.lit(f'"{name}":'), pl.col(f"mw_{name}").round(3).cast(pl.String)) for name in names]
     return pl.concat_str(pl.lit("{"), pl.concat_str(parts, separator=","), pl.lit("}"))
 
 
-def _pairs(predictions: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+def _pairs(predictions: pl.DataFrame, prepared: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     if predictions.height == 0:
         return pl.DataFrame(schema=PAIR_SCHEMA)
+    niks = prepared.select("unique_id", "nik")
+    predictions = (predictions.join(niks.rename({"unique_id": "unique_id_l", "nik": "nik_l"}), on="unique_id_l", how="left")
+                   .join(niks.rename({"unique_id": "unique_id_r", "nik": "nik_r"}), on="unique_id_r", how="left"))
     same = pl.col("source_dataset_l") == pl.col("source_dataset_r")
     return predictions.select(
         pl.col("unique_id_l").alias("left_id"), pl.col("unique_id_r").alias("right_id"),
         pl.col("source_dataset_l").alias("left_source"), pl.col("source_dataset_r").alias("right_source"),
         pl.when(same).then(pl.lit("duplicate")).otherwise(pl.lit("cross_source")).alias("kind"),
-        pl.when(pl.col("gamma_nik") == _exact_level()).then(pl.lit("nik")).otherwise(pl.lit("probabilistic")).alias("method"),
-        pl.col("match_probability").alias("probability"), pl.col("match_weight"), _weights_json(predictions, names).alias("weights"),
-    )
-
-
-def _exact_level() -> int:
-    """The gamma value of the 'NIK exact' level (splink numbers non-null levels from the bottom)."""
-    levels = [level for level in model_spec()["comparisons"][0]["comparison_levels"] if not level.get("is_null_level")]
-    return len(levels) - 1 - 0  # exact is the first non-null level
+        pl.when(pl.col("nik_l") == pl.col("nik_r")).then(pl.lit("nik")).otherwise(pl.lit("probabilistic")).alias("method"),
+        pl.col("match_probability").alias("probability"), pl.col("match_weight"), _weights_json(names).alias("weights"),
+    ).cast(PAIR_SCHEMA)
 
 
 def link_persons(persons: pl.DataFrame, *, model: dict | None = None, threads: int = 2, memory_limit: str | None = None,
@@ -110,15 +125,17 @@ def link_persons(persons: pl.DataFrame, *, model: dict | None = None, threads: i
     sources = prepared["source_dataset"].n_unique()
     settings = model or settings_dict("link_and_dedupe" if sources > 1 else "dedupe_only", spec)
     con = _connection(threads, memory_limit)
-    linker = _linker(prepared, settings, con)
+    tables = _register(prepared, con)
+    linker = _linker(tables, settings)
     timings["prepare"] = time.perf_counter() - started
     if model is None:
         _train(linker, spec)
+        linker = _linker(tables, with_floors(linker.misc.save_model_to_json()))
     timings["train"] = time.perf_counter() - started - timings["prepare"]
     threshold = spec["thresholds"]["keep"] if keep is None else keep
     predictions = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     names = [c["output_column_name"] for c in spec["comparisons"]]
-    pairs = _pairs(pl.from_pandas(predictions), names)
+    pairs = _pairs(pl.from_pandas(predictions), prepared, names)
     timings["predict"] = time.perf_counter() - started - timings["prepare"] - timings["train"]
     trained = linker.misc.save_model_to_json()
     candidates = candidate_pairs(prepared, spec["blocking"])
@@ -147,4 +164,4 @@ def prior_weight(model: dict) -> float:
     return math.log2(p / (1 - p))
 
 
-logging.getLogger("splink").setLevel(logging.WARNING)
+logging.getLogger("splink").setLevel(logging.ERROR)
