@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tepat.meetings",
     "tepat.pockets",
     "tepat.reports",
+    "tepat.linkage",
     "tepat.web",
 ]
 
