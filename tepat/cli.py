@@ -216,8 +216,9 @@ def demo_command(no_serve: bool, families: int, port: int) -> None:
 from tepat.indicators.cli import indicators  # noqa: E402
 from tepat.reports.cli import report  # noqa: E402
 from tepat.verivali.cli import verivali  # noqa: E402
+from tepat.linkage.cli import linkage  # noqa: E402
 
-for group in (indicators, report, verivali):
+for group in (indicators, report, verivali, linkage):
     main.add_command(group)
 
 

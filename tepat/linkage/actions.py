@@ -96,13 +96,14 @@ def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, 
     return counts, len(auto)
 
 
-def do_run_linkage(*, acting_user, threads: int = 2) -> RunReport:
-    """Score the registry and fill the queue. Cost: the engine's (near-linear), then bulk writes."""
+def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) -> RunReport:
+    """Score the registry and fill the queue. Cost: the engine's (near-linear), then bulk writes.
+    model: a trained model to reuse (e.g. `LinkageModel.settings` of an earlier run): no EM training."""
     started = time.perf_counter()
     persons = person_frame()
     spec = model_spec()
     lower, upper = spec["thresholds"]["lower"], spec["thresholds"]["upper"]
-    result = link_persons(persons, threads=threads) if persons.height > 1 else None
+    result = link_persons(persons, threads=threads, model=model) if persons.height > 1 else None
     with transaction.atomic():
         version = (LinkageModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
         model = LinkageModel.objects.create(version=version, settings=result.model if result else {}, stats=result.stats if result else {},
