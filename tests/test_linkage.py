@@ -188,3 +188,60 @@ def test_cli_run_reports_pairs_by_kind(registry, cast):
     assert out.exit_code == 0, out.output
     report = json.loads(out.output)
     assert report["pairs"]["cross_source"] > 0 and report["pairs"]["family"] > 0 and report["seconds"] > 0
+
+
+def _realisasi(tmp_path, cast, nik: str):
+    from tepat.accounts.actions import ensure_shipped_opds
+    from tepat.programs.actions import do_import_interventions
+    from tepat.programs.catalogue import ensure_catalogue
+    from tests.files import write_csv
+
+    ensure_shipped_opds()
+    ensure_catalogue(2026)
+    header = ["kode_program", "nik", "no_kk", "nama_penerima", "tanggal", "nilai", "status"]
+    row = {"kode_program": "pkh", "nik": nik, "no_kk": "", "nama_penerima": "X", "tanggal": "15-03-2026", "nilai": "750000", "status": "tersalur"}
+    return do_import_interventions(write_csv(tmp_path / f"r{nik}.csv", [row], header=header, title=False), acting_user=cast["analyst"])
+
+
+@pytest.mark.django_db
+def test_realisasi_row_in_two_sources_resolves_through_the_link_and_not_after_undo(registry, cast, tmp_path):
+    from tepat.linkage.actions import do_run_linkage, do_undo_pair
+    from tepat.linkage.models import Pair
+    from django.db.models import Count
+
+    from tepat.programs.models import Intervention
+    from tepat.registry.models import Member
+
+    nik = Member.objects.values("nik").annotate(n=Count("id")).filter(n=2).order_by("nik")[0]["nik"]
+    assert _realisasi(tmp_path, cast, nik).rejected[0]["code"] == "nik_ambiguous"
+    do_run_linkage(acting_user=cast["analyst"], model=TRAINED.get("model"))
+    report = _realisasi(tmp_path, cast, nik)
+    assert report.inserted == 1, report.rejected
+    assert Intervention.objects.get().family.source == "dtsen"  # the newer register's family
+    person = Pair.objects.get(kind="cross_source", left_member__nik=nik)
+    family = Pair.objects.get(kind="family", left_family=person.left_family, right_family=person.right_family)
+    do_undo_pair(person, acting_user=cast["analyst"], reason="uji")
+    Intervention.objects.all().delete()
+    assert _realisasi(tmp_path, cast, nik).inserted == 1  # the families are still one linked family
+    do_undo_pair(family, acting_user=cast["analyst"], reason="uji")
+    Intervention.objects.all().delete()
+    assert _realisasi(tmp_path, cast, nik).rejected[0]["code"] == "nik_ambiguous"
+
+
+@pytest.mark.django_db
+def test_target_list_counts_a_family_linked_across_sources_once(registry, cast):
+    from datetime import date
+
+    from tepat.linkage.actions import do_run_linkage
+    from tepat.linkage.models import Pair
+    from tepat.programs.targeting import ranked
+
+    rule = "jumlah_anggota >= 1"
+    before, count_before = ranked(rule, date(2026, 6, 30))
+    do_run_linkage(acting_user=cast["analyst"], model=TRAINED.get("model"))
+    linked = Pair.objects.filter(kind="family", status="linked")
+    assert linked.exists()
+    after, count_after = ranked(rule, date(2026, 6, 30))
+    assert count_after == count_before - linked.count()
+    kept = set(after["family_id"].to_list())
+    assert all((p.left_family_id in kept) != (p.right_family_id in kept) for p in linked)
