@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("tepat.web.routes.verivali")),
     path("", include("tepat.web.routes.meetings")),
     path("", include("tepat.web.routes.reports")),
+    path("", include("tepat.linkage.urls")),
 ]

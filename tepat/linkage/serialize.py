@@ -15,7 +15,7 @@ def _side(pair: Pair, side: str, user) -> dict:
         "nama": member.nama if member else family.kepala_keluarga,
         "tanggal_lahir": member.tanggal_lahir.isoformat() if member and member.tanggal_lahir else None,
         "no_kk": identity_for(user, family.no_kk),
-        "id_keluarga": family.id_keluarga_p3ke or family.source_key,
+        "id_keluarga": family.id_keluarga_p3ke or identity_for(user, family.source_key),
     }
 
 
