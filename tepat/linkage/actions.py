@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from tepat.engine.linkage import family_pairs, link_persons, model_spec
 from tepat.linkage.frames import person_frame
 from tepat.linkage.identities import refresh_identities
-from tepat.linkage.models import DECISION_STATUS, Decision, LinkageModel, Pair, PairDecision, PairKind, PairMethod, PairStatus
+from tepat.linkage.models import DECISION_STATUS, Decision, LinkageModel, Pair, PairDecision, PairKind, PairStatus
 from tepat.registry.actions import do_deactivate_member, do_reactivate_member
 from tepat.registry.models import Member
 
@@ -69,8 +70,6 @@ COLUMNS = ["key", "kind", "method", "probability", "match_weight", "weights", "a
 def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, int]:
     """New pairs inserted (auto-linked ones with their AUTO decision); known pairs keep their status
     and get the new scores. Cost: one read of the known keys, bulk insert / update."""
-    import json
-
     known = {p.key: p for p in Pair.objects.filter(key__in=rows["key"].to_list())}
     new, changed, counts = [], [], {}
     for row in rows.select(COLUMNS).iter_rows(named=True):
@@ -172,4 +171,4 @@ def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> Pair
     return history
 
 
-__all__ = ["PairMethod", "RunReport", "do_decide_pair", "do_run_linkage", "do_undo_pair"]
+__all__ = ["RunReport", "do_decide_pair", "do_run_linkage", "do_undo_pair"]

@@ -36,7 +36,7 @@ def normalised_name(column: str = "nama") -> pl.Expr:
     text = pl.col(column).str.to_uppercase().str.replace_all(r"[^A-Z ]", " ").str.replace_all(r"\s+", " ").str.strip_chars()
     tokens = text.str.split(" ").list.eval(pl.element().replace(_token_map()))
     joined = tokens.list.join(" ")
-    return pl.when(joined == "").then(None).otherwise(joined)
+    return pl.when(joined == "").then(None).otherwise(joined).alias(column)
 
 
 def name_sound(column: str) -> pl.Expr:
