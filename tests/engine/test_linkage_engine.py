@@ -73,3 +73,16 @@ def test_prepare_keeps_one_row_per_record_and_drops_bad_niks():
     frame = pl.DataFrame({"record_id": [1, 2], "source": ["p3ke", "dtsen"], "nik": ["12345", "1274010101900001"], "nama": ["A", "B"]})
     out = prepare(frame)
     assert out["unique_id"].to_list() == [1, 2] and out["nik"].to_list() == [None, "1274010101900001"]
+
+
+def test_duplicates_within_one_source_are_found_with_a_stored_model(city):
+    both, result = city
+    p3ke = both.filter(pl.col("source") == "p3ke")
+    copies = both.filter(pl.col("source") == "dtsen").head(40).with_columns(pl.lit("p3ke").alias("source"), pl.col("record_id") + 10**7)
+    found = link_persons(pl.concat([p3ke, copies]), model=result.model).pairs
+    duplicates = found.filter((pl.col("kind") == "duplicate") & (pl.col("probability") >= 0.99))
+    truth = pl.concat([p3ke, copies]).select("record_id", "truth")
+    same = duplicates.join(truth.rename({"record_id": "left_id", "truth": "a"}), on="left_id").join(
+        truth.rename({"record_id": "right_id", "truth": "b"}), on="right_id").filter(pl.col("a") == pl.col("b"))
+    assert same.height >= 38 and same.height >= 0.9 * duplicates.height  # the rest: twins (same birth date and KK), see docs
+    assert set(found["left_source"].unique()) == {"p3ke"}

@@ -98,9 +98,10 @@ def _weights_json(names: list[str]) -> pl.Expr:
 def _pairs(predictions: pl.DataFrame, prepared: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     if predictions.height == 0:
         return pl.DataFrame(schema=PAIR_SCHEMA)
-    niks = prepared.select("unique_id", "nik")
-    predictions = (predictions.join(niks.rename({"unique_id": "unique_id_l", "nik": "nik_l"}), on="unique_id_l", how="left")
-                   .join(niks.rename({"unique_id": "unique_id_r", "nik": "nik_r"}), on="unique_id_r", how="left"))
+    records = prepared.select("unique_id", "nik", "source_dataset")  # dedupe_only output has no source column
+    predictions = predictions.drop("source_dataset_l", "source_dataset_r", strict=False)
+    predictions = (predictions.join(records.rename(lambda c: f"{c}_l"), on="unique_id_l", how="left")
+                   .join(records.rename(lambda c: f"{c}_r"), on="unique_id_r", how="left"))
     same = pl.col("source_dataset_l") == pl.col("source_dataset_r")
     return predictions.select(
         pl.col("unique_id_l").alias("left_id"), pl.col("unique_id_r").alias("right_id"),
@@ -123,7 +124,8 @@ def link_persons(persons: pl.DataFrame, *, model: dict | None = None, threads: i
     started = time.perf_counter()
     prepared = prepare(persons)
     sources = prepared["source_dataset"].n_unique()
-    settings = model or settings_dict("link_and_dedupe" if sources > 1 else "dedupe_only", spec)
+    link_type = "link_and_dedupe" if sources > 1 else "dedupe_only"
+    settings = {**model, "link_type": link_type} if model else settings_dict(link_type, spec)
     con = _connection(threads, memory_limit)
     tables = _register(prepared, con)
     linker = _linker(tables, settings)
