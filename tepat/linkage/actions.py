@@ -69,25 +69,21 @@ COLUMNS = ["key", "kind", "method", "probability", "match_weight", "weights", "a
 
 def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, int]:
     """New pairs inserted (auto-linked ones with their AUTO decision); known pairs keep their status
-    and get the new scores. Cost: one read of the known keys, bulk insert / update."""
-    known = {p.key: p for p in Pair.objects.filter(key__in=rows["key"].to_list())}
-    new, changed, counts = [], [], {}
-    for row in rows.select(COLUMNS).iter_rows(named=True):
-        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
-        values = dict(method=row["method"], probability=row["probability"], match_weight=row["match_weight"],
-                      weights=json.loads(row["weights"]), model=model)
-        if row["key"] in known:
-            pair = known[row["key"]]
-            for name, value in values.items():
-                setattr(pair, name, value)
-            changed.append(pair)
-            continue
-        status = PairStatus.LINKED if row["auto"] else PairStatus.PENDING
-        new.append(Pair(key=row["key"], kind=row["kind"], status=status, auto=row["auto"], left_member_id=row["left_id"],
-                        right_member_id=row["right_id"], left_family_id=row["left_family"], right_family_id=row["right_family"], **values))
+    and get the new scores. Cost: one read of every stored key (no IN list: a city has ~1M pairs),
+    bulk insert and bulk update in batches."""
+    known = dict(Pair.objects.values_list("key", "id"))
+    counts = dict(rows.group_by("kind").len().iter_rows())
+    fresh = rows.with_columns(pl.col("key").is_in(pl.Series(list(known), dtype=pl.String).implode()).alias("_known"))
+    changed = [Pair(pk=known[r["key"]], method=r["method"], probability=r["probability"], match_weight=r["match_weight"],
+                    weights=json.loads(r["weights"]), model=model)
+               for r in fresh.filter(pl.col("_known")).select(COLUMNS).iter_rows(named=True)]
     Pair.objects.bulk_update(changed, ["method", "probability", "match_weight", "weights", "model"], batch_size=2000)
-    created = Pair.objects.bulk_create(new, batch_size=2000)
-    auto = [p for p in Pair.objects.filter(key__in=[p.key for p in created if p.auto])]
+    created = Pair.objects.bulk_create(
+        [Pair(key=r["key"], kind=r["kind"], status=PairStatus.LINKED if r["auto"] else PairStatus.PENDING, auto=r["auto"],
+              left_member_id=r["left_id"], right_member_id=r["right_id"], left_family_id=r["left_family"], right_family_id=r["right_family"],
+              method=r["method"], probability=r["probability"], match_weight=r["match_weight"], weights=json.loads(r["weights"]), model=model)
+         for r in fresh.filter(~pl.col("_known")).select(COLUMNS).iter_rows(named=True)], batch_size=2000)
+    auto = [p for p in created if p.auto]
     PairDecision.objects.bulk_create(
         [PairDecision(pair=p, decision=Decision.AUTO, before=PairStatus.PENDING, after=PairStatus.LINKED,
                       reason="NIK sama, peluang di atas ambang atas / same NIK above the upper threshold", user=_user(acting_user)) for p in auto],

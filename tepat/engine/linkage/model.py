@@ -135,9 +135,10 @@ def link_persons(persons: pl.DataFrame, *, model: dict | None = None, threads: i
         linker = _linker(tables, with_floors(linker.misc.save_model_to_json()))
     timings["train"] = time.perf_counter() - started - timings["prepare"]
     threshold = spec["thresholds"]["keep"] if keep is None else keep
-    predictions = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    scored = linker.inference.predict(threshold_match_probability=threshold)
     names = [c["output_column_name"] for c in spec["comparisons"]]
-    pairs = _pairs(pl.from_pandas(predictions), prepared, names)
+    pairs = _pairs(pl.from_arrow(scored.as_pyarrow_table()), prepared, names)
+    scored.drop_table_from_database_and_remove_from_cache()
     timings["predict"] = time.perf_counter() - started - timings["prepare"] - timings["train"]
     trained = linker.misc.save_model_to_json()
     candidates = candidate_pairs(prepared, spec["blocking"])
