@@ -245,3 +245,18 @@ def test_target_list_counts_a_family_linked_across_sources_once(registry, cast):
     assert count_after == count_before - linked.count()
     kept = set(after["family_id"].to_list())
     assert all((p.left_family_id in kept) != (p.right_family_id in kept) for p in linked)
+
+
+@pytest.mark.django_db
+def test_identities_after_single_decisions_equal_a_full_recomputation(linked, cast):
+    from tepat.linkage.actions import do_decide_pair, do_undo_pair
+    from tepat.linkage.identities import refresh_identities
+    from tepat.linkage.models import IdentityMember, Pair
+
+    pending = list(Pair.objects.filter(status="pending", kind="cross_source")[:3])
+    for pair in pending:
+        do_decide_pair(pair, "same", acting_user=cast["analyst"], reason="cocok")
+    do_undo_pair(Pair.objects.filter(auto=True, kind="cross_source").first(), acting_user=cast["analyst"], reason="salah")
+    incremental = set(IdentityMember.objects.values_list("member_id", "identity"))
+    refresh_identities()
+    assert set(IdentityMember.objects.values_list("member_id", "identity")) == incremental

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tepat.engine.linkage import family_pairs, link_persons, model_spec
 from tepat.linkage.frames import person_frame
-from tepat.linkage.identities import refresh_identities
+from tepat.linkage.identities import refresh_identities, refresh_identities_of
 from tepat.linkage.models import DECISION_STATUS, Decision, LinkageModel, Pair, PairDecision, PairKind, PairStatus
 from tepat.registry.actions import do_deactivate_member, do_reactivate_member
 from tepat.registry.models import Member
@@ -162,8 +162,8 @@ def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> Pair
     pair.save()
     history = PairDecision.objects.create(pair=pair, decision=decision, before=before, after=after, reason=reason[:255],
                                           user=_user(acting_user), change=change)
-    if PairStatus.LINKED in (before, after):
-        refresh_identities()
+    if PairStatus.LINKED in (before, after) and pair.left_member_id and pair.right_member_id:
+        refresh_identities_of([pair.left_member_id, pair.right_member_id])
     return history
 
 

@@ -42,6 +42,31 @@ def refresh_identities() -> int:
     return len(groups)
 
 
+def _linked_edges(members: set[int]) -> list[tuple[int, int]]:
+    pairs = Pair.objects.filter(status=PairStatus.LINKED, kind__in=PERSON_KINDS, left_member__isnull=False, right_member__isnull=False)
+    touching = pairs.filter(left_member__in=members) | pairs.filter(right_member__in=members)
+    return list(touching.values_list("left_member_id", "right_member_id"))
+
+
+@transaction.atomic
+def refresh_identities_of(members: list[int]) -> int:
+    """Recompute only the identities around these members (a decision on one pair): their old groups
+    and the linked pairs reachable from them. Cost: a few small queries per hop; groups are small."""
+    old = IdentityMember.objects.filter(member_id__in=members).values("identity")
+    seeds = set(members) | set(IdentityMember.objects.filter(identity__in=old).values_list("member_id", flat=True))
+    edges: set[tuple[int, int]] = set()
+    frontier = set(seeds)
+    while frontier:
+        found = set(_linked_edges(frontier)) - edges
+        edges |= found
+        frontier = {m for edge in found for m in edge} - seeds
+        seeds |= frontier
+    groups = components(sorted(edges))
+    IdentityMember.objects.filter(member_id__in=seeds).delete()
+    IdentityMember.objects.bulk_create([IdentityMember(member_id=m, identity=i) for m, i in groups.items()])
+    return len(groups)
+
+
 def identity_of(member_ids: list[int]) -> dict[int, int]:
     """member -> identity for the given members (a member in no link is its own identity)."""
     found = dict(IdentityMember.objects.filter(member_id__in=member_ids).values_list("member_id", "identity"))
