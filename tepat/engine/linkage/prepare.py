@@ -66,6 +66,15 @@ def _number(column: str) -> pl.Expr:
     return _clean(column).str.replace(r"^0+(\d)", "${1}")
 
 
+def _nik_dob_ok() -> pl.Expr:
+    """The NIK's date part (DDMMYY, day + 40 for women) agrees with the record's own birth date.
+    False means this record's NIK (or its birth date) was mistyped; null when either is missing."""
+    day = pl.col("birth_day")
+    text = lambda d: pl.concat_str(d.cast(pl.String).str.zfill(2), pl.col("birth_month").cast(pl.String).str.zfill(2),  # noqa: E731
+                                   (pl.col("birth_year") % 100).cast(pl.String).str.zfill(2))
+    return (pl.col("nik_dob") == text(day)) | (pl.col("nik_dob") == text(day + 40))
+
+
 def prepare(persons: pl.DataFrame) -> pl.DataFrame:
     """Compared columns per person. Guarantee: one output row per input row, same `record_id`s.
     Cost: O(rows), vectorised."""
@@ -81,5 +90,5 @@ def prepare(persons: pl.DataFrame) -> pl.DataFrame:
         _clean("hubungan").str.to_lowercase().alias("relationship"), _clean("no_kk").alias("no_kk"),
     )
     return out.with_columns(
-        name_sound("name_norm").alias("name_sound"), pl.col("name_norm").str.split(" ").list.first().alias("name_first"),
+        _nik_dob_ok().alias("nik_dob_ok"), name_sound("name_norm").alias("name_sound"), pl.col("name_norm").str.split(" ").list.first().alias("name_first"),
     )
