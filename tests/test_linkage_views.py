@@ -24,6 +24,9 @@ def test_lurah_reviews_a_pair_of_their_kelurahan_and_decides_with_a_reason(clien
     page = client.get(f"/tautan/{mine.pk}/")
     text = page.content.decode()
     assert page.status_code == 200 and 'data-testid="waterfall"' in text and "<script" not in text.split("</header>")[1]
+    import re
+
+    assert re.findall(r'<rect[^>]* x="[0-9.]+" y="[0-9]+" width="[0-9.]+"', text), "SVG numbers with a decimal point"
     assert mine.left_member.nama in text and mine.right_member.nama in text
     assert client.get(f"/tautan/{other.pk}/").status_code == 404
     queue = client.get("/tautan/").content.decode()
