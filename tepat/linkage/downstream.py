@@ -16,12 +16,19 @@ from tepat.registry.models import Family
 SOURCE_PREFERENCE = {"dtsen": 0, "p3ke": 1}  # the newer register first
 
 
-def family_identities(family_ids: list[int] | None = None) -> dict[int, int]:
-    """family -> smallest family id of its group of linked family pairs (only families in a link)."""
+def family_identities() -> dict[int, int]:
+    """family -> smallest family id of its group of linked family pairs (only families in a link).
+    One query without an IN list (a target list can hold a whole city's families)."""
     pairs = Pair.objects.filter(kind=PairKind.FAMILY, status=PairStatus.LINKED)
-    if family_ids is not None:
-        pairs = pairs.filter(left_family__in=family_ids) | pairs.filter(right_family__in=family_ids)
     return components(list(pairs.values_list("left_family_id", "right_family_id")))
+
+
+def _in_chunks(queryset, field: str, ids: list[int], *values: str) -> list[tuple]:
+    """values_list over `field__in=ids` in chunks (SQLite's variable limit)."""
+    rows: list[tuple] = []
+    for start in range(0, len(ids), 5000):
+        rows += queryset.filter(**{f"{field}__in": ids[start:start + 5000]}).values_list(*values)
+    return rows
 
 
 def resolve_linked(found: pl.DataFrame) -> pl.DataFrame:
@@ -32,10 +39,9 @@ def resolve_linked(found: pl.DataFrame) -> pl.DataFrame:
     if many.is_empty():
         return found
     rows = found.join(many.select("key"), on="key")
-    members = [m for m in rows["member_id"].drop_nulls().to_list()]
-    person = dict(IdentityMember.objects.filter(member_id__in=members).values_list("member_id", "identity"))
-    family = family_identities(rows["family_id"].unique().to_list())
-    sources = dict(Family.objects.filter(pk__in=rows["family_id"].unique().to_list()).values_list("pk", "source"))
+    person = dict(_in_chunks(IdentityMember.objects, "member_id", rows["member_id"].drop_nulls().unique().to_list(), "member_id", "identity"))
+    family = family_identities()
+    sources = dict(_in_chunks(Family.objects, "pk", rows["family_id"].unique().to_list(), "pk", "source"))
     person_id = pl.col("member_id").replace_strict(person, default=None, return_dtype=pl.Int64)
     family_id = pl.col("family_id").replace_strict(family, default=None, return_dtype=pl.Int64)
     identity = (pl.when(person_id.is_not_null()).then(pl.concat_str(pl.lit("m"), person_id.cast(pl.String)))
@@ -50,7 +56,7 @@ def resolve_linked(found: pl.DataFrame) -> pl.DataFrame:
 
 def once_per_identity(ordered: pl.DataFrame) -> pl.DataFrame:
     """Families in priority order, each linked identity kept once (its first). Unlinked families stay."""
-    family = family_identities(ordered["family_id"].to_list()) if ordered.height else {}
+    family = family_identities() if ordered.height else {}
     if not family:
         return ordered
     identity = pl.col("family_id").replace_strict(family, default=pl.col("family_id"))

@@ -69,5 +69,7 @@ def refresh_identities_of(members: list[int]) -> int:
 
 def identity_of(member_ids: list[int]) -> dict[int, int]:
     """member -> identity for the given members (a member in no link is its own identity)."""
-    found = dict(IdentityMember.objects.filter(member_id__in=member_ids).values_list("member_id", "identity"))
+    found = {}
+    for start in range(0, len(member_ids), 5000):
+        found.update(IdentityMember.objects.filter(member_id__in=member_ids[start:start + 5000]).values_list("member_id", "identity"))
     return {m: found.get(m, m) for m in member_ids}
