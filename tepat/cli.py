@@ -51,14 +51,21 @@ def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--error-rate", type=float, default=0.0, show_default=True)
-def generate_command(families: int, fmt: str, out: Path, seed: int, error_rate: float) -> None:
+@click.option("--identity-noise", type=float, default=0.0, show_default=True,
+              help="DTSEN: share of persons with a NIK typo, name variant, date swap, ... (truth: <stem>.identity.csv)")
+def generate_command(families: int, fmt: str, out: Path, seed: int, error_rate: float, identity_noise: float) -> None:
     """Write a synthetic Tanjungbalai export in a real layout (with a ground-truth file when faults are injected)."""
     from tepat.demo.generate import generate
 
-    result = generate(families, fmt, out, seed=seed, error_rate=error_rate)
+    try:
+        result = generate(families, fmt, out, seed=seed, error_rate=error_rate, identity_noise=identity_noise)
+    except ValueError as problem:
+        fail(str(problem))
     click.echo(f"{result.path}: {result.rows} baris, {result.families} keluarga, {result.members} anggota")
     if result.truth_path:
         click.echo(f"{result.faults} kesalahan disisipkan, daftar: {result.truth_path}")
+    if result.identity_path:
+        click.echo(f"identitas sebenarnya / identity truth: {result.identity_path}")
 
 
 @main.group()
@@ -237,8 +244,9 @@ from tepat.indicators.cli import indicators, publish  # noqa: E402
 from tepat.registry.cli import batch  # noqa: E402
 from tepat.reports.cli import report  # noqa: E402
 from tepat.verivali.cli import verivali  # noqa: E402
+from tepat.linkage.cli import linkage  # noqa: E402
 
-for group in (indicators, publish, report, verivali, batch):
+for group in (indicators, publish, report, verivali, batch, linkage):
     main.add_command(group)
 
 from tepat.backup.cli import backup_command, restore_command  # noqa: E402

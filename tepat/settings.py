@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tepat.meetings",
     "tepat.pockets",
     "tepat.reports",
+    "tepat.linkage",
     "tepat.web",
     "tepat.jobs",
 ]

@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("tepat.web.routes.meetings")),
     path("", include("tepat.web.routes.reports")),
     path("", include("tepat.web.routes.admin")),
+    path("", include("tepat.linkage.urls")),
 ]

@@ -31,6 +31,14 @@ def _prefixed(condition: Q | None, prefix: str) -> Q | None:
     return Q(**{f"{prefix}__in": Family.objects.filter(condition).values("pk")})
 
 
+def _either_family(condition: Q | None) -> Q | None:
+    """Linkage pairs: visible when either record's family is in scope."""
+    if condition is None:
+        return None
+    families = Family.objects.filter(condition).values("pk")
+    return Q(left_family__in=families) | Q(right_family__in=families)
+
+
 SCOPED_MODELS = {
     Family: family_filter,
     Member: lambda user: _prefixed(family_filter(user), "family"),
@@ -85,6 +93,9 @@ def scoped(user, queryset: QuerySet) -> QuerySet:
         return queryset if policy_for(user).can_import else queryset.none()
     if queryset.model in (TargetList, Intervention):
         return _agency_programs(user, queryset)
+    if queryset.model._meta.label == "linkage.Pair":
+        condition = _either_family(family_filter(user))
+        return queryset if condition is None else queryset.filter(condition)
     condition = SCOPED_MODELS[queryset.model](user)
     return queryset if condition is None else queryset.filter(condition)
 

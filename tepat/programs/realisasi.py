@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 from django.db import transaction
 
+from tepat.linkage.downstream import resolve_linked
 from tepat.programs.models import Intervention, InterventionSource, InterventionStatus, Program
 from tepat.registry.bulk import fetch_in
 from tepat.registry.importer.canonical import canonical_frame, mapping, require_columns
@@ -87,6 +88,7 @@ def _with_programs(frame: pl.DataFrame, allowed: set[int] | None) -> pl.DataFram
 def _lookup(sql: str, keys: list[str]) -> pl.DataFrame:
     """key -> (family id, member id, number of distinct families) for the given NIKs or No KKs."""
     found = pl.DataFrame(fetch_in(sql, keys), schema={"key": pl.String, "family_id": pl.Int64, "member_id": pl.Int64}, orient="row")
+    found = resolve_linked(found)  # one family when the matches are one confirmed identity (tepat.linkage)
     return found.group_by("key").agg(pl.col("family_id").first(), pl.col("member_id").first(), pl.col("family_id").n_unique().alias("families"))
 
 

@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from tepat.engine.rules import evaluate
+from tepat.linkage.downstream import once_per_identity
 from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
 from tepat.registry.models import Family
 
@@ -41,6 +42,7 @@ def ranked(rule_text: str, today: date, first: str | None = None) -> tuple[pl.Da
         .sort(["_first", "desil", "deprivations", "family_id"], descending=[True, False, True, False], nulls_last=True)
         .drop("_first")
     )
+    ordered = once_per_identity(ordered)  # a family linked across P3KE and DTSEN counts once (tepat.linkage)
     return ordered, ordered.height
 
 

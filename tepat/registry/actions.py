@@ -197,6 +197,22 @@ def do_deactivate_member(member: Member, *, acting_user, reason: str) -> Change:
 
 
 @transaction.atomic
+def do_reactivate_member(member: Member, *, acting_user, reason: str) -> Change:
+    """Undo a deactivation (e.g. a duplicate decision reversed): active again, the reason in history.
+    Returns the history row; `member` is refreshed."""
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    before = member.is_active
+    Member.objects.filter(pk=member.pk).update(is_active=True, inactive_reason="", version=F("version") + 1, updated_at=timezone.now())
+    change = Change.objects.create(
+        family_id=member.family_id, member=member, action=ChangeAction.UPDATE,
+        fields={"is_active": [before, True]}, reason=reason, user=acting_user,
+    )
+    member.refresh_from_db()
+    return change
+
+
+@transaction.atomic
 def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Change:
     """Deactivate (never delete) a family with the reason in history. Returns the history row;
     `family` is refreshed."""

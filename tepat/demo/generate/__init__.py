@@ -20,14 +20,14 @@ chunk.  xlsx output loops over rows (xlsxwriter), about 2 s per 10k rows of 50 c
 
 Modules: ``tables`` (constants, domains, probabilities, names), ``regions`` (region master),
 ``spec`` (layouts), ``sampling`` (random helpers), ``universe`` (families and persons),
-``render`` (columns and title), ``faults`` (fault plan), ``writers`` (csv/xlsx/truth) and
+``render`` (columns and title), ``faults`` (fault plan), ``identity`` (identity noise of a second registry), ``writers`` (csv/xlsx/truth) and
 ``api`` (``generate``).  Only the names below are public.
 """
 
 from __future__ import annotations
 
-from .api import GenerateResult, generate
+from .api import GenerateResult, generate, linkage_frames
 from .regions import load_tanjungbalai_regions
 from .tables import FORMATS, TITLE_ROWS
 
-__all__ = ["FORMATS", "TITLE_ROWS", "GenerateResult", "generate", "load_tanjungbalai_regions"]
+__all__ = ["FORMATS", "TITLE_ROWS", "GenerateResult", "generate", "linkage_frames", "load_tanjungbalai_regions"]

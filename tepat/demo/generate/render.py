@@ -117,7 +117,19 @@ def _row_index(u: _Universe, spec: _Spec) -> tuple[np.ndarray, np.ndarray]:
     return u.starts[:-1], np.arange(len(u.starts) - 1)
 
 
-def _render(u: _Universe, spec: _Spec, f0: int, f1: int) -> tuple[int, pl.DataFrame]:
+def _identity_getters(u: _Universe, identity, fi: np.ndarray, pi: np.ndarray, person_level: bool) -> _Getters:
+    """Overrides for a noisy second registry (identity.py): person fields, No KK, head's name."""
+    from .identity import person_edits
+
+    edits = person_edits(u, identity, pi)
+    g: _Getters = {name: (lambda s=series: s) for name, series in edits.items()}
+    if not person_level:
+        g["kepala_keluarga"] = lambda: edits["nama"]
+        g["no_kk"] = lambda: _text(identity.no_kk[fi])
+    return g
+
+
+def _render(u: _Universe, spec: _Spec, f0: int, f1: int, identity=None) -> tuple[int, pl.DataFrame]:
     """(first row index, all-string frame with the written headers) for families f0..f1-1."""
     if spec.person_level:
         pi = np.arange(u.starts[f0], u.starts[f1])
@@ -126,6 +138,8 @@ def _render(u: _Universe, spec: _Spec, f0: int, f1: int) -> tuple[int, pl.DataFr
         fi = np.arange(f0, f1)
         pi, r0 = u.starts[fi], f0
     getters = {**_family_getters(u, fi, spec.source), **_person_getters(u, pi, spec.source)}
+    if identity is not None:
+        getters.update(_identity_getters(u, identity, fi, pi, spec.person_level))
     getters["_no"] = lambda: _text(np.arange(r0, r0 + len(pi)) + 1)
     cols = []
     for field, header in zip(spec.fields, spec.headers):
@@ -145,11 +159,12 @@ def _apply_edits(df: pl.DataFrame, edits: pl.DataFrame, r0: int) -> pl.DataFrame
     return df.with_columns(cols)
 
 
-def _chunks(u: _Universe, spec: _Spec, edits: pl.DataFrame) -> Iterator[tuple[int, pl.DataFrame]]:
-    """Rendered, fault-edited chunks of CHUNK_FAMILIES families, in file order."""
+def _chunks(u: _Universe, spec: _Spec, edits: pl.DataFrame, identity=None) -> Iterator[tuple[int, pl.DataFrame]]:
+    """Rendered, fault-edited chunks of CHUNK_FAMILIES families, in file order (with identity
+    noise when ``identity`` is an identity.IdentityPlan)."""
     n = len(u.starts) - 1
     for f0 in range(0, n, CHUNK_FAMILIES):
-        r0, df = _render(u, spec, f0, min(n, f0 + CHUNK_FAMILIES))
+        r0, df = _render(u, spec, f0, min(n, f0 + CHUNK_FAMILIES), identity)
         yield r0, _apply_edits(df, edits, r0)
 
 

@@ -18,6 +18,11 @@ from .tables import (ASSET_P, BAB_TABLE, DAYA_TABLE, EDU_AGE_EDGES, EDU_TABLE, F
                      REFERENCE_DATE, SECOND_NAMES, SIZE_P, STREETS, STUNTING_P, TINJA_TABLE)
 
 
+# Serial ranges (last four digits): NIK 0001-2999, No KK 3001-3999, new No KK after a family split
+# (identity noise) 4001-4999; 5000-9999 stay reserved for fault values (faults.py).
+NIK_SERIALS, KK_SERIALS, SPLIT_KK_SERIALS = (1, 3000), (3001, 4000), (4001, 5000)
+
+
 @dataclass
 class _Universe:
     reg: _Regions
@@ -168,7 +173,21 @@ def _names(per: dict[str, np.ndarray], n_fam: int, seed: int) -> dict[str, np.nd
     own = np.where(fem, len(MARGA) + len(MALE_2) + rng.integers(0, len(FEMALE_2), n),
                    len(MARGA) + rng.integers(0, len(MALE_2), n))
     second = np.where(lineage, marga, np.where(rng.random(n) < 0.7, own, len(SECOND_NAMES) - 1))
-    return {"first_name": first, "second_name": second}
+    return {"first_name": _distinct_in_family(first, second, per["fam"], fem), "second_name": second}
+
+
+def _distinct_in_family(first: np.ndarray, second: np.ndarray, fam: np.ndarray, fem: np.ndarray) -> np.ndarray:
+    """No two members of a family share a full name: a repeat takes the next first name of its sex
+    list (a few vectorised passes; families are small)."""
+    first = first.copy()
+    for _ in range(8):
+        rank = _group_rank((fam * len(MALE + FEMALE) + first) * len(SECOND_NAMES) + second)[0]
+        again = rank > 0
+        if not again.any():
+            break
+        base, size = np.where(fem, len(MALE), 0), np.where(fem, len(FEMALE), len(MALE))
+        first[again] = (base + (first - base + rank) % size)[again]
+    return first
 
 
 def _household(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.ndarray,
@@ -218,14 +237,14 @@ def _identity(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.n
                        [own[per["fam"]], reg.kec_prefix[rng.integers(0, len(reg.kec_prefix), n_p)]],
                        default=np.array(OUTSIDE_PREFIXES)[rng.integers(0, 3, n_p)])
     y, m, d = _ymd(per["birth"])
-    nik = _serialise(prefix, d + 40 * per["female"], m, y % 100)
+    nik = _serialise(prefix, d + 40 * per["female"], m, y % 100, NIK_SERIALS)
     youngest = np.maximum.reduceat(per["birth"], starts[:-1])
     first, last = np.datetime64("2008-01-01").astype(np.int64), REFERENCE_DATE.astype(np.int64) - 1
     issue = np.maximum(rng.integers(first, last, n_f), youngest + rng.integers(7, 200, n_f))
     late = youngest + (rng.random(n_f) * (last - youngest)).astype(np.int64)
     issue = np.clip(np.where(issue <= last, issue, late), youngest, last)  # never after REF
     iy, im, idd = _ymd(issue)
-    kk = _serialise(own, idd, im, iy % 100)
+    kk = _serialise(own, idd, im, iy % 100, KK_SERIALS)
     step_f = max(2, min(2000, 8_000_000_000 // max(n_f, 1)))
     step_p = max(2, min(1000, 800_000_000_000 // max(n_p, 1)))
     id_f = 1_000_000_000 + np.cumsum(rng.integers(1, step_f, n_f))
@@ -233,10 +252,12 @@ def _identity(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.n
     return {"no_kk": kk, "id_keluarga": id_f}, {"nik": nik, "id_individu": id_p}
 
 
-def _serialise(prefix: np.ndarray, dd: np.ndarray, mm: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    """16-digit number PPKKCC DDMMYY SSSS with serial 0001.. unique per 12-digit stem."""
+def _serialise(prefix: np.ndarray, dd: np.ndarray, mm: np.ndarray, yy: np.ndarray,
+               serials: tuple[int, int]) -> np.ndarray:
+    """16-digit number PPKKCC DDMMYY SSSS, serial unique per 12-digit stem within ``serials``
+    (first, end): NIK and No KK draw from separate ranges, so no No KK equals any NIK."""
     stem = prefix * 1_000_000 + dd * 10_000 + mm * 100 + yy
-    serial = _group_rank(stem)[0] + 1
-    if serial.max() >= 5000:  # serials >= 5000 are reserved for fault values
+    serial = _group_rank(stem)[0] + serials[0]
+    if len(serial) and serial.max() >= serials[1]:
         raise RuntimeError("too many identical NIK/KK stems")
     return stem * 10_000 + serial

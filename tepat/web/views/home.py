@@ -7,6 +7,7 @@ from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import scoped
 from tepat.engine.disclosure import Suppressed
 from tepat.indicators import registry
+from tepat.linkage.views import pending_by_kelurahan
 from tepat.programs.frames import registry_state
 from tepat.registry.models import ImportBatch
 from tepat.web.views.dashboard import dashboard
@@ -50,5 +51,5 @@ def home(request):
     body = [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)] if table else []
     batches = scoped(request.user, ImportBatch.objects.all())[:5]
     context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only,
-               "panels": dashboard(request.user, state)}
+               "panels": dashboard(request.user, state), "linkage_pending": pending_by_kelurahan(request.user)}
     return render(request, "web/home.html", context)
