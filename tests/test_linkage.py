@@ -41,10 +41,14 @@ def _truth_pairs(registry_truth: pl.DataFrame) -> set[tuple[int, int]]:
     """(P3KE member id, DTSEN member id) of the same person, via id_individu (P3KE) and row order (DTSEN)."""
     from tepat.registry.models import Member
 
+    from tepat.registry.models import ImportBatch
+
     p3ke = dict(Member.objects.filter(source="p3ke").values_list("id_individu", "id"))
     dtsen = list(Member.objects.filter(source="dtsen").order_by("id").values_list("id", "nik"))
-    assert len(dtsen) == registry_truth.filter(pl.col("noise").fill_null("") != "nik_missing").height  # rows without NIK are rejected
-    kept = registry_truth.filter(pl.col("noise").fill_null("") != "nik_missing")
+    members_file = ImportBatch.objects.filter(format="dtsen-anggota").latest("pk")
+    rejected = {issue["row"] for issue in members_file.report["rejected"]}  # no NIK, or their family's head was rejected
+    kept = registry_truth.filter(~pl.col("row").is_in(sorted(rejected)))
+    assert len(dtsen) == kept.height
     return {(p3ke[ident], member) for ident, (member, _) in zip(kept["id_individu"], dtsen)}
 
 

@@ -25,7 +25,8 @@ HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 POST_ONLY = {"logout", "set_language", "verivali_meeting_create", "verivali_decide", "indicators_snapshot_create", "target_freeze",
              "verivali_campaign_close", "meeting_hold", "action_item_close", "meeting_decision", "meeting_action_item",
              "meeting_attendance", "import_confirm", "import_revert", "admin_user_password", "admin_user_status",
-             "verivali_handback_sent", "meeting_cancel"}
+             "verivali_handback_sent", "meeting_cancel",
+             "linkage_decide"}
 BINARY_IMAGES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 
 
@@ -47,6 +48,7 @@ def all_url_names() -> dict[str, str]:
 def _objects():
     """Where the objects of each parameterised page come from (a few of each, those with identity numbers first)."""
     from tepat.accounts.models import User
+    from tepat.linkage.models import Pair
     from tepat.meetings.models import ActionProgress, Meeting
     from tepat.programs.models import Program, TargetList
     from tepat.registry.models import Family, ImportBatch
@@ -64,6 +66,7 @@ def _objects():
         "request": list(ChangeRequest.objects.values_list("pk", flat=True)), "musyawarah": list(Musyawarah.objects.values_list("pk", flat=True)),
         "meeting": meetings, "evidence": list(ActionProgress.objects.exclude(evidence_path="").values_list("item_id", "pk")),
         "action_item": list(ActionProgress.objects.values_list("item_id", flat=True).distinct()),
+        "pair": list(Pair.objects.order_by("pk").values_list("pk", flat=True)[:6]),
         "user": list(User.objects.order_by("pk").values_list("pk", flat=True)[:3]),
     }
 
@@ -101,6 +104,7 @@ def _params(o: dict) -> dict[str, list[dict]]:
         "action_evidence": [{"pk": i, "progress": p} for i, p in o["evidence"]],
         "report_download": [{"kind": k, "fmt": f} for k, d in REPORTS.items() for f in d.formats],
         "report_write": [{"kind": k} for k, d in REPORTS.items() if d.text_kind],
+        "linkage_review": [{"pk": p} for p in o["pair"]],
         "gaps_export": [{"kind": k} for k in sheets], "gaps_drill_export": [{"kind": k} for k in sheets],
         "verivali_handback": [{"pk": p, "kind": k} for p in o["campaign"] for k in sheets],
         "admin_user_detail": [{"pk": p} for p in o["user"]], "access_log_export": [{"kind": k} for k in sheets],
