@@ -67,14 +67,17 @@ def regions() -> None:
 
 
 @regions.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def regions_load(file: Path) -> None:
-    """Load a region csv: code,name,level,parent,bps_code,population. All or nothing."""
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--code", help="A province (12) or kab/kota (12.09) code: load it from the shipped national Kemendagri list.")
+def regions_load(file: Path | None, code: str | None) -> None:
+    """Load a region csv (code,name,level,parent,bps_code,population), or `--code` from the national list. All or nothing."""
     setup()
     ensure_database()
-    from tepat.regions.loading import load_regions
+    from tepat.regions.loading import load_national, load_regions
 
-    outcome = load_regions(file)
+    if bool(file) == bool(code):
+        fail("beri FILE atau --code (salah satu) / give FILE or --code (one of them)")
+    outcome = load_regions(file) if file else load_national(code.strip())
     for error in outcome.errors:
         click.echo(error, err=True)
     if outcome.errors:

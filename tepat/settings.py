@@ -132,8 +132,11 @@ TEPAT_MAX_UPLOAD_BYTES = envint("TEPAT_MAX_UPLOAD_MB", "200") * 1024 * 1024
 # "thread" runs uploads in the background of the web process; "sync" runs them in the request (tests).
 TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "thread")
 TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
-# The kabupaten/kota (or province) this installation serves: its Kemendagri code in the region master.
-TEPAT_REGION_CODE = os.getenv("TEPAT_REGION_CODE", "12.74")
+# The kabupaten/kota (or province) this installation serves: its Kemendagri code, which also selects its
+# city pack (tepat/regions/packs/<code>/; default: packs/default.txt). See docs/operations.md "Region".
+from tepat.regions.pack import selected_code as _region_code  # noqa: E402
+
+TEPAT_REGION_CODE = _region_code()
 
 LOGGING = {
     "version": 1,
