@@ -205,13 +205,14 @@ def serve_command(host: str, port: int, threads: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Stop after loading the demo data.")
 @click.option("--families", default=12_000, show_default=True, help="Size of the synthetic P3KE registry.")
 @click.option("--port", default=8000, show_default=True)
-def demo_command(no_serve: bool, families: int, port: int) -> None:
-    """Load the synthetic Tanjungbalai demo (through the real importer) and serve it."""
+@click.option("--region", help="Kab/kota (or province) code of the demo, e.g. 12.09 (default: TEPAT_REGION_CODE).")
+def demo_command(no_serve: bool, families: int, port: int, region: str | None) -> None:
+    """Load a synthetic demo registry of the region (through the real importer) and serve it."""
     setup()
     ensure_database()
     from tepat.demo.load import load_demo
 
-    load_demo(families, echo=click.echo)
+    load_demo(families, echo=click.echo, region=region.strip() if region else None)
     if not no_serve:
         from tepat.cli_support import serve
 

@@ -19,7 +19,7 @@ from tepat.engine.rules.evaluate import rows
 
 STRATEGIES = ("kurangi_beban", "tingkatkan_pendapatan", "kurangi_kantong")
 DELIVERED = frozenset({"tersalur"})
-KECAMATAN_LENGTH = len("12.74.05")
+KECAMATAN_LENGTH = len("NN.NN.NN")
 FLAG_STATUS, FLAG_SOURCE = "tersalur", "flag"
 # Receipt flag column -> program code of the catalogue (tepat/programs/data/programs.json).
 # BST and BPUM are past national programs: they count only if the catalogue lists them.
