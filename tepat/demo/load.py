@@ -29,15 +29,15 @@ USERS = {
 }
 
 
-def ensure_users(echo: Callable[[str], None], place: DemoPlace | None) -> dict[str, User]:
-    """The demo users (without a place: only those that need no region)."""
+def ensure_users(echo: Callable[[str], None], place: DemoPlace | None = None) -> dict[str, User]:
+    """The demo users, created when missing (without a place, those that need a region are not created)."""
     users = {}
     for username, (role, where, opd) in USERS.items():
-        if where and place is None:
-            continue
         existing = User.objects.filter(username=username).first()
         if existing:
             users[username] = existing
+            continue
+        if where and place is None:
             continue
         region = getattr(place, where) if where else None
         users[username], password = do_create_user(username, role=role, region_code=region, opd_code=opd, acting_user=None)
