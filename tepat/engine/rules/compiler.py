@@ -5,7 +5,9 @@ and `not in` is **false** when a value it reads is missing (null, or empty text)
 negates that two-valued result, so `not desil <= 2` is true for a family without desil while
 `desil > 2` is false. Member aggregates count active members only; a family without active
 members gets false from `ada_anggota` and `semua_anggota` and 0 from `jumlah_anggota_yang` and
-`jumlah_anggota`.
+`jumlah_anggota`. Free text (a text field without a value list, `FieldSpec.free_text`) is read folded
+(`schema.fold_text`: whitespace runs to one space, ends trimmed, lower case) and the text literals it
+meets are folded in Python, so `pekerjaan == "BURUH HARIAN LEPAS"` matches every spelling of it.
 
 Member aggregates become reductions over one group_by of the members frame:
 `ada_anggota(c)` -> any(c); `jumlah_anggota_yang(c)` -> sum(c); `semua_anggota(c)` ->
