@@ -18,6 +18,7 @@ from shapely.geometry import MultiPoint, Point, mapping
 DIGITS = 6  # ~0.1 m: every vertex is rounded once, so shared edges stay identical
 RING = 0.0075  # degrees between a kecamatan's centre and its kelurahan points
 DEFAULT_CENTRE = (2.96, 99.80)
+Centres = Mapping[str, tuple[float, float]]  # kecamatan code -> rough (lat, lon)
 SOURCE = "Batas sintetis (Voronoi) - bukan batas resmi / synthetic boundaries (Voronoi), not official"
 
 
@@ -28,7 +29,7 @@ class Kelurahan:
     kecamatan: str
 
 
-def kecamatan_centres(kecamatan: Sequence[str], known: Mapping[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
+def kecamatan_centres(kecamatan: Sequence[str], known: Centres | None = None) -> dict[str, tuple[float, float]]:
     """Known positions when every kecamatan is in `known`, else a ring around DEFAULT_CENTRE."""
     known = known or {}
     if all(code in known for code in kecamatan):
@@ -38,7 +39,7 @@ def kecamatan_centres(kecamatan: Sequence[str], known: Mapping[str, tuple[float,
                    DEFAULT_CENTRE[1] + radius * math.cos(2 * math.pi * i / len(kecamatan))) for i, code in enumerate(kecamatan)}
 
 
-def seed_points(kelurahan: Sequence[Kelurahan], known: Mapping[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
+def seed_points(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> dict[str, tuple[float, float]]:
     """(lon, lat) per kelurahan: the first at its kecamatan's centre, the others on a ring around it."""
     groups: dict[str, list[Kelurahan]] = {}
     for k in kelurahan:
@@ -59,7 +60,7 @@ def _rounded(geometry):
     return shapely.set_precision(geometry, 10 ** -DIGITS)
 
 
-def synthetic_polygons(kelurahan: Sequence[Kelurahan], known: Mapping[str, tuple[float, float]] | None = None) -> dict[str, shapely.Polygon]:
+def synthetic_polygons(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> dict[str, shapely.Polygon]:
     """One polygon per kelurahan (a Voronoi cell clipped to the hull of the points, buffered)."""
     points = seed_points(kelurahan, known)
     codes = list(points)
@@ -74,7 +75,7 @@ def synthetic_polygons(kelurahan: Sequence[Kelurahan], known: Mapping[str, tuple
     return polygons
 
 
-def synthetic_geojson(kelurahan: Sequence[Kelurahan], known: Mapping[str, tuple[float, float]] | None = None) -> str:
+def synthetic_geojson(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> str:
     """A FeatureCollection as a user would upload it (code property `kode_kemendagri`, names kept)."""
     names = {k.code: k.name for k in kelurahan}
     features = [{"type": "Feature", "properties": {"kode_kemendagri": code, "nama": names[code], "sintetis": True},
@@ -91,11 +92,13 @@ def load_boundaries(users: dict, echo: Callable[[str], None] = print, place=None
     if BoundarySet.objects.exists():
         echo("Batas wilayah sudah ada: dipakai ulang / boundaries reused.")
         return
-    regions = (place.kelurahan() if place else Region.objects.filter(level=Level.KELURAHAN)).select_related("parent").order_by("code")
+    regions = place.kelurahan() if place else Region.objects.filter(level=Level.KELURAHAN)
+    regions = regions.select_related("parent").order_by("code")
     kelurahan = [Kelurahan(r.code, r.name, r.parent.code) for r in regions]
     if not kelurahan:
         return
-    upload = do_upload_boundaries(synthetic_geojson(kelurahan, place.centres if place else _pack_centres()).encode(), file_name="batas-sintetis.geojson", source=SOURCE,
+    geojson = synthetic_geojson(kelurahan, place.centres if place else _pack_centres())
+    upload = do_upload_boundaries(geojson.encode(), file_name="batas-sintetis.geojson", source=SOURCE,
                                   synthetic=True, acting_user=users.get("analis"))
     echo(f"Batas kelurahan sintetis: {upload.boundaries.count()} poligon (ditandai SINTETIS di peta).")
 

@@ -74,7 +74,8 @@ def load_demo(families: int, echo: Callable[[str], None] = print, region: str | 
     place = demo_place(region)  # after the import: the demo kelurahan is one that has families
     users = ensure_users(echo, place)
     assigned = Family.objects.filter(kelurahan__code=place.lurah, is_active=True).order_by("id")[:25]
-    do_assign(Family.objects.filter(pk__in=list(assigned.values_list("pk", flat=True))), enumerator=users["pendata"], acting_user=users["analis"])
+    do_assign(Family.objects.filter(pk__in=list(assigned.values_list("pk", flat=True))), enumerator=users["pendata"],
+              acting_user=users["analis"])
     from tepat.demo.boundaries import load_boundaries
     from tepat.demo.meetings import load_meetings
     from tepat.demo.targeting import load_targeting
