@@ -77,6 +77,7 @@ def test_no_python_outside_the_city_pack_names_tanjungbalai_by_code():
 
 @pytest.mark.django_db
 def test_the_demo_of_kabupaten_asahan_shows_its_kecamatan_on_the_home_page(regions):
+    from tepat.accounts.models import User
     from tepat.bootstrap import ensure_database
     from tepat.demo.load import load_demo
     from tepat.registry.models import Family
@@ -86,12 +87,17 @@ def test_the_demo_of_kabupaten_asahan_shows_its_kecamatan_on_the_home_page(regio
     load_demo(300, echo=lines.append, region="12.09")
     assert Family.objects.filter(kelurahan__code__startswith="12.09.").count() == Family.objects.count() > 250
     client = Client()
-    client.force_login(__import__("tepat.accounts.models", fromlist=["User"]).User.objects.get(username="analis"))
+    client.force_login(User.objects.get(username="analis"))
     page = client.get("/").content.decode()
     shown = [name for name in Region.objects.filter(parent__code="12.09").values_list("name", flat=True) if name.upper() in page.upper()]
     assert len(shown) >= 10 and "Datuk Bandar" not in page
-    camat = __import__("tepat.accounts.models", fromlist=["User"]).User.objects.get(username="camat")
+    camat = User.objects.get(username="camat")
     assert camat.region.code.startswith("12.09.")
+    from tepat.meetings.models import ActionItem, Meeting
+
+    assert ActionItem.objects.filter(what__contains="204 kelurahan").exists()  # Asahan's count, not Tanjungbalai's 31
+    assert Meeting.objects.filter(place__contains="Kabupaten Asahan").exists()
+    assert not Meeting.objects.filter(participants__region__code__startswith="12.74").exists()
 
 
 @pytest.mark.django_db

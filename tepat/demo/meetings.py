@@ -102,12 +102,14 @@ def _rakor_one(place: DemoPlace, year: int, analyst, operator, opd) -> dict[str,
     rtlh = act.do_add_decision(meeting, "Rumah tidak layak huni keluarga desil 1 menjadi prioritas BSPS dan RTLH APBD.", acting_user=analyst)
     income = act.do_add_decision(meeting, "Padat karya diarahkan ke kelurahan kantong kemiskinan.", acting_user=analyst)
     items = {
-        "muskel": _item(meeting, verivali, "Menyelesaikan musyawarah kelurahan verivali di 31 kelurahan", opd["dinsos"], date(year, 6, 30), analyst),
+        "muskel": _item(meeting, verivali, place.kelurahan_text("Menyelesaikan musyawarah kelurahan verivali di 31 kelurahan"),
+                        opd["dinsos"], date(year, 6, 30), analyst),
         "pbi": _item(meeting, verivali, "Memadankan NIK penerima PBI APBD dengan data kependudukan", opd["dukcapil"], date(year, 4, 30), analyst),
         "rtlh": _item(meeting, rtlh, "Menyusun daftar RTLH keluarga desil 1 per kelurahan", opd["perkim"], date(year, 8, 31), analyst),
         "padat": _item(meeting, income, "Mengusulkan lokasi padat karya di kantong kemiskinan", opd["disnaker"], date(year, 12, 20), analyst),
     }
-    act.do_record_progress(items["muskel"], note="Muskel selesai di 18 dari 31 kelurahan.", evidence=_evidence("Berita acara muskel"),
+    act.do_record_progress(items["muskel"], note=place.kelurahan_text("Muskel selesai di 18 dari 31 kelurahan."),
+                           evidence=_evidence("Berita acara muskel"),
                            acting_user=operator)
     act.do_close_action_item(items["pbi"], status=ActionStatus.DONE, note="NIK dipadankan; 37 NIK diperbaiki.", acting_user=analyst)
     return items
@@ -119,17 +121,21 @@ def _technical(place: DemoPlace, year: int, analyst, opd) -> None:
                             "Pembukaan\nData keluarga tanpa jamban\nUsulan baru hasil musyawarah kelurahan"),
                     analyst, [opd["dinsos"], opd["pupr"], opd["dinkes"], opd["bapperida"]], lurah, [], absent={"dinkes"},
                     minutes="Dibahas data keluarga desil 1 tanpa fasilitas BAB dan usulan baru dari musyawarah kelurahan.")
-    sanitation = act.do_add_decision(meeting, "Jamban sehat untuk keluarga desil 1 tanpa fasilitas BAB, mulai dari Teluk Nibung.", acting_user=analyst)
+    start = place.name_of(place.absent[0])
+    sanitation = act.do_add_decision(meeting, f"Jamban sehat untuk keluarga desil 1 tanpa fasilitas BAB, mulai dari {start}.",
+                                     acting_user=analyst)
     proposals = act.do_add_decision(meeting, "Usulan baru dari musyawarah kelurahan diverifikasi kunjungan rumah.", acting_user=analyst)
     _item(meeting, sanitation, "Menyusun data keluarga tanpa jamban per kelurahan", opd["pupr"], date(year, 7, 31), analyst)
-    _item(meeting, sanitation, "Penyuluhan STBM di Beting Kuala Kapias", opd["dinkes"], date(year, 10, 31), analyst)
+    _item(meeting, sanitation, f"Penyuluhan STBM di {place.name_of(place.technical[-1])}", opd["dinkes"], date(year, 10, 31), analyst)
     _item(meeting, proposals, "Kunjungan rumah untuk usulan baru hasil musyawarah kelurahan", opd["dinsos"], date(year, 9, 15), analyst)
 
 
 def _rakor_two(place: DemoPlace, year: int, analyst, operator, opd, first: dict[str, ActionItem]) -> None:
     meeting = _held(_values(place, f"Rapat Koordinasi TKPKD II Tahun {year}", date(year, 7, 15)), analyst, list(opd.values()),
-                    list(place.kecamatan()), [_bps(place)], absent={"disnaker", place.absent[-1]}, minutes=MINUTES_II)
-    act.do_close_action_item(first["muskel"], status=ActionStatus.DONE, note="Muskel selesai di 31 kelurahan.", acting_user=operator)
+                    list(place.kecamatan()), [_bps(place)], absent={"disnaker", place.absent[-1]},
+                    minutes=place.kelurahan_text(MINUTES_II))
+    act.do_close_action_item(first["muskel"], status=ActionStatus.DONE, note=place.kelurahan_text("Muskel selesai di 31 kelurahan."),
+                             acting_user=operator)
     act.do_record_progress(first["rtlh"], note="Daftar sementara 412 rumah; pemadanan dengan DTSEN berjalan.", acting_user=analyst)
     stbm = ActionItem.objects.get(meeting__date=date(year, 5, 20), owner=opd["dinkes"])
     act.do_close_action_item(stbm, status=ActionStatus.DROPPED, note="Digabung dengan program Sanimas PUPR.", acting_user=analyst)
@@ -139,7 +145,7 @@ def _rakor_two(place: DemoPlace, year: int, analyst, operator, opd, first: dict[
     update = _item(meeting, dtsen, "Mengirim pemutakhiran DTSEN hasil verivali", opd["dinsos"], date(year, 11, 30), analyst)
     _item(meeting, umkm, "Pendampingan UMKM bagi keluarga desil 1-2", opd["koperasi"], date(year, 9, 30), analyst)
     _item(meeting, report, "Menyusun draf LP2KD", opd["bapperida"], date(year, 12, 31), analyst)
-    act.do_record_progress(update, note="Usulan perubahan 31 kelurahan sudah diunggah; menunggu penetapan.",
+    act.do_record_progress(update, note=place.kelurahan_text("Usulan perubahan 31 kelurahan sudah diunggah; menunggu penetapan."),
                            evidence=_evidence("Tanda terima pemutakhiran DTSEN"), acting_user=operator)
 
 

@@ -32,6 +32,14 @@ class DemoPlace:
     def kelurahan(self):
         return Region.objects.filter(level=Level.KELURAHAN, code__startswith=self.region + ".").order_by("code")
 
+    def name_of(self, code: str) -> str:
+        return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+    def kelurahan_text(self, text: str) -> str:
+        """The demo texts say '31 kelurahan' (Tanjungbalai's count): the region's own count instead."""
+        count = self.kelurahan().count()
+        return text.replace("18 dari 31", f"{round(count * 0.58)} dari {count}").replace("31 kelurahan", f"{count} kelurahan")
+
 
 def demo_place(code: str) -> DemoPlace:
     """The pack's demo settings on top of the derived ones. Needs the region's kecamatan in the master."""

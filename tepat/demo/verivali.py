@@ -1,4 +1,5 @@
-"""The demo's verivali round: a campaign for desil 1-2 in Pantai Johor, half visited, one musyawarah held.
+"""The demo's verivali round: a campaign for desil 1-2 in the demo kelurahan (Pantai Johor in Tanjungbalai), half
+visited, one musyawarah held.
 
 Everything goes through the verivali actions, as users would do it: the analyst creates the campaign
 and assigns its families to the enumerator; the enumerator submits visits (confirmed families, a
