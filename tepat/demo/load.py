@@ -46,18 +46,20 @@ def ensure_users(echo: Callable[[str], None], place: DemoPlace | None = None) ->
 
 
 def ensure_region(code: str, echo: Callable[[str], None]) -> None:
-    """The region's kecamatan and kelurahan in the master: from its city pack, else the national Kemendagri list."""
+    """The region's kecamatan and kelurahan in the master: from its city pack (when none are stored yet), else the
+    missing ones from the national Kemendagri list (a province may already hold one of its kab/kota)."""
     from tepat.regions.loading import load_national, load_regions
     from tepat.regions.models import Level, Region
     from tepat.regions.pack import own_file
 
-    if Region.objects.filter(level=Level.KELURAHAN, code__startswith=code + ".").exists():
-        return
     own = own_file("regions.csv", code)
+    if own and Region.objects.filter(level=Level.KELURAHAN, code__startswith=code + ".").exists():
+        return
     outcome = load_regions(own) if own else load_national(code)
     if outcome.errors:
         raise SystemExit("; ".join(outcome.errors))
-    echo(f"Wilayah {code}: {outcome.created} wilayah dimuat / regions loaded")
+    if outcome.created:
+        echo(f"Wilayah {code}: {outcome.created} wilayah dimuat / regions loaded")
 
 
 def load_demo(families: int, echo: Callable[[str], None] = print, region: str | None = None) -> None:
