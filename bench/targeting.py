@@ -26,6 +26,10 @@ columns and types as tepat/programs/frames.py reads from the database, and hands
 parquet files; so the csv parse does not count in this process's peak memory. Every
 INACTIVE_EVERY-th member is marked inactive so that "only active members count" is exercised.
 
+Free text (text fields without a value list: `disabilitas`, `partisipasi_sekolah`, `status_bekerja`,
+`pekerjaan`) is folded by the rule language (docs/rules.md "Free text"); the hand-written queries
+fold it the same way (`folded`), so both sides do the same work.
+
 The P3KE individual-level format has no `penerima_pbi`, `partisipasi_sekolah`, `status_bekerja`
 or `disabilitas` column (DTSEN files do): the importer stores them empty (missing), so `pip`,
 `padat_karya` and `pelatihan_vokasi` select no family and `pbi_jk` selects every family of desil
@@ -51,7 +55,7 @@ import polars as pl
 from tepat.demo.generate import generate
 from tepat.engine.rules import EXAMPLES, count, evaluate, parse
 from tepat.engine.rules.compiler import make_plan
-from tepat.engine.rules.schema import default_schema
+from tepat.engine.rules.schema import BEFORE_LOWER, SPACES, default_schema
 from tepat.regions.codes import dotted
 from tepat.registry.fields import FAMILY_FLOATS, FAMILY_NUMBERS, FAMILY_TEXT, MEMBER_TEXT
 from tepat.registry.importer import shape
@@ -162,6 +166,14 @@ def aged(low: int, high: int) -> pl.Expr:
     return (pl.col("tanggal_lahir") <= born_by(low)) & (pl.col("tanggal_lahir") > born_by(high + 1))
 
 
+def folded(name: str) -> pl.Expr:
+    """Free text as the rule language compares it (docs/rules.md "Free text"): the same steps, in polars."""
+    column = pl.col(name)
+    for letter, lower in BEFORE_LOWER.items():
+        column = column.str.replace(letter, lower, literal=True, n=-1)
+    return column.str.replace_all(SPACES, " ").str.strip_chars(" ").str.to_lowercase()
+
+
 def with_member(families: pl.LazyFrame, members: pl.LazyFrame, condition: pl.Expr) -> pl.LazyFrame:
     """Families with at least one active member meeting `condition` (a semi-join)."""
     ids = members.filter(pl.col("is_active") & condition).select("family_id").unique()
@@ -170,7 +182,7 @@ def with_member(families: pl.LazyFrame, members: pl.LazyFrame, condition: pl.Exp
 
 def pkh(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
     born = pl.col("tanggal_lahir")
-    component = (born > born_by(5)) | aged(7, 18) | (born <= born_by(60)) | (pl.col("disabilitas") == "Ya")
+    component = (born > born_by(5)) | aged(7, 18) | (born <= born_by(60)) | (folded("disabilitas") == "ya")
     return with_member(f.filter(pl.col("desil") <= 2), m, component)
 
 
@@ -183,7 +195,7 @@ def pbi_jk(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def pip(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
-    pupil = aged(6, 21) & (pl.col("partisipasi_sekolah") == "Masih sekolah")
+    pupil = aged(6, 21) & (folded("partisipasi_sekolah") == "masih sekolah")
     return with_member(f.filter(pl.col("desil") <= 3), m, pupil)
 
 
@@ -212,20 +224,20 @@ def listrik(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def padat_karya(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
-    jobless = aged(18, 59) & (pl.col("status_bekerja") == "Tidak")
+    jobless = aged(18, 59) & (folded("status_bekerja") == "tidak")
     return with_member(f.filter(pl.col("desil") <= 2), m, jobless)
 
 
 def pelatihan_vokasi(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
     trainee = (
-        aged(18, 45) & (pl.col("status_bekerja") == "Tidak")
+        aged(18, 45) & (folded("status_bekerja") == "tidak")
         & pl.col("pendidikan").is_in(["Tamat SLTP", "Masih SLTA", "Tamat SLTA"])
     )
     return with_member(f.filter(pl.col("desil") <= 3), m, trainee)
 
 
 def kur_modal_usaha(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
-    business = aged(18, 59) & pl.col("pekerjaan").is_in(["PEDAGANG", "WIRASWASTA", "NELAYAN/PERIKANAN"])
+    business = aged(18, 59) & folded("pekerjaan").is_in(["pedagang", "wiraswasta", "nelayan/perikanan"])
     return with_member(f.filter(pl.col("desil").is_between(2, 4)), m, business)
 
 

@@ -74,14 +74,17 @@ def regions() -> None:
 
 
 @regions.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def regions_load(file: Path) -> None:
-    """Load a region csv: code,name,level,parent,bps_code,population. All or nothing."""
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--code", help="A province (12) or kab/kota (12.09) code: load it from the shipped national Kemendagri list.")
+def regions_load(file: Path | None, code: str | None) -> None:
+    """Load a region csv (code,name,level,parent,bps_code,population), or `--code` from the national list. All or nothing."""
     setup()
     ensure_database()
-    from tepat.regions.loading import load_regions
+    from tepat.regions.loading import load_national, load_regions
 
-    outcome = load_regions(file)
+    if bool(file) == bool(code):
+        fail("beri FILE atau --code (salah satu) / give FILE or --code (one of them)")
+    outcome = load_regions(file) if file else load_national(code.strip())
     for error in outcome.errors:
         click.echo(error, err=True)
     if outcome.errors:
@@ -227,13 +230,14 @@ def worker_command(processes: int, child: bool) -> None:
 @click.option("--no-serve", is_flag=True, help="Stop after loading the demo data.")
 @click.option("--families", default=12_000, show_default=True, help="Size of the synthetic P3KE registry.")
 @click.option("--port", default=8000, show_default=True)
-def demo_command(no_serve: bool, families: int, port: int) -> None:
-    """Load the synthetic Tanjungbalai demo (through the real importer) and serve it."""
+@click.option("--region", help="Kab/kota (or province) code of the demo, e.g. 12.09 (default: TEPAT_REGION_CODE).")
+def demo_command(no_serve: bool, families: int, port: int, region: str | None) -> None:
+    """Load a synthetic demo registry of the region (through the real importer) and serve it."""
     setup()
     ensure_database()
     from tepat.demo.load import load_demo
 
-    load_demo(families, echo=click.echo)
+    load_demo(families, echo=click.echo, region=region.strip() if region else None)
     if not no_serve:
         from tepat.cli_support import serve
 

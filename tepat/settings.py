@@ -145,8 +145,11 @@ TEPAT_JOB_STALE_SECONDS = envint("TEPAT_JOB_STALE_SECONDS", "120")  # a job on a
 TEPAT_IMPORT_LIMITS = Limits.from_env()
 TEPAT_ODK_MAX_ATTACHMENT_MB = envint("TEPAT_ODK_MAX_ATTACHMENT_MB", "50")
 TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
-# The kabupaten/kota (or province) this installation serves: its Kemendagri code in the region master.
-TEPAT_REGION_CODE = os.getenv("TEPAT_REGION_CODE", "12.74")
+# The kabupaten/kota (or province) this installation serves: its Kemendagri code, which also selects its
+# city pack (tepat/regions/packs/<code>/; default: packs/default.txt). See docs/operations.md "Region".
+from tepat.regions.pack import selected_code as _region_code  # noqa: E402
+
+TEPAT_REGION_CODE = _region_code()
 
 LOGGING = {
     "version": 1,

@@ -68,3 +68,16 @@ def test_a_broken_spreadsheet_is_named_in_both_languages(client, cast):
     response = client.post("/indikator/fgt/", {"file": upload, "line": "100"})
     body = response.content.decode()
     assert response.status_code == 422 and "susenas.ods" in body and "lembar kerja" in body
+
+
+def test_the_page_takes_the_survey_design(client, cast, tmp_path):
+    from tests.test_indicators_cli import clustered_csv, design_se_p0
+
+    client.force_login(cast["analyst"])
+    body = clustered_csv(tmp_path / "klaster.csv").read_bytes()
+    naive = post(client, body=body, download="xlsx")
+    design = post(client, body=body, strata="strata", psu="psu", download="xlsx")
+    se = [list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1][2] for r in (naive, design)]
+    assert abs(se[1] - design_se_p0()) < 1e-9 and se[1] > 1.5 * se[0]
+    page = post(client, body=body, strata="strata", psu="psu").content.decode()
+    assert "strata / psu" in page

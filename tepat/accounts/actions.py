@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import secrets
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -98,14 +97,13 @@ def do_set_active(username: str, active: bool, *, acting_user) -> User:
     return user
 
 
-SHIPPED_OPDS = Path(__file__).resolve().parent / "data" / "opd.csv"
-
-
 def ensure_shipped_opds() -> None:
-    """Tanjungbalai's agencies ship with the project; another city adds its own with `tepat opd add`."""
+    """The agencies of the city pack (opd.csv; national default in packs/umum/); add others with `tepat opd add`."""
+    from tepat.regions.pack import pack_file
+
     if Opd.objects.exists():
         return
-    with SHIPPED_OPDS.open(encoding="utf-8") as handle:
+    with pack_file("opd.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             do_create_opd(row["code"], row["name"], acting_user=None)
 

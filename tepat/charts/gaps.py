@@ -1,7 +1,7 @@
 """Convergence and gap charts (tepat.programs.gap_report builds their rows, already named and in
 the user's language; nothing here translates or looks anything up).
 
-    heatmap([{"row": "Pantai Johor", "row_code": "12.74.05.1010", "column": "PKH", "value": 0.5, "text": "50,0%"}], ...)
+    heatmap([{"row": "Kelurahan A", "row_code": "12.09.05.2001", "column": "PKH", "value": 0.5, "text": "50,0%"}], ...)
     bars([{"label": "PKH", "series": "Tereksklusi", "value": 12, "text": "12"}], ...)
 
 A cell without a value (no eligible family: no coverage) is grey and says so in its tooltip.

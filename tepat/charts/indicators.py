@@ -3,8 +3,8 @@
     from tepat.charts import svg, png
     from tepat.charts.indicators import trend_chart, comparison_chart, registry_bar_chart
     from tepat.indicators.official import trend_data, comparison_data
-    svg(trend_chart(*trend_data("poverty_pct", "12.74")))
-    svg(comparison_chart(comparison_data("poverty_pct", 2024, ["12.74", "12", "", "12.09"]), title="..."))
+    svg(trend_chart(*trend_data("poverty_pct", "12.09")))
+    svg(comparison_chart(comparison_data("poverty_pct", 2024, ["12.09", "12", "", "12.71"]), title="..."))
 
 Inputs are plain dicts (no Django): a point is {"year", "value", "ppp_basis", "region", "synthetic"};
 a target {"year", "value", "legal_basis"}. A series never joins two PPP bases: each basis is its own

@@ -1,15 +1,15 @@
 """Synthetic kelurahan boundaries, so the poverty-pocket map works before real ones are uploaded.
 
 NOT the real boundaries: a Voronoi tessellation of made-up points, grouped by kecamatan around
-rough kecamatan positions (Tanjungbalai: near 2.96 N 99.80 E; any other city: a ring around its
-first kelurahan's kecamatan). Neighbouring cells share their edges exactly (coordinates rounded
+rough kecamatan positions (the city pack's demo "centres"; a region without them: a ring around
+DEFAULT_CENTRE). Neighbouring cells share their edges exactly (coordinates rounded
 the same way), so contiguity works. Every map drawn from them is labelled SINTETIS / synthetic.
 """
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import shapely
@@ -17,16 +17,8 @@ from shapely.geometry import MultiPoint, Point, mapping
 
 DIGITS = 6  # ~0.1 m: every vertex is rounded once, so shared edges stay identical
 RING = 0.0075  # degrees between a kecamatan's centre and its kelurahan points
-# Rough (lat, lon) of Tanjungbalai's kecamatan (for a believable picture only).
-TANJUNGBALAI = {
-    "12.74.01": (2.962, 99.797),
-    "12.74.02": (2.978, 99.808),
-    "12.74.03": (2.954, 99.775),
-    "12.74.04": (2.990, 99.833),
-    "12.74.05": (2.932, 99.797),
-    "12.74.06": (2.944, 99.825),
-}
 DEFAULT_CENTRE = (2.96, 99.80)
+Centres = Mapping[str, tuple[float, float]]  # kecamatan code -> rough (lat, lon)
 SOURCE = "Batas sintetis (Voronoi) - bukan batas resmi / synthetic boundaries (Voronoi), not official"
 
 
@@ -37,21 +29,22 @@ class Kelurahan:
     kecamatan: str
 
 
-def kecamatan_centres(kecamatan: Sequence[str]) -> dict[str, tuple[float, float]]:
-    """Known positions when every kecamatan is in TANJUNGBALAI, else a ring around DEFAULT_CENTRE."""
-    if all(code in TANJUNGBALAI for code in kecamatan):
-        return {code: TANJUNGBALAI[code] for code in kecamatan}
+def kecamatan_centres(kecamatan: Sequence[str], known: Centres | None = None) -> dict[str, tuple[float, float]]:
+    """Known positions when every kecamatan is in `known`, else a ring around DEFAULT_CENTRE."""
+    known = known or {}
+    if all(code in known for code in kecamatan):
+        return {code: known[code] for code in kecamatan}
     radius = 0.02
     return {code: (DEFAULT_CENTRE[0] + radius * math.sin(2 * math.pi * i / len(kecamatan)),
                    DEFAULT_CENTRE[1] + radius * math.cos(2 * math.pi * i / len(kecamatan))) for i, code in enumerate(kecamatan)}
 
 
-def seed_points(kelurahan: Sequence[Kelurahan]) -> dict[str, tuple[float, float]]:
+def seed_points(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> dict[str, tuple[float, float]]:
     """(lon, lat) per kelurahan: the first at its kecamatan's centre, the others on a ring around it."""
     groups: dict[str, list[Kelurahan]] = {}
     for k in kelurahan:
         groups.setdefault(k.kecamatan, []).append(k)
-    centres = kecamatan_centres(list(groups))
+    centres = kecamatan_centres(list(groups), known)
     points = {}
     for number, (kecamatan, members) in enumerate(groups.items()):
         lat, lon = centres[kecamatan]
@@ -67,9 +60,9 @@ def _rounded(geometry):
     return shapely.set_precision(geometry, 10 ** -DIGITS)
 
 
-def synthetic_polygons(kelurahan: Sequence[Kelurahan]) -> dict[str, shapely.Polygon]:
+def synthetic_polygons(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> dict[str, shapely.Polygon]:
     """One polygon per kelurahan (a Voronoi cell clipped to the hull of the points, buffered)."""
-    points = seed_points(kelurahan)
+    points = seed_points(kelurahan, known)
     codes = list(points)
     cloud = MultiPoint([points[c] for c in codes])
     outline = _rounded(cloud.convex_hull.buffer(0.006, quad_segs=4))
@@ -82,16 +75,16 @@ def synthetic_polygons(kelurahan: Sequence[Kelurahan]) -> dict[str, shapely.Poly
     return polygons
 
 
-def synthetic_geojson(kelurahan: Sequence[Kelurahan]) -> str:
+def synthetic_geojson(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> str:
     """A FeatureCollection as a user would upload it (code property `kode_kemendagri`, names kept)."""
     names = {k.code: k.name for k in kelurahan}
     features = [{"type": "Feature", "properties": {"kode_kemendagri": code, "nama": names[code], "sintetis": True},
-                 "geometry": mapping(polygon)} for code, polygon in synthetic_polygons(kelurahan).items()]
+                 "geometry": mapping(polygon)} for code, polygon in synthetic_polygons(kelurahan, known).items()]
     return json.dumps({"type": "FeatureCollection", "features": features})
 
 
-def load_boundaries(users: dict, echo: Callable[[str], None] = print) -> None:
-    """Idempotent: uploads synthetic boundaries of every kelurahan only when no boundary set exists."""
+def load_boundaries(users: dict, echo: Callable[[str], None] = print, place=None) -> None:
+    """Idempotent: uploads synthetic boundaries of every kelurahan (of the demo region) only when no boundary set exists."""
     from tepat.pockets.actions import do_upload_boundaries
     from tepat.pockets.models import BoundarySet
     from tepat.regions.models import Level, Region
@@ -99,10 +92,19 @@ def load_boundaries(users: dict, echo: Callable[[str], None] = print) -> None:
     if BoundarySet.objects.exists():
         echo("Batas wilayah sudah ada: dipakai ulang / boundaries reused.")
         return
-    regions = Region.objects.filter(level=Level.KELURAHAN).select_related("parent").order_by("code")
+    regions = place.kelurahan() if place else Region.objects.filter(level=Level.KELURAHAN)
+    regions = regions.select_related("parent").order_by("code")
     kelurahan = [Kelurahan(r.code, r.name, r.parent.code) for r in regions]
     if not kelurahan:
         return
-    upload = do_upload_boundaries(synthetic_geojson(kelurahan).encode(), file_name="batas-sintetis.geojson", source=SOURCE,
+    geojson = synthetic_geojson(kelurahan, place.centres if place else _pack_centres())
+    upload = do_upload_boundaries(geojson.encode(), file_name="batas-sintetis.geojson", source=SOURCE,
                                   synthetic=True, acting_user=users.get("analis"))
     echo(f"Batas kelurahan sintetis: {upload.boundaries.count()} poligon (ditandai SINTETIS di peta).")
+
+
+def _pack_centres() -> dict[str, tuple[float, float]]:
+    """The installation's city pack's rough kecamatan positions ({} when it gives none)."""
+    from tepat.regions.pack import pack_settings
+
+    return {code: tuple(at) for code, at in pack_settings().get("demo", {}).get("centres", {}).items()}

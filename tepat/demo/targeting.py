@@ -38,5 +38,6 @@ def _realisasi_file(target, year: int):
              ("pkh", heads[1][0], heads[1][1], f"01-03-{year}", "-750000", "tersalur")]
     frame = pl.DataFrame(rows, schema=["kode_program", "nik", "nama_penerima", "tanggal", "nilai", "status"], orient="row")
     path = settings.TEPAT_HOME / "demo" / "realisasi-pkh-dinsos.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)  # a home whose registry was imported has no demo folder yet
     path.write_bytes(csv_bytes(frame))
     return path

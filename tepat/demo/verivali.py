@@ -1,4 +1,5 @@
-"""The demo's verivali round: a campaign for desil 1-2 in Pantai Johor, half visited, one musyawarah held.
+"""The demo's verivali round: a campaign for desil 1-2 in the demo kelurahan (Pantai Johor in Tanjungbalai), half
+visited, one musyawarah held.
 
 Everything goes through the verivali actions, as users would do it: the analyst creates the campaign
 and assigns its families to the enumerator; the enumerator submits visits (confirmed families, a
@@ -18,7 +19,6 @@ from django.utils import timezone
 from tepat.accounts.models import User
 from tepat.regions.models import Region
 
-KELURAHAN = "12.74.05.1010"  # Pantai Johor, Datuk Bandar
 ATTENDEES = """Lurah Pantai Johor
 Sekretaris Kelurahan
 Kepala Lingkungan I
@@ -29,31 +29,32 @@ Pendamping PKH / TKSK
 Pendata verivali"""
 
 
-def load_verivali(users: dict[str, User], echo: Callable[[str], None] = print) -> None:
+def load_verivali(users: dict[str, User], echo: Callable[[str], None] = print, kelurahan: str | None = None) -> None:
+    """A campaign in the demo kelurahan (the lurah's): visits, a musyawarah and its berita acara. Idempotent."""
     from tepat.verivali.models import Campaign
 
     if Campaign.objects.exists():
         echo(f"Verivali: {Campaign.objects.count()} kampanye sudah ada / campaigns reused.")
         return
-    campaign = _campaign(users["analis"], users["pendata"])
+    region = Region.objects.get(code=kelurahan) if kelurahan else users["lurah"].region
+    campaign = _campaign(region, users["analis"], users["pendata"])
     if campaign is None:
-        echo("Verivali: tidak ada keluarga desil 1-2 di Pantai Johor; kampanye demo dilewati / no families, skipped.")
+        echo(f"Verivali: tidak ada keluarga desil 1-2 di {region.name}; kampanye demo dilewati / no families, skipped.")
         return
     visits = _visits(campaign, users["pendata"])
-    meeting, decided = _musyawarah(campaign, visits, users["lurah"])
+    meeting, decided = _musyawarah(region, campaign, visits, users["lurah"])
     paths = _berita_acara(meeting)
     pending = len(visits) - decided
     echo(f"Verivali: kampanye '{campaign.name}', {campaign.families.count()} keluarga ditugaskan, {len(visits)} dikunjungi, "
          f"{decided} diputuskan di musyawarah, {pending} menunggu; berita acara: {', '.join(str(p) for p in paths)}")
 
 
-def _campaign(analyst: User, enumerator: User):
+def _campaign(region: Region, analyst: User, enumerator: User):
     from tepat.verivali.actions import campaign_families, do_assign_campaign, do_create_campaign
 
     today = timezone.localdate()
-    region = Region.objects.get(code=KELURAHAN)
     campaign = do_create_campaign(
-        {"name": "Verivali P3KE 2026 Pantai Johor", "period_start": today - timedelta(days=14), "period_end": today + timedelta(days=30),
+        {"name": f"Verivali P3KE 2026 {region.name}", "period_start": today - timedelta(days=14), "period_end": today + timedelta(days=30),
          "max_desil": 2, "selection": "desil 1-2, keluarga aktif"},
         kelurahan=[region], acting_user=analyst)
     if not campaign.families.exists():
@@ -103,7 +104,7 @@ def _story(name: str, family, index: int) -> dict:
 
 
 PROPOSAL = {
-    "submission_key": "demo-usulan-1", "family_id": None, "kelurahan": KELURAHAN, "keberadaan": "terkonfirmasi",
+    "submission_key": "demo-usulan-1", "family_id": None, "kelurahan": "", "keberadaan": "terkonfirmasi",
     "memenuhi_kriteria": True, "fields": {"kepala_keluarga": "RAHMAT HIDAYAT", "alamat": "Jl. Teuku Umar Lorong Bakti No. 2",
                                           "rt": "003", "rw": "002", "jenis_lantai": "Tanah"},
     "members": [{"member_id": None, "keberadaan": "terkonfirmasi",
@@ -121,17 +122,18 @@ def _visits(campaign, enumerator: User) -> dict:
     families = [cf.family for cf in campaign.families.select_related("family").order_by("family_id")[: len(STORIES)]]
     visits = {name: do_submit_visit(campaign, _story(name, family, index), acting_user=enumerator, source="web")
               for index, (name, family) in enumerate(zip(STORIES, families))}
-    visits["usulan"] = do_submit_visit(campaign, PROPOSAL, acting_user=enumerator, source="web")
+    kelurahan = campaign.kelurahan.values_list("code", flat=True).first()
+    visits["usulan"] = do_submit_visit(campaign, {**PROPOSAL, "kelurahan": kelurahan}, acting_user=enumerator, source="web")
     return visits
 
 
-def _musyawarah(campaign, visits: dict, lurah: User):
+def _musyawarah(region: Region, campaign, visits: dict, lurah: User):
     """The lurah holds the meeting and decides the requests of DECISIONS; the others stay pending."""
     from tepat.verivali.actions import do_decide_change_request, do_record_musyawarah
 
-    region = Region.objects.get(code=KELURAHAN)
     meeting = do_record_musyawarah(
-        {"held_on": timezone.localdate() - timedelta(days=2), "place": "Aula Kantor Lurah Pantai Johor", "attendees": ATTENDEES,
+        {"held_on": timezone.localdate() - timedelta(days=2), "place": f"Aula Kantor Lurah {region.name}",
+         "attendees": ATTENDEES.replace("Pantai Johor", region.name),
          "notes": "Usulan yang belum dibahas dibawa ke musyawarah berikutnya."},
         kelurahan=region, acting_user=lurah, campaign=campaign)
     decided = 0

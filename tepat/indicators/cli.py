@@ -19,21 +19,25 @@ def indicators() -> None:
 @click.option("--line", "line", type=float, required=True, help="Poverty line Z (Rp per capita per month).")
 @click.option("--weight", help="Survey weight column.")
 @click.option("--by", help="Group column (e.g. kecamatan).")
+@click.option("--strata", help="Stratum column of the survey design (standard errors by stratum).")
+@click.option("--psu", help="Primary sampling unit (cluster) column of the survey design.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys p0, p1, p2, se_p0, ..., groups).")
-def indicators_fgt(file: Path, line: float, weight: str | None, by: str | None, as_json: bool) -> None:
+def indicators_fgt(file: Path, line: float, weight: str | None, by: str | None, strata: str | None, psu: str | None,
+                   as_json: bool) -> None:
     """P0, P1, P2 (x100, survey estimates) from per-capita expenditure microdata; exit 2 on bad input."""
     import json
 
     from tepat.engine.measures import InputError, fgt_cli_result
 
     try:
-        result = fgt_cli_result(file, line, weight=weight, by=by)
+        result = fgt_cli_result(file, line, weight=weight, by=by, strata=strata, psu=psu)
     except InputError as problem:
         fail(str(problem))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(f"Estimasi survei / survey estimate: P0 {result['p0']:.2f}  P1 {result['p1']:.2f}  P2 {result['p2']:.2f}  (n={result['n']})")
+    click.echo(f"  galat baku / standard error: P0 {result['se_p0']:.2f}  P1 {result['se_p1']:.2f}  P2 {result['se_p2']:.2f}")
     for group in result.get("groups") or []:
         click.echo(f"  {group['group']}: P0 {group['p0']:.2f}  P1 {group['p1']:.2f}  P2 {group['p2']:.2f}")
 

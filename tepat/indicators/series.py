@@ -206,8 +206,8 @@ def _region(number: int, code: str, region_of: Callable[[str], str | None], resu
         return NATION
     region = region_of(code.strip()) if code.strip() else None
     if region is None:
-        result.errors.append(Problem(number, "kode_wilayah", code, f"Kode wilayah '{code}' tidak dikenal (kode Kemendagri bertitik seperti 12.74, kode BPS seperti 1272, atau ID untuk Indonesia)",
-                                     f"Unknown region code '{code}' (a dotted Kemendagri code such as 12.74, a BPS code such as 1272, or ID for Indonesia)"))
+        result.errors.append(Problem(number, "kode_wilayah", code, f"Kode wilayah '{code}' tidak dikenal (kode Kemendagri bertitik seperti 12.09, kode BPS seperti 1208, atau ID untuk Indonesia)",
+                                     f"Unknown region code '{code}' (a dotted Kemendagri code such as 12.09, a BPS code such as 1208, or ID for Indonesia)"))
     return region
 
 

@@ -11,17 +11,19 @@ from tepat.indicators.models import IndicatorTarget, Observation
 from tepat.regions.models import Region
 from tepat.formatting import language_code
 
-SHIPPED = Path(__file__).resolve().parent / "data" / "tanjungbalai.json"
-
-
 def ensure_public_figures() -> None:
-    """The public figures of domain.md (city, province, nation; synthetic stand-ins labelled so) and the
-    comparison regions of data/regions.csv, when the city exists. Adds only the figures and targets
-    not stored yet (one query each), so it is cheap to call on every start and never overwrites."""
-    if not Region.objects.filter(code="12.74").exists():
+    """The city pack's official series and targets (series.json: city, province, nation; synthetic stand-ins
+    labelled so) and its comparison regions, when the pack has them and the city exists. Adds only the figures
+    and targets not stored yet (one query each), so it is cheap to call on every start and never overwrites."""
+    from django.conf import settings
+
+    from tepat.regions.pack import own_file
+
+    shipped = own_file("series.json")
+    if shipped is None or not Region.objects.filter(code=settings.TEPAT_REGION_CODE).exists():
         return
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    _ensure_regions(SHIPPED.parent / data["regions"])
+    data = json.loads(shipped.read_text(encoding="utf-8"))
+    _ensure_regions(shipped.parent / data["regions"])
     codes = {e["region"] for e in data["observations"] + data["targets"] if e["region"]}
     regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     have = set(Observation.objects.values_list("indicator", "region__code", "year", "ppp_basis"))

@@ -2,7 +2,7 @@
 and the invitation letter (undangan), in Indonesian letter format.
 
 `DOCUMENTS` maps a download name to its builder; each builder takes the meeting and returns bytes.
-The letterhead and the signer come from `data/surat.json`; a city overrides any key with its own
+The letterhead and the signer come from the city pack's `surat.json` (tepat/regions/pack.py); a city overrides any key with its own
 `$TEPAT_HOME/meetings/surat.json`.
 """
 from __future__ import annotations
@@ -23,13 +23,14 @@ from tepat.reports.render import DocxBuilder, indonesian, pdf_bytes
 
 
 ANGKA = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh")
-SHIPPED_LETTER = Path(__file__).resolve().parent / "data" / "surat.json"
 CARRIED_HEADING = "Tindak lanjut hasil rapat sebelumnya"
 
 
 def letter_settings() -> dict:
-    """The shipped letterhead and signer, with the keys of $TEPAT_HOME/meetings/surat.json on top."""
-    values = json.loads(SHIPPED_LETTER.read_text(encoding="utf-8"))
+    """The city pack's letterhead and signer (surat.json), with the keys of $TEPAT_HOME/meetings/surat.json on top."""
+    from tepat.regions.pack import read_json
+
+    values = read_json("surat.json")
     local = Path(settings.TEPAT_HOME) / "meetings" / "surat.json"
     if local.exists():
         values.update(json.loads(local.read_text(encoding="utf-8")))

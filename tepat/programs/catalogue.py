@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 from tepat.accounts.models import Opd
 from tepat.programs.models import Program
+from tepat.regions.pack import pack_file
 
-SHIPPED = Path(__file__).resolve().parent / "data" / "programs.json"
 
 
 def ensure_catalogue(year: int | None = None) -> int:
@@ -18,7 +17,7 @@ def ensure_catalogue(year: int | None = None) -> int:
         return 0
     from tepat.programs.actions import do_create_program
 
-    entries = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    entries = json.loads(pack_file("programs.json").read_text(encoding="utf-8"))  # the city pack's catalogue
     opds = {o.code: o for o in Opd.objects.all()}
     for entry in entries:
         do_create_program({**entry, "opd": opds.get(entry["opd"]), "year": year}, acting_user=None)

@@ -26,7 +26,7 @@ def parent_code(code: str) -> str | None:
 
 
 def dotted(digits: str) -> str | None:
-    """'1274051010' -> '12.74.05.1010'; None when the digits do not form a code."""
+    """'1209201001' -> '12.09.20.1001'; None when the digits do not form a code."""
     digits = re.sub(r"\D", "", digits or "")
     cuts = {2: (2,), 4: (2, 2), 6: (2, 2, 2), 10: (2, 2, 2, 4)}.get(len(digits))
     if not cuts:

@@ -5,16 +5,18 @@ All or nothing: any invalid row means nothing is written, and every problem is l
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from tepat.regions import pack
 from tepat.regions.codes import BPS_LENGTH, PARENT_LEVEL, level_of, parent_code
 from tepat.regions.models import Region
 
-SHIPPED = Path(__file__).resolve().parent / "data" / "tanjungbalai.csv"
+NATIONAL = Path(__file__).resolve().parent / "data" / "kemendagri.csv.gz"
 COLUMNS = ("code", "name", "level", "parent", "bps_code", "population")
 
 
@@ -87,9 +89,56 @@ def _write(rows: list[dict[str, str]], result: RegionLoad) -> None:
         result.updated += not created
 
 
-def ensure_shipped_regions() -> None:
-    """The Tanjungbalai master ships with the project; load it on a fresh database."""
-    if not Region.objects.exists():
-        outcome = load_regions(SHIPPED)
-        if outcome.errors:
-            raise RuntimeError("shipped region file is invalid: " + "; ".join(outcome.errors))
+def national_rows(code: str) -> list[dict[str, str]]:
+    """The region `code` (province or kab/kota), its parent province and every region under it, from the
+    national Kemendagri list, as rows of the region csv (no BPS code, no population); [] for an unknown code.
+    Cost: reads the whole gzip list (~92k rows, a fraction of a second)."""
+    wanted = {code, parent_code(code) or code}
+    with gzip.open(NATIONAL, "rt", encoding="utf-8", newline="") as handle:
+        listed = [(r["code"], r["name"]) for r in csv.DictReader(handle)]
+    if code not in {c for c, _ in listed}:
+        return []
+    return [{"code": c, "name": n, "level": level_of(c) or "", "parent": parent_code(c) or "", "bps_code": "", "population": ""}
+            for c, n in listed if c in wanted or c.startswith(code + ".")]
+
+
+def load_national(code: str) -> RegionLoad:
+    """`tepat regions load --code 12.09`: adds the regions of a kab/kota (or province) from the national list.
+    Regions already in the master are left as they are (their BPS codes and population are kept).
+    Guarantee: all or nothing, like load_regions."""
+    result = RegionLoad()
+    if level_of(code) not in ("provinsi", "kabkota"):
+        result.errors.append(f"kode '{code}' harus kode provinsi (12) atau kab/kota (12.09) / "
+                             f"code must be a province (12) or kab/kota (12.09) code")
+        return result
+    rows = national_rows(code)
+    if not rows:
+        result.errors.append(f"kode '{code}' tidak ada di daftar Kemendagri / code '{code}' is not in the Kemendagri list")
+        return result
+    _create_missing(rows, result)
+    return result
+
+
+@transaction.atomic
+def _create_missing(rows: list[dict[str, str]], result: RegionLoad) -> None:
+    """Level by level, one bulk insert each, parents looked up once per level. Cost: 8 queries."""
+    existing = set(Region.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", flat=True))
+    result.updated = 0
+    for level in ("provinsi", "kabkota", "kecamatan", "kelurahan"):
+        new = [r for r in rows if r["level"] == level and r["code"] not in existing]
+        parents = dict(Region.objects.filter(code__in={r["parent"] for r in new}).values_list("code", "pk"))
+        Region.objects.bulk_create(Region(code=r["code"], name=r["name"], level=level, parent_id=parents.get(r["parent"]))
+                                   for r in new)
+        result.created += len(new)
+
+
+def ensure_shipped_regions(code: str | None = None) -> None:
+    """On a fresh database, the region master of the installation's region: its pack's regions.csv when the
+    pack has one (codes, BPS codes, population), else its part of the national Kemendagri list."""
+    if Region.objects.exists():
+        return
+    code = code or pack.current_code()
+    own = pack.own_file("regions.csv", code)
+    outcome = load_regions(own) if own else load_national(code)
+    if outcome.errors:
+        raise RuntimeError("shipped region data is invalid: " + "; ".join(outcome.errors))

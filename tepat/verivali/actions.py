@@ -418,7 +418,7 @@ def _visited_family(campaign: Campaign, family_id: int, sender) -> Family:
 def _proposal_kelurahan(campaign: Campaign, data: VisitInput, sender) -> Region:
     if not data.kelurahan:
         raise reject("missing", "kelurahan")
-    code = data.kelurahan.replace(".", "")  # '12.74.05.1010' or '1274051010'
+    code = data.kelurahan.replace(".", "")  # '12.09.20.1001' or '1209201001'
     region = Region.objects.filter(level=Level.KELURAHAN, code=dotted(code)).first() if code.isdigit() else None
     if region is None:
         raise reject("kelurahan_unknown", "kelurahan", value=data.kelurahan)

@@ -19,7 +19,8 @@ from tepat.engine.rules.schema import FAMILY, default_schema
 KELURAHAN = ("12.74.05.1010", "12.74.05.1003", "12.74.01.1001", "12.74.06.1002")
 REFERENCE_DATES = (date(2024, 6, 30), date(2024, 2, 29), date(2023, 2, 28), date(2025, 3, 1), date(2024, 1, 1))
 PARTISIPASI = ("Tidak/belum pernah sekolah", "Masih sekolah", "Tidak bersekolah lagi", "Tidak Sekolah")
-JOBS = ("BELUM/TIDAK BEKERJA", "PEDAGANG", "WIRASWASTA", "NELAYAN/PERIKANAN", "BURUH HARIAN LEPAS")
+JOBS = ("BELUM/TIDAK BEKERJA", "PEDAGANG", "WIRASWASTA", "NELAYAN/PERIKANAN", "BURUH HARIAN LEPAS",
+        "Buruh Harian Lepas", " buruh  harian\tlepas ", "Pedagang", "   ")  # free text: as files spell it
 MEMBER_DOMAINS = ("jenis_kelamin", "pendidikan", "status_kawin", "hubungan_dengan_kepala_keluarga")
 
 

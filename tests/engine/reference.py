@@ -3,7 +3,9 @@
 Deliberately naive and written from docs/rules.md, not from the compiler: a missing value (None, or
 empty text) makes a comparison false; `not` negates; aggregates look at active members only;
 `semua_anggota` is false for a family without active members; `umur` is computed with year
-arithmetic (the compiler uses birth-date cut-offs instead).
+arithmetic (the compiler uses birth-date cut-offs instead); free text (a text field without a value
+list, e.g. `pekerjaan`) and the text literals it meets are compared folded: whitespace runs to one
+space, ends trimmed, lower case (so a value of only spaces is missing).
 """
 from __future__ import annotations
 
@@ -15,6 +17,19 @@ from typing import Any
 
 from tepat.engine.rules.nodes import COMPARISONS, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet
 from tepat.engine.rules.rule import Rule
+from tepat.engine.rules.schema import default_schema
+
+
+def free_text(node: Node) -> bool:
+    spec = default_schema().get(node.name) if isinstance(node, Field) else None
+    return spec is not None and spec.type == "text" and spec.domain is None and node.name not in ("kelurahan", "kecamatan")
+
+
+def fold(text: str) -> str:
+    text = text.replace("\u03a3", "\u03c3").replace("\u0130", "i\u0307")  # as docs/rules.md says
+    for space in "\t\r\n":
+        text = text.replace(space, " ")
+    return " ".join(part for part in text.split(" ") if part).lower()
 
 
 @dataclass
@@ -39,6 +54,8 @@ def field_value(node: Field, ctx: Context) -> Any:
         kelurahan = ctx.row.get("kelurahan")
         return None if kelurahan is None else kelurahan[:8]
     value = ctx.row.get(node.name)
+    if free_text(node) and isinstance(value, str):
+        value = fold(value)
     return None if value == "" else value
 
 
@@ -58,8 +75,14 @@ def value(node: Node, ctx: Context) -> Any:
     return truth(node, ctx)
 
 
+def side(node: Node, other: Node, ctx: Context) -> Any:
+    if isinstance(node, Literal) and node.type == "text" and free_text(other):
+        return fold(str(node.value))
+    return value(node, ctx)
+
+
 def compare(node: Compare, ctx: Context) -> bool:
-    left, right = value(node.left, ctx), value(node.right, ctx)
+    left, right = side(node.left, node.right, ctx), side(node.right, node.left, ctx)
     if left is None or right is None:
         return False
     return bool(COMPARISONS[node.op](left, right))
@@ -69,7 +92,7 @@ def in_list(node: InList, ctx: Context) -> bool:
     subject = value(node.subject, ctx)
     if subject is None:
         return False
-    found = any(subject == item.value for item in node.values)
+    found = any(subject == side(item, node.subject, ctx) for item in node.values)
     return found != node.negated
 
 

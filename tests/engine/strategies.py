@@ -43,6 +43,7 @@ texts: dict[str, dict[str, st.SearchStrategy[str]]] = {
     MEMBER: {
         "jenis_kelamin": _domain("jenis_kelamin"), "pendidikan": _domain("pendidikan"),
         "partisipasi_sekolah": st.sampled_from(PARTISIPASI) | odd_text,
+        "pekerjaan": st.sampled_from(("BURUH HARIAN LEPAS", "buruh harian  lepas", "Pedagang", " PEDAGANG")) | odd_text,
     },
 }
 FIELD_PAIRS = {FAMILY: [("desil", "desil_nasional"), ("jumlah_anggota", "desil"), ("jenis_lantai", "jenis_dinding")],

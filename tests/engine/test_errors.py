@@ -57,6 +57,7 @@ CASES = [
     Case('penerima_pkh == "ya"', "unknown_value", 16, "Ya"),
     Case('sumber_air_minum in ["Ledeng/PAM", "sumur bor"]', "unknown_value", 35, "Sumur Bor"),
     Case('jenis_lantai == ""', "empty_text", 16),
+    Case('ada_anggota(pekerjaan == "   ")', "empty_text", 25),  # free text: only spaces folds to empty
 ]
 
 

@@ -136,3 +136,31 @@ def test_programming_errors_raise_value_error(backends: Backends) -> None:
         evaluate("desil <= 2", FAMILIES, backends.native(MEMBERS, "duckdb"), REFERENCE)
     with pytest.raises(ValueError, match="cannot group by 'umur'"):
         count("desil <= 2", FAMILIES, MEMBERS, REFERENCE, by="umur")
+
+
+SPELLINGS = pl.DataFrame({
+    "family_id": [1, 2, 3, 4, 5],
+    "tanggal_lahir": [date(1980, 1, 1)] * 5,
+    "is_active": [True] * 5,
+    "pekerjaan": ["BURUH HARIAN LEPAS", "Buruh Harian Lepas", " buruh  harian\tlepas ", "Buruh Harian", "   "],
+})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('ada_anggota(pekerjaan == "BURUH HARIAN LEPAS")', {1, 2, 3}),
+    ('ada_anggota(pekerjaan == "buruh harian lepas")', {1, 2, 3}),
+    ('ada_anggota(pekerjaan in ["Buruh  Harian Lepas", "nelayan"])', {1, 2, 3}),
+    ('ada_anggota(pekerjaan != "buruh harian lepas")', {4}),  # only spaces is missing, as empty text is
+    ('ada_anggota(pekerjaan not in ["BURUH HARIAN LEPAS"])', {4}),
+])
+def test_free_text_is_compared_without_regard_to_case_and_spacing(text: str, expected: set[int], backends: Backends,
+                                                                   backend: str) -> None:
+    families = pl.DataFrame({"family_id": [1, 2, 3, 4, 5], "desil": [1] * 5}, schema_overrides={"desil": pl.Int64})
+    result = evaluate(text, backends.native(families, backend), backends.native(SPELLINGS, backend), REFERENCE)
+    assert {row[0] for row in result_rows(result) if row[1]} == expected
+
+
+def test_a_value_list_field_stays_exact(backends: Backends, backend: str) -> None:
+    with pytest.raises(RuleError) as raised:
+        evaluate('jenis_lantai == "tanah"', backends.native(FAMILIES, backend), backends.native(MEMBERS, backend), REFERENCE)
+    assert raised.value.issues[0].code == "unknown_value"

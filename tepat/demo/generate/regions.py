@@ -50,7 +50,7 @@ def _parse_regions(df: pl.DataFrame) -> _Regions:
 
 
 def _unknown_kelurahan(kec_codes: list[str], kel_codes: list[str]) -> str:
-    """First gap in a kecamatan's kelurahan numbering (12.74.05.1001 for Tanjungbalai)."""
+    """First gap in a kecamatan's kelurahan numbering (e.g. 1001 when a kecamatan starts at 1003)."""
     known = set(kel_codes)
     for kec in kec_codes:
         suffixes = [int(c.rsplit(".", 1)[1]) for c in kel_codes if c.startswith(kec + ".")]

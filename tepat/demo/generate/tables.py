@@ -10,7 +10,8 @@ FORMATS = ("p3ke-keluarga", "p3ke-individu", "dtsen-keluarga", "dtsen-anggota")
 
 _PKG = Path(__file__).resolve().parents[2]
 PROFILES_DIR = _PKG / "registry" / "profiles"
-REGIONS_CSV = _PKG / "regions" / "data" / "tanjungbalai.csv"
+_PACKS = _PKG / "regions" / "packs"
+REGIONS_CSV = _PACKS / (_PACKS / "default.txt").read_text().strip() / "regions.csv"  # the default city pack's region master
 
 REFERENCE_DATE = np.datetime64("2024-06-30", "D")  # ages and usia_* flags are at this date
 TITLE_ROWS = 11  # P3KE: title block rows 1-11, header row 12, data from row 13

@@ -13,7 +13,7 @@ from numbers import Real
 
 import numpy as np
 
-# The deprivations named by the seeded program catalogue (tepat/programs/data/programs.json).
+# The deprivations named by the seeded program catalogue (programs.json of the city pack, tepat/regions/packs/).
 DEPRIVATIONS: tuple[str, ...] = (
     "rumah", "air", "sanitasi", "energi", "pendidikan", "pekerjaan", "pendapatan_rendah", "kesehatan", "pangan",
 )

@@ -5,7 +5,7 @@
     inputs = prepare(families, programs, eligibility, combine_interventions(recorded, flags))
     matrix = convergence(inputs, by="kelurahan")
     matrix.summary                                                  # one row per kelurahan
-    matrix.cell("converged", kecamatan="12.74.05", kelurahan="12.74.05.1010")  # the families behind it
+    matrix.cell("converged", kecamatan="12.09.20", kelurahan="12.09.20.1001")  # the families behind it
 
 Runs on polars (eager or lazy) and DuckDB through narwhals, with identical results. Definitions,
 inputs and guarantees: docs/convergence.md.

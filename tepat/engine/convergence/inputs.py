@@ -19,9 +19,9 @@ from tepat.engine.rules.evaluate import rows
 
 STRATEGIES = ("kurangi_beban", "tingkatkan_pendapatan", "kurangi_kantong")
 DELIVERED = frozenset({"tersalur"})
-KECAMATAN_LENGTH = len("12.74.05")
+KECAMATAN_LENGTH = len("NN.NN.NN")
 FLAG_STATUS, FLAG_SOURCE = "tersalur", "flag"
-# Receipt flag column -> program code of the catalogue (tepat/programs/data/programs.json).
+# Receipt flag column -> program code of the catalogue (programs.json of the city pack, tepat/regions/packs/).
 # BST and BPUM are past national programs: they count only if the catalogue lists them.
 FLAG_PROGRAMS: Mapping[str, str] = MappingProxyType({
     "penerima_pkh": "pkh",

@@ -1,7 +1,7 @@
 """Statistical disclosure control of linked count tables, with an LP audit. No Django.
 
     from tepat.engine.disclosure import LinkedTables, protect, released, SMALL_CELL, suppress
-    tables = LinkedTables(); tables.cell(("desil", "12.74.01", "5"), 50); tables.sum(total, parts) ...
+    tables = LinkedTables(); tables.cell(("desil", "12.09.01", "5"), 50); tables.sum(total, parts) ...
     result = released(tables)        # primary + complementary cells, audited; raises DisclosureRisk if not safe
     result.hidden, result.audit.summary()
     suppress([[6, 8], [3, 7]])       # one table with its row and column totals (same method)

@@ -14,7 +14,7 @@ from tepat.engine.rules.nodes import (
     AGGREGATE_KINDS, ORDERING, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet, depends_on_data,
     top_conditions,
 )
-from tepat.engine.rules.schema import MEMBER, Schema
+from tepat.engine.rules.schema import MEMBER, Schema, fold_text
 
 LEVEL_CODES = ("member_field_outside_aggregate", "family_field_in_aggregate", "nested_aggregate")
 
@@ -145,8 +145,8 @@ class Checker:
         for value in candidates:
             if not (isinstance(value, Literal) and value.type == "text"):
                 continue
-            if value.value == "":
-                self.error("empty_text", value)
+            if value.value == "" or (spec is not None and spec.free_text and fold_text(str(value.value)) == ""):
+                self.error("empty_text", value)  # free text folds spaces away: "  " is empty too
             elif spec is not None and spec.domain is not None and value.value not in spec.domain:
                 self.unknown_value(value, spec.name, spec.domain)
 

@@ -5,7 +5,9 @@ and `not in` is **false** when a value it reads is missing (null, or empty text)
 negates that two-valued result, so `not desil <= 2` is true for a family without desil while
 `desil > 2` is false. Member aggregates count active members only; a family without active
 members gets false from `ada_anggota` and `semua_anggota` and 0 from `jumlah_anggota_yang` and
-`jumlah_anggota`.
+`jumlah_anggota`. Free text (a text field without a value list, `FieldSpec.free_text`) is read folded
+(`schema.fold_text`: whitespace runs to one space, ends trimmed, lower case) and the text literals it
+meets are folded in Python, so `pekerjaan == "BURUH HARIAN LEPAS"` matches every spelling of it.
 
 Member aggregates become reductions over one group_by of the members frame:
 `ada_anggota(c)` -> any(c); `jumlah_anggota_yang(c)` -> sum(c); `semua_anggota(c)` ->
@@ -28,7 +30,7 @@ from tepat.engine.rules.nodes import (
     COMPARISONS, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet, walk,
 )
 from tepat.engine.rules.rule import Rule
-from tepat.engine.rules.schema import MEMBER, Schema
+from tepat.engine.rules.schema import BEFORE_LOWER, MEMBER, SPACES, Schema, fold_text
 
 PREFIX = "__rule_"
 SIZE = f"{PREFIX}size"
@@ -150,9 +152,24 @@ class ExpressionBuilder:
         spec = self.plan.schema.get(node.name) if isinstance(node, Field) else None
         return spec is not None and spec.type == "text"
 
+    def is_free_text(self, node: Node) -> bool:
+        spec = self.plan.schema.get(node.name) if isinstance(node, Field) else None
+        return spec is not None and spec.free_text
+
     def field(self, node: Field) -> nw.Expr:
         self.uses_age_column |= node.name == "umur"
-        return nw.col(DERIVED_COLUMNS.get(node.name, node.name))
+        column = nw.col(DERIVED_COLUMNS.get(node.name, node.name))
+        if self.is_free_text(node):  # folded like schema.fold_text; "   " becomes "" (missing)
+            for letter, lower in BEFORE_LOWER.items():
+                column = column.str.replace_all(letter, lower, literal=True)
+            return column.str.replace_all(SPACES, " ").str.strip_chars(" ").str.to_lowercase()
+        return column
+
+    def operand(self, node: Node, other: Node) -> nw.Expr:
+        """A side of a comparison: a text literal met with free text is folded too."""
+        if isinstance(node, Literal) and node.type == "text" and self.is_free_text(other):
+            return nw.lit(fold_text(str(node.value)))
+        return self.build(node)
 
     def age_comparison(self, node: Compare) -> nw.Expr | None:
         """The cut-off form of `umur <op> number` (either side), or None for any other comparison."""
@@ -167,7 +184,7 @@ class ExpressionBuilder:
         by_age = self.age_comparison(node)
         if by_age is not None:
             return by_age
-        result = COMPARISONS[node.op](self.build(node.left), self.build(node.right))
+        result = COMPARISONS[node.op](self.operand(node.left, node.right), self.operand(node.right, node.left))
         for side, other in ((node.left, node.right), (node.right, node.left)):
             if self.is_text_field(side) and (node.op == "!=" or not isinstance(other, Literal)):
                 result = result & (self.build(side) != "")
@@ -175,7 +192,7 @@ class ExpressionBuilder:
 
     def in_list(self, node: InList) -> nw.Expr:
         subject = self.build(node.subject)
-        values = [value.value for value in node.values]
+        values = [fold_text(str(v.value)) if self.is_free_text(node.subject) else v.value for v in node.values]
         if node.values[0].type == "number":  # ints and decimals meet as Float64 (polars wants one type)
             subject, values = subject.cast(nw.Float64), [float(value) for value in values]
         if not node.negated:

@@ -29,7 +29,7 @@ from tepat.engine.rules.rule import Rule, as_rule
 from tepat.engine.rules.schema import DERIVED, Schema, default_schema
 
 FAMILY_ID = "family_id"
-KECAMATAN_LENGTH = len("12.74.05")
+KECAMATAN_LENGTH = len("NN.NN.NN")
 
 
 @dataclass(frozen=True)

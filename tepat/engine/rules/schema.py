@@ -6,6 +6,7 @@ Value domains come from tepat/registry/profiles/domains.json; flag fields take "
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,27 @@ class FieldSpec:
     type: str  # "number" | "text"
     domain: tuple[str, ...] | None = None
     derived: str = ""  # how a derived field is computed (empty: a column of the input frame)
+
+    @property
+    def free_text(self) -> bool:
+        """Text without a value list (pekerjaan, nama, alamat ...): compared without regard to case and spacing.
+        Region codes are exact."""
+        return self.type == "text" and self.domain is None and self.name not in CODE_FIELDS
+
+
+# Free text is compared folded: runs of spaces, tabs and line breaks become one space, ends trimmed, lower case.
+SPACES = "[ \t\r\n]+"
+CODE_FIELDS = frozenset({"kelurahan", "kecamatan"})
+# The two letters whose lower case depends on context or on the library (DuckDB lowers them one letter to one
+# letter, Python and polars by Unicode's special casing): mapped first, so every backend folds alike.
+BEFORE_LOWER = {"\u03a3": "\u03c3", "\u0130": "i\u0307"}  # capital sigma -> sigma; dotted capital I -> i + dot
+
+
+def fold_text(value: str) -> str:
+    """'  Buruh   HARIAN lepas ' -> 'buruh harian lepas' (the compiler does the same with column expressions)."""
+    for letter, lower in BEFORE_LOWER.items():
+        value = value.replace(letter, lower)
+    return re.sub(SPACES, " ", value).strip(" ").lower()
 
 
 # The region of a family, as Kemendagri code text (the registry stores a key to the region master).

@@ -1,7 +1,7 @@
 """Poverty pockets (issue 5 §5): kelurahan boundaries, contiguity, hotspots and ranking. No Django.
 
     from tepat.engine.spatial import read_boundaries, RegionKey, neighbours, hotspots, shares, rank
-    boundaries = read_boundaries(geojson_bytes, [RegionKey("12.74.05.1010", "Pantai Johor")])  # BoundaryError
+    boundaries = read_boundaries(geojson_bytes, [RegionKey("12.09.20.1001", "Teladan")])  # BoundaryError
     graph = neighbours(boundaries.polygons, Contiguity.QUEEN)
     values = shares(families_frame, nw.col("desil") == 1)                 # polars or DuckDB
     hotspots({v.code: v.value for v in values}, graph, "moran").spots    # HH/LL/HL/LH, p < 0.05

@@ -7,7 +7,7 @@ UTM), a geometry that is missing, not a (multi)polygon or invalid (shapely's rea
 without a code, a code that matches no kelurahan, the same kelurahan twice. Accepted with a warning:
 kelurahan of the region master that have no polygon (listed in `Boundaries.missing`).
 
-Codes match the Kemendagri code with or without dots (12.74.05.1010, 1274051010) or the BPS code;
+Codes match the Kemendagri code with or without dots (12.09.20.1001, 1209201001) or the BPS code;
 the property holding them is given or detected (the property whose values match most kelurahan).
 Cost: one JSON parse and one shapely validity check per feature.
 """
@@ -81,7 +81,7 @@ def _listed(values: Iterable[Any]) -> str:
 
 
 def normalise(value: Any) -> str | None:
-    """A code as digits only: '12.74.05.1010', ' 1274051010 ' and 1274051010 all give '1274051010'."""
+    """A code as digits only: '12.09.20.1001', ' 1209201001 ' and 1209201001 all give '1209201001'."""
     if value is None or isinstance(value, bool) or isinstance(value, (dict, list)):
         return None
     if isinstance(value, float):

@@ -23,6 +23,8 @@ class FgtForm(forms.Form):
     expenditure = forms.CharField(label=_("Kolom pengeluaran (kosong: dikenali otomatis)"), required=False, max_length=100)
     weight = forms.CharField(label=_("Kolom penimbang (opsional)"), required=False, max_length=100)
     by = forms.CharField(label=_("Kolom kelompok, mis. kecamatan (opsional)"), required=False, max_length=100)
+    strata = forms.CharField(label=_("Kolom strata desain survei (opsional)"), required=False, max_length=100)
+    psu = forms.CharField(label=_("Kolom PSU / klaster desain survei (opsional)"), required=False, max_length=100)
     download = forms.ChoiceField(choices=[("", "-"), *[(k, k) for k in TABLE_TYPES]], required=False)  # set by the submit buttons
 
 
@@ -33,7 +35,7 @@ def _estimate(upload, data: dict) -> dict:
             for chunk in upload.chunks():
                 out.write(chunk)
         return fgt_cli_result(path, data["line"], weight=data["weight"] or None, by=data["by"] or None,
-                              expenditure=data["expenditure"] or None)
+                              expenditure=data["expenditure"] or None, strata=data["strata"] or None, psu=data["psu"] or None)
 
 
 def result_frame(result: dict) -> pl.DataFrame:
