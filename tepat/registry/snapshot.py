@@ -42,6 +42,7 @@ from tepat.registry.version import TABLE, Version, current
 GRACE_SECONDS = 600
 LOCK = ".build.lock"
 MANIFEST = "snapshot.json"
+BUILD_LOG = "builds.log"
 
 FAMILY_SCHEMA = {"family_id": pl.Int64, "kelurahan": pl.String, "kecamatan": pl.String, **{c: pl.String for c in FAMILY_TEXT},
                  **{c: pl.Int64 for c in FAMILY_NUMBERS}, **{c: pl.Float64 for c in FAMILY_FLOATS}}
@@ -49,9 +50,9 @@ MEMBER_SCHEMA = {"family_id": pl.Int64, "kelurahan": pl.String, "kecamatan": pl.
                  "tanggal_lahir": pl.String, "is_active": pl.Int64}
 REGION_JOIN = "JOIN regions_region r ON r.id = f.kelurahan_id JOIN regions_region p ON p.id = r.parent_id"
 QUERIES = {
-    "families": (f"SELECT f.id, r.code, p.code, {', '.join('f.' + c for c in (*FAMILY_TEXT, *FAMILY_NUMBERS, *FAMILY_FLOATS))} "
+    "families": (f"SELECT f.id, r.code AS kelurahan, p.code AS kecamatan, {', '.join('f.' + c for c in (*FAMILY_TEXT, *FAMILY_NUMBERS, *FAMILY_FLOATS))} "
                  f"FROM registry_family f {REGION_JOIN} WHERE f.is_active", FAMILY_SCHEMA),
-    "members": (f"SELECT m.family_id, r.code, p.code, {', '.join('m.' + c for c in MEMBER_TEXT)}, CAST(m.tanggal_lahir AS TEXT), "
+    "members": (f"SELECT m.family_id, r.code AS kelurahan, p.code AS kecamatan, {', '.join('m.' + c for c in MEMBER_TEXT)}, CAST(m.tanggal_lahir AS TEXT), "
                 f"CAST(m.is_active AS INTEGER) FROM registry_member m JOIN registry_family f ON f.id = m.family_id {REGION_JOIN} "
                 "WHERE f.is_active", MEMBER_SCHEMA),
 }
@@ -62,7 +63,7 @@ VERSION_SQL = f"SELECT number, stamp FROM {TABLE} WHERE part = '{VersionPart.REG
 class Snapshot:
     """A written snapshot. `stale`: an older version than the one asked for (a newer one is being built)."""
     name: str
-    path: Path = field(compare=False)
+    path: Path
     built_at: datetime = field(compare=False)
     stale: bool = field(default=False, compare=False)
 
@@ -146,6 +147,8 @@ def _build() -> Snapshot:
     (work / MANIFEST).write_text(json.dumps({"built_at": built_at.isoformat(), "pid": os.getpid(), "families": frames["families"].height,
                                              "members": frames["members"].height}), encoding="utf-8")
     os.rename(work, root() / name)
+    with open(root() / BUILD_LOG, "a", encoding="utf-8") as log:  # one line per build: what operators (and tests) read
+        log.write(f"{built_at.isoformat()} {name} pid={os.getpid()} families={frames['families'].height}\n")
     _remove_old(name)
     return Snapshot(name, root() / name, built_at)
 
