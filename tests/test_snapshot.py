@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -168,3 +169,35 @@ def test_the_arrow_read_of_a_sqlite_file_equals_the_rows_read(registry, tmp_path
         assert arrow[part].schema == rows[part].schema
         assert arrow[part].sort(pl.all()).equals(rows[part].sort(pl.all()))
     assert arrow["families"].height == 2 and arrow["members"].height == 6
+
+
+def test_threads_missing_one_cache_key_build_it_once():
+    from tepat.lru import LRU
+
+    cache, calls, gate = LRU(2), [], threading.Event()
+
+    def build() -> int:
+        calls.append(1)
+        gate.wait(5)
+        return 42
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("frames", build))) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert results == [42] * 5 and len(calls) == 1
+
+
+def test_an_old_snapshot_is_removed_once_its_successor_is_older_than_the_grace_period(registry):
+    first = frames.registry_state()
+    add_families({"12.74.01.1002": (3, 0)})
+    second = frames.registry_state()
+    assert first.path.is_dir() and second.path.is_dir()  # within the grace period both stay
+    old = time.time() - snapshot.GRACE_SECONDS - 1
+    os.utime(second.path, (old, old))
+    add_families({"12.74.01.1002": (1, 0)})
+    third = frames.registry_state()
+    assert not first.path.exists() and second.path.is_dir() and third.path.is_dir()

@@ -154,10 +154,15 @@ def _build() -> Snapshot:
 
 
 def _remove_old(keep: str) -> None:
-    """Directories of other versions whose newer successor is older than the grace period."""
+    """Snapshots whose successor was written more than GRACE_SECONDS ago (a reader that chose one
+    just before has that long to scan it), and temporary directories of builders that died."""
     cutoff = time.time() - GRACE_SECONDS
-    for path in root().iterdir():
-        if path.is_dir() and path.name != keep and path.stat().st_mtime < cutoff:
+    names = sorted(p.name for p in root().iterdir() if p.is_dir() and not p.name.startswith("."))
+    for older, successor in zip(names, names[1:]):
+        if older != keep and (root() / successor).stat().st_mtime < cutoff:
+            shutil.rmtree(root() / older, ignore_errors=True)
+    for path in root().glob(".*"):
+        if path.is_dir() and path.stat().st_mtime < cutoff:
             shutil.rmtree(path, ignore_errors=True)
 
 
