@@ -12,10 +12,11 @@ from datetime import date
 import polars as pl
 
 from tepat.engine.rules import evaluate
-from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
 from django.db.models import Count, Max
 
-from tepat.registry.models import Family, Member
+from tepat.registry.models import Family, Member, VersionPart
+from tepat.registry.version import current
 
 DEPRIVATIONS = ("lantai_tanah", "dinding_tidak_layak", "atap_tidak_layak", "air_tidak_layak", "tanpa_jamban_sendiri",
                 "tanpa_listrik_pln", "bahan_bakar_kayu", "berisiko_stunting")
@@ -61,4 +62,4 @@ def snapshot() -> dict:
     families = Family.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     members = Member.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     return {"families": families["n"], "families_updated": str(families["at"]), "members": members["n"],
-            "members_updated": str(members["at"]), "version": registry_state().name}
+            "members_updated": str(members["at"]), "version": current()[VersionPart.REGISTRY].name}
