@@ -203,3 +203,15 @@ def test_an_old_snapshot_is_removed_once_its_successor_is_older_than_the_grace_p
     add_families({"12.74.01.1002": (1, 0)})
     third = frames.registry_state()
     assert not first.path.exists() and second.path.is_dir() and third.path.is_dir()
+
+
+def test_frames_follow_an_import_and_its_revert(registry, import_file, tmp_path):
+    from tepat.registry.actions import do_revert_batch
+
+    assert frames.registry_frames(frames.WHOLE_REGISTRY)[0].height == 2
+    batch = import_file(write_xlsx(tmp_path / "b.xlsx", family_rows("BARU", base=3, kode="1274011001")), registry["analyst"],
+                        allow_missing=True)
+    assert frames.registry_frames(frames.WHOLE_REGISTRY)[0].height == 3
+    do_revert_batch(batch, acting_user=registry["admin"], reason="salah unggah")
+    families, members = frames.registry_frames(frames.WHOLE_REGISTRY)
+    assert families.height == 2 and members.height == 6
