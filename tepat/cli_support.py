@@ -73,13 +73,12 @@ def count_rule(text: str, by: str | None, as_json: bool) -> int:
 
     from tepat.engine.rules import check, count
     from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
-    from tepat.registry.models import Family
 
     result = check(text)
     print_rule_issues(text, result.errors + result.warnings)
     if not result.ok:
         return 2
-    families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
+    families, members = registry_frames(WHOLE_REGISTRY)
     counts = count(result.rule, families, members, date.today(), by=by)
     if counts.warning:
         print_rule_issues(text, [counts.warning])

@@ -1,7 +1,8 @@
 """A small in-process least-recently-used memo, shared by the caches of registry frames, indicator
-tables, pockets and dashboard panels (each keyed by the registry state, so a write invalidates it)."""
+tables, pockets and dashboard panels (each keyed by the data versions it reads, so a write invalidates it)."""
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -10,21 +11,36 @@ V = TypeVar("V")
 
 
 class LRU(Generic[V]):
-    """At most `size` values; `get(key, build)` calls `build()` only on a miss. Not thread-safe beyond
-    what a dict is: two concurrent misses may both build, and the last one is kept."""
+    """At most `size` values; `get(key, build)` calls `build()` only on a miss.
+
+    Guarantee: concurrent misses of one key in one process build once (the others wait for that value:
+    no stampede of threads each building its own copy); misses of different keys build in parallel.
+    A build that raises leaves the key absent, and the next caller builds again."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._values: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Lock] = {}
 
     def get(self, key: Hashable, build: Callable[[], V]) -> V:
-        if key in self._values:
-            self._values.move_to_end(key)
-            return self._values[key]
-        value = self._values[key] = build()
-        while len(self._values) > self.size:
-            self._values.popitem(last=False)
-        return value
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = build()
+            with self._lock:
+                self._values[key] = value
+                self._building.pop(key, None)
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+            return value
 
     def clear(self) -> None:
-        self._values.clear()
+        with self._lock:
+            self._values.clear()

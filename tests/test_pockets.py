@@ -13,7 +13,8 @@ from tepat.accounts.models import AuditEvent
 from tepat.demo.boundaries import Kelurahan, load_boundaries, synthetic_geojson
 from tepat.pockets.models import Boundary, BoundarySet
 from tepat.regions.models import Level, Region
-from tepat.registry.models import Family
+from tepat.registry.models import Family, VersionPart
+from tepat.registry.version import bump
 
 # Datuk Bandar (12.74.05) and Datuk Bandar Timur (12.74.06) are a pocket: most families in desil 1.
 POCKET = ("12.74.05.", "12.74.06.")
@@ -33,6 +34,7 @@ def add_families(spec: dict[str, tuple[int, int]]) -> None:
             rows.append(Family(source="p3ke", source_key=f"{code}-{offset + i}", kelurahan_id=regions[code], desil=1 if i < poor else 3,
                                sumber_air_minum="Air Hujan" if i < poor else "Sumur Bor"))
     Family.objects.bulk_create(rows)
+    bump(VersionPart.REGISTRY)  # bulk writes send no signal: the writer bumps the registry version
 
 
 @pytest.fixture

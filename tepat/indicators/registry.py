@@ -181,30 +181,28 @@ class RegistryTables:
 _TABLES: LRU[pl.DataFrame] = LRU(4)
 
 
-def _aggregate_scope(user) -> tuple[Any, str]:
-    """The families a user's aggregates are computed on, and their cache key: the whole city for
-    city-wide roles and the aggregate-only viewer, the user's scope otherwise."""
+def _aggregate_scope(user) -> str:
+    """The scope key of the families a user's aggregates are computed on: the whole city for city-wide
+    roles and the aggregate-only viewer, the user's scope otherwise."""
     from tepat.accounts.roles import Scope, policy_for
-    from tepat.accounts.scope import scoped
     from tepat.programs.frames import WHOLE_REGISTRY
     from tepat.programs.preview import scope_key
-    from tepat.registry.models import Family
 
     if user is None or policy_for(user).scope in (Scope.CITY, Scope.NONE):
-        return Family.objects.all(), WHOLE_REGISTRY
-    return scoped(user, Family.objects.all()), scope_key(user)
+        return WHOLE_REGISTRY
+    return scope_key(user)
 
 
-def cached_family_table(user=None, today: date | None = None, *, state: tuple | None = None) -> pl.DataFrame:
-    """family_table for the user's frames, cached per (scope, registry state, day). `state`: the
-    registry state when the caller has read it (each read scans families and members); a hit reads
+def cached_family_table(user=None, today: date | None = None, *, state=None) -> pl.DataFrame:
+    """family_table for the user's frames, cached per (scope, registry snapshot, day). `state`: the
+    registry snapshot (tepat.programs.frames.registry_state) when the caller has read it; a hit reads
     no frame."""
     from tepat.programs.frames import registry_frames, registry_state
 
-    families, key = _aggregate_scope(user)
+    key = _aggregate_scope(user)
     today = today or date.today()
     state = state or registry_state()
-    return _TABLES.get((key, state, today), lambda: family_table(*registry_frames(families, key, state=state), today))
+    return _TABLES.get((key, state, today), lambda: family_table(*registry_frames(key, state=state), today))
 
 
 def region_names() -> dict[str, str]:

@@ -10,7 +10,6 @@ from tepat.engine import allocation as al
 from tepat.engine.rules import evaluate
 from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
 from tepat.programs.models import Program
-from tepat.registry.models import Family
 
 # Deprivation (allocation name) -> rule text over registry fields; the programs' `deprivations` use the same names.
 DEPRIVATION_RULES = {
@@ -25,7 +24,7 @@ DEPRIVATION_RULES = {
 
 def extreme_poor(today: date | None = None) -> pl.DataFrame:
     """id, kecamatan, desil and the list of deprivations of every active desil-1 family (vectorised)."""
-    families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
+    families, members = registry_frames(WHOLE_REGISTRY)
     result = evaluate(" or ".join(f"({rule})" for rule in DEPRIVATION_RULES.values()), families, members, today or date.today())
     labels = dict(zip([f"({rule})" for rule in DEPRIVATION_RULES.values()], DEPRIVATION_RULES))
     flags = [pl.when(pl.col(column)).then(pl.lit(labels[column])).otherwise(None) for column in result.columns if column in labels]

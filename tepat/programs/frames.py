@@ -1,62 +1,75 @@
-"""Registry data as the engine's input frames, within a user's scope. One SQL query per frame.
+"""Registry data as the engine's input frames, within a user's scope, read from the registry snapshot.
 
-Frames are cached per (scope, registry state) so that a rule preview re-evaluates without re-reading:
-the state is the count and latest update time of families and members, so any import or change
-invalidates the cache.
+The snapshot (tepat.registry.snapshot) holds the whole registry's frames once per registry version,
+shared by every process; a scope is a filter on its region columns (or the assigned family ids),
+pushed down into the Parquet scan. Frames are kept in-process per (scope, snapshot), so a rule
+preview re-evaluates without re-reading.
+
+`registry_state()` is the registry's version (tepat.registry.version): one query of a four-row
+table, whatever the size of the registry; caches of registry-derived tables key on it.
 """
 from __future__ import annotations
 
 import polars as pl
-from django.db.models import Count, Max, QuerySet
 
+from tepat.accounts.roles import Scope
 from tepat.lru import LRU
-from tepat.registry.bulk import fetch
-from tepat.registry.fields import FAMILY_FLOATS, FAMILY_NUMBERS, FAMILY_TEXT, MEMBER_TEXT
-from tepat.registry.models import Family, Member
+from tepat.registry import snapshot as snapshots
+from tepat.registry.models import VersionPart
+from tepat.registry.version import current
 
 WHOLE_REGISTRY = "city"  # the key of the unscoped frames: shared by the CLI, targeting, allocation and city-wide users
 _CACHE: LRU[tuple[pl.DataFrame, pl.DataFrame]] = LRU(4)
 
 
-def _id_filter(families: QuerySet, alias: str) -> tuple[str, list]:
-    """SQL restricting to the scoped queryset's families (nothing to add when it is unfiltered)."""
-    if not families.query.where:
-        return "", []
-    sql, params = families.values("id").query.sql_with_params()
-    return f" AND {alias} IN ({sql})", list(params)
+def registry_state() -> snapshots.Snapshot:
+    """The registry snapshot a request reads: the current version's, or the newest older one while
+    another process builds it (`.stale`). Caches of registry-derived tables key on it (its name), so
+    a table built from an older snapshot is never kept under a newer version.
+    Cost: one query of four rows and a stat; the build only when no process has built any snapshot."""
+    return snapshots.snapshot_for(current()[VersionPart.REGISTRY])
 
 
-def _families(families: QuerySet) -> pl.DataFrame:
-    where, params = _id_filter(families, "f.id")
-    columns = [*FAMILY_TEXT, *FAMILY_NUMBERS, *FAMILY_FLOATS]
-    sql = (
-        f"SELECT f.id, r.code, p.code, {', '.join('f.' + c for c in columns)} FROM registry_family f "
-        "JOIN regions_region r ON r.id = f.kelurahan_id JOIN regions_region p ON p.id = r.parent_id "
-        f"WHERE f.is_active{where}"
-    )
-    schema = {"family_id": pl.Int64, "kelurahan": pl.String, "kecamatan": pl.String,
-              **{c: pl.String for c in FAMILY_TEXT}, **{c: pl.Int64 for c in FAMILY_NUMBERS}, **{c: pl.Float64 for c in FAMILY_FLOATS}}
-    return pl.DataFrame(fetch(sql, params), schema=schema, orient="row")
+def scope_filter(scope_key: str) -> pl.Expr | None:
+    """The snapshot rows of a scope key (tepat.programs.preview.scope_key): None for the whole registry.
+    Cost: one small query for a kecamatan/kelurahan (its code) or an enumerator (its assignments)."""
+    from tepat.regions.models import Region
+    from tepat.registry.models import Assignment
+
+    if scope_key == WHOLE_REGISTRY:
+        return None
+    scope, _, ident = scope_key.partition(":")
+    if scope in (Scope.KECAMATAN, Scope.KELURAHAN) and ident.isdigit():
+        code = Region.objects.filter(pk=int(ident)).values_list("code", flat=True).first()
+        return pl.col(scope) == code if code else pl.lit(False)
+    if scope == Scope.ASSIGNED and ident.isdigit():
+        ids = list(Assignment.objects.filter(enumerator_id=int(ident), is_active=True).values_list("family_id", flat=True))
+        return pl.col("family_id").is_in(ids)
+    return pl.lit(False)
 
 
-def _members(families: QuerySet) -> pl.DataFrame:
-    where, params = _id_filter(families, "m.family_id")
-    sql = (
-        f"SELECT m.family_id, {', '.join('m.' + c for c in MEMBER_TEXT)}, CAST(m.tanggal_lahir AS TEXT), m.is_active "
-        f"FROM registry_member m JOIN registry_family f ON f.id = m.family_id WHERE f.is_active{where}"
-    )
-    schema = {"family_id": pl.Int64, **{c: pl.String for c in MEMBER_TEXT}, "tanggal_lahir": pl.String, "is_active": pl.Boolean}
-    frame = pl.DataFrame(fetch(sql, params), schema=schema, orient="row")
-    return frame.with_columns(pl.col("tanggal_lahir").str.to_date(strict=False))
+def _scoped_frames(snap: snapshots.Snapshot, keep: pl.Expr | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    frames = []
+    for part in ("families", "members"):
+        lazy = snap.scan(part)
+        frames.append((lazy if keep is None else lazy.filter(keep)).collect())
+    families, members = frames
+    families = families.sort("family_id")
+    members = members.drop("kelurahan", "kecamatan").with_columns(pl.col("tanggal_lahir").str.to_date(strict=False))
+    return families, members
 
 
-def registry_state() -> tuple:
-    families = Family.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    members = Member.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return families["n"], families["at"], members["n"], members["at"]
+def registry_frames(scope_key: str, *, state: snapshots.Snapshot | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(families, members) for the engine: active families of the scope and their members.
+    `state`: registry_state() when the caller has read it. Cost: a dict lookup when this process has
+    read the scope from this snapshot already; a scan of the scope's rows of the Parquet files otherwise."""
+    snap = state or registry_state()
+    if scope_key.startswith(f"{Scope.ASSIGNED}:"):  # assignments change without a registry version: key on them
+        keep = scope_filter(scope_key)
+        return _CACHE.get((scope_key, snap.name, str(keep)), lambda: _scoped_frames(snap, keep))
+    return _CACHE.get((scope_key, snap.name), lambda: _scoped_frames(snap, scope_filter(scope_key)))
 
 
-def registry_frames(families: QuerySet, scope_key: str, *, state: tuple | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(families, members) for the engine. `families` must already be scoped by the caller. `state`:
-    the registry state when the caller has read it already (each read scans families and members)."""
-    return _CACHE.get((scope_key, state or registry_state()), lambda: (_families(families), _members(families)))
+def data_as_of(state: snapshots.Snapshot) -> dict | None:
+    """For the "data per <time>" line of a page: the older snapshot's time while a newer one is built."""
+    return {"at": state.built_at} if state.stale else None

@@ -73,7 +73,7 @@ def _recorded(families: QuerySet) -> pl.DataFrame:
 def gap_inputs(user, today: date | None = None) -> cv.Inputs:
     """The user's scope; `user=None` is the whole registry (city-wide reports and the CLI)."""
     in_scope = Family.objects.all() if user is None else scoped(user, Family.objects.all())
-    families, members = registry_frames(in_scope, WHOLE_REGISTRY if user is None else scope_key(user))
+    families, members = registry_frames(WHOLE_REGISTRY if user is None else scope_key(user))
     today = today or date.today()
     program_frame, programs = _programs()
     eligibility = _eligibility(programs, families, members, today)

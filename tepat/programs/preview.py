@@ -4,11 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from tepat.accounts.scope import scoped
 from tepat.engine.rules import check, count
 from tepat.accounts.roles import Scope, policy_for
 from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
-from tepat.registry.models import Family
 
 
 @dataclass
@@ -36,7 +34,7 @@ def preview(user, text: str, today: date | None = None) -> Preview:
     shown = Preview(text=text, errors=result.errors, warnings=list(result.warnings))
     if not result.ok:
         return shown
-    families, members = registry_frames(scoped(user, Family.objects.all()), scope_key(user))
+    families, members = registry_frames(scope_key(user))
     today = today or date.today()
     by_kecamatan = count(result.rule, families, members, today, by="kecamatan")
     by_kelurahan = count(result.rule, families, members, today, by="kelurahan").to_dict()

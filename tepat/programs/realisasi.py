@@ -23,6 +23,8 @@ from tepat.registry.importer.checks import ISSUE_SCHEMA, issues, parsed_date
 from tepat.registry.importer.messages import Message
 from tepat.registry.importer.profiles import profile_from_dict
 from tepat.registry.importer.read import ROW, read_table
+from tepat.registry.models import VersionPart
+from tepat.registry.version import bump
 
 PROFILE = profile_from_dict(json.loads((Path(__file__).parent / "data" / "realisasi-profile.json").read_text(encoding="utf-8")))
 
@@ -163,6 +165,7 @@ def whole_rupiah(value: float | None) -> Decimal:
 @transaction.atomic
 def write(valid: pl.DataFrame, *, acting_user, file_name: str) -> int:
     user = acting_user if getattr(acting_user, "pk", None) else None
+    bump(VersionPart.INTERVENTIONS)  # tepat.registry.version (bulk_create sends no signal)
     Intervention.objects.bulk_create(
         Intervention(
             program_id=row["_program_id"], family_id=row["_family_id"], member_id=row["_member_id"], date=row["_date"],

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+from django.db.models import Count, Max
 
 from tepat.engine.rules import evaluate
 from tepat.linkage.downstream import once_per_identity
-from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
-from tepat.registry.models import Family
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
+from tepat.registry.models import Family, Member, VersionPart
+from tepat.registry.version import current
 
 DEPRIVATIONS = ("lantai_tanah", "dinding_tidak_layak", "atap_tidak_layak", "air_tidak_layak", "tanpa_jamban_sendiri",
                 "tanpa_listrik_pln", "bahan_bakar_kayu", "berisiko_stunting")
@@ -25,7 +27,7 @@ def ranked(rule_text: str, today: date, first: str | None = None) -> tuple[pl.Da
 
     `first`: an optional rule (e.g. `ada_anggota(lansia)`); families meeting it come before the others.
     """
-    families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
+    families, members = registry_frames(WHOLE_REGISTRY)
     result = evaluate(rule_text, families, members, today)
     reasons = [c for c in result.columns if c not in ("family_id", "eligible")]
     eligible = result.filter(pl.col("eligible")).with_columns(
@@ -57,5 +59,8 @@ def cut(ordered: pl.DataFrame, quota: int | None, per_kecamatan: bool) -> pl.Dat
 
 
 def snapshot() -> dict:
-    families, families_at, members, members_at = registry_state()
-    return {"families": families, "families_updated": str(families_at), "members": members, "members_updated": str(members_at)}
+    """What a frozen list records of the registry it was drawn from. Cost: a count of families and members."""
+    families = Family.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    members = Member.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return {"families": families["n"], "families_updated": str(families["at"]), "members": members["n"],
+            "members_updated": str(members["at"]), "version": current()[VersionPart.REGISTRY].name}

@@ -16,7 +16,8 @@ from tepat.registry.importer.load import MissingHeld, write
 from tepat.registry.importer.messages import FATAL, ImportFatal, RevertRefused
 from tepat.registry.importer.pipeline import Prepared, prepare, sha256_of
 from tepat.registry.importer.profiles import load_profiles
-from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member
+from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member, VersionPart
+from tepat.registry.version import bump
 
 Progress = Callable[[str, float], None]
 
@@ -93,6 +94,7 @@ def do_revert_batch(batch: ImportBatch, *, acting_user, reason: str) -> dict:
         raise problem
     user = acting_user if getattr(acting_user, "pk", None) else None
     counts = revert.revert(batch, user_id=user.pk if user else None, reason=reason.strip()).as_dict()
+    bump(VersionPart.REGISTRY)
     batch.reverted_at, batch.reverted_by, batch.revert_reason = timezone.now(), user, reason.strip()[:255]
     batch.report = {**batch.report, "reverted": {"by": getattr(user, "username", None), "at": batch.reverted_at.isoformat(),
                                                  "reason": batch.revert_reason, **counts}}
@@ -185,6 +187,7 @@ def do_deactivate_member(member: Member, *, acting_user, reason: str) -> Change:
     if not reason.strip():
         raise ValueError("a reason is required")
     before = member.is_active
+    bump(VersionPart.REGISTRY)
     Member.objects.filter(pk=member.pk).update(
         is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -218,6 +221,7 @@ def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Change:
     `family` is refreshed."""
     if not reason.strip():
         raise ValueError("a reason is required")
+    bump(VersionPart.REGISTRY)
     Family.objects.filter(pk=family.pk).update(
         is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )

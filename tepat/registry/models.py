@@ -216,3 +216,23 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     is_active = models.BooleanField(default=True)
+
+
+class VersionPart(models.TextChoices):
+    """The parts of the data that caches and snapshots depend on (tepat.registry.version)."""
+    REGISTRY = "registry", _("registri keluarga dan anggota")
+    PROGRAMS = "programs", _("program, aturan dan daftar sasaran")
+    INTERVENTIONS = "interventions", _("intervensi dan realisasi")
+    MEETINGS = "meetings", _("rapat koordinasi")
+
+
+class RegistryVersion(models.Model):
+    """One row per part: `number` grows by one in the same transaction as every write that changes the
+    part; `stamp` is new at each bump, so a number reused after a rolled-back write still differs."""
+    part = models.CharField(max_length=20, primary_key=True, choices=VersionPart.choices)
+    number = models.BigIntegerField(default=0)
+    stamp = models.CharField(max_length=16, default="")
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.number}"

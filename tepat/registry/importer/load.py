@@ -16,6 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tepat.registry.bulk import fetch, fetch_in, insert_frame, insert_rows, update_rows
+from tepat.registry.models import VersionPart
+from tepat.registry.version import bump
 from tepat.registry.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from tepat.registry.importer.diff import Diff, MissingGuard, compare, missing_guard
 from tepat.registry.importer.messages import HELD
@@ -110,6 +112,8 @@ def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) ->
     """
     outcome = Outcome()
     profile = prepared.profile
+    if not batch.dry_run:
+        bump(VersionPart.REGISTRY)  # tepat.registry.version: in this transaction
     family_ids: dict[str, int] = {}
     if profile.has_families:
         family_ids = _write_families(prepared, batch, user_id, outcome, progress)

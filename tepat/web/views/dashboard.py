@@ -2,9 +2,10 @@
 program coverage and the rakor, each linking to its page; a panel with nothing to show is left out.
 
 Each panel is a function of the user returning a dict for its template (None: not shown). Costly
-panels are cached in-process per (scope, state): the registry state (family and member counts and
-latest updates) and the latest audit event, which every program, rule, target-list and realisasi
-write adds; so a repeat visit costs a few aggregate queries and no rendering.
+panels are cached in-process per (scope, the versions of the parts they read: tepat.registry.version):
+the pocket map on the registry snapshot, the coverage panel also on the programs and interventions
+versions; so a realisasi row rebuilds the coverage panel only, and a repeat visit costs a few small
+queries and no rendering.
 """
 from __future__ import annotations
 
@@ -13,10 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max
 from django.utils.translation import get_language
 
-from tepat.accounts.models import AuditEvent
 from tepat.accounts.roles import policy_for
 from tepat.charts import svg
 from tepat.charts.indicators import trend_chart
@@ -29,6 +28,8 @@ from tepat.meetings.queries import compliance, next_planned_rakor
 from tepat.programs.frames import registry_state
 from tepat.programs.models import Strategy
 from tepat.programs.preview import scope_key
+from tepat.registry import version
+from tepat.registry.models import VersionPart
 from tepat.verivali.progress import campaign_progress, totals
 
 _CACHE: LRU[object] = LRU(32)
@@ -80,7 +81,7 @@ def coverage(user, state: tuple) -> dict | None:
         labels = dict(Strategy.choices)
         return [{**row, "label": labels.get(row["strategy"], row["strategy"])} for row in summary]
 
-    key = ("coverage", scope_key(user), state, AuditEvent.objects.aggregate(m=Max("id"))["m"])
+    key = ("coverage", scope_key(user), state, version.key(VersionPart.PROGRAMS, VersionPart.INTERVENTIONS))
     rows = cached(key, build)
     return {"rows": rows} if rows else None
 
@@ -120,7 +121,7 @@ PANELS = (
 
 def dashboard(user, state: tuple | None = None) -> list[dict]:
     """The panels shown to this user, in order: [{"key", "template", "data"}]. `state`: the registry
-    state if the caller has it (read once per request: it scans the member table)."""
+    snapshot (tepat.programs.frames.registry_state) if the caller has it."""
     state = state or registry_state()
     shown = []
     for panel in PANELS:

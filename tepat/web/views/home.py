@@ -8,13 +8,13 @@ from tepat.accounts.scope import scoped
 from tepat.engine.disclosure import Suppressed
 from tepat.indicators import registry
 from tepat.linkage.views import pending_by_kelurahan
-from tepat.programs.frames import registry_state
+from tepat.programs.frames import data_as_of, registry_state
 from tepat.registry.models import ImportBatch
 from tepat.web.views.dashboard import dashboard
 
 
 
-def desil_counts(user, state: tuple) -> tuple[list[tuple[str, str]], list[int | None], list[list[int]]]:
+def desil_counts(user, state) -> tuple[list[tuple[str, str]], list[int | None], list[list[int]]]:
     """Active families of the user's aggregate scope by kecamatan x desil: (kecamatan code+name, the
     desils present, counts). Read from the registry indicators' family table (cached per scope and
     registry state; the dashboard's pocket map reads the same table)."""
@@ -51,5 +51,6 @@ def home(request):
     body = [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)] if table else []
     batches = scoped(request.user, ImportBatch.objects.all())[:5]
     context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only,
-               "panels": dashboard(request.user, state), "linkage_pending": pending_by_kelurahan(request.user)}
+               "panels": dashboard(request.user, state), "linkage_pending": pending_by_kelurahan(request.user),
+               "data_as_of": data_as_of(state)}
     return render(request, "web/home.html", context)

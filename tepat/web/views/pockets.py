@@ -21,6 +21,7 @@ from tepat.pockets.maps import QUIET, RENDERERS, rendered
 from tepat.pockets.measures import CONTIGUITIES, MEASURES, METHODS, Pockets, label_text, method_text, pockets
 from tepat.pockets.models import BoundarySet
 from tepat.registry.runner import store_upload
+from tepat.programs.frames import data_as_of, registry_state
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import importer
 
@@ -40,7 +41,8 @@ def options(params) -> dict[str, str]:
 @login_required
 def pockets_page(request):
     chosen = options(request.GET)
-    result = pockets(request.user, **chosen)
+    state = registry_state()
+    result = pockets(request.user, **chosen, state=state)
     query = urlencode(chosen)
     significant = [row for row in result.rows if row.spot and row.spot.label not in QUIET]
     context = {
@@ -48,6 +50,7 @@ def pockets_page(request):
         "map_svg": mark_safe(rendered(result, "peta") or ""), "hotspot_svg": mark_safe(rendered(result, "hotspot") or ""),
         "significant": significant, "table": [(row, row.shown(result.unit)) for row in result.rows],
         "drill": policy_for(request.user).scope != Scope.NONE, "can_upload": policy_for(request.user).can_import,
+        "data_as_of": data_as_of(state),
     }
     return render(request, "web/pockets.html", context)
 

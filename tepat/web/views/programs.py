@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from datetime import date
 
-from tepat.accounts.scope import scoped
 from tepat.formatting import one_language
 from tepat.engine.rules import check
 from tepat.engine.rules.examples import EXAMPLES
@@ -18,7 +17,6 @@ from tepat.programs.models import Program
 from tepat.programs.preview import preview, scope_key
 from tepat.programs.rule_help import conditions, picker
 from tepat.regions.models import Region
-from tepat.registry.models import Family
 from tepat.web.decorators import rule_editor
 
 # A rule saved anyway although it selects nobody or everybody in the editor's scope needs this box ticked.
@@ -52,7 +50,8 @@ def _named(groups: list[dict], key: str) -> list[dict]:
 
 
 def _frames(request):
-    return registry_frames(scoped(request.user, Family.objects.all()), scope_key(request.user))
+    """The user's registry frames: the snapshot filtered to their scope (tepat.programs.frames)."""
+    return registry_frames(scope_key(request.user))
 
 
 def _preview_context(request, text: str) -> dict:
