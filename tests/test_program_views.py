@@ -118,10 +118,9 @@ def test_every_shipped_example_selects_someone_on_the_synthetic_demo_registry(ca
     from tepat.engine.rules import EXAMPLES, evaluate
     from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
     from tepat.registry.actions import create_batch, do_import
-    from tepat.registry.models import Family
 
     result = generate(400, "p3ke-individu", tmp_path / "demo.xlsx", seed=7, error_rate=0)
     do_import(create_batch(result.path, acting_user=cast["analyst"]), acting_user=cast["analyst"])
-    families, members = registry_frames(Family.objects.all(), WHOLE_REGISTRY)
+    families, members = registry_frames(WHOLE_REGISTRY)
     selected = {code: int(evaluate(text, families, members, date(2026, 6, 1))["eligible"].sum()) for code, text in EXAMPLES.items()}
     assert [code for code, n in selected.items() if n == 0] == []
