@@ -101,3 +101,13 @@ def test_other_roles_cannot_download_an_ingest_report(campaign, cast, tmp_path):
     job = Job.objects.get(kind="odk")
     for who in ("opd", "lurah", "enumerator"):
         assert client_for(cast[who]).get(reverse("verivali_ingest_report", args=[campaign.pk, job.pk, "xlsx"])).status_code == 404
+
+
+def test_a_refused_file_is_listed_and_its_report_gives_the_reason(campaign, cast):  # noqa: F811
+    client = client_for(cast["admin"])
+    client.post(reverse("verivali_ingest", args=[campaign.pk]), {"file": SimpleUploadedFile("rusak.xlsx", b"PK\x03\x04 cut short")})
+    job = Job.objects.get(kind="odk")
+    listed = client.get(reverse("verivali_ingest", args=[campaign.pk])).content.decode().split(f'data-testid="upload-{job.pk}"')[1]
+    assert "rusak.xlsx" in listed.split("</tr>")[0] and "gagal" in listed.split("</tr>")[0]
+    [(kind, row, *_, code, pesan, message)] = cells(client.get(reverse("verivali_ingest_report", args=[campaign.pk, job.pk, "xlsx"])))[1:]
+    assert kind == "gagal / failed" and row is None and code == job.result["fatal"]["code"] and "terpotong" in pesan and message
