@@ -26,6 +26,7 @@ urlpatterns = [
     path("program/<slug:code>/ubah/", programs.program_edit, name="program_edit"),
     path("program/<slug:code>/bekukan/", targets.freeze, name="target_freeze"),
     path("realisasi/", realisasi.realisasi_page, name="realisasi"),
+    path("realisasi/unggahan/<int:pk>/laporan.<str:fmt>", realisasi.realisasi_report, name="realisasi_report"),
     path("kesenjangan/", gaps.gaps, name="gaps"),
     path("alokasi/", allocation.allocation, name="allocation"),
     path("kesenjangan/rinci/", gaps.gaps_drill, name="gaps_drill"),

@@ -48,6 +48,7 @@ def all_url_names() -> dict[str, str]:
 def _objects():
     """Where the objects of each parameterised page come from (a few of each, those with identity numbers first)."""
     from tepat.accounts.models import User
+    from tepat.jobs.models import Job
     from tepat.linkage.models import Pair
     from tepat.meetings.models import ActionProgress, Meeting
     from tepat.programs.models import Program, TargetList
@@ -68,6 +69,8 @@ def _objects():
         "action_item": list(ActionProgress.objects.values_list("item_id", flat=True).distinct()),
         "pair": list(Pair.objects.order_by("pk").values_list("pk", flat=True)[:6]),
         "user": list(User.objects.order_by("pk").values_list("pk", flat=True)[:3]),
+        "realisasi_job": list(Job.objects.filter(kind="realisasi").values_list("pk", flat=True)[:3]),
+        "odk_job": [(j.params["campaign"], j.pk) for j in Job.objects.filter(kind="odk")[:3]],
     }
 
 
@@ -107,6 +110,8 @@ def _params(o: dict) -> dict[str, list[dict]]:
         "linkage_review": [{"pk": p} for p in o["pair"]],
         "gaps_export": [{"kind": k} for k in sheets], "gaps_drill_export": [{"kind": k} for k in sheets],
         "verivali_handback": [{"pk": p, "kind": k} for p in o["campaign"] for k in sheets],
+        "realisasi_report": [{"pk": p, "fmt": f} for p in o["realisasi_job"] for f in sheets],
+        "verivali_ingest_report": [{"pk": c, "job": j, "fmt": f} for c, j in o["odk_job"] for f in sheets],
         "admin_user_detail": [{"pk": p} for p in o["user"]], "access_log_export": [{"kind": k} for k in sheets],
     }
 
@@ -143,15 +148,19 @@ def identity_numbers() -> set[str]:
     numbers |= set(Family.objects.values_list("source_key", flat=True))
     for line in ChangeLine.objects.filter(field__in=("nik", "no_kk")):
         numbers |= {str(v) for v in (line.current, line.proposed) if v}
-    for raw in [*Visit.objects.values_list("raw", flat=True), *ImportBatch.objects.values_list("report", flat=True)]:
+    from tepat.jobs.models import Job
+
+    reports = [*ImportBatch.objects.values_list("report", flat=True), *Job.objects.values_list("result", flat=True)]
+    for raw in [*Visit.objects.values_list("raw", flat=True), *reports]:
         numbers |= set(SIXTEEN.findall(json.dumps(raw)))
     return {n for n in numbers if SIXTEEN.fullmatch(n or "")}
 
 
 @pytest.fixture
-def demo(regions):
+def demo(regions, tmp_path):
     """The demo (300 families, users per role, verivali with a musyawarah, rakor, targeting), plus pending
-    corrections of a NIK and a No KK and a proposed member with a NIK, the numbers a masked form must hide."""
+    corrections of a NIK and a No KK and a proposed member with a NIK, the numbers a masked form must hide,
+    and two uploads in the history: a realisasi file refusing an unknown NIK and a broken ODK export."""
     from tepat.accounts.models import User
     from tepat.bootstrap import ensure_database
     from tepat.demo.load import load_demo
@@ -174,7 +183,21 @@ def demo(regions):
                                 "hubungan_dengan_kepala_keluarga": "Anak"}}],
         "gps": None, "checklist": {}, "photos": [],
     }, acting_user=enumerator, source="web")
+    _uploads(campaign, tmp_path)
     return {u.username: u for u in User.objects.all()}
+
+
+def _uploads(campaign, tmp_path) -> None:
+    from tepat.accounts.models import User
+    from tepat.jobs.run import enqueue
+
+    realisasi = tmp_path / "realisasi.csv"
+    realisasi.write_text("kode_program,nik,tanggal,nilai\npkh,1274059999990009,15-03-2026,750000\n", encoding="utf-8")
+    job = enqueue("realisasi", acting_user=User.objects.get(username="dinsos"), path=str(realisasi), file_name="realisasi.csv")
+    assert [i["code"] for i in job.result["report"]["rejected"]] == ["nik_unknown"]
+    broken = tmp_path / "rusak.zip"
+    broken.write_bytes(b"PK\x03\x04 cut short")
+    enqueue("odk", acting_user=User.objects.get(username="analis"), campaign=campaign.pk, path=str(broken), file_name="rusak.zip")
 
 
 def walk(client, user) -> dict[str, str]:

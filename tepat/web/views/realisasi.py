@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tepat.accounts.masking import log_access, masked_report
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.jobs.reports import history, report_download
 from tepat.jobs.run import run_for_page
 from tepat.programs.actions import do_record_intervention, reportable_programs
 from tepat.web.linking import linkable_families
@@ -39,8 +40,15 @@ def realisasi_page(request):
     interventions = list(_recent(request.user))
     log_access(request.user, AccessKind.VIEW, "realisasi terakhir", records=len(interventions))
     context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions,
-               "linked": linkable_families(request.user, [i.family_id for i in interventions])}
+               "linked": linkable_families(request.user, [i.family_id for i in interventions]),
+               "uploads": history(request.user, "realisasi")}
     return render(request, "web/realisasi.html", context)
+
+
+@intervention_recorder
+def realisasi_report(request, pk: int, fmt: str):
+    """One earlier upload's report (xlsx / csv); another OPD's upload answers 404."""
+    return report_download(request.user, pk, "realisasi", fmt)
 
 
 class InterventionForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404
+from tepat.jobs.reports import history, report_download
 from tepat.jobs.run import run_for_page
 from tepat.registry.runner import store_upload
 from tepat.verivali.documents import berita_acara_docx, berita_acara_filename, berita_acara_pdf
@@ -58,7 +59,15 @@ def ingest_page(request, pk: int):
         report, problem = run_for_page("odk", acting_user=request.user, campaign=campaign.pk, path=str(store_upload(upload)),
                                        file_name=upload.name, include_rejected=form.cleaned_data["include_rejected"])
         report = report or {"file": upload.name, "fatal": {"message": problem}}
-    return render(request, "web/verivali/ingest.html", {"campaign": campaign, "form": form, "report": report})
+    return render(request, "web/verivali/ingest.html", {"campaign": campaign, "form": form, "report": report,
+                                                        "uploads": history(request.user, "odk", campaign=campaign.pk)})
+
+
+@importer
+def ingest_report(request, pk: int, job: int, fmt: str):
+    """One earlier ingest's report (xlsx / csv) of a campaign in scope; a job of another campaign answers 404."""
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
+    return report_download(request.user, job, "odk", fmt, campaign=campaign.pk)
 
 
 @importer
