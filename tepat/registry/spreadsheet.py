@@ -136,7 +136,8 @@ _STYLES = (
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0D\x0E-\x1F\uFFFE\uFFFF]"  # \r too: XML would read it back as \n
 
 
-def _column_letters(index: int) -> str:
+def column_letters(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA' (spreadsheet column names; the importer names cells with them too)."""
     letters = ""
     index += 1
     while index:
@@ -176,7 +177,7 @@ def _cell(name: str, dtype: pl.DataType, letters: str, controls: list[str] = ())
 def _sheet_xml(frame: pl.DataFrame) -> str:
     """A worksheet with a bold header row: the cells built column-wise by polars, not one Python call per cell."""
     frame = neutralise(frame)
-    letters = [_column_letters(i) for i in range(frame.width)]
+    letters = [column_letters(i) for i in range(frame.width)]
     header = "".join(f'<c r="{c}1" s="1" t="inlineStr"><is><t xml:space="preserve">{_escape_text(n)}</t></is></c>'
                      for c, n in zip(letters, frame.columns))
     parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{header}</row>']

@@ -25,6 +25,7 @@ import polars as pl
 from tepat.registry.importer.limits import Limits, check_archive, check_columns, check_rows
 from tepat.registry.importer.messages import WARNINGS, ImportFatal
 from tepat.registry.importer.profiles import Profile, normalize_header
+from tepat.registry.spreadsheet import column_letters
 
 HEADER_SCAN_ROWS = 40
 ROW = "_row"
@@ -250,16 +251,6 @@ def _xlsx_table(full: pl.DataFrame, header_index: int, numeric: set[tuple[str, i
             flags[header] = frame[ROW].is_in(rows)
     frame, flags = _drop_empty_rows(frame, flags, headers)
     return Table(frame=frame, headers=headers, header_row=header_row, numeric=flags)
-
-
-def column_letters(index: int) -> str:
-    """0 -> 'A', 26 -> 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _column_index(letters: str) -> int:
