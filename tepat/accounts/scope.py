@@ -83,6 +83,17 @@ def _verivali(user, queryset: QuerySet) -> QuerySet:
     return queryset.none()
 
 
+def _uploads(user, queryset: QuerySet) -> QuerySet:
+    """Background jobs: a realisasi upload as the realisasi page scopes it (rule editors all, an OPD
+    operator the uploads of its agency's operators, anyone else their own); other kinds are reached
+    through their campaign or batch, which the caller has already scoped."""
+    if policy_for(user).can_edit_rules:
+        return queryset
+    same_opd = user.role == Role.OPD and user.opd_id
+    own = Q(user__opd_id=user.opd_id, user__role=Role.OPD) if same_opd else Q(user=user)
+    return queryset.filter(~Q(kind="realisasi") | own)
+
+
 def scoped(user, queryset: QuerySet) -> QuerySet:
     """Restrict any registry queryset to the user's scope."""
     from tepat.programs.models import Intervention, TargetList
@@ -93,6 +104,8 @@ def scoped(user, queryset: QuerySet) -> QuerySet:
         return queryset if policy_for(user).can_import else queryset.none()
     if queryset.model in (TargetList, Intervention):
         return _agency_programs(user, queryset)
+    if queryset.model._meta.label == "jobs.Job":
+        return _uploads(user, queryset)
     if queryset.model._meta.label == "linkage.Pair":
         condition = _either_family(family_filter(user))
         return queryset if condition is None else queryset.filter(condition)

@@ -15,8 +15,9 @@ from django.http import Http404, HttpResponse
 
 from tepat.accounts.masking import log_access, mask_numbers
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import Role, policy_for
-from tepat.jobs.models import Job, JobKind
+from tepat.accounts.roles import policy_for
+from tepat.accounts.scope import scoped
+from tepat.jobs.models import Job
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 
 COLUMNS = {"jenis / kind": pl.String, "baris / row": pl.Int64, "lembar / sheet": pl.String, "kolom / column": pl.String,
@@ -72,17 +73,9 @@ def counts(job: Job) -> dict:
 
 
 def jobs_in_scope(user, kind: str, **params) -> QuerySet:
-    """The uploads of a kind the user may see.
-
-    Realisasi follows the page's own scope (tepat.accounts.scope._agency_programs): rule editors see every
-    upload, an OPD operator those of the operators of the same OPD, anyone else their own. ODK: the
-    uploads of the campaign given in params (the page already checked the campaign is in scope).
-    """
-    jobs = Job.objects.filter(kind=kind, **{f"params__{k}": v for k, v in params.items()})
-    if kind == JobKind.REALISASI and not policy_for(user).can_edit_rules:
-        same_opd = user.role == Role.OPD and user.opd_id
-        jobs = jobs.filter(user__opd_id=user.opd_id, user__role=Role.OPD) if same_opd else jobs.filter(user=user)
-    return jobs
+    """The uploads of a kind the user may see, through the scope helper (tepat.accounts.scope). ODK: the
+    uploads of the campaign given in params (the page already checked the campaign is in scope)."""
+    return scoped(user, Job.objects.filter(kind=kind, **{f"params__{k}": v for k, v in params.items()}))
 
 
 def history(user, kind: str, **params) -> list[Job]:
