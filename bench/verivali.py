@@ -349,7 +349,7 @@ def row(step: str, count: int | None, seconds: float, baseline: float | None = N
     return f"{step:<34} {shown} {seconds:9.3f} {per} {base} {ratio}  {note}"
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--families", type=int, default=100_000, help="registry size (generated families)")
     parser.add_argument("--campaign", type=int, default=20_000, help="families in the campaign")
@@ -357,42 +357,15 @@ def main() -> None:
     parser.add_argument("--ingest", type=int, default=5_000, help="submissions in the ODK Central zip ingested")
     parser.add_argument("--enumerators", type=int, default=12)
     parser.add_argument("--home", type=Path, help="TEPAT_HOME to use (must be empty; default: a temporary directory)")
-    args = parser.parse_args()
-    temporary = None if args.home else tempfile.TemporaryDirectory(prefix="tepat-bench-verivali-")
-    home = args.home or Path(temporary.name)
-    os.environ["TEPAT_HOME"] = str(home)
-    database = "PostgreSQL" if os.environ.get("TEPAT_DATABASE_URL") else "SQLite"
-    source = data_file(args.families)
-    fresh_database()
-    from tepat.bootstrap import ensure_database, setup
+    return parser.parse_args()
 
-    setup()
-    ensure_database()
-    import_s = import_registry(source)
 
-    from tepat.registry.models import Family
-
-    analyst, enumerators = make_users(args.enumerators)
-    users = {u.username: u for u in enumerators}
-    create_s, campaign = timed(lambda: make_campaign(args.campaign, analyst))
-    size = campaign.families.count()
-    plan = deal(campaign, enumerators)
-    print(f"{database}: {Family.objects.count():,} families imported in {import_s:.1f} s; campaign of {size:,} families "
-          f"in {len(plan)} kelurahan, {args.enumerators} enumerators")
-    lines = [row("create campaign", size, create_s)]
-
-    raw_s = raw_assignment(campaign, plan, analyst)
-    assign_s, assigned = timed(lambda: assign(campaign, plan, analyst))
-    assert assigned == size, (assigned, size)
-    lines.append(row("assign (do_assign_campaign)", assigned, assign_s, raw_s, "baseline: raw bulk_create + UPDATE"))
-
-    families = visited_families(campaign, args.visits + args.ingest, random.Random(7))
-    web, odk = families[:args.visits], families[args.visits:]
+def web_steps(campaign, analyst, users: dict, web: list, lines: list[str]) -> None:
+    """Web visits, the musyawarah decisions, progress and the XLSForm."""
     visits_s, each = submit_visits(campaign, web, users)
     each.sort()
     lines.append(row("visits (do_submit_visit, web)", len(web), visits_s, None,
                      f"median {each[len(each) // 2] * 1000:.1f} ms, p95 {each[int(len(each) * .95)] * 1000:.1f} ms"))
-
     decide_s, meetings, decided, refused = decide(campaign, analyst)
     lines.append(row("musyawarah + do_decide_many", decided + refused, decide_s, None,
                      f"{meetings} meetings, {decided} approved, {refused} refused"))
@@ -402,11 +375,13 @@ def main() -> None:
     for by in ("kelurahan", "enumerator"):
         seconds, rows = best_of(lambda: campaign_progress(campaign, by=by))
         lines.append(row(f"campaign_progress by {by}", None, seconds, None, f"{len(rows)} rows, best of 3"))
-
     write_s, convert_s, preloaded, xlsx_size = xlsform(campaign)
     lines.append(row("XLSForm written", preloaded, write_s, None, f"{xlsx_size / 1e6:.1f} MB"))
     lines.append(row("XLSForm pyxform convert", preloaded, convert_s))
 
+
+def odk_steps(campaign, analyst, odk: list, home: Path, lines: list[str]) -> None:
+    """An ODK Central zip: parsed, ingested, ingested again with edits, and once more (all known)."""
     from tepat.verivali.odk.ingest import ingest_file
     from tepat.verivali.odk.tables import read_export
 
@@ -428,6 +403,39 @@ def main() -> None:
     again_s, again = timed(lambda: ingest_file(campaign, edits, acting_user=analyst))
     assert again.duplicates == len(odk) and again.accepted == again.updated == 0, again.summary()[:2000]
     lines.append(row("ODK re-ingest (all duplicates)", again.duplicates, again_s, edit_read_s))
+
+
+def main() -> None:
+    args = arguments()
+    temporary = None if args.home else tempfile.TemporaryDirectory(prefix="tepat-bench-verivali-")
+    home = args.home or Path(temporary.name)
+    os.environ["TEPAT_HOME"] = str(home)
+    database = "PostgreSQL" if os.environ.get("TEPAT_DATABASE_URL") else "SQLite"
+    source = data_file(args.families)
+    fresh_database()
+    from tepat.bootstrap import ensure_database, setup
+
+    setup()
+    ensure_database()
+    import_s = import_registry(source)
+
+    from tepat.registry.models import Family
+
+    analyst, enumerators = make_users(args.enumerators)
+    create_s, campaign = timed(lambda: make_campaign(args.campaign, analyst))
+    size = campaign.families.count()
+    plan = deal(campaign, enumerators)
+    print(f"{database}: {Family.objects.count():,} families imported in {import_s:.1f} s; campaign of {size:,} families "
+          f"in {len(plan)} kelurahan, {args.enumerators} enumerators")
+    lines = [row("create campaign", size, create_s)]
+    raw_s = raw_assignment(campaign, plan, analyst)
+    assign_s, assigned = timed(lambda: assign(campaign, plan, analyst))
+    assert assigned == size, (assigned, size)
+    lines.append(row("assign (do_assign_campaign)", assigned, assign_s, raw_s, "baseline: raw bulk_create + UPDATE"))
+
+    families = visited_families(campaign, args.visits + args.ingest, random.Random(7))
+    web_steps(campaign, analyst, {u.username: u for u in enumerators}, families[:args.visits], lines)
+    odk_steps(campaign, analyst, families[args.visits:], home, lines)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'step':<34} {'n':>7} {'total s':>9} {'ms/item':>8} {'base s':>9} {'ratio':>7}")
