@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 
-from tepat.accounts.models import AuditEvent
 from tepat.accounts.scope import scoped
 from tepat.engine import convergence as cv
 from tepat.engine.rules import evaluate
@@ -21,7 +20,8 @@ from tepat.lru import LRU
 from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
 from tepat.programs.models import Intervention, Program, TargetEntry, TargetList
 from tepat.programs.preview import scope_key
-from tepat.registry.models import Family
+from tepat.registry import version
+from tepat.registry.models import Family, VersionPart
 
 _CACHE: LRU[cv.Inputs] = LRU(8)
 _MEASURES: LRU[cv.Measure] = LRU(48)
@@ -83,20 +83,20 @@ def gap_inputs(user, today: date | None = None) -> cv.Inputs:
 
 
 def cached_gap_inputs(user, today: date | None = None) -> cv.Inputs:
-    """`gap_inputs`, built once per (scope, registry state, latest audit event, day): every write that
-    changes a rule, a target list or an intervention adds an audit event, so a stale result is never
-    served. Cost on a hit: three aggregate queries."""
+    """`gap_inputs`, built once per (scope, registry snapshot, programs and interventions versions, day):
+    every write that changes a rule, a target list or an intervention bumps its part's version
+    (tepat.registry.version), so a stale result is never served. Cost on a hit: two small queries."""
     return _CACHE.get(_state_key(user, today), lambda: gap_inputs(user, today))
 
 
 def _state_key(user, today: date | None) -> tuple:
-    return (WHOLE_REGISTRY if user is None else scope_key(user), registry_state(), AuditEvent.objects.aggregate(m=Max("id"))["m"],
-            today or date.today())
+    return (WHOLE_REGISTRY if user is None else scope_key(user), registry_state(),
+            version.key(VersionPart.PROGRAMS, VersionPart.INTERVENTIONS), today or date.today())
 
 
 def measure_key(user, name: str, by: str | None, today: date | None = None) -> tuple:
-    """What a measure's result depends on: scope, registry state, latest audit event, day, measure,
-    grouping. Three aggregate queries."""
+    """What a measure's result depends on: scope, registry snapshot, programs and interventions versions,
+    day, measure, grouping. Two small queries."""
     return (*_state_key(user, today), name, by)
 
 
