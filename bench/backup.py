@@ -14,6 +14,7 @@ HOME gets FILE imported (skipped when it holds families already), PHOTOS files o
   page without a search (count and first page of the whole log); also the time of the one indexed
   query for the exact texts naming the family (no re-evaluated lists).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,10 @@ def add_log(rows: int) -> None:
 
     if PersonalDataAccess.objects.count() >= rows:
         return
-    users = [User.objects.get_or_create(username=f"bench-{i}", defaults={"role": ["analyst", "opd", "admin"][i % 3]})[0] for i in range(20)]
+    users = [
+        User.objects.get_or_create(username=f"bench-{i}", defaults={"role": ["analyst", "opd", "admin"][i % 3]})[0]
+        for i in range(20)
+    ]
     ids = list(Family.objects.values_list("pk", flat=True))
     filters = ["", "desil=1", "kecamatan=12.74.05", "q=SITI", "desil=2&deprivation=lantai_tanah"]
     rng, now = random.Random(7), timezone.now()
@@ -72,8 +76,16 @@ def add_log(rows: int) -> None:
             return f"daftar keluarga {rng.choice(filters)}&page={rng.randint(1, 400)}".replace(" &", " ")
         return f"daftar keluarga ({rng.choice(['csv', 'xlsx'])}) {rng.choice(filters)}"
 
-    batch = [PersonalDataAccess(user=rng.choice(users), kind="view", what=text(), records=50,
-                                at=now - timedelta(minutes=rng.randint(0, 525_600))) for _ in range(rows)]
+    batch = [
+        PersonalDataAccess(
+            user=rng.choice(users),
+            kind="view",
+            what=text(),
+            records=50,
+            at=now - timedelta(minutes=rng.randint(0, 525_600)),
+        )
+        for _ in range(rows)
+    ]
     PersonalDataAccess.objects.bulk_create(batch, batch_size=5000)
 
 
@@ -97,19 +109,38 @@ def bench_backup(home: Path, work: Path) -> Path:
         connection.ensure_connection()
         connection.connection.backup(copy)
         copy.close()
-        subprocess.run(["tar", "-czf", str(work / "floor.tar.gz"), "-C", str(staging), "tepat.sqlite3", "-C", str(home),
-                        "--exclude=tepat.sqlite3*", "--exclude=static", "."], check=True)
+        subprocess.run(
+            [
+                "tar",
+                "-czf",
+                str(work / "floor.tar.gz"),
+                "-C",
+                str(staging),
+                "tepat.sqlite3",
+                "-C",
+                str(home),
+                "--exclude=tepat.sqlite3*",
+                "--exclude=static",
+                ".",
+            ],
+            check=True,
+        )
 
     base = seconds(floor)
     size = (work / "ours.tar.gz").stat().st_size / 1e6
-    print(f"backup   ours {ours:6.2f} s   floor (backup API + tar -czf) {base:6.2f} s   ratio {ours / base:4.2f}   archive {size:.0f} MB")
+    print(
+        f"backup   ours {ours:6.2f} s   floor (backup API + tar -czf) {base:6.2f} s   ratio {ours / base:4.2f}   archive {size:.0f} MB"
+    )
     return work / "ours.tar.gz"
 
 
 def bench_restore(archive: Path, work: Path) -> None:
     env = {**{k: v for k, v in os.environ.items() if k != "TEPAT_DATABASE_URL"}, "TEPAT_HOME": str(work / "restored")}
-    ours = seconds(lambda: subprocess.run([sys.executable, "-m", "tepat", "restore", str(archive)], check=True, cwd=ROOT, env=env,
-                                          capture_output=True))
+    ours = seconds(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "tepat", "restore", str(archive)], check=True, cwd=ROOT, env=env, capture_output=True
+        )
+    )
     (work / "untar").mkdir()
     base = seconds(lambda: subprocess.run(["tar", "-xzf", str(archive), "-C", str(work / "untar")], check=True))
     print(f"restore  ours {ours:6.2f} s   floor (tar -xzf) {base:6.2f} s   ratio {ours / base:4.2f}")
@@ -131,8 +162,10 @@ def bench_person_search(admin) -> None:
     exact = min(seconds(lambda: list(PersonalDataAccess.objects.filter(what__in=texts)[:50])) for _ in range(3))
     plain = min(seconds(lambda: client.get("/log-akses/")) for _ in range(3))
     found = LogQuery(nik=member.nik).entries(find_person(member.nik)).count()
-    print(f"person   ours {ours * 1000:7.0f} ms ({found} entries)   floor: the log page without a search {plain * 1000:5.0f} ms "
-          f"(ratio {ours / plain:4.1f}); the exact texts alone {exact * 1000:.1f} ms   over {PersonalDataAccess.objects.count()} log rows")
+    print(
+        f"person   ours {ours * 1000:7.0f} ms ({found} entries)   floor: the log page without a search {plain * 1000:5.0f} ms "
+        f"(ratio {ours / plain:4.1f}); the exact texts alone {exact * 1000:.1f} ms   over {PersonalDataAccess.objects.count()} log rows"
+    )
 
 
 def main() -> None:
@@ -144,7 +177,9 @@ def main() -> None:
 
     add_photos(args.home, args.photos)
     add_log(args.log)
-    admin = User.objects.filter(username="bench-admin").first() or User.objects.create(username="bench-admin", role="admin")
+    admin = User.objects.filter(username="bench-admin").first() or User.objects.create(
+        username="bench-admin", role="admin"
+    )
     print(f"{Family.objects.count()} families, {args.photos} photos of 256 KB")
     work = Path(tempfile.mkdtemp(prefix="tepat-backup-bench-"))
     try:

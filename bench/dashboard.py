@@ -7,6 +7,7 @@ synthetic boundaries, the public figures and the program catalogue, then request
 Django's test client: the first request (cold: frames read, measures, hotspots and SVG computed) and
 the median and max of N repeat requests (served from the caches), for the analyst and the viewer.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -34,7 +35,9 @@ def main() -> None:
     from tepat.registry.models import Family
 
     ensure_public_figures()
-    viewer = User.objects.filter(username="bench-viewer").first() or User.objects.create(username="bench-viewer", role="viewer")
+    viewer = User.objects.filter(username="bench-viewer").first() or User.objects.create(
+        username="bench-viewer", role="viewer"
+    )
     load_boundaries({"analis": analyst}, echo=print)
     print(f"{Family.objects.count()} families; first request, then {args.repeat} repeats per page")
     for user in (analyst, viewer):
@@ -43,7 +46,9 @@ def main() -> None:
         for url in PAGES:
             first = timed(client, url)
             times = [timed(client, url) for _ in range(args.repeat)]
-            print(f"{user.role:<8} {url:<52} first {first:8.1f} ms   median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms")
+            print(
+                f"{user.role:<8} {url:<52} first {first:8.1f} ms   median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ included: about 170 MB of it, see the `baseline` line) and the outcome.
     .venv/bin/python bench/hostile.py
     .venv/bin/python bench/hostile.py --only bomb,rows2m
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.files import family_rows, write_csv  # noqa: E402
 from tests.hostile_files import (  # noqa: E402
-    csv_with_columns, csv_with_cr_in_quotes, csv_with_long_field, odk_zip_with_attachment, xlsx_with_rows,
+    csv_with_columns,
+    csv_with_cr_in_quotes,
+    csv_with_long_field,
+    odk_zip_with_attachment,
+    xlsx_with_rows,
 )
 
 CACHE = Path(os.environ.get("TEPAT_BENCH_CACHE", "/tmp/tepat-bench")) / "hostile"
@@ -76,7 +81,10 @@ def built(name: str) -> Path:
         CACHE.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         build(path)
-        print(f"  built {path} ({path.stat().st_size / 2**20:.1f} MB) in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        print(
+            f"  built {path} ({path.stat().st_size / 2**20:.1f} MB) in {time.perf_counter() - start:.0f} s",
+            file=sys.stderr,
+        )
     return path
 
 
@@ -85,10 +93,19 @@ def measure(name: str, path: Path) -> dict:
         env = {**os.environ, "TEPAT_HOME": home}
         subprocess.run([sys.executable, "-m", "tepat", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
         kind = "odk" if name.startswith("odk") else "import"
-        done = subprocess.run([sys.executable, "-c", MEASURED, kind, str(path), str(Path(home) / "r.json")],
-                              cwd=ROOT, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURED, kind, str(path), str(Path(home) / "r.json")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if "RESULT" not in done.stderr:
-            return {"seconds": float("nan"), "peak_mb": float("nan"), "outcome": "CRASH " + done.stderr.strip().splitlines()[-1][:80]}
+            return {
+                "seconds": float("nan"),
+                "peak_mb": float("nan"),
+                "outcome": "CRASH " + done.stderr.strip().splitlines()[-1][:80],
+            }
         return json.loads(done.stderr.rsplit("RESULT", 1)[1])
 
 
@@ -102,7 +119,9 @@ def main() -> None:
         path = built(name)
         result = measure(name, path)
         ok = result["seconds"] <= 10 and result["peak_mb"] <= 500
-        print(f"{name:<11} {path.stat().st_size / 2**20:>9.2f} {result['seconds']:>8.2f} {result['peak_mb']:>8.0f}  {'yes' if ok else 'NO '} {result['outcome']}")
+        print(
+            f"{name:<11} {path.stat().st_size / 2**20:>9.2f} {result['seconds']:>8.2f} {result['peak_mb']:>8.0f}  {'yes' if ok else 'NO '} {result['outcome']}"
+        )
 
 
 if __name__ == "__main__":

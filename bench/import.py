@@ -14,6 +14,7 @@ flat, since the job's memory is the worker's (printed beside it).
 
 On PostgreSQL the database named in the URL is dropped and created again for each run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,24 @@ def data_file(families: int, kind: str) -> Path:
     path = CACHE / f"p3ke-individu-{families}.{kind}"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "tepat", "generate", "--families", str(families), "--format", "p3ke-individu",
-                        "--out", str(path), "--seed", "7"], check=True, cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tepat",
+                "generate",
+                "--families",
+                str(families),
+                "--format",
+                "p3ke-individu",
+                "--out",
+                str(path),
+                "--seed",
+                "7",
+            ],
+            check=True,
+            cwd=ROOT,
+        )
     return path
 
 
@@ -55,10 +72,10 @@ def fresh_database(env: dict[str, str]) -> None:
     if not url:
         return
     code = (
-        "import psycopg; from tepat.env import database_from_url as d; c = d(%r); "
+        f"import psycopg; from tepat.env import database_from_url as d; c = d({url!r}); "
         "conn = psycopg.connect(dbname='postgres', user=c['USER'], host=c['HOST'], port=c['PORT'] or None, autocommit=True); "
         "conn.execute('DROP DATABASE IF EXISTS ' + c['NAME']); conn.execute('CREATE DATABASE ' + c['NAME'])"
-    ) % url
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
 
 
@@ -82,7 +99,9 @@ def run_import(path: Path) -> tuple[float, float, str]:
         fresh_database(env)
         subprocess.run([sys.executable, "-m", "tepat", "migrate"], check=True, cwd=ROOT, env=env, capture_output=True)
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", MEASURED, str(path)], cwd=ROOT, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURED, str(path)], cwd=ROOT, env=env, capture_output=True, text=True
+        )
         seconds = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(done.stdout + done.stderr)
@@ -122,11 +141,15 @@ def reimport_ratio(path: Path) -> tuple[float, float, float, float]:
     with tempfile.TemporaryDirectory(prefix="tepat-bench-") as home:
         env = {**os.environ, "TEPAT_HOME": home}
         fresh_database(env)
-        done = subprocess.run([sys.executable, "-c", REIMPORT, str(path)], cwd=ROOT, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", REIMPORT, str(path)], cwd=ROOT, env=env, capture_output=True, text=True
+        )
         if done.returncode != 0:
             raise SystemExit(done.stdout + done.stderr)
         first, hashed, again, full = (float(x) for x in done.stdout.rsplit("REIMPORT", 1)[1].split())
         return first, hashed, again, full
+
+
 def web_upload(path: Path) -> tuple[float, float, float, float, str]:
     """Seconds of upload + import through the page, and the web server's RSS before, its peak during, and the worker's peak (MB)."""
     sys.path.insert(0, str(ROOT))
@@ -151,25 +174,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", type=int, default=100_000)
     parser.add_argument("--kinds", default="xlsx,csv")
-    parser.add_argument("--no-reimport", dest="reimport", action="store_false", help="Skip the unchanged re-import vs sha256 ratio.")
-    parser.add_argument("--web", action="store_true", help="Also upload through a real `tepat serve` and sample the web server's memory.")
+    parser.add_argument(
+        "--no-reimport", dest="reimport", action="store_false", help="Skip the unchanged re-import vs sha256 ratio."
+    )
+    parser.add_argument(
+        "--web",
+        action="store_true",
+        help="Also upload through a real `tepat serve` and sample the web server's memory.",
+    )
     args = parser.parse_args()
     database = "PostgreSQL" if os.environ.get("TEPAT_DATABASE_URL") else "SQLite"
-    print(f"{'file':<34} {'db':<10} {'rows':>9} {'read s':>7} {'import s':>9} {'rows/s':>9} {'ratio':>6} {'peak MB':>8}")
+    print(
+        f"{'file':<34} {'db':<10} {'rows':>9} {'read s':>7} {'import s':>9} {'rows/s':>9} {'ratio':>6} {'peak MB':>8}"
+    )
     for kind in args.kinds.split(","):
         path = data_file(args.families, kind)
         read_s, rows = raw_read_seconds(path)
         import_s, peak_mb, summary = run_import(path)
-        print(f"{path.name:<34} {database:<10} {rows:>9} {read_s:>7.1f} {import_s:>9.1f} {rows / import_s:>9.0f} {import_s / read_s:>6.1f} {peak_mb:>8.0f}")
+        print(
+            f"{path.name:<34} {database:<10} {rows:>9} {read_s:>7.1f} {import_s:>9.1f} {rows / import_s:>9.0f} {import_s / read_s:>6.1f} {peak_mb:>8.0f}"
+        )
         print(f"  {summary}")
         if args.reimport:
             first, hashed, again, full = reimport_ratio(path)
-            print(f"  unchanged re-import {again:.3f} s, sha256 {hashed:.3f} s: ratio {again / hashed:.2f}; "
-                  f"changed file (full comparison) {full:.1f} s vs first import {first:.1f} s (in-process)")
+            print(
+                f"  unchanged re-import {again:.3f} s, sha256 {hashed:.3f} s: ratio {again / hashed:.2f}; "
+                f"changed file (full comparison) {full:.1f} s vs first import {first:.1f} s (in-process)"
+            )
         if args.web:
             seconds, before, peak, worker, said = web_upload(path)
-            print(f"  web upload: {seconds:.1f} s; web server RSS {before:.0f} MB before, {peak:.0f} MB peak (+{peak - before:.0f} MB); "
-                  f"worker peak {worker:.0f} MB; {said}")
+            print(
+                f"  web upload: {seconds:.1f} s; web server RSS {before:.0f} MB before, {peak:.0f} MB peak (+{peak - before:.0f} MB); "
+                f"worker peak {worker:.0f} MB; {said}"
+            )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ the release on a small registry where hundreds of cells are primary, and `--stre
 case: thousands of primary cells, every kelurahan small). Floor: building the tables the
 release protects (desil, deprivation, AF at three levels); the ratio is release / tables.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,10 +64,15 @@ def load_frames(count: int) -> tuple[pl.DataFrame, pl.DataFrame, float]:
 def with_filled_fields(families: pl.DataFrame, members: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Fixed pseudo-random values for the fields P3KE lacks (same values every run)."""
     fam_hash = pl.col("family_id").hash(seed=1) % 100
-    families = families.with_columns(pl.when(fam_hash < 35).then(pl.lit("Tidak")).otherwise(pl.lit("Ya")).alias("penerima_pbi"))
+    families = families.with_columns(
+        pl.when(fam_hash < 35).then(pl.lit("Tidak")).otherwise(pl.lit("Ya")).alias("penerima_pbi")
+    )
     row = pl.int_range(pl.len()).hash(seed=2) % 100
     members = members.with_columns(
-        pl.when(row < 8).then(pl.lit("Tidak bersekolah lagi")).otherwise(pl.lit("Masih sekolah")).alias("partisipasi_sekolah"),
+        pl.when(row < 8)
+        .then(pl.lit("Tidak bersekolah lagi"))
+        .otherwise(pl.lit("Masih sekolah"))
+        .alias("partisipasi_sekolah"),
         pl.when(row < 45).then(pl.lit("Tidak")).otherwise(pl.lit("Ya")).alias("status_bekerja"),
     )
     return families, members
@@ -92,10 +98,24 @@ def synthetic_table(kelurahan: int, seed: int = 3) -> pl.DataFrame:
         kecamatan = f"12.74.{j // 30:02d}"
         for desil in (1, 2, 3, 4, None):
             for _ in range(rng.choice([0, 1, 2, 3, 5, 8, 12, 20, 30])):
-                rows.append({"family_id": len(rows) + 1, "kecamatan": kecamatan, "kelurahan": f"{kecamatan}.{1000 + j % 30}", "desil": desil,
-                             "people": rng.randint(1, 6), **{k: (None if rng.random() < 0.1 else rng.random() < 0.3) for k in registry.dimensions()}})
-    schema = {"family_id": pl.Int64, "kecamatan": pl.String, "kelurahan": pl.String, "desil": pl.Int64, "people": pl.Int64,
-              **{k: pl.Boolean for k in registry.dimensions()}}
+                rows.append(
+                    {
+                        "family_id": len(rows) + 1,
+                        "kecamatan": kecamatan,
+                        "kelurahan": f"{kecamatan}.{1000 + j % 30}",
+                        "desil": desil,
+                        "people": rng.randint(1, 6),
+                        **{k: (None if rng.random() < 0.1 else rng.random() < 0.3) for k in registry.dimensions()},
+                    }
+                )
+    schema = {
+        "family_id": pl.Int64,
+        "kecamatan": pl.String,
+        "kelurahan": pl.String,
+        "desil": pl.Int64,
+        "people": pl.Int64,
+        **dict.fromkeys(registry.dimensions(), pl.Boolean),
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -106,8 +126,12 @@ def release_of(table: pl.DataFrame) -> release.Release:
 
 def viewer_tables(table: pl.DataFrame):
     published = release_of(table)
-    return published, published.desil("kelurahan"), published.deprivation("kelurahan"), published.af(
-        "kelurahan", registry.af_frame(published.frames.af["kelurahan"]))
+    return (
+        published,
+        published.desil("kelurahan"),
+        published.deprivation("kelurahan"),
+        published.af("kelurahan", registry.af_frame(published.frames.af["kelurahan"])),
+    )
 
 
 def report_release(label: str, published: release.Release, seconds: float, floor: float) -> None:
@@ -116,10 +140,14 @@ def report_release(label: str, published: release.Release, seconds: float, floor
     exact = audit(tables, set(protected.hidden), published.small, exact=True)
     seconds_exact = time.perf_counter() - start
     verdict = "met" if seconds <= RELEASE_TARGET_SECONDS else "NOT met"
-    print(f"public release, {label}: {len(tables.values):,} cells, {len(tables.equations):,} equations, {len(protected.primary)} primary, "
-          f"{len(protected.hidden)} hidden, {protected.rounds} round(s)")
-    print(f"  tables + protect + audit: {seconds:.2f} s (target <= {RELEASE_TARGET_SECONDS:.0f} s: {verdict}); of which protect + audit "
-          f"{max(seconds - floor, 0):.2f} s; floor (building the tables alone) {floor:.2f} s, ratio {seconds / floor:.2f}")
+    print(
+        f"public release, {label}: {len(tables.values):,} cells, {len(tables.equations):,} equations, {len(protected.primary)} primary, "
+        f"{len(protected.hidden)} hidden, {protected.rounds} round(s)"
+    )
+    print(
+        f"  tables + protect + audit: {seconds:.2f} s (target <= {RELEASE_TARGET_SECONDS:.0f} s: {verdict}); of which protect + audit "
+        f"{max(seconds - floor, 0):.2f} s; floor (building the tables alone) {floor:.2f} s, ratio {seconds / floor:.2f}"
+    )
     print(f"  exact audit (both LPs for every hidden cell, no shortcut): {seconds_exact:.2f} s, passed {exact.passed}")
 
 
@@ -127,15 +155,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--families", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--small-families", type=int, default=2000, help="also time the release on this many families (0: skip)")
-    parser.add_argument("--stress-kelurahan", type=int, default=300, help="also time a synthetic city of this many kelurahan full of small cells (0: skip)")
+    parser.add_argument(
+        "--small-families", type=int, default=2000, help="also time the release on this many families (0: skip)"
+    )
+    parser.add_argument(
+        "--stress-kelurahan",
+        type=int,
+        default=300,
+        help="also time a synthetic city of this many kelurahan full of small cells (0: skip)",
+    )
     args = parser.parse_args()
     families, members, build_seconds = load_frames(args.families)
     families, members = with_filled_fields(families, members)
     print(f"frames: {families.height:,} families, {members.height:,} members (built/loaded in {build_seconds:.1f} s)")
 
     seconds_table, table = best(lambda: registry.family_table(families, members, TODAY), args.repeat)
-    seconds_tables, _ = best(lambda: [(registry.desil_table(table, level), registry.deprivation_table(table, level)) for level in registry.LEVELS], args.repeat)
+    seconds_tables, _ = best(
+        lambda: [
+            (registry.desil_table(table, level), registry.deprivation_table(table, level)) for level in registry.LEVELS
+        ],
+        args.repeat,
+    )
     defaults = registry.af_defaults()
 
     def af():
@@ -148,13 +188,17 @@ def main() -> None:
     seconds_release, published = best(lambda: release_of(table), args.repeat)
     seconds_floor, _ = best(lambda: release.frames(table, registry.af_at, registry.dimensions()), args.repeat)
     total = seconds_table + seconds_tables + seconds_af + seconds_suppressed
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     rates = registry.deprivation_table(table, "kota").row(0, named=True)
     print(f"family_table (every deprivation, one evaluation): {seconds_table:.2f} s")
     print(f"desil + deprivation tables, 3 levels:             {seconds_tables:.2f} s")
-    print(f"Alkire-Foster by kelurahan (k={defaults['k']}):          {seconds_af:.2f} s   H={result.overall.h:.4f} A={result.overall.a:.4f} M0={result.overall.m0:.4f}")
+    print(
+        f"Alkire-Foster by kelurahan (k={defaults['k']}):          {seconds_af:.2f} s   H={result.overall.h:.4f} A={result.overall.a:.4f} M0={result.overall.m0:.4f}"
+    )
     print(f"viewer tables from the public release (kelurahan): {seconds_suppressed:.2f} s")
-    print(f"total: {total:.2f} s (target <= {TARGET_SECONDS:.0f} s: {'met' if total <= TARGET_SECONDS else 'NOT met'}); peak memory {peak:.2f} GB")
+    print(
+        f"total: {total:.2f} s (target <= {TARGET_SECONDS:.0f} s: {'met' if total <= TARGET_SECONDS else 'NOT met'}); peak memory {peak:.2f} GB"
+    )
     report_release(f"{families.height:,} families", published, seconds_release, seconds_floor)
     if args.small_families:
         small_families, small_members, _ = load_frames(args.small_families)
@@ -166,7 +210,9 @@ def main() -> None:
         stress = synthetic_table(args.stress_kelurahan)
         seconds, stress_release = best(lambda: release_of(stress), args.repeat)
         floor, _ = best(lambda: release.frames(stress, registry.af_at, registry.dimensions()), args.repeat)
-        report_release(f"synthetic, {args.stress_kelurahan} kelurahan, {stress.height:,} families", stress_release, seconds, floor)
+        report_release(
+            f"synthetic, {args.stress_kelurahan} kelurahan, {stress.height:,} families", stress_release, seconds, floor
+        )
     print("city deprivation rates (%): " + ", ".join(f"{k} {rates[f'{k}_persen']}" for k in registry.dimensions()))
 
 

@@ -13,6 +13,7 @@ name variants, day/month swaps, year +-1, families with a new No KK), then in th
 - peak memory: ru_maxrss of the process (Python + DuckDB).
 Targets: <= 5 minutes and <= 8 GB at 1M persons per source; precision >= 0.98, recall >= 0.95.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from tepat.demo.generate import linkage_frames  # noqa: E402
-from tepat.engine.linkage.evaluate import cross_source_accuracy, exact_nik_pairs  # noqa: E402
-from tepat.engine.linkage.model import link_persons  # noqa: E402
-from tepat.engine.linkage.prepare import model_spec  # noqa: E402
+from tepat.demo.generate import linkage_frames
+from tepat.engine.linkage.evaluate import cross_source_accuracy, exact_nik_pairs
+from tepat.engine.linkage.model import link_persons
+from tepat.engine.linkage.prepare import model_spec
 
 PERSONS_PER_FAMILY = 3.93  # the generator's mean family size
 
@@ -46,11 +47,18 @@ def run(persons: int, noise: float, threads: int) -> dict:
     result = link_persons(both, threads=threads)
     thresholds = model_spec()["thresholds"]
     out = {
-        "persons_per_source": p3ke.height, "generate_seconds": round(generated, 1),
+        "persons_per_source": p3ke.height,
+        "generate_seconds": round(generated, 1),
         "exact_nik": {"seconds": round(floor_seconds, 2), **cross_source_accuracy(floor_pairs, both)},
         "splink": result.stats,
-        "accuracy_lower": {"threshold": thresholds["lower"], **cross_source_accuracy(result.pairs, both, thresholds["lower"])},
-        "accuracy_upper": {"threshold": thresholds["upper"], **cross_source_accuracy(result.pairs, both, thresholds["upper"])},
+        "accuracy_lower": {
+            "threshold": thresholds["lower"],
+            **cross_source_accuracy(result.pairs, both, thresholds["lower"]),
+        },
+        "accuracy_upper": {
+            "threshold": thresholds["upper"],
+            **cross_source_accuracy(result.pairs, both, thresholds["upper"]),
+        },
         "ratio_to_floor": round(result.stats["seconds"]["total"] / max(floor_seconds, 1e-9)),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2),
     }

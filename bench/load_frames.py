@@ -15,6 +15,7 @@ Imports FILE into HOME unless it holds families (bench/pages.py), then prints (b
 - per request: registry_state() now (one query of the version table and a stat) against the old scan
   (count and latest update of families and members).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,11 @@ from datetime import date
 from pages import ROOT, arguments, registry_home
 
 RULE = 'desil <= 2 dan ada_anggota(balita atau usia_sekolah atau lansia atau disabilitas == "Ya")'  # EXAMPLES["pkh"]
-AGE = {"sqlite": "(CAST(strftime('%Y', '{ref}') AS INTEGER) - CAST(strftime('%Y', m.tanggal_lahir) AS INTEGER)"
-                 " - (strftime('%m-%d', '{ref}') < strftime('%m-%d', m.tanggal_lahir)))",
-       "postgresql": "date_part('year', age(DATE '{ref}', m.tanggal_lahir))"}
+AGE = {
+    "sqlite": "(CAST(strftime('%Y', '{ref}') AS INTEGER) - CAST(strftime('%Y', m.tanggal_lahir) AS INTEGER)"
+    " - (strftime('%m-%d', '{ref}') < strftime('%m-%d', m.tanggal_lahir)))",
+    "postgresql": "date_part('year', age(DATE '{ref}', m.tanggal_lahir))",
+}
 HAND_SQL = """
 SELECT r.code, COUNT(*) AS families, SUM(n.size) AS members
 FROM registry_family f
@@ -68,20 +71,34 @@ def engine(today: date) -> dict[str, int]:
 
     frames._CACHE.clear()  # a fresh process's read of the snapshot
     families, members = frames.registry_frames(frames.WHOLE_REGISTRY)
-    return {g["kelurahan"]: g["families"] for g in count(RULE, families, members, today, by="kelurahan").to_dict()["by"] if g["families"]}
+    return {
+        g["kelurahan"]: g["families"]
+        for g in count(RULE, families, members, today, by="kelurahan").to_dict()["by"]
+        if g["families"]
+    }
 
 
 def cli() -> dict[str, int]:
-    out = subprocess.run([sys.executable, "-m", "tepat", "rules", "count", RULE, "--by", "kelurahan", "--json"], check=True, cwd=ROOT,
-                         env=os.environ, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "tepat", "rules", "count", RULE, "--by", "kelurahan", "--json"],
+        check=True,
+        cwd=ROOT,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+    ).stdout
     return {g["kelurahan"]: g["families"] for g in json.loads(out)["by"] if g["families"]}
 
 
 def hand_written_process(today: date) -> dict[str, int]:
     """The hand-written query as a user would run it from a script: a new Python process with Django set up."""
-    code = ("import json, sys; sys.path.insert(0, 'bench'); from tepat.bootstrap import setup; setup(); "
-            f"from datetime import date; import load_frames; print(json.dumps(load_frames.hand_written(date.fromisoformat('{today}'))))")
-    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=os.environ, capture_output=True, text=True).stdout
+    code = (
+        "import json, sys; sys.path.insert(0, 'bench'); from tepat.bootstrap import setup; setup(); "
+        f"from datetime import date; import load_frames; print(json.dumps(load_frames.hand_written(date.fromisoformat('{today}'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=ROOT, env=os.environ, capture_output=True, text=True
+    ).stdout
     return json.loads(out)
 
 
@@ -111,16 +128,22 @@ def main() -> None:
     inproc, counted = best(args.repeat, lambda: engine(today))
     wall, via_cli = best(args.repeat, cli)
     hand_wall, via_process = best(args.repeat, lambda: hand_written_process(today))
-    print(f"rules count PKH --by kelurahan, in this process: hand-written SQL {hand:.3f} s; engine on the snapshot {inproc:.3f} s "
-          f"(ratio {inproc / hand:.2f})")
-    print(f"  as new processes: `tepat rules count` {wall:.3f} s; the hand-written SQL in `python -c` with Django set up "
-          f"{hand_wall:.3f} s (ratio {wall / hand_wall:.2f}); CLI / in-process SQL {wall / hand:.2f}")
+    print(
+        f"rules count PKH --by kelurahan, in this process: hand-written SQL {hand:.3f} s; engine on the snapshot {inproc:.3f} s "
+        f"(ratio {inproc / hand:.2f})"
+    )
+    print(
+        f"  as new processes: `tepat rules count` {wall:.3f} s; the hand-written SQL in `python -c` with Django set up "
+        f"{hand_wall:.3f} s (ratio {wall / hand_wall:.2f}); CLI / in-process SQL {wall / hand:.2f}"
+    )
     same = counted == expected == via_cli == via_process
     print(f"families per kelurahan equal: {same} ({sum(expected.values())} families in {len(expected)} kelurahan)")
     version_read = statistics.median(best(1, frames.registry_state)[0] for _ in range(200))
     scan = statistics.median(best(1, old_scan)[0] for _ in range(5))
-    print(f"per request: version read {version_read * 1000:.2f} ms; old registry_state scan {scan * 1000:.1f} ms "
-          f"(ratio {scan / version_read:.0f}x)")
+    print(
+        f"per request: version read {version_read * 1000:.2f} ms; old registry_state scan {scan * 1000:.1f} ms "
+        f"(ratio {scan / version_read:.0f}x)"
+    )
     sys.exit(0 if same else 1)
 
 

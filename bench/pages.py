@@ -1,4 +1,5 @@
 """What the page benchmarks share: the arguments, a TEPAT_HOME holding the imported FILE, and timing a page."""
+
 from __future__ import annotations
 
 import argparse
@@ -33,7 +34,9 @@ def registry_home(home: Path, file: Path):
 
     if not Family.objects.exists():
         env = {**os.environ, "TEPAT_HOME": str(home)}
-        subprocess.run([sys.executable, "-m", "tepat", "import", str(file)], check=True, cwd=ROOT, env=env, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "tepat", "import", str(file)], check=True, cwd=ROOT, env=env, capture_output=True
+        )
     return User.objects.filter(username="bench").first() or User.objects.create(username="bench", role="analyst")
 
 

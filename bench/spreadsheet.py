@@ -7,6 +7,7 @@ A family-list-like frame (25 text columns, a few hostile cells) written as csv t
 neutralised after any separator, quote or line break), and, for scale, the same neutralisation done
 cell by cell in Python (`neutralise_text`). Prints seconds (best of 3) and the ratio to the floor.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,13 +20,27 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's tepat, not an installed one
 
-from tepat.registry.spreadsheet import csv_bytes, neutralise_text  # noqa: E402
+from tepat.registry.spreadsheet import csv_bytes, neutralise_text
 
 
 def frame(rows: int) -> pl.DataFrame:
     rng = np.random.default_rng(1)
-    words = np.array(["BUDI", "SITI", "Jl. Merdeka No. 4", "Tanah", "Sumur Bor", "Kepala Keluarga", "1274050101800001",
-                      "127405******0001", "Nelayan", "Tamat SD", "Ya", "Tidak"])
+    words = np.array(
+        [
+            "BUDI",
+            "SITI",
+            "Jl. Merdeka No. 4",
+            "Tanah",
+            "Sumur Bor",
+            "Kepala Keluarga",
+            "1274050101800001",
+            "127405******0001",
+            "Nelayan",
+            "Tamat SD",
+            "Ya",
+            "Tidak",
+        ]
+    )
     columns = {f"k{i}": words[rng.integers(0, len(words), rows)] for i in range(25)}
     data = pl.DataFrame(columns)
     hostile = pl.Series(["=1+1", "BUDI;=1+1;", "x\n@SUM(A1)", "ok"] * (rows // 4) + ["ok"] * (rows % 4))
@@ -48,8 +63,14 @@ def main() -> None:
     data = frame(rows)
     floor = best(lambda: data.write_csv(quote_style="always").encode())
     tepat = best(lambda: csv_bytes(data))
-    python = best(lambda: data.with_columns(pl.col(c).map_elements(neutralise_text, return_dtype=pl.String) for c in data.columns)
-                  .write_csv(quote_style="always").encode(), repeat=1)
+    python = best(
+        lambda: (
+            data.with_columns(pl.col(c).map_elements(neutralise_text, return_dtype=pl.String) for c in data.columns)
+            .write_csv(quote_style="always")
+            .encode()
+        ),
+        repeat=1,
+    )
     print(f"{rows} rows x {data.width} text columns")
     print(f"floor (quoted write_csv, no neutralisation) {floor:.3f} s")
     print(f"csv_bytes (quoted, neutralised)             {tepat:.3f} s  ratio {tepat / floor:.1f}x")

@@ -35,6 +35,7 @@ or `disabilitas` column (DTSEN files do): the importer stores them empty (missin
 `padat_karya` and `pelatihan_vokasi` select no family and `pbi_jk` selects every family of desil
 1-4, on this data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -143,7 +144,10 @@ def build_frames(families: int) -> tuple[str, str, float]:
     family = family_frame(rows, profile, codes)
     member = member_frame(rows, profile, family)
     del rows
-    family_path, member_path = CACHE / f"frames-{families}-families.parquet", CACHE / f"frames-{families}-members.parquet"
+    family_path, member_path = (
+        CACHE / f"frames-{families}-families.parquet",
+        CACHE / f"frames-{families}-members.parquet",
+    )
     family.drop("source_key").write_parquet(family_path)
     member.write_parquet(member_path)
     return str(family_path), str(member_path), time.perf_counter() - start
@@ -230,7 +234,8 @@ def padat_karya(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
 
 def pelatihan_vokasi(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
     trainee = (
-        aged(18, 45) & (folded("status_bekerja") == "tidak")
+        aged(18, 45)
+        & (folded("status_bekerja") == "tidak")
         & pl.col("pendidikan").is_in(["Tamat SLTP", "Masih SLTA", "Tamat SLTA"])
     )
     return with_member(f.filter(pl.col("desil") <= 3), m, trainee)
@@ -242,9 +247,17 @@ def kur_modal_usaha(f: pl.LazyFrame, m: pl.LazyFrame) -> pl.LazyFrame:
 
 
 HAND_WRITTEN: dict[str, Callable[[pl.LazyFrame, pl.LazyFrame], pl.LazyFrame]] = {
-    "pkh": pkh, "bpnt_sembako": bpnt_sembako, "pbi_jk": pbi_jk, "pip": pip, "rtlh_bsps": rtlh_bsps,
-    "air_bersih": air_bersih, "jamban": jamban, "listrik": listrik, "padat_karya": padat_karya,
-    "pelatihan_vokasi": pelatihan_vokasi, "kur_modal_usaha": kur_modal_usaha,
+    "pkh": pkh,
+    "bpnt_sembako": bpnt_sembako,
+    "pbi_jk": pbi_jk,
+    "pip": pip,
+    "rtlh_bsps": rtlh_bsps,
+    "air_bersih": air_bersih,
+    "jamban": jamban,
+    "listrik": listrik,
+    "padat_karya": padat_karya,
+    "pelatihan_vokasi": pelatihan_vokasi,
+    "kur_modal_usaha": kur_modal_usaha,
 }
 
 
@@ -292,14 +305,23 @@ def differences(engine: pl.Series, hand: pl.Series) -> tuple[pl.Series, pl.Serie
     return only_engine, only_hand
 
 
-def describe_mismatch(code: str, rule: str, only_engine: pl.Series, only_hand: pl.Series,
-                      families: pl.DataFrame, members: pl.DataFrame, examples: int = 2) -> str:
+def describe_mismatch(
+    code: str,
+    rule: str,
+    only_engine: pl.Series,
+    only_hand: pl.Series,
+    families: pl.DataFrame,
+    members: pl.DataFrame,
+    examples: int = 2,
+) -> str:
     """A report naming the rule, the counts and a few families with the columns the rule reads."""
     plan = make_plan(parse(rule), default_schema())
     family_columns = ["family_id", *sorted(plan.family_fields & set(families.columns))]
     member_columns = ["family_id", "is_active", "tanggal_lahir", *sorted(plan.member_fields & set(members.columns))]
-    lines = [f"MISMATCH {code}: {rule}",
-             f"  eligible only for the engine: {only_engine.len()}, only for the hand-written query: {only_hand.len()}"]
+    lines = [
+        f"MISMATCH {code}: {rule}",
+        f"  eligible only for the engine: {only_engine.len()}, only for the hand-written query: {only_hand.len()}",
+    ]
     for label, ids in (("engine only", only_engine), ("hand-written only", only_hand)):
         for family_id in ids.head(examples).to_list():
             lines.append(f"  {label}, family {family_id}:")
@@ -328,12 +350,19 @@ def print_rules(results: list[tuple[str, float, int, float]]) -> None:
         print(f"{code:<18} {engine_s * 1e3:>10.1f} {eligible:>10,} {hand_s * 1e3:>9.1f} {engine_s / hand_s:>6.2f}")
     engine_total, hand_total = sum(r[1] for r in results), sum(r[3] for r in results)
     eligible_total = sum(r[2] for r in results)
-    print(f"{'total':<18} {engine_total * 1e3:>10.1f} {eligible_total:>10,} {hand_total * 1e3:>9.1f} {engine_total / hand_total:>6.2f}")
-    ratio, (worst_code, worst_engine_s, _, worst_hand_s) = engine_total / hand_total, max(results, key=lambda r: r[1] / r[3])
+    print(
+        f"{'total':<18} {engine_total * 1e3:>10.1f} {eligible_total:>10,} {hand_total * 1e3:>9.1f} {engine_total / hand_total:>6.2f}"
+    )
+    ratio, (worst_code, worst_engine_s, _, worst_hand_s) = (
+        engine_total / hand_total,
+        max(results, key=lambda r: r[1] / r[3]),
+    )
     worst = worst_engine_s / worst_hand_s
-    print(f"targets: all rules {engine_total:.2f} s (<= {TARGET_TOTAL_S:.0f} s: {verdict(engine_total <= TARGET_TOTAL_S)}); "
-          f"ratio in total {ratio:.3f} (<= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}), "
-          f"worst rule {worst:.3f} ({worst_code}: {verdict(worst <= TARGET_RATIO)})")
+    print(
+        f"targets: all rules {engine_total:.2f} s (<= {TARGET_TOTAL_S:.0f} s: {verdict(engine_total <= TARGET_TOTAL_S)}); "
+        f"ratio in total {ratio:.3f} (<= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}), "
+        f"worst rule {worst:.3f} ({worst_code}: {verdict(worst <= TARGET_RATIO)})"
+    )
 
 
 def run_preview(families: pl.DataFrame, members: pl.DataFrame, code: str, size: int) -> list[str]:
@@ -348,12 +377,16 @@ def run_preview(families: pl.DataFrame, members: pl.DataFrame, code: str, size: 
     for by in ("kecamatan", "kelurahan"):
         seconds, counts = median_of(lambda: count(rule, city, city_members, REFERENCE_DATE, by=by))
         ok = seconds * 1e3 <= TARGET_PREVIEW_MS
-        print(f"  count(by={by!r}): median {seconds * 1e3:.1f} ms over {PREVIEW_RUNS} runs, {len(counts.groups)} groups, "
-              f"{counts.families:,} families / {counts.members:,} members eligible "
-              f"(<= {TARGET_PREVIEW_MS:.0f} ms: {verdict(ok)})")
+        print(
+            f"  count(by={by!r}): median {seconds * 1e3:.1f} ms over {PREVIEW_RUNS} runs, {len(counts.groups)} groups, "
+            f"{counts.families:,} families / {counts.members:,} members eligible "
+            f"(<= {TARGET_PREVIEW_MS:.0f} ms: {verdict(ok)})"
+        )
         if (counts.families, counts.members, counts.total_families) != (expected.len(), expected_members, city.height):
-            problems.append(f"MISMATCH preview {code} by {by}: engine {counts.families} families / {counts.members} members "
-                            f"of {counts.total_families}; hand-written {expected.len()} / {expected_members} of {city.height}")
+            problems.append(
+                f"MISMATCH preview {code} by {by}: engine {counts.families} families / {counts.members} members "
+                f"of {counts.total_families}; hand-written {expected.len()} / {expected_members} of {city.height}"
+            )
     return problems
 
 
@@ -375,14 +408,20 @@ def main() -> None:
     load = os.getloadavg()[0]
     families, members, build_s = load_frames(args.families)
     active = members["is_active"].sum()
-    print(f"{families.height:,} families, {members.height:,} members ({active:,} active); frames built in {build_s:.1f} s")
-    print(f"reference date {REFERENCE_DATE}; polars {pl.__version__}, {pl.thread_pool_size()} threads; "
-          f"load average {load:.1f} at start (other processes make the times noisy)\n")
+    print(
+        f"{families.height:,} families, {members.height:,} members ({active:,} active); frames built in {build_s:.1f} s"
+    )
+    print(
+        f"reference date {REFERENCE_DATE}; polars {pl.__version__}, {pl.thread_pool_size()} threads; "
+        f"load average {load:.1f} at start (other processes make the times noisy)\n"
+    )
     results, mismatches = run_rules(families, members)
     print_rules(results)
     mismatches += run_preview(families, members, args.preview_rule, args.preview_families)
-    print(f"\npeak memory (ru_maxrss): this process {peak_mb(resource.RUSAGE_SELF):,.0f} MB "
-          f"(frames + evaluations); frame build (child) {peak_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
+    print(
+        f"\npeak memory (ru_maxrss): this process {peak_mb(resource.RUSAGE_SELF):,.0f} MB "
+        f"(frames + evaluations); frame build (child) {peak_mb(resource.RUSAGE_CHILDREN):,.0f} MB"
+    )
     if mismatches:
         print("\n" + "\n\n".join(mismatches), file=sys.stderr)
         sys.exit(1)

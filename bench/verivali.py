@@ -73,6 +73,7 @@ The ingest costs what a web visit costs (27.9 vs 26.8 ms per visit under the sam
 review state, key look-up and registry identity checks add about 4 %. An edit costs about as much as a new
 visit (its request's lines are derived again); recognising an already-ingested version costs 0.05 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -120,8 +121,9 @@ def fresh_database() -> None:
     from tepat.env import database_from_url
 
     config = database_from_url(url)
-    with psycopg.connect(dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or None,
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or None, autocommit=True
+    ) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {config['NAME']}")
         conn.execute(f"CREATE DATABASE {config['NAME']}")
 
@@ -153,7 +155,9 @@ def make_users(count: int):
     from tepat.accounts.models import User
 
     analyst = User.objects.create(username="bench-analis", role="analyst")
-    enumerators = [User.objects.create(username=f"bench-pendata-{n:02d}", role="enumerator") for n in range(1, count + 1)]
+    enumerators = [
+        User.objects.create(username=f"bench-pendata-{n:02d}", role="enumerator") for n in range(1, count + 1)
+    ]
     return analyst, enumerators
 
 
@@ -164,8 +168,14 @@ def make_campaign(size: int, analyst):
 
     poorest = Family.objects.filter(is_active=True).order_by("desil", "pk").values("pk")[:size]
     return do_create_campaign(
-        {"name": "Bench verivali", "period_start": TODAY, "period_end": TODAY + dt.timedelta(days=60), "selection": f"{size} termiskin"},
-        kelurahan=Region.objects.filter(level=Level.KELURAHAN), acting_user=analyst,
+        {
+            "name": "Bench verivali",
+            "period_start": TODAY,
+            "period_end": TODAY + dt.timedelta(days=60),
+            "selection": f"{size} termiskin",
+        },
+        kelurahan=Region.objects.filter(level=Level.KELURAHAN),
+        acting_user=analyst,
         families=Family.objects.filter(pk__in=poorest),
     )
 
@@ -191,12 +201,20 @@ def raw_assignment(campaign, plan: dict[int, object], analyst) -> float:
     try:
         with transaction.atomic():
             CampaignAssignment.objects.bulk_create(
-                [CampaignAssignment(campaign_family_id=pk, enumerator=plan[k], assigned_by=analyst) for pk, _, k in rows], batch_size=2000)
+                [
+                    CampaignAssignment(campaign_family_id=pk, enumerator=plan[k], assigned_by=analyst)
+                    for pk, _, k in rows
+                ],
+                batch_size=2000,
+            )
             Assignment.objects.bulk_create(
-                [Assignment(family_id=f, enumerator=plan[k], assigned_by=analyst) for _, f, k in rows], batch_size=2000)
+                [Assignment(family_id=f, enumerator=plan[k], assigned_by=analyst) for _, f, k in rows], batch_size=2000
+            )
             for enumerator in {id(e): e for e in plan.values()}.values():
                 mine = [k for k, e in plan.items() if e is enumerator]
-                CampaignFamily.objects.filter(campaign=campaign, family__kelurahan_id__in=mine).update(enumerator=enumerator)
+                CampaignFamily.objects.filter(campaign=campaign, family__kelurahan_id__in=mine).update(
+                    enumerator=enumerator
+                )
             seconds = time.perf_counter() - start
             raise Rollback
     except Rollback:
@@ -223,29 +241,51 @@ def visited_families(campaign, count: int, rng: random.Random) -> list[dict]:
     rows = list(campaign.families.values("family_id", "enumerator__username", "family__version"))
     chosen = rng.sample(rows, min(count, len(rows)))
     members: dict[int, list[tuple[int, str, str]]] = {}
-    for pk, family_id, nama, relation in (Member.objects.filter(family_id__in=[r["family_id"] for r in chosen], is_active=True)
-                                          .order_by("family_id", "pk").values_list("pk", "family_id", "nama",
-                                                                                   "hubungan_dengan_kepala_keluarga")):
+    for pk, family_id, nama, relation in (
+        Member.objects.filter(family_id__in=[r["family_id"] for r in chosen], is_active=True)
+        .order_by("family_id", "pk")
+        .values_list("pk", "family_id", "nama", "hubungan_dengan_kepala_keluarga")
+    ):
         members.setdefault(family_id, []).append((pk, nama, relation))
-    return [{"id": r["family_id"], "enumerator": r["enumerator__username"], "version": r["family__version"],
-             "members": members.get(r["family_id"], [])} for r in chosen]
+    return [
+        {
+            "id": r["family_id"],
+            "enumerator": r["enumerator__username"],
+            "version": r["family__version"],
+            "members": members.get(r["family_id"], []),
+        }
+        for r in chosen
+    ]
 
 
 def web_payload(n: int, family: dict, checklist: dict[str, bool]) -> dict:
     members = []
     data = {
-        "submission_key": f"uuid:bench-web-{n}", "family_id": family["id"], "started_version": family["version"],
-        "keberadaan": "terkonfirmasi", "keterangan": "", "memenuhi_kriteria": True, "alasan": "", "fields": {},
-        "members": members, "gps": {"lat": 2.96 + n * 1e-6, "lon": 99.80, "accuracy": 6.5}, "checklist": checklist,
-        "photos": [], "submitted_at": f"{TODAY.isoformat()}T09:15:00+07:00",
+        "submission_key": f"uuid:bench-web-{n}",
+        "family_id": family["id"],
+        "started_version": family["version"],
+        "keberadaan": "terkonfirmasi",
+        "keterangan": "",
+        "memenuhi_kriteria": True,
+        "alasan": "",
+        "fields": {},
+        "members": members,
+        "gps": {"lat": 2.96 + n * 1e-6, "lon": 99.80, "accuracy": 6.5},
+        "checklist": checklist,
+        "photos": [],
+        "submitted_at": f"{TODAY.isoformat()}T09:15:00+07:00",
     }
     if n % 3 == 0:
         data["fields"] = {"alamat": f"Jl. Perbaikan No. {n}", "rt": f"{n % 9 + 1:03d}", "jenis_lantai": "Semen"}
         if family["members"]:
             pk, nama, _ = family["members"][0]
-            members.append({"member_id": pk, "keberadaan": "terkonfirmasi", "keterangan": "", "fields": {"nama": f"{nama} B"}})
+            members.append(
+                {"member_id": pk, "keberadaan": "terkonfirmasi", "keterangan": "", "fields": {"nama": f"{nama} B"}}
+            )
     if n % 10 == 1 and len(family["members"]) > 1:
-        members.append({"member_id": family["members"][-1][0], "keberadaan": "meninggal", "keterangan": "", "fields": {}})
+        members.append(
+            {"member_id": family["members"][-1][0], "keberadaan": "meninggal", "keterangan": "", "fields": {}}
+        )
     if n % 20 == 7:
         data.update(keberadaan="pindah", memenuhi_kriteria=False, alasan="pindah ke Medan")
     return data
@@ -272,15 +312,21 @@ def decide(campaign, analyst) -> tuple[float, int, int, int]:
     from tepat.verivali.actions import do_decide_many, do_record_musyawarah
     from tepat.verivali.models import ChangeRequest, RequestStatus
 
-    open_requests = ChangeRequest.objects.filter(campaign=campaign, status=RequestStatus.PENDING).select_related("kelurahan")
+    open_requests = ChangeRequest.objects.filter(campaign=campaign, status=RequestStatus.PENDING).select_related(
+        "kelurahan"
+    )
     by_kelurahan: dict[int, list] = {}
     for request in open_requests.order_by("kelurahan_id", "pk"):
         by_kelurahan.setdefault(request.kelurahan_id, []).append(request)
     decided = refused = 0
     start = time.perf_counter()
     for requests in by_kelurahan.values():
-        meeting = do_record_musyawarah({"held_on": TODAY, "place": "Kantor Lurah", "attendees": "Lurah\nKetua RW 01\nPendamping PKH"},
-                                       kelurahan=requests[0].kelurahan, acting_user=analyst, campaign=campaign)
+        meeting = do_record_musyawarah(
+            {"held_on": TODAY, "place": "Kantor Lurah", "attendees": "Lurah\nKetua RW 01\nPendamping PKH"},
+            kelurahan=requests[0].kelurahan,
+            acting_user=analyst,
+            campaign=campaign,
+        )
         result = do_decide_many(requests, acting_user=analyst, approve=True, musyawarah=meeting)
         decided, refused = decided + len(result.decided), refused + len(result.refused)
     return time.perf_counter() - start, len(by_kelurahan), decided, refused
@@ -306,15 +352,41 @@ def odk_submissions(families: list[dict]) -> tuple[list[dict], list[tuple[int, d
     subs, members = [], []
     for n, family in enumerate(families):
         extra = {"jenis_lantai": "semen"} if n % 3 == 0 else {}
-        subs.append(submission(family["id"], f"uuid:bench-odk-{n}", pendata=family["enumerator"], versi_awal=str(family["version"]),
-                               SubmissionDate=f"{TODAY.isoformat()}T02:{n % 60:02d}:00.000Z", **extra))
+        subs.append(
+            submission(
+                family["id"],
+                f"uuid:bench-odk-{n}",
+                pendata=family["enumerator"],
+                versi_awal=str(family["version"]),
+                SubmissionDate=f"{TODAY.isoformat()}T02:{n % 60:02d}:00.000Z",
+                **extra,
+            )
+        )
         if n % 10 == 1 and len(family["members"]) > 1:
-            members.append((n, {"anggota_id": str(family["members"][-1][0]), "keberadaan_anggota": "meninggal",
-                                "keterangan_anggota": ""}))
+            members.append(
+                (
+                    n,
+                    {
+                        "anggota_id": str(family["members"][-1][0]),
+                        "keberadaan_anggota": "meninggal",
+                        "keterangan_anggota": "",
+                    },
+                )
+            )
         if n % 4 == 2:
-            members.append((n, {"anggota_id": "baru", "keberadaan_anggota": "terkonfirmasi", "nama_perbaikan": f"BAYI {n}",
-                                "jenis_kelamin_anggota": "perempuan", "hubungan_anggota": "anak",
-                                "tanggal_lahir_anggota": "2026-10-01"}))
+            members.append(
+                (
+                    n,
+                    {
+                        "anggota_id": "baru",
+                        "keberadaan_anggota": "terkonfirmasi",
+                        "nama_perbaikan": f"BAYI {n}",
+                        "jenis_kelamin_anggota": "perempuan",
+                        "hubungan_anggota": "anak",
+                        "tanggal_lahir_anggota": "2026-10-01",
+                    },
+                )
+            )
     return subs, members
 
 
@@ -322,7 +394,10 @@ def with_edits(subs: list[dict], every: int = 5) -> list[dict]:
     """The same export after 1 in `every` submissions were edited in Central (new instanceID, KEY kept)."""
     from tepat.verivali.odk.central_export import edited
 
-    return [edited(sub, f"{sub['instanceID']}-e1", jenis_lantai="tanah") if n % every == 0 else sub for n, sub in enumerate(subs)]
+    return [
+        edited(sub, f"{sub['instanceID']}-e1", jenis_lantai="tanah") if n % every == 0 else sub
+        for n, sub in enumerate(subs)
+    ]
 
 
 def write_export(path: Path, subs: list[dict], members: list[tuple[int, dict]]) -> Path:
@@ -364,11 +439,25 @@ def web_steps(campaign, analyst, users: dict, web: list, lines: list[str]) -> No
     """Web visits, the musyawarah decisions, progress and the XLSForm."""
     visits_s, each = submit_visits(campaign, web, users)
     each.sort()
-    lines.append(row("visits (do_submit_visit, web)", len(web), visits_s, None,
-                     f"median {each[len(each) // 2] * 1000:.1f} ms, p95 {each[int(len(each) * .95)] * 1000:.1f} ms"))
+    lines.append(
+        row(
+            "visits (do_submit_visit, web)",
+            len(web),
+            visits_s,
+            None,
+            f"median {each[len(each) // 2] * 1000:.1f} ms, p95 {each[int(len(each) * 0.95)] * 1000:.1f} ms",
+        )
+    )
     decide_s, meetings, decided, refused = decide(campaign, analyst)
-    lines.append(row("musyawarah + do_decide_many", decided + refused, decide_s, None,
-                     f"{meetings} meetings, {decided} approved, {refused} refused"))
+    lines.append(
+        row(
+            "musyawarah + do_decide_many",
+            decided + refused,
+            decide_s,
+            None,
+            f"{meetings} meetings, {decided} approved, {refused} refused",
+        )
+    )
 
     from tepat.verivali.progress import campaign_progress
 
@@ -389,17 +478,33 @@ def odk_steps(campaign, analyst, odk: list, home: Path, lines: list[str]) -> Non
     export = write_export(home / "odk-export.zip", subs, members)
     read_s, read_rows = best_of(lambda: polars_read(export))
     parse_s, _ = best_of(lambda: read_export(export))
-    lines.append(row("ODK export parsed (read_export)", read_rows, parse_s, read_s, "the ingest's own reading, no database"))
+    lines.append(
+        row("ODK export parsed (read_export)", read_rows, parse_s, read_s, "the ingest's own reading, no database")
+    )
     ingest_s, report = timed(lambda: ingest_file(campaign, export, acting_user=analyst))
     assert report.ok() and report.accepted == len(odk) == read_rows, report.summary()[:2000]
-    lines.append(row("ODK ingest (ingest_file)", report.accepted, ingest_s, read_s,
-                     f"baseline: polars reads the zip's csv; {len(members)} member rows"))
+    lines.append(
+        row(
+            "ODK ingest (ingest_file)",
+            report.accepted,
+            ingest_s,
+            read_s,
+            f"baseline: polars reads the zip's csv; {len(members)} member rows",
+        )
+    )
     edits = write_export(home / "odk-edited.zip", with_edits(subs), members)
     edit_read_s, _ = best_of(lambda: polars_read(edits))
     edit_s, edited = timed(lambda: ingest_file(campaign, edits, acting_user=analyst))
     assert edited.ok() and edited.updated == (len(odk) + 4) // 5 and edited.accepted == 0, edited.summary()[:2000]
-    lines.append(row("ODK ingest with edits", len(odk), edit_s, edit_read_s,
-                     f"{edited.updated} updated (requests derived again), {edited.duplicates} already in"))
+    lines.append(
+        row(
+            "ODK ingest with edits",
+            len(odk),
+            edit_s,
+            edit_read_s,
+            f"{edited.updated} updated (requests derived again), {edited.duplicates} already in",
+        )
+    )
     again_s, again = timed(lambda: ingest_file(campaign, edits, acting_user=analyst))
     assert again.duplicates == len(odk) and again.accepted == again.updated == 0, again.summary()[:2000]
     lines.append(row("ODK re-ingest (all duplicates)", again.duplicates, again_s, edit_read_s))
@@ -425,8 +530,10 @@ def main() -> None:
     create_s, campaign = timed(lambda: make_campaign(args.campaign, analyst))
     size = campaign.families.count()
     plan = deal(campaign, enumerators)
-    print(f"{database}: {Family.objects.count():,} families imported in {import_s:.1f} s; campaign of {size:,} families "
-          f"in {len(plan)} kelurahan, {args.enumerators} enumerators")
+    print(
+        f"{database}: {Family.objects.count():,} families imported in {import_s:.1f} s; campaign of {size:,} families "
+        f"in {len(plan)} kelurahan, {args.enumerators} enumerators"
+    )
     lines = [row("create campaign", size, create_s)]
     raw_s = raw_assignment(campaign, plan, analyst)
     assign_s, assigned = timed(lambda: assign(campaign, plan, analyst))
@@ -434,8 +541,8 @@ def main() -> None:
     lines.append(row("assign (do_assign_campaign)", assigned, assign_s, raw_s, "baseline: raw bulk_create + UPDATE"))
 
     families = visited_families(campaign, args.visits + args.ingest, random.Random(7))
-    web_steps(campaign, analyst, {u.username: u for u in enumerators}, families[:args.visits], lines)
-    odk_steps(campaign, analyst, families[args.visits:], home, lines)
+    web_steps(campaign, analyst, {u.username: u for u in enumerators}, families[: args.visits], lines)
+    odk_steps(campaign, analyst, families[args.visits :], home, lines)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'step':<34} {'n':>7} {'total s':>9} {'ms/item':>8} {'base s':>9} {'ratio':>7}")

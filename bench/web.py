@@ -9,6 +9,7 @@ the analyst and prints the first (cold: the gap inputs are built) and median and
 For the gap pages it also prints the floor: the engine measure alone on the same (cached) inputs, and
 for the downloads the spreadsheet writer alone on the same frame, with the ratio page / floor.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -83,19 +84,27 @@ def gaps(client, analyst, repeat: int) -> None:
     print("-- convergence and gaps (target: page <= 500 ms, download <= 3000 ms)")
     for url in [*GAPS, *GAP_DOWNLOADS]:
         times = [timed(client, url) for _ in range(repeat)]
-        print(f"{url:<80} first {times[0]:7.1f} ms   median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms")
+        print(
+            f"{url:<80} first {times[0]:7.1f} ms   median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms"
+        )
     inputs = cached_gap_inputs(analyst)
     for name, by in (("cakupan", "kelurahan"), ("konvergensi", "kelurahan")):
         floor = _floor(lambda: MEASURES[name](inputs, by), repeat)
         print(f"floor: engine measure {name} by {by} alone on cached inputs {floor:7.1f} ms")
     measure = MEASURES["cakupan"](inputs, "kelurahan")
-    print(f"floor: summary xlsx writer alone {_floor(lambda: xlsx_bytes_fast({'x': summary_frame(measure, Names.load())}), repeat):7.1f} ms")
+    print(
+        f"floor: summary xlsx writer alone {_floor(lambda: xlsx_bytes_fast({'x': summary_frame(measure, Names.load())}), repeat):7.1f} ms"
+    )
     ids = MEASURES["konvergensi"](inputs, None).detail["family_id"].to_list()
-    frame = pl.concat([family_frame(analyst, Family.objects.filter(pk__in=ids[i:i + 5000])) for i in range(0, len(ids), 5000)])
-    print(f"drill-down of all {frame.height} extreme-poor families: family frame (queries) "
-          f"{_floor(lambda: [family_frame(analyst, Family.objects.filter(pk__in=ids[i:i + 5000])) for i in range(0, len(ids), 5000)], 1):7.1f} ms, "
-          f"vectorised xlsx {_floor(lambda: xlsx_bytes_fast({'K': frame}), repeat):7.1f} ms, "
-          f"xlsxwriter (reference) {_floor(lambda: xlsx_bytes({'K': frame}), 1):7.1f} ms, polars csv {_floor(lambda: frame.write_csv(), repeat):7.1f} ms")
+    frame = pl.concat(
+        [family_frame(analyst, Family.objects.filter(pk__in=ids[i : i + 5000])) for i in range(0, len(ids), 5000)]
+    )
+    print(
+        f"drill-down of all {frame.height} extreme-poor families: family frame (queries) "
+        f"{_floor(lambda: [family_frame(analyst, Family.objects.filter(pk__in=ids[i : i + 5000])) for i in range(0, len(ids), 5000)], 1):7.1f} ms, "
+        f"vectorised xlsx {_floor(lambda: xlsx_bytes_fast({'K': frame}), repeat):7.1f} ms, "
+        f"xlsxwriter (reference) {_floor(lambda: xlsx_bytes({'K': frame}), 1):7.1f} ms, polars csv {_floor(lambda: frame.write_csv(), repeat):7.1f} ms"
+    )
 
 
 if __name__ == "__main__":

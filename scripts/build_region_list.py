@@ -11,6 +11,7 @@ parent follow from the code itself (tepat.regions.codes). Every code is checked 
 Kemendagri format and its parent must be in the list; the build stops at the first bad row.
 The output is byte-identical for the same input (gzip mtime 0).
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,7 +27,12 @@ sys.path.insert(0, str(ROOT))
 from tepat.regions.codes import level_of, parent_code  # noqa: E402
 
 OUT = ROOT / "tepat" / "regions" / "data" / "kemendagri.csv.gz"
-FILES = {"provinsi": "provinces.csv", "kabkota": "regencies.csv", "kecamatan": "districts.csv", "kelurahan": "villages.csv"}
+FILES = {
+    "provinsi": "provinces.csv",
+    "kabkota": "regencies.csv",
+    "kecamatan": "districts.csv",
+    "kelurahan": "villages.csv",
+}
 
 
 def read_level(folder: Path, level: str) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
 """Make a fresh TEPAT_HOME usable: settings, folders, migrations, shipped regions. Idempotent."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The `tepat` command. Every command works on a fresh TEPAT_HOME (it creates and migrates the database)."""
+
 from __future__ import annotations
 
 import sys
@@ -31,18 +32,41 @@ def migrate_command() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Report the diff without writing anything.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (.json or .xlsx).")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report (.json or .xlsx).",
+)
 @click.option("--user", "username", help="Record the import under this user.")
-@click.option("--export-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the source exported the file (YYYY-MM-DD).")
-@click.option("--allow-missing", is_flag=True, help="Write even when more than TEPAT_MISSING_THRESHOLD of the families in the file's kelurahan would be marked missing.")
-def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date, allow_missing: bool) -> None:
+@click.option(
+    "--export-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the source exported the file (YYYY-MM-DD)."
+)
+@click.option(
+    "--allow-missing",
+    is_flag=True,
+    help="Write even when more than TEPAT_MISSING_THRESHOLD of the families in the file's kelurahan would be marked missing.",
+)
+def import_command(
+    file: Path,
+    fmt: str,
+    dry_run: bool,
+    report_path: Path | None,
+    username: str | None,
+    export_date,
+    allow_missing: bool,
+) -> None:
     """Import a P3KE or DTSEN export (xlsx, xls, ods or csv). Exit 0 when done (even with rejected rows), 2 when the file is unusable or over a limit,
     or when it would mark too many families missing (nothing written; see --allow-missing)."""
     setup()
     ensure_database()
     from tepat.cli_support import run_import
 
-    sys.exit(run_import(file, fmt, dry_run, report_path, username, export_date.date() if export_date else None, allow_missing))
+    sys.exit(
+        run_import(
+            file, fmt, dry_run, report_path, username, export_date.date() if export_date else None, allow_missing
+        )
+    )
 
 
 @main.command("generate")
@@ -51,8 +75,13 @@ def import_command(file: Path, fmt: str, dry_run: bool, report_path: Path | None
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--error-rate", type=float, default=0.0, show_default=True)
-@click.option("--identity-noise", type=float, default=0.0, show_default=True,
-              help="DTSEN: share of persons with a NIK typo, name variant, date swap, ... (truth: <stem>.identity.csv)")
+@click.option(
+    "--identity-noise",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="DTSEN: share of persons with a NIK typo, name variant, date swap, ... (truth: <stem>.identity.csv)",
+)
 def generate_command(families: int, fmt: str, out: Path, seed: int, error_rate: float, identity_noise: float) -> None:
     """Write a synthetic Tanjungbalai export in a real layout (with a ground-truth file when faults are injected)."""
     from tepat.demo.generate import generate
@@ -75,7 +104,9 @@ def regions() -> None:
 
 @regions.command("load")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--code", help="A province (12) or kab/kota (12.09) code: load it from the shipped national Kemendagri list.")
+@click.option(
+    "--code", help="A province (12) or kab/kota (12.09) code: load it from the shipped national Kemendagri list."
+)
 def regions_load(file: Path | None, code: str | None) -> None:
     """Load a region csv (code,name,level,parent,bps_code,population), or `--code` from the national list. All or nothing."""
     setup()
@@ -160,7 +191,9 @@ def rules_count(expr: str, by: str | None, as_json: bool) -> None:
 
 @main.command("createuser")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "analyst", "opd", "camat", "lurah", "enumerator", "viewer"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "analyst", "opd", "camat", "lurah", "enumerator", "viewer"])
+)
 @click.option("--region", "region_code", help="Kemendagri code of the kecamatan (camat) or kelurahan (lurah).")
 @click.option("--opd", "opd_code", help="OPD code (operator OPD).")
 def createuser_command(username: str, role: str, region_code: str | None, opd_code: str | None) -> None:
@@ -199,7 +232,9 @@ def password_command(username: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--threads", default=8, show_default=True)
-@click.option("--workers", type=int, default=None, help="Worker processes for long jobs (default TEPAT_WORKERS, 1; 0 = none).")
+@click.option(
+    "--workers", type=int, default=None, help="Worker processes for long jobs (default TEPAT_WORKERS, 1; 0 = none)."
+)
 def serve_command(host: str, port: int, threads: int, workers: int | None) -> None:
     """Serve the web app with waitress (a production WSGI server) and start the job workers beside it."""
     setup()

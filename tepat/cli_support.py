@@ -1,4 +1,5 @@
 """The work behind CLI commands that is more than a call: imports with a progress bar, serving."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,15 @@ import click
 from tqdm import tqdm
 
 
-def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, username: str | None, export_date=None,
-               allow_missing: bool = False) -> int:
+def run_import(
+    file: Path,
+    fmt: str,
+    dry_run: bool,
+    report_path: Path | None,
+    username: str | None,
+    export_date=None,
+    allow_missing: bool = False,
+) -> int:
     from tepat.accounts.models import User
     from tepat.registry.actions import create_batch, do_import
     from tepat.registry.importer.report import save
@@ -22,10 +30,20 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
     from tepat.jobs.kinds import one_import_at_a_time
     from tepat.jobs.run import tracked
 
-    batch = create_batch(file.resolve(), acting_user=user, requested_format=fmt, dry_run=dry_run, export_date=export_date,
-                         allow_missing=allow_missing)
-    with tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar, tracked("import", acting_user=user, batch=batch, cli=True), \
-            one_import_at_a_time():
+    batch = create_batch(
+        file.resolve(),
+        acting_user=user,
+        requested_format=fmt,
+        dry_run=dry_run,
+        export_date=export_date,
+        allow_missing=allow_missing,
+    )
+    with (
+        tqdm(total=100, desc="impor", unit="%", file=sys.stderr) as bar,
+        tracked("import", acting_user=user, batch=batch, cli=True),
+        one_import_at_a_time(),
+    ):
+
         def progress(stage: str, fraction: float) -> None:
             bar.set_description(stage)
             bar.update(max(0, int(fraction * 100) - bar.n))
@@ -41,17 +59,28 @@ def run_import(file: Path, fmt: str, dry_run: bool, report_path: Path | None, us
 def summary(report: dict) -> str:
     if "fatal" in report:
         return f"GAGAL / FAILED [{report['fatal']['code']}]: {report['fatal']['message']}"
-    lines = [f"format {report['format']}, {report['rows']} baris, {len(report.get('coverage', []))} kelurahan"
-             + (" (dry run: tidak ada yang ditulis)" if report["dry_run"] else "")]
+    lines = [
+        f"format {report['format']}, {report['rows']} baris, {len(report.get('coverage', []))} kelurahan"
+        + (" (dry run: tidak ada yang ditulis)" if report["dry_run"] else "")
+    ]
     if "held" in report:
-        lines.insert(0, f"DITAHAN, TIDAK ADA YANG DITULIS / HELD, NOTHING WRITTEN [{report['held']['code']}]: {report['held']['message']}")
+        lines.insert(
+            0,
+            f"DITAHAN, TIDAK ADA YANG DITULIS / HELD, NOTHING WRITTEN [{report['held']['code']}]: {report['held']['message']}",
+        )
     elif (report.get("missing_check") or {}).get("over_threshold"):
-        lines.append("PERINGATAN / WARNING: impor sungguhan akan ditahan / a real import would be held (--allow-missing)")
+        lines.append(
+            "PERINGATAN / WARNING: impor sungguhan akan ditahan / a real import would be held (--allow-missing)"
+        )
     if "same_as" in report:
-        lines.append(f"berkas sama dengan impor {report['same_as']}, registri tidak berubah / same file as import {report['same_as']}, nothing changed")
+        lines.append(
+            f"berkas sama dengan impor {report['same_as']}, registri tidak berubah / same file as import {report['same_as']}, nothing changed"
+        )
     for level, label in (("families", "keluarga"), ("members", "anggota")):
         c = report[level]
-        lines.append(f"{label}: {c['new']} baru, {c['updated']} berubah, {c['unchanged']} tetap, {c['missing']} hilang, {c['rejected']} ditolak")
+        lines.append(
+            f"{label}: {c['new']} baru, {c['updated']} berubah, {c['unchanged']} tetap, {c['missing']} hilang, {c['rejected']} ditolak"
+        )
     lines.append(f"{len(report['rejected'])} masalah baris, {len(report['warnings'])} peringatan")
     for issue in report["rejected"][:10]:
         lines.append(f"  baris {issue['row']} [{issue['column']}] {issue['code']}: {issue['message']}")
@@ -105,12 +134,18 @@ def serve(host: str, port: int, threads: int, workers: int | None = None) -> Non
 
     problem = insecure_key(settings.SECRET_KEY)
     if problem:
-        fail(f"TEPAT_SECRET_KEY: {problem}. Hapus variabel itu agar Tepat membuat kunci acak di $TEPAT_HOME, atau setel "
-             "kunci acak yang panjang / unset it so Tepat generates a random key in $TEPAT_HOME, or set a long random key.")
+        fail(
+            f"TEPAT_SECRET_KEY: {problem}. Hapus variabel itu agar Tepat membuat kunci acak di $TEPAT_HOME, atau setel "
+            "kunci acak yang panjang / unset it so Tepat generates a random key in $TEPAT_HOME, or set a long random key."
+        )
     from tepat.wsgi import application
 
     workers = settings.TEPAT_WORKERS if workers is None else workers
-    supervisor = subprocess.Popen([sys.executable, "-m", "tepat", "worker", "--processes", str(workers)]) if workers > 0 else None
+    supervisor = (
+        subprocess.Popen([sys.executable, "-m", "tepat", "worker", "--processes", str(workers)])
+        if workers > 0
+        else None
+    )
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # `systemctl stop`: stop the workers too, below
     click.echo(f"Tepat berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
     try:

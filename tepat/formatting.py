@@ -10,6 +10,7 @@ An empty value (None, "") reads as an en dash. Built on the engine's convention
 number of decimals rounded half up, so that figures line up in tables (the engine's explanations
 drop trailing zeros instead).
 """
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -69,7 +70,7 @@ def d3_locale(language: str | None = None) -> dict:
 
 
 def language_code(language: str | None = None) -> str:
-    """"en" or "id": the active language as the engine's bilingual labels name it."""
+    """ "en" or "id": the active language as the engine's bilingual labels name it."""
     return "en" if (language or get_language() or "id").split("-")[0] == "en" else "id"
 
 

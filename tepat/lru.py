@@ -1,5 +1,6 @@
 """A small in-process least-recently-used memo, shared by the caches of registry frames, indicator
 tables, pockets and dashboard panels (each keyed by the data versions it reads, so a write invalidates it)."""
+
 from __future__ import annotations
 
 import threading

@@ -3,6 +3,7 @@
 
     sorted(["Jl. Kota No. 146", "Jl. Kota No. 38"], key=natural_key)  # No. 38 first
 """
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@
 - `private_dir`, `open_private`, `write_private`, `make_private`: the explicit modes where files are written
   (database, uploads, photos, evidence, reports), so a different umask of a caller does not widen them.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,17 @@ DIR_MODE = 0o700
 KEY_FILE = "secret_key"
 # Keys that are public: the one Tepat used before it generated its own, and common placeholders.
 KNOWN_INSECURE = {
-    "tepat-insecure-local-key-set-TEPAT_SECRET_KEY-in-production", "changeme", "change-me", "secret", "secret-key",
-    "django-insecure", "insecure", "tepat", "test", "dev", "development",
+    "tepat-insecure-local-key-set-TEPAT_SECRET_KEY-in-production",
+    "changeme",
+    "change-me",
+    "secret",
+    "secret-key",
+    "django-insecure",
+    "insecure",
+    "tepat",
+    "test",
+    "dev",
+    "development",
 }
 MIN_KEY_LENGTH = 32
 

@@ -1,4 +1,5 @@
 """Settings, all read from the environment (see docs/operations.md)."""
+
 from __future__ import annotations
 
 import os
@@ -137,10 +138,14 @@ TEPAT_MAX_UPLOAD_BYTES = envint("TEPAT_MAX_UPLOAD_MB", "200") * 1024 * 1024
 # "worker" hands long jobs to worker processes (tepat worker; tepat serve starts one); "sync" runs them in the request (tests).
 TEPAT_IMPORT_RUNNER = os.getenv("TEPAT_IMPORT_RUNNER", "worker")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-TEPAT_WORKERS = envint("TEPAT_WORKERS", "1")  # worker processes `tepat serve` starts (0: none, run `tepat worker` yourself)
+TEPAT_WORKERS = envint(
+    "TEPAT_WORKERS", "1"
+)  # worker processes `tepat serve` starts (0: none, run `tepat worker` yourself)
 TEPAT_JOB_MEMORY_MB = envint("TEPAT_JOB_MEMORY_MB", "4096")  # address space of one worker process (0: no cap)
 TEPAT_JOB_HEARTBEAT_SECONDS = envint("TEPAT_JOB_HEARTBEAT_SECONDS", "5")
-TEPAT_JOB_STALE_SECONDS = envint("TEPAT_JOB_STALE_SECONDS", "120")  # a job on another host without a beat for this long is dead
+TEPAT_JOB_STALE_SECONDS = envint(
+    "TEPAT_JOB_STALE_SECONDS", "120"
+)  # a job on another host without a beat for this long is dead
 # Limits every input file is checked against before its cells are read (docs/operations.md#limits).
 TEPAT_IMPORT_LIMITS = Limits.from_env()
 TEPAT_ODK_MAX_ATTACHMENT_MB = envint("TEPAT_ODK_MAX_ATTACHMENT_MB", "50")

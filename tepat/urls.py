@@ -6,7 +6,9 @@ from tepat.web.views import allocation, auth, families, gaps, home, imports, pro
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("favicon.ico", RedirectView.as_view(url=static("tepat/favicon.svg"), permanent=True)),  # pages without <link rel=icon>
+    path(
+        "favicon.ico", RedirectView.as_view(url=static("tepat/favicon.svg"), permanent=True)
+    ),  # pages without <link rel=icon>
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("", home.home, name="home"),

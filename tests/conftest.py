@@ -11,7 +11,7 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, prin
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-from tests.files import P3KE_HEADER, person_row  # noqa: F401  (re-exported for tests)
+from tests.files import P3KE_HEADER, person_row  # noqa: F401, E402  (re-exported for tests)
 
 
 @pytest.fixture(scope="session")
@@ -48,13 +48,19 @@ def cast(regions):
 
     Opd.objects.get_or_create(code="dinsos", defaults={"name": "Dinas Sosial"})
     spec = {
-        "admin": ("admin", None, None), "analyst": ("analyst", None, None), "opd": ("opd", None, "dinsos"),
-        "camat": ("camat", "12.74.05", None), "lurah": ("lurah", "12.74.05.1010", None),
-        "enumerator": ("enumerator", None, None), "viewer": ("viewer", None, None),
+        "admin": ("admin", None, None),
+        "analyst": ("analyst", None, None),
+        "opd": ("opd", None, "dinsos"),
+        "camat": ("camat", "12.74.05", None),
+        "lurah": ("lurah", "12.74.05.1010", None),
+        "enumerator": ("enumerator", None, None),
+        "viewer": ("viewer", None, None),
         "other_lurah": ("lurah", "12.74.01.1001", None),
     }
     return {
-        name: do_create_user(name, role=role, region_code=region, opd_code=opd, acting_user=None, password="rahasia-123")[0]
+        name: do_create_user(
+            name, role=role, region_code=region, opd_code=opd, acting_user=None, password="rahasia-123"
+        )[0]
         for name, (role, region, opd) in spec.items()
     }
 

@@ -3,6 +3,7 @@
   substitution, no components, no warm start, no shortcut;
 - `enumerated_counts`: the integer values each hidden cell can take, by depth-first enumeration with
   propagation (tiny tables only)."""
+
 from __future__ import annotations
 
 import math
@@ -11,7 +12,9 @@ import numpy as np
 from scipy.optimize import linprog
 
 
-def linprog_ranges(values: list[int], equations: list[tuple[int, tuple[int, ...]]], hidden: set[int]) -> dict[int, tuple[float, float]]:
+def linprog_ranges(
+    values: list[int], equations: list[tuple[int, tuple[int, ...]]], hidden: set[int]
+) -> dict[int, tuple[float, float]]:
     n = len(values)
     rows, rhs = [], []
     for total, parts in equations:
@@ -47,7 +50,9 @@ def linprog_failures(values, equations, hidden, small: int = 5) -> list[int]:
     return [i for i, (low, high) in linprog_ranges(values, equations, hidden).items() if possible(low, high) < small]
 
 
-def enumerated_counts(values: list[int], equations: list[tuple[int, tuple[int, ...]]], hidden: set[int], cap: int) -> dict[int, int]:
+def enumerated_counts(
+    values: list[int], equations: list[tuple[int, tuple[int, ...]]], hidden: set[int], cap: int
+) -> dict[int, int]:
     """Distinct integer values in [0, cap] of each hidden cell over all solutions."""
     lines = [(total, parts) for total, parts in equations]
     order = sorted(hidden)
@@ -64,7 +69,7 @@ def enumerated_counts(values: list[int], equations: list[tuple[int, tuple[int, .
                 unknown = [c for c in cells if c not in assigned]
                 if len(unknown) > 1:
                     continue
-                balance = sum(assigned[p] for p in parts if p in assigned) - (assigned[total] if total in assigned else 0)
+                balance = sum(assigned[p] for p in parts if p in assigned) - (assigned.get(total, 0))
                 if not unknown:
                     if balance != 0:
                         return None

@@ -1,4 +1,5 @@
 """Small export files for tests, written the way the real exports are (title block, text NIKs)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,23 +7,66 @@ from pathlib import Path
 import xlsxwriter
 
 P3KE_HEADER = [
-    "id_keluarga_p3ke", "provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan", "kode_kemdagri",
-    "desil_kesejahteraan", "alamat", "id_individu", "nama", "nik", "padan_dukcapil", "jenis_kelamin",
-    "hubungan_dengan_kepala_keluarga", "tanggal_lahir", "status_kawin", "pekerjaan", "pendidikan",
-    "penerima_bpnt", "penerima_pkh", "jenis_lantai", "sumber_air_minum",
+    "id_keluarga_p3ke",
+    "provinsi",
+    "kabupaten_kota",
+    "kecamatan",
+    "desa_kelurahan",
+    "kode_kemdagri",
+    "desil_kesejahteraan",
+    "alamat",
+    "id_individu",
+    "nama",
+    "nik",
+    "padan_dukcapil",
+    "jenis_kelamin",
+    "hubungan_dengan_kepala_keluarga",
+    "tanggal_lahir",
+    "status_kawin",
+    "pekerjaan",
+    "pendidikan",
+    "penerima_bpnt",
+    "penerima_pkh",
+    "jenis_lantai",
+    "sumber_air_minum",
 ]
 TITLE = [["DATA PENSASARAN P3KE"], ["KOTA TANJUNGBALAI"], []]
 
 
-def person_row(family="P0001", nik="1274050101800001", name="Budi", sex="Laki-laki", relation="Kepala Keluarga",
-               born="01-01-1980", desil="1", kode="1274051010", **overrides) -> dict[str, str]:
+def person_row(
+    family="P0001",
+    nik="1274050101800001",
+    name="Budi",
+    sex="Laki-laki",
+    relation="Kepala Keluarga",
+    born="01-01-1980",
+    desil="1",
+    kode="1274051010",
+    **overrides,
+) -> dict[str, str]:
     row = {
-        "id_keluarga_p3ke": family, "provinsi": "SUMATERA UTARA", "kabupaten_kota": "KOTA TANJUNGBALAI",
-        "kecamatan": "DATUK BANDAR", "desa_kelurahan": "PANTAI JOHOR", "kode_kemdagri": kode,
-        "desil_kesejahteraan": desil, "alamat": "Jl. Contoh No. 1", "id_individu": "I" + nik[-6:], "nama": name,
-        "nik": nik, "padan_dukcapil": "Ya", "jenis_kelamin": sex, "hubungan_dengan_kepala_keluarga": relation,
-        "tanggal_lahir": born, "status_kawin": "Kawin", "pekerjaan": "Nelayan", "pendidikan": "Tamat SD",
-        "penerima_bpnt": "Ya", "penerima_pkh": "Tidak", "jenis_lantai": "Tanah", "sumber_air_minum": "Sumur Bor",
+        "id_keluarga_p3ke": family,
+        "provinsi": "SUMATERA UTARA",
+        "kabupaten_kota": "KOTA TANJUNGBALAI",
+        "kecamatan": "DATUK BANDAR",
+        "desa_kelurahan": "PANTAI JOHOR",
+        "kode_kemdagri": kode,
+        "desil_kesejahteraan": desil,
+        "alamat": "Jl. Contoh No. 1",
+        "id_individu": "I" + nik[-6:],
+        "nama": name,
+        "nik": nik,
+        "padan_dukcapil": "Ya",
+        "jenis_kelamin": sex,
+        "hubungan_dengan_kepala_keluarga": relation,
+        "tanggal_lahir": born,
+        "status_kawin": "Kawin",
+        "pekerjaan": "Nelayan",
+        "pendidikan": "Tamat SD",
+        "penerima_bpnt": "Ya",
+        "penerima_pkh": "Tidak",
+        "jenis_lantai": "Tanah",
+        "sumber_air_minum": "Sumur Bor",
     }
     row.update(overrides)
     return row
@@ -31,14 +75,35 @@ def person_row(family="P0001", nik="1274050101800001", name="Budi", sex="Laki-la
 def family_rows(family="P0001", kk_day="01", base=1, size=3, **overrides) -> list[dict[str, str]]:
     """A head, a wife and children with consistent NIKs (unique for distinct `base`)."""
     rows = [person_row(family, nik=f"127405010180{base:04d}", **overrides)]
-    rows.append(person_row(family, nik=f"127405420285{base:04d}", name="Siti", sex="Perempuan", relation="Istri/Suami", born="02-02-1985", **overrides))
+    rows.append(
+        person_row(
+            family,
+            nik=f"127405420285{base:04d}",
+            name="Siti",
+            sex="Perempuan",
+            relation="Istri/Suami",
+            born="02-02-1985",
+            **overrides,
+        )
+    )
     for child in range(size - 2):
-        rows.append(person_row(family, nik=f"12740503031{child}{base:04d}", name=f"Anak {child}", sex="Laki-laki", relation="Anak",
-                               born=f"03-03-201{child}", **{"status_kawin": "Belum Kawin", "pendidikan": "Masih SD", **overrides}))
+        rows.append(
+            person_row(
+                family,
+                nik=f"12740503031{child}{base:04d}",
+                name=f"Anak {child}",
+                sex="Laki-laki",
+                relation="Anak",
+                born=f"03-03-201{child}",
+                **{"status_kawin": "Belum Kawin", "pendidikan": "Masih SD", **overrides},
+            )
+        )
     return rows
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], header=P3KE_HEADER, delimiter=";", encoding="utf-8", title=True) -> Path:
+def write_csv(
+    path: Path, rows: list[dict[str, str]], header=P3KE_HEADER, delimiter=";", encoding="utf-8", title=True
+) -> Path:
     lines = [delimiter.join(cells) for cells in (TITLE if title else [])]
     lines.append(delimiter.join(header))
     lines += [delimiter.join(str(row.get(h, "")) for h in header) for row in rows]
@@ -46,8 +111,17 @@ def write_csv(path: Path, rows: list[dict[str, str]], header=P3KE_HEADER, delimi
     return path
 
 
-def write_xlsx(path: Path, rows: list[dict[str, object]], header=P3KE_HEADER, title=True, numeric_nik_rows=(), start_row=0, start_col=0,
-               merged_title=False, formulas: dict[tuple[int, str], object] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    rows: list[dict[str, object]],
+    header=P3KE_HEADER,
+    title=True,
+    numeric_nik_rows=(),
+    start_row=0,
+    start_col=0,
+    merged_title=False,
+    formulas: dict[tuple[int, str], object] | None = None,
+) -> Path:
     """numeric_nik_rows: data-row indexes whose NIK is written as a number (as Excel does)."""
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Data")

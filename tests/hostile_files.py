@@ -1,6 +1,7 @@
 """Builders of hostile and odd input files, at any size: small ones trip the limits in tests, the
 real-size ones (bench/hostile.py) are those of issue 10. Every builder streams what it writes, so a
 1 GiB zip bomb costs seconds and little memory to make."""
+
 from __future__ import annotations
 
 import zipfile
@@ -43,7 +44,9 @@ def _letters(index: int) -> str:
 
 def _row_template(values: list[str]) -> str:
     """A row's XML with `{n}` where its number goes: formatting one string per row keeps 2 million rows quick."""
-    cells = "".join(f'<c r="{_letters(i)}{{n}}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values) if v)
+    cells = "".join(
+        f'<c r="{_letters(i)}{{n}}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values) if v
+    )
     return f'<row r="{{n}}">{cells}</row>'
 
 
@@ -51,7 +54,9 @@ def _row_xml(number: int, values: list[str]) -> bytes:
     return _row_template(values).format(n=number).encode()
 
 
-def xlsx_with_rows(path: Path, rows: int, dimension: bool | int = True, padding: int = 0, cells: int | None = None, level: int = 1) -> Path:
+def xlsx_with_rows(
+    path: Path, rows: int, dimension: bool | int = True, padding: int = 0, cells: int | None = None, level: int = 1
+) -> Path:
     """A P3KE sheet whose one data row (its first `cells` values) repeats `rows` times, written as raw XML;
     `padding` bytes of whitespace after the data (a zip bomb: at `level` 9, 1 GiB of it is a 1 MB file)."""
     header, row = P3KE_HEADER, family_rows()[0]
@@ -61,7 +66,9 @@ def xlsx_with_rows(path: Path, rows: int, dimension: bool | int = True, padding:
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            )
             if dimension is not False:  # True: the real size; a number: a lie
                 declared = rows + 1 if dimension is True else dimension
                 sheet.write(f'<dimension ref="A1:{_letters(len(header) - 1)}{declared}"/>'.encode())

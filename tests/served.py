@@ -1,6 +1,7 @@
 """A real `tepat serve` (waitress + its worker) on 127.0.0.1, driven over HTTP like a browser without one:
 log in, upload an export on the import page, follow the batch. Used by tests/test_serve.py and by
 bench/import.py (peak memory of the web server during an upload)."""
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -54,20 +55,25 @@ class Served:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def __enter__(self) -> Served:
-        run = dict(cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
+        run = {"cwd": ROOT, "env": self.env, "capture_output": True, "text": True, "check": True}
         subprocess.run([sys.executable, "-m", "tepat", "migrate"], **run)
         created = subprocess.run([sys.executable, "-m", "tepat", "createuser", "kepala", "--role", "admin"], **run)
         self.password = created.stdout.strip().rsplit(": ", 1)[1]
-        self.process = subprocess.Popen([sys.executable, "-m", "tepat", "serve", "--port", str(self.port), "--workers", str(self.workers)],
-                                        cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tepat", "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
                 self.opener.open(self.base + "/login/", timeout=5).read()
                 break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("tepat serve did not start")
+                    raise RuntimeError("tepat serve did not start") from error
                 time.sleep(0.2)
         self._post("/login/", {"username": "kepala", "password": self.password})
         return self
@@ -92,14 +98,23 @@ class Served:
         fields = {**fields, "csrfmiddlewaretoken": self._csrf()}
         if files:
             boundary = uuid.uuid4().hex
-            parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                for k, v in fields.items()
+            ]
             for name, path_ in files.items():
-                parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{path_.name}"\r\n'
-                             "Content-Type: application/octet-stream\r\n\r\n".encode() + path_.read_bytes() + b"\r\n")
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{path_.name}"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n".encode()
+                    + path_.read_bytes()
+                    + b"\r\n"
+                )
             body, kind = b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
         else:
             body, kind = urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
-        request = urllib.request.Request(self.base + path, data=body, headers={"Content-Type": kind, "Referer": self.base + path})
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Content-Type": kind, "Referer": self.base + path}
+        )
         return self.opener.open(request, timeout=600)
 
     def upload(self, path: Path) -> int:
@@ -143,10 +158,18 @@ def fresh_installation(home: Path):
 
     config = database_from_url(url)
     name = f"tepat_fresh_{uuid.uuid4().hex[:8]}"
-    admin = dict(dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or None, autocommit=True)
+    admin = {
+        "dbname": "postgres",
+        "user": config["USER"],
+        "host": config["HOST"],
+        "port": config["PORT"] or None,
+        "autocommit": True,
+    }
     with psycopg.connect(**admin) as conn:
         conn.execute(f"CREATE DATABASE {name}")
-    env["TEPAT_DATABASE_URL"] = url.replace(f"/{config['NAME']}?", f"/{name}?", 1) if "?" in url else url.rsplit("/", 1)[0] + f"/{name}"
+    env["TEPAT_DATABASE_URL"] = (
+        url.replace(f"/{config['NAME']}?", f"/{name}?", 1) if "?" in url else url.rsplit("/", 1)[0] + f"/{name}"
+    )
     try:
         yield env
     finally:

@@ -1,4 +1,5 @@
 """The access log's former gaps: evidence downloads, the musyawarah page's count, the enumerator and the musyawarah."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,9 @@ def test_an_evidence_download_is_logged_as_an_export(client, held_rakor, cast):
     from tepat.meetings.actions import do_record_progress
 
     _, items = held_rakor
-    progress = do_record_progress(items["muskel"], note="x", evidence=SimpleUploadedFile("daftar-warga.pdf", b"%PDF"),
-                                  acting_user=cast["opd"])
+    progress = do_record_progress(
+        items["muskel"], note="x", evidence=SimpleUploadedFile("daftar-warga.pdf", b"%PDF"), acting_user=cast["opd"]
+    )
     client.force_login(cast["analyst"])
     response = client.get(f"/tindak-lanjut/{items['muskel'].pk}/bukti/{progress.pk}/")
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
@@ -29,10 +31,16 @@ def test_the_musyawarah_page_counts_every_request_it_shows(client, vv):
     from tepat.verivali.models import ChangeRequest
 
     enumerator, lurah = vv.cast["enumerator"], vv.cast["lurah"]
-    decided = do_submit_visit(vv.campaign, payload(vv.mine, fields={"alamat": "Jl. A"}), acting_user=enumerator, source="web")
+    decided = do_submit_visit(
+        vv.campaign, payload(vv.mine, fields={"alamat": "Jl. A"}), acting_user=enumerator, source="web"
+    )
     do_submit_visit(vv.campaign, payload(None), acting_user=enumerator, source="web")  # stays pending
-    meeting = do_record_musyawarah({"held_on": vv.campaign.period_start, "place": "Aula", "attendees": "Lurah\nPendata", "notes": ""},
-                                   kelurahan=vv.mine.kelurahan, acting_user=lurah, campaign=vv.campaign)
+    meeting = do_record_musyawarah(
+        {"held_on": vv.campaign.period_start, "place": "Aula", "attendees": "Lurah\nPendata", "notes": ""},
+        kelurahan=vv.mine.kelurahan,
+        acting_user=lurah,
+        campaign=vv.campaign,
+    )
     do_decide_change_request(decided.change_request, acting_user=lurah, approve=True, reason="", musyawarah=meeting)
     client.force_login(lurah)
     page = client.get(reverse("verivali_musyawarah")).content.decode()
@@ -45,8 +53,12 @@ def test_the_musyawarah_page_counts_every_request_it_shows(client, vv):
 def test_the_enumerator_gets_404_on_the_musyawarah_pages(client, vv):
     from tepat.verivali.actions import do_record_musyawarah
 
-    meeting = do_record_musyawarah({"held_on": vv.campaign.period_start, "place": "Aula", "attendees": "Lurah", "notes": ""},
-                                   kelurahan=vv.mine.kelurahan, acting_user=vv.cast["lurah"], campaign=vv.campaign)
+    meeting = do_record_musyawarah(
+        {"held_on": vv.campaign.period_start, "place": "Aula", "attendees": "Lurah", "notes": ""},
+        kelurahan=vv.mine.kelurahan,
+        acting_user=vv.cast["lurah"],
+        campaign=vv.campaign,
+    )
     urls = [reverse("verivali_musyawarah"), reverse("verivali_berita_acara", args=[meeting.pk, "pdf"])]
     client.force_login(vv.cast["enumerator"])
     assert [client.get(url).status_code for url in urls] == [404, 404]

@@ -1,4 +1,5 @@
 """Accountability pages: users (create, change, reset password, (de)activate) and the access log."""
+
 from __future__ import annotations
 
 import csv
@@ -30,7 +31,11 @@ def login(client, username, password="rahasia-123"):
 @pytest.fixture
 def registry(cast, import_file, tmp_path):
     """Two Pantai Johor families (heads 1274050101800001 / ...0002) and one in Tanjungbalai Kota I."""
-    rows = family_rows("P1", base=1) + family_rows("P2", base=2, kk_day="02") + family_rows("K1", base=3, kode="1274011001", desil="4")
+    rows = (
+        family_rows("P1", base=1)
+        + family_rows("P2", base=2, kk_day="02")
+        + family_rows("K1", base=3, kode="1274011001", desil="4")
+    )
     import_file(write_xlsx(tmp_path / "a.xlsx", rows), cast["analyst"])
     return {f.source_key: f for f in Family.objects.all()}
 
@@ -55,7 +60,9 @@ def test_pages_are_not_cached(client, cast):
 
 def test_creating_a_lurah_shows_the_password_once_and_it_logs_in(client, cast):
     client.force_login(cast["admin"])
-    response = client.post("/pengguna/baru/", {"username": "lurah2", "role": "lurah", "region": "12.74.01.1001", "opd": ""})
+    response = client.post(
+        "/pengguna/baru/", {"username": "lurah2", "role": "lurah", "region": "12.74.01.1001", "opd": ""}
+    )
     assert response.status_code == 200
     password = response.context["password"]
     assert password in response.content.decode() and len(password) >= 16
@@ -86,8 +93,10 @@ def test_changing_role_and_region_is_audited_with_before_and_after(client, cast)
     lurah.refresh_from_db()
     assert (lurah.role, lurah.region.code) == ("camat", "12.74.05")
     event = AuditEvent.objects.get(action="user_changed")
-    assert event.details == {"before": {"role": "lurah", "region": "12.74.05.1010", "opd": None},
-                             "after": {"role": "camat", "region": "12.74.05", "opd": None}}
+    assert event.details == {
+        "before": {"role": "lurah", "region": "12.74.05.1010", "opd": None},
+        "after": {"role": "camat", "region": "12.74.05", "opd": None},
+    }
     page = client.get(f"/pengguna/{lurah.pk}/").content.decode()
     assert "peran/wilayah/OPD pengguna diubah" in page
 
@@ -138,7 +147,10 @@ def test_a_deactivated_user_cannot_log_in_and_loses_the_open_session_until_react
     client.post(f"/pengguna/{cast['opd'].pk}/status/", {"active": "1"})
     assert login(type(client)(), "opd").status_code == 302
     assert list(AuditEvent.objects.filter(target="opd").order_by("at", "pk").values_list("action", flat=True)) == [
-        "user_created", "user_deactivated", "user_reactivated"]
+        "user_created",
+        "user_deactivated",
+        "user_reactivated",
+    ]
 
 
 def test_the_user_list_filters_and_paginates(client, cast, settings):
@@ -166,8 +178,14 @@ def test_a_nik_search_lists_who_saw_or_exported_that_person(client, cast, regist
     client.force_login(cast["admin"])
     response = client.get("/log-akses/?nik=1274054202850001")  # P1's wife
     rows = [(a.user.username, a.what) for a in response.context["page"]]
-    assert sorted(rows) == sorted([("analyst", f"keluarga {p1.pk}"), ("analyst", "daftar keluarga q=1274054202850001"),
-                                   ("lurah", "daftar keluarga (csv) desil=1"), ("admin", f"log akses: keluarga {p1.pk}")])
+    assert sorted(rows) == sorted(
+        [
+            ("analyst", f"keluarga {p1.pk}"),
+            ("analyst", "daftar keluarga q=1274054202850001"),
+            ("lurah", "daftar keluarga (csv) desil=1"),
+            ("admin", f"log akses: keluarga {p1.pk}"),
+        ]
+    )
     body = response.content.decode()
     assert "Siti" in body and "127405******0001" in body  # the member found, masked for the admin
     assert "daftar keluarga q=127405******0001" in body and "q=1274054202850001</td>" not in body
@@ -178,12 +196,17 @@ def test_a_nik_search_lists_who_saw_or_exported_that_person(client, cast, regist
 
 def test_a_list_view_counts_only_when_the_family_was_on_the_page_shown(client, cast, registry, settings):
     settings.TEPAT_PAGE_SIZE = 1
-    _views(client, cast["lurah"], ["/keluarga/?page=2", "/keluarga/?page=9"])  # Pantai Johor by id: P1, P2; page 9 shows the last
+    _views(
+        client, cast["lurah"], ["/keluarga/?page=2", "/keluarga/?page=9"]
+    )  # Pantai Johor by id: P1, P2; page 9 shows the last
     client.force_login(cast["admin"])
-    p1_log = client.get(f"/log-akses/?nik=1274050101800001").context["page"].paginator.object_list
-    p2_log = client.get(f"/log-akses/?nik=1274050101800002").context["page"].paginator.object_list
+    p1_log = client.get("/log-akses/?nik=1274050101800001").context["page"].paginator.object_list
+    p2_log = client.get("/log-akses/?nik=1274050101800002").context["page"].paginator.object_list
     assert [a.what for a in p1_log if a.user.username == "lurah"] == []
-    assert sorted(a.what for a in p2_log if a.user.username == "lurah") == ["daftar keluarga page=2", "daftar keluarga page=9"]
+    assert sorted(a.what for a in p2_log if a.user.username == "lurah") == [
+        "daftar keluarga page=2",
+        "daftar keluarga page=9",
+    ]
 
 
 def test_a_bad_nik_or_date_is_named_and_the_other_filters_still_apply(client, cast, registry):
@@ -194,7 +217,9 @@ def test_a_bad_nik_or_date_is_named_and_the_other_filters_still_apply(client, ca
     assert "NIK / No KK: harus 16 angka." in body and "Dari tanggal: tanggal tidak valid (2026-13-40)" in body
     assert [a.user.username for a in response.context["page"]] == ["analyst"]
     unknown = client.get("/log-akses/?nik=9999999999999999")
-    assert unknown.context["page"].paginator.count == 0 and "Tidak ada keluarga atau anggota" in unknown.content.decode()
+    assert (
+        unknown.context["page"].paginator.count == 0 and "Tidak ada keluarga atau anggota" in unknown.content.decode()
+    )
 
 
 def test_the_log_filters_by_user_and_date_and_paginates(client, cast, registry, settings):
@@ -221,7 +246,7 @@ def test_the_download_has_the_filtered_rows_and_is_logged(client, cast, registry
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     else:
         sheet = load_workbook(io.BytesIO(response.content)).active
-        header, *data = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+        header, *data = [list(row) for row in sheet.iter_rows(values_only=True)]
         rows = [dict(zip(header, row)) for row in data]
     assert {r["apa"] for r in rows} == {f"keluarga {registry['P1'].pk}", "daftar keluarga q=127405******0003"}
     assert {r["pengguna"] for r in rows} == {"analyst"}
@@ -242,8 +267,13 @@ def test_the_pages_switch_to_english(client, cast):
 
 
 @hypothesis_settings(deadline=None)
-@given(page=st.one_of(st.none(), st.text(max_size=6), st.integers(-3, 40).map(str)), families=st.integers(0, 120),
-       filters=st.dictionaries(st.sampled_from(["desil", "kecamatan", "q", "deprivation"]), st.text(max_size=8), max_size=3))
+@given(
+    page=st.one_of(st.none(), st.text(max_size=6), st.integers(-3, 40).map(str)),
+    families=st.integers(0, 120),
+    filters=st.dictionaries(
+        st.sampled_from(["desil", "kecamatan", "q", "deprivation"]), st.text(max_size=8), max_size=3
+    ),
+)
 def test_a_list_text_gives_back_its_filter_and_the_page_the_list_showed(page, families, filters):
     """Property: the family list logs `daftar keluarga <request.GET.urlencode()>`; parsing it gives the same
     filter without the page, and the page Django's paginator showed (get_page), whatever the page text."""

@@ -1,6 +1,7 @@
 """`tepat backup` / `tepat restore`: a demo-like home (a generated registry imported twice, a verivali visit
 with a photo, a meeting's evidence document, a report file) backed up, restored elsewhere (a new TEPAT_HOME
 and, on PostgreSQL, a second database) and found complete; damaged or misdirected restores refused."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,15 +29,20 @@ def snapshot() -> dict:
     from tepat.verivali.models import ChangeRequest, Visit, VisitPhoto
 
     return {
-        "families": sorted([f.source_key, f.no_kk, f.kepala_keluarga, f.desil, f.version, f.is_active] for f in Family.objects.all()),
+        "families": sorted(
+            [f.source_key, f.no_kk, f.kepala_keluarga, f.desil, f.version, f.is_active] for f in Family.objects.all()
+        ),
         "members": sorted(Member.objects.values_list("nik", flat=True)),
         "history": sorted([c.pk, c.family_id, c.action, c.batch_id] for c in Change.objects.all()),
         "visits": sorted(Visit.objects.values_list("pk", flat=True)),
         "requests": ChangeRequest.objects.count(),
         "photos": sorted([p.path, p.sha256] for p in VisitPhoto.objects.all()),
-        "evidence": sorted([p.evidence_path, p.evidence_name] for p in ActionProgress.objects.exclude(evidence_path="")),
+        "evidence": sorted(
+            [p.evidence_path, p.evidence_name] for p in ActionProgress.objects.exclude(evidence_path="")
+        ),
         "users": sorted([u.username, u.role, u.is_active] for u in User.objects.all()),
-        "audit": AuditEvent.objects.count(), "access_log": PersonalDataAccess.objects.count(),
+        "audit": AuditEvent.objects.count(),
+        "access_log": PersonalDataAccess.objects.count(),
     }
 
 
@@ -64,8 +70,11 @@ def files(home: Path) -> dict[str, str]:
     """Every file under a home but the database, collected static files and the secret key a process generates
     at its first start when TEPAT_SECRET_KEY is not set: {relative path: sha256}."""
     skip = ("tepat.sqlite3", "static/", "secret_key")
-    return {p.relative_to(home).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in home.rglob("*") if p.is_file() and not p.relative_to(home).as_posix().startswith(skip)}
+    return {
+        p.relative_to(home).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in home.rglob("*")
+        if p.is_file() and not p.relative_to(home).as_posix().startswith(skip)
+    }
 
 
 def contents(home: Path) -> list[Path]:
@@ -111,7 +120,7 @@ def _changed_addresses(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture
-def demo_home(transactional_db, vv, import_file, settings, tmp_path):  # noqa: F811
+def demo_home(transactional_db, vv, import_file, settings, tmp_path):
     """Returns the home. Generated P3KE registry imported twice (the second with changes: history rows),
     a visit with a photo, an evidence document, a report file."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,15 +135,40 @@ def demo_home(transactional_db, vv, import_file, settings, tmp_path):  # noqa: F
     (tmp_path / "imports").mkdir()
     first = generate(40, "p3ke-individu", tmp_path / "imports" / "p3ke-1.xlsx", seed=3)
     import_file(first.path, cast["analyst"], allow_missing=True)  # the campaign's 4 families are not in the file
-    import_file(_changed_addresses(first.path, tmp_path / "imports" / "p3ke-2.xlsx"), cast["analyst"], allow_missing=True)
-    do_submit_visit(vv.campaign, payload(vv.mine, photos=[{"kind": "depan_rumah", "name": "rumah.png", "content": png_bytes()}]),
-                    acting_user=cast["enumerator"], source=VisitSource.WEB)
-    meeting = do_create_meeting({"type": "rakor", "title": "Rakor TKPKD I", "date": dt.date(2026, 3, 11), "start_time": dt.time(9),
-                                 "place": "Aula Bapperida", "chair": "Asisten", "agenda": "Pembukaan"}, acting_user=cast["analyst"])
-    item = do_add_action_item(meeting, what="Musyawarah kelurahan", owner=Opd.objects.get(code="dinsos"), due=dt.date(2026, 5, 1),
-                              acting_user=cast["analyst"])
-    do_record_progress(item, note="selesai", acting_user=cast["opd"],
-                       evidence=SimpleUploadedFile("berita acara.pdf", b"%PDF-1.4 bukti musyawarah", content_type="application/pdf"))
+    import_file(
+        _changed_addresses(first.path, tmp_path / "imports" / "p3ke-2.xlsx"), cast["analyst"], allow_missing=True
+    )
+    do_submit_visit(
+        vv.campaign,
+        payload(vv.mine, photos=[{"kind": "depan_rumah", "name": "rumah.png", "content": png_bytes()}]),
+        acting_user=cast["enumerator"],
+        source=VisitSource.WEB,
+    )
+    meeting = do_create_meeting(
+        {
+            "type": "rakor",
+            "title": "Rakor TKPKD I",
+            "date": dt.date(2026, 3, 11),
+            "start_time": dt.time(9),
+            "place": "Aula Bapperida",
+            "chair": "Asisten",
+            "agenda": "Pembukaan",
+        },
+        acting_user=cast["analyst"],
+    )
+    item = do_add_action_item(
+        meeting,
+        what="Musyawarah kelurahan",
+        owner=Opd.objects.get(code="dinsos"),
+        due=dt.date(2026, 5, 1),
+        acting_user=cast["analyst"],
+    )
+    do_record_progress(
+        item,
+        note="selesai",
+        acting_user=cast["opd"],
+        evidence=SimpleUploadedFile("berita acara.pdf", b"%PDF-1.4 bukti musyawarah", content_type="application/pdf"),
+    )
     (tmp_path / "reports").mkdir(exist_ok=True)
     (tmp_path / "reports" / "bahan-rakor-2026.pdf").write_bytes(b"%PDF-1.4 laporan")
     return tmp_path
@@ -149,7 +183,9 @@ def test_a_restore_elsewhere_finds_every_family_history_row_document_and_photo(d
     from tepat.backup.archive import make_backup
 
     before, before_files = snapshot(), files(demo_home)
-    assert len(before["families"]) == 44 and len(before["history"]) >= 40  # 40 imported (+4 of the campaign), each changed once
+    assert (
+        len(before["families"]) == 44 and len(before["history"]) >= 40
+    )  # 40 imported (+4 of the campaign), each changed once
     assert len(before["photos"]) == 1 and len(before["evidence"]) == 1
     assert {"imports/p3ke-1.xlsx", "reports/bahan-rakor-2026.pdf", before["photos"][0][0]} <= set(before_files)
     archive = outside / "tepat.tar.gz"
@@ -190,7 +226,11 @@ def test_a_tampered_archive_is_refused_naming_the_file_and_leaves_the_home_empty
 
     archive = make_backup(outside / "tepat.tar.gz") and outside / "tepat.tar.gz"
     tampered = outside / "tampered.tar.gz"
-    _rewrite(archive, tampered, lambda name, data: data[:-1] + b"X" if name.endswith("rumah.png") or "depan_rumah" in name else data)
+    _rewrite(
+        archive,
+        tampered,
+        lambda name, data: data[:-1] + b"X" if name.endswith("rumah.png") or "depan_rumah" in name else data,
+    )
     home = outside / "restored"
     result = tepat("-m", "tepat", "restore", str(tampered), home=home, database_url=target_database)
     assert result.returncode == 2 and "[checksum_mismatch]" in result.stderr and "depan_rumah" in result.stderr
@@ -230,8 +270,22 @@ def test_the_commands_back_up_and_restore_a_sqlite_home(outside):
     if os.environ.get("TEPAT_DATABASE_URL"):
         pytest.skip("the command-line SQLite path; PostgreSQL is covered by the restore test above")
     home, registry = outside / "home", outside / "p3ke.xlsx"
-    assert tepat("-m", "tepat", "generate", "--families", "30", "--format", "p3ke-individu", "--out", str(registry),
-                 home=home, database_url=None).returncode == 0
+    assert (
+        tepat(
+            "-m",
+            "tepat",
+            "generate",
+            "--families",
+            "30",
+            "--format",
+            "p3ke-individu",
+            "--out",
+            str(registry),
+            home=home,
+            database_url=None,
+        ).returncode
+        == 0
+    )
     assert tepat("-m", "tepat", "import", str(registry), home=home, database_url=None).returncode == 0
     (home / "uploads" / "catatan.txt").write_text("berkas di TEPAT_HOME")
     backup = tepat("-m", "tepat", "backup", "--out", str(outside / "b.tar.gz"), home=home, database_url=None)
@@ -241,7 +295,9 @@ def test_the_commands_back_up_and_restore_a_sqlite_home(outside):
     assert restored_snapshot(outside / "home2", None) == restored_snapshot(home, None)
     assert len(restored_snapshot(outside / "home2", None)["families"]) == 30
     assert (outside / "home2" / "uploads" / "catatan.txt").read_text() == "berkas di TEPAT_HOME"
-    missing = tepat("-m", "tepat", "backup", "--out", str(outside / "c.tar.gz"), home=outside / "nothing", database_url=None)
+    missing = tepat(
+        "-m", "tepat", "backup", "--out", str(outside / "c.tar.gz"), home=outside / "nothing", database_url=None
+    )
     assert missing.returncode == 2 and "[no_database]" in missing.stderr
 
 
@@ -264,7 +320,15 @@ def test_pg_tools_are_found_under_usr_lib_postgresql_when_not_on_path(monkeypatc
 def test_the_pg_connection_string_quotes_values_and_keeps_the_password_off_the_command_line():
     from tepat.backup.database import conninfo
 
-    info, env = conninfo({"NAME": "tepat kota", "USER": "o'brien", "PASSWORD": "rahasia", "HOST": "/tmp/sock", "PORT": "5432",
-                          "OPTIONS": {"sslmode": "require", "server_side_binding": True, "pool": "x"}})
+    info, env = conninfo(
+        {
+            "NAME": "tepat kota",
+            "USER": "o'brien",
+            "PASSWORD": "rahasia",
+            "HOST": "/tmp/sock",
+            "PORT": "5432",
+            "OPTIONS": {"sslmode": "require", "server_side_binding": True, "pool": "x"},
+        }
+    )
     assert info == "dbname='tepat kota' user='o\\'brien' host='/tmp/sock' port='5432' sslmode='require'"
     assert "rahasia" not in info and env["PGPASSWORD"] == "rahasia"

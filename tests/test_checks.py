@@ -1,4 +1,5 @@
 """Each row check, through the real importer, with the code and spreadsheet row a user would see."""
+
 from __future__ import annotations
 
 import pytest
@@ -85,7 +86,9 @@ def test_values_outside_their_domain_are_kept_and_warned(import_file, tmp_path):
 def test_case_and_spacing_of_known_values_are_normalised(import_file, tmp_path):
     from tepat.registry.models import Family
 
-    report = import_file(write_csv(tmp_path / "a.csv", family_rows(jenis_lantai=" TANAH ", sumber_air_minum="sumur  bor"))).report
+    report = import_file(
+        write_csv(tmp_path / "a.csv", family_rows(jenis_lantai=" TANAH ", sumber_air_minum="sumur  bor"))
+    ).report
     assert report["warnings"] == []
     family = Family.objects.get()
     assert (family.jenis_lantai, family.sumber_air_minum) == ("Tanah", "Sumur Bor")
@@ -112,6 +115,9 @@ def test_no_kk_checks(import_file, tmp_path):
     ]
     report = import_file(write_csv(tmp_path / "k.csv", rows, header=header, delimiter=";", title=False)).report
     assert [(i["row"], i["code"]) for i in report["rejected"]] == [
-        (3, "kk_invalid"), (4, "kk_region_unknown"), (5, "kk_excel_number"), (6, "desil_out_of_range")
+        (3, "kk_invalid"),
+        (4, "kk_region_unknown"),
+        (5, "kk_excel_number"),
+        (6, "desil_out_of_range"),
     ]
     assert report["families"]["new"] == 1

@@ -1,4 +1,5 @@
 """The city pack and the national Kemendagri list: any kab/kota can be set up, and demonstrated, by code."""
+
 from __future__ import annotations
 
 import csv
@@ -44,7 +45,9 @@ def test_loading_a_kabupaten_by_code_adds_its_kecamatan_and_desa_and_keeps_what_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code, words", [("99.99", "tidak ada di daftar"), ("12.09.01", "harus kode provinsi"), ("abc", "harus kode")])
+@pytest.mark.parametrize(
+    "code, words", [("99.99", "tidak ada di daftar"), ("12.09.01", "harus kode provinsi"), ("abc", "harus kode")]
+)
 def test_a_code_that_is_not_a_loadable_region_is_refused_in_both_languages(code, words):
     before = Region.objects.count()
     outcome = load_national(code)
@@ -55,7 +58,10 @@ def test_a_code_that_is_not_a_loadable_region_is_refused_in_both_languages(code,
 def test_the_city_pack_is_chosen_by_the_region_code(settings, tmp_path):
     assert pack.own_file("regions.csv", "12.74") is not None and pack.own_file("regions.csv", "12.09") is None
     assert pack.pack_file("programs.json", "12.09").parent.name == "umum"  # the national default
-    assert pack.fill({"tim": "TKPKD {wilayah}", "n": 3}, {"wilayah": "Kabupaten Asahan"}) == {"tim": "TKPKD Kabupaten Asahan", "n": 3}
+    assert pack.fill({"tim": "TKPKD {wilayah}", "n": 3}, {"wilayah": "Kabupaten Asahan"}) == {
+        "tim": "TKPKD Kabupaten Asahan",
+        "n": 3,
+    }
 
 
 @pytest.mark.django_db
@@ -70,8 +76,12 @@ def test_the_letterhead_of_a_region_without_pack_names_that_region(settings):
 
 
 def test_no_python_outside_the_city_pack_names_tanjungbalai_by_code():
-    found = [f"{p.relative_to(ROOT)}:{n}" for p in (ROOT / "tepat").rglob("*.py")
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.search(r"12\.74", line)]
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in (ROOT / "tepat").rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"12\.74", line)
+    ]
     assert found == []
 
 
@@ -89,7 +99,11 @@ def test_the_demo_of_kabupaten_asahan_shows_its_kecamatan_on_the_home_page(regio
     client = Client()
     client.force_login(User.objects.get(username="analis"))
     page = client.get("/").content.decode()
-    shown = [name for name in Region.objects.filter(parent__code="12.09").values_list("name", flat=True) if name.upper() in page.upper()]
+    shown = [
+        name
+        for name in Region.objects.filter(parent__code="12.09").values_list("name", flat=True)
+        if name.upper() in page.upper()
+    ]
     assert len(shown) >= 10 and "Datuk Bandar" not in page
     camat = User.objects.get(username="camat")
     assert camat.region.code.startswith("12.09.")

@@ -1,4 +1,5 @@
 """The `tepat` command on a fresh TEPAT_HOME: users, OPDs, passwords, clear errors with exit 2."""
+
 from __future__ import annotations
 
 import pytest
@@ -54,7 +55,9 @@ def test_imports_left_running_by_a_stopped_server_are_marked_interrupted(regions
 
     from django.conf import settings
 
-    batch = ImportBatch.objects.create(file_name="x.csv", status="running", stored_path=str(settings.UPLOAD_DIR / "imports" / "x.csv"))
+    batch = ImportBatch.objects.create(
+        file_name="x.csv", status="running", stored_path=str(settings.UPLOAD_DIR / "imports" / "x.csv")
+    )
     cli_batch = ImportBatch.objects.create(file_name="y.csv", status="running", stored_path="/data/y.csv")
     assert mark_interrupted_imports() == 1
     cli_batch.refresh_from_db()

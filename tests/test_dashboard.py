@@ -1,4 +1,5 @@
 """The home dashboard: headline targets, trend, pocket map, coverage; cached; each panel links to its page."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,7 +41,11 @@ def test_the_analyst_sees_targets_map_and_coverage_with_links(client, city):
     assert any(t["tracking"].latest.value == 1.03 for t in shown["targets"]["trackers"])
     assert "1,03%" in page or "1.03%" in page
     assert shown["pockets"]["top"][0].code.startswith(POCKET) and "SINTETIS" in page
-    assert {row["strategy"] for row in shown["coverage"]["rows"]} == {"kurangi_beban", "tingkatkan_pendapatan", "kurangi_kantong"}
+    assert {row["strategy"] for row in shown["coverage"]["rows"]} == {
+        "kurangi_beban",
+        "tingkatkan_pendapatan",
+        "kurangi_kantong",
+    }
     for link in ('href="/indikator/"', 'href="/kantong/"', 'href="/kesenjangan/?measure=cakupan"'):
         assert link in page
     assert "Registri keluarga" in page and 'data-testid="desil-table"' in page
@@ -48,7 +53,9 @@ def test_the_analyst_sees_targets_map_and_coverage_with_links(client, city):
 
 def test_the_viewer_gets_no_coverage_and_a_suppressed_map(client, city):
     poor = Family.objects.filter(kelurahan__code="12.74.01.1001", desil=1).values_list("pk", flat=True)
-    Family.objects.filter(pk__in=list(poor[:3])).update(is_active=False, updated_at=timezone.now())  # 2 left: a small cell
+    Family.objects.filter(pk__in=list(poor[:3])).update(
+        is_active=False, updated_at=timezone.now()
+    )  # 2 left: a small cell
     bump(VersionPart.REGISTRY)  # a bulk update sends no signal: the writer bumps the registry version
     shown, page = panels(client, city["viewer"])
     assert "coverage" not in shown and "pockets" in shown
@@ -94,9 +101,18 @@ def test_the_analyst_sees_verivali_progress_and_the_rakor_count(client, cast, re
 
     ensure_shipped_opds()
     today = date.today()
-    do_create_meeting({"type": MeetingType.RAKOR, "title": "Rakor TKPKD berikutnya", "date": today + timedelta(days=10),
-                       "place": "Aula Bapperida", "chair": "Sekda",
-                       "start_time": time(9), "agenda": "Evaluasi"}, acting_user=cast["analyst"])
+    do_create_meeting(
+        {
+            "type": MeetingType.RAKOR,
+            "title": "Rakor TKPKD berikutnya",
+            "date": today + timedelta(days=10),
+            "place": "Aula Bapperida",
+            "chair": "Sekda",
+            "start_time": time(9),
+            "agenda": "Evaluasi",
+        },
+        acting_user=cast["analyst"],
+    )
     client.force_login(cast["analyst"])
     body = client.get("/").content.decode()
     assert 'data-testid="rakor-compliance"' in body and "0</strong> / 3" in body
@@ -109,7 +125,9 @@ def test_verivali_progress_on_the_home_page_follows_the_loop(client, vv):
     from tepat.verivali.actions import do_submit_visit
     from tests.verivali_support import payload
 
-    do_submit_visit(vv.campaign, payload(vv.mine, keberadaan="meninggal"), acting_user=vv.cast["enumerator"], source="web")
+    do_submit_visit(
+        vv.campaign, payload(vv.mine, keberadaan="meninggal"), acting_user=vv.cast["enumerator"], source="web"
+    )
     client.force_login(vv.cast["analyst"])
     body = client.get("/").content.decode()
     assert 'data-testid="verivali-totals"' in body

@@ -1,4 +1,5 @@
 """`tepat demo --no-serve` on a fresh home: data through the importer, users per role, targeting; idempotent."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner

@@ -4,6 +4,7 @@ lines stay whole. Checked on the PDF's text with pdftotext (poppler-utils).
 
 scripts/test.sh installs both when root. Elsewhere the test is skipped when they are missing, but never in CI.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,10 @@ from tests.verivali_support import vv  # noqa: F401  (fixture)
 
 TOOLS = shutil.which("soffice"), shutil.which("pdftotext")
 if not all(TOOLS) and not os.environ.get("CI"):
-    pytest.skip("LibreOffice (soffice) or pdftotext missing: apt-get install -y libreoffice-writer poppler-utils",
-                allow_module_level=True)
+    pytest.skip(
+        "LibreOffice (soffice) or pdftotext missing: apt-get install -y libreoffice-writer poppler-utils",
+        allow_module_level=True,
+    )
 
 EDGE = re.compile(r"^[^\w*]+|[^\w*]+$")
 
@@ -49,11 +52,26 @@ def printed(documents: dict[str, bytes], tmp_path: Path) -> dict[str, str]:
     for name, data in documents.items():
         (tmp_path / f"{name}.docx").write_bytes(data)
     profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run([TOOLS[0], f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    *[str(tmp_path / f"{name}.docx") for name in documents]], check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            TOOLS[0],
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *[str(tmp_path / f"{name}.docx") for name in documents],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     texts = {}
     for name in documents:
-        out = subprocess.run([TOOLS[1], "-layout", str(tmp_path / f"{name}.pdf"), "-"], check=True, capture_output=True, timeout=60)
+        out = subprocess.run(
+            [TOOLS[1], "-layout", str(tmp_path / f"{name}.pdf"), "-"], check=True, capture_output=True, timeout=60
+        )
         texts[name] = out.stdout.decode("utf-8")
     return texts
 
@@ -78,8 +96,11 @@ def test_the_meeting_documents_print_every_word_whole_and_the_signature_on_its_l
     from tepat.meetings.documents import daftar_hadir_docx, letter_settings, notulen_docx, undangan_docx
 
     meeting, later, _ = next_rakor
-    documents = {"notulen": notulen_docx(meeting), "daftar-hadir": daftar_hadir_docx(meeting),
-                 "undangan": undangan_docx(later, letter_date=date(2026, 12, 1))}
+    documents = {
+        "notulen": notulen_docx(meeting),
+        "daftar-hadir": daftar_hadir_docx(meeting),
+        "undangan": undangan_docx(later, letter_date=date(2026, 12, 1)),
+    }
     texts = assert_unbroken(documents, tmp_path)
     letter = letter_settings()
     lines = [line.strip() for line in texts["undangan"].splitlines()]
@@ -92,8 +113,10 @@ def test_the_meeting_documents_print_every_word_whole_and_the_signature_on_its_l
 def test_the_reports_print_every_word_whole(live, client, tmp_path):
     client.force_login(live["analyst"])
     year = date.today().year
-    documents = {"lp2kd": client.get("/laporan/lp2kd.docx", {"periode": str(year)}).content,
-                 "periodik": client.get("/laporan/periodik.docx", {"periode": f"{year}-Q1"}).content}
+    documents = {
+        "lp2kd": client.get("/laporan/lp2kd.docx", {"periode": str(year)}).content,
+        "periodik": client.get("/laporan/periodik.docx", {"periode": f"{year}-Q1"}).content,
+    }
     texts = assert_unbroken(documents, tmp_path)
     assert "Persentase" in texts["lp2kd"] or "persentase" in texts["lp2kd"].lower()
 
@@ -101,9 +124,28 @@ def test_the_reports_print_every_word_whole(live, client, tmp_path):
 def test_fitted_widths_give_every_column_its_longest_word():
     from tepat.reports.render import TEXT_WIDTH_CM, fit_widths, text_width_cm
 
-    header = ["No", "Kepala keluarga", "Alamat", "No KK", "Temuan kunjungan", "Perubahan diusulkan", "Keputusan", "Alasan"]
-    rows = [(1, "SISWANTO", "Jl. Sudirman No. 12 RT 003/RW 002", "127405******0007", "terkonfirmasi",
-             "jenis lantai: Tanah → Keramik/Granit/Marmer/Ubin/Tegel/Teraso", "DITOLAK", "foto tidak jelas")]
+    header = [
+        "No",
+        "Kepala keluarga",
+        "Alamat",
+        "No KK",
+        "Temuan kunjungan",
+        "Perubahan diusulkan",
+        "Keputusan",
+        "Alasan",
+    ]
+    rows = [
+        (
+            1,
+            "SISWANTO",
+            "Jl. Sudirman No. 12 RT 003/RW 002",
+            "127405******0007",
+            "terkonfirmasi",
+            "jenis lantai: Tanah → Keramik/Granit/Marmer/Ubin/Tegel/Teraso",
+            "DITOLAK",
+            "foto tidak jelas",
+        )
+    ]
     fit = fit_widths(header, rows)
     widths, size = fit.widths, fit.size
     assert fit.fits and abs(sum(widths) - TEXT_WIDTH_CM) < 1e-6 and 7 <= size <= 10.5

@@ -1,5 +1,6 @@
 """The English switch on the newer pages (dashboard, indicators, poverty pockets, verivali, meetings, reports),
 and the English catalogue being complete and compiled."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,18 +13,30 @@ LOCALE = Path(__file__).resolve().parent.parent / "tepat" / "locale" / "en" / "L
 
 # page -> (English text that must appear, Indonesian text it replaces, which must be gone)
 PAGES = {
-    "/": (["Overview", "Coordination meeting", "Programme coverage", "All meetings"],
-          ["Ringkasan", "Rapat koordinasi", "Cakupan program", "Semua rapat"]),
-    "/indikator/": (["Poverty indicators and their targets", "Stored official data", "Registry indicators"],
-                    ["Indikator kemiskinan dan targetnya", "Data resmi tersimpan", "Indikator registri"]),
-    "/kantong/": (["Poverty pockets", "Kelurahan ranking", "Hotspot analysis", "Contiguity"],
-                  ["Kantong kemiskinan", "Peringkat kelurahan", "Analisis hotspot", "Ketetanggaan"]),
-    "/verivali/": (["Verification and validation (verivali)", "New campaign", "No verivali campaigns yet."],
-                   ["Verifikasi dan validasi", "Kampanye baru", "Belum ada kampanye verivali."]),
-    "/rapat/": (["TKPKD coordination meetings", "Rakor compliance", "Follow-up on decisions by meeting"],
-                ["Rapat koordinasi TKPKD", "Kepatuhan rakor", "Tindak lanjut keputusan per rapat"]),
-    "/laporan/": (["Reports", "Narrative sections", "Problems and obstacles"],
-                  ["Bagian naratif", "Permasalahan dan kendala", "Rekomendasi dan rencana tindak lanjut"]),
+    "/": (
+        ["Overview", "Coordination meeting", "Programme coverage", "All meetings"],
+        ["Ringkasan", "Rapat koordinasi", "Cakupan program", "Semua rapat"],
+    ),
+    "/indikator/": (
+        ["Poverty indicators and their targets", "Stored official data", "Registry indicators"],
+        ["Indikator kemiskinan dan targetnya", "Data resmi tersimpan", "Indikator registri"],
+    ),
+    "/kantong/": (
+        ["Poverty pockets", "Kelurahan ranking", "Hotspot analysis", "Contiguity"],
+        ["Kantong kemiskinan", "Peringkat kelurahan", "Analisis hotspot", "Ketetanggaan"],
+    ),
+    "/verivali/": (
+        ["Verification and validation (verivali)", "New campaign", "No verivali campaigns yet."],
+        ["Verifikasi dan validasi", "Kampanye baru", "Belum ada kampanye verivali."],
+    ),
+    "/rapat/": (
+        ["TKPKD coordination meetings", "Rakor compliance", "Follow-up on decisions by meeting"],
+        ["Rapat koordinasi TKPKD", "Kepatuhan rakor", "Tindak lanjut keputusan per rapat"],
+    ),
+    "/laporan/": (
+        ["Reports", "Narrative sections", "Problems and obstacles"],
+        ["Bagian naratif", "Permasalahan dan kendala", "Rekomendasi dan rencana tindak lanjut"],
+    ),
 }
 
 
@@ -45,8 +58,11 @@ def test_the_navigation_is_in_english_after_the_switch(client, cast):
     client.force_login(cast["analyst"])
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     nav = client.get("/").content.decode()
-    for english, indonesian in [("Poverty pockets", "Kantong kemiskinan"), ("Meetings", ">Rapat<"),
-                                ("Reports", ">Laporan<")]:
+    for english, indonesian in [
+        ("Poverty pockets", "Kantong kemiskinan"),
+        ("Meetings", ">Rapat<"),
+        ("Reports", ">Laporan<"),
+    ]:
         assert english in nav and indonesian not in nav
 
 
@@ -62,8 +78,9 @@ def test_english_messages_keep_their_placeholders(client, cast):
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext (msgfmt) is not installed")
 def test_the_english_catalogue_is_complete_and_compiled(tmp_path):
     po, mo = LOCALE / "django.po", LOCALE / "django.mo"
-    check = subprocess.run(["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "fresh.mo"), str(po)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "fresh.mo"), str(po)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stderr
     assert "fuzzy" not in check.stderr and "untranslated" not in check.stderr, check.stderr
     assert (tmp_path / "fresh.mo").read_bytes() == mo.read_bytes(), "django.mo is older than django.po: compile it"

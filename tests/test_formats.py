@@ -1,6 +1,7 @@
 """The files clerks send: .ods and .xls read like .xlsx (same rows, title block, number-NIK detection),
 UTF-16 csv, Windows-1252 csv with a warning, and one `column_numeric` issue for a column that a
 spreadsheet program turned into numbers entirely."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,9 +27,15 @@ def test_ods_and_xls_read_like_the_same_xlsx(import_file, tmp_path, kind):
     expected = import_file(write_xlsx(tmp_path / "a.xlsx", rows, numeric_nik_rows=(1,)), dry_run=True).report
     report = import_file(WRITERS[kind](tmp_path / f"a.{kind}", rows, numeric_nik_rows=(1,))).report
     assert report["format"] == "p3ke-individu"
-    assert issues(report) == issues(expected) == [(6, "nik", "nik_excel_number"), (9, "tanggal_lahir", "birthdate_invalid")]
+    assert (
+        issues(report)
+        == issues(expected)
+        == [(6, "nik", "nik_excel_number"), (9, "tanggal_lahir", "birthdate_invalid")]
+    )
     assert report["members"]["new"] == 4
-    assert sorted(Member.objects.values_list("nik", flat=True)) == sorted(r["nik"] for i, r in enumerate(rows) if i not in (1, 4))
+    assert sorted(Member.objects.values_list("nik", flat=True)) == sorted(
+        r["nik"] for i, r in enumerate(rows) if i not in (1, 4)
+    )
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
 """Convergence and gap pages on the live registry: figures from rules, target lists, realisasi and flags; drill-down."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,9 @@ def registry(import_file, cast, tmp_path):
 
     ensure_shipped_opds()
     ensure_catalogue(2026)
-    rows = family_rows("A", base=1, desil="1", penerima_pkh="Ya") + family_rows("B", base=2, desil="1", penerima_pkh="Tidak")
+    rows = family_rows("A", base=1, desil="1", penerima_pkh="Ya") + family_rows(
+        "B", base=2, desil="1", penerima_pkh="Tidak"
+    )
     rows += family_rows("C", base=3, desil="3", penerima_pkh="Ya")
     import_file(write_xlsx(tmp_path / "a.xlsx", rows), cast["analyst"])
     do_save_rule(Program.objects.get(code="pkh"), "desil <= 2", acting_user=cast["analyst"], reason="uji")
@@ -37,10 +40,16 @@ def test_coverage_counts_flags_as_interventions_and_drills_to_families(client, c
     client.force_login(cast["analyst"])
     page = client.get("/kesenjangan/", {"measure": "cakupan"}).content.decode()
     assert "pkh" in page and "50%" in page  # A served of A and B eligible
-    drill = client.get("/kesenjangan/rinci/", {"measure": "eksklusi", "column": "excluded", "program": "pkh", "strategy": "kurangi_beban"})
+    drill = client.get(
+        "/kesenjangan/rinci/",
+        {"measure": "eksklusi", "column": "excluded", "program": "pkh", "strategy": "kurangi_beban"},
+    )
     body = drill.content.decode()
     assert drill.status_code == 200 and 'data-testid="drill-total">1<' in body
-    inclusion = client.get("/kesenjangan/rinci/", {"measure": "inklusi", "column": "not_eligible", "program": "pkh", "strategy": "kurangi_beban"})
+    inclusion = client.get(
+        "/kesenjangan/rinci/",
+        {"measure": "inklusi", "column": "not_eligible", "program": "pkh", "strategy": "kurangi_beban"},
+    )
     assert 'data-testid="drill-total">1<' in inclusion.content.decode()  # C is served but desil 3
 
 
@@ -50,8 +59,18 @@ def test_gap_pages_are_for_rule_editors_only(client, cast, registry):
 
 
 # ---------------------------------------------------------------- issue 14: a page people read
-RAW_KEYS = ["extreme_poor", "kurangi_beban", "tingkatkan_pendapatan", "served_not_eligible", "served_eligible",
-            "program_pkh", "strategies_0", "not_registered", "exclusion_rate", "12.74.05.1010"]
+RAW_KEYS = [
+    "extreme_poor",
+    "kurangi_beban",
+    "tingkatkan_pendapatan",
+    "served_not_eligible",
+    "served_eligible",
+    "program_pkh",
+    "strategies_0",
+    "not_registered",
+    "exclusion_rate",
+    "12.74.05.1010",
+]
 
 
 def visible_text(html: str) -> str:
@@ -88,7 +107,9 @@ def test_the_page_is_all_english_after_the_switch(client, cast, registry):
     body = client.get("/kesenjangan/", {"measure": "cakupan", "by": "kelurahan"}).content.decode()
     text = visible_text(body)
     assert "Programme coverage" in text and "50.0%" in text and "Eligible and served" in text
-    assert [word for word in ("Cakupan program", "Layak dan dilayani", "Kurangi beban", "per kelurahan") if word in text] == []
+    assert [
+        word for word in ("Cakupan program", "Layak dan dilayani", "Kurangi beban", "per kelurahan") if word in text
+    ] == []
     assert "Kelurahan" in body and ">Programme coverage — by kelurahan<" in body  # the chart's title too
 
 
@@ -97,9 +118,29 @@ def test_every_engine_column_has_words():
     from tepat.engine.convergence import STRATEGIES, program_column
 
     programs = {"pkh": "PKH"}
-    columns = ["extreme_poor", *STRATEGIES, program_column("pkh"), *[f"strategies_{n}" for n in range(4)], "converged",
-               "converged_share", "eligible", "served", "served_eligible", "served_not_eligible", "coverage", "target", "excluded",
-               "exclusion_rate", "not_eligible", "above_desil", "not_registered", "inclusion", "stacked", "unserved", "unserved_share"]
+    columns = [
+        "extreme_poor",
+        *STRATEGIES,
+        program_column("pkh"),
+        *[f"strategies_{n}" for n in range(4)],
+        "converged",
+        "converged_share",
+        "eligible",
+        "served",
+        "served_eligible",
+        "served_not_eligible",
+        "coverage",
+        "target",
+        "excluded",
+        "exclusion_rate",
+        "not_eligible",
+        "above_desil",
+        "not_registered",
+        "inclusion",
+        "stacked",
+        "unserved",
+        "unserved_share",
+    ]
     strategies = {s: s.title() for s in STRATEGIES}
     assert all(column_term(c, programs, strategies).label for c in columns)
     with pytest.raises(KeyError):
@@ -123,24 +164,37 @@ def test_the_table_downloads_as_the_page_shows_it_and_is_logged(client, cast, re
     sheet = _sheet(response.content)
     assert response["Content-Disposition"].startswith('attachment; filename="kesenjangan-cakupan-')
     assert {"Kelurahan", "Kode kelurahan", "Program", "Layak", "Cakupan (%)"} <= set(sheet.columns)
-    pkh = sheet.filter((pl.col("Program") == "Program Keluarga Harapan (PKH)") & (pl.col("Kelurahan") == "Pantai Johor"))
+    pkh = sheet.filter(
+        (pl.col("Program") == "Program Keluarga Harapan (PKH)") & (pl.col("Kelurahan") == "Pantai Johor")
+    )
     assert pkh["Layak"].to_list() == [2] and pkh["Cakupan (%)"].to_list() == [50.0]
     csv = client.get("/kesenjangan/unduh.csv", {"measure": "konvergensi"}).content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith('"Miskin ekstrem",')
-    logged = PersonalDataAccess.objects.filter(user=cast["analyst"], kind=AccessKind.EXPORT, what__startswith="kesenjangan")
+    logged = PersonalDataAccess.objects.filter(
+        user=cast["analyst"], kind=AccessKind.EXPORT, what__startswith="kesenjangan"
+    )
     assert logged.count() == 2
 
 
 def test_the_drill_down_names_its_cell_links_families_and_downloads_them_masked(client, cast, registry):
     client.force_login(cast["admin"])  # edits rules, sees masked NIK / No KK
-    query = {"measure": "eksklusi", "by": "kelurahan", "column": "excluded", "program": "pkh", "strategy": "kurangi_beban",
-             "kecamatan": "12.74.05", "kelurahan": "12.74.05.1010"}
+    query = {
+        "measure": "eksklusi",
+        "by": "kelurahan",
+        "column": "excluded",
+        "program": "pkh",
+        "strategy": "kurangi_beban",
+        "kecamatan": "12.74.05",
+        "kelurahan": "12.74.05.1010",
+    }
     page = client.get("/kesenjangan/rinci/", query).content.decode()
     assert "Kesalahan eksklusi: Tereksklusi" in visible_text(page) and "Program Keluarga Harapan (PKH)" in page
     assert re.search(r'<a href="/keluarga/\d+/">Budi</a>', page)
     sheet = _sheet(client.get("/kesenjangan/rinci/unduh.xlsx", query).content)
     assert sheet.height == 1 and sheet["nik_kepala_keluarga"].to_list() == ["127405******0002"]
-    assert PersonalDataAccess.objects.filter(user=cast["admin"], kind=AccessKind.EXPORT, records=1, unmasked=False).exists()
+    assert PersonalDataAccess.objects.filter(
+        user=cast["admin"], kind=AccessKind.EXPORT, records=1, unmasked=False
+    ).exists()
 
 
 def test_downloads_need_the_export_right_and_a_known_kind(client, cast, registry):
@@ -149,7 +203,7 @@ def test_downloads_need_the_export_right_and_a_known_kind(client, cast, registry
     assert client.get("/kesenjangan/rinci/unduh.csv", {"measure": "eksklusi", "column": "nope"}).status_code == 404
 
 
-@given(st.decimals(min_value=-10**12, max_value=10**12, allow_nan=False, places=3), st.integers(0, 3))
+@given(st.decimals(min_value=-(10**12), max_value=10**12, allow_nan=False, places=3), st.integers(0, 3))
 def test_one_number_format_per_language_keeps_the_digits(value, decimals):
     indonesian, english = formatting.number(value, decimals, "id"), formatting.number(value, decimals, "en")
     assert indonesian.translate(str.maketrans(".,", ",.")) == english

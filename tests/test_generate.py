@@ -25,18 +25,28 @@ from tepat.demo.generate import (
 PROFILES = Path(__file__).resolve().parents[1] / "tepat" / "registry" / "profiles"
 DOMAINS = json.loads((PROFILES / "domains.json").read_text(encoding="utf-8"))
 REF = dt.date(2024, 6, 30)
-NIK_CODES = {"nik_excel_number", "nik_length", "nik_region_unknown", "nik_birthdate_invalid",
-             "nik_sex_mismatch", "nik_duplicate_in_file"}
+NIK_CODES = {
+    "nik_excel_number",
+    "nik_length",
+    "nik_region_unknown",
+    "nik_birthdate_invalid",
+    "nik_sex_mismatch",
+    "nik_duplicate_in_file",
+}
 EXPECTED_CODES = {
-    "p3ke-keluarga": NIK_CODES | {"birthdate_invalid", "value_out_of_domain",
-                                  "desil_out_of_range", "kelurahan_unknown"},
-    "p3ke-individu": NIK_CODES | {"birthdate_invalid", "value_out_of_domain",
-                                  "desil_out_of_range", "kelurahan_unknown", "family_no_head"},
+    "p3ke-keluarga": NIK_CODES
+    | {"birthdate_invalid", "value_out_of_domain", "desil_out_of_range", "kelurahan_unknown"},
+    "p3ke-individu": NIK_CODES
+    | {"birthdate_invalid", "value_out_of_domain", "desil_out_of_range", "kelurahan_unknown", "family_no_head"},
     "dtsen-keluarga": {"value_out_of_domain", "desil_out_of_range", "kelurahan_unknown"},
     "dtsen-anggota": NIK_CODES | {"birthdate_invalid", "value_out_of_domain", "family_no_head"},
 }
-FAMILY_KEY = {"p3ke-keluarga": "id_keluarga_p3ke", "p3ke-individu": "id_keluarga_p3ke",
-              "dtsen-keluarga": "no_kk", "dtsen-anggota": "no_kk"}
+FAMILY_KEY = {
+    "p3ke-keluarga": "id_keluarga_p3ke",
+    "p3ke-individu": "id_keluarga_p3ke",
+    "dtsen-keluarga": "no_kk",
+    "dtsen-anggota": "no_kk",
+}
 
 
 def _profile(fmt: str) -> dict:
@@ -96,8 +106,9 @@ def make(tmp_path_factory: pytest.TempPathFactory):
     """Cached generate(); files live in one module-wide temp dir."""
     base, cache = tmp_path_factory.mktemp("gen"), {}
 
-    def _make(fmt: str, families: int = 600, suffix: str = ".csv", seed: int = 1,
-              error_rate: float = 0.0) -> GenerateResult:
+    def _make(
+        fmt: str, families: int = 600, suffix: str = ".csv", seed: int = 1, error_rate: float = 0.0
+    ) -> GenerateResult:
         key = (fmt, families, suffix, seed, error_rate)
         if key not in cache:
             out = base / f"{fmt}-{families}-{seed}-{error_rate}-{suffix[1:]}{suffix}"
@@ -109,8 +120,7 @@ def make(tmp_path_factory: pytest.TempPathFactory):
 
 # --------------------------------------------------------------------------- determinism, layout
 def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
-    runs = [generate(300, "p3ke-individu", tmp_path / name, seed=7, error_rate=0.05)
-            for name in ("a.csv", "b.csv")]
+    runs = [generate(300, "p3ke-individu", tmp_path / name, seed=7, error_rate=0.05) for name in ("a.csv", "b.csv")]
     assert runs[0].path.read_bytes() == runs[1].path.read_bytes()
     assert runs[0].truth_path.read_bytes() == runs[1].truth_path.read_bytes()
     other = generate(300, "p3ke-individu", tmp_path / "c.csv", seed=8, error_rate=0.05)
@@ -153,8 +163,8 @@ def test_dtsen_keluarga_and_anggota_link_by_no_kk(make) -> None:
     per_family = ang.group_by(kk).agg(
         heads=(pl.col("hubungan_dengan_kepala_keluarga") == "Kepala Keluarga").sum(),
         members=pl.len(),
-        head_name=pl.col("nama").filter(pl.col("hubungan_dengan_kepala_keluarga")
-                                        == "Kepala Keluarga").first())
+        head_name=pl.col("nama").filter(pl.col("hubungan_dengan_kepala_keluarga") == "Kepala Keluarga").first(),
+    )
     joined = kel.join(per_family, on=kk)
     assert (joined["heads"] == 1).all()
     assert (joined["jumlah_anggota_keluarga"].cast(pl.Int64) == joined["members"]).all()
@@ -233,7 +243,7 @@ def test_family_size_and_desil_distribution(make) -> None:
     p3ke = _read(make("p3ke-keluarga", 2000).path, "p3ke-keluarga")
     shares = p3ke["Desil Kesejahteraan"].value_counts(normalize=True).sort("Desil Kesejahteraan")
     assert shares["Desil Kesejahteraan"].to_list() == ["1", "2", "3", "4"]
-    assert all(abs(a - b) < 0.04 for a, b in zip(shares["proportion"], (.15, .25, .30, .30)))
+    assert all(abs(a - b) < 0.04 for a, b in zip(shares["proportion"], (0.15, 0.25, 0.30, 0.30)))
     pkh = p3ke.group_by("Desil Kesejahteraan").agg((pl.col("Penerima PKH") == "Ya").mean())
     rate = dict(pkh.iter_rows())
     assert rate["1"] > rate["2"] > rate["4"] and rate["1"] > 0.3 and rate["4"] < 0.15
@@ -245,13 +255,18 @@ def test_members_are_consistent_with_age_and_relationship(make) -> None:
     df = _read(make("p3ke-individu", 800).path, "p3ke-individu")
     first = df.group_by("id_keluarga_p3ke", maintain_order=True).first()
     assert (first["hubungan_dengan_kepala_keluarga"] == "Kepala Keluarga").all()
-    bands = [("usia_dibawah_7_tahun", 0, 6), ("usia_7_sd_12", 7, 12), ("usia_13_sd_15", 13, 15),
-             ("usia_16_sd_18", 16, 18), ("usia_19_sd_21", 19, 21), ("usia_22_sd_59", 22, 59),
-             ("usia_60_tahun_keatas", 60, 200)]
+    bands = [
+        ("usia_dibawah_7_tahun", 0, 6),
+        ("usia_7_sd_12", 7, 12),
+        ("usia_13_sd_15", 13, 15),
+        ("usia_16_sd_18", 16, 18),
+        ("usia_19_sd_21", 19, 21),
+        ("usia_22_sd_59", 22, 59),
+        ("usia_60_tahun_keatas", 60, 200),
+    ]
     for row in df.iter_rows(named=True):
         age = _age(_date(row["tanggal_lahir"]))
-        assert [row[c] for c, lo, hi in bands] == ["Ya" if lo <= age <= hi else "Tidak"
-                                                  for c, lo, hi in bands]
+        assert [row[c] for c, lo, hi in bands] == ["Ya" if lo <= age <= hi else "Tidak" for c, lo, hi in bands]
         if age < 16:
             assert row["status_kawin"] == "Belum Kawin"
         if row["hubungan_dengan_kepala_keluarga"] == "Istri/Suami":
@@ -260,8 +275,13 @@ def test_members_are_consistent_with_age_and_relationship(make) -> None:
             assert 6 <= age <= 16
         if row["hubungan_dengan_kepala_keluarga"] == "Kepala Keluarga":
             assert age >= 18
-    assert 0.75 < (df.filter(pl.col("hubungan_dengan_kepala_keluarga") == "Kepala Keluarga")
-                   ["jenis_kelamin"] == "Laki-laki").mean() < 0.92
+    assert (
+        0.75
+        < (
+            df.filter(pl.col("hubungan_dengan_kepala_keluarga") == "Kepala Keluarga")["jenis_kelamin"] == "Laki-laki"
+        ).mean()
+        < 0.92
+    )
 
 
 # --------------------------------------------------------------------------- faults
@@ -283,8 +303,7 @@ def _dirty_columns(fmt: str, row: dict) -> set[str]:
     for header, field in canon.items():
         value = row[header]
         if field == "nik":
-            bad = not _nik_clean(value, row.get(by_field.get("jenis_kelamin")),
-                                 row.get(by_field.get("tanggal_lahir")))
+            bad = not _nik_clean(value, row.get(by_field.get("jenis_kelamin")), row.get(by_field.get("tanggal_lahir")))
         elif field == "tanggal_lahir":
             bad = _date(value) is None
         elif field in ("desil", "desil_nasional"):
@@ -305,19 +324,19 @@ def _dirty_columns(fmt: str, row: dict) -> set[str]:
 def _check_truth(fmt: str, result: GenerateResult) -> pl.DataFrame:
     """Every listed row carries its fault, every other row is clean; returns the truth."""
     df = _read(result.path, fmt).with_row_index("i")
-    truth = pl.read_csv(result.truth_path, infer_schema=False).with_columns(
-        pl.col("row").cast(pl.Int64))
+    truth = pl.read_csv(result.truth_path, infer_schema=False).with_columns(pl.col("row").cast(pl.Int64))
     assert truth.columns == ["row", "column", "code", "value", "description"]
     assert truth["row"].is_unique().all()  # never two faults on a row
     assert set(truth["code"]) <= EXPECTED_CODES[fmt]
     assert abs(truth.height / result.rows - 0.05) <= 0.02
     assert truth.height == result.faults
-    listed = {r: (c, code, v) for r, c, code, v in
-              truth.select("row", "column", "code", "value").iter_rows()}
+    listed = {r: (c, code, v) for r, c, code, v in truth.select("row", "column", "code", "value").iter_rows()}
     key = _h(fmt, FAMILY_KEY[fmt])
-    no_head = set(truth.filter(pl.col("code") == "family_no_head")
-                  .join(df.with_columns((pl.col("i") + _first_row(fmt)).alias("row")), on="row")
-                  [key])
+    no_head = set(
+        truth.filter(pl.col("code") == "family_no_head").join(
+            df.with_columns((pl.col("i") + _first_row(fmt)).alias("row")), on="row"
+        )[key]
+    )
     seen_niks: Counter = Counter()
     for row in df.iter_rows(named=True):
         number = row["i"] + _first_row(fmt)
@@ -326,7 +345,8 @@ def _check_truth(fmt: str, result: GenerateResult) -> pl.DataFrame:
         if code is not None:
             assert row[column] == value, (number, code)
         if code in (None, "family_no_head", "nik_duplicate_in_file") or (
-                code == "nik_excel_number" and result.path.suffix == ".xlsx"):
+            code == "nik_excel_number" and result.path.suffix == ".xlsx"
+        ):
             assert not dirty, (number, code, dirty)
         else:
             assert dirty == {column}, (number, code, dirty)
@@ -352,8 +372,7 @@ def test_fault_truth_matches_file(make, fmt: str) -> None:
     assert set(truth["code"]) == EXPECTED_CODES[fmt]
     if fmt in ("p3ke-individu", "dtsen-anggota"):
         df = _read(result.path, fmt).with_row_index("i")
-        heads = set(df.filter(pl.col("hubungan_dengan_kepala_keluarga") == "Kepala Keluarga")
-                    ["i"] + _first_row(fmt))
+        heads = set(df.filter(pl.col("hubungan_dengan_kepala_keluarga") == "Kepala Keluarga")["i"] + _first_row(fmt))
         others = truth.filter(pl.col("code") != "family_no_head")
         assert not heads & set(others["row"])  # faults never sit on a head row
     excel = truth.filter(pl.col("code") == "nik_excel_number")["value"]
@@ -364,8 +383,9 @@ def test_xlsx_excel_number_faults_are_numeric_cells(make) -> None:
     fmt = "p3ke-keluarga"
     result = make(fmt, 1500, ".xlsx", error_rate=0.05)
     truth = _check_truth(fmt, result)
-    sheet = fastexcel.read_excel(result.path).load_sheet(
-        0, header_row=TITLE_ROWS, dtypes={"NIK": "boolean"}).to_polars()
+    sheet = (
+        fastexcel.read_excel(result.path).load_sheet(0, header_row=TITLE_ROWS, dtypes={"NIK": "boolean"}).to_polars()
+    )
     numeric_rows = {i + _first_row(fmt) for i, v in enumerate(sheet["NIK"]) if v is not None}
     expected = set(truth.filter(pl.col("code") == "nik_excel_number")["row"])
     assert expected and numeric_rows == expected

@@ -1,5 +1,6 @@
 """Generator (issue 16): NIK and No KK in separate number spaces; identity noise for a second register
 with its truth, consistent between the DTSEN family and member files."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -21,8 +22,11 @@ def test_identity_noise_changes_only_some_persons_and_the_truth_names_them():
     p3ke, dtsen = linkage_frames(3000, seed=4, identity_noise=0.2)
     assert p3ke.height == dtsen.height and p3ke["truth"].is_unique().all()
     joined = p3ke.join(dtsen, on="truth", suffix="_d")
-    changed = joined.filter((pl.col("nik") != pl.col("nik_d")).fill_null(True) | (pl.col("nama") != pl.col("nama_d"))
-                            | (pl.col("tanggal_lahir") != pl.col("tanggal_lahir_d")))
+    changed = joined.filter(
+        (pl.col("nik") != pl.col("nik_d")).fill_null(True)
+        | (pl.col("nama") != pl.col("nama_d"))
+        | (pl.col("tanggal_lahir") != pl.col("tanggal_lahir_d"))
+    )
     assert 0.12 < changed.height / joined.height < 0.28
     assert dtsen["nik"].null_count() > 0 and dtsen["nik"].drop_nulls().is_unique().all()
     assert (joined["no_kk"] != joined["no_kk_d"]).sum() > 0  # families with a new No KK
@@ -32,8 +36,10 @@ def test_identity_noise_changes_only_some_persons_and_the_truth_names_them():
     normalised = variants.select(normalised_name("nama").alias("a"), normalised_name("nama_d").alias("b"))
     assert (normalised["a"] == normalised["b"]).sum() > 0  # M. / MUHAMAD / ... normalise back
     swapped = joined.filter(pl.col("tanggal_lahir") != pl.col("tanggal_lahir_d"))
-    assert ((swapped["tanggal_lahir"].dt.day() == swapped["tanggal_lahir_d"].dt.month())
-            & (swapped["tanggal_lahir"].dt.month() == swapped["tanggal_lahir_d"].dt.day())).any()
+    assert (
+        (swapped["tanggal_lahir"].dt.day() == swapped["tanggal_lahir_d"].dt.month())
+        & (swapped["tanggal_lahir"].dt.month() == swapped["tanggal_lahir_d"].dt.day())
+    ).any()
 
 
 @pytest.mark.django_db
@@ -55,5 +61,18 @@ def test_identity_noise_is_for_dtsen_formats_only(tmp_path):
 
     with pytest.raises(ValueError):
         generate(5, "p3ke-individu", tmp_path / "p.csv", identity_noise=0.1)
-    out = CliRunner().invoke(main, ["generate", "--families", "5", "--format", "p3ke-individu", "--out", str(tmp_path / "p.csv"), "--identity-noise", "0.1"])
+    out = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            "--families",
+            "5",
+            "--format",
+            "p3ke-individu",
+            "--out",
+            str(tmp_path / "p.csv"),
+            "--identity-noise",
+            "0.1",
+        ],
+    )
     assert out.exit_code == 2 and "DTSEN" in out.output

@@ -1,4 +1,5 @@
 """Generated files with injected faults: the importer finds exactly the faults the generator put in."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -16,7 +17,10 @@ def truth(path) -> set[tuple[int, str]]:
     return {(int(row), code) for row, code in frame.select("row", "code").iter_rows()}
 
 
-@pytest.mark.parametrize("fmt, suffix", [("p3ke-individu", "xlsx"), ("p3ke-individu", "csv"), ("p3ke-keluarga", "xlsx"), ("dtsen-keluarga", "csv")])
+@pytest.mark.parametrize(
+    "fmt, suffix",
+    [("p3ke-individu", "xlsx"), ("p3ke-individu", "csv"), ("p3ke-keluarga", "xlsx"), ("dtsen-keluarga", "csv")],
+)
 def test_every_injected_fault_is_reported_at_its_row_and_nothing_else(import_file, tmp_path, fmt, suffix):
     result = generate(300, fmt, tmp_path / f"data.{suffix}", seed=11, error_rate=0.05)
     report = import_file(result.path).report

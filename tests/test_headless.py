@@ -1,4 +1,5 @@
 """No headless families: a family whose head row is rejected is not written, in first imports and re-imports."""
+
 from __future__ import annotations
 
 import csv
@@ -53,9 +54,13 @@ def reject_a_head(path) -> str:
     """Give the head of a family of several people the NIK of the file's first person (as in issue 10). Returns its key."""
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("id_keluarga_p3ke"))
-    header, rows = lines[start].split(","), list(csv.reader(lines[start + 1:]))
+    header, rows = lines[start].split(","), list(csv.reader(lines[start + 1 :]))
     key, nik, relation = (header.index(n) for n in ("id_keluarga_p3ke", "nik", "hubungan_dengan_kepala_keluarga"))
-    index = next(i for i, row in enumerate(rows[100:], 100) if row[relation] == "Kepala Keluarga" and rows[i + 1][key] == row[key])
+    index = next(
+        i
+        for i, row in enumerate(rows[100:], 100)
+        if row[relation] == "Kepala Keluarga" and rows[i + 1][key] == row[key]
+    )
     rows[index][nik] = rows[0][nik]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
@@ -83,8 +88,10 @@ def test_no_target_list_or_download_shows_a_family_without_a_head(import_file, c
     target = do_freeze_target_list(program, acting_user=cast["analyst"])
     assert target.entries.count() == Family.objects.count() > 250
     client.force_login(cast["analyst"])
-    for url, name, nik in ((f"/sasaran/{target.pk}/unduh.csv", "kepala_keluarga", "nik_kepala_keluarga"),
-                           ("/keluarga/unduh.csv", "kepala_keluarga", "nik_kepala_keluarga")):
+    for url, name, nik in (
+        (f"/sasaran/{target.pk}/unduh.csv", "kepala_keluarga", "nik_kepala_keluarga"),
+        ("/keluarga/unduh.csv", "kepala_keluarga", "nik_kepala_keluarga"),
+    ):
         rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
         assert len(rows) == Family.objects.count()
         assert all(row[name].strip() and row[nik].strip() for row in rows), url

@@ -1,4 +1,5 @@
 """Coverage-aware "missing": the partial-file guard (CLI and page), coverage in the report, and revert."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,9 @@ JOHOR, KOTA = "1274051010", "1274011001"  # Pantai Johor (Datuk Bandar), Tanjung
 def families(count: int, start: int = 1, kode: str = JOHOR, **overrides) -> list[dict]:
     rows = []
     for number in range(start, start + count):
-        rows += family_rows(f"F{kode[-4:]}{number:03d}", base=number + (500 if kode == KOTA else 0), size=2, kode=kode, **overrides)
+        rows += family_rows(
+            f"F{kode[-4:]}{number:03d}", base=number + (500 if kode == KOTA else 0), size=2, kode=kode, **overrides
+        )
     return rows
 
 
@@ -26,7 +29,10 @@ def state() -> dict:
     skip = {"id", "version", "updated_at"}
     family_fields = [f.attname for f in Family._meta.concrete_fields if f.attname not in skip]
     member_fields = [f.attname for f in Member._meta.concrete_fields if f.attname not in skip]
-    return {"families": sorted(Family.objects.values_list(*family_fields)), "members": sorted(Member.objects.values_list(*member_fields))}
+    return {
+        "families": sorted(Family.objects.values_list(*family_fields)),
+        "members": sorted(Member.objects.values_list(*member_fields)),
+    }
 
 
 @pytest.fixture
@@ -41,7 +47,11 @@ def test_a_partial_file_is_held_before_writing_with_its_numbers(registry, import
     assert batch.status == BatchStatus.HELD
     held = batch.report["held"]
     assert (held["families_in_file"], held["kelurahan"], held["registry_active"], held["missing"]) == (3, 1, 20, 17)
-    assert "3 keluarga di 1 kelurahan" in held["message"] and "17 (85%)" in held["message"] and "full export" in held["message"]
+    assert (
+        "3 keluarga di 1 kelurahan" in held["message"]
+        and "17 (85%)" in held["message"]
+        and "full export" in held["message"]
+    )
     assert state() == before and not Change.objects.exists()
 
 
@@ -92,22 +102,36 @@ def test_the_upload_page_explains_missing_before_upload(client, cast):
 
 def test_a_revert_puts_back_what_the_import_created_changed_and_flagged(registry, import_file, cast, tmp_path):
     before = state()
-    rows = families(18, jenis_lantai="Semen", pekerjaan="Buruh") + families(2, start=40)  # 18 changed, 2 flagged missing, 2 new
+    rows = families(18, jenis_lantai="Semen", pekerjaan="Buruh") + families(
+        2, start=40
+    )  # 18 changed, 2 flagged missing, 2 new
     batch = import_file(write_xlsx(tmp_path / "newer.xlsx", rows), cast["analyst"])
     assert batch.report["families"] == {"new": 2, "updated": 18, "unchanged": 0, "missing": 2, "rejected": 0}
     counts = do_revert_batch(batch, acting_user=cast["admin"], reason="berkas tahun lalu")
-    assert counts["deactivated"]["family"] == 2 and counts["restored"]["family"] == 18 and counts["unflagged"]["family"] == 2
+    assert (
+        counts["deactivated"]["family"] == 2
+        and counts["restored"]["family"] == 18
+        and counts["unflagged"]["family"] == 2
+    )
     after = state()
     created = {f.source_key for f in Family.objects.filter(first_batch=batch)}
     assert {k[2] for k in after["families"]} - {k[2] for k in before["families"]} == created
     kept = [row for row in after["families"] if row[2] not in created]
     assert kept == before["families"]  # every old family exactly as before, missing flags and batch included
-    old_members = [row for row in after["members"] if row[0] in {f.pk for f in Family.objects.exclude(first_batch=batch)}]
+    old_members = [
+        row for row in after["members"] if row[0] in {f.pk for f in Family.objects.exclude(first_batch=batch)}
+    ]
     assert old_members == before["members"] and counts["restored"]["member"] == 36
-    assert all(not f.is_active and f.inactive_reason == REVERTED_REASON for f in Family.objects.filter(first_batch=batch))
+    assert all(
+        not f.is_active and f.inactive_reason == REVERTED_REASON for f in Family.objects.filter(first_batch=batch)
+    )
     assert Change.objects.filter(batch=batch, action="update").count() > 0  # the import's history is kept
     undo = Family.objects.get(source_key="F1010001").changes.get(action="revert", member=None)
-    assert undo.fields == {"jenis_lantai": ["Semen", "Tanah"]} and undo.user == cast["admin"] and "berkas tahun lalu" in undo.reason
+    assert (
+        undo.fields == {"jenis_lantai": ["Semen", "Tanah"]}
+        and undo.user == cast["admin"]
+        and "berkas tahun lalu" in undo.reason
+    )
     batch.refresh_from_db()
     assert batch.reverted_by == cast["admin"] and batch.report["reverted"]["reason"] == "berkas tahun lalu"
 
@@ -122,8 +146,12 @@ def test_a_reverted_import_file_brings_its_records_back_when_imported_again(regi
 
 
 def test_a_revert_is_refused_while_later_work_depends_on_it(registry, import_file, cast, tmp_path):
-    first = import_file(write_xlsx(tmp_path / "b.xlsx", families(20, jenis_lantai="Semen") + families(5, kode=KOTA)), cast["analyst"])
-    second = import_file(write_xlsx(tmp_path / "c.xlsx", families(20, jenis_lantai="Bambu") + families(5, kode=KOTA)), cast["analyst"])
+    first = import_file(
+        write_xlsx(tmp_path / "b.xlsx", families(20, jenis_lantai="Semen") + families(5, kode=KOTA)), cast["analyst"]
+    )
+    second = import_file(
+        write_xlsx(tmp_path / "c.xlsx", families(20, jenis_lantai="Bambu") + families(5, kode=KOTA)), cast["analyst"]
+    )
     with pytest.raises(RevertRefused, match=str(second.pk)):
         do_revert_batch(first, acting_user=cast["admin"], reason="x")
     do_deactivate_family(Family.objects.get(source_key="F1010001"), acting_user=cast["admin"], reason="meninggal")
@@ -136,7 +164,9 @@ def test_a_revert_is_refused_while_later_work_depends_on_it(registry, import_fil
 
 
 def test_batch_list_and_revert_on_the_command_line(registry, import_file, cast, tmp_path):
-    batch = import_file(write_xlsx(tmp_path / "b.xlsx", families(20, jenis_lantai="Semen") + families(5, kode=KOTA)), cast["analyst"])
+    batch = import_file(
+        write_xlsx(tmp_path / "b.xlsx", families(20, jenis_lantai="Semen") + families(5, kode=KOTA)), cast["analyst"]
+    )
     listed = CliRunner().invoke(main, ["batch", "list"])
     assert listed.exit_code == 0 and f"{batch.pk:>5}  done" in listed.output and "b.xlsx" in listed.output
     assert CliRunner().invoke(main, ["batch", "revert", str(batch.pk)]).exit_code == 2  # --reason is required
@@ -171,13 +201,36 @@ def test_a_revert_puts_back_a_missing_flag_that_the_import_had_cleared(registry,
 def test_a_revert_restores_numbers_regions_and_assets(import_file, cast, tmp_path):
     from tests.files import write_csv
 
-    header = ["nomor_kartu_keluarga", "kode_desa_kelurahan", "alamat", "nama_kepala_keluarga", "desil_nasional", "luas_lantai", "memiliki_kulkas"]
-    row = {"nomor_kartu_keluarga": "1274050101200001", "kode_desa_kelurahan": JOHOR, "alamat": "Jl. A", "nama_kepala_keluarga": "Budi",
-           "desil_nasional": "2", "luas_lantai": "", "memiliki_kulkas": "Tidak"}
+    header = [
+        "nomor_kartu_keluarga",
+        "kode_desa_kelurahan",
+        "alamat",
+        "nama_kepala_keluarga",
+        "desil_nasional",
+        "luas_lantai",
+        "memiliki_kulkas",
+    ]
+    row = {
+        "nomor_kartu_keluarga": "1274050101200001",
+        "kode_desa_kelurahan": JOHOR,
+        "alamat": "Jl. A",
+        "nama_kepala_keluarga": "Budi",
+        "desil_nasional": "2",
+        "luas_lantai": "",
+        "memiliki_kulkas": "Tidak",
+    }
     import_file(write_csv(tmp_path / "k1.csv", [row], header=header, delimiter=",", title=False), cast["analyst"])
     before = state()
-    changed = {**row, "kode_desa_kelurahan": KOTA, "desil_nasional": "5", "luas_lantai": "36.5", "memiliki_kulkas": "Ya"}
-    batch = import_file(write_csv(tmp_path / "k2.csv", [changed], header=header, delimiter=",", title=False), cast["analyst"])
+    changed = {
+        **row,
+        "kode_desa_kelurahan": KOTA,
+        "desil_nasional": "5",
+        "luas_lantai": "36.5",
+        "memiliki_kulkas": "Ya",
+    }
+    batch = import_file(
+        write_csv(tmp_path / "k2.csv", [changed], header=header, delimiter=",", title=False), cast["analyst"]
+    )
     assert batch.report["families"]["updated"] == 1 and Family.objects.get().aset == {"aset_kulkas": "Ya"}
     do_revert_batch(batch, acting_user=cast["admin"], reason="uji")
     assert state() == before

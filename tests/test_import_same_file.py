@@ -1,4 +1,5 @@
 """Re-importing the very file of the last import of its source is answered from that import's report."""
+
 from __future__ import annotations
 
 from tepat.registry.actions import do_deactivate_member
@@ -42,7 +43,9 @@ def test_any_change_since_means_a_full_import(import_file, cast, tmp_path):
     do_deactivate_member(Member.objects.get(nik="1274054202850001"), acting_user=cast["admin"], reason="pindah")
     report = import_file(path).report
     assert "same_as" not in report and report["members"]["unchanged"] == 6
-    other = write_xlsx(tmp_path / "b.xlsx", family_rows("P1", base=1, jenis_lantai="Semen") + family_rows("P2", base=2, size=4))
+    other = write_xlsx(
+        tmp_path / "b.xlsx", family_rows("P1", base=1, jenis_lantai="Semen") + family_rows("P2", base=2, size=4)
+    )
     import_file(other)
     assert "same_as" not in import_file(path).report  # the last import of the source had another file
     assert Change.objects.filter(action="update").exists()

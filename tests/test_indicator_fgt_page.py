@@ -1,4 +1,5 @@
 """The FGT page: survey microdata in, P0/P1/P2 out as the CLI computes them, labelled as survey estimates."""
+
 from __future__ import annotations
 
 import io
@@ -21,9 +22,9 @@ def test_the_page_gives_the_hand_computed_figures_by_group(client, cast):
     response = post(client, by="kecamatan")
     body = response.content.decode()
     assert response.status_code == 200 and "Estimasi survei, bukan hitungan registri" in body
-    table = body[body.index('data-testid="fgt-result"'):]
+    table = body[body.index('data-testid="fgt-result"') :]
     assert "50,00" in table and "18,75" in table and "7,81" in table  # overall, Indonesian decimals
-    assert "<td>A</td><td class=\"num\">100,00</td>" in table  # both people of A are poor
+    assert '<td>A</td><td class="num">100,00</td>' in table  # both people of A are poor
 
 
 def test_the_result_downloads_as_xlsx(client, cast):
@@ -56,15 +57,21 @@ def test_an_xlsx_file_reads_like_the_csv(client, cast):
     buffer = io.BytesIO()
     book.save(buffer)
     client.force_login(cast["analyst"])
-    upload = SimpleUploadedFile("susenas.xlsx", buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload = SimpleUploadedFile(
+        "susenas.xlsx",
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     body = client.post("/indikator/fgt/", {"file": upload, "line": "100", "by": "kecamatan"}).content.decode()
-    table = body[body.index('data-testid="fgt-result"'):]
+    table = body[body.index('data-testid="fgt-result"') :]
     assert "50,00" in table and "18,75" in table and "codec" not in body
 
 
 def test_a_broken_spreadsheet_is_named_in_both_languages(client, cast):
     client.force_login(cast["analyst"])
-    upload = SimpleUploadedFile("susenas.ods", b"not a spreadsheet", content_type="application/vnd.oasis.opendocument.spreadsheet")
+    upload = SimpleUploadedFile(
+        "susenas.ods", b"not a spreadsheet", content_type="application/vnd.oasis.opendocument.spreadsheet"
+    )
     response = client.post("/indikator/fgt/", {"file": upload, "line": "100"})
     body = response.content.decode()
     assert response.status_code == 422 and "susenas.ods" in body and "lembar kerja" in body
@@ -77,7 +84,10 @@ def test_the_page_takes_the_survey_design(client, cast, tmp_path):
     body = clustered_csv(tmp_path / "klaster.csv").read_bytes()
     naive = post(client, body=body, download="xlsx")
     design = post(client, body=body, strata="strata", psu="psu", download="xlsx")
-    se = [list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1][2] for r in (naive, design)]
+    se = [
+        list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1][2]
+        for r in (naive, design)
+    ]
     assert abs(se[1] - design_se_p0()) < 1e-9 and se[1] > 1.5 * se[0]
     page = post(client, body=body, strata="strata", psu="psu").content.decode()
     assert "strata / psu" in page

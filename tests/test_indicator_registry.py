@@ -1,5 +1,6 @@
 """Registry indicators on the live registry: desil and deprivation tables by region, Alkire-Foster from the
 form matching the engine, snapshots and their change; every role; the viewer's small cells suppressed."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,14 @@ def registry(import_file, cast, tmp_path):
     (Tanjungbalai Selatan): 2 families of desil 2 with a proper floor."""
     rows = []
     for n in range(7):
-        rows += family_rows(f"A{n}", base=10 + n, desil="1", kode=PANTAI_JOHOR, jenis_lantai="Tanah" if n < 6 else "Keramik",
-                            sumber_air_minum="Sumur Tidak Terlindung" if n < 3 else "Sumur Bor")
+        rows += family_rows(
+            f"A{n}",
+            base=10 + n,
+            desil="1",
+            kode=PANTAI_JOHOR,
+            jenis_lantai="Tanah" if n < 6 else "Keramik",
+            sumber_air_minum="Sumur Tidak Terlindung" if n < 3 else "Sumur Bor",
+        )
     for n in range(2):
         rows += family_rows(f"B{n}", base=30 + n, desil="2", kode=KOTA_I, jenis_lantai="Keramik")
     batch = import_file(write_csv(tmp_path / "p3ke.csv", rows), cast["analyst"])
@@ -37,10 +44,15 @@ def test_desil_and_deprivation_tables_by_kecamatan(cast, registry):
     assert desil["Datuk Bandar"]["keluarga_d1"] == 7 and desil["Datuk Bandar"]["jiwa_d1"] == 21
     assert desil["Tanjungbalai Selatan"]["keluarga_d2"] == 2
     deprivation = {r["region_name"]: r for r in tables.deprivation.to_dicts()}
-    assert deprivation["Datuk Bandar"]["perumahan_n"] == 6 and deprivation["Datuk Bandar"]["perumahan_persen"] == pytest.approx(85.71)
+    assert deprivation["Datuk Bandar"]["perumahan_n"] == 6 and deprivation["Datuk Bandar"][
+        "perumahan_persen"
+    ] == pytest.approx(85.71)
     assert deprivation["Datuk Bandar"]["air_n"] == 3
     # P3KE files carry no PBI receipt flag: unknown, not deprived
-    assert deprivation["Datuk Bandar"]["jaminan_kesehatan_data"] == 0 and deprivation["Datuk Bandar"]["jaminan_kesehatan_persen"] is None
+    assert (
+        deprivation["Datuk Bandar"]["jaminan_kesehatan_data"] == 0
+        and deprivation["Datuk Bandar"]["jaminan_kesehatan_persen"] is None
+    )
 
 
 def test_the_page_is_labelled_registry_counts_for_every_role(client, cast, registry):
@@ -92,8 +104,13 @@ def test_af_page_matches_the_engine(client, cast, registry):
     query = {"level": "kelurahan", "k": "0.5", "i_perumahan": "on", "w_perumahan": "1", "i_air": "on", "w_air": "1"}
     page = client.get("/indikator/multidimensi/", query)
     body = page.content.decode()
-    expected = alkire_foster(cached_family_table(cast["analyst"]), {"perumahan": "perumahan", "air": "air"},
-                             normalised({"perumahan": 1, "air": 1}), 0.5, region="kelurahan")
+    expected = alkire_foster(
+        cached_family_table(cast["analyst"]),
+        {"perumahan": "perumahan", "air": "air"},
+        normalised({"perumahan": 1, "air": 1}),
+        0.5,
+        region="kelurahan",
+    )
     assert page.status_code == 200 and expected.overall.h == pytest.approx(6 / 9)
     assert f'data-testid="af-h">{expected.overall.h:.4f}'.replace(".", ",") in body
     assert f'data-testid="af-m0">{expected.overall.m0:.4f}'.replace(".", ",") in body
@@ -103,7 +120,9 @@ def test_af_page_matches_the_engine(client, cast, registry):
 
 def test_af_refuses_no_indicator_with_a_message(client, cast, registry):
     client.force_login(cast["analyst"])
-    page = client.get("/indikator/multidimensi/", {"level": "kota", "k": "0.5", "indikator": "1"})  # the form, nothing ticked
+    page = client.get(
+        "/indikator/multidimensi/", {"level": "kota", "k": "0.5", "indikator": "1"}
+    )  # the form, nothing ticked
     assert page.status_code == 422 and "Pilih paling sedikit satu indikator" in page.content.decode()
 
 
@@ -120,7 +139,9 @@ def test_a_link_with_only_the_level_opens_with_the_default_indicators(client, ca
 
 def test_viewer_af_is_suppressed(client, cast, registry):
     client.force_login(cast["viewer"])
-    body = client.get("/indikator/multidimensi/", {"level": "kelurahan", "k": "0.5", "i_perumahan": "on", "w_perumahan": "1"}).content.decode()
+    body = client.get(
+        "/indikator/multidimensi/", {"level": "kelurahan", "k": "0.5", "i_perumahan": "on", "w_perumahan": "1"}
+    ).content.decode()
     assert 'data-testid="suppressed-note"' in body and "Tanjungbalai Kota I" in body
 
 
@@ -129,17 +150,23 @@ def test_snapshots_compare_before_and_after(client, cast, registry, import_file,
     rows = []
     for n in range(3):
         rows += family_rows(f"C{n}", base=50 + n, desil="1", kode=PANTAI_JOHOR, jenis_lantai="Tanah")
-    import_file(write_csv(tmp_path / "more.csv", rows), cast["analyst"], allow_missing=True)  # a partial file: confirmed
+    import_file(
+        write_csv(tmp_path / "more.csv", rows), cast["analyst"], allow_missing=True
+    )  # a partial file: confirmed
     client.force_login(cast["analyst"])
     assert client.post("/indikator/snapshot/buat/", {"label": "sesudah"}).status_code == 302
     page = client.get("/indikator/snapshot/", {"level": "kecamatan", "ukuran": "keluarga_d1"}).content.decode()
     assert 'data-testid="snapshot-table"' in page and "Datuk Bandar" in page
-    csv = client.get("/indikator/snapshot.csv", {"level": "kecamatan", "ukuran": "keluarga_d1", "sebelum": before.pk}).content.decode("utf-8-sig")
+    csv = client.get(
+        "/indikator/snapshot.csv", {"level": "kecamatan", "ukuran": "keluarga_d1", "sebelum": before.pk}
+    ).content.decode("utf-8-sig")
     line = next(l for l in csv.splitlines() if "Datuk Bandar" in l)
     assert line.startswith('"12.74.05","7.0","10.0","3.0"')
     client.force_login(cast["viewer"])
     assert client.post("/indikator/snapshot/buat/", {"label": "x"}).status_code == 404
-    viewer_csv = client.get("/indikator/snapshot.csv", {"level": "kecamatan", "ukuran": "keluarga_d2"}).content.decode("utf-8-sig")
+    viewer_csv = client.get("/indikator/snapshot.csv", {"level": "kecamatan", "ukuran": "keluarga_d2"}).content.decode(
+        "utf-8-sig"
+    )
     assert '"12.74.01","","",""' in viewer_csv  # 2 families: hidden for the viewer
 
 

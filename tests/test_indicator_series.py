@@ -1,5 +1,6 @@
 """Official series in: BPS-style tables (wide and long, csv and xlsx), the manual form, and every bad input
 refused with its row and column while nothing is written."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,21 @@ from tepat.indicators.models import Observation
 from tepat.indicators.tracker import ensure_public_figures
 
 KNOWN = {"12.74": "12.74", "1272": "12.74", "12": "12", "12.09": "12.09"}
-WIDE = ["kode_wilayah", "nama_wilayah", "tahun", "penduduk", "jumlah_miskin", "persen_miskin", "p1", "p2",
-        "jumlah_miskin_ekstrem", "persen_miskin_ekstrem", "basis_ppp", "gini", "sumber"]
+WIDE = [
+    "kode_wilayah",
+    "nama_wilayah",
+    "tahun",
+    "penduduk",
+    "jumlah_miskin",
+    "persen_miskin",
+    "p1",
+    "p2",
+    "jumlah_miskin_ekstrem",
+    "persen_miskin_ekstrem",
+    "basis_ppp",
+    "gini",
+    "sumber",
+]
 
 
 def parse(rows):
@@ -28,14 +42,32 @@ def write(tmp_path, rows, name="seri.csv", delimiter=";"):
     return path
 
 
-def wide_row(code="12.74", year="2024", people="186150", poor="22250", pct="11,97", p1="1,8", p2="0,4", xpoor="", xpct="",
-             basis="", gini="0,31", source="BPS"):
+def wide_row(
+    code="12.74",
+    year="2024",
+    people="186150",
+    poor="22250",
+    pct="11,97",
+    p1="1,8",
+    p2="0,4",
+    xpoor="",
+    xpct="",
+    basis="",
+    gini="0,31",
+    source="BPS",
+):
     return [code, "Kota Tanjungbalai", year, people, poor, pct, p1, p2, xpoor, xpct, basis, gini, source]
 
 
 # ---------------------------------------------------------------- parser (pure)
 def test_a_wide_bps_table_under_a_title_block_becomes_values():
-    rows = [["Tabel 1. Kemiskinan"], [], WIDE, wide_row(), wide_row(code="1272", year="2023", pct="12,21", poor="22700", people="185900")]
+    rows = [
+        ["Tabel 1. Kemiskinan"],
+        [],
+        WIDE,
+        wide_row(),
+        wide_row(code="1272", year="2023", pct="12,21", poor="22700", people="185900"),
+    ]
     parsed = parse(rows)
     assert parsed.ok and parsed.layout == "wide"
     values = {(v.region, v.year, v.indicator): v.value for v in parsed.values}
@@ -45,25 +77,30 @@ def test_a_wide_bps_table_under_a_title_block_becomes_values():
 
 
 def test_a_long_table_reads_indonesia_and_ppp_bases():
-    rows = [["kode_wilayah", "tahun", "indikator", "nilai", "basis_ppp", "sumber"],
-            ["ID", "2023", "persen_miskin_ekstrem", "1.12", "usd 1,90 ppp 2011", "BPS"],
-            ["ID", "2025", "persen_miskin_ekstrem", "0.85", "USD 2.15 PPP 2017", "BPS"]]
+    rows = [
+        ["kode_wilayah", "tahun", "indikator", "nilai", "basis_ppp", "sumber"],
+        ["ID", "2023", "persen_miskin_ekstrem", "1.12", "usd 1,90 ppp 2011", "BPS"],
+        ["ID", "2025", "persen_miskin_ekstrem", "0.85", "USD 2.15 PPP 2017", "BPS"],
+    ]
     parsed = parse(rows)
     assert parsed.ok and parsed.layout == "long"
     assert [(v.region, v.ppp_basis) for v in parsed.values] == [("", "USD 1.90 PPP 2011"), ("", "USD 2.15 PPP 2017")]
 
 
-@pytest.mark.parametrize("change, column, words", [
-    ({"pct": "112"}, "persen_miskin", "0-100"),
-    ({"pct": "-1"}, "persen_miskin", "negatif"),
-    ({"code": "99.99"}, "kode_wilayah", "tidak dikenal"),
-    ({"code": "1274"}, "kode_wilayah", "tidak dikenal"),  # Kemendagri digits without dots are not a BPS code
-    ({"year": "20x4"}, "tahun", "Tahun"),
-    ({"people": "186150,5"}, "penduduk", "bilangan bulat"),
-    ({"xpct": "1,03", "basis": ""}, "basis_ppp", "PPP"),
-    ({"gini": "31"}, "gini", "0-1"),
-    ({"source": ""}, "sumber", "Sumber"),
-])
+@pytest.mark.parametrize(
+    "change, column, words",
+    [
+        ({"pct": "112"}, "persen_miskin", "0-100"),
+        ({"pct": "-1"}, "persen_miskin", "negatif"),
+        ({"code": "99.99"}, "kode_wilayah", "tidak dikenal"),
+        ({"code": "1274"}, "kode_wilayah", "tidak dikenal"),  # Kemendagri digits without dots are not a BPS code
+        ({"year": "20x4"}, "tahun", "Tahun"),
+        ({"people": "186150,5"}, "penduduk", "bilangan bulat"),
+        ({"xpct": "1,03", "basis": ""}, "basis_ppp", "PPP"),
+        ({"gini": "31"}, "gini", "0-1"),
+        ({"source": ""}, "sumber", "Sumber"),
+    ],
+)
 def test_each_bad_cell_is_named_by_row_and_column(change, column, words):
     parsed = parse([WIDE, wide_row(), wide_row(**{"year": "2023", **change})])
     assert not parsed.ok
@@ -89,9 +126,13 @@ def test_p2_above_p1_is_refused():
 
 
 def test_missing_years_and_mixed_bases_are_warnings_not_errors():
-    rows = [["kode_wilayah", "tahun", "indikator", "nilai", "basis_ppp", "sumber"],
-            ["ID", "2021", "persen_miskin", "10", "", "x"], ["ID", "2024", "persen_miskin", "9", "", "x"],
-            ["ID", "2023", "persen_miskin_ekstrem", "1.12", "USD 1.90 PPP 2011", "x"], ["ID", "2024", "persen_miskin_ekstrem", "0.9", "USD 2.15 PPP 2017", "x"]]
+    rows = [
+        ["kode_wilayah", "tahun", "indikator", "nilai", "basis_ppp", "sumber"],
+        ["ID", "2021", "persen_miskin", "10", "", "x"],
+        ["ID", "2024", "persen_miskin", "9", "", "x"],
+        ["ID", "2023", "persen_miskin_ekstrem", "1.12", "USD 1.90 PPP 2011", "x"],
+        ["ID", "2024", "persen_miskin_ekstrem", "0.9", "USD 2.15 PPP 2017", "x"],
+    ]
     parsed = parse(rows)
     assert parsed.ok
     warnings = " ".join(p.message_id for p in series.series_warnings(parsed.values, {}))
@@ -113,7 +154,9 @@ def test_any_count_with_thousands_separators_reads_back(count, separator):
 
 @given(st.text(max_size=12))
 def test_the_parser_never_crashes_on_any_cell(text):
-    parsed = parse([["kode_wilayah", "tahun", "persen_miskin", "p1", "basis_ppp", "sumber"], [text, text, text, text, text, text]])
+    parsed = parse(
+        [["kode_wilayah", "tahun", "persen_miskin", "p1", "basis_ppp", "sumber"], [text, text, text, text, text, text]]
+    )
     assert parsed.ok == (not parsed.errors)
     for value in parsed.values:  # whatever was accepted is in range
         assert 0 <= value.value <= 100
@@ -145,11 +188,25 @@ def test_an_xlsx_table_is_saved_and_reimport_updates(db, regions, tmp_path):
 
 def test_the_stored_population_checks_a_later_percentage(db, regions, tmp_path):
     do_import_series(write(tmp_path, [WIDE, wide_row()]), acting_user=None)
-    report = do_record_observation(region_code="12.74", year="2024", indicator_column="persen_miskin_ekstrem", value="5",
-                                   ppp_basis="USD 2.15 PPP 2017", source="uji", acting_user=None)
+    report = do_record_observation(
+        region_code="12.74",
+        year="2024",
+        indicator_column="persen_miskin_ekstrem",
+        value="5",
+        ppp_basis="USD 2.15 PPP 2017",
+        source="uji",
+        acting_user=None,
+    )
     assert report.errors == []  # no extreme count stored: nothing to contradict
-    report = do_record_observation(region_code="12.74", year="2024", indicator_column="jumlah_miskin_ekstrem", value="1000",
-                                   ppp_basis="USD 2.15 PPP 2017", source="uji", acting_user=None)
+    report = do_record_observation(
+        region_code="12.74",
+        year="2024",
+        indicator_column="jumlah_miskin_ekstrem",
+        value="1000",
+        ppp_basis="USD 2.15 PPP 2017",
+        source="uji",
+        acting_user=None,
+    )
     assert report.errors and "0.54%" in report.errors[0].message_id  # 1,000 / 186,150 vs the stored 5%
     assert not Observation.objects.filter(indicator="jumlah_miskin_ekstrem").exists()
 
@@ -163,7 +220,9 @@ def test_cli_import_exits_2_and_names_the_row(db, regions, tmp_path):
     good = write(tmp_path, [WIDE, wide_row()], name="ok.csv")
     result = CliRunner().invoke(main, ["indicators", "import", str(good), "--json"])
     report = json.loads(result.output)
-    assert result.exit_code == 0 and report["created"] + report["updated"] == 6  # the CLI start adds the shipped figures
+    assert (
+        result.exit_code == 0 and report["created"] + report["updated"] == 6
+    )  # the CLI start adds the shipped figures
 
 
 def test_only_analyst_and_admin_can_import_on_the_web(client, cast, tmp_path):
@@ -178,7 +237,12 @@ def test_web_upload_shows_errors_and_saves_nothing_then_saves_a_good_file(client
     with bad.open("rb") as handle:
         page = client.post("/indikator/impor/", {"file": handle})
     body = page.content.decode()
-    assert page.status_code == 422 and 'data-testid="series-refused"' in body and "persen_miskin" in body and "0-100" in body
+    assert (
+        page.status_code == 422
+        and 'data-testid="series-refused"' in body
+        and "persen_miskin" in body
+        and "0-100" in body
+    )
     assert Observation.objects.count() == 0
     good = write(tmp_path, [WIDE, wide_row()], name="ok.csv")
     with good.open("rb") as handle:
@@ -188,7 +252,14 @@ def test_web_upload_shows_errors_and_saves_nothing_then_saves_a_good_file(client
 
 def test_manual_entry_form(client, cast):
     client.force_login(cast["admin"])
-    form = {"region": "12", "year": "2024", "indicator": "persen_miskin", "value": "7,99", "ppp_basis": "", "source": "BPS Sumut"}
+    form = {
+        "region": "12",
+        "year": "2024",
+        "indicator": "persen_miskin",
+        "value": "7,99",
+        "ppp_basis": "",
+        "source": "BPS Sumut",
+    }
     page = client.post("/indikator/impor/", form)
     assert page.status_code == 200 and float(Observation.objects.get(region__code="12").value) == pytest.approx(7.99)
     page = client.post("/indikator/impor/", {**form, "indicator": "persen_miskin_ekstrem", "value": "1,2"})

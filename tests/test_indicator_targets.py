@@ -1,4 +1,5 @@
 """Official figures against their legal targets: the seed's arithmetic shown on the page."""
+
 from __future__ import annotations
 
 from tepat.indicators.models import IndicatorTarget, Observation
@@ -44,7 +45,9 @@ def test_the_tracker_follows_the_latest_basis_only(regions):
 
     ensure_public_figures()
     city = Region.objects.get(code="12.74")
-    Observation.objects.create(indicator="extreme_pct", region=city, year=2024, value=0.9, ppp_basis="USD 2.15 PPP 2017", source="uji")
+    Observation.objects.create(
+        indicator="extreme_pct", region=city, year=2024, value=0.9, ppp_basis="USD 2.15 PPP 2017", source="uji"
+    )
     extreme = [t for t in trackers() if t["target"].indicator == "extreme_pct"]
     assert extreme and all("problem" not in t for t in extreme)
     assert all(t["tracking"].latest.ppp_basis == "USD 2.15 PPP 2017" and t["tracking"].trend is None for t in extreme)

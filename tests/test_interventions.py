@@ -1,4 +1,5 @@
 """Interventions delivered (realisasi): matched on NIK or No KK, never guessed; bad rows reported, valid ones kept."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,12 +29,22 @@ def registry(import_file, cast, tmp_path):
 
 
 def row(**values):
-    base = {"kode_program": "pkh", "nik": "1274050101800001", "no_kk": "", "nama_penerima": "Budi", "tanggal": "15-03-2026", "nilai": "750000", "status": "tersalur"}
+    base = {
+        "kode_program": "pkh",
+        "nik": "1274050101800001",
+        "no_kk": "",
+        "nama_penerima": "Budi",
+        "tanggal": "15-03-2026",
+        "nilai": "750000",
+        "status": "tersalur",
+    }
     return {**base, **values}
 
 
 def run(tmp_path, rows, cast):
-    return do_import_interventions(write_csv(tmp_path / "r.csv", rows, header=HEADER, title=False), acting_user=cast["opd"])
+    return do_import_interventions(
+        write_csv(tmp_path / "r.csv", rows, header=HEADER, title=False), acting_user=cast["opd"]
+    )
 
 
 def test_rows_match_by_nik_or_no_kk(registry, cast, tmp_path):
@@ -74,8 +85,38 @@ def test_duplicates_in_the_file_and_against_earlier_imports(registry, cast, tmp_
 def test_a_person_in_two_families_is_not_guessed(registry, cast, tmp_path, import_file):
     header = ["nik", "nomor_kartu_keluarga", "nama", "hubungan_dengan_kepala_keluarga"]
     kk = ["nomor_kartu_keluarga", "kode_desa_kelurahan", "nama_kepala_keluarga", "desil_nasional"]
-    import_file(write_csv(tmp_path / "k.csv", [{"nomor_kartu_keluarga": "1274050101209999", "kode_desa_kelurahan": "1274051010", "nama_kepala_keluarga": "X", "desil_nasional": "1"}], header=kk, delimiter=",", title=False))
-    import_file(write_csv(tmp_path / "m.csv", [{"nik": "1274050101800001", "nomor_kartu_keluarga": "1274050101209999", "nama": "Budi", "hubungan_dengan_kepala_keluarga": "Kepala Keluarga"}], header=header, delimiter=",", title=False))
+    import_file(
+        write_csv(
+            tmp_path / "k.csv",
+            [
+                {
+                    "nomor_kartu_keluarga": "1274050101209999",
+                    "kode_desa_kelurahan": "1274051010",
+                    "nama_kepala_keluarga": "X",
+                    "desil_nasional": "1",
+                }
+            ],
+            header=kk,
+            delimiter=",",
+            title=False,
+        )
+    )
+    import_file(
+        write_csv(
+            tmp_path / "m.csv",
+            [
+                {
+                    "nik": "1274050101800001",
+                    "nomor_kartu_keluarga": "1274050101209999",
+                    "nama": "Budi",
+                    "hubungan_dengan_kepala_keluarga": "Kepala Keluarga",
+                }
+            ],
+            header=header,
+            delimiter=",",
+            title=False,
+        )
+    )
     report = run(tmp_path, [row()], cast)  # the NIK is now in a P3KE family and in a DTSEN family
     assert report.inserted == 0 and report.rejected[0]["code"] == "nik_ambiguous"
 
@@ -114,7 +155,16 @@ def test_other_roles_cannot_reach_the_realisasi_page(client, registry, cast, rol
     assert client.get("/realisasi/").status_code == 404
 
 
-@pytest.mark.parametrize("written, stored", [("1.500.000", 1500000), ("1.500.000,50", 1500001), ("1500000.50", 1500001), ("750000", 750000), ("Rp 750.000", 750000)])
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("1.500.000", 1500000),
+        ("1.500.000,50", 1500001),
+        ("1500000.50", 1500001),
+        ("750000", 750000),
+        ("Rp 750.000", 750000),
+    ],
+)
 def test_amounts_in_indonesian_and_plain_notation(registry, cast, tmp_path, written, stored):
     report = run(tmp_path, [row(nilai=written)], cast)
     assert report.rejected == [] and int(Intervention.objects.get().amount) == stored
@@ -134,9 +184,15 @@ def test_an_opd_operator_records_one_intervention_on_the_family_page(client, reg
     family = Family.objects.get(source_key="A")
     pkh = Program.objects.get(code="pkh")
     client.force_login(cast["opd"])
-    client.post(f"/keluarga/{family.pk}/realisasi/", {"program": pkh.pk, "date": "2026-04-01", "amount": "750000", "status": "tersalur"})
+    client.post(
+        f"/keluarga/{family.pk}/realisasi/",
+        {"program": pkh.pk, "date": "2026-04-01", "amount": "750000", "status": "tersalur"},
+    )
     page = client.get(f"/keluarga/{family.pk}/").content.decode()
     assert "Program Keluarga Harapan" in page and "01-04-2026" in page
     rtlh = Program.objects.get(code="rtlh_bsps")  # another agency's program is not offered
-    client.post(f"/keluarga/{family.pk}/realisasi/", {"program": rtlh.pk, "date": "2026-04-01", "amount": "1", "status": "tersalur"})
+    client.post(
+        f"/keluarga/{family.pk}/realisasi/",
+        {"program": rtlh.pk, "date": "2026-04-01", "amount": "1", "status": "tersalur"},
+    )
     assert Intervention.objects.count() == 1

@@ -2,6 +2,7 @@
 fails the job with the reason, a `tepat import` killed with -9 is failed by the next process, and
 two imports at once both succeed. Every process here is a real subprocess on a real database (SQLite
 under a fresh TEPAT_HOME, or a fresh PostgreSQL database when TEPAT_DATABASE_URL is set)."""
+
 from __future__ import annotations
 
 import json
@@ -55,11 +56,26 @@ def home(tmp_path):
 
 
 def tepat(env, *args, check=True) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tepat", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=check, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tepat", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
+    )
 
 
 def probe(env, want="now", timeout=60.0) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, want, str(timeout)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout + 60)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, want, str(timeout)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout + 60,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -112,8 +128,13 @@ def test_a_worker_killed_mid_job_fails_the_job_with_the_reason(home, tmp_path):
 
 def test_a_cli_import_killed_with_minus_9_is_failed_by_the_next_command(home, tmp_path):
     path = generated(home, tmp_path, 3000)
-    command = subprocess.Popen([sys.executable, "-m", "tepat", "import", str(path)], cwd=ROOT, env=home,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = subprocess.Popen(
+        [sys.executable, "-m", "tepat", "import", str(path)],
+        cwd=ROOT,
+        env=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     running = probe(home, "running")
     assert running["job"]["pid"] == command.pid
     command.send_signal(signal.SIGKILL)
@@ -126,8 +147,17 @@ def test_a_cli_import_killed_with_minus_9_is_failed_by_the_next_command(home, tm
 
 def test_two_cli_imports_at_once_both_succeed(home, tmp_path):
     path = generated(home, tmp_path, 1500)
-    started = [subprocess.Popen([sys.executable, "-m", "tepat", "import", str(path)], cwd=ROOT, env=home,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tepat", "import", str(path)],
+            cwd=ROOT,
+            env=home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [process.communicate(timeout=300) for process in started]
     assert [process.returncode for process in started] == [0, 0], [err[-2000:] for _, err in outputs]
     state = probe(home)
@@ -151,7 +181,9 @@ else:
 
 @pytest.mark.parametrize("cap, want, outcome", [(300, 600, "MemoryError"), (0, 600, "allocated")])
 def test_a_worker_process_cannot_take_more_than_its_memory_cap(cap, want, outcome):
-    done = subprocess.run([sys.executable, "-c", CAPPED, str(cap), str(want)], cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CAPPED, str(cap), str(want)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == outcome
 
 

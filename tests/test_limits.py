@@ -2,6 +2,7 @@
 the limit and exit 2; each crash class found by fuzzing (bare CR in a quoted cell, a >128 KB cell,
 undecodable bytes) is now read or refused, never a traceback. Small versions of the real-size files
 of bench/hostile.py, with the limits lowered where the real ones need megabytes."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,13 @@ from tepat.registry.importer.profiles import load_profiles
 from tepat.registry.importer.read import read_table
 from tepat.registry.models import Family, ImportBatch
 from tests.files import family_rows, write_csv
-from tests.hostile_files import csv_with_columns, csv_with_cr_in_quotes, csv_with_long_field, odk_zip_with_attachment, xlsx_with_rows
+from tests.hostile_files import (
+    csv_with_columns,
+    csv_with_cr_in_quotes,
+    csv_with_long_field,
+    odk_zip_with_attachment,
+    xlsx_with_rows,
+)
 
 
 def cli_import(path: Path, tmp_path: Path):
@@ -33,6 +40,7 @@ def cli_import(path: Path, tmp_path: Path):
 def limits(settings):
     def lower(**changes):
         settings.TEPAT_IMPORT_LIMITS = replace(Limits(), **changes)
+
     return lower
 
 
@@ -67,7 +75,9 @@ def test_an_xlsx_whose_dimension_lies_is_counted_before_parsing(tmp_path, limits
     limits(rows=1_000)
     result, report = cli_import(xlsx_with_rows(tmp_path / "rows.xlsx", 1_500, dimension=dimension), tmp_path)
     assert result.exit_code == 2 and report["fatal"]["code"] == "too_many_rows"
-    assert "1,501 baris" in report["fatal"]["message"]  # the sheet's rows counted in its XML, not taken from the dimension
+    assert (
+        "1,501 baris" in report["fatal"]["message"]
+    )  # the sheet's rows counted in its XML, not taken from the dimension
 
 
 @pytest.mark.django_db
@@ -119,7 +129,11 @@ def test_undecodable_utf16_is_refused_as_unreadable(tmp_path):
     path = tmp_path / "u16.csv"
     path.write_bytes(b"\xff\xfe" + "nik;nama\n".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate half
     result, report = cli_import(path, tmp_path)
-    assert result.exit_code == 2 and report["fatal"]["code"] == "file_unreadable" and "UTF-16" in report["fatal"]["message"]
+    assert (
+        result.exit_code == 2
+        and report["fatal"]["code"] == "file_unreadable"
+        and "UTF-16" in report["fatal"]["message"]
+    )
 
 
 def test_geojson_nested_too_deep_is_refused_before_parsing():
@@ -160,7 +174,7 @@ def test_mutated_csv_is_read_or_refused_never_a_crash(tmp_path_factory, edits):
     data = bytearray(_base(tmp))
     for at, inserted in edits:
         at = min(at, len(data))
-        data[at:at + len(inserted)] = inserted
+        data[at : at + len(inserted)] = inserted
     path = tmp / "fuzz.csv"
     path.write_bytes(bytes(data))
     try:
@@ -170,7 +184,14 @@ def test_mutated_csv_is_read_or_refused_never_a_crash(tmp_path_factory, edits):
 
             _collect(table.frame.lazy())
     except ImportFatal as refused:
-        assert refused.code in ("file_unreadable", "file_type", "file_empty", "header_not_found", "field_too_long", "too_many_columns")
+        assert refused.code in (
+            "file_unreadable",
+            "file_type",
+            "file_empty",
+            "header_not_found",
+            "field_too_long",
+            "too_many_columns",
+        )
 
 
 @hsettings(max_examples=25, deadline=None)

@@ -1,5 +1,6 @@
 """Linkage (issue 16): generated P3KE + noisy DTSEN imported through the real importer, scored by
 splink, reviewed through the audited actions; scope, masking, reversal and the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,9 @@ def _truth_pairs(registry_truth: pl.DataFrame) -> set[tuple[int, int]]:
     p3ke = dict(Member.objects.filter(source="p3ke").values_list("id_individu", "id"))
     dtsen = list(Member.objects.filter(source="dtsen").order_by("id").values_list("id", "nik"))
     members_file = ImportBatch.objects.filter(format="dtsen-anggota").latest("pk")
-    rejected = {issue["row"] for issue in members_file.report["rejected"]}  # no NIK, or their family's head was rejected
+    rejected = {
+        issue["row"] for issue in members_file.report["rejected"]
+    }  # no NIK, or their family's head was rejected
     kept = registry_truth.filter(~pl.col("row").is_in(sorted(rejected)))
     assert len(dtsen) == kept.height
     return {(p3ke[ident], member) for ident, (member, _) in zip(kept["id_individu"], dtsen)}
@@ -57,13 +60,20 @@ def test_cross_source_links_are_precise_and_complete_including_differing_niks(re
     from tepat.linkage.models import Pair, PairKind
 
     truth = _truth_pairs(registry)
-    found = {(min(a, b), max(a, b)) for a, b in Pair.objects.filter(kind=PairKind.CROSS_SOURCE).values_list("left_member_id", "right_member_id")}
+    found = {
+        (min(a, b), max(a, b))
+        for a, b in Pair.objects.filter(kind=PairKind.CROSS_SOURCE).values_list("left_member_id", "right_member_id")
+    }
     truth = {(min(a, b), max(a, b)) for a, b in truth}
     correct = found & truth
     assert len(correct) / len(found) >= 0.98
     assert len(correct) / len(truth) >= 0.95
-    probabilistic = {(min(a, b), max(a, b)) for a, b in Pair.objects.filter(method="probabilistic", kind=PairKind.CROSS_SOURCE)
-                     .values_list("left_member_id", "right_member_id")}
+    probabilistic = {
+        (min(a, b), max(a, b))
+        for a, b in Pair.objects.filter(method="probabilistic", kind=PairKind.CROSS_SOURCE).values_list(
+            "left_member_id", "right_member_id"
+        )
+    }
     assert len(probabilistic & truth) >= 20, "true pairs whose NIKs differ are found too"
     assert linked.pairs["cross_source"] == len(found)
 
@@ -73,7 +83,11 @@ def test_exact_nik_pairs_are_auto_linked_and_others_wait_with_their_weights(link
     from tepat.linkage.models import LinkageModel, Pair, PairDecision, PairStatus
 
     auto = Pair.objects.filter(auto=True)
-    assert auto.exists() and not auto.exclude(method="nik").exists() and not auto.exclude(status=PairStatus.LINKED).exists()
+    assert (
+        auto.exists()
+        and not auto.exclude(method="nik").exists()
+        and not auto.exclude(status=PairStatus.LINKED).exists()
+    )
     assert PairDecision.objects.filter(decision="auto").count() == auto.count()
     pending = Pair.objects.filter(status=PairStatus.PENDING, kind="cross_source")
     assert pending.exists() and not pending.filter(method="nik", probability__gte=0.99).exists()
@@ -104,14 +118,18 @@ def test_decisions_are_audited_and_a_cross_source_link_changes_no_record(linked,
     from tepat.registry.models import Member
 
     pair = Pair.objects.filter(status=PairStatus.PENDING, kind="cross_source").first()
-    before = [(m.version, m.is_active) for m in Member.objects.filter(pk__in=[pair.left_member_id, pair.right_member_id])]
+    before = [
+        (m.version, m.is_active) for m in Member.objects.filter(pk__in=[pair.left_member_id, pair.right_member_id])
+    ]
     with pytest.raises(ValueError):
         do_decide_pair(pair, "same", acting_user=cast["analyst"], reason="  ")
     history = do_decide_pair(pair, "same", acting_user=cast["analyst"], reason="nama dan tanggal lahir cocok")
     pair.refresh_from_db()
     assert pair.status == PairStatus.LINKED and history.before == "pending" and history.after == "linked"
     assert history.user == cast["analyst"] and history.reason == "nama dan tanggal lahir cocok"
-    assert [(m.version, m.is_active) for m in Member.objects.filter(pk__in=[pair.left_member_id, pair.right_member_id])] == before
+    assert [
+        (m.version, m.is_active) for m in Member.objects.filter(pk__in=[pair.left_member_id, pair.right_member_id])
+    ] == before
     ids = identity_of([pair.left_member_id, pair.right_member_id])
     assert ids[pair.left_member_id] == ids[pair.right_member_id]
 
@@ -123,8 +141,16 @@ def test_confirmed_duplicate_deactivates_one_member_and_undo_restores_it(linked,
     from tepat.registry.models import Change, Member
 
     members = list(Member.objects.filter(source="p3ke")[:2])
-    pair = Pair.objects.create(key="duplicate:test", kind=PairKind.DUPLICATE, method="probabilistic", probability=0.7,
-                               left_member=members[0], right_member=members[1], left_family=members[0].family, right_family=members[1].family)
+    pair = Pair.objects.create(
+        key="duplicate:test",
+        kind=PairKind.DUPLICATE,
+        method="probabilistic",
+        probability=0.7,
+        left_member=members[0],
+        right_member=members[1],
+        left_family=members[0].family,
+        right_family=members[1].family,
+    )
     history = do_decide_pair(pair, "same", acting_user=cast["lurah"], reason="satu orang dua NIK", keep=members[1].pk)
     members[0].refresh_from_db()
     assert not members[0].is_active and "satu orang dua NIK" in members[0].inactive_reason
@@ -203,8 +229,18 @@ def _realisasi(tmp_path, cast, nik: str):
     ensure_shipped_opds()
     ensure_catalogue(2026)
     header = ["kode_program", "nik", "no_kk", "nama_penerima", "tanggal", "nilai", "status"]
-    row = {"kode_program": "pkh", "nik": nik, "no_kk": "", "nama_penerima": "X", "tanggal": "15-03-2026", "nilai": "750000", "status": "tersalur"}
-    return do_import_interventions(write_csv(tmp_path / f"r{nik}.csv", [row], header=header, title=False), acting_user=cast["analyst"])
+    row = {
+        "kode_program": "pkh",
+        "nik": nik,
+        "no_kk": "",
+        "nama_penerima": "X",
+        "tanggal": "15-03-2026",
+        "nilai": "750000",
+        "status": "tersalur",
+    }
+    return do_import_interventions(
+        write_csv(tmp_path / f"r{nik}.csv", [row], header=header, title=False), acting_user=cast["analyst"]
+    )
 
 
 @pytest.mark.django_db
@@ -260,7 +296,9 @@ def test_identities_after_single_decisions_equal_a_full_recomputation(linked, ca
     pending = list(Pair.objects.filter(status="pending", kind="cross_source")[:3])
     for pair in pending:
         do_decide_pair(pair, "same", acting_user=cast["analyst"], reason="cocok")
-    do_undo_pair(Pair.objects.filter(auto=True, kind="cross_source").first(), acting_user=cast["analyst"], reason="salah")
+    do_undo_pair(
+        Pair.objects.filter(auto=True, kind="cross_source").first(), acting_user=cast["analyst"], reason="salah"
+    )
     incremental = set(IdentityMember.objects.values_list("member_id", "identity"))
     refresh_identities()
     assert set(IdentityMember.objects.values_list("member_id", "identity")) == incremental

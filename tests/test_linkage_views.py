@@ -1,4 +1,5 @@
 """The review queue and page: scope, masking, the waterfall, decisions with a reason, the home panel."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,7 +44,9 @@ def test_lurah_reviews_a_pair_of_their_kelurahan_and_decides_with_a_reason(clien
 def test_camat_sees_masked_numbers_and_differences_highlighted(client, cast, linked):
     from tepat.linkage.models import Pair
 
-    pair = Pair.objects.filter(kind="cross_source", left_family__kelurahan__parent__code="12.74.05", method="probabilistic").first()
+    pair = Pair.objects.filter(
+        kind="cross_source", left_family__kelurahan__parent__code="12.74.05", method="probabilistic"
+    ).first()
     client.force_login(cast["camat"])
     text = client.get(f"/tautan/{pair.pk}/").content.decode()
     assert pair.left_family.no_kk not in text and "******" in text

@@ -1,4 +1,5 @@
 """Login lockout: one count per user whatever variant of the name is typed, and no race past the limit."""
+
 from __future__ import annotations
 
 import threading
@@ -123,8 +124,14 @@ def test_twenty_simultaneous_wrong_guesses_check_at_most_five(thr, settings, tmp
         import subprocess
         import sys
 
-        env = {k: v for k, v in os.environ.items() if k not in ("TEPAT_DATABASE_URL", "TEPAT_SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
-        env.update(TEPAT_HOME=str(tmp_path / "home"), TEPAT_LOGIN_MAX_FAILURES="5", DJANGO_SETTINGS_MODULE="tepat.settings")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("TEPAT_DATABASE_URL", "TEPAT_SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+        }
+        env.update(
+            TEPAT_HOME=str(tmp_path / "home"), TEPAT_LOGIN_MAX_FAILURES="5", DJANGO_SETTINGS_MODULE="tepat.settings"
+        )
         code = "from tests.test_login_throttle import race_in_a_fresh_home; race_in_a_fresh_home()"
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]

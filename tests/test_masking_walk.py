@@ -5,6 +5,7 @@ without parameters by itself, a page with parameters once PARAMS says where its 
 test fails and names the page until then). The analyst walks the same pages as the control: the check
 does find full numbers where the role may see them.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,11 +23,27 @@ from tepat.accounts.roles import policy_for
 SIXTEEN = re.compile(r"(?<!\d)\d{16}(?!\d)")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
-POST_ONLY = {"logout", "set_language", "verivali_meeting_create", "verivali_decide", "indicators_snapshot_create", "target_freeze",
-             "verivali_campaign_close", "meeting_hold", "action_item_close", "meeting_decision", "meeting_action_item",
-             "meeting_attendance", "import_confirm", "import_revert", "admin_user_password", "admin_user_status",
-             "verivali_handback_sent", "meeting_cancel",
-             "linkage_decide"}
+POST_ONLY = {
+    "logout",
+    "set_language",
+    "verivali_meeting_create",
+    "verivali_decide",
+    "indicators_snapshot_create",
+    "target_freeze",
+    "verivali_campaign_close",
+    "meeting_hold",
+    "action_item_close",
+    "meeting_decision",
+    "meeting_action_item",
+    "meeting_attendance",
+    "import_confirm",
+    "import_revert",
+    "admin_user_password",
+    "admin_user_status",
+    "verivali_handback_sent",
+    "meeting_cancel",
+    "linkage_decide",
+}
 BINARY_IMAGES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 
 
@@ -60,12 +77,18 @@ def _objects():
     campaigns = list(Campaign.objects.values_list("pk", flat=True))
     meetings = list(Meeting.objects.values_list("pk", flat=True))
     return {
-        "family": families, "batch": list(ImportBatch.objects.values_list("pk", flat=True)),
-        "program": list(Program.objects.values_list("code", flat=True)[:3]), "target": list(TargetList.objects.values_list("pk", flat=True)),
-        "campaign": campaigns, "visit_form": list(CampaignFamily.objects.order_by("pk").values_list("campaign_id", "family_id")[:12]),
-        "visit": list(Visit.objects.values_list("pk", flat=True)), "photo": list(VisitPhoto.objects.values_list("pk", flat=True)),
-        "request": list(ChangeRequest.objects.values_list("pk", flat=True)), "musyawarah": list(Musyawarah.objects.values_list("pk", flat=True)),
-        "meeting": meetings, "evidence": list(ActionProgress.objects.exclude(evidence_path="").values_list("item_id", "pk")),
+        "family": families,
+        "batch": list(ImportBatch.objects.values_list("pk", flat=True)),
+        "program": list(Program.objects.values_list("code", flat=True)[:3]),
+        "target": list(TargetList.objects.values_list("pk", flat=True)),
+        "campaign": campaigns,
+        "visit_form": list(CampaignFamily.objects.order_by("pk").values_list("campaign_id", "family_id")[:12]),
+        "visit": list(Visit.objects.values_list("pk", flat=True)),
+        "photo": list(VisitPhoto.objects.values_list("pk", flat=True)),
+        "request": list(ChangeRequest.objects.values_list("pk", flat=True)),
+        "musyawarah": list(Musyawarah.objects.values_list("pk", flat=True)),
+        "meeting": meetings,
+        "evidence": list(ActionProgress.objects.exclude(evidence_path="").values_list("item_id", "pk")),
         "action_item": list(ActionProgress.objects.values_list("item_id", flat=True).distinct()),
         "pair": list(Pair.objects.order_by("pk").values_list("pk", flat=True)[:6]),
         "user": list(User.objects.order_by("pk").values_list("pk", flat=True)[:3]),
@@ -80,27 +103,40 @@ def _params(o: dict) -> dict[str, list[dict]]:
 
     sheets = ("csv", "xlsx")
     return {
-        "family_export": [{"kind": k} for k in sheets], "family_detail": [{"pk": p} for p in o["family"]],
+        "family_export": [{"kind": k} for k in sheets],
+        "family_detail": [{"pk": p} for p in o["family"]],
         "record_intervention": [{"pk": p} for p in o["family"][:2]],
-        "import_status": [{"pk": p} for p in o["batch"]], "import_progress": [{"pk": p} for p in o["batch"]],
+        "import_status": [{"pk": p} for p in o["batch"]],
+        "import_progress": [{"pk": p} for p in o["batch"]],
         "import_report": [{"pk": p, "kind": k} for p in o["batch"] for k in ("json", "xlsx")],
-        "program_detail": [{"code": c} for c in o["program"]], "rule_preview": [{"code": c} for c in o["program"]],
+        "program_detail": [{"code": c} for c in o["program"]],
+        "rule_preview": [{"code": c} for c in o["program"]],
         "program_edit": [{"code": c} for c in o["program"]],
-        "target_detail": [{"pk": p} for p in o["target"]], "target_export": [{"pk": p, "kind": k} for p in o["target"] for k in sheets],
+        "target_detail": [{"pk": p} for p in o["target"]],
+        "target_export": [{"pk": p, "kind": k} for p in o["target"] for k in sheets],
         "indicators_chart": [{"kind": k, "fmt": "svg"} for k in ("trend", "comparison")],
-        "indicators_table": [{"fmt": f} for f in sheets], "indicators_registry_chart": [{"fmt": "svg"}],
+        "indicators_table": [{"fmt": f} for f in sheets],
+        "indicators_registry_chart": [{"fmt": "svg"}],
         "indicators_registry_table": [{"table": t, "fmt": f} for t in ("desil", "deprivation") for f in sheets],
-        "indicators_af_table": [{"fmt": f} for f in sheets], "indicators_snapshots_table": [{"fmt": f} for f in sheets],
-        "pockets_map": [{"which": w, "kind": "svg"} for w in ("peta", "hotspot")], "pockets_ranking": [{"kind": k} for k in sheets],
-        "verivali_campaign": [{"pk": p} for p in o["campaign"]], "verivali_assign": [{"pk": p} for p in o["campaign"]],
+        "indicators_af_table": [{"fmt": f} for f in sheets],
+        "indicators_snapshots_table": [{"fmt": f} for f in sheets],
+        "pockets_map": [{"which": w, "kind": "svg"} for w in ("peta", "hotspot")],
+        "pockets_ranking": [{"kind": k} for k in sheets],
+        "verivali_campaign": [{"pk": p} for p in o["campaign"]],
+        "verivali_assign": [{"pk": p} for p in o["campaign"]],
         "verivali_progress_export": [{"pk": p, "kind": k} for p in o["campaign"] for k in sheets],
         "verivali_visit": [{"pk": c, "family_pk": f} for c, f in o["visit_form"]],
-        "verivali_proposal": [{"pk": p} for p in o["campaign"]], "verivali_visit_done": [{"pk": p} for p in o["visit"]],
-        "verivali_photo": [{"pk": p} for p in o["photo"]], "verivali_request": [{"pk": p} for p in o["request"]],
-        "verivali_ingest": [{"pk": p} for p in o["campaign"]], "verivali_xlsform": [{"pk": p} for p in o["campaign"]],
+        "verivali_proposal": [{"pk": p} for p in o["campaign"]],
+        "verivali_visit_done": [{"pk": p} for p in o["visit"]],
+        "verivali_photo": [{"pk": p} for p in o["photo"]],
+        "verivali_request": [{"pk": p} for p in o["request"]],
+        "verivali_ingest": [{"pk": p} for p in o["campaign"]],
+        "verivali_xlsform": [{"pk": p} for p in o["campaign"]],
         "verivali_berita_acara": [{"pk": p, "kind": k} for p in o["musyawarah"] for k in ("pdf", "docx")],
-        "meeting_detail": [{"pk": p} for p in o["meeting"]], "meeting_edit": [{"pk": p} for p in o["meeting"]],
-        "meeting_invite": [{"pk": p} for p in o["meeting"]], "meeting_minutes": [{"pk": p} for p in o["meeting"]],
+        "meeting_detail": [{"pk": p} for p in o["meeting"]],
+        "meeting_edit": [{"pk": p} for p in o["meeting"]],
+        "meeting_invite": [{"pk": p} for p in o["meeting"]],
+        "meeting_minutes": [{"pk": p} for p in o["meeting"]],
         "meeting_tables": [{"pk": p} for p in o["meeting"]],
         "meeting_document": [{"pk": p, "name": n} for p in o["meeting"][:2] for n in MEETING_DOCUMENTS],
         "action_item_detail": [{"pk": p} for p in o["action_item"]],
@@ -108,11 +144,13 @@ def _params(o: dict) -> dict[str, list[dict]]:
         "report_download": [{"kind": k, "fmt": f} for k, d in REPORTS.items() for f in d.formats],
         "report_write": [{"kind": k} for k, d in REPORTS.items() if d.text_kind],
         "linkage_review": [{"pk": p} for p in o["pair"]],
-        "gaps_export": [{"kind": k} for k in sheets], "gaps_drill_export": [{"kind": k} for k in sheets],
+        "gaps_export": [{"kind": k} for k in sheets],
+        "gaps_drill_export": [{"kind": k} for k in sheets],
         "verivali_handback": [{"pk": p, "kind": k} for p in o["campaign"] for k in sheets],
         "realisasi_report": [{"pk": p, "fmt": f} for p in o["realisasi_job"] for f in sheets],
         "verivali_ingest_report": [{"pk": c, "job": j, "fmt": f} for c, j in o["odk_job"] for f in sheets],
-        "admin_user_detail": [{"pk": p} for p in o["user"]], "access_log_export": [{"kind": k} for k in sheets],
+        "admin_user_detail": [{"pk": p} for p in o["user"]],
+        "access_log_export": [{"kind": k} for k in sheets],
     }
 
 
@@ -171,18 +209,40 @@ def demo(regions, tmp_path):
     load_demo(300, echo=lambda _: None)
     enumerator = User.objects.get(username="pendata")
     campaign = Campaign.objects.get()
-    family = campaign.change_requests.filter(status="approved").exclude(family=None).order_by("pk").first().family  # visited again
+    family = (
+        campaign.change_requests.filter(status="approved").exclude(family=None).order_by("pk").first().family
+    )  # visited again
     family.refresh_from_db()
     head = family.members.filter(is_active=True).order_by("pk").first()
-    do_submit_visit(campaign, {
-        "submission_key": "walk-1", "family_id": family.pk, "started_version": family.version, "keberadaan": "terkonfirmasi",
-        "memenuhi_kriteria": True, "fields": {"no_kk": "1274059912310001"},
-        "members": [{"member_id": head.pk, "keberadaan": "terkonfirmasi", "fields": {"nik": "1274054107990002"}},
-                    {"member_id": None, "keberadaan": "terkonfirmasi",
-                     "fields": {"nama": "BAYI BARU", "nik": "1274056501260003", "jenis_kelamin": "Perempuan",
-                                "hubungan_dengan_kepala_keluarga": "Anak"}}],
-        "gps": None, "checklist": {}, "photos": [],
-    }, acting_user=enumerator, source="web")
+    do_submit_visit(
+        campaign,
+        {
+            "submission_key": "walk-1",
+            "family_id": family.pk,
+            "started_version": family.version,
+            "keberadaan": "terkonfirmasi",
+            "memenuhi_kriteria": True,
+            "fields": {"no_kk": "1274059912310001"},
+            "members": [
+                {"member_id": head.pk, "keberadaan": "terkonfirmasi", "fields": {"nik": "1274054107990002"}},
+                {
+                    "member_id": None,
+                    "keberadaan": "terkonfirmasi",
+                    "fields": {
+                        "nama": "BAYI BARU",
+                        "nik": "1274056501260003",
+                        "jenis_kelamin": "Perempuan",
+                        "hubungan_dengan_kepala_keluarga": "Anak",
+                    },
+                },
+            ],
+            "gps": None,
+            "checklist": {},
+            "photos": [],
+        },
+        acting_user=enumerator,
+        source="web",
+    )
     _uploads(campaign, tmp_path)
     return {u.username: u for u in User.objects.all()}
 
@@ -193,11 +253,19 @@ def _uploads(campaign, tmp_path) -> None:
 
     realisasi = tmp_path / "realisasi.csv"
     realisasi.write_text("kode_program,nik,tanggal,nilai\npkh,1274059999990009,15-03-2026,750000\n", encoding="utf-8")
-    job = enqueue("realisasi", acting_user=User.objects.get(username="dinsos"), path=str(realisasi), file_name="realisasi.csv")
+    job = enqueue(
+        "realisasi", acting_user=User.objects.get(username="dinsos"), path=str(realisasi), file_name="realisasi.csv"
+    )
     assert [i["code"] for i in job.result["report"]["rejected"]] == ["nik_unknown"]
     broken = tmp_path / "rusak.zip"
     broken.write_bytes(b"PK\x03\x04 cut short")
-    enqueue("odk", acting_user=User.objects.get(username="analis"), campaign=campaign.pk, path=str(broken), file_name="rusak.zip")
+    enqueue(
+        "odk",
+        acting_user=User.objects.get(username="analis"),
+        campaign=campaign.pk,
+        path=str(broken),
+        file_name="rusak.zip",
+    )
 
 
 def walk(client, user) -> dict[str, str]:
@@ -230,7 +298,9 @@ def test_masking_roles_never_receive_a_full_identity_number(username, client, de
     leaks = {url: sorted(set(SIXTEEN.findall(text)) & numbers)[:3] for url, (_, text) in pages.items()}
     assert {url: found for url, found in leaks.items() if found} == {}
     html = {url: r for url, (r, text) in pages.items() if r["Content-Type"].startswith("text/html")}
-    assert [u for u, r in html.items() if INLINE_SCRIPT.search(r.content.decode()) or HANDLER.search(r.content.decode())] == []
+    assert [
+        u for u, r in html.items() if INLINE_SCRIPT.search(r.content.decode()) or HANDLER.search(r.content.decode())
+    ] == []
     assert [u for u, (r, _) in pages.items() if r.get("Cache-Control") != "no-store"] == []
     logged = PersonalDataAccess.objects.filter(user=user)
     assert logged.exists() and not logged.filter(unmasked=True).exists()

@@ -1,4 +1,5 @@
 """Meetings: invitations, attendance, decisions, action items, carry-over, compliance, OPD scope."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -10,8 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tepat.accounts.models import AuditEvent, Opd
 from tepat.meetings import queries
 from tepat.meetings.actions import (
-    Guest, MeetingError, do_add_action_item, do_add_decision, do_close_action_item, do_create_meeting, do_hold_meeting,
-    do_record_attendance, do_record_minutes, do_record_progress, evidence_root,
+    Guest,
+    MeetingError,
+    do_add_action_item,
+    do_add_decision,
+    do_close_action_item,
+    do_create_meeting,
+    do_hold_meeting,
+    do_record_attendance,
+    do_record_minutes,
+    do_record_progress,
+    evidence_root,
 )
 from tepat.meetings.compliance import assess
 from tepat.meetings.models import ActionItem, ActionStatus, MeetingStatus, MeetingType
@@ -21,8 +31,15 @@ TODAY = date(2026, 11, 28)
 
 
 def values(day: date, type: str = MeetingType.RAKOR, title: str = "Rakor TKPKD") -> dict:
-    return {"type": type, "title": title, "date": day, "start_time": time(9), "place": "Aula Bapperida",
-            "chair": "Asisten Administrasi Umum", "agenda": "1. Pembukaan\n2. Paparan BPS\n\n- Tanya jawab"}
+    return {
+        "type": type,
+        "title": title,
+        "date": day,
+        "start_time": time(9),
+        "place": "Aula Bapperida",
+        "chair": "Asisten Administrasi Umum",
+        "agenda": "1. Pembukaan\n2. Paparan BPS\n\n- Tanya jawab",
+    }
 
 
 @pytest.fixture
@@ -35,21 +52,43 @@ def opds(cast):
 def held_rakor(cast, opds):
     """Rakor I in March: 3 invitees (2 came), 2 decisions, 3 action items."""
     analyst = cast["analyst"]
-    meeting = do_create_meeting(values(date(2026, 3, 11), title="Rakor TKPKD I"), acting_user=analyst,
-                                opds=[opds["dinsos"], opds["perkim"]], regions=[Region.objects.get(code="12.74.05")],
-                                guests=[Guest("BPS Kota Tanjungbalai", "Hendra", "Statistisi Ahli Muda")])
+    meeting = do_create_meeting(
+        values(date(2026, 3, 11), title="Rakor TKPKD I"),
+        acting_user=analyst,
+        opds=[opds["dinsos"], opds["perkim"]],
+        regions=[Region.objects.get(code="12.74.05")],
+        guests=[Guest("BPS Kota Tanjungbalai", "Hendra", "Statistisi Ahli Muda")],
+    )
     dinsos, _perkim, camat, bps = meeting.participants.order_by("pk")
     do_record_attendance(meeting, [dinsos.pk, bps.pk], acting_user=analyst, today=TODAY)
     do_hold_meeting(meeting, acting_user=analyst, today=TODAY)
     verivali = do_add_decision(meeting, "Verivali P3KE selesai sebelum Juni", acting_user=analyst)
     rtlh = do_add_decision(meeting, "Rumah tidak layak huni desil 1 diprioritaskan", acting_user=analyst)
     items = {
-        "muskel": do_add_action_item(meeting, what="Musyawarah kelurahan di 31 kelurahan", owner=opds["dinsos"],
-                                     due=date(2026, 5, 31), decision=verivali, acting_user=analyst),
-        "rtlh": do_add_action_item(meeting, what="Daftar RTLH desil 1", owner=opds["perkim"], due=date(2026, 12, 15),
-                                   decision=rtlh, acting_user=analyst),
-        "data": do_add_action_item(meeting, what="Data PBI APBD", owner=opds["dinsos"], due=date(2026, 4, 30),
-                                   decision=verivali, acting_user=analyst),
+        "muskel": do_add_action_item(
+            meeting,
+            what="Musyawarah kelurahan di 31 kelurahan",
+            owner=opds["dinsos"],
+            due=date(2026, 5, 31),
+            decision=verivali,
+            acting_user=analyst,
+        ),
+        "rtlh": do_add_action_item(
+            meeting,
+            what="Daftar RTLH desil 1",
+            owner=opds["perkim"],
+            due=date(2026, 12, 15),
+            decision=rtlh,
+            acting_user=analyst,
+        ),
+        "data": do_add_action_item(
+            meeting,
+            what="Data PBI APBD",
+            owner=opds["dinsos"],
+            due=date(2026, 4, 30),
+            decision=verivali,
+            acting_user=analyst,
+        ),
     }
     return meeting, items
 
@@ -58,7 +97,12 @@ def test_it_records_attendance_and_names_each_invitee(held_rakor):
     meeting, _ = held_rakor
     assert meeting.attendance() == (2, 4)
     labels = [p.label() for p in meeting.participants.order_by("pk")]
-    assert labels == ["Dinas Sosial", "Dinas Perumahan dan Kawasan Permukiman", "Camat Datuk Bandar", "BPS Kota Tanjungbalai"]
+    assert labels == [
+        "Dinas Sosial",
+        "Dinas Perumahan dan Kawasan Permukiman",
+        "Camat Datuk Bandar",
+        "BPS Kota Tanjungbalai",
+    ]
     assert [p.attended for p in meeting.participants.order_by("pk")] == [True, False, False, True]
     assert meeting.agenda_items() == ["Pembukaan", "Paparan BPS", "Tanya jawab"]
 
@@ -89,7 +133,9 @@ def test_open_items_carry_into_the_next_meeting_and_again_while_still_open(held_
 
 
 def test_a_later_meeting_does_not_carry_items_into_an_earlier_one(held_rakor, cast):
-    earlier = do_create_meeting(values(date(2026, 2, 1), MeetingType.TEKNIS, "Rapat teknis"), acting_user=cast["analyst"])
+    earlier = do_create_meeting(
+        values(date(2026, 2, 1), MeetingType.TEKNIS, "Rapat teknis"), acting_user=cast["analyst"]
+    )
     assert earlier.carried_items.count() == 0
 
 
@@ -109,14 +155,17 @@ def test_compliance_counts_only_held_rakor_of_the_year(held_rakor, cast):
     assert queries.compliance(2025, today=TODAY).cannot_meet
 
 
-@pytest.mark.parametrize("held, today, due, late", [
-    ([], date(2026, 2, 1), date(2026, 4, 30), False),
-    ([], date(2026, 5, 1), date(2026, 4, 30), True),
-    ([date(2026, 1, 20)], date(2026, 6, 1), date(2026, 8, 31), False),
-    ([date(2026, 1, 20), date(2026, 2, 3)], date(2026, 9, 1), date(2026, 12, 31), False),
-    ([date(2026, 3, 1), date(2026, 7, 1), date(2026, 10, 1)], date(2026, 11, 1), None, False),
-    ([date(2025, 12, 30)], date(2026, 1, 5), date(2026, 4, 30), False),
-])
+@pytest.mark.parametrize(
+    "held, today, due, late",
+    [
+        ([], date(2026, 2, 1), date(2026, 4, 30), False),
+        ([], date(2026, 5, 1), date(2026, 4, 30), True),
+        ([date(2026, 1, 20)], date(2026, 6, 1), date(2026, 8, 31), False),
+        ([date(2026, 1, 20), date(2026, 2, 3)], date(2026, 9, 1), date(2026, 12, 31), False),
+        ([date(2026, 3, 1), date(2026, 7, 1), date(2026, 10, 1)], date(2026, 11, 1), None, False),
+        ([date(2025, 12, 30)], date(2026, 1, 5), date(2026, 4, 30), False),
+    ],
+)
 def test_the_next_rakor_is_due_by_the_end_of_the_next_third_of_the_year(held, today, due, late):
     c = assess(2026, held, today)
     assert (c.next_due, c.overdue) == (due, late)
@@ -141,7 +190,9 @@ def test_only_the_secretariat_creates_meetings_and_a_bad_field_is_named(cast):
 def test_an_opd_operator_reports_progress_with_evidence_only_on_their_own_items(held_rakor, cast, settings):
     _, items = held_rakor
     evidence = SimpleUploadedFile("berita acara muskel.pdf", b"%PDF-1.4 bukti", content_type="application/pdf")
-    progress = do_record_progress(items["muskel"], note="20 dari 31 kelurahan selesai", evidence=evidence, acting_user=cast["opd"])
+    progress = do_record_progress(
+        items["muskel"], note="20 dari 31 kelurahan selesai", evidence=evidence, acting_user=cast["opd"]
+    )
     items["muskel"].refresh_from_db()
     assert items["muskel"].status == ActionStatus.IN_PROGRESS and progress.status_after == ActionStatus.IN_PROGRESS
     stored = evidence_root() / progress.evidence_path
@@ -158,14 +209,18 @@ def test_an_opd_operator_reports_progress_with_evidence_only_on_their_own_items(
 def test_evidence_of_a_refused_type_is_refused_with_its_name(held_rakor, cast):
     _, items = held_rakor
     with pytest.raises(MeetingError, match="skrip.exe"):
-        do_record_progress(items["muskel"], note="x", evidence=SimpleUploadedFile("skrip.exe", b"MZ"), acting_user=cast["opd"])
+        do_record_progress(
+            items["muskel"], note="x", evidence=SimpleUploadedFile("skrip.exe", b"MZ"), acting_user=cast["opd"]
+        )
 
 
 def test_dropping_needs_a_reason_and_a_closed_item_takes_no_more_progress(held_rakor, cast):
     _, items = held_rakor
     with pytest.raises(MeetingError, match="alasan"):
         do_close_action_item(items["rtlh"], status=ActionStatus.DROPPED, acting_user=cast["analyst"])
-    do_close_action_item(items["rtlh"], status=ActionStatus.DROPPED, acting_user=cast["analyst"], note="Anggaran dialihkan")
+    do_close_action_item(
+        items["rtlh"], status=ActionStatus.DROPPED, acting_user=cast["analyst"], note="Anggaran dialihkan"
+    )
     with pytest.raises(MeetingError, match="dibatalkan"):
         do_record_progress(items["rtlh"], note="x", acting_user=cast["analyst"])
 
@@ -177,7 +232,12 @@ def test_decisions_followed_up_and_open_items_by_opd(held_rakor, cast):
     do_close_action_item(items["muskel"], status=ActionStatus.DONE, acting_user=cast["opd"])
     do_add_decision(meeting, "Rakor berikutnya bulan Juli", acting_user=cast["analyst"])
     [row] = queries.decisions_followed_up(2026, today=TODAY)
-    assert (row.decisions, row.decisions_followed_up, row.decisions_in_process, row.decisions_without_items) == (3, 1, 1, 1)
+    assert (row.decisions, row.decisions_followed_up, row.decisions_in_process, row.decisions_without_items) == (
+        3,
+        1,
+        1,
+        1,
+    )
     assert (row.items, row.done, row.open, row.overdue, row.percent_followed_up) == (3, 2, 1, 0, 33.3)
     [perkim] = queries.open_items_by_opd(today=TODAY)
     assert (perkim.opd.code, perkim.total, perkim.overdue) == ("perkim", 1, 0)
@@ -185,7 +245,14 @@ def test_decisions_followed_up_and_open_items_by_opd(held_rakor, cast):
 
 
 def test_every_state_change_writes_one_audit_row(held_rakor):
-    counts = {a: AuditEvent.objects.filter(action=a).count() for a in
-              ("meeting_created", "meeting_attendance", "meeting_held", "meeting_decision", "action_item_added")}
-    assert counts == {"meeting_created": 1, "meeting_attendance": 1, "meeting_held": 1, "meeting_decision": 2,
-                      "action_item_added": 3}
+    counts = {
+        a: AuditEvent.objects.filter(action=a).count()
+        for a in ("meeting_created", "meeting_attendance", "meeting_held", "meeting_decision", "action_item_added")
+    }
+    assert counts == {
+        "meeting_created": 1,
+        "meeting_attendance": 1,
+        "meeting_held": 1,
+        "meeting_decision": 2,
+        "action_item_added": 3,
+    }

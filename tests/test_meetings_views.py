@@ -1,4 +1,5 @@
 """Meeting pages: what the secretariat and an OPD operator see and may do, and the xlsx downloads."""
+
 from __future__ import annotations
 
 import io
@@ -47,8 +48,14 @@ def test_a_viewer_reads_meetings_but_cannot_manage_or_see_open_items_by_opd(clie
 def test_the_secretariat_creates_a_meeting_with_invitees_and_the_open_items_carried(client, held_rakor, cast, opds):
     _, items = held_rakor
     c = client_for(client, cast["analyst"])
-    data = {**values(date(2026, 12, 9), title="Rakor TKPKD III"), "date": "2026-12-09", "start_time": "09:00",
-            "opds": [opds["dinsos"].pk], "regions": [], "guests": "BPS Kota Tanjungbalai; Hendra; Statistisi"}
+    data = {
+        **values(date(2026, 12, 9), title="Rakor TKPKD III"),
+        "date": "2026-12-09",
+        "start_time": "09:00",
+        "opds": [opds["dinsos"].pk],
+        "regions": [],
+        "guests": "BPS Kota Tanjungbalai; Hendra; Statistisi",
+    }
     response = c.post("/rapat/baru/", data)
     meeting = Meeting.objects.get(title="Rakor TKPKD III")
     assert response.status_code == 302 and response["Location"] == f"/rapat/{meeting.pk}/"
@@ -79,12 +86,16 @@ def test_minutes_decisions_and_items_are_added_from_the_meeting_page(client, hel
     c.post(f"/rapat/{meeting.pk}/notulen/", {"minutes": "Dibuka oleh Asisten."})
     c.post(f"/rapat/{meeting.pk}/keputusan/", {"text": "Data PBI diperbarui tiap bulan"})
     decision = meeting.decisions.get(number=3)
-    c.post(f"/rapat/{meeting.pk}/tindak-lanjut/", {"what": "Kirim data PBI", "owner": opds["dinsos"].pk,
-                                                   "due": "2026-12-20", "decision": decision.pk})
+    c.post(
+        f"/rapat/{meeting.pk}/tindak-lanjut/",
+        {"what": "Kirim data PBI", "owner": opds["dinsos"].pk, "due": "2026-12-20", "decision": decision.pk},
+    )
     meeting.refresh_from_db()
     assert meeting.minutes == "Dibuka oleh Asisten."
     assert ActionItem.objects.get(what="Kirim data PBI").decision == decision
-    bad = c.post(f"/rapat/{meeting.pk}/tindak-lanjut/", {"what": "x", "owner": opds["dinsos"].pk, "due": "kemarin"}, follow=True)
+    bad = c.post(
+        f"/rapat/{meeting.pk}/tindak-lanjut/", {"what": "x", "owner": opds["dinsos"].pk, "due": "kemarin"}, follow=True
+    )
     assert "Batas waktu" in bad.content.decode()
 
 
@@ -125,8 +136,12 @@ def test_another_opds_operator_cannot_fetch_the_evidence(client, held_rakor, cas
     from tepat.meetings.actions import do_record_progress
 
     _, items = held_rakor
-    progress = do_record_progress(items["muskel"], note="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF"), acting_user=cast["opd"])
-    perkim_user, _ = do_create_user("perkim_op", role="opd", opd_code="perkim", acting_user=None, password="rahasia-123")
+    progress = do_record_progress(
+        items["muskel"], note="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF"), acting_user=cast["opd"]
+    )
+    perkim_user, _ = do_create_user(
+        "perkim_op", role="opd", opd_code="perkim", acting_user=None, password="rahasia-123"
+    )
     c = client_for(client, perkim_user)
     assert c.get(f"/tindak-lanjut/{items['muskel'].pk}/bukti/{progress.pk}/").status_code == 404
     assert items["rtlh"].what in c.get("/tindak-lanjut/").content.decode()
@@ -146,10 +161,16 @@ def test_the_overdue_filter_and_its_xlsx(client, held_rakor, cast):
 def test_the_meeting_xlsx_has_every_table_of_the_page(client, held_rakor, cast):
     meeting, _ = held_rakor
     response = client_for(client, cast["analyst"]).get(f"/rapat/{meeting.pk}/unduh.xlsx")
-    assert [r[1] for r in sheet(response, "Peserta")[1:]] == ["Dinas Sosial", "Dinas Perumahan dan Kawasan Permukiman",
-                                                            "Camat Datuk Bandar", "BPS Kota Tanjungbalai"]
-    assert [r[1] for r in sheet(response, "Keputusan")[1:]] == ["Verivali P3KE selesai sebelum Juni",
-                                                              "Rumah tidak layak huni desil 1 diprioritaskan"]
+    assert [r[1] for r in sheet(response, "Peserta")[1:]] == [
+        "Dinas Sosial",
+        "Dinas Perumahan dan Kawasan Permukiman",
+        "Camat Datuk Bandar",
+        "BPS Kota Tanjungbalai",
+    ]
+    assert [r[1] for r in sheet(response, "Keputusan")[1:]] == [
+        "Verivali P3KE selesai sebelum Juni",
+        "Rumah tidak layak huni desil 1 diprioritaskan",
+    ]
     assert len(sheet(response, "Tindak lanjut")) == 4
 
 
@@ -159,7 +180,9 @@ def test_a_formula_in_a_title_or_an_item_is_neutralised_in_every_export(client, 
     meeting = do_create_meeting({**values(date(2026, 3, 2)), "title": evil}, acting_user=analyst, opds=[opds["dinsos"]])
     do_hold_meeting(meeting, acting_user=analyst, today=date(2026, 11, 28))
     decision = do_add_decision(meeting, "+SUM(1,2)", acting_user=analyst)
-    do_add_action_item(meeting, what="@cmd", owner=opds["dinsos"], due=date(2026, 4, 1), decision=decision, acting_user=analyst)
+    do_add_action_item(
+        meeting, what="@cmd", owner=opds["dinsos"], due=date(2026, 4, 1), decision=decision, acting_user=analyst
+    )
     c = client_for(client, analyst)
     meetings = sheet(c.get("/rapat/unduh.xlsx?tahun=2026"), "Rapat")
     assert meetings[1][2] == "'" + evil
@@ -170,7 +193,9 @@ def test_a_formula_in_a_title_or_an_item_is_neutralised_in_every_export(client, 
     assert all(cell.data_type != "f" for ws in book for row in ws.iter_rows() for cell in row)
 
 
-@pytest.mark.parametrize("name", ["notulen.docx", "notulen.pdf", "daftar-hadir.docx", "daftar-hadir.pdf", "undangan.docx"])
+@pytest.mark.parametrize(
+    "name", ["notulen.docx", "notulen.pdf", "daftar-hadir.docx", "daftar-hadir.pdf", "undangan.docx"]
+)
 def test_each_document_downloads_with_a_dated_file_name(client, held_rakor, cast, name):
     meeting, _ = held_rakor
     response = client_for(client, cast["opd"]).get(f"/rapat/{meeting.pk}/dokumen/{name}")
@@ -188,7 +213,12 @@ def test_an_unknown_document_is_not_found(client, held_rakor, cast):
 def test_editing_a_meeting_is_audited_and_keeps_its_invitees(client, held_rakor, cast):
     meeting, _ = held_rakor
     c = client_for(client, cast["analyst"])
-    data = {**values(meeting.date, title="Rakor TKPKD I 2026"), "date": "2026-03-11", "start_time": "10:00", "place": "Aula Bapperida"}
+    data = {
+        **values(meeting.date, title="Rakor TKPKD I 2026"),
+        "date": "2026-03-11",
+        "start_time": "10:00",
+        "place": "Aula Bapperida",
+    }
     assert c.get(f"/rapat/{meeting.pk}/ubah/").status_code == 200
     c.post(f"/rapat/{meeting.pk}/ubah/", data)
     meeting.refresh_from_db()
@@ -196,8 +226,10 @@ def test_editing_a_meeting_is_audited_and_keeps_its_invitees(client, held_rakor,
     from tepat.accounts.models import AuditEvent
 
     changes = AuditEvent.objects.get(action="meeting_updated").details["changes"]
-    assert changes["title"] == ["Rakor TKPKD I", "Rakor TKPKD I 2026"] and changes["start_time"] == ["09:00:00", "10:00:00"]
-
+    assert changes["title"] == ["Rakor TKPKD I", "Rakor TKPKD I 2026"] and changes["start_time"] == [
+        "09:00:00",
+        "10:00:00",
+    ]
 
 
 # ---------------------------------------------------------------- issue 14: meetings that stay true
@@ -215,7 +247,9 @@ def test_a_duplicate_rakor_is_cancelled_with_a_reason_and_no_longer_counted(clie
     c = client_for(client, cast["analyst"])
     listing = c.get("/rapat/?tahun=2026").content.decode()
     assert 'data-testid="compliance-held">2</b>' in listing
-    counted = listing[listing.index('data-testid="counted"'):listing.index("</details>", listing.index('data-testid="counted"'))]
+    counted = listing[
+        listing.index('data-testid="counted"') : listing.index("</details>", listing.index('data-testid="counted"'))
+    ]
     assert counted.count(f"/rapat/{twin.pk}/") == 1 and counted.count(f"/rapat/{meeting.pk}/") == 1
     assert c.post(f"/rapat/{twin.pk}/batal/", {"reason": ""}).status_code == 302
     twin.refresh_from_db()
@@ -237,11 +271,20 @@ def test_a_duplicate_rakor_is_cancelled_with_a_reason_and_no_longer_counted(clie
 def test_creating_a_second_meeting_of_the_same_type_and_date_asks_first(client, held_rakor, cast, opds):
     meeting, _ = held_rakor
     c = client_for(client, cast["analyst"])
-    data = {**values(meeting.date, title="Rakor TKPKD I (lagi)"), "date": "2026-03-11", "start_time": "09:00",
-            "opds": [opds["dinsos"].pk], "regions": [], "guests": ""}
+    data = {
+        **values(meeting.date, title="Rakor TKPKD I (lagi)"),
+        "date": "2026-03-11",
+        "start_time": "09:00",
+        "opds": [opds["dinsos"].pk],
+        "regions": [],
+        "guests": "",
+    }
     page = c.post("/rapat/baru/", data)
     assert page.status_code == 200 and 'data-testid="same-day"' in page.content.decode()
-    assert f"/rapat/{meeting.pk}/" in page.content.decode() and not Meeting.objects.filter(title="Rakor TKPKD I (lagi)").exists()
+    assert (
+        f"/rapat/{meeting.pk}/" in page.content.decode()
+        and not Meeting.objects.filter(title="Rakor TKPKD I (lagi)").exists()
+    )
     assert c.post("/rapat/baru/", {**data, "same_day_ok": "1"}).status_code == 302
     assert Meeting.objects.filter(title="Rakor TKPKD I (lagi)").exists()
 

@@ -1,6 +1,7 @@
 """Every page in one language at a time: after switching to English, no Indonesian text that the
 catalogue translates is left visible (an Indonesian msgid in an English page means a string that was
 not translated where it is shown), and no raw measure key is visible in either language."""
+
 from __future__ import annotations
 
 import re
@@ -14,10 +15,27 @@ from tests.test_gaps import RAW_KEYS, visible_text
 KEYS = [key for key in RAW_KEYS if not key[0].isdigit()]  # region codes may show beside names elsewhere
 
 PO = Path(__file__).resolve().parent.parent / "tepat" / "locale" / "en" / "LC_MESSAGES" / "django.po"
-PAGES = ["/", "/indikator/", "/indikator/registri/", "/indikator/multidimensi/?level=kelurahan", "/kantong/", "/keluarga/",
-         "/keluarga/{family}/", "/program/", "/program/pip/", "/sasaran/", "/realisasi/", "/kesenjangan/",
-         "/kesenjangan/?measure=cakupan&by=kelurahan", "/kesenjangan/?measure=inklusi&by=kecamatan", "/alokasi/", "/rapat/",
-         "/tindak-lanjut/", "/verivali/", "/laporan/"]
+PAGES = [
+    "/",
+    "/indikator/",
+    "/indikator/registri/",
+    "/indikator/multidimensi/?level=kelurahan",
+    "/kantong/",
+    "/keluarga/",
+    "/keluarga/{family}/",
+    "/program/",
+    "/program/pip/",
+    "/sasaran/",
+    "/realisasi/",
+    "/kesenjangan/",
+    "/kesenjangan/?measure=cakupan&by=kelurahan",
+    "/kesenjangan/?measure=inklusi&by=kecamatan",
+    "/alokasi/",
+    "/rapat/",
+    "/tindak-lanjut/",
+    "/verivali/",
+    "/laporan/",
+]
 MIN_LENGTH = 14  # shorter msgids ("Desil", "Kelurahan", "Program") read the same in both languages
 
 
@@ -25,7 +43,11 @@ def _entries() -> list[tuple[str, str]]:
     """(Indonesian, English) catalogue entries that differ, long enough to be unambiguous, without placeholders."""
     text = PO.read_text(encoding="utf-8")
     entries = re.findall(r'^msgid "((?:[^"\\]|\\.)+)"\nmsgstr "((?:[^"\\]|\\.)*)"', text, re.M)
-    return [(i, e) for i, e in entries if min(len(i), len(e)) >= MIN_LENGTH and i != e and "%" not in i + e and "{" not in i + e]
+    return [
+        (i, e)
+        for i, e in entries
+        if min(len(i), len(e)) >= MIN_LENGTH and i != e and "%" not in i + e and "{" not in i + e
+    ]
 
 
 def indonesian_msgids() -> list[str]:
@@ -81,4 +103,7 @@ def test_the_follow_up_filter_names_its_choices_in_the_users_language(client, ca
     assert '<option value="terbuka" selected>terbuka</option>' in client.get("/tindak-lanjut/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get("/tindak-lanjut/").content.decode()
-    assert '<option value="terbuka" selected>open</option>' in body and '<option value="terlambat">overdue</option>' in body
+    assert (
+        '<option value="terbuka" selected>open</option>' in body
+        and '<option value="terlambat">overdue</option>' in body
+    )

@@ -1,4 +1,5 @@
 """Poverty pockets: boundary upload (all or nothing), ranking, hotspots, maps and downloads, per role."""
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,10 @@ POCKET = ("12.74.05.", "12.74.06.")
 
 
 def kelurahan() -> list[Kelurahan]:
-    return [Kelurahan(r.code, r.name, r.parent.code) for r in Region.objects.filter(level=Level.KELURAHAN).select_related("parent")]
+    return [
+        Kelurahan(r.code, r.name, r.parent.code)
+        for r in Region.objects.filter(level=Level.KELURAHAN).select_related("parent")
+    ]
 
 
 def add_families(spec: dict[str, tuple[int, int]]) -> None:
@@ -31,8 +35,15 @@ def add_families(spec: dict[str, tuple[int, int]]) -> None:
     for code, (poor, other) in spec.items():
         offset = Family.objects.filter(kelurahan_id=regions[code]).count()
         for i in range(poor + other):
-            rows.append(Family(source="p3ke", source_key=f"{code}-{offset + i}", kelurahan_id=regions[code], desil=1 if i < poor else 3,
-                               sumber_air_minum="Air Hujan" if i < poor else "Sumur Bor"))
+            rows.append(
+                Family(
+                    source="p3ke",
+                    source_key=f"{code}-{offset + i}",
+                    kelurahan_id=regions[code],
+                    desil=1 if i < poor else 3,
+                    sumber_air_minum="Air Hujan" if i < poor else "Sumur Bor",
+                )
+            )
     Family.objects.bulk_create(rows)
     bump(VersionPart.REGISTRY)  # bulk writes send no signal: the writer bumps the registry version
 
@@ -87,7 +98,9 @@ def test_an_unknown_measure_is_not_found(client, city):
 def test_the_viewer_sees_small_cells_suppressed(client, city):
     response = login(client, city["viewer"]).get("/kantong/")
     rows = {row.code: row for row in response.context["result"].rows}
-    assert rows["12.74.01.1001"].suppressed and rows["12.74.01.1001"].value is None and rows["12.74.01.1001"].rank is None
+    assert (
+        rows["12.74.01.1001"].suppressed and rows["12.74.01.1001"].value is None and rows["12.74.01.1001"].rank is None
+    )
     assert "disembunyikan" in response.content.decode()
     assert "?kelurahan=" not in response.content.decode()  # no drill-down to family lists
     analyst = login(client, city["analyst"]).get("/kantong/")
@@ -125,7 +138,9 @@ def test_without_boundaries_the_ranking_still_shows(client, cast):
 
 def upload(client, user, content: bytes | str, **fields):
     data = content.encode() if isinstance(content, str) else content
-    return login(client, user).post("/kantong/batas/", {"file": SimpleUploadedFile("batas.geojson", data), "source": "BIG 2024", **fields})
+    return login(client, user).post(
+        "/kantong/batas/", {"file": SimpleUploadedFile("batas.geojson", data), "source": "BIG 2024", **fields}
+    )
 
 
 def test_an_analyst_uploads_boundaries_and_missing_kelurahan_are_listed(client, cast):
@@ -155,7 +170,10 @@ def test_bps_codes_are_matched(client, cast):
 
 def test_an_invalid_file_is_refused_whole(client, cast):
     collection = json.loads(synthetic_geojson(kelurahan()))
-    collection["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [[[99.8, 2.9], [99.81, 2.91], [99.81, 2.9], [99.8, 2.91], [99.8, 2.9]]]}
+    collection["features"][0]["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[99.8, 2.9], [99.81, 2.91], [99.81, 2.9], [99.8, 2.91], [99.8, 2.9]]],
+    }
     collection["features"][1]["properties"]["kode_kemendagri"] = "12.74.09.9999"
     response = upload(client, cast["analyst"], json.dumps(collection))
     page = response.content.decode()
@@ -164,8 +182,14 @@ def test_an_invalid_file_is_refused_whole(client, cast):
 
 
 def test_utm_coordinates_are_refused_with_a_reason(client, cast):
-    feature = {"type": "Feature", "properties": {"kode": "12.74.05.1010"},
-               "geometry": {"type": "Polygon", "coordinates": [[[589000, 327000], [590000, 327000], [590000, 328000], [589000, 327000]]]}}
+    feature = {
+        "type": "Feature",
+        "properties": {"kode": "12.74.05.1010"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[589000, 327000], [590000, 327000], [590000, 328000], [589000, 327000]]],
+        },
+    }
     response = upload(client, cast["admin"], json.dumps({"type": "FeatureCollection", "features": [feature]}))
     assert response.status_code == 400 and "UTM" in response.content.decode()
 

@@ -1,4 +1,5 @@
 """The rule editor: live preview counts in scope, saving versions, refusing bad rules, who may edit."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,9 @@ def registry(import_file, cast, tmp_path):
 
     ensure_shipped_opds()
     ensure_catalogue(2026)
-    rows = family_rows("A", base=1, desil="1", sumber_air_minum="Air Hujan") + family_rows("B", base=2, desil="3", size=4)
+    rows = family_rows("A", base=1, desil="1", sumber_air_minum="Air Hujan") + family_rows(
+        "B", base=2, desil="3", size=4
+    )
     import_file(write_xlsx(tmp_path / "a.xlsx", rows), cast["analyst"])
 
 
@@ -54,8 +57,19 @@ def test_the_catalogue_is_editable_and_each_edit_audited(client, cast, registry)
 
     client.force_login(cast["analyst"])
     program = Program.objects.get(code="pkh")
-    form = {"name": program.name, "strategy": program.strategy, "opd": program.opd_id, "funding": program.funding, "unit": program.unit,
-            "unit_cost": "3300000", "year": "2027", "max_desil": "2", "description": "", "is_active": "on", "reason": "Perpres baru"}
+    form = {
+        "name": program.name,
+        "strategy": program.strategy,
+        "opd": program.opd_id,
+        "funding": program.funding,
+        "unit": program.unit,
+        "unit_cost": "3300000",
+        "year": "2027",
+        "max_desil": "2",
+        "description": "",
+        "is_active": "on",
+        "reason": "Perpres baru",
+    }
     assert client.post("/program/pkh/ubah/", form).status_code == 302
     program.refresh_from_db()
     assert (int(program.unit_cost), program.year, program.max_desil) == (3300000, 2027, 2)
@@ -64,14 +78,19 @@ def test_the_catalogue_is_editable_and_each_edit_audited(client, cast, registry)
 
 
 # ---------------------------------------------------------------- issue 14: the editor helps
-PIP_AS_SHIPPED_BEFORE = 'desil <= 3 and ada_anggota(umur >= 6 and umur <= 21 and partisipasi_sekolah == "Masih sekolah")'
+PIP_AS_SHIPPED_BEFORE = (
+    'desil <= 3 and ada_anggota(umur >= 6 and umur <= 21 and partisipasi_sekolah == "Masih sekolah")'
+)
 
 
 def test_each_condition_shows_its_count_and_a_zero_says_why(client, cast, registry):
     client.force_login(cast["analyst"])
     body = client.get("/program/pip/pratinjau/", {"text": PIP_AS_SHIPPED_BEFORE}).content.decode()
     assert '<span class="mono">desil &lt;= 3</span>: <b>2</b> keluarga' in body
-    assert 'data-code="field_empty">registri belum punya nilai `partisipasi_sekolah`: kolom ini berasal dari berkas DTSEN<' in body
+    assert (
+        'data-code="field_empty">registri belum punya nilai `partisipasi_sekolah`: kolom ini berasal dari berkas DTSEN<'
+        in body
+    )
     assert 'data-testid="all-or-none"' in body and "Tidak ada keluarga yang memenuhi aturan ini (dari 2)" in body
     assert "No family meets" not in body  # one language at a time
     absent = client.get("/program/pip/pratinjau/", {"text": 'ada_anggota(pekerjaan == "Astronot")'}).content.decode()
@@ -95,7 +114,11 @@ def test_a_rule_selecting_nobody_or_everybody_is_saved_only_when_confirmed(clien
 def test_a_missing_reason_is_reported_at_the_reason_field(client, cast, registry):
     client.force_login(cast["analyst"])
     page = client.post("/program/pkh/", {"text": "desil == 1", "reason": ""}).content.decode()
-    reason_input, error, submit = page.index('data-testid="rule-reason"'), page.index('data-testid="reason-errors"'), page.index("Simpan sebagai versi baru")
+    reason_input, error, submit = (
+        page.index('data-testid="rule-reason"'),
+        page.index('data-testid="reason-errors"'),
+        page.index("Simpan sebagai versi baru"),
+    )
     assert reason_input < error < submit and 'data-testid="text-errors"' not in page
     assert 'aria-describedby="reason-errors"' in page
 
@@ -103,7 +126,9 @@ def test_a_missing_reason_is_reported_at_the_reason_field(client, cast, registry
 def test_the_picker_lists_fields_values_and_empty_fields_without_personal_data(client, cast, registry):
     client.force_login(cast["analyst"])
     page = client.get("/program/pkh/").content.decode()
-    picker = page[page.index('data-testid="field-picker"'):page.index("</details>", page.index('data-testid="field-picker"'))]
+    picker = page[
+        page.index('data-testid="field-picker"') : page.index("</details>", page.index('data-testid="field-picker"'))
+    ]
     assert 'data-insert="jenis_lantai"' in picker and 'data-insert="&quot;Tanah&quot;"' in picker  # a domain value
     assert 'data-insert="partisipasi_sekolah"' in picker and "kosong di registri (berkas DTSEN)" in picker
     assert 'data-insert="&quot;Nelayan&quot;"' in picker  # seen in the data (pekerjaan has no domain)
@@ -122,5 +147,8 @@ def test_every_shipped_example_selects_someone_on_the_synthetic_demo_registry(ca
     result = generate(400, "p3ke-individu", tmp_path / "demo.xlsx", seed=7, error_rate=0)
     do_import(create_batch(result.path, acting_user=cast["analyst"]), acting_user=cast["analyst"])
     families, members = registry_frames(WHOLE_REGISTRY)
-    selected = {code: int(evaluate(text, families, members, date(2026, 6, 1))["eligible"].sum()) for code, text in EXAMPLES.items()}
+    selected = {
+        code: int(evaluate(text, families, members, date(2026, 6, 1))["eligible"].sum())
+        for code, text in EXAMPLES.items()
+    }
     assert [code for code, n in selected.items() if n == 0] == []

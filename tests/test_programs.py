@@ -1,4 +1,5 @@
 """The program catalogue, versioned rules, and `tepat rules check|count` on the registry."""
+
 from __future__ import annotations
 
 import json
@@ -42,27 +43,36 @@ def test_saving_a_rule_makes_a_new_audited_version(catalogue, cast):
 
 def test_an_invalid_rule_is_refused_with_its_position(catalogue, cast):
     with pytest.raises(RuleRejected) as problem:
-        do_save_rule(catalogue.get(code="pkh"), "desil <= 2 and jenis_lantai == 3", acting_user=cast["analyst"], reason="x")
+        do_save_rule(
+            catalogue.get(code="pkh"), "desil <= 2 and jenis_lantai == 3", acting_user=cast["analyst"], reason="x"
+        )
     assert problem.value.errors[0].code == "type_mismatch" and problem.value.errors[0].column > 15
     assert catalogue.get(code="pkh").rules.count() == 1
 
 
-@pytest.mark.parametrize("rule, code", [("desl <= 2", "unknown_field"), ("desil <= ", "unexpected_end"), ('jenis_lantai == "Tanh"', "unknown_value")])
+@pytest.mark.parametrize(
+    "rule, code",
+    [("desl <= 2", "unknown_field"), ("desil <= ", "unexpected_end"), ('jenis_lantai == "Tanh"', "unknown_value")],
+)
 def test_rules_check_exits_2_and_points_at_the_problem(rule, code):
     result = CliRunner().invoke(main, ["rules", "check", rule])
     assert result.exit_code == 2 and f"[{code}]" in result.output and "^" in result.output
 
 
 def test_rules_check_accepts_a_valid_rule():
-    result = CliRunner().invoke(main, ["rules", "check", 'desil <= 2 dan ada_anggota(umur >= 7 dan umur <= 18)'])
+    result = CliRunner().invoke(main, ["rules", "check", "desil <= 2 dan ada_anggota(umur >= 7 dan umur <= 18)"])
     assert result.exit_code == 0 and "OK" in result.output
 
 
 def test_rules_count_reports_families_and_members_by_kecamatan(import_file, tmp_path):
-    rows = family_rows("A", base=1, desil="1", sumber_air_minum="Air Hujan") + family_rows("B", base=2, desil="3", size=4)
+    rows = family_rows("A", base=1, desil="1", sumber_air_minum="Air Hujan") + family_rows(
+        "B", base=2, desil="3", size=4
+    )
     rows += family_rows("C", base=3, desil="1", kode="1274011001", sumber_air_minum="Sumur Tidak Terlindung")
     import_file(write_xlsx(tmp_path / "a.xlsx", rows))
-    result = CliRunner().invoke(main, ["rules", "count", "desil <= 2 and air_tidak_layak", "--by", "kecamatan", "--json"])
+    result = CliRunner().invoke(
+        main, ["rules", "count", "desil <= 2 and air_tidak_layak", "--by", "kecamatan", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert (data["families"], data["members"]) == (2, 6)

@@ -1,4 +1,5 @@
 """Property-based tests for header and value normalisation, NIK parsing and the csv reader."""
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,9 @@ from tepat.registry.importer.profiles import load_domains, load_profiles, normal
 from tepat.registry.importer.read import read_csv
 
 PREFIXES = sorted(stdnum_prefixes() | {"1274"})
-ALIASES = sorted({(alias, canonical) for p in load_profiles().values() for canonical, names in p.columns.items() for alias in names})
+ALIASES = sorted(
+    {(alias, canonical) for p in load_profiles().values() for canonical, names in p.columns.items() for alias in names}
+)
 TODAY = dt.date(2026, 11, 28)
 
 
@@ -72,7 +75,7 @@ def test_a_well_formed_nik_passes_and_gives_back_its_birth_date(prefix, kecamata
 @given(st.sampled_from(PREFIXES), births, st.integers(1, 9999), st.integers(-3, 3).filter(lambda d: d != 0))
 def test_a_nik_of_the_wrong_length_is_reported_as_such(prefix, born, serial, delta):
     nik = f"{prefix}01{born:%d%m%y}{serial:04d}"
-    nik = nik[:16 + delta] if delta < 0 else nik + "7" * delta
+    nik = nik[: 16 + delta] if delta < 0 else nik + "7" * delta
     assert code_of(nik, "Laki-laki") == "nik_length"
 
 
@@ -96,7 +99,9 @@ def test_known_values_in_any_case_and_spacing_normalise_to_the_domain(data):
     assert frame[field][0] == value
 
 
-cell = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"), max_size=30)
+cell = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"), max_size=30
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,4 +1,5 @@
 """Files as users really send them: broken, renamed, empty, merged, formulas, Excel-number NIKs."""
+
 from __future__ import annotations
 
 import zipfile
@@ -23,7 +24,7 @@ def cli_import(path, *extra):
         ("empty.csv", b"", "file_empty"),
         ("corrupt.xlsx", b"PK\x03\x04garbage that is not a zip archive", "file_unreadable"),
         ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "file_unreadable"),
-        ("notes.csv", "judul\nini bukan ekspor P3KE\nsama sekali\n".encode(), "header_not_found"),
+        ("notes.csv", b"judul\nini bukan ekspor P3KE\nsama sekali\n", "header_not_found"),
     ],
 )
 def test_unusable_files_write_nothing_and_exit_2(tmp_path, name, content, code):
@@ -93,7 +94,11 @@ def test_formula_cells_are_read_as_their_values(import_file, tmp_path):
 
 @pytest.mark.django_db
 def test_header_spelling_drift_is_understood(import_file, tmp_path):
-    drift = {"kode_kemdagri": "Kode_Kemendagri ", "penerima_bpnt": "penerima _bpnt", "id_keluarga_p3ke": "ID_keluarga_P3KE"}
+    drift = {
+        "kode_kemdagri": "Kode_Kemendagri ",
+        "penerima_bpnt": "penerima _bpnt",
+        "id_keluarga_p3ke": "ID_keluarga_P3KE",
+    }
     header = [drift.get(h, h) for h in P3KE_HEADER]
     rows = [{drift.get(k, k): v for k, v in r.items()} for r in family_rows()]
     report = import_file(write_csv(tmp_path / "d.csv", rows, header=header)).report

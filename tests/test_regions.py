@@ -1,4 +1,5 @@
 """The region master: Tanjungbalai ships with the project; other regions load from a csv, all or nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,7 +57,9 @@ def test_invalid_rows_are_listed_and_nothing_is_written(regions, tmp_path, body,
     assert Region.objects.count() == before
 
 
-@pytest.mark.parametrize("digits, code", [("1274051010", "12.74.05.1010"), ("12.74.05", "12.74.05"), ("127405101", None)])
+@pytest.mark.parametrize(
+    "digits, code", [("1274051010", "12.74.05.1010"), ("12.74.05", "12.74.05"), ("127405101", None)]
+)
 def test_kemendagri_digits_become_dotted_codes(digits, code):
     assert dotted(digits) == code
     if code:

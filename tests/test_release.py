@@ -1,6 +1,7 @@
 """The public release: all linked tables protected together (no subtraction across levels gives a
 small count back), `tepat publish` and its refusal, the analyst's download; on polars frames and on
 the live registry."""
+
 from __future__ import annotations
 
 import csv
@@ -32,10 +33,28 @@ def family_table(counts: dict[tuple[str, str, int | None], int]) -> pl.DataFrame
     for (kecamatan, kelurahan, desil), count in counts.items():
         for _ in range(count):
             n += 1
-            flags = {key: (None if (n + i) % 7 == 0 else (n * (i + 3)) % 5 < 2) for i, key in enumerate(registry.dimensions())}
-            rows.append({"family_id": n, "kecamatan": kecamatan, "kelurahan": kelurahan, "desil": desil, "people": 1 + n % 4, **flags})
-    schema = {"family_id": pl.Int64, "kecamatan": pl.String, "kelurahan": pl.String, "desil": pl.Int64, "people": pl.Int64,
-              **{key: pl.Boolean for key in registry.dimensions()}}
+            flags = {
+                key: (None if (n + i) % 7 == 0 else (n * (i + 3)) % 5 < 2)
+                for i, key in enumerate(registry.dimensions())
+            }
+            rows.append(
+                {
+                    "family_id": n,
+                    "kecamatan": kecamatan,
+                    "kelurahan": kelurahan,
+                    "desil": desil,
+                    "people": 1 + n % 4,
+                    **flags,
+                }
+            )
+    schema = {
+        "family_id": pl.Int64,
+        "kecamatan": pl.String,
+        "kelurahan": pl.String,
+        "desil": pl.Int64,
+        "people": pl.Int64,
+        **dict.fromkeys(registry.dimensions(), pl.Boolean),
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -43,10 +62,21 @@ def issue_counts() -> dict:
     counts = {}
     for j, five in enumerate(DESIL5, start=1):
         kelurahan = f"{KECAMATAN}.{1000 + j}"
-        counts |= {(KECAMATAN, kelurahan, 5): five, (KECAMATAN, kelurahan, 2): 20 + j, (KECAMATAN, kelurahan, 8): 15 if j == 3 else 30}
-    counts |= {("12.74.02", "12.74.02.1001", 1): 30, ("12.74.02", "12.74.02.1002", 1): 25, ("12.74.02", "12.74.02.1001", 5): 3}
-    counts |= {("12.74.03", "12.74.03.1001", 1): 20, ("12.74.03", "12.74.03.1001", 5): 6,
-               ("12.74.03", "12.74.03.1001", 8): 14}  # the kecamatan table's complement
+        counts |= {
+            (KECAMATAN, kelurahan, 5): five,
+            (KECAMATAN, kelurahan, 2): 20 + j,
+            (KECAMATAN, kelurahan, 8): 15 if j == 3 else 30,
+        }
+    counts |= {
+        ("12.74.02", "12.74.02.1001", 1): 30,
+        ("12.74.02", "12.74.02.1002", 1): 25,
+        ("12.74.02", "12.74.02.1001", 5): 3,
+    }
+    counts |= {
+        ("12.74.03", "12.74.03.1001", 1): 20,
+        ("12.74.03", "12.74.03.1001", 5): 6,
+        ("12.74.03", "12.74.03.1001", 8): 14,
+    }  # the kecamatan table's complement
     return counts  # the kelurahan table's d5 column has its second hidden cell in 12.74.02: 12.74.01 keeps only one
 
 
@@ -56,11 +86,18 @@ def per_level_old_pattern(tables: LinkedTables, frames: release.Frames) -> set[i
     categories = [*release.DESIL_CATEGORIES]
     for level, frame in frames.desil.items():
         regions = frame["region"].to_list()
-        one = table([[frame.filter(pl.col("region") == r)[f"keluarga_{c}"].item() for c in categories] for r in regions])
+        one = table(
+            [[frame.filter(pl.col("region") == r)[f"keluarga_{c}"].item() for c in categories] for r in regions]
+        )
         pattern = line_rule(one).hidden
         for i in pattern:
             row, column = one.keys[i]
-            key = ("keluarga", level, "kota" if row == "total" else regions[row], "jumlah" if column == "total" else categories[column])
+            key = (
+                "keluarga",
+                level,
+                "kota" if row == "total" else regions[row],
+                "jumlah" if column == "total" else categories[column],
+            )
             if row != "total" or level == "kota":
                 hidden.add(tables.index[key])
     return hidden
@@ -75,13 +112,23 @@ def test_the_issue_cross_level_example_is_recovered_by_the_old_pattern_and_not_b
     published = release.build(frames)
     assert published.hidden(("keluarga", "kelurahan", "12.74.01.1003", "d5"))
     assert not linprog_failures(published.tables.values, published.tables.equations, set(published.protected.hidden))
-    kelurahan = published.desil("kelurahan").filter(pl.col("region").str.starts_with(KECAMATAN))["keluarga_d5"].to_list()
+    kelurahan = (
+        published.desil("kelurahan").filter(pl.col("region").str.starts_with(KECAMATAN))["keluarga_d5"].to_list()
+    )
     kecamatan = published.desil("kecamatan").filter(pl.col("region") == KECAMATAN)["keluarga_d5"].item()
     assert kecamatan is None or kelurahan.count(None) >= 2
 
 
-families = st.dictionaries(st.tuples(st.sampled_from(["12.74.01", "12.74.02"]), st.sampled_from(["1001", "1002", "1003"]),
-                                     st.sampled_from([1, 2, 5, None])), st.integers(1, 9), min_size=1, max_size=10)
+families = st.dictionaries(
+    st.tuples(
+        st.sampled_from(["12.74.01", "12.74.02"]),
+        st.sampled_from(["1001", "1002", "1003"]),
+        st.sampled_from([1, 2, 5, None]),
+    ),
+    st.integers(1, 9),
+    min_size=1,
+    max_size=10,
+)
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,7 +144,9 @@ def test_random_registries_release_only_what_the_independent_audit_accepts(count
 def test_a_second_af_release_keeps_the_first_pattern():
     table_ = family_table(issue_counts())
     first = release.build(release.frames(table_, registry.af_at, registry.dimensions()))
-    other = release.build(release.frames(table_, lambda t, level: registry.af_at(t, level, k=0.5), registry.dimensions()), base=first)
+    other = release.build(
+        release.frames(table_, lambda t, level: registry.af_at(t, level, k=0.5), registry.dimensions()), base=first
+    )
     for i, key in enumerate(first.tables.keys):
         if key[0] != "af":
             assert (i in first.protected.hidden) == other.hidden(key), key
@@ -114,7 +163,13 @@ def issue_registry(import_file, cast, tmp_path):
         for desil, count in (("3", five), ("1", 6 + j)):
             for _ in range(count):
                 base += 1
-                rows += family_rows(f"F{base}", base=base, desil=desil, kode=f"12740110{j:02d}", jenis_lantai="Tanah" if base % 3 else "Keramik")
+                rows += family_rows(
+                    f"F{base}",
+                    base=base,
+                    desil=desil,
+                    kode=f"12740110{j:02d}",
+                    jenis_lantai="Tanah" if base % 3 else "Keramik",
+                )
     batch = import_file(write_csv(tmp_path / "p3ke.csv", rows), cast["analyst"])
     assert batch.status == "done", batch.report
 
@@ -134,7 +189,9 @@ def issue_table_registry(import_file, cast, tmp_path):
 
 
 def read_csv(body: bytes) -> dict[tuple[str, str, str], str]:
-    return {(r["level"], r["kode"], r["kategori"]): r["keluarga"] for r in csv.DictReader(io.StringIO(body.decode("utf-8")))}
+    return {
+        (r["level"], r["kode"], r["kategori"]): r["keluarga"] for r in csv.DictReader(io.StringIO(body.decode("utf-8")))
+    }
 
 
 def test_tepat_publish_writes_the_audited_release(issue_registry, tmp_path):
@@ -158,14 +215,21 @@ def test_tepat_publish_writes_the_audited_release(issue_registry, tmp_path):
     report = frictionless.validate(str(tmp_path / "rilis" / "datapackage.json"))  # the schemas hold for every row
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     audit = json.loads((tmp_path / "rilis" / "audit.json").read_text(encoding="utf-8"))
-    assert audit["passed"] and audit["hidden_cells"] > 0 and all(t["possible_values"] is None or t["possible_values"] >= 5 for t in audit["tightest"])
+    assert (
+        audit["passed"]
+        and audit["hidden_cells"] > 0
+        and all(t["possible_values"] is None or t["possible_values"] >= 5 for t in audit["tightest"])
+    )
 
 
 def test_tepat_publish_refuses_a_release_whose_audit_fails_and_writes_nothing(issue_table_registry, tmp_path):
     from tepat.cli import main
 
     with pytest.raises(DisclosureRisk):  # the old line rule on these tables: the audit finds a cell it gives back
-        release.build(release.frames(registry.cached_family_table(None), registry.af_at, registry.dimensions()), protector=line_rule)
+        release.build(
+            release.frames(registry.cached_family_table(None), registry.af_at, registry.dimensions()),
+            protector=line_rule,
+        )
     result = CliRunner().invoke(main, ["publish", "--out", str(tmp_path / "rilis"), "--method", "garis"])
     assert result.exit_code == 2 and "ditolak" in result.output and "audit failed" in result.output
     assert not (tmp_path / "rilis").exists() or not any((tmp_path / "rilis").iterdir())
@@ -205,13 +269,17 @@ def test_the_viewer_snapshot_comparison_hides_what_the_snapshot_release_hides(cl
     assert published.hidden(("keluarga", "kelurahan", "12.74.01.1003", "d3"))
     assert not linprog_failures(published.tables.values, published.tables.equations, set(published.protected.hidden))
     client.force_login(cast["viewer"])
-    body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode("utf-8-sig")
+    body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode(
+        "utf-8-sig"
+    )
     rows = {row[0]: row[1:4] for row in list(csv.reader(io.StringIO(body)))[1:]}
     assert rows["12.74.01.1003"] == ["", "", ""]
     shown = [code for code, values in rows.items() if values[0]]
     assert shown and all(not published.hidden(("keluarga", "kelurahan", code, "d3")) for code in shown)
     client.force_login(cast["analyst"])
-    body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode("utf-8-sig")
+    body = client.get("/indikator/snapshot.csv", {"level": "kelurahan", "ukuran": "keluarga_d3"}).content.decode(
+        "utf-8-sig"
+    )
     row = next(row for row in csv.reader(io.StringIO(body)) if row[0] == "12.74.01.1003")
     assert row[:4] == ["12.74.01.1003", "4.0", "4.0", "0.0"]
 

@@ -1,4 +1,5 @@
 """Briefing pack, LP2KD and periodic report: built from live data, opened and read back as a user would."""
+
 from __future__ import annotations
 
 import io
@@ -37,7 +38,9 @@ def live(import_file, cast, tmp_path):
     ensure_shipped_opds()
     ensure_catalogue(date.today().year)
     ensure_public_figures()
-    rows = family_rows("A", base=1, desil="1") + family_rows("B", base=2, desil="1") + family_rows("C", base=3, desil="1")
+    rows = (
+        family_rows("A", base=1, desil="1") + family_rows("B", base=2, desil="1") + family_rows("C", base=3, desil="1")
+    )
     import_file(write_xlsx(tmp_path / "a.xlsx", rows), cast["analyst"])
     pkh = Program.objects.get(code="pkh")
     do_save_rule(pkh, "desil <= 2", acting_user=cast["analyst"], reason="uji")
@@ -61,8 +64,14 @@ def test_the_briefing_pack_shows_targets_people_and_realisasi(client, live):
 def test_lp2kd_docx_carries_the_written_sections_and_the_figures(client, live):
     client.force_login(live["analyst"])
     year = str(date.today().year)
-    client.post("/laporan/lp2kd/tulis/", {"periode": year, "permasalahan": "Data P3KE belum diverifikasi di 4 kelurahan.",
-                                          "rekomendasi": "Verivali selesai sebelum rakor III."})
+    client.post(
+        "/laporan/lp2kd/tulis/",
+        {
+            "periode": year,
+            "permasalahan": "Data P3KE belum diverifikasi di 4 kelurahan.",
+            "rekomendasi": "Verivali selesai sebelum rakor III.",
+        },
+    )
     text = docx_text(client.get("/laporan/lp2kd.docx", {"periode": year}).content)
     assert "Laporan Pelaksanaan Penanggulangan Kemiskinan Daerah" in text
     assert "Data P3KE belum diverifikasi di 4 kelurahan." in text and "Verivali selesai sebelum rakor III." in text
@@ -76,7 +85,11 @@ def test_the_quarterly_report_counts_only_its_quarter(client, live):
     year = date.today().year
     first = pdf_text(client.get("/laporan/periodik.pdf", {"periode": f"{year}-Q1"}).content)
     second = pdf_text(client.get("/laporan/periodik.pdf", {"periode": f"{year}-Q2"}).content)
-    assert f"Triwulan I {year}" in first and "Inpres 4/2022" in first and "Total realisasi anggaran pada periode ini: Rp 750.000" in first
+    assert (
+        f"Triwulan I {year}" in first
+        and "Inpres 4/2022" in first
+        and "Total realisasi anggaran pada periode ini: Rp 750.000" in first
+    )
     assert "Total realisasi anggaran pada periode ini: Rp 0" in second
 
 
@@ -108,19 +121,24 @@ def test_the_cli_writes_the_briefing_and_refuses_a_wrong_format(live, tmp_path):
     assert "Bahan Rapat Koordinasi TKPKD" in pdf_text(out.read_bytes())
     wrong = runner.invoke(main, ["report", "briefing", "--out", str(tmp_path / "bahan.docx")])
     assert wrong.exit_code == 2 and "format .docx" in wrong.output
-    lp2kd = runner.invoke(main, ["report", "lp2kd", "--year", str(date.today().year), "--out", str(tmp_path / "lp2kd.docx")])
+    lp2kd = runner.invoke(
+        main, ["report", "lp2kd", "--year", str(date.today().year), "--out", str(tmp_path / "lp2kd.docx")]
+    )
     assert lp2kd.exit_code == 0 and "Rp 750.000" in docx_text((tmp_path / "lp2kd.docx").read_bytes())
     bad = runner.invoke(main, ["report", "periodic", "--period", "2026-S3", "--out", str(tmp_path / "p.pdf")])
     assert bad.exit_code == 2 and "semester 3 tidak ada" in bad.output
 
 
-@pytest.mark.parametrize("text, label, start, end", [
-    ("2026", "Tahun 2026", date(2026, 1, 1), date(2026, 12, 31)),
-    ("2026-Q3", "Triwulan III 2026", date(2026, 7, 1), date(2026, 9, 30)),
-    ("2026-q4", "Triwulan IV 2026", date(2026, 10, 1), date(2026, 12, 31)),
-    ("2025-S1", "Semester I 2025", date(2025, 1, 1), date(2025, 6, 30)),
-    ("2024-S2", "Semester II 2024", date(2024, 7, 1), date(2024, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "text, label, start, end",
+    [
+        ("2026", "Tahun 2026", date(2026, 1, 1), date(2026, 12, 31)),
+        ("2026-Q3", "Triwulan III 2026", date(2026, 7, 1), date(2026, 9, 30)),
+        ("2026-q4", "Triwulan IV 2026", date(2026, 10, 1), date(2026, 12, 31)),
+        ("2025-S1", "Semester I 2025", date(2025, 1, 1), date(2025, 6, 30)),
+        ("2024-S2", "Semester II 2024", date(2024, 7, 1), date(2024, 12, 31)),
+    ],
+)
 def test_periods_read_as_written(text, label, start, end):
     period = parse_period(text)
     assert (period.label, period.start, period.end) == (label, start, end)
@@ -149,14 +167,14 @@ def test_every_table_of_the_lp2kd_comes_as_xlsx_with_formulas_neutralised(client
 
     from tepat.programs.models import Program
 
-    Program.objects.filter(code="pkh").update(name="=HYPERLINK(\"http://x\")")
+    Program.objects.filter(code="pkh").update(name='=HYPERLINK("http://x")')
     client.force_login(live["analyst"])
     response = client.get("/laporan/lp2kd.xlsx", {"periode": str(date.today().year)})
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert any("Indikator" in name for name in book.sheetnames) and any("Program" in name for name in book.sheetnames)
     programs = book[[n for n in book.sheetnames if n.endswith("Program")][0]]
     values = [cell.value for row in programs.iter_rows() for cell in row]
-    assert "'=HYPERLINK(\"http://x\")" in values and 750000 in values
+    assert '\'=HYPERLINK("http://x")' in values and 750000 in values
 
 
 def test_the_briefing_pack_lists_verivali_progress_and_open_action_items(client, live):
@@ -166,11 +184,25 @@ def test_the_briefing_pack_lists_verivali_progress_and_open_action_items(client,
     from tepat.meetings.actions import do_add_action_item, do_create_meeting
     from tepat.meetings.models import MeetingType
 
-    meeting = do_create_meeting({"type": MeetingType.RAKOR, "title": "Rakor TKPKD I", "date": date.today() - timedelta(days=60),
-                                 "start_time": time(9), "place": "Aula", "chair": "Sekda", "agenda": "Evaluasi"},
-                                acting_user=live["analyst"])
-    do_add_action_item(meeting, what="Salurkan PKH ke 40 keluarga yang belum terlayani", owner=Opd.objects.get(code="dinsos"),
-                       due=date.today() - timedelta(days=5), acting_user=live["analyst"])
+    meeting = do_create_meeting(
+        {
+            "type": MeetingType.RAKOR,
+            "title": "Rakor TKPKD I",
+            "date": date.today() - timedelta(days=60),
+            "start_time": time(9),
+            "place": "Aula",
+            "chair": "Sekda",
+            "agenda": "Evaluasi",
+        },
+        acting_user=live["analyst"],
+    )
+    do_add_action_item(
+        meeting,
+        what="Salurkan PKH ke 40 keluarga yang belum terlayani",
+        owner=Opd.objects.get(code="dinsos"),
+        due=date.today() - timedelta(days=5),
+        acting_user=live["analyst"],
+    )
     client.force_login(live["analyst"])
     text = " ".join(pdf_text(client.get("/laporan/briefing.pdf").content).split())
     assert "Salurkan PKH ke 40 keluarga yang belum terlayani" in text and "Dinas Sosial" in text

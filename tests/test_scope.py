@@ -1,4 +1,5 @@
 """Who sees what: every role's scope on list, detail and export, guessed URLs, masking, access log."""
+
 from __future__ import annotations
 
 import csv
@@ -90,7 +91,7 @@ def test_xlsx_export_opens_with_the_same_rows(client, cast, registry):
     client.force_login(cast["lurah"])
     response = client.get("/keluarga/unduh.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
+    values = list(sheet.iter_rows(values_only=True))
     assert values[0][1] == "id_keluarga" and [v[1] for v in values[1:]] == ["JOHOR"]
 
 
@@ -131,7 +132,14 @@ def test_a_dtsen_family_key_is_its_no_kk_and_is_masked_like_one(client, cast, im
     from tests.files import write_csv
 
     header = ["nomor_kartu_keluarga", "kode_desa_kelurahan", "nama_kepala_keluarga", "desil_nasional"]
-    rows = [{"nomor_kartu_keluarga": "1274050101200001", "kode_desa_kelurahan": "1274051010", "nama_kepala_keluarga": "A", "desil_nasional": "2"}]
+    rows = [
+        {
+            "nomor_kartu_keluarga": "1274050101200001",
+            "kode_desa_kelurahan": "1274051010",
+            "nama_kepala_keluarga": "A",
+            "desil_nasional": "2",
+        }
+    ]
     import_file(write_csv(tmp_path / "k.csv", rows, header=header, delimiter=",", title=False))
     family = Family.objects.get()
     client.force_login(cast["camat"])

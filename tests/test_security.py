@@ -1,4 +1,5 @@
 """Secret key, private files under $TEPAT_HOME, security headers, cookies and session lifetime."""
+
 from __future__ import annotations
 
 import os
@@ -21,14 +22,25 @@ OLD_PUBLIC_KEY = "tepat-insecure-local-key-set-TEPAT_SECRET_KEY-in-production"
 
 def child_env(home: Path, **extra) -> dict:
     """The environment of a fresh installation: no key, SQLite under `home`."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TEPAT_DATABASE_URL", "TEPAT_SECRET_KEY", "TEPAT_SECRET_KEY_FILE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TEPAT_DATABASE_URL", "TEPAT_SECRET_KEY", "TEPAT_SECRET_KEY_FILE")
+    }
     env.update(TEPAT_HOME=str(home), **extra)
     return env
 
 
 def tepat(home: Path, *args: str, timeout: int = 120, **extra) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tepat", *args], cwd=ROOT, env=child_env(home, **extra), capture_output=True,
-                          text=True, timeout=timeout, preexec_fn=lambda: os.umask(0o022))
+    return subprocess.run(
+        [sys.executable, "-m", "tepat", *args],
+        cwd=ROOT,
+        env=child_env(home, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=lambda: os.umask(0o022),
+    )
 
 
 def modes(home: Path) -> dict[str, str]:
@@ -48,10 +60,16 @@ def test_without_a_key_one_is_generated_once_private_and_reused(tmp_path, monkey
     assert secret_key(home) == "k" * 10 + "ey-from-the-environment-0123456789"
 
 
-@pytest.mark.parametrize("key, refused", [
-    (OLD_PUBLIC_KEY, True), ("django-insecure-abcdefghijklmnopqrstuvwxyz0123456789", True), ("short-key", True),
-    ("a" * 60, True), ("Zq8v1Lr4sW2nXc7bT9yHf3Kj6Pd0Mg5Ue", False),
-])
+@pytest.mark.parametrize(
+    "key, refused",
+    [
+        (OLD_PUBLIC_KEY, True),
+        ("django-insecure-abcdefghijklmnopqrstuvwxyz0123456789", True),
+        ("short-key", True),
+        ("a" * 60, True),
+        ("Zq8v1Lr4sW2nXc7bT9yHf3Kj6Pd0Mg5Ue", False),
+    ],
+)
 def test_known_insecure_keys_are_recognised(key, refused):
     assert (insecure_key(key) is not None) == refused
 
@@ -93,12 +111,18 @@ def test_files_written_by_the_app_are_private_whatever_the_umask(tmp_path, setti
 
 def test_evidence_and_photos_go_through_the_private_writers():
     """The modules that store people's files use the private writers, not a bare open/write_bytes."""
-    for module in ("tepat/registry/runner.py", "tepat/verivali/photos.py", "tepat/meetings/actions.py", "tepat/registry/importer/report.py"):
+    for module in (
+        "tepat/registry/runner.py",
+        "tepat/verivali/photos.py",
+        "tepat/meetings/actions.py",
+        "tepat/registry/importer/report.py",
+    ):
         text = (ROOT / module).read_text()
         assert "tepat.secure import" in text and "write_bytes(" not in text and '.open("wb")' not in text, module
 
 
 # --- headers, cookies, sessions --------------------------------------------------------------------------------
+
 
 def test_every_page_gets_a_strict_csp_and_personal_pages_are_not_stored(client, cast):
     login_page = client.get("/login/")
@@ -127,20 +151,28 @@ def test_no_template_has_inline_script_handlers_or_styles():
 
 
 def test_https_settings_come_from_tepat_https(tmp_path):
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_PROXY_SSL_HEADER, "
-            "s.SESSION_COOKIE_AGE, s.TEPAT_SESSION_REFRESH_SECONDS)")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_PROXY_SSL_HEADER, "
+        "s.SESSION_COOKIE_AGE, s.TEPAT_SESSION_REFRESH_SECONDS)"
+    )
     env = child_env(tmp_path / "h", DJANGO_SETTINGS_MODULE="tepat.settings")
-    on = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "TEPAT_HTTPS": "1"}, capture_output=True, text=True)
+    on = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**env, "TEPAT_HTTPS": "1"}, capture_output=True, text=True
+    )
     off = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert on.stdout.split() == ["True", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "32400", "300"], on.stderr
+    assert on.stdout.split() == ["True", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "32400", "300"], (
+        on.stderr
+    )
     assert off.stdout.split()[:4] == ["False", "False", "True", "None"]
 
 
 def test_behind_the_proxy_cookies_are_secure_and_http_only(client, cast, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    response = client.post("/login/", {"username": "analyst", "password": "rahasia-123"}, HTTP_X_FORWARDED_PROTO="https")
+    response = client.post(
+        "/login/", {"username": "analyst", "password": "rahasia-123"}, HTTP_X_FORWARDED_PROTO="https"
+    )
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"

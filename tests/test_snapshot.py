@@ -1,5 +1,6 @@
 """Registry versions and snapshots: constant per-request cost, one build per version across threads and
 processes, the user's scope on snapshot reads, pages while a snapshot is built, narrow invalidation."""
+
 from __future__ import annotations
 
 import fcntl
@@ -60,8 +61,13 @@ def test_a_realisasi_row_leaves_the_registry_snapshot_and_its_panels_alone(regis
     ensure_catalogue(2026)
     state = frames.registry_state()
     interventions = version.key(VersionPart.INTERVENTIONS)
-    do_record_intervention(Program.objects.get(code="pkh"), Family.objects.get(source_key="JOHOR"), acting_user=registry["analyst"],
-                           date=date(2026, 3, 1), amount=100)
+    do_record_intervention(
+        Program.objects.get(code="pkh"),
+        Family.objects.get(source_key="JOHOR"),
+        acting_user=registry["analyst"],
+        date=date(2026, 3, 1),
+        amount=100,
+    )
     assert frames.registry_state() == state  # the pocket map, desil table and frames stay cached
     assert version.key(VersionPart.INTERVENTIONS) != interventions  # the coverage panel is rebuilt
 
@@ -88,7 +94,9 @@ def test_a_page_costs_the_same_queries_whatever_the_size_of_the_registry(client,
 def test_the_scope_is_applied_on_snapshot_reads(role, registry):
     from tepat.registry.actions import do_assign
 
-    do_assign(Family.objects.filter(source_key="JOHOR"), enumerator=registry["enumerator"], acting_user=registry["analyst"])
+    do_assign(
+        Family.objects.filter(source_key="JOHOR"), enumerator=registry["enumerator"], acting_user=registry["analyst"]
+    )
     user = registry[role]
     families, members = frames.registry_frames(scope_key(user))
     expected = scoped(user, Family.objects.filter(is_active=True))
@@ -99,13 +107,15 @@ def test_the_scope_is_applied_on_snapshot_reads(role, registry):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_build_one_snapshot_per_version(cast, import_file, tmp_path):
-    import_file(write_xlsx(tmp_path / "a.xlsx", family_rows("JOHOR", base=1) + family_rows("KOTA", base=2, kode="1274011001")))
+    import_file(
+        write_xlsx(tmp_path / "a.xlsx", family_rows("JOHOR", base=1) + family_rows("KOTA", base=2, kode="1274011001"))
+    )
     heights, errors = [], []
 
     def request() -> None:
         try:
             heights.append(frames.registry_frames(frames.WHOLE_REGISTRY)[0].height)
-        except Exception as problem:  # noqa: BLE001 - reported below
+        except Exception as problem:
             errors.append(problem)
         finally:
             connection.close()
@@ -122,18 +132,28 @@ def test_concurrent_requests_build_one_snapshot_per_version(cast, import_file, t
 
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_build_one_snapshot(cast, import_file, tmp_path):
-    import_file(write_xlsx(tmp_path / "a.xlsx", family_rows("JOHOR", base=1) + family_rows("KOTA", base=2, kode="1274011001")))
+    import_file(
+        write_xlsx(tmp_path / "a.xlsx", family_rows("JOHOR", base=1) + family_rows("KOTA", base=2, kode="1274011001"))
+    )
     env = {**os.environ, "TEPAT_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tepat.settings"}
     if connection.vendor == "sqlite":  # the in-memory test database, copied into the file the processes open
         with sqlite3.connect(tmp_path / "tepat.sqlite3") as target:
             connection.connection.backup(target)
     else:
         database = connection.settings_dict
-        env["TEPAT_DATABASE_URL"] = f"postgresql://{database['USER']}@/{database['NAME']}?host={database['HOST']}&port={database['PORT']}"
-    code = ("import django; django.setup(); from tepat.programs import frames; "
-            "print(frames.registry_frames(frames.WHOLE_REGISTRY)[0].height)")
-    children = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for _ in range(2)]
+        env["TEPAT_DATABASE_URL"] = (
+            f"postgresql://{database['USER']}@/{database['NAME']}?host={database['HOST']}&port={database['PORT']}"
+        )
+    code = (
+        "import django; django.setup(); from tepat.programs import frames; "
+        "print(frames.registry_frames(frames.WHOLE_REGISTRY)[0].height)"
+    )
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [child.communicate(timeout=120) for child in children]
     assert [out.strip() for out, _ in outputs] == ["2", "2"], outputs
     assert len(builds()) == 1
@@ -209,8 +229,11 @@ def test_frames_follow_an_import_and_its_revert(registry, import_file, tmp_path)
     from tepat.registry.actions import do_revert_batch
 
     assert frames.registry_frames(frames.WHOLE_REGISTRY)[0].height == 2
-    batch = import_file(write_xlsx(tmp_path / "b.xlsx", family_rows("BARU", base=3, kode="1274011001")), registry["analyst"],
-                        allow_missing=True)
+    batch = import_file(
+        write_xlsx(tmp_path / "b.xlsx", family_rows("BARU", base=3, kode="1274011001")),
+        registry["analyst"],
+        allow_missing=True,
+    )
     assert frames.registry_frames(frames.WHOLE_REGISTRY)[0].height == 3
     do_revert_batch(batch, acting_user=registry["admin"], reason="salah unggah")
     families, members = frames.registry_frames(frames.WHOLE_REGISTRY)

@@ -1,4 +1,5 @@
 """No csv or xlsx Tepat writes holds a live formula, whichever separator a spreadsheet opens it with."""
+
 from __future__ import annotations
 
 import csv
@@ -24,12 +25,21 @@ def live(cell: str | None) -> bool:
 
 
 def python_cells(text: str, separator: str, quoting: int) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator, quoting=quoting) for cell in row]
+    return [
+        cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator, quoting=quoting) for cell in row
+    ]
 
 
 def polars_cells(body: bytes, separator: str, quote: str | None) -> list[str]:
-    frame = pl.read_csv(io.BytesIO(body), separator=separator, quote_char=quote, has_header=False, encoding="utf8",
-                        schema={f"c{i}": pl.String for i in range(200)}, missing_columns="insert")
+    frame = pl.read_csv(
+        io.BytesIO(body),
+        separator=separator,
+        quote_char=quote,
+        has_header=False,
+        encoding="utf8",
+        schema={f"c{i}": pl.String for i in range(200)},
+        missing_columns="insert",
+    )
     return [cell for row in frame.rows() for cell in row if cell is not None]
 
 
@@ -61,7 +71,9 @@ def test_no_generated_hostile_text_becomes_a_formula_in_csv(rows):
 @given(HOSTILE)
 def test_the_python_and_polars_neutralisers_agree(text):
     frame = pl.DataFrame({"x": [text]})
-    assert csv_bytes(frame) == b"\xef\xbb\xbf" + f'"x"\n"{neutralise_text(text).replace(chr(34), chr(34) * 2)}"\n'.encode()
+    assert (
+        csv_bytes(frame) == b"\xef\xbb\xbf" + f'"x"\n"{neutralise_text(text).replace(chr(34), chr(34) * 2)}"\n'.encode()
+    )
 
 
 def test_every_field_is_quoted():
@@ -80,7 +92,9 @@ def test_no_hostile_text_is_a_formula_in_xlsx_nor_after_saving_it_as_csv(texts):
 
 
 @pytest.mark.parametrize("separator", [",", ";"])
-def test_the_family_download_keeps_a_name_with_a_formula_after_a_separator_dead(separator, client, cast, import_file, tmp_path):
+def test_the_family_download_keeps_a_name_with_a_formula_after_a_separator_dead(
+    separator, client, cast, import_file, tmp_path
+):
     from tests.files import family_rows, write_xlsx
 
     rows = family_rows("JOHOR", base=1)

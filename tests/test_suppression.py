@@ -1,5 +1,6 @@
 """Disclosure control: no hidden cell of a release can be computed to fewer than 5 values from
 everything published (the LP audit), checked against independent audits; the issue's two examples."""
+
 from __future__ import annotations
 
 import math
@@ -8,12 +9,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tepat.engine.disclosure import SMALL_CELL, DisclosureRisk, LinkedTables, audit, checked, line_rule, protect, released, suppress, table
+from tepat.engine.disclosure import (
+    SMALL_CELL,
+    DisclosureRisk,
+    LinkedTables,
+    audit,
+    checked,
+    line_rule,
+    protect,
+    released,
+    suppress,
+    table,
+)
 from tests.disclosure_check import enumerated_counts, linprog_failures, linprog_ranges
 
 ISSUE_TABLE = [[6, 8, 10, 9], [3, 7, 3, 3], [6, 5, 8, 7], [12, 5, 6, 5]]
 small_values = st.one_of(st.integers(0, 4), st.integers(5, 30))
-tables = st.integers(1, 5).flatmap(lambda w: st.lists(st.lists(small_values, min_size=w, max_size=w), min_size=1, max_size=5))
+tables = st.integers(1, 5).flatmap(
+    lambda w: st.lists(st.lists(small_values, min_size=w, max_size=w), min_size=1, max_size=5)
+)
 common = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -24,8 +38,11 @@ def shown_grid(result):
 
 def hidden_of(tables_: LinkedTables, result) -> set[int]:
     grid, height = shown_grid(result), len(result.cells)
-    keys = {(r if r < height else "total", c if c < len(grid[0]) - 1 else "total"): grid[r][c]
-            for r in range(len(grid)) for c in range(len(grid[0]))}
+    keys = {
+        (r if r < height else "total", c if c < len(grid[0]) - 1 else "total"): grid[r][c]
+        for r in range(len(grid))
+        for c in range(len(grid[0]))
+    }
     return {tables_.index[key] for key, value in keys.items() if value is None}
 
 
@@ -81,18 +98,27 @@ def hierarchy(draw_counts: list[list[list[int]]]) -> LinkedTables:
             tables_.cell(("kel", k, j, "t"), sum(row), weight=2)
             tables_.sum(("kel", k, j, "t"), [("kel", k, j, c) for c in range(width)])
         for c in [*range(width), "t"]:
-            tables_.cell(("kec", k, c), sum(tables_.values[tables_.index[("kel", k, j, c)]] for j in range(len(kecamatan))), weight=3)
+            tables_.cell(
+                ("kec", k, c),
+                sum(tables_.values[tables_.index[("kel", k, j, c)]] for j in range(len(kecamatan))),
+                weight=3,
+            )
             tables_.sum(("kec", k, c), [("kel", k, j, c) for j in range(len(kecamatan))])
         tables_.sum(("kec", k, "t"), [("kec", k, c) for c in range(width)])
     for c in [*range(width), "t"]:
-        tables_.cell(("kota", c), sum(tables_.values[tables_.index[("kec", k, c)]] for k in range(len(draw_counts))), weight=9)
+        tables_.cell(
+            ("kota", c), sum(tables_.values[tables_.index[("kec", k, c)]] for k in range(len(draw_counts))), weight=9
+        )
         tables_.sum(("kota", c), [("kec", k, c) for k in range(len(draw_counts))])
     tables_.sum(("kota", "t"), [("kota", c) for c in range(width)])
     return tables_
 
 
-hierarchies = st.integers(1, 4).flatmap(lambda w: st.lists(st.lists(st.lists(small_values, min_size=w, max_size=w), min_size=1, max_size=4),
-                                                             min_size=1, max_size=3))
+hierarchies = st.integers(1, 4).flatmap(
+    lambda w: st.lists(
+        st.lists(st.lists(small_values, min_size=w, max_size=w), min_size=1, max_size=4), min_size=1, max_size=3
+    )
+)
 
 
 @common
@@ -116,7 +142,9 @@ def test_the_audit_matches_linprog_on_any_pattern(counts, data):
     assert audit(tables_, hidden).passed == audit(tables_, hidden, exact=True).passed  # the shortcut decides the same
 
 
-tiny = st.integers(2, 3).flatmap(lambda w: st.lists(st.lists(st.integers(0, 6), min_size=w, max_size=w), min_size=2, max_size=2))
+tiny = st.integers(2, 3).flatmap(
+    lambda w: st.lists(st.lists(st.integers(0, 6), min_size=w, max_size=w), min_size=2, max_size=2)
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,5 @@
 """Target lists: priority order, quota and budget cuts, frozen with rule and data state, exports per OPD."""
+
 from __future__ import annotations
 
 import csv
@@ -98,7 +99,9 @@ def test_a_budget_needs_a_unit_cost_and_a_city_wide_list(registry, cast, client)
 def test_a_custom_priority_puts_its_families_first(registry, cast):
     from tepat.programs.actions import RuleRejected
 
-    target = do_freeze_target_list(registry, acting_user=cast["analyst"], priority='kelurahan == "12.74.05.1010" and desil == 2')
+    target = do_freeze_target_list(
+        registry, acting_user=cast["analyst"], priority='kelurahan == "12.74.05.1010" and desil == 2'
+    )
     assert keys(target) == ["A", "B", "C"] and target.priority.startswith("kelurahan")
     with pytest.raises(RuleRejected):
         do_freeze_target_list(registry, acting_user=cast["analyst"], priority="desl == 2")

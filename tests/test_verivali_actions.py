@@ -1,4 +1,5 @@
 """Verivali actions: assignment, visits, change requests, conflicts and the musyawarah decision."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,9 @@ from tests.verivali_support import payload, png_bytes, vv  # noqa: F401
 def submit(world, family, user=None, **overrides):
     from tepat.verivali.actions import do_submit_visit
 
-    return do_submit_visit(world.campaign, payload(family, **overrides), acting_user=user or world.cast["enumerator"], source="web")
+    return do_submit_visit(
+        world.campaign, payload(family, **overrides), acting_user=user or world.cast["enumerator"], source="web"
+    )
 
 
 def meeting(world, user=None):
@@ -20,7 +23,9 @@ def meeting(world, user=None):
 
     return do_record_musyawarah(
         {"held_on": dt.date(2026, 11, 30), "place": "Aula Kantor Lurah", "attendees": "Lurah\nKetua RT 001"},
-        kelurahan=Region.objects.get(code="12.74.05.1010"), acting_user=user or world.cast["lurah"], campaign=world.campaign,
+        kelurahan=Region.objects.get(code="12.74.05.1010"),
+        acting_user=user or world.cast["lurah"],
+        campaign=world.campaign,
     )
 
 
@@ -49,8 +54,12 @@ def test_it_reassigns_with_history_and_moves_scope(vv):
     from tepat.registry.models import Family
     from tepat.verivali.actions import campaign_families, do_reassign
 
-    moved = do_reassign(campaign_families(vv.campaign, family_ids=[vv.mine.pk]), enumerator=vv.second,
-                        acting_user=vv.cast["analyst"], reason="pendata sakit")
+    moved = do_reassign(
+        campaign_families(vv.campaign, family_ids=[vv.mine.pk]),
+        enumerator=vv.second,
+        acting_user=vv.cast["analyst"],
+        reason="pendata sakit",
+    )
     assert moved == 1
     cf = vv.campaign.families.get(family=vv.mine)
     stints = list(cf.assignments.values_list("enumerator__username", "ended_at", "reason"))
@@ -63,10 +72,15 @@ def test_it_reassigns_with_history_and_moves_scope(vv):
 @pytest.mark.django_db
 def test_it_records_a_visit_as_a_change_request_with_current_and_proposed(vv):
     member = vv.mine.members.order_by("pk").last()
-    visit = submit(vv, vv.mine, fields={"alamat": "Jl. Baru 5", "jenis_lantai": "semen"},
-                   members=[{"member_id": member.pk, "keberadaan": "meninggal", "keterangan": "2026-10"}],
-                   gps={"lat": 2.96, "lon": 99.8, "accuracy": 5}, checklist={"lantai_tanah": False},
-                   photos=[{"kind": "depan_rumah", "name": "rumah.png", "content": png_bytes()}])
+    visit = submit(
+        vv,
+        vv.mine,
+        fields={"alamat": "Jl. Baru 5", "jenis_lantai": "semen"},
+        members=[{"member_id": member.pk, "keberadaan": "meninggal", "keterangan": "2026-10"}],
+        gps={"lat": 2.96, "lon": 99.8, "accuracy": 5},
+        checklist={"lantai_tanah": False},
+        photos=[{"kind": "depan_rumah", "name": "rumah.png", "content": png_bytes()}],
+    )
     request = visit.change_request
     assert request.status == "pending" and not visit.duplicate
     lines = {(l.target, l.field): (l.current, l.proposed) for l in request.lines.all()}
@@ -106,18 +120,21 @@ def test_an_analyst_may_submit_for_any_campaign_family(vv):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("overrides, code, field", [
-    ({"keberadaan": "hilang"}, "unknown_choice", "keberadaan"),
-    ({"fields": {"jenis_atap": "Emas"}}, "unknown_choice", "fields.jenis_atap"),
-    ({"memenuhi_kriteria": "mungkin"}, "unknown_choice", "memenuhi_kriteria"),
-    ({"memenuhi_kriteria": False}, "missing", "alasan"),
-    ({"keberadaan": "lainnya"}, "missing", "keterangan"),
-    ({"fields": {"desil": 3}}, "unknown_field", "fields.desil"),
-    ({"fields": {"no_kk": "12345"}}, "invalid_kk", "fields.no_kk"),
-    ({"gps": {"lat": 200, "lon": 1}}, "bad_gps", "gps"),
-    ({"checklist": {"punya_mobil": True}}, "unknown_choice", "checklist"),
-    ({"photos": [{"kind": "dapur", "name": "a.png", "content": b"x"}]}, "photo_kind", "photos[0].kind"),
-])
+@pytest.mark.parametrize(
+    "overrides, code, field",
+    [
+        ({"keberadaan": "hilang"}, "unknown_choice", "keberadaan"),
+        ({"fields": {"jenis_atap": "Emas"}}, "unknown_choice", "fields.jenis_atap"),
+        ({"memenuhi_kriteria": "mungkin"}, "unknown_choice", "memenuhi_kriteria"),
+        ({"memenuhi_kriteria": False}, "missing", "alasan"),
+        ({"keberadaan": "lainnya"}, "missing", "keterangan"),
+        ({"fields": {"desil": 3}}, "unknown_field", "fields.desil"),
+        ({"fields": {"no_kk": "12345"}}, "invalid_kk", "fields.no_kk"),
+        ({"gps": {"lat": 200, "lon": 1}}, "bad_gps", "gps"),
+        ({"checklist": {"punya_mobil": True}}, "unknown_choice", "checklist"),
+        ({"photos": [{"kind": "dapur", "name": "a.png", "content": b"x"}]}, "photo_kind", "photos[0].kind"),
+    ],
+)
 def test_it_rejects_bad_input_naming_the_field(vv, overrides, code, field):
     assert rejected(vv, vv.mine, code, **overrides).field == field
 
@@ -134,11 +151,18 @@ def test_it_rejects_an_invalid_corrected_nik(vv, nik):
 def test_it_rejects_photos_too_large_or_not_images(vv, settings):
     from tepat.verivali.models import Visit
 
-    error = rejected(vv, vv.mine, "photo_not_image", photos=[{"kind": "atap", "name": "atap.jpg", "content": b"%PDF-1.4 not an image"}])
+    error = rejected(
+        vv,
+        vv.mine,
+        "photo_not_image",
+        photos=[{"kind": "atap", "name": "atap.jpg", "content": b"%PDF-1.4 not an image"}],
+    )
     assert "atap.jpg" in str(error)
     settings.TEPAT_VERIVALI_PHOTO_MAX_BYTES = 100
     big = png_bytes((200, 200))
-    assert "terlalu besar" in str(rejected(vv, vv.mine, "photo_too_large", photos=[{"kind": "atap", "name": "b.png", "content": big}]))
+    assert "terlalu besar" in str(
+        rejected(vv, vv.mine, "photo_too_large", photos=[{"kind": "atap", "name": "b.png", "content": big}])
+    )
     assert Visit.objects.count() == 0
 
 
@@ -166,13 +190,21 @@ def test_approval_applies_with_history_naming_visit_meeting_and_approver(vv):
 
     dead = vv.mine.members.order_by("pk").last()
     head = vv.mine.members.order_by("pk").first()
-    visit = submit(vv, vv.mine, fields={"alamat": "Jl. Baru 5"},
-                   members=[{"member_id": dead.pk, "keberadaan": "meninggal", "keterangan": "Oktober 2026"},
-                            {"member_id": head.pk, "fields": {"nama": "Kepala Benar"}},
-                            {"member_id": None, "fields": {"nama": "Bayi", "nik": "1274054101260003", "tanggal_lahir": "01-01-2026"}}])
+    visit = submit(
+        vv,
+        vv.mine,
+        fields={"alamat": "Jl. Baru 5"},
+        members=[
+            {"member_id": dead.pk, "keberadaan": "meninggal", "keterangan": "Oktober 2026"},
+            {"member_id": head.pk, "fields": {"nama": "Kepala Benar"}},
+            {"member_id": None, "fields": {"nama": "Bayi", "nik": "1274054101260003", "tanggal_lahir": "01-01-2026"}},
+        ],
+    )
     held = meeting(vv)
     version = vv.mine.version
-    do_decide_change_request(visit.change_request, acting_user=vv.cast["lurah"], approve=True, reason="", musyawarah=held)
+    do_decide_change_request(
+        visit.change_request, acting_user=vv.cast["lurah"], approve=True, reason="", musyawarah=held
+    )
     vv.mine.refresh_from_db()
     dead.refresh_from_db()
     assert vv.mine.alamat == "Jl. Baru 5" and vv.mine.version > version
@@ -194,7 +226,9 @@ def test_approval_applies_with_history_naming_visit_meeting_and_approver(vv):
 def test_a_family_found_deceased_leaves_the_active_registry(vv):
     from tepat.verivali.actions import do_decide_change_request
 
-    visit = submit(vv, vv.mine, keberadaan="pindah", keterangan="ke Medan", memenuhi_kriteria=False, alasan="pindah domisili")
+    visit = submit(
+        vv, vv.mine, keberadaan="pindah", keterangan="ke Medan", memenuhi_kriteria=False, alasan="pindah domisili"
+    )
     do_decide_change_request(visit.change_request, acting_user=vv.cast["lurah"], approve=True, musyawarah=meeting(vv))
     vv.mine.refresh_from_db()
     assert not vv.mine.is_active and "ke Medan" in vv.mine.inactive_reason
@@ -211,7 +245,9 @@ def test_approving_after_the_family_changed_is_refused(vv):
 
     Family.objects.filter(pk=vv.mine.pk).update(version=vv.mine.version + 1)
     with pytest.raises(DecisionRefused) as caught:
-        do_decide_change_request(visit.change_request, acting_user=vv.cast["lurah"], approve=True, musyawarah=meeting(vv))
+        do_decide_change_request(
+            visit.change_request, acting_user=vv.cast["lurah"], approve=True, musyawarah=meeting(vv)
+        )
     assert caught.value.code == "family_changed" and "berubah" in str(caught.value)
     vv.mine.refresh_from_db()
     assert vv.mine.alamat == "Jl. Contoh No. 1"
@@ -276,7 +312,11 @@ def test_usulan_baru_creates_a_family_only_when_approved(vv):
     do_decide_change_request(request, acting_user=vv.cast["lurah"], approve=True, musyawarah=meeting(vv))
     request.refresh_from_db()
     family = request.created_family
-    assert family.kepala_keluarga == "Usul Baru" and family.source == "verivali" and family.kelurahan.code == "12.74.05.1010"
+    assert (
+        family.kepala_keluarga == "Usul Baru"
+        and family.source == "verivali"
+        and family.kelurahan.code == "12.74.05.1010"
+    )
     assert family.members.get().nik == "1274050101900007"
     assert family.changes.filter(reason__contains=f"kunjungan #{visit.pk}").count() == 2
 
@@ -299,8 +339,12 @@ def test_two_enumerators_after_a_reassignment_conflict_on_the_same_field(vv):
     from tepat.verivali.actions import campaign_families, do_reassign
 
     first = submit(vv, vv.mine, fields={"kepala_keluarga": "Nama A"})
-    do_reassign(campaign_families(vv.campaign, family_ids=[vv.mine.pk]), enumerator=vv.second, acting_user=vv.cast["analyst"],
-                reason="dibagi ulang")
+    do_reassign(
+        campaign_families(vv.campaign, family_ids=[vv.mine.pk]),
+        enumerator=vv.second,
+        acting_user=vv.cast["analyst"],
+        reason="dibagi ulang",
+    )
     rejected(vv, vv.mine, "not_assigned", fields={"kepala_keluarga": "Nama C"})  # the first enumerator no longer may
     second = submit(vv, vv.mine, user=vv.second, fields={"kepala_keluarga": "Nama B"}).change_request
     assert second.status == "conflict" and second.conflict_with == first.change_request

@@ -1,4 +1,5 @@
 """`tepat verivali list | xlsform | ingest | berita-acara` on a campaign: output, files and exit codes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,16 @@ def campaign(cast, import_file, tmp_path):
 
     rows = family_rows("JOHOR1", base=1) + family_rows("JOHOR2", base=2, desil="3")
     import_file(write_xlsx(tmp_path / "registry.xlsx", rows), cast["analyst"])
-    campaign = do_create_campaign({"name": "Verivali CLI", "period_start": dt.date(2026, 11, 1), "period_end": dt.date(2026, 12, 31),
-                                   "max_desil": 2}, kelurahan=[Region.objects.get(code="12.74.05.1010")], acting_user=cast["analyst"])
+    campaign = do_create_campaign(
+        {
+            "name": "Verivali CLI",
+            "period_start": dt.date(2026, 11, 1),
+            "period_end": dt.date(2026, 12, 31),
+            "max_desil": 2,
+        },
+        kelurahan=[Region.objects.get(code="12.74.05.1010")],
+        acting_user=cast["analyst"],
+    )
     do_assign_campaign(campaign_families(campaign), enumerator=cast["enumerator"], acting_user=cast["analyst"])
     return campaign
 
@@ -61,7 +70,10 @@ def test_ingest_exit_codes_and_the_json_report(campaign, tmp_path):
     report = tmp_path / "report.json"
     first = run("ingest", campaign.pk, good, bad, "--user", "analyst", "--report", report)
     assert first.exit_code == 2
-    assert "good.zip (odk): 1 kiriman, 1 diterima" in first.output and "[tepat_verivali_1.csv:kunjungan-keberadaan]" not in first.output.split("bad.zip")[0]
+    assert (
+        "good.zip (odk): 1 kiriman, 1 diterima" in first.output
+        and "[tepat_verivali_1.csv:kunjungan-keberadaan]" not in first.output.split("bad.zip")[0]
+    )
     assert "baris 2 [tepat_verivali_1.csv:kunjungan-keberadaan] unknown_choice" in first.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [d["accepted"] for d in data] == [1, 0] and data[1]["rejected"][0]["column"] == "kunjungan-keberadaan"
@@ -69,13 +81,16 @@ def test_ingest_exit_codes_and_the_json_report(campaign, tmp_path):
     assert again.exit_code == 0 and json.loads(again.output)[0]["duplicates"] == 1 and Visit.objects.count() == 1
 
 
-@pytest.mark.parametrize("args, message", [
-    (["ingest", 999, "{file}", "--user", "analyst"], "kampanye 999 tidak ada"),
-    (["ingest", "{campaign}", "{file}", "--user", "enumerator"], "bukan analis"),
-    (["xlsform", 999, "--out", "{out}"], "kampanye 999 tidak ada"),
-    (["berita-acara", 999, "--out", "{out}.pdf"], "musyawarah 999 tidak ada"),
-    (["berita-acara", 1, "--out", "{out}.txt"], ".pdf atau .docx"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ingest", 999, "{file}", "--user", "analyst"], "kampanye 999 tidak ada"),
+        (["ingest", "{campaign}", "{file}", "--user", "enumerator"], "bukan analis"),
+        (["xlsform", 999, "--out", "{out}"], "kampanye 999 tidak ada"),
+        (["berita-acara", 999, "--out", "{out}.pdf"], "musyawarah 999 tidak ada"),
+        (["berita-acara", 1, "--out", "{out}.txt"], ".pdf atau .docx"),
+    ],
+)
 def test_mistakes_say_why_and_exit_2(campaign, tmp_path, args, message):
     file = write_odk_csv(tmp_path / "a.csv", [submission(1, "uuid:1")])
     values = {"file": file, "campaign": campaign.pk, "out": tmp_path / "x"}

@@ -1,4 +1,5 @@
 """The demo's verivali round, loaded after a small `tepat demo`: once, through the actions, with its berita acara."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner
@@ -23,7 +24,9 @@ def test_the_demo_campaign_is_in_progress_with_one_musyawarah_and_loads_once(db)
     assert not campaign.families.filter(family__desil__gt=2).exists()
     visited = min(len(STORIES), campaign.families.count())
     assert visited >= 5  # the 300-family demo has 5 such families in Pantai Johor; the default demo more
-    assert Visit.objects.filter(enumerator__username="pendata").count() == visited + 1 and VisitPhoto.objects.count() == 1
+    assert (
+        Visit.objects.filter(enumerator__username="pendata").count() == visited + 1 and VisitPhoto.objects.count() == 1
+    )
     statuses = {s: ChangeRequest.objects.filter(status=s).count() for s in RequestStatus.values}
     assert statuses["approved"] == 4 and statuses["rejected"] == 1 and statuses["pending"] == visited - 4
     meeting = Musyawarah.objects.get()

@@ -1,4 +1,5 @@
 """Closing a verivali campaign: enumerators lose its families, the lurah can still decide, a second close is refused."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,9 @@ def as_user(client, user):
 
 
 def close(client, world, confirm: bool = True):
-    return client.post(reverse("verivali_campaign_close", args=[world.campaign.pk]), {"confirm": "yes"} if confirm else {},
-                       follow=True)
+    return client.post(
+        reverse("verivali_campaign_close", args=[world.campaign.pk]), {"confirm": "yes"} if confirm else {}, follow=True
+    )
 
 
 def family_page(client, family):
@@ -32,10 +34,12 @@ def second_campaign(world, families, enumerator):
     from tepat.regions.models import Region
     from tepat.verivali.actions import campaign_families, do_assign_campaign, do_create_campaign
 
-    campaign = do_create_campaign({"name": "Verivali susulan", "period_start": dt.date(2026, 12, 1),
-                                   "period_end": dt.date(2027, 1, 31)},
-                                  kelurahan=Region.objects.filter(code=PANTAI_JOHOR), acting_user=world.cast["analyst"],
-                                  families=families)
+    campaign = do_create_campaign(
+        {"name": "Verivali susulan", "period_start": dt.date(2026, 12, 1), "period_end": dt.date(2027, 1, 31)},
+        kelurahan=Region.objects.filter(code=PANTAI_JOHOR),
+        acting_user=world.cast["analyst"],
+        families=families,
+    )
     do_assign_campaign(campaign_families(campaign), enumerator=enumerator, acting_user=world.cast["analyst"])
     return campaign
 
@@ -81,18 +85,38 @@ def test_a_pending_request_stays_decidable_by_the_lurah(client, vv):
     from tepat.verivali.actions import do_submit_visit
     from tepat.verivali.models import ChangeRequest, Musyawarah
 
-    visit = do_submit_visit(vv.campaign, payload(vv.mine, fields={"alamat": "Jl. Sesudah Tutup 3"}),
-                            acting_user=vv.cast["enumerator"], source="web")
+    visit = do_submit_visit(
+        vv.campaign,
+        payload(vv.mine, fields={"alamat": "Jl. Sesudah Tutup 3"}),
+        acting_user=vv.cast["enumerator"],
+        source="web",
+    )
     page = close(as_user(client, vv.cast["analyst"]), vv).content.decode()
     assert "1 usulan masih menunggu keputusan lurah" in page
 
     lurah = as_user(client, vv.cast["lurah"])
     assert "Jl. Sesudah Tutup 3" in lurah.get(reverse("verivali_musyawarah")).content.decode()
-    lurah.post(reverse("verivali_meeting_create"), {"kelurahan": PANTAI_JOHOR, "held_on": "2027-01-05", "place": "Kantor Lurah",
-                                                     "attendees": "Lurah\nKetua RT 001", "notes": ""})
+    lurah.post(
+        reverse("verivali_meeting_create"),
+        {
+            "kelurahan": PANTAI_JOHOR,
+            "held_on": "2027-01-05",
+            "place": "Kantor Lurah",
+            "attendees": "Lurah\nKetua RT 001",
+            "notes": "",
+        },
+    )
     meeting = Musyawarah.objects.get()
-    lurah.post(reverse("verivali_decide"), {"kelurahan": PANTAI_JOHOR, "ids": [visit.change_request.pk], "decision": "approve",
-                                            "reason": "", "musyawarah": meeting.pk})
+    lurah.post(
+        reverse("verivali_decide"),
+        {
+            "kelurahan": PANTAI_JOHOR,
+            "ids": [visit.change_request.pk],
+            "decision": "approve",
+            "reason": "",
+            "musyawarah": meeting.pk,
+        },
+    )
     assert ChangeRequest.objects.get().status == "approved"
     vv.mine.refresh_from_db()
     assert vv.mine.alamat == "Jl. Sesudah Tutup 3"
@@ -106,8 +130,10 @@ def test_a_closed_campaign_takes_no_more_visits(client, vv):
     with pytest.raises(SubmissionRejected, match="tidak sedang berjalan"):
         do_submit_visit(vv.campaign, payload(vv.mine), acting_user=vv.cast["analyst"], source="web")
     enumerator = as_user(client, vv.cast["enumerator"])
-    response = enumerator.post(reverse("verivali_visit", args=[vv.campaign.pk, vv.mine.pk]), {
-        "submission_key": f"uuid:{uuid.uuid4()}", "keberadaan": "terkonfirmasi", "memenuhi_kriteria": "ya"})
+    response = enumerator.post(
+        reverse("verivali_visit", args=[vv.campaign.pk, vv.mine.pk]),
+        {"submission_key": f"uuid:{uuid.uuid4()}", "keberadaan": "terkonfirmasi", "memenuhi_kriteria": "ya"},
+    )
     assert response.status_code == 404
 
 
@@ -140,7 +166,9 @@ def test_closing_needs_the_confirmation_box(client, vv):
 @pytest.mark.parametrize("role", ["enumerator", "lurah", "camat"])
 def test_only_analyst_or_admin_may_close(client, vv, role):
     user = as_user(client, vv.cast[role])
-    assert 'data-testid="close-form"' not in user.get(reverse("verivali_campaign", args=[vv.campaign.pk])).content.decode()
+    assert (
+        'data-testid="close-form"' not in user.get(reverse("verivali_campaign", args=[vv.campaign.pk])).content.decode()
+    )
     assert user.post(reverse("verivali_campaign_close", args=[vv.campaign.pk]), {"confirm": "yes"}).status_code == 404
     vv.campaign.refresh_from_db()
     assert vv.campaign.status == "active"
@@ -187,9 +215,24 @@ def test_a_closed_campaign_refuses_new_assignments(client, vv):
 
     do_close_campaign(vv.campaign, acting_user=vv.cast["analyst"])
     with pytest.raises(DecisionRefused, match="sudah ditutup"):
-        do_assign_campaign(campaign_families(vv.campaign), enumerator=vv.second, acting_user=vv.cast["analyst"], reassign=True)
-    page = as_user(client, vv.cast["analyst"]).post(reverse("verivali_assign", args=[vv.campaign.pk]), {
-        "enumerator": vv.second.pk, "kelurahan": "", "rt": "", "rw": "", "family_ids": str(vv.mine.pk), "reassign": "on"},
-        follow=True).content.decode()
+        do_assign_campaign(
+            campaign_families(vv.campaign), enumerator=vv.second, acting_user=vv.cast["analyst"], reassign=True
+        )
+    page = (
+        as_user(client, vv.cast["analyst"])
+        .post(
+            reverse("verivali_assign", args=[vv.campaign.pk]),
+            {
+                "enumerator": vv.second.pk,
+                "kelurahan": "",
+                "rt": "",
+                "rw": "",
+                "family_ids": str(vv.mine.pk),
+                "reassign": "on",
+            },
+            follow=True,
+        )
+        .content.decode()
+    )
     assert "sudah ditutup" in page
     assert family_page(as_user(client, vv.second), vv.mine).status_code == 404

@@ -1,4 +1,5 @@
 """Conflicting change requests warn both ways: the newer one names the older, the older names the newer."""
+
 from __future__ import annotations
 
 import pytest
@@ -80,14 +81,19 @@ def test_once_the_older_is_approved_the_newer_cannot_overwrite_it(vv, clash):
     from tepat.verivali.actions import DecisionRefused, do_decide_change_request, do_record_musyawarah
 
     first, second = clash
-    held = do_record_musyawarah({"held_on": dt.date(2026, 11, 30), "place": "Aula", "attendees": "Lurah"},
-                                kelurahan=Region.objects.get(code="12.74.05.1010"), acting_user=vv.cast["lurah"])
+    held = do_record_musyawarah(
+        {"held_on": dt.date(2026, 11, 30), "place": "Aula", "attendees": "Lurah"},
+        kelurahan=Region.objects.get(code="12.74.05.1010"),
+        acting_user=vv.cast["lurah"],
+    )
     do_decide_change_request(first, acting_user=vv.cast["lurah"], approve=True, musyawarah=held)
     with pytest.raises(DecisionRefused, match="berubah"):
         do_decide_change_request(second, acting_user=vv.cast["lurah"], approve=True, musyawarah=held)
     vv.mine.refresh_from_db()
     assert vv.mine.alamat == "Jl. Satu"
-    do_decide_change_request(second, acting_user=vv.cast["lurah"], approve=False, reason="sudah diputuskan #%d" % first.pk)
+    do_decide_change_request(
+        second, acting_user=vv.cast["lurah"], approve=False, reason=f"sudah diputuskan #{first.pk}"
+    )
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
 """Verivali pages: the whole loop through the web (campaign, assignment, phone form, musyawarah), bad input, scope."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,14 @@ def client_for(client, user):
 
 
 def visit_post(family, **extra) -> dict:
-    data = {"submission_key": f"uuid:{uuid.uuid4()}", "started_version": family.version, "keberadaan": "terkonfirmasi",
-            "memenuhi_kriteria": "ya", "alasan": "", "keterangan": ""}
+    data = {
+        "submission_key": f"uuid:{uuid.uuid4()}",
+        "started_version": family.version,
+        "keberadaan": "terkonfirmasi",
+        "memenuhi_kriteria": "ya",
+        "alasan": "",
+        "keterangan": "",
+    }
     data.update(extra)
     return data
 
@@ -39,13 +46,24 @@ def test_the_whole_loop_through_the_web(client, cast):
     make_family(PANTAI_JOHOR, "P0011", desil=3)
     analyst = client_for(client, cast["analyst"])
     region = Region.objects.get(code=PANTAI_JOHOR)
-    response = analyst.post(reverse("verivali_campaign_create"), {
-        "name": "Verivali Desember", "period_start": "2026-12-01", "period_end": "2026-12-20", "max_desil": 2,
-        "selection": "desil 1-2", "status": "active", "kelurahan": [region.pk]})
+    response = analyst.post(
+        reverse("verivali_campaign_create"),
+        {
+            "name": "Verivali Desember",
+            "period_start": "2026-12-01",
+            "period_end": "2026-12-20",
+            "max_desil": 2,
+            "selection": "desil 1-2",
+            "status": "active",
+            "kelurahan": [region.pk],
+        },
+    )
     campaign = Campaign.objects.get(name="Verivali Desember")
     assert response.status_code == 302 and list(campaign.families.values_list("family_id", flat=True)) == [family.pk]
-    analyst.post(reverse("verivali_assign", args=[campaign.pk]), {"enumerator": cast["enumerator"].pk, "kelurahan": region.pk,
-                                                                    "rt": "1", "rw": "", "family_ids": ""})
+    analyst.post(
+        reverse("verivali_assign", args=[campaign.pk]),
+        {"enumerator": cast["enumerator"].pk, "kelurahan": region.pk, "rt": "1", "rw": "", "family_ids": ""},
+    )
     assert campaign.families.get().enumerator == cast["enumerator"]
 
     enumerator = client_for(client, cast["enumerator"])
@@ -55,15 +73,29 @@ def test_the_whole_loop_through_the_web(client, cast):
     page = enumerator.get(form_url).content.decode()
     assert 'accept="image/*"' in page and 'name="gps_lat"' in page and "Lantai tanah atau plesteran" in page
     dead, head = family.members.order_by("pk").last(), family.members.order_by("pk").first()
-    response = enumerator.post(form_url, {
-        **visit_post(family), "f_alamat": "Jl. Verivali 9", "f_rt": family.rt, "f_jenis_lantai": "Semen",
-        f"m{dead.pk}_keberadaan": "meninggal", f"m{dead.pk}_keterangan": "November 2026",
-        f"m{head.pk}_keberadaan": "terkonfirmasi", f"m{head.pk}_nama": "Kepala Perbaikan",
-        "new_nama": ["Bayi Baru"], "new_nik": ["1274054101260003"], "new_jenis_kelamin": ["Perempuan"], "new_tanggal_lahir": ["2026-01-01"],
-        "new_hubungan_dengan_kepala_keluarga": ["Anak"],
-        "gps_lat": "2.9650", "gps_lon": "99.7990", "gps_accuracy": "7", "cl_lantai_tanah": "on",
-        "photo_depan_rumah": SimpleUploadedFile("rumah.png", png_bytes(), content_type="image/png"),
-    })
+    response = enumerator.post(
+        form_url,
+        {
+            **visit_post(family),
+            "f_alamat": "Jl. Verivali 9",
+            "f_rt": family.rt,
+            "f_jenis_lantai": "Semen",
+            f"m{dead.pk}_keberadaan": "meninggal",
+            f"m{dead.pk}_keterangan": "November 2026",
+            f"m{head.pk}_keberadaan": "terkonfirmasi",
+            f"m{head.pk}_nama": "Kepala Perbaikan",
+            "new_nama": ["Bayi Baru"],
+            "new_nik": ["1274054101260003"],
+            "new_jenis_kelamin": ["Perempuan"],
+            "new_tanggal_lahir": ["2026-01-01"],
+            "new_hubungan_dengan_kepala_keluarga": ["Anak"],
+            "gps_lat": "2.9650",
+            "gps_lon": "99.7990",
+            "gps_accuracy": "7",
+            "cl_lantai_tanah": "on",
+            "photo_depan_rumah": SimpleUploadedFile("rumah.png", png_bytes(), content_type="image/png"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     done = enumerator.get(response["Location"]).content.decode()
     assert "Hasil kunjungan diterima" in done and "Jl. Verivali 9" in done
@@ -74,20 +106,40 @@ def test_the_whole_loop_through_the_web(client, cast):
     lurah = client_for(client, cast["lurah"])
     page = lurah.get(reverse("verivali_musyawarah")).content.decode()
     assert "Jl. Contoh No. 1" in page and "Jl. Verivali 9" in page and "Kepala Perbaikan" in page
-    lurah.post(reverse("verivali_meeting_create"), {"kelurahan": PANTAI_JOHOR, "held_on": "2026-12-21", "place": "Kantor Lurah",
-                                                     "attendees": "Lurah\nBabinsa\nKetua RT 001", "notes": ""})
+    lurah.post(
+        reverse("verivali_meeting_create"),
+        {
+            "kelurahan": PANTAI_JOHOR,
+            "held_on": "2026-12-21",
+            "place": "Kantor Lurah",
+            "attendees": "Lurah\nBabinsa\nKetua RT 001",
+            "notes": "",
+        },
+    )
     meeting = Musyawarah.objects.get()
-    response = lurah.post(reverse("verivali_decide"), {"kelurahan": PANTAI_JOHOR, "ids": [request.pk], "decision": "approve",
-                                                        "reason": "sesuai hasil kunjungan", "musyawarah": meeting.pk})
+    response = lurah.post(
+        reverse("verivali_decide"),
+        {
+            "kelurahan": PANTAI_JOHOR,
+            "ids": [request.pk],
+            "decision": "approve",
+            "reason": "sesuai hasil kunjungan",
+            "musyawarah": meeting.pk,
+        },
+    )
     assert response.status_code == 302
     request.refresh_from_db()
     family.refresh_from_db()
     dead.refresh_from_db()
     assert request.status == "approved" and request.musyawarah == meeting
-    assert family.alamat == "Jl. Verivali 9" and family.jenis_lantai == "Semen" and family.latitude == pytest.approx(2.965)
+    assert (
+        family.alamat == "Jl. Verivali 9" and family.jenis_lantai == "Semen" and family.latitude == pytest.approx(2.965)
+    )
     assert not dead.is_active and family.members.filter(nama="Bayi Baru", is_active=True).exists()
     reasons = list(Change.objects.filter(family=family).values_list("reason", flat=True))
-    assert reasons and all(f"kunjungan #{request.visit.pk}" in r and f"musyawarah #{meeting.pk}" in r and "lurah" in r for r in reasons)
+    assert reasons and all(
+        f"kunjungan #{request.visit.pk}" in r and f"musyawarah #{meeting.pk}" in r and "lurah" in r for r in reasons
+    )
     detail = lurah.get(reverse("verivali_request", args=[request.pk])).content.decode()
     assert "Disetujui" in detail or "disetujui" in detail
     assert "Riwayat registri" in detail and "Lantai tanah atau plesteran: <b>Ya</b>" in detail
@@ -154,9 +206,19 @@ def test_usulan_baru_through_the_form(client, vv):
     enumerator = client_for(client, vv.cast["enumerator"])
     url = reverse("verivali_proposal", args=[vv.campaign.pk])
     assert "Usulan baru" in enumerator.get(url).content.decode()
-    response = enumerator.post(url, {"submission_key": "uuid:baru-1", "kelurahan": PANTAI_JOHOR, "keberadaan": "terkonfirmasi",
-                                     "memenuhi_kriteria": "ya", "f_kepala_keluarga": "Keluarga Baru", "f_alamat": "Gang Baru",
-                                     "new_nama": ["Keluarga Baru"], "new_nik": ["1274050101900007"]})
+    response = enumerator.post(
+        url,
+        {
+            "submission_key": "uuid:baru-1",
+            "kelurahan": PANTAI_JOHOR,
+            "keberadaan": "terkonfirmasi",
+            "memenuhi_kriteria": "ya",
+            "f_kepala_keluarga": "Keluarga Baru",
+            "f_alamat": "Gang Baru",
+            "new_nama": ["Keluarga Baru"],
+            "new_nik": ["1274050101900007"],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:1500]
     request = ChangeRequest.objects.get()
     assert request.kind == "proposal" and request.family is None and request.lines.filter(field="nama").exists()
@@ -166,19 +228,27 @@ def test_usulan_baru_through_the_form(client, vv):
 def test_a_lurah_decides_only_their_kelurahan_in_the_page(client, vv):
     from tepat.verivali.actions import do_submit_visit
 
-    visit = do_submit_visit(vv.campaign, payload(vv.mine, fields={"alamat": "Jl. Y"}), acting_user=vv.cast["enumerator"], source="web")
+    visit = do_submit_visit(
+        vv.campaign, payload(vv.mine, fields={"alamat": "Jl. Y"}), acting_user=vv.cast["enumerator"], source="web"
+    )
     request = visit.change_request
     other = client_for(client, vv.cast["other_lurah"])
     assert f"request-{request.pk}" not in other.get(reverse("verivali_musyawarah")).content.decode()
     assert other.get(reverse("verivali_request", args=[request.pk])).status_code == 404
-    other.post(reverse("verivali_decide"), {"kelurahan": PANTAI_JOHOR, "ids": [request.pk], "decision": "reject", "reason": "x"})
+    other.post(
+        reverse("verivali_decide"),
+        {"kelurahan": PANTAI_JOHOR, "ids": [request.pk], "decision": "reject", "reason": "x"},
+    )
     request.refresh_from_db()
     assert request.status == "pending"
     camat = client_for(client, vv.cast["camat"])
     page = camat.get(reverse("verivali_musyawarah") + f"?kelurahan={PANTAI_JOHOR}").content.decode()
     assert f"request-{request.pk}" in page and f"decide-{request.pk}" not in page  # sees, cannot decide
     lurah = client_for(client, vv.cast["lurah"])
-    lurah.post(reverse("verivali_decide"), {"kelurahan": PANTAI_JOHOR, "ids": [request.pk], "decision": "reject", "reason": "alamat lama benar"})
+    lurah.post(
+        reverse("verivali_decide"),
+        {"kelurahan": PANTAI_JOHOR, "ids": [request.pk], "decision": "reject", "reason": "alamat lama benar"},
+    )
     request.refresh_from_db()
     assert request.status == "rejected" and request.reason == "alamat lama benar"
 
@@ -188,13 +258,29 @@ def test_bulk_decisions_report_refusals(client, vv):
     from tepat.verivali.actions import do_record_musyawarah, do_submit_visit
     from tepat.regions.models import Region
 
-    ok = do_submit_visit(vv.campaign, payload(vv.mine, fields={"alamat": "Jl. A"}), acting_user=vv.cast["enumerator"], source="web")
-    clash = do_submit_visit(vv.campaign, payload(vv.mine, fields={"alamat": "Jl. B"}), acting_user=vv.cast["analyst"], source="web")
-    meeting = do_record_musyawarah({"held_on": dt.date(2026, 12, 1), "place": "Aula", "attendees": "Lurah"},
-                                   kelurahan=Region.objects.get(code=PANTAI_JOHOR), acting_user=vv.cast["lurah"])
+    ok = do_submit_visit(
+        vv.campaign, payload(vv.mine, fields={"alamat": "Jl. A"}), acting_user=vv.cast["enumerator"], source="web"
+    )
+    clash = do_submit_visit(
+        vv.campaign, payload(vv.mine, fields={"alamat": "Jl. B"}), acting_user=vv.cast["analyst"], source="web"
+    )
+    meeting = do_record_musyawarah(
+        {"held_on": dt.date(2026, 12, 1), "place": "Aula", "attendees": "Lurah"},
+        kelurahan=Region.objects.get(code=PANTAI_JOHOR),
+        acting_user=vv.cast["lurah"],
+    )
     lurah = client_for(client, vv.cast["lurah"])
-    response = lurah.post(reverse("verivali_decide"), {"kelurahan": PANTAI_JOHOR, "decision": "approve", "musyawarah": meeting.pk,
-                                                        "ids": [ok.change_request.pk, clash.change_request.pk], "reason": ""}, follow=True)
+    response = lurah.post(
+        reverse("verivali_decide"),
+        {
+            "kelurahan": PANTAI_JOHOR,
+            "decision": "approve",
+            "musyawarah": meeting.pk,
+            "ids": [ok.change_request.pk, clash.change_request.pk],
+            "reason": "",
+        },
+        follow=True,
+    )
     page = response.content.decode()
     assert "1 usulan diputuskan" in page and f"#{clash.change_request.pk}" in page
     ok.change_request.refresh_from_db()
@@ -207,15 +293,34 @@ def test_scope_of_each_role_over_campaigns_and_requests(client, vv):
     from tepat.verivali.actions import do_submit_visit
     from tepat.verivali.models import Campaign, ChangeRequest
 
-    do_submit_visit(vv.campaign, payload(vv.mine, fields={"alamat": "Jl. 1"}), acting_user=vv.cast["enumerator"], source="web")
+    do_submit_visit(
+        vv.campaign, payload(vv.mine, fields={"alamat": "Jl. 1"}), acting_user=vv.cast["enumerator"], source="web"
+    )
     do_submit_visit(vv.campaign, payload(vv.theirs, fields={"alamat": "Jl. 2"}), acting_user=vv.second, source="web")
-    do_submit_visit(vv.campaign, payload(vv.other_kelurahan, fields={"alamat": "Jl. 3"}), acting_user=vv.cast["enumerator"], source="web")
+    do_submit_visit(
+        vv.campaign,
+        payload(vv.other_kelurahan, fields={"alamat": "Jl. 3"}),
+        acting_user=vv.cast["enumerator"],
+        source="web",
+    )
     seen = {name: scoped(vv.cast[name], ChangeRequest.objects.all()).count() for name in vv.cast}
-    assert seen == {"admin": 3, "analyst": 3, "opd": 0, "camat": 2, "lurah": 2, "enumerator": 2, "viewer": 0, "other_lurah": 1}
+    assert seen == {
+        "admin": 3,
+        "analyst": 3,
+        "opd": 0,
+        "camat": 2,
+        "lurah": 2,
+        "enumerator": 2,
+        "viewer": 0,
+        "other_lurah": 1,
+    }
     assert scoped(vv.second, ChangeRequest.objects.all()).count() == 1
     assert scoped(vv.cast["viewer"], Campaign.objects.all()).count() == 0
     assert client_for(client, vv.cast["viewer"]).get(reverse("verivali_campaigns")).status_code == 404
-    assert client_for(client, vv.cast["analyst"]).get(reverse("verivali_campaign", args=[vv.campaign.pk])).status_code == 200
+    assert (
+        client_for(client, vv.cast["analyst"]).get(reverse("verivali_campaign", args=[vv.campaign.pk])).status_code
+        == 200
+    )
 
 
 @pytest.mark.django_db
@@ -225,12 +330,23 @@ def test_progress_counts_and_exports(client, vv):
     from tepat.verivali.actions import do_submit_visit
     from tepat.verivali.progress import campaign_progress
 
-    do_submit_visit(vv.campaign, payload(vv.mine, keberadaan="meninggal", memenuhi_kriteria=False, alasan="meninggal"),
-                    acting_user=vv.cast["enumerator"], source="web")
+    do_submit_visit(
+        vv.campaign,
+        payload(vv.mine, keberadaan="meninggal", memenuhi_kriteria=False, alasan="meninggal"),
+        acting_user=vv.cast["enumerator"],
+        source="web",
+    )
     do_submit_visit(vv.campaign, payload(None), acting_user=vv.cast["enumerator"], source="web")
     rows = {r["label"]: r for r in campaign_progress(vv.campaign, by="kelurahan")}
     johor = rows["PANTAI JOHOR"] if "PANTAI JOHOR" in rows else next(r for k, r in rows.items() if "johor" in k.lower())
-    assert (johor["families"], johor["assigned"], johor["visited"], johor["pending"], johor["meninggal"], johor["usulan_baru"]) == (2, 2, 1, 2, 1, 1)
+    assert (
+        johor["families"],
+        johor["assigned"],
+        johor["visited"],
+        johor["pending"],
+        johor["meninggal"],
+        johor["usulan_baru"],
+    ) == (2, 2, 1, 2, 1, 1)
     by_enumerator = {r["label"]: r for r in campaign_progress(vv.campaign, by="enumerator")}
     assert by_enumerator["enumerator"]["assigned"] == 2 and by_enumerator["enum2"]["visited"] == 0
     (total,) = campaign_progress(by="campaign")

@@ -1,4 +1,5 @@
 """Web pages a user goes through: login and throttling, language, uploading an import, family filters."""
+
 from __future__ import annotations
 
 import pytest
@@ -64,7 +65,9 @@ def test_an_unusable_upload_says_why_and_writes_nothing(client, cast):
 
 def test_progress_fragment_polls_until_the_import_is_finished(client, cast, tmp_path):
     client.force_login(cast["analyst"])
-    batch = ImportBatch.objects.create(file_name="x.xlsx", stored_path=str(tmp_path / "x.xlsx"), status="running", progress=40, stage="menulis")
+    batch = ImportBatch.objects.create(
+        file_name="x.xlsx", stored_path=str(tmp_path / "x.xlsx"), status="running", progress=40, stage="menulis"
+    )
     fragment = client.get(f"/impor/{batch.pk}/progres/").content.decode()
     assert 'hx-trigger="every 1s"' in fragment and "40%" in fragment
     ImportBatch.objects.filter(pk=batch.pk).update(status="done", progress=100)
@@ -119,7 +122,10 @@ def test_an_admin_sees_rejected_niks_masked_in_the_import_report(client, cast, t
     rows = family_rows()
     rows[1]["nik"] = "1274059902850001"  # an invalid date inside the NIK
     client.force_login(cast["admin"])
-    client.post("/impor/", {"file": SimpleUploadedFile("p3ke.xlsx", write_xlsx(tmp_path / "p.xlsx", rows).read_bytes()), "format": "auto"})
+    client.post(
+        "/impor/",
+        {"file": SimpleUploadedFile("p3ke.xlsx", write_xlsx(tmp_path / "p.xlsx", rows).read_bytes()), "format": "auto"},
+    )
     batch = ImportBatch.objects.get()
     page = client.get(f"/impor/{batch.pk}/").content.decode()
     assert "1274059902850001" not in page and "127405******0001" in page

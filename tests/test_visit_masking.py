@@ -1,4 +1,5 @@
 """The visit form for a masking role (admin): NIK / No KK shown masked, corrections compared on the server."""
+
 from __future__ import annotations
 
 import html
@@ -20,8 +21,13 @@ def shown_inputs(page: str) -> dict[str, str]:
 
 
 def submit(client, world, family, fields: dict):
-    data = {"submission_key": f"uuid:{uuid.uuid4()}", "started_version": family.version, "keberadaan": "terkonfirmasi",
-            "memenuhi_kriteria": "ya", **fields}
+    data = {
+        "submission_key": f"uuid:{uuid.uuid4()}",
+        "started_version": family.version,
+        "keberadaan": "terkonfirmasi",
+        "memenuhi_kriteria": "ya",
+        **fields,
+    }
     return client.post(reverse("verivali_visit", args=[world.campaign.pk, family.pk]), data)
 
 
@@ -57,7 +63,9 @@ def test_admin_can_still_correct_a_nik_by_typing_the_full_number(client, vv):
     line = ChangeLine.objects.get(field="nik")
     assert (line.current, line.proposed) == (head.nik, "1274054107990002")  # the server kept the original
     request_page = client.get(reverse("verivali_request", args=[line.request_id])).content.decode()
-    assert head.nik not in request_page and "1274054107990002" not in request_page and "127405******0002" in request_page
+    assert (
+        head.nik not in request_page and "1274054107990002" not in request_page and "127405******0002" in request_page
+    )
 
 
 @pytest.mark.django_db

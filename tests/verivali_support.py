@@ -2,6 +2,7 @@
 
 Use as fixtures: `from tests.verivali_support import vv, png_bytes, payload  # noqa: F401`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,17 +29,31 @@ def make_family(region_code: str, key: str, *, desil: int = 1, members: int = 2)
     from tepat.registry.models import Family, Member, Source
 
     family = Family.objects.create(
-        source=Source.P3KE, source_key=key, id_keluarga_p3ke=key, no_kk=f"12740501010{int(key[1:]):05d}",
-        kelurahan=Region.objects.get(code=region_code), alamat="Jl. Contoh No. 1", rt="001", rw="002",
-        kepala_keluarga=f"Kepala {key}", desil=desil, jenis_lantai="Tanah", sumber_air_minum="Sumur Bor",
+        source=Source.P3KE,
+        source_key=key,
+        id_keluarga_p3ke=key,
+        no_kk=f"12740501010{int(key[1:]):05d}",
+        kelurahan=Region.objects.get(code=region_code),
+        alamat="Jl. Contoh No. 1",
+        rt="001",
+        rw="002",
+        kepala_keluarga=f"Kepala {key}",
+        desil=desil,
+        jenis_lantai="Tanah",
+        sumber_air_minum="Sumur Bor",
     )
     names = ["Kepala " + key, "Istri " + key, "Anak " + key]
     relations = ["Kepala Keluarga", "Istri/Suami", "Anak"]
     for index in range(members):
         Member.objects.create(
-            family=family, source=Source.P3KE, source_key=f"{key}-{index}", nama=names[index % 3],
-            nik=f"12740501018{index}{int(key[1:]):04d}", jenis_kelamin="Laki-laki",
-            hubungan_dengan_kepala_keluarga=relations[index % 3], tanggal_lahir=dt.date(1980, 1, 1),
+            family=family,
+            source=Source.P3KE,
+            source_key=f"{key}-{index}",
+            nama=names[index % 3],
+            nik=f"12740501018{index}{int(key[1:]):04d}",
+            jenis_kelamin="Laki-laki",
+            hubungan_dengan_kepala_keluarga=relations[index % 3],
+            tanggal_lahir=dt.date(1980, 1, 1),
         )
     return family
 
@@ -60,27 +75,49 @@ def vv(cast):
     from tepat.regions.models import Region
     from tepat.verivali.actions import campaign_families, do_assign_campaign, do_create_campaign
 
-    second = do_create_user("enum2", role="enumerator", region_code=None, opd_code=None, acting_user=None, password="rahasia-123")[0]
+    second = do_create_user(
+        "enum2", role="enumerator", region_code=None, opd_code=None, acting_user=None, password="rahasia-123"
+    )[0]
     mine, theirs = make_family(PANTAI_JOHOR, "P0001"), make_family(PANTAI_JOHOR, "P0002")
     outside = make_family(PANTAI_JOHOR, "P0003", desil=4)
     other = make_family(OTHER_KELURAHAN, "P0004")
     campaign = do_create_campaign(
-        {"name": "Verivali 2026", "period_start": dt.date(2026, 11, 1), "period_end": dt.date(2026, 12, 31), "max_desil": 2,
-         "selection": "desil 1-2"},
-        kelurahan=Region.objects.filter(code__in=[PANTAI_JOHOR, OTHER_KELURAHAN]), acting_user=cast["analyst"],
+        {
+            "name": "Verivali 2026",
+            "period_start": dt.date(2026, 11, 1),
+            "period_end": dt.date(2026, 12, 31),
+            "max_desil": 2,
+            "selection": "desil 1-2",
+        },
+        kelurahan=Region.objects.filter(code__in=[PANTAI_JOHOR, OTHER_KELURAHAN]),
+        acting_user=cast["analyst"],
     )
-    do_assign_campaign(campaign_families(campaign, family_ids=[mine.pk, other.pk]), enumerator=cast["enumerator"],
-                       acting_user=cast["analyst"])
-    do_assign_campaign(campaign_families(campaign, family_ids=[theirs.pk]), enumerator=second, acting_user=cast["analyst"])
+    do_assign_campaign(
+        campaign_families(campaign, family_ids=[mine.pk, other.pk]),
+        enumerator=cast["enumerator"],
+        acting_user=cast["analyst"],
+    )
+    do_assign_campaign(
+        campaign_families(campaign, family_ids=[theirs.pk]), enumerator=second, acting_user=cast["analyst"]
+    )
     return World(cast, campaign, mine, theirs, outside, other, second)
 
 
 def payload(family=None, **overrides) -> dict:
     """A minimal valid payload for `family` (None: usulan baru in Pantai Johor)."""
     base = {
-        "submission_key": f"uuid:{uuid.uuid4()}", "family_id": family.pk if family else None,
-        "started_version": family.version if family else None, "keberadaan": "terkonfirmasi", "keterangan": "",
-        "memenuhi_kriteria": True, "alasan": "", "fields": {}, "members": [], "gps": None, "checklist": {}, "photos": [],
+        "submission_key": f"uuid:{uuid.uuid4()}",
+        "family_id": family.pk if family else None,
+        "started_version": family.version if family else None,
+        "keberadaan": "terkonfirmasi",
+        "keterangan": "",
+        "memenuhi_kriteria": True,
+        "alasan": "",
+        "fields": {},
+        "members": [],
+        "gps": None,
+        "checklist": {},
+        "photos": [],
         "submitted_at": None,
     }
     if family is None:

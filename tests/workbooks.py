@@ -1,5 +1,6 @@
 """The same export as tests.files.write_xlsx, written as .ods (odfpy) and .xls (xlwt): what LibreOffice
 and old Excel save. Numbers are written as number cells, everything else as text."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,9 @@ from tests.files import P3KE_HEADER, TITLE
 def _cells(rows: list[dict], header: list[str], numeric_nik_rows) -> list[list[object]]:
     table: list[list[object]] = [list(line) for line in TITLE] + [list(header)]
     for index, row in enumerate(rows):
-        table.append([float(row[h]) if h == "nik" and index in numeric_nik_rows else str(row.get(h, "")) for h in header])
+        table.append(
+            [float(row[h]) if h == "nik" and index in numeric_nik_rows else str(row.get(h, "")) for h in header]
+        )
     return table
 
 

@@ -9,6 +9,7 @@ docs/panduan-pengguna.md and docs/indikator.md from a running demo (Playwright +
 It resets the password of the demo user `analis` (with `tepat password`, in the same TEPAT_HOME) and
 only reads: nothing in the demo changes. Writes kesenjangan-*.png, aturan-nol.png and rapat-kepatuhan.png.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,9 @@ def main() -> None:
     secret = password(args.tepat.split(), "analis")
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page(viewport=DESKTOP)
         page.goto(f"{args.url}/login/")
         page.fill("input[name=username]", "analis")

@@ -4,13 +4,14 @@
 
 Paste the output into docs/formats.md when a profile changes (the doc is committed text).
 """
+
 from __future__ import annotations
 
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tepat.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -32,8 +33,13 @@ def destination(profile, canonical: str, fams: list[str], mems: list[str]) -> st
     if profile.desil and canonical in profile.desil.also:
         places.append(f"Family.{canonical} ({profile.desil.min}-{profile.desil.max})")
     if canonical in profile.asset_columns:
-        places.append(f"Family.aset[\"{canonical}\"]")
-    if profile.has_families and canonical in fams and canonical not in ("kelurahan_id", "desil") and canonical not in (profile.desil.also if profile.desil else ()):
+        places.append(f'Family.aset["{canonical}"]')
+    if (
+        profile.has_families
+        and canonical in fams
+        and canonical not in ("kelurahan_id", "desil")
+        and canonical not in (profile.desil.also if profile.desil else ())
+    ):
         places.append(f"Family.{canonical}")
     if profile.has_members and canonical == "nik":
         places.append("Member.source_key + Member.nik")
@@ -53,16 +59,27 @@ def table(profile) -> str:
     fams = family_fields(profile, present) if profile.has_families else []
     mems = member_fields(profile, present) if profile.has_members else []
     domains, _ = load_domains()
-    lines = ["| canonical field | accepted headers (normalised) | required | domain | stored in |", "|---|---|---|---|---|"]
+    lines = [
+        "| canonical field | accepted headers (normalised) | required | domain | stored in |",
+        "|---|---|---|---|---|",
+    ]
     for canonical, spellings in profile.columns.items():
-        headers = ", ".join(f"`{normalize_header(s)}`" for s in dict.fromkeys(normalize_header(x) for x in [*spellings, canonical]))
+        headers = ", ".join(
+            f"`{normalize_header(s)}`" for s in dict.fromkeys(normalize_header(x) for x in [*spellings, canonical])
+        )
         lines.append(
             f"| `{canonical}` | {headers} | {'yes' if canonical in profile.required else ''} | "
             f"{'yes' if canonical in domains else ''} | {destination(profile, canonical, fams, mems)} |"
         )
     lines.append("")
-    lines.append("Family fields a file with all these columns speaks for: " + (", ".join(f"`{f}`" for f in fams) or "none") + ".")
-    lines.append("Member fields a file with all these columns speaks for: " + (", ".join(f"`{f}`" for f in (["family_id", *mems] if mems else [])) or "none") + ".")
+    lines.append(
+        "Family fields a file with all these columns speaks for: " + (", ".join(f"`{f}`" for f in fams) or "none") + "."
+    )
+    lines.append(
+        "Member fields a file with all these columns speaks for: "
+        + (", ".join(f"`{f}`" for f in (["family_id", *mems] if mems else [])) or "none")
+        + "."
+    )
     return "\n".join(lines)
 
 

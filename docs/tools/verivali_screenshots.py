@@ -10,6 +10,7 @@ same TEPAT_HOME), and it CHANGES the demo data the way a user would: the enumera
 the family of the oldest pending request, proposing another address, so the musyawarah page shows a
 conflicting pair. Run it on a throwaway demo only. Writes verivali-*.png (PNG, cropped to the relevant part).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,12 @@ def pending_with_address() -> tuple[int, int]:
     django.setup()
     from tepat.verivali.models import ChangeLine
 
-    line = (ChangeLine.objects.filter(field="alamat", request__status="pending", request__family__isnull=False)
-            .select_related("request").order_by("request__created_at", "request_id").first())
+    line = (
+        ChangeLine.objects.filter(field="alamat", request__status="pending", request__family__isnull=False)
+        .select_related("request")
+        .order_by("request__created_at", "request_id")
+        .first()
+    )
     if line is None:
         sys.exit("No pending request with an address correction in this demo: run `tepat demo` on a fresh TEPAT_HOME.")
     return line.request.campaign_id, line.request.family_id
@@ -90,8 +95,14 @@ def tiny_png() -> bytes:
 
 
 def phone_shots(browser, url: str, password: str, out: Path, campaign: int, family: int) -> None:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True,
-                                  geolocation={"latitude": 2.9651, "longitude": 99.7987}, permissions=["geolocation"])
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": 2.9651, "longitude": 99.7987},
+        permissions=["geolocation"],
+    )
     page = context.new_page()
     login(page, url, "pendata", password, "/verivali/tugas/")
     page.screenshot(path=out / "verivali-tugas.png")
@@ -99,23 +110,40 @@ def phone_shots(browser, url: str, password: str, out: Path, campaign: int, fami
     page.click(".vv-family:not(.vv-done)")  # the first family not yet visited
     page.wait_for_selector("[data-testid=visit-form]")
     page.click("[data-testid=kriteria-ya]")
-    shoot(page, out / "verivali-form-keberadaan.png", ".vv-phone h1", "fieldset:has([data-testid=kriteria-ya])", across="body")
+    shoot(
+        page,
+        out / "verivali-form-keberadaan.png",
+        ".vv-phone h1",
+        "fieldset:has([data-testid=kriteria-ya])",
+        across="body",
+    )
 
     page.click("summary:has-text('Identitas dan alamat')")
     page.fill("input[name=f_alamat]", "Jl. Sudirman Gg. Melati No. 7")
     page.select_option("select[name$=_keberadaan] >> nth=-1", "pindah")
     page.fill("input[name$=_keterangan] >> nth=-1", "pindah ke Medan, Juni 2026")
-    shoot(page, out / "verivali-form-perbaikan.png", "[data-testid^=member-]:has(select) >> nth=-1", "details:has-text('Identitas dan alamat')",
-          across="body")
+    shoot(
+        page,
+        out / "verivali-form-perbaikan.png",
+        "[data-testid^=member-]:has(select) >> nth=-1",
+        "details:has-text('Identitas dan alamat')",
+        across="body",
+    )
 
     page.click("[data-testid=cl-lantai_tanah]")
     page.click("[data-testid=cl-dinding_buruk]")
-    page.set_input_files("[data-testid=photo-depan_rumah]", files=[{"name": "rumah.png", "mimeType": "image/png",
-                                                                    "buffer": tiny_png()}])
+    page.set_input_files(
+        "[data-testid=photo-depan_rumah]", files=[{"name": "rumah.png", "mimeType": "image/png", "buffer": tiny_png()}]
+    )
     page.click("[data-gps]")
     page.wait_for_function("document.querySelector('input[name=gps_lat]').value !== ''")
-    shoot(page, out / "verivali-form-foto.png", "fieldset:has([data-testid=cl-lantai_tanah])", "[data-testid=visit-submit]",
-          across="body")
+    shoot(
+        page,
+        out / "verivali-form-foto.png",
+        "fieldset:has([data-testid=cl-lantai_tanah])",
+        "[data-testid=visit-submit]",
+        across="body",
+    )
 
     # A second visit to a family that already has a pending address correction: it becomes a conflict.
     page.goto(f"{url}/verivali/{campaign}/kunjungan/{family}/")
@@ -132,8 +160,13 @@ def campaign_shot(browser, url: str, password: str, out: Path, campaign: int) ->
     page = context.new_page()
     login(page, url, "analis", password, f"/verivali/{campaign}/?by=enumerator")
     shoot(page, out / "verivali-kampanye.png", "main h1", "[data-testid=assign-form]")
-    shoot(page, out / "verivali-tutup.png", "[data-testid=close-campaign]", "[data-testid=close-campaign]",
-          across="[data-testid=close-campaign]")
+    shoot(
+        page,
+        out / "verivali-tutup.png",
+        "[data-testid=close-campaign]",
+        "[data-testid=close-campaign]",
+        across="[data-testid=close-campaign]",
+    )
     context.close()
 
 
@@ -142,7 +175,12 @@ def musyawarah_shot(browser, url: str, password: str, out: Path) -> None:
     page = context.new_page()
     login(page, url, "lurah", password, "/verivali/musyawarah/")
     cards = page.locator("article.vv-request")
-    shoot(page, out / "verivali-musyawarah.png", "h2:has-text('Usulan yang menunggu')", f"article.vv-request >> nth={min(cards.count(), 3) - 1}")
+    shoot(
+        page,
+        out / "verivali-musyawarah.png",
+        "h2:has-text('Usulan yang menunggu')",
+        f"article.vv-request >> nth={min(cards.count(), 3) - 1}",
+    )
     context.close()
 
 

@@ -4,6 +4,7 @@
 search turns a family into the `what` texts that name it (exact), and re-applies the filter of every
 family-list view or download to today's registry in that user's scope (re-evaluated, see `listed_by`).
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,9 @@ def _photos(ids: list[int]) -> list[str]:
 def _requests(ids: list[int]) -> list[str]:
     from tepat.verivali.models import ChangeRequest
 
-    rows = ChangeRequest.objects.filter(Q(family_id__in=ids) | Q(created_family_id__in=ids)).values_list("pk", flat=True)
+    rows = ChangeRequest.objects.filter(Q(family_id__in=ids) | Q(created_family_id__in=ids)).values_list(
+        "pk", flat=True
+    )
     return [f"verivali: usulan {r}" for r in rows]
 
 
@@ -82,7 +85,11 @@ def _list_text(what: str) -> tuple[bool, str, int] | None:
     if match is None:
         return None
     pages = PAGE_PARAM.findall(match["query"])
-    return bool(match["kind"]), PAGE_PARAM.sub("", match["query"]).lstrip("&"), page_asked(unquote_plus(pages[-1]) if pages else None)
+    return (
+        bool(match["kind"]),
+        PAGE_PARAM.sub("", match["query"]).lstrip("&"),
+        page_asked(unquote_plus(pages[-1]) if pages else None),
+    )
 
 
 def page_asked(text: str | None) -> int:
@@ -102,7 +109,10 @@ def shown_page(asked: int, last: int) -> int:
 def _pages_showing(families: QuerySet, ids: list[int]) -> set[int]:
     """The list pages (TEPAT_PAGE_SIZE families by id) that show one of the families. Cost: 1 + len(found) counts."""
     size = settings.TEPAT_PAGE_SIZE
-    return {families.filter(pk__lt=pk).count() // size + 1 for pk in families.filter(pk__in=ids).values_list("pk", flat=True)}
+    return {
+        families.filter(pk__lt=pk).count() // size + 1
+        for pk in families.filter(pk__in=ids).values_list("pk", flat=True)
+    }
 
 
 def _scope_key(user: User) -> tuple:
@@ -182,7 +192,9 @@ def parse_date(text: str, label: str, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors.append(_("%(field)s: tanggal tidak valid (%(value)s); gunakan TTTT-BB-HH.") % {"field": label, "value": text[:20]})
+        errors.append(
+            _("%(field)s: tanggal tidak valid (%(value)s); gunakan TTTT-BB-HH.") % {"field": label, "value": text[:20]}
+        )
         return None
 
 
@@ -205,9 +217,14 @@ class LogQuery:
             errors.append(_("NIK / No KK: harus 16 angka."))
             nik = ""
         kind = params.get("jenis", "")
-        return cls(nik=nik, username=params.get("pengguna", "").strip(), kind=kind if kind in AccessKind.values else "",
-                   start=parse_date(params.get("dari", "").strip(), _("Dari tanggal"), errors),
-                   end=parse_date(params.get("sampai", "").strip(), _("Sampai tanggal"), errors), errors=errors)
+        return cls(
+            nik=nik,
+            username=params.get("pengguna", "").strip(),
+            kind=kind if kind in AccessKind.values else "",
+            start=parse_date(params.get("dari", "").strip(), _("Dari tanggal"), errors),
+            end=parse_date(params.get("sampai", "").strip(), _("Sampai tanggal"), errors),
+            errors=errors,
+        )
 
     def entries(self, person: Person | None) -> QuerySet:
         """Filtered entries, newest first. Dates are whole days in the city's time zone (TEPAT_TIME_ZONE)."""
@@ -232,11 +249,30 @@ def shown_what(viewer, what: str) -> str:
 
 def log_frame(viewer, entries: QuerySet) -> pl.DataFrame:
     """The download table: one row per entry, in the order given. Cost: one query, streamed."""
-    rows = entries.values_list("at", "user__username", "user__role", "kind", "what", "records", "unmasked").iterator(chunk_size=5000)
-    data = [(timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"), who, role, kind, shown_what(viewer, what), records, unmasked)
-            for at, who, role, kind, what, records, unmasked in rows]
-    schema = {"waktu": pl.String, "pengguna": pl.String, "peran": pl.String, "jenis": pl.String, "apa": pl.String,
-              "rekaman": pl.Int64, "nomor_lengkap": pl.Boolean}
+    rows = entries.values_list("at", "user__username", "user__role", "kind", "what", "records", "unmasked").iterator(
+        chunk_size=5000
+    )
+    data = [
+        (
+            timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"),
+            who,
+            role,
+            kind,
+            shown_what(viewer, what),
+            records,
+            unmasked,
+        )
+        for at, who, role, kind, what, records, unmasked in rows
+    ]
+    schema = {
+        "waktu": pl.String,
+        "pengguna": pl.String,
+        "peran": pl.String,
+        "jenis": pl.String,
+        "apa": pl.String,
+        "rekaman": pl.Int64,
+        "nomor_lengkap": pl.Boolean,
+    }
     return pl.DataFrame(data, schema=schema, orient="row")
 
 
@@ -245,5 +281,11 @@ def person_rows(viewer, person: Person) -> list[dict]:
     matched = {}
     for member in person.members:
         matched.setdefault(member.family_id, []).append(member)
-    return [{"family": f, "no_kk": identity_for(viewer, f.no_kk),
-             "members": [(m.nama, identity_for(viewer, m.nik)) for m in matched.get(f.pk, [])]} for f in person.families]
+    return [
+        {
+            "family": f,
+            "no_kk": identity_for(viewer, f.no_kk),
+            "members": [(m.nama, identity_for(viewer, m.nik)) for m in matched.get(f.pk, [])],
+        }
+        for f in person.families
+    ]

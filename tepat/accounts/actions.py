@@ -1,4 +1,5 @@
 """User management actions: each writes one audited change."""
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,15 @@ def new_password() -> str:
 
 
 @transaction.atomic
-def do_create_user(username: str, *, role: str, acting_user, region_code: str | None = None, opd_code: str | None = None,
-                   password: str | None = None) -> tuple[User, str]:
+def do_create_user(
+    username: str,
+    *,
+    role: str,
+    acting_user,
+    region_code: str | None = None,
+    opd_code: str | None = None,
+    password: str | None = None,
+) -> tuple[User, str]:
     """Create a user with a role and its area or agency; returns the user and the clear password (shown once)."""
     user = User(username=username, role=role)
     user.region = Region.objects.get(code=region_code) if region_code else None
@@ -46,25 +54,37 @@ def do_reset_password(username: str, *, acting_user) -> str:
 
 def _not_yourself(user: User, acting_user, field: str) -> None:
     if getattr(acting_user, "pk", None) == user.pk:
-        raise ValidationError({field: ValidationError(_("Anda tidak dapat mengubah peran atau menonaktifkan akun Anda sendiri."),
-                                                     code="own_account")})
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Anda tidak dapat mengubah peran atau menonaktifkan akun Anda sendiri."), code="own_account"
+                )
+            }
+        )
 
 
 def _keeps_an_admin(user: User, field: str) -> None:
     """Refuse to leave the city without an active admin (nobody could manage users from the web)."""
     others = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
     if not others.exists():
-        raise ValidationError({field: ValidationError(_("Ini admin aktif terakhir; buat admin lain dahulu."), code="last_admin")})
+        raise ValidationError(
+            {field: ValidationError(_("Ini admin aktif terakhir; buat admin lain dahulu."), code="last_admin")}
+        )
 
 
 @transaction.atomic
-def do_change_user(username: str, *, role: str, acting_user, region_code: str | None = None,
-                   opd_code: str | None = None) -> User:
+def do_change_user(
+    username: str, *, role: str, acting_user, region_code: str | None = None, opd_code: str | None = None
+) -> User:
     """Set a user's role, region and OPD (each as `do_create_user` takes them); one audit row with before/after.
 
     Guarantee: never the acting user's own role, never the last active admin's."""
     user = User.objects.select_for_update(of=("self",)).select_related("region", "opd").get(username=username)
-    before = {"role": user.role, "region": user.region.code if user.region else None, "opd": user.opd.code if user.opd else None}
+    before = {
+        "role": user.role,
+        "region": user.region.code if user.region else None,
+        "opd": user.opd.code if user.opd else None,
+    }
     after = {"role": role, "region": region_code or None, "opd": opd_code or None}
     if before["role"] != role:
         _not_yourself(user, acting_user, "role")

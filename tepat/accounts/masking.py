@@ -1,4 +1,5 @@
 """Masking of identity numbers and the personal-data access log."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Users with a role and an area or agency, the personal-data access log, and login throttling."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -24,7 +25,11 @@ class Opd(models.Model):
 class User(AbstractUser):
     role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.VIEWER)
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, help_text=_("Kecamatan (camat) atau kelurahan (lurah).")
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Kecamatan (camat) atau kelurahan (lurah)."),
     )
     opd = models.ForeignKey(Opd, null=True, blank=True, on_delete=models.PROTECT)
 
@@ -75,8 +80,14 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """State changes outside the registry's own history (users, OPDs, assignments): who, when, what."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             help_text=_("Kosong: dilakukan lewat baris perintah di server."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Kosong: dilakukan lewat baris perintah di server."),
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     target = models.CharField(max_length=200)

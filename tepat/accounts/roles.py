@@ -1,4 +1,5 @@
 """Roles and what each may do, kept as one table (docs/roles.md describes it; keep the two in step)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,14 +42,35 @@ class Policy:
 
 
 POLICIES: dict[str, Policy] = {
-    Role.ADMIN: Policy(Scope.CITY, sees_identity_numbers=False, can_import=True, can_edit_rules=True, secretariat=True,
-                       verivali=True, musyawarah=True, manages_campaigns=True, visits_families=True, manages_users=True),
-    Role.ANALYST: Policy(Scope.CITY, sees_identity_numbers=True, can_import=True, can_edit_rules=True, secretariat=True,
-                         verivali=True, musyawarah=True, manages_campaigns=True, visits_families=True),
+    Role.ADMIN: Policy(
+        Scope.CITY,
+        sees_identity_numbers=False,
+        can_import=True,
+        can_edit_rules=True,
+        secretariat=True,
+        verivali=True,
+        musyawarah=True,
+        manages_campaigns=True,
+        visits_families=True,
+        manages_users=True,
+    ),
+    Role.ANALYST: Policy(
+        Scope.CITY,
+        sees_identity_numbers=True,
+        can_import=True,
+        can_edit_rules=True,
+        secretariat=True,
+        verivali=True,
+        musyawarah=True,
+        manages_campaigns=True,
+        visits_families=True,
+    ),
     Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True),
     Role.CAMAT: Policy(Scope.KECAMATAN, sees_identity_numbers=False, verivali=True, musyawarah=True),
     Role.LURAH: Policy(Scope.KELURAHAN, sees_identity_numbers=True, verivali=True, musyawarah=True),
-    Role.ENUMERATOR: Policy(Scope.ASSIGNED, sees_identity_numbers=True, can_export=False, verivali=True, visits_families=True),
+    Role.ENUMERATOR: Policy(
+        Scope.ASSIGNED, sees_identity_numbers=True, can_export=False, verivali=True, visits_families=True
+    ),
     Role.VIEWER: Policy(Scope.NONE, sees_identity_numbers=False, can_export=False),
 }
 

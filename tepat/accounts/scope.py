@@ -2,6 +2,7 @@
 
 Out-of-scope objects are indistinguishable from missing ones: `get_in_scope_or_404` raises 404.
 """
+
 from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet

@@ -6,6 +6,7 @@ Attempts are counted under two keys: the user name as Django's login reads it, f
 *before* the password is checked, with one conditional UPDATE per key (`count < limit`), so 20
 simultaneous guesses get at most `limit` password checks (docs/roles.md#login-throttling).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -32,7 +33,11 @@ def normalise(username: str) -> str:
 def keys_for(username: str) -> list[str]:
     """`name:<normalised>` and `user:<id>` of every account the name may log in as (case-insensitively)."""
     name = normalise(username)
-    users = get_user_model().objects.filter(username__iexact=as_typed(username)).values_list("pk", flat=True) if name else []
+    users = (
+        get_user_model().objects.filter(username__iexact=as_typed(username)).values_list("pk", flat=True)
+        if name
+        else []
+    )
     return [f"name:{name}"[:200], *(f"user:{pk}" for pk in users)]
 
 
@@ -57,7 +62,9 @@ def _take(key: str, now) -> bool:
     """One slot on `key`: False when its count has reached the limit."""
     for _ in range(2):  # a concurrent attempt may delete an expired row between our create and our update
         LoginFailure.objects.bulk_create([LoginFailure(key=key, count=0, last_at=now)], ignore_conflicts=True)
-        if LoginFailure.objects.filter(key=key, count__lt=settings.LOGIN_MAX_FAILURES).update(count=F("count") + 1, last_at=now):
+        if LoginFailure.objects.filter(key=key, count__lt=settings.LOGIN_MAX_FAILURES).update(
+            count=F("count") + 1, last_at=now
+        ):
             return True
         if LoginFailure.objects.filter(key=key).exists():
             return False

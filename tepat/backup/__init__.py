@@ -1,5 +1,6 @@
 """Backup and restore of one installation: the database (a consistent copy) and every file under
 $TEPAT_HOME, in one tar.gz with a manifest of sha256 checksums (docs/operations.md#backup)."""
+
 from __future__ import annotations
 
 

@@ -3,16 +3,16 @@
 
 The database is copied first, then the files: a file written meanwhile may be in the archive without
 its row (harmless), never a row without its file."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
 import tarfile
 import tempfile
-from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from datetime import datetime, UTC
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -51,8 +51,11 @@ def home_files(home: Path, exclude: set[Path]) -> list[Path]:
     for folder, dirs, files in os.walk(home):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if (here / d).resolve() not in exclude and not (here / d).is_symlink())
-        found += [here / f for f in sorted(files) if (here / f).is_file() and not (here / f).is_symlink()
-                  and (here / f).resolve() not in exclude]
+        found += [
+            here / f
+            for f in sorted(files)
+            if (here / f).is_file() and not (here / f).is_symlink() and (here / f).resolve() not in exclude
+        ]
     return found
 
 
@@ -78,7 +81,7 @@ class _Bytes:
 
     def read(self, n: int = -1) -> bytes:
         end = len(self.data) if n < 0 else self.at + n
-        chunk, self.at = self.data[self.at:end], min(end, len(self.data))
+        chunk, self.at = self.data[self.at : end], min(end, len(self.data))
         return chunk
 
 
@@ -88,7 +91,10 @@ def make_backup(out: Path) -> dict:
     Cost: one pass over the database and every file; memory stays at one chunk."""
     home, out = Path(settings.TEPAT_HOME).resolve(), out.resolve()
     if out.is_relative_to(home):
-        raise BackupError("out_inside_home", f"{out} ada di dalam TEPAT_HOME {home}; simpan di luar / is inside TEPAT_HOME; write it elsewhere")
+        raise BackupError(
+            "out_inside_home",
+            f"{out} ada di dalam TEPAT_HOME {home}; simpan di luar / is inside TEPAT_HOME; write it elsewhere",
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".tepat-backup-") as work:
@@ -97,9 +103,19 @@ def make_backup(out: Path) -> dict:
         try:
             with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
                 entries = [_add(tar, dumped, f"database/{dumped.name}")]
-                entries += [_add(tar, path, "home/" + path.relative_to(home).as_posix()) for path in home_files(home, _skipped(home))]
-                manifest = {"format": FORMAT, "version": VERSION, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                            "engine": database.engine(), "database": f"database/{dumped.name}", "counts": counts, "files": entries}
+                entries += [
+                    _add(tar, path, "home/" + path.relative_to(home).as_posix())
+                    for path in home_files(home, _skipped(home))
+                ]
+                manifest = {
+                    "format": FORMAT,
+                    "version": VERSION,
+                    "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "engine": database.engine(),
+                    "database": f"database/{dumped.name}",
+                    "counts": counts,
+                    "files": entries,
+                }
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
         except BaseException:
             partial.unlink(missing_ok=True)

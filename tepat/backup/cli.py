@@ -1,4 +1,5 @@
 """`tepat backup --out FILE` and `tepat restore FILE` (registered on the main group in tepat/cli.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +10,9 @@ from tepat.cli_support import fail
 
 
 @click.command("backup")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.tar.gz, outside TEPAT_HOME.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.tar.gz, outside TEPAT_HOME."
+)
 def backup_command(out: Path) -> None:
     """Back up the database (a consistent copy) and every file under TEPAT_HOME, with sha256 checksums."""
     from tepat.bootstrap import setup
@@ -28,8 +31,10 @@ def backup_command(out: Path) -> None:
     except BackupError as problem:
         fail(str(problem))
     size = sum(entry["size"] for entry in manifest["files"])
-    click.echo(f"{out}: {len(manifest['files'])} berkas / files ({size / 1e6:.1f} MB sebelum kompresi / before compression), "
-               f"{sum(manifest['counts'].values())} baris / rows, database {manifest['engine']}")
+    click.echo(
+        f"{out}: {len(manifest['files'])} berkas / files ({size / 1e6:.1f} MB sebelum kompresi / before compression), "
+        f"{sum(manifest['counts'].values())} baris / rows, database {manifest['engine']}"
+    )
 
 
 @click.command("restore")
@@ -49,6 +54,10 @@ def restore_command(file: Path) -> None:
         manifest = restore_backup(file)
     except BackupError as problem:
         fail(str(problem))
-    call_command("migrate", interactive=False, verbosity=0)  # a backup from an older version is migrated forward; no rows added
-    click.echo(f"{settings.TEPAT_HOME}: {len(manifest['files'])} berkas / files dan {sum(manifest['counts'].values())} baris "
-               f"dipulihkan dan diperiksa / restored and verified (cadangan / backup {manifest['created']})")
+    call_command(
+        "migrate", interactive=False, verbosity=0
+    )  # a backup from an older version is migrated forward; no rows added
+    click.echo(
+        f"{settings.TEPAT_HOME}: {len(manifest['files'])} berkas / files dan {sum(manifest['counts'].values())} baris "
+        f"dipulihkan dan diperiksa / restored and verified (cadangan / backup {manifest['created']})"
+    )

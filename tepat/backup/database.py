@@ -1,5 +1,6 @@
 """The database part of a backup: SQLite through the online backup API, PostgreSQL through
 pg_dump (custom format) in a repeatable-read snapshot whose row counts go into the manifest."""
+
 from __future__ import annotations
 
 import glob
@@ -64,25 +65,49 @@ def pg_tool(name: str) -> str:
         return found
     candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
     if not candidates:
-        raise BackupError("tool_missing", f"{name} tidak ditemukan di PATH atau /usr/lib/postgresql/*/bin / {name} not found")
+        raise BackupError(
+            "tool_missing", f"{name} tidak ditemukan di PATH atau /usr/lib/postgresql/*/bin / {name} not found"
+        )
     return max(candidates, key=lambda path: [int(part) for part in re.findall(r"\d+", path)])
 
 
 # Options of TEPAT_DATABASE_URL's query string that pg_dump / pg_restore understand (libpq keywords);
 # psycopg-only options (pool, server_side_binding, ...) are not passed on.
-LIBPQ_KEYS = frozenset({"sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "application_name", "options",
-                        "connect_timeout", "target_session_attrs", "passfile", "service", "gssencmode", "channel_binding"})
+LIBPQ_KEYS = frozenset(
+    {
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "sslcrl",
+        "sslpassword",
+        "application_name",
+        "options",
+        "connect_timeout",
+        "target_session_attrs",
+        "passfile",
+        "service",
+        "gssencmode",
+        "channel_binding",
+    }
+)
 
 
 def conninfo(settings_dict: dict) -> tuple[str, dict[str, str]]:
     """A libpq connection string for the configured database, and the environment carrying the password
     (never on the command line)."""
+
     def quoted(value) -> str:
         return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
     options = {k: v for k, v in settings_dict.get("OPTIONS", {}).items() if k in LIBPQ_KEYS}
-    parts = {"dbname": settings_dict["NAME"], "user": settings_dict.get("USER"), "host": settings_dict.get("HOST"),
-             "port": settings_dict.get("PORT"), **options}
+    parts = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict.get("USER"),
+        "host": settings_dict.get("HOST"),
+        "port": settings_dict.get("PORT"),
+        **options,
+    }
     text = " ".join(f"{key}={quoted(value)}" for key, value in parts.items() if value)
     env = {**os.environ, **({"PGPASSWORD": settings_dict["PASSWORD"]} if settings_dict.get("PASSWORD") else {})}
     return text, env
@@ -115,16 +140,30 @@ def _dump_postgresql(folder: Path) -> tuple[Path, dict[str, int]]:
     names = tables()
     with _snapshot() as (cursor, snapshot):
         counts = _counts(cursor, names)
-        _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-              f"--file={target}", f"--dbname={info}"], env, "dump_failed")
+        _run(
+            [
+                pg_tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                f"--file={target}",
+                f"--dbname={info}",
+            ],
+            env,
+            "dump_failed",
+        )
     return target, counts
 
 
 def restore(dumped: Path, manifest_engine: str) -> None:
     """Load a dumped database into the configured one, which must be empty (SQLite: the file must not exist)."""
     if manifest_engine != engine():
-        raise BackupError("engine_mismatch", f"cadangan {manifest_engine}, database yang dikonfigurasi {engine()} / "
-                                             f"backup is {manifest_engine}, configured database is {engine()}")
+        raise BackupError(
+            "engine_mismatch",
+            f"cadangan {manifest_engine}, database yang dikonfigurasi {engine()} / "
+            f"backup is {manifest_engine}, configured database is {engine()}",
+        )
     check_empty()
     if engine() == "sqlite":
         target = Path(connection.settings_dict["NAME"])
@@ -134,8 +173,19 @@ def restore(dumped: Path, manifest_engine: str) -> None:
         os.chmod(target, 0o600)
         return
     info, env = conninfo(connection.settings_dict)
-    _run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-          f"--dbname={info}", str(dumped)], env, "restore_failed")
+    _run(
+        [
+            pg_tool("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={info}",
+            str(dumped),
+        ],
+        env,
+        "restore_failed",
+    )
 
 
 def check_empty() -> None:
@@ -145,7 +195,9 @@ def check_empty() -> None:
         if target.exists() and target.stat().st_size > 0:
             raise BackupError("database_not_empty", f"{target} sudah ada / already exists")
     elif connection.introspection.table_names():
-        raise BackupError("database_not_empty", f"database {connection.settings_dict['NAME']} tidak kosong / is not empty")
+        raise BackupError(
+            "database_not_empty", f"database {connection.settings_dict['NAME']} tidak kosong / is not empty"
+        )
 
 
 def row_counts() -> dict[str, int]:

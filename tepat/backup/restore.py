@@ -4,6 +4,7 @@ Order: refuse a non-empty home or database; unpack into `<home>/.restore` hashin
 with the manifest (every member present, same size and sha256, nothing extra); load the database; move
 the files into place; compare every table's row count with the manifest. Any failure leaves the home
 empty again (a PostgreSQL restore runs in one transaction)."""
+
 from __future__ import annotations
 
 import gzip
@@ -54,7 +55,10 @@ def unpack(file: Path, staging: Path) -> dict[str, tuple[int, str]]:
                 target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 seen[name.as_posix()] = _copy(tar.extractfile(member), target)
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as problem:
-        raise BackupError("not_a_backup", f"{file.name}: bukan arsip cadangan Tepat yang utuh / not a complete Tepat backup ({problem})") from None
+        raise BackupError(
+            "not_a_backup",
+            f"{file.name}: bukan arsip cadangan Tepat yang utuh / not a complete Tepat backup ({problem})",
+        ) from None
     return seen
 
 
@@ -64,14 +68,18 @@ def verify(seen: dict[str, tuple[int, str]], staging: Path) -> dict:
         raise BackupError("not_a_backup", f"{MANIFEST} tidak ada / missing")
     manifest = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
     if manifest.get("format") != FORMAT or manifest.get("version", 0) > VERSION:
-        raise BackupError("not_a_backup", f"format {manifest.get('format')} v{manifest.get('version')} tidak dikenal / unknown")
+        raise BackupError(
+            "not_a_backup", f"format {manifest.get('format')} v{manifest.get('version')} tidak dikenal / unknown"
+        )
     expected = {entry["path"]: (entry["size"], entry["sha256"]) for entry in manifest["files"]}
     wrong = sorted(name for name in expected if seen.get(name) != expected[name])
     extra = sorted(set(seen) - set(expected) - {MANIFEST})
     if wrong or extra:
         names = ", ".join((wrong + extra)[:10])
-        raise BackupError("checksum_mismatch", f"{len(wrong) + len(extra)} berkas tidak cocok dengan manifest / "
-                                               f"files do not match the manifest: {names}")
+        raise BackupError(
+            "checksum_mismatch",
+            f"{len(wrong) + len(extra)} berkas tidak cocok dengan manifest / files do not match the manifest: {names}",
+        )
     return manifest
 
 
@@ -85,7 +93,10 @@ def restore_backup(file: Path) -> dict:
     Returns the manifest. Cost: one pass over the archive, a copy of the database, renames of the files."""
     home = Path(settings.TEPAT_HOME).resolve()
     if home.exists() and any(child.name != KEY_FILE for child in home.iterdir()):  # the key this process generated
-        raise BackupError("home_not_empty", f"TEPAT_HOME {home} tidak kosong; pulihkan ke folder kosong / is not empty; restore into an empty folder")
+        raise BackupError(
+            "home_not_empty",
+            f"TEPAT_HOME {home} tidak kosong; pulihkan ke folder kosong / is not empty; restore into an empty folder",
+        )
     database.check_empty()
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     staging = home / STAGING
@@ -109,4 +120,3 @@ def _same_counts(expected: dict[str, int]) -> None:
     if wrong:
         details = ", ".join(f"{n}: {found.get(n)} != {expected[n]}" for n in wrong[:10])
         raise BackupError("restore_incomplete", f"jumlah baris berbeda / row counts differ: {details}")
-

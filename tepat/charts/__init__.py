@@ -7,6 +7,7 @@ at that size and scroll them sideways rather than shrink them), marks hidden fro
 (the page names the figure and lists its numbers in a table) and the active language's number
 format (`tepat.formatting`: 1.234,5 in Indonesian, 1,234.5 in English).
 """
+
 from __future__ import annotations
 
 import altair as alt

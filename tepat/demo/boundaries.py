@@ -5,6 +5,7 @@ rough kecamatan positions (the city pack's demo "centres"; a region without them
 DEFAULT_CENTRE). Neighbouring cells share their edges exactly (coordinates rounded
 the same way), so contiguity works. Every map drawn from them is labelled SINTETIS / synthetic.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,13 @@ def kecamatan_centres(kecamatan: Sequence[str], known: Centres | None = None) ->
     if all(code in known for code in kecamatan):
         return {code: known[code] for code in kecamatan}
     radius = 0.02
-    return {code: (DEFAULT_CENTRE[0] + radius * math.sin(2 * math.pi * i / len(kecamatan)),
-                   DEFAULT_CENTRE[1] + radius * math.cos(2 * math.pi * i / len(kecamatan))) for i, code in enumerate(kecamatan)}
+    return {
+        code: (
+            DEFAULT_CENTRE[0] + radius * math.sin(2 * math.pi * i / len(kecamatan)),
+            DEFAULT_CENTRE[1] + radius * math.cos(2 * math.pi * i / len(kecamatan)),
+        )
+        for i, code in enumerate(kecamatan)
+    }
 
 
 def seed_points(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> dict[str, tuple[float, float]]:
@@ -57,7 +63,7 @@ def seed_points(kelurahan: Sequence[Kelurahan], known: Centres | None = None) ->
 
 
 def _rounded(geometry):
-    return shapely.set_precision(geometry, 10 ** -DIGITS)
+    return shapely.set_precision(geometry, 10**-DIGITS)
 
 
 def synthetic_polygons(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> dict[str, shapely.Polygon]:
@@ -78,8 +84,14 @@ def synthetic_polygons(kelurahan: Sequence[Kelurahan], known: Centres | None = N
 def synthetic_geojson(kelurahan: Sequence[Kelurahan], known: Centres | None = None) -> str:
     """A FeatureCollection as a user would upload it (code property `kode_kemendagri`, names kept)."""
     names = {k.code: k.name for k in kelurahan}
-    features = [{"type": "Feature", "properties": {"kode_kemendagri": code, "nama": names[code], "sintetis": True},
-                 "geometry": mapping(polygon)} for code, polygon in synthetic_polygons(kelurahan, known).items()]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"kode_kemendagri": code, "nama": names[code], "sintetis": True},
+            "geometry": mapping(polygon),
+        }
+        for code, polygon in synthetic_polygons(kelurahan, known).items()
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features})
 
 
@@ -98,8 +110,13 @@ def load_boundaries(users: dict, echo: Callable[[str], None] = print, place=None
     if not kelurahan:
         return
     geojson = synthetic_geojson(kelurahan, place.centres if place else _pack_centres())
-    upload = do_upload_boundaries(geojson.encode(), file_name="batas-sintetis.geojson", source=SOURCE,
-                                  synthetic=True, acting_user=users.get("analis"))
+    upload = do_upload_boundaries(
+        geojson.encode(),
+        file_name="batas-sintetis.geojson",
+        source=SOURCE,
+        synthetic=True,
+        acting_user=users.get("analis"),
+    )
     echo(f"Batas kelurahan sintetis: {upload.boundaries.count()} poligon (ditandai SINTETIS di peta).")
 
 

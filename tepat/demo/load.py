@@ -1,9 +1,10 @@
 """`tepat demo`: a synthetic registry of one kab/kota (default: the installation's region), imported through
 the real importer, one user per role, and the demo's targeting, boundaries, verivali and meetings."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import polars as pl
 from django.conf import settings
@@ -40,7 +41,9 @@ def ensure_users(echo: Callable[[str], None], place: DemoPlace | None = None) ->
         if where and place is None:
             continue
         region = getattr(place, where) if where else None
-        users[username], password = do_create_user(username, role=role, region_code=region, opd_code=opd, acting_user=None)
+        users[username], password = do_create_user(
+            username, role=role, region_code=region, opd_code=opd, acting_user=None
+        )
         echo(f"  {username:<9} {role.label:<28} kata sandi / password: {password}")
     return users
 
@@ -76,8 +79,11 @@ def load_demo(families: int, echo: Callable[[str], None] = print, region: str | 
     place = demo_place(region)  # after the import: the demo kelurahan is one that has families
     users = ensure_users(echo, place)
     assigned = Family.objects.filter(kelurahan__code=place.lurah, is_active=True).order_by("id")[:25]
-    do_assign(Family.objects.filter(pk__in=list(assigned.values_list("pk", flat=True))), enumerator=users["pendata"],
-              acting_user=users["analis"])
+    do_assign(
+        Family.objects.filter(pk__in=list(assigned.values_list("pk", flat=True))),
+        enumerator=users["pendata"],
+        acting_user=users["analis"],
+    )
     from tepat.demo.boundaries import load_boundaries
     from tepat.demo.meetings import load_meetings
     from tepat.demo.targeting import load_targeting
@@ -95,8 +101,14 @@ def _import_synthetic(families: int, region: str, analyst: User, echo: Callable[
     folder = settings.TEPAT_HOME / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     regions = _regions_csv(region, folder)
-    result = generate(families, "p3ke-individu", folder / f"p3ke-individu-{region}.xlsx", seed=DEMO_SEED, error_rate=0.005,
-                      regions_csv=regions)
+    result = generate(
+        families,
+        "p3ke-individu",
+        folder / f"p3ke-individu-{region}.xlsx",
+        seed=DEMO_SEED,
+        error_rate=0.005,
+        regions_csv=regions,
+    )
     echo(f"Data sintetis: {result.rows} baris, {result.families} keluarga -> {result.path}")
     batch = create_batch(result.path, acting_user=analyst)
     batch = do_import(batch, acting_user=analyst)
@@ -109,9 +121,14 @@ def _regions_csv(code: str, folder: Path) -> Path:
 
     from tepat.regions.models import Region
 
-    rows = (Region.objects.filter(Q(code=code) | Q(code=code.split(".")[0]) | Q(code__startswith=code + "."))
-            .order_by("code").values_list("code", "name", "level", "parent__code"))
-    frame = pl.DataFrame([(c, n, lv, p or "") for c, n, lv, p in rows], schema=["code", "name", "level", "parent"], orient="row")
+    rows = (
+        Region.objects.filter(Q(code=code) | Q(code=code.split(".")[0]) | Q(code__startswith=code + "."))
+        .order_by("code")
+        .values_list("code", "name", "level", "parent__code")
+    )
+    frame = pl.DataFrame(
+        [(c, n, lv, p or "") for c, n, lv, p in rows], schema=["code", "name", "level", "parent"], orient="row"
+    )
     path = folder / f"wilayah-{code}.csv"
     frame.write_csv(path)
     return path

@@ -1,5 +1,6 @@
 """Where the demo happens: the demo settings of the region's city pack (pack.json "demo"), or, for a region
 without a pack, settings derived from its region master (first kecamatan and kelurahan by code)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ class DemoPlace:
     def kelurahan_text(self, text: str) -> str:
         """The demo texts say '31 kelurahan' (Tanjungbalai's count): the region's own count instead."""
         count = self.kelurahan().count()
-        return text.replace("18 dari 31", f"{round(count * 0.58)} dari {count}").replace("31 kelurahan", f"{count} kelurahan")
+        return text.replace("18 dari 31", f"{round(count * 0.58)} dari {count}").replace(
+            "31 kelurahan", f"{count} kelurahan"
+        )
 
 
 def demo_place(code: str) -> DemoPlace:
@@ -51,16 +54,30 @@ def demo_place(code: str) -> DemoPlace:
 
 
 def _derived(code: str) -> dict:
-    kecamatan = list(Region.objects.filter(level=Level.KECAMATAN, code__startswith=code + ".").order_by("code")
-                     .values_list("code", flat=True))
+    kecamatan = list(
+        Region.objects.filter(level=Level.KECAMATAN, code__startswith=code + ".")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     if not kecamatan:
-        raise LookupError(f"wilayah {code} tidak punya kecamatan di master wilayah / region {code} has no kecamatan in the master")
+        raise LookupError(
+            f"wilayah {code} tidak punya kecamatan di master wilayah / region {code} has no kecamatan in the master"
+        )
     busiest = _busiest(code)
-    firsts = [Region.objects.filter(parent__code=k, level=Level.KELURAHAN).order_by("code").values_list("code", flat=True).first()
-              for k in kecamatan[:2]]
+    firsts = [
+        Region.objects.filter(parent__code=k, level=Level.KELURAHAN)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+        for k in kecamatan[:2]
+    ]
     lurah = busiest or firsts[0]
-    return {"camat": lurah.rsplit(".", 1)[0], "lurah": lurah, "absent": tuple(kecamatan[-1:]),
-            "technical": tuple(dict.fromkeys(c for c in (lurah, *firsts) if c))}
+    return {
+        "camat": lurah.rsplit(".", 1)[0],
+        "lurah": lurah,
+        "absent": tuple(kecamatan[-1:]),
+        "technical": tuple(dict.fromkeys(c for c in (lurah, *firsts) if c)),
+    }
 
 
 def _busiest(code: str) -> str | None:
@@ -69,6 +86,11 @@ def _busiest(code: str) -> str | None:
 
     from tepat.registry.models import Family
 
-    top = (Family.objects.filter(is_active=True, kelurahan__code__startswith=code + ".").values("kelurahan__code")
-           .annotate(n=Count("id")).order_by("-n", "kelurahan__code").first())
+    top = (
+        Family.objects.filter(is_active=True, kelurahan__code__startswith=code + ".")
+        .values("kelurahan__code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "kelurahan__code")
+        .first()
+    )
     return top["kelurahan__code"] if top else None

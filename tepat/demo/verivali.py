@@ -7,11 +7,12 @@ deceased member, a family that moved, one no longer poor, an usulan baru); the l
 musyawarah and decides some requests, leaving the rest pending; its berita acara (PDF and DOCX) is
 written to $TEPAT_HOME/demo/. Idempotent: nothing happens when a campaign exists.
 """
+
 from __future__ import annotations
 
 import io
 from datetime import timedelta
-from typing import Callable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
@@ -45,8 +46,10 @@ def load_verivali(users: dict[str, User], echo: Callable[[str], None] = print, k
     meeting, decided = _musyawarah(region, campaign, visits, users["lurah"])
     paths = _berita_acara(meeting)
     pending = len(visits) - decided
-    echo(f"Verivali: kampanye '{campaign.name}', {campaign.families.count()} keluarga ditugaskan, {len(visits)} dikunjungi, "
-         f"{decided} diputuskan di musyawarah, {pending} menunggu; berita acara: {', '.join(str(p) for p in paths)}")
+    echo(
+        f"Verivali: kampanye '{campaign.name}', {campaign.families.count()} keluarga ditugaskan, {len(visits)} dikunjungi, "
+        f"{decided} diputuskan di musyawarah, {pending} menunggu; berita acara: {', '.join(str(p) for p in paths)}"
+    )
 
 
 def _campaign(region: Region, analyst: User, enumerator: User):
@@ -54,9 +57,16 @@ def _campaign(region: Region, analyst: User, enumerator: User):
 
     today = timezone.localdate()
     campaign = do_create_campaign(
-        {"name": f"Verivali P3KE 2026 {region.name}", "period_start": today - timedelta(days=14), "period_end": today + timedelta(days=30),
-         "max_desil": 2, "selection": "desil 1-2, keluarga aktif"},
-        kelurahan=[region], acting_user=analyst)
+        {
+            "name": f"Verivali P3KE 2026 {region.name}",
+            "period_start": today - timedelta(days=14),
+            "period_end": today + timedelta(days=30),
+            "max_desil": 2,
+            "selection": "desil 1-2, keluarga aktif",
+        },
+        kelurahan=[region],
+        acting_user=analyst,
+    )
     if not campaign.families.exists():
         return None
     do_assign_campaign(campaign_families(campaign), enumerator=enumerator, acting_user=analyst)
@@ -80,23 +90,42 @@ def _house_photo() -> bytes:
 
 STORIES = ("lantai", "meninggal", "pindah", "sudah_mampu", "alamat", "terkonfirmasi")
 # story -> (approve, reason); stories not listed stay pending for the next musyawarah
-DECISIONS = {"lantai": (True, ""), "meninggal": (True, ""), "pindah": (True, ""), "usulan": (True, ""),
-             "sudah_mampu": (False, "Menurut warga penghasilannya belum tetap; dikunjungi ulang bulan depan")}
+DECISIONS = {
+    "lantai": (True, ""),
+    "meninggal": (True, ""),
+    "pindah": (True, ""),
+    "usulan": (True, ""),
+    "sudah_mampu": (False, "Menurut warga penghasilannya belum tetap; dikunjungi ulang bulan depan"),
+}
 
 
 def _story(name: str, family, index: int) -> dict:
-    payload = {"submission_key": f"demo-{family.pk}", "family_id": family.pk, "started_version": family.version,
-               "keberadaan": "terkonfirmasi", "memenuhi_kriteria": True,
-               "gps": {"lat": 2.9700 + index / 5000, "lon": 99.7980, "accuracy": 6.0},
-               "checklist": {"kk_tidak_bekerja": index % 2 == 0, "lantai_tanah": index % 3 == 0, "tanpa_jamban_sendiri": True}}
+    payload = {
+        "submission_key": f"demo-{family.pk}",
+        "family_id": family.pk,
+        "started_version": family.version,
+        "keberadaan": "terkonfirmasi",
+        "memenuhi_kriteria": True,
+        "gps": {"lat": 2.9700 + index / 5000, "lon": 99.7980, "accuracy": 6.0},
+        "checklist": {"kk_tidak_bekerja": index % 2 == 0, "lantai_tanah": index % 3 == 0, "tanpa_jamban_sendiri": True},
+    }
     others = [m for m in family.members.filter(is_active=True).order_by("id") if not m.is_head()]
     plans = {
-        "lantai": {"fields": {"jenis_lantai": "Semen"}, "photos": [{"kind": "depan_rumah", "name": "depan.jpg", "content": _house_photo()}]},
-        "meninggal": {"members": [{"member_id": others[0].pk, "keberadaan": "meninggal", "keterangan": "meninggal Agustus 2026"}]
-                      if others else []},
+        "lantai": {
+            "fields": {"jenis_lantai": "Semen"},
+            "photos": [{"kind": "depan_rumah", "name": "depan.jpg", "content": _house_photo()}],
+        },
+        "meninggal": {
+            "members": [{"member_id": others[0].pk, "keberadaan": "meninggal", "keterangan": "meninggal Agustus 2026"}]
+            if others
+            else []
+        },
         "pindah": {"keberadaan": "pindah", "memenuhi_kriteria": False, "alasan": "pindah domisili ke Kota Medan"},
-        "sudah_mampu": {"keberadaan": "sudah_mampu", "memenuhi_kriteria": False,
-                        "alasan": "kepala keluarga bekerja tetap sebagai karyawan BUMN"},
+        "sudah_mampu": {
+            "keberadaan": "sudah_mampu",
+            "memenuhi_kriteria": False,
+            "alasan": "kepala keluarga bekerja tetap sebagai karyawan BUMN",
+        },
         "alamat": {"fields": {"alamat": "Jl. Sudirman Gg. Mawar No. 4"}},
         "terkonfirmasi": {},
     }
@@ -104,13 +133,38 @@ def _story(name: str, family, index: int) -> dict:
 
 
 PROPOSAL = {
-    "submission_key": "demo-usulan-1", "family_id": None, "kelurahan": "", "keberadaan": "terkonfirmasi",
-    "memenuhi_kriteria": True, "fields": {"kepala_keluarga": "RAHMAT HIDAYAT", "alamat": "Jl. Teuku Umar Lorong Bakti No. 2",
-                                          "rt": "003", "rw": "002", "jenis_lantai": "Tanah"},
-    "members": [{"member_id": None, "keberadaan": "terkonfirmasi",
-                 "fields": {"nama": "RAHMAT HIDAYAT", "jenis_kelamin": "Laki-laki", "hubungan_dengan_kepala_keluarga": "Kepala Keluarga"}},
-                {"member_id": None, "keberadaan": "terkonfirmasi",
-                 "fields": {"nama": "NURHAYATI", "jenis_kelamin": "Perempuan", "hubungan_dengan_kepala_keluarga": "Istri/Suami"}}],
+    "submission_key": "demo-usulan-1",
+    "family_id": None,
+    "kelurahan": "",
+    "keberadaan": "terkonfirmasi",
+    "memenuhi_kriteria": True,
+    "fields": {
+        "kepala_keluarga": "RAHMAT HIDAYAT",
+        "alamat": "Jl. Teuku Umar Lorong Bakti No. 2",
+        "rt": "003",
+        "rw": "002",
+        "jenis_lantai": "Tanah",
+    },
+    "members": [
+        {
+            "member_id": None,
+            "keberadaan": "terkonfirmasi",
+            "fields": {
+                "nama": "RAHMAT HIDAYAT",
+                "jenis_kelamin": "Laki-laki",
+                "hubungan_dengan_kepala_keluarga": "Kepala Keluarga",
+            },
+        },
+        {
+            "member_id": None,
+            "keberadaan": "terkonfirmasi",
+            "fields": {
+                "nama": "NURHAYATI",
+                "jenis_kelamin": "Perempuan",
+                "hubungan_dengan_kepala_keluarga": "Istri/Suami",
+            },
+        },
+    ],
     "checklist": {"kk_tidak_bekerja": True, "rawan_pangan": True, "lantai_tanah": True},
 }
 
@@ -120,10 +174,14 @@ def _visits(campaign, enumerator: User) -> dict:
     from tepat.verivali.actions import do_submit_visit
 
     families = [cf.family for cf in campaign.families.select_related("family").order_by("family_id")[: len(STORIES)]]
-    visits = {name: do_submit_visit(campaign, _story(name, family, index), acting_user=enumerator, source="web")
-              for index, (name, family) in enumerate(zip(STORIES, families))}
+    visits = {
+        name: do_submit_visit(campaign, _story(name, family, index), acting_user=enumerator, source="web")
+        for index, (name, family) in enumerate(zip(STORIES, families))
+    }
     kelurahan = campaign.kelurahan.values_list("code", flat=True).first()
-    visits["usulan"] = do_submit_visit(campaign, {**PROPOSAL, "kelurahan": kelurahan}, acting_user=enumerator, source="web")
+    visits["usulan"] = do_submit_visit(
+        campaign, {**PROPOSAL, "kelurahan": kelurahan}, acting_user=enumerator, source="web"
+    )
     return visits
 
 
@@ -132,14 +190,22 @@ def _musyawarah(region: Region, campaign, visits: dict, lurah: User):
     from tepat.verivali.actions import do_decide_change_request, do_record_musyawarah
 
     meeting = do_record_musyawarah(
-        {"held_on": timezone.localdate() - timedelta(days=2), "place": f"Aula Kantor Lurah {region.name}",
-         "attendees": ATTENDEES.replace("Pantai Johor", region.name),
-         "notes": "Usulan yang belum dibahas dibawa ke musyawarah berikutnya."},
-        kelurahan=region, acting_user=lurah, campaign=campaign)
+        {
+            "held_on": timezone.localdate() - timedelta(days=2),
+            "place": f"Aula Kantor Lurah {region.name}",
+            "attendees": ATTENDEES.replace("Pantai Johor", region.name),
+            "notes": "Usulan yang belum dibahas dibawa ke musyawarah berikutnya.",
+        },
+        kelurahan=region,
+        acting_user=lurah,
+        campaign=campaign,
+    )
     decided = 0
     for name, (approve, reason) in DECISIONS.items():
         if name in visits:
-            do_decide_change_request(visits[name].change_request, acting_user=lurah, approve=approve, reason=reason, musyawarah=meeting)
+            do_decide_change_request(
+                visits[name].change_request, acting_user=lurah, approve=approve, reason=reason, musyawarah=meeting
+            )
             decided += 1
     return meeting, decided
 

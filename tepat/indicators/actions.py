@@ -1,5 +1,6 @@
 """The only writers of official series and registry snapshots. Each runs in one transaction and writes
 an AuditEvent. A series table with any error writes nothing (validate everything first)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,16 +32,24 @@ class SeriesImport:
         return not self.errors and not self.dry_run
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file_name, "layout": self.layout, "created": self.created, "updated": self.updated,
-                "dry_run": self.dry_run, "errors": [p.as_dict() for p in self.errors],
-                "warnings": [p.as_dict() for p in self.warnings]}
+        return {
+            "file": self.file_name,
+            "layout": self.layout,
+            "created": self.created,
+            "updated": self.updated,
+            "dry_run": self.dry_run,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
 
 
 def region_lookup() -> dict[str, str]:
     """Code as written -> Kemendagri code: dotted codes, their digits when unambiguous (province),
     and BPS codes (plain digits, as BPS tables print them)."""
     lookup: dict[str, str] = {}
-    for code, bps in Region.objects.filter(level__in=("provinsi", "kabkota", "kecamatan")).values_list("code", "bps_code"):
+    for code, bps in Region.objects.filter(level__in=("provinsi", "kabkota", "kecamatan")).values_list(
+        "code", "bps_code"
+    ):
         lookup[code] = code
         if bps:
             lookup[bps] = code
@@ -48,8 +57,12 @@ def region_lookup() -> dict[str, str]:
 
 
 def _stored(regions: set[str]) -> dict[tuple, float]:
-    rows = Observation.objects.filter(_region_filter(regions)).values_list("region__code", "year", "indicator", "ppp_basis", "value")
-    return {(code or series.NATION, year, indicator, basis): float(value) for code, year, indicator, basis, value in rows}
+    rows = Observation.objects.filter(_region_filter(regions)).values_list(
+        "region__code", "year", "indicator", "ppp_basis", "value"
+    )
+    return {
+        (code or series.NATION, year, indicator, basis): float(value) for code, year, indicator, basis, value in rows
+    }
 
 
 def _region_filter(regions: set[str]):
@@ -82,16 +95,23 @@ def do_import_series(path: Path, *, acting_user, file_name: str = "", dry_run: b
         rows = series.read_table(path)
     except (OSError, ValueError, KeyError) as problem:  # openpyxl raises these on a file that is not xlsx
         report = SeriesImport(name)
-        report.errors.append(series.Problem(None, None, "", f"Berkas tidak dapat dibaca ({problem})", f"The file cannot be read ({problem})"))
+        report.errors.append(
+            series.Problem(
+                None, None, "", f"Berkas tidak dapat dibaca ({problem})", f"The file cannot be read ({problem})"
+            )
+        )
         return report
     return _import_rows(rows, name, acting_user=acting_user, dry_run=dry_run, action="series_imported")
 
 
-def do_record_observation(*, region_code: str, year: str, indicator_column: str, value: str, ppp_basis: str, source: str,
-                          acting_user) -> SeriesImport:
+def do_record_observation(
+    *, region_code: str, year: str, indicator_column: str, value: str, ppp_basis: str, source: str, acting_user
+) -> SeriesImport:
     """One value entered by hand: checked by exactly the rules of a file (it is a one-row long table)."""
-    rows = [["kode_wilayah", "tahun", "indikator", "nilai", "basis_ppp", "sumber"],
-            [region_code, str(year), indicator_column, str(value), ppp_basis, source]]
+    rows = [
+        ["kode_wilayah", "tahun", "indikator", "nilai", "basis_ppp", "sumber"],
+        [region_code, str(year), indicator_column, str(value), ppp_basis, source],
+    ]
     return _import_rows(rows, "isian manual", acting_user=acting_user, dry_run=False, action="observation_recorded")
 
 
@@ -102,8 +122,14 @@ def _import_rows(rows: list[list[str]], name: str, *, acting_user, dry_run: bool
         return report
     with transaction.atomic():
         _write(values, report, acting_user)
-        audit(action, name, acting_user=acting_user, created=report.created, updated=report.updated,
-              warnings=len(report.warnings))
+        audit(
+            action,
+            name,
+            acting_user=acting_user,
+            created=report.created,
+            updated=report.updated,
+            warnings=len(report.warnings),
+        )
     return report
 
 
@@ -112,7 +138,10 @@ def _write(values: list[series.Value], report: SeriesImport, acting_user) -> Non
     actor = acting_user if getattr(acting_user, "pk", None) else None
     for v in values:
         _, created = Observation.objects.update_or_create(
-            indicator=v.indicator, region=regions.get(v.region), year=v.year, ppp_basis=v.ppp_basis,
+            indicator=v.indicator,
+            region=regions.get(v.region),
+            year=v.year,
+            ppp_basis=v.ppp_basis,
             defaults={"value": Decimal(str(v.value)), "source": v.source, "synthetic": False, "recorded_by": actor},
         )
         report.created += created
@@ -127,6 +156,8 @@ def do_create_snapshot(label: str, *, acting_user) -> RegistrySnapshot:
     data = snapshot_data()
     with transaction.atomic():
         actor = acting_user if getattr(acting_user, "pk", None) else None
-        snap = RegistrySnapshot.objects.create(label=label[:120] or "snapshot", created_by=actor, registry_state=registry_state(), data=data)
+        snap = RegistrySnapshot.objects.create(
+            label=label[:120] or "snapshot", created_by=actor, registry_state=registry_state(), data=data
+        )
         audit("registry_snapshot", str(snap), acting_user=acting_user, families=data["families"])
     return snap

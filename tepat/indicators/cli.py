@@ -1,4 +1,5 @@
 """`tepat indicators ...` commands (registered on the main group in tepat/cli.py)."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ def indicators() -> None:
 @click.option("--strata", help="Stratum column of the survey design (standard errors by stratum).")
 @click.option("--psu", help="Primary sampling unit (cluster) column of the survey design.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys p0, p1, p2, se_p0, ..., groups).")
-def indicators_fgt(file: Path, line: float, weight: str | None, by: str | None, strata: str | None, psu: str | None,
-                   as_json: bool) -> None:
+def indicators_fgt(
+    file: Path, line: float, weight: str | None, by: str | None, strata: str | None, psu: str | None, as_json: bool
+) -> None:
     """P0, P1, P2 (x100, survey estimates) from per-capita expenditure microdata; exit 2 on bad input."""
     import json
 
@@ -36,8 +38,12 @@ def indicators_fgt(file: Path, line: float, weight: str | None, by: str | None, 
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
-    click.echo(f"Estimasi survei / survey estimate: P0 {result['p0']:.2f}  P1 {result['p1']:.2f}  P2 {result['p2']:.2f}  (n={result['n']})")
-    click.echo(f"  galat baku / standard error: P0 {result['se_p0']:.2f}  P1 {result['se_p1']:.2f}  P2 {result['se_p2']:.2f}")
+    click.echo(
+        f"Estimasi survei / survey estimate: P0 {result['p0']:.2f}  P1 {result['p1']:.2f}  P2 {result['p2']:.2f}  (n={result['n']})"
+    )
+    click.echo(
+        f"  galat baku / standard error: P0 {result['se_p0']:.2f}  P1 {result['se_p1']:.2f}  P2 {result['se_p2']:.2f}"
+    )
     for group in result.get("groups") or []:
         click.echo(f"  {group['group']}: P0 {group['p0']:.2f}  P1 {group['p1']:.2f}  P2 {group['p2']:.2f}")
 
@@ -67,7 +73,9 @@ def indicators_import(file: Path, dry_run: bool, as_json: bool) -> None:
         fail(f"{len(report.errors)} galat, tidak ada yang disimpan / {len(report.errors)} errors, nothing written")
     if not as_json:
         verb = "diperiksa (uji coba) / checked (dry run)" if dry_run else "disimpan / saved"
-        click.echo(f"{file.name}: {report.layout}; {verb}: {report.created} baru/new, {report.updated} diperbarui/updated")
+        click.echo(
+            f"{file.name}: {report.layout}; {verb}: {report.created} baru/new, {report.updated} diperbarui/updated"
+        )
 
 
 @indicators.command("snapshot")
@@ -85,9 +93,20 @@ def indicators_snapshot(label: str) -> None:
 
 
 @click.command("publish")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the release files.")
-@click.option("--method", type=click.Choice(["lp", "garis"]), default="lp", show_default=True,
-              help="How complementary cells are chosen: lp (audited repair) or garis (the old line rule, for comparison). Both are audited.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the release files.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["lp", "garis"]),
+    default="lp",
+    show_default=True,
+    help="How complementary cells are chosen: lp (audited repair) or garis (the old line rule, for comparison). Both are audited.",
+)
 def publish(out: Path, method: str) -> None:
     """The public aggregate release: desil.csv, deprivasi.csv, datapackage.json and audit.json
     (docs/indikator.md). Refused (exit 2, nothing written) when the disclosure audit fails."""
@@ -105,4 +124,6 @@ def publish(out: Path, method: str) -> None:
     for path in write(out, contents):
         click.echo(str(path))
     audit = json.loads(contents["audit.json"])
-    click.echo(f"audit: lulus / passed; {audit['hidden_cells']} sel tersembunyi / hidden cells; ambang / threshold {audit['small_cell']}")
+    click.echo(
+        f"audit: lulus / passed; {audit['hidden_cells']} sel tersembunyi / hidden cells; ambang / threshold {audit['small_cell']}"
+    )

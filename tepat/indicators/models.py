@@ -1,5 +1,6 @@
 """Official (macro) figures by region and year, targets as data with their legal basis, and snapshots
 of the registry's aggregated indicators (registry counts, not survey estimates)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -31,18 +32,24 @@ class Observation(models.Model):
     code in the region master). Extreme-poverty values carry their PPP basis."""
 
     indicator = models.CharField(_("indikator"), max_length=24, choices=Indicator.choices)
-    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="observations")
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="observations"
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     value = models.DecimalField(_("nilai"), max_digits=18, decimal_places=4)
     ppp_basis = models.CharField(_("dasar PPP"), max_length=30, blank=True)
     source = models.CharField(_("sumber"), max_length=200)
     synthetic = models.BooleanField(_("sintetis (contoh, bukan angka resmi)"), default=False)
     recorded_at = models.DateTimeField(auto_now=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["indicator", "region", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "region", "year", "ppp_basis"], name="observation_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "region", "year", "ppp_basis"], name="observation_unique")
+        ]
 
     @property
     def region_name(self) -> str:
@@ -71,7 +78,9 @@ class RegistrySnapshot(models.Model):
 
     label = models.CharField(_("label"), max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     registry_state = models.JSONField(default=dict)
     data = models.JSONField(default=dict)
 

@@ -2,6 +2,7 @@
 
 Region keys: a Kemendagri code, or "" for Indonesia (stored without a region).
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -16,8 +17,12 @@ NATION = ""
 def home_city_code() -> str | None:
     """The kab/kota whose kecamatan are in the region master (the city this installation serves);
     comparison regions such as Kab. Asahan have no kecamatan loaded. None on an empty master."""
-    return (Region.objects.filter(level="kabkota", children__isnull=False).order_by("code")
-            .values_list("code", flat=True).first())
+    return (
+        Region.objects.filter(level="kabkota", children__isnull=False)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
 
 
 def _region_q(code: str) -> Q:
@@ -25,16 +30,33 @@ def _region_q(code: str) -> Q:
 
 
 def _point(o: Observation) -> dict:
-    return {"year": o.year, "value": float(o.value), "ppp_basis": o.ppp_basis, "region": o.region_name,
-            "region_code": o.region.code if o.region_id else NATION, "synthetic": o.synthetic, "source": o.source}
+    return {
+        "year": o.year,
+        "value": float(o.value),
+        "ppp_basis": o.ppp_basis,
+        "region": o.region_name,
+        "region_code": o.region.code if o.region_id else NATION,
+        "synthetic": o.synthetic,
+        "source": o.source,
+    }
 
 
 def trend_data(indicator: str, region_code: str) -> tuple[list[dict], list[dict]]:
     """(points, targets) of one indicator for one region, for trend_chart."""
-    observations = Observation.objects.filter(_region_q(region_code), indicator=indicator).select_related("region").order_by("year")
-    targets = IndicatorTarget.objects.filter(indicator=indicator, region__code=region_code).order_by("year") if region_code else []
-    return ([_point(o) for o in observations],
-            [{"year": t.year, "value": float(t.value), "legal_basis": t.legal_basis} for t in targets])
+    observations = (
+        Observation.objects.filter(_region_q(region_code), indicator=indicator)
+        .select_related("region")
+        .order_by("year")
+    )
+    targets = (
+        IndicatorTarget.objects.filter(indicator=indicator, region__code=region_code).order_by("year")
+        if region_code
+        else []
+    )
+    return (
+        [_point(o) for o in observations],
+        [{"year": t.year, "value": float(t.value), "legal_basis": t.legal_basis} for t in targets],
+    )
 
 
 HEADLINE_INDICATORS = ("extreme_pct", "poverty_pct")
@@ -50,7 +72,9 @@ def city_trends() -> list[dict]:
     for indicator in HEADLINE_INDICATORS:
         points, targets = trend_data(indicator, city)
         if points:
-            trends.append({"indicator": indicator, "title": str(Indicator(indicator).label), "points": points, "targets": targets})
+            trends.append(
+                {"indicator": indicator, "title": str(Indicator(indicator).label), "points": points, "targets": targets}
+            )
     return trends
 
 
@@ -60,8 +84,17 @@ def comparison_regions(city_code: str | None = None) -> list[str]:
     if city is None:
         return [NATION]
     province = city.parent.code if city.parent_id else None
-    neighbours = (Region.objects.filter(level="kabkota", parent__code=province).exclude(code=city_code)
-                  .filter(observations__isnull=False).distinct().values_list("code", flat=True)) if province else []
+    neighbours = (
+        (
+            Region.objects.filter(level="kabkota", parent__code=province)
+            .exclude(code=city_code)
+            .filter(observations__isnull=False)
+            .distinct()
+            .values_list("code", flat=True)
+        )
+        if province
+        else []
+    )
     return [city_code, *([province] if province else []), NATION, *neighbours]
 
 
@@ -71,7 +104,10 @@ def comparison_data(indicator: str, year: int, regions: list[str] | None = None)
     condition = Q()
     for code in regions:
         condition |= _region_q(code)
-    found = [_point(o) for o in Observation.objects.filter(condition, indicator=indicator, year=year).select_related("region")]
+    found = [
+        _point(o)
+        for o in Observation.objects.filter(condition, indicator=indicator, year=year).select_related("region")
+    ]
     order = {code: index for index, code in enumerate(regions)}
     return sorted(found, key=lambda p: (order.get(p["region_code"], 99), p["ppp_basis"]))
 
@@ -94,9 +130,29 @@ def observations_frame(indicator: str | None = None) -> pl.DataFrame:
         rows = rows.filter(indicator=indicator)
     labels = dict(Indicator.choices)
     return pl.DataFrame(
-        [{"indikator": o.indicator, "nama_indikator": str(labels.get(o.indicator, o.indicator)),
-          "kode_wilayah": o.region.code if o.region_id else "ID", "wilayah": o.region_name, "tahun": o.year,
-          "nilai": float(o.value), "basis_ppp": o.ppp_basis, "sumber": o.source, "sintetis": "ya" if o.synthetic else "tidak"}
-         for o in rows],
-        schema={"indikator": pl.String, "nama_indikator": pl.String, "kode_wilayah": pl.String, "wilayah": pl.String,
-                "tahun": pl.Int64, "nilai": pl.Float64, "basis_ppp": pl.String, "sumber": pl.String, "sintetis": pl.String})
+        [
+            {
+                "indikator": o.indicator,
+                "nama_indikator": str(labels.get(o.indicator, o.indicator)),
+                "kode_wilayah": o.region.code if o.region_id else "ID",
+                "wilayah": o.region_name,
+                "tahun": o.year,
+                "nilai": float(o.value),
+                "basis_ppp": o.ppp_basis,
+                "sumber": o.source,
+                "sintetis": "ya" if o.synthetic else "tidak",
+            }
+            for o in rows
+        ],
+        schema={
+            "indikator": pl.String,
+            "nama_indikator": pl.String,
+            "kode_wilayah": pl.String,
+            "wilayah": pl.String,
+            "tahun": pl.Int64,
+            "nilai": pl.Float64,
+            "basis_ppp": pl.String,
+            "sumber": pl.String,
+            "sintetis": pl.String,
+        },
+    )

@@ -17,6 +17,7 @@ registry pages, target lists and this module share one definition. The pure half
 Django; `bench/indicators.py` times it on 1M families.
 Cost: one rule evaluation (one member group-by) per registry state, cached; tables are group-bys.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,12 @@ def _data() -> dict[str, Any]:
 def dimensions() -> dict[str, Dimension]:
     """The deprivation dimensions, in display order (data/registry.json); labels in the active
     language (the Indonesian label is the catalogue's msgid)."""
-    return {d["key"]: Dimension(d["key"], gettext_lazy(d["label"]), d["rule"], tuple(d.get("fields", ())), tuple(d.get("member_fields", ())))
-            for d in _data()["dimensions"]}
+    return {
+        d["key"]: Dimension(
+            d["key"], gettext_lazy(d["label"]), d["rule"], tuple(d.get("fields", ())), tuple(d.get("member_fields", ()))
+        )
+        for d in _data()["dimensions"]
+    }
 
 
 def af_defaults() -> dict[str, Any]:
@@ -83,7 +88,9 @@ def normalised(weights: dict[str, float]) -> dict[str, float]:
 
 
 # ------------------------------------------------------------------------------ pure (polars)
-def family_table(families: pl.DataFrame, members: pl.DataFrame, today: date, dims: dict[str, Dimension] | None = None) -> pl.DataFrame:
+def family_table(
+    families: pl.DataFrame, members: pl.DataFrame, today: date, dims: dict[str, Dimension] | None = None
+) -> pl.DataFrame:
     """One row per family of `families`: family_id, kecamatan, kelurahan, desil, people (active
     members) and one nullable boolean per dimension (null = the fields it reads are empty)."""
     dims = dims or dimensions()
@@ -95,13 +102,25 @@ def family_table(families: pl.DataFrame, members: pl.DataFrame, today: date, dim
     flags = flags.select("family_id", *[pl.col(label).alias(key) for label, key in zip(labels, dims)])
     active = members.filter(pl.col("is_active").fill_null(False))
     member_fields = sorted({f for d in dims.values() for f in d.member_fields})
-    per_family = active.group_by("family_id").agg(pl.len().alias("people"),
-                                                  *[_filled(pl.col(f)).any().alias(f"_known_{f}") for f in member_fields])
-    table = (families.select("family_id", "kecamatan", "kelurahan", "desil", *sorted({f for d in dims.values() for f in d.fields}))
-             .join(flags, on="family_id", how="left").join(per_family, on="family_id", how="left"))
+    per_family = active.group_by("family_id").agg(
+        pl.len().alias("people"), *[_filled(pl.col(f)).any().alias(f"_known_{f}") for f in member_fields]
+    )
+    table = (
+        families.select(
+            "family_id", "kecamatan", "kelurahan", "desil", *sorted({f for d in dims.values() for f in d.fields})
+        )
+        .join(flags, on="family_id", how="left")
+        .join(per_family, on="family_id", how="left")
+    )
     known = {key: _known(d) for key, d in dims.items()}
-    return table.select("family_id", "kecamatan", "kelurahan", "desil", pl.col("people").fill_null(0),
-                        *[pl.when(known[key]).then(pl.col(key)).otherwise(None).alias(key) for key in dims])
+    return table.select(
+        "family_id",
+        "kecamatan",
+        "kelurahan",
+        "desil",
+        pl.col("people").fill_null(0),
+        *[pl.when(known[key]).then(pl.col(key)).otherwise(None).alias(key) for key in dims],
+    )
 
 
 def _filled(column: pl.Expr) -> pl.Expr:
@@ -124,9 +143,15 @@ def desil_table(table: pl.DataFrame, level: str) -> pl.DataFrame:
     """Per region: families and people in each desil 1-10 and without desil, and their totals."""
     grouped, by = _grouped(table, level)
     desil = pl.col("desil")
-    parts = [(desil == d).sum().alias(f"keluarga_d{d}") for d in DESILS] + [desil.is_null().sum().alias("keluarga_tanpa_desil")]
+    parts = [(desil == d).sum().alias(f"keluarga_d{d}") for d in DESILS] + [
+        desil.is_null().sum().alias("keluarga_tanpa_desil")
+    ]
     parts += [pl.col("people").filter(desil == d).sum().alias(f"jiwa_d{d}") for d in DESILS]
-    parts += [pl.col("people").filter(desil.is_null()).sum().alias("jiwa_tanpa_desil"), pl.len().alias("keluarga"), pl.col("people").sum().alias("jiwa")]
+    parts += [
+        pl.col("people").filter(desil.is_null()).sum().alias("jiwa_tanpa_desil"),
+        pl.len().alias("keluarga"),
+        pl.col("people").sum().alias("jiwa"),
+    ]
     return grouped.group_by(by).agg(parts).sort(by).with_columns(pl.exclude(by).cast(pl.Int64))
 
 
@@ -136,18 +161,34 @@ def deprivation_table(table: pl.DataFrame, level: str, dims: dict[str, Dimension
     grouped, by = _grouped(table, level)
     parts = [pl.len().cast(pl.Int64).alias("keluarga")]
     for key in dims:
-        parts += [pl.col(key).fill_null(False).sum().cast(pl.Int64).alias(f"{key}_n"), pl.col(key).is_not_null().sum().cast(pl.Int64).alias(f"{key}_data")]
+        parts += [
+            pl.col(key).fill_null(False).sum().cast(pl.Int64).alias(f"{key}_n"),
+            pl.col(key).is_not_null().sum().cast(pl.Int64).alias(f"{key}_data"),
+        ]
     frame = grouped.group_by(by).agg(parts).sort(by)
-    rates = [pl.when(pl.col(f"{k}_data") > 0).then(100 * pl.col(f"{k}_n") / pl.col(f"{k}_data")).otherwise(None).round(2).alias(f"{k}_persen")
-             for k in dims]
-    return frame.with_columns(rates).select(by, "keluarga", *[c for k in dims for c in (f"{k}_n", f"{k}_data", f"{k}_persen")])
+    rates = [
+        pl.when(pl.col(f"{k}_data") > 0)
+        .then(100 * pl.col(f"{k}_n") / pl.col(f"{k}_data"))
+        .otherwise(None)
+        .round(2)
+        .alias(f"{k}_persen")
+        for k in dims
+    ]
+    return frame.with_columns(rates).select(
+        by, "keluarga", *[c for k in dims for c in (f"{k}_n", f"{k}_data", f"{k}_persen")]
+    )
 
 
 def af(table: pl.DataFrame, indicators: list[str], weights: dict[str, float], k: float, level: str) -> AFResult:
     """The engine's Alkire-Foster over the family table (null = not deprived, counted as missing)."""
     grouped, by = _grouped(table, level)
-    return alkire_foster(grouped, {name: name for name in indicators}, normalised({n: weights[n] for n in indicators}), k,
-                         region=None if LEVELS[level] is None else by)
+    return alkire_foster(
+        grouped,
+        {name: name for name in indicators},
+        normalised({n: weights[n] for n in indicators}),
+        k,
+        region=None if LEVELS[level] is None else by,
+    )
 
 
 def af_frame(result: AFResult) -> pl.DataFrame:
@@ -155,10 +196,21 @@ def af_frame(result: AFResult) -> pl.DataFrame:
     rows = result.groups or (result.overall,)
     records = []
     for row in rows:
-        record = {"region": row.group if result.groups else CITY, "keluarga": row.n, "miskin_multidimensi": row.poor,
-                  "H": _pct(row.h), "A": _pct(row.a), "M0": round(row.m0, 4)}
+        record = {
+            "region": row.group if result.groups else CITY,
+            "keluarga": row.n,
+            "miskin_multidimensi": row.poor,
+            "H": _pct(row.h),
+            "A": _pct(row.a),
+            "M0": round(row.m0, 4),
+        }
         record.update({f"h_{name}": _pct(value) for name, value in row.censored.items()})
-        record.update({f"kontribusi_{name}": None if value is None else round(value, 2) for name, value in row.contribution.items()})
+        record.update(
+            {
+                f"kontribusi_{name}": None if value is None else round(value, 2)
+                for name, value in row.contribution.items()
+            }
+        )
         records.append(record)
     return pl.DataFrame(records, infer_schema_length=None)
 
@@ -214,8 +266,9 @@ def region_names() -> dict[str, str]:
 
 def with_names(frame: pl.DataFrame) -> pl.DataFrame:
     names = region_names()
-    return frame.with_columns(pl.col("region").replace_strict(names, default=pl.col("region"), return_dtype=pl.String).alias("region_name")) \
-        .select("region", "region_name", pl.exclude("region", "region_name"))
+    return frame.with_columns(
+        pl.col("region").replace_strict(names, default=pl.col("region"), return_dtype=pl.String).alias("region_name")
+    ).select("region", "region_name", pl.exclude("region", "region_name"))
 
 
 def small_cell() -> int:
@@ -228,8 +281,14 @@ def small_cell() -> int:
 _RELEASES: LRU[Release] = LRU(6)
 
 
-def public_release(today: date | None = None, *, state: tuple | None = None, indicators: list[str] | None = None,
-                   weights: dict[str, float] | None = None, k: float | None = None) -> Release:
+def public_release(
+    today: date | None = None,
+    *,
+    state: tuple | None = None,
+    indicators: list[str] | None = None,
+    weights: dict[str, float] | None = None,
+    k: float | None = None,
+) -> Release:
     """The city-wide public release (every table, level and margin, protected and audited together;
     DisclosureRisk if the audit fails), cached per registry state, day and threshold. With AF
     parameters other than the defaults: the same desil and deprivation pattern, AF chosen to fit it."""
@@ -243,7 +302,11 @@ def public_release(today: date | None = None, *, state: tuple | None = None, ind
     parameters = (tuple(indicators or ()), tuple(sorted((weights or {}).items())), k)
 
     def custom() -> Release:
-        return build(frames(table, lambda t, level: af_at(t, level, indicators=indicators, weights=weights, k=k), dimensions()), small, base=base)
+        return build(
+            frames(table, lambda t, level: af_at(t, level, indicators=indicators, weights=weights, k=k), dimensions()),
+            small,
+            base=base,
+        )
 
     return _RELEASES.get((state, today, small, parameters), custom)
 
@@ -255,8 +318,14 @@ def is_public(user) -> bool:
     return user is not None and policy_for(user).scope == Scope.NONE
 
 
-def registry_indicators(user=None, level: str = "kelurahan", *, public: bool | None = None, today: date | None = None,
-                        state: tuple | None = None) -> RegistryTables:
+def registry_indicators(
+    user=None,
+    level: str = "kelurahan",
+    *,
+    public: bool | None = None,
+    today: date | None = None,
+    state: tuple | None = None,
+) -> RegistryTables:
     """Families and people by desil and deprivation rates per region of `level` ("kota", "kecamatan",
     "kelurahan"), within the user's scope; small cells suppressed when `public` (default: for the viewer)."""
     if level not in LEVELS:
@@ -264,20 +333,37 @@ def registry_indicators(user=None, level: str = "kelurahan", *, public: bool | N
     public = is_public(user) if public is None else public
     if public:  # the public release is city-wide whatever the user's scope: the same pattern for everyone
         release = public_release(today, state=state)
-        return RegistryTables(level, with_names(release.desil(level)), with_names(release.deprivation(level)),
-                              int(release.frames.desil[CITY]["keluarga"].sum()), public)
+        return RegistryTables(
+            level,
+            with_names(release.desil(level)),
+            with_names(release.deprivation(level)),
+            int(release.frames.desil[CITY]["keluarga"].sum()),
+            public,
+        )
     table = cached_family_table(user, today, state=state)
-    return RegistryTables(level, with_names(desil_table(table, level)), with_names(deprivation_table(table, level)), table.height, public)
+    return RegistryTables(
+        level, with_names(desil_table(table, level)), with_names(deprivation_table(table, level)), table.height, public
+    )
 
 
-def af_by_region(user=None, level: str = "kelurahan", *, indicators: list[str] | None = None, weights: dict[str, float] | None = None,
-                 k: float | None = None, public: bool | None = None, today: date | None = None,
-                 state: tuple | None = None) -> tuple[AFResult, pl.DataFrame]:
+def af_by_region(
+    user=None,
+    level: str = "kelurahan",
+    *,
+    indicators: list[str] | None = None,
+    weights: dict[str, float] | None = None,
+    k: float | None = None,
+    public: bool | None = None,
+    today: date | None = None,
+    state: tuple | None = None,
+) -> tuple[AFResult, pl.DataFrame]:
     """Alkire-Foster over the user's families (defaults: data/registry.json); raises the engine's
     InputError on bad parameters. When `public` (default: for the viewer): the public release's AF at
     these parameters (city-wide), its hidden regions' measures None."""
     if is_public(user) if public is None else public:
-        af_at(cached_family_table(None, today, state=state), level, indicators=indicators, weights=weights, k=k)  # InputError first
+        af_at(
+            cached_family_table(None, today, state=state), level, indicators=indicators, weights=weights, k=k
+        )  # InputError first
         release = public_release(today, state=state, indicators=indicators, weights=weights, k=k)
         result = release.frames.af[level]
         return result, with_names(release.af(level, af_frame(result)))
@@ -285,8 +371,14 @@ def af_by_region(user=None, level: str = "kelurahan", *, indicators: list[str] |
     return result, with_names(af_frame(result))
 
 
-def af_at(table: pl.DataFrame, level: str, *, indicators: list[str] | None = None, weights: dict[str, float] | None = None,
-          k: float | None = None) -> AFResult:
+def af_at(
+    table: pl.DataFrame,
+    level: str,
+    *,
+    indicators: list[str] | None = None,
+    weights: dict[str, float] | None = None,
+    k: float | None = None,
+) -> AFResult:
     """`af` over a family table, each parameter left out taken from the defaults (data/registry.json)."""
     defaults = af_defaults()
     indicators = list(defaults["indicators"]) if indicators is None else indicators
@@ -316,7 +408,14 @@ def compare_snapshots(before: dict[str, Any], after: dict[str, Any], level: str,
     rows = []
     for region in sorted(set(left) | set(right)):
         a, b = left.get(region, {}).get(measure), right.get(region, {}).get(measure)
-        rows.append({"region": region, "sebelum": a, "sesudah": b, "perubahan": None if a is None or b is None else round(b - a, 4)})
+        rows.append(
+            {
+                "region": region,
+                "sebelum": a,
+                "sesudah": b,
+                "perubahan": None if a is None or b is None else round(b - a, 4),
+            }
+        )
     return rows
 
 

@@ -16,6 +16,7 @@ kelurahan -> kecamatan -> kota for every category:
   h:j:bukan (miskin = h:j + h:j:bukan); a region's AF cells are shown or hidden together.
 Sensitive (1..SMALL_CELL-1 is primary): every family count except k:data and k:tanpa_data; people never.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ CITY = "kota"
 @dataclass(frozen=True)
 class Frames:
     """Unsuppressed tables per level, and the kelurahan -> kecamatan map."""
+
     desil: dict[str, pl.DataFrame]
     deprivation: dict[str, pl.DataFrame]
     af: dict[str, AFResult]  # (a snapshot's: rows with n, poor and no censored counts)
@@ -49,8 +51,13 @@ def frames(table: pl.DataFrame, af_at: Callable[[pl.DataFrame, str], AFResult], 
 
     levels = list(CHILD) + ["kelurahan"]
     parents = dict(table.select("kelurahan", "kecamatan").unique().iter_rows())
-    return Frames({lv: registry.desil_table(table, lv) for lv in levels}, {lv: registry.deprivation_table(table, lv) for lv in levels},
-                  {lv: af_at(table, lv) for lv in levels} if table.height else {}, parents, tuple(dims))
+    return Frames(
+        {lv: registry.desil_table(table, lv) for lv in levels},
+        {lv: registry.deprivation_table(table, lv) for lv in levels},
+        {lv: af_at(table, lv) for lv in levels} if table.height else {},
+        parents,
+        tuple(dims),
+    )
 
 
 def _parent(frames: Frames, level: str, region: str) -> str:
@@ -68,7 +75,7 @@ def linked(frames: Frames, *, with_af: bool = True) -> LinkedTables:
             _deprivation_cells(tables, level, row, frames.dims)
     if with_af:
         for level, result in frames.af.items():
-            for row in (result.groups or (result.overall,)):
+            for row in result.groups or (result.overall,):
                 _af_cells(tables, level, CITY if level == CITY else row.group, row)
     _hierarchy(tables, frames)
     return tables
@@ -90,11 +97,22 @@ def _deprivation_cells(tables: LinkedTables, level: str, row: dict, dims: Iterab
     region, weight = row["region"], LEVEL_WEIGHT[level]
     for k in dims:
         n, data = row[f"{k}_n"], row[f"{k}_data"]
-        cells = {k: (n, True), f"{k}:tidak": (data - n, True), f"{k}:data": (data, False), f"{k}:tanpa_data": (row["keluarga"] - data, False)}
+        cells = {
+            k: (n, True),
+            f"{k}:tidak": (data - n, True),
+            f"{k}:data": (data, False),
+            f"{k}:tanpa_data": (row["keluarga"] - data, False),
+        }
         for category, (value, sensitive) in cells.items():
             tables.cell(("deprivasi", level, region, category), value, sensitive=sensitive, weight=weight)
-        tables.sum(("deprivasi", level, region, f"{k}:data"), [("deprivasi", level, region, k), ("deprivasi", level, region, f"{k}:tidak")])
-        tables.sum(("keluarga", level, region, "jumlah"), [("deprivasi", level, region, f"{k}:data"), ("deprivasi", level, region, f"{k}:tanpa_data")])
+        tables.sum(
+            ("deprivasi", level, region, f"{k}:data"),
+            [("deprivasi", level, region, k), ("deprivasi", level, region, f"{k}:tidak")],
+        )
+        tables.sum(
+            ("keluarga", level, region, "jumlah"),
+            [("deprivasi", level, region, f"{k}:data"), ("deprivasi", level, region, f"{k}:tanpa_data")],
+        )
 
 
 def af_categories(indicators: Iterable[str]) -> list[str]:
@@ -109,6 +127,7 @@ def _af_cells(tables: LinkedTables, level: str, region: str, row) -> None:
         values |= {f"h:{j}": count, f"h:{j}:bukan": row.poor - count}
     for category, value in values.items():
         tables.cell(("af", level, region, category), value, weight=weight)
+
     def key(category: str) -> tuple:
         return ("af", level, region, category)
 
@@ -121,10 +140,12 @@ def _af_cells(tables: LinkedTables, level: str, region: str, row) -> None:
 def _hierarchy(tables: LinkedTables, frames: Frames) -> None:
     """Every cell of a kecamatan (kota) = the sum of that cell over its kelurahan (kecamatan)."""
     children: dict[tuple, list] = {}
-    for (table, level, region, category) in tables.keys:
+    for table, level, region, category in tables.keys:
         if level != CITY:
-            children.setdefault((table, {"kelurahan": "kecamatan", "kecamatan": CITY}[level], _parent(frames, level, region), category), []).append(
-                (table, level, region, category))
+            children.setdefault(
+                (table, {"kelurahan": "kecamatan", "kecamatan": CITY}[level], _parent(frames, level, region), category),
+                [],
+            ).append((table, level, region, category))
     for total, parts in children.items():
         tables.sum(total, parts)
 
@@ -148,20 +169,27 @@ class Release:
         frame = self.frames.desil[level]
         columns = {f"{kind}_{c}": (kind, c) for kind in ("keluarga", "jiwa") for c in DESIL_CATEGORIES}
         columns |= {"keluarga": ("keluarga", "jumlah"), "jiwa": ("jiwa", "jumlah")}
-        return frame.with_columns(pl.Series(name, [self.shown((kind, level, r, c)) for r in frame["region"]], dtype=pl.Int64)
-                                  for name, (kind, c) in columns.items())
+        return frame.with_columns(
+            pl.Series(name, [self.shown((kind, level, r, c)) for r in frame["region"]], dtype=pl.Int64)
+            for name, (kind, c) in columns.items()
+        )
 
     def deprivation(self, level: str) -> pl.DataFrame:
         """deprivation_table's frame with None where hidden (a rate shows only with its count and base)."""
         frame = self.frames.deprivation[level]
         regions = frame["region"].to_list()
-        series = [pl.Series("keluarga", [self.shown(("keluarga", level, r, "jumlah")) for r in regions], dtype=pl.Int64)]
+        series = [
+            pl.Series("keluarga", [self.shown(("keluarga", level, r, "jumlah")) for r in regions], dtype=pl.Int64)
+        ]
         for k in self.frames.dims:
             n = [self.shown(("deprivasi", level, r, k)) for r in regions]
             data = [self.shown(("deprivasi", level, r, f"{k}:data")) for r in regions]
             rate = [None if a is None or b is None else v for a, b, v in zip(n, data, frame[f"{k}_persen"])]
-            series += [pl.Series(f"{k}_n", n, dtype=pl.Int64), pl.Series(f"{k}_data", data, dtype=pl.Int64),
-                       pl.Series(f"{k}_persen", rate, dtype=frame.schema[f"{k}_persen"])]
+            series += [
+                pl.Series(f"{k}_n", n, dtype=pl.Int64),
+                pl.Series(f"{k}_data", data, dtype=pl.Int64),
+                pl.Series(f"{k}_persen", rate, dtype=frame.schema[f"{k}_persen"]),
+            ]
         return frame.with_columns(series)
 
     def af(self, level: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -169,9 +197,14 @@ class Release:
         hide = [self.hidden(("af", level, r, "miskin")) for r in frame["region"]]
         measures = [c for c in frame.columns if c not in ("region", "region_name", "keluarga")]
         families = [self.shown(("keluarga", level, r, "jumlah")) for r in frame["region"]]
-        return frame.with_columns(pl.Series("_hide", hide)).with_columns(
-            *[pl.when(pl.col("_hide")).then(None).otherwise(pl.col(c)).alias(c) for c in measures],
-            pl.Series("keluarga", families, dtype=pl.Int64)).drop("_hide")
+        return (
+            frame.with_columns(pl.Series("_hide", hide))
+            .with_columns(
+                *[pl.when(pl.col("_hide")).then(None).otherwise(pl.col(c)).alias(c) for c in measures],
+                pl.Series("keluarga", families, dtype=pl.Int64),
+            )
+            .drop("_hide")
+        )
 
     def hidden_regions(self, level: str, keys: Iterable[tuple[str, str]]) -> set[str]:
         """Regions of `level` where any of the (table, category) cells is hidden."""
@@ -185,7 +218,9 @@ def build(frames_: Frames, small: int = SMALL_CELL, *, protector=protect, base: 
     e.g. at other parameters, are chosen), so the two releases stay consistent."""
     tables = linked(frames_)
     if base is not None:
-        keep = {tables.index[base.tables.keys[i]] for i in range(len(base.tables.keys)) if base.tables.keys[i][0] != "af"}
+        keep = {
+            tables.index[base.tables.keys[i]] for i in range(len(base.tables.keys)) if base.tables.keys[i][0] != "af"
+        }
         start = frozenset(i for i in keep if base.tables.index[tables.keys[i]] in base.protected.hidden)
         protector = partial(protect, start=start, frozen=frozenset(keep - start))
     return Release(frames_, tables, released(tables, small, protector), small)
@@ -195,6 +230,7 @@ def build(frames_: Frames, small: int = SMALL_CELL, *, protector=protect, base: 
 @dataclass(frozen=True)
 class _AFCounts:
     """What a snapshot keeps of an AF row: families and the poor (no censored counts)."""
+
     group: str | None
     n: int
     poor: int
@@ -216,12 +252,24 @@ def snapshot_frames(data: dict, dims: Iterable[str]) -> Frames:
     deprivation_columns = ["keluarga"] + [f"{k}_{suffix}" for k in dims for suffix in ("n", "data", "persen")]
     for level in [*CHILD, "kelurahan"]:
         rows = [{"region": region, **record} for region, record in sorted(data["levels"].get(level, {}).items())]
-        desil[level] = pl.DataFrame([{c: r.get(c) for c in ["region", *desil_columns]} for r in rows],
-                                    schema={"region": pl.String, **{c: pl.Int64 for c in desil_columns}})
-        deprivation[level] = pl.DataFrame([{c: r.get(c) for c in ["region", *deprivation_columns]} for r in rows],
-                                          schema={"region": pl.String, **{c: (pl.Float64 if c.endswith("_persen") else pl.Int64) for c in deprivation_columns}})
-        counts = [_AFCounts(None if level == CITY else r["region"], r["keluarga"], r.get("miskin_multidimensi") or 0, {}) for r in rows]
-        af[level] = _AFLevel(tuple(counts) if level != CITY else (), counts[0] if level == CITY and counts else _AFCounts(None, 0, 0, {}))
+        desil[level] = pl.DataFrame(
+            [{c: r.get(c) for c in ["region", *desil_columns]} for r in rows],
+            schema={"region": pl.String, **dict.fromkeys(desil_columns, pl.Int64)},
+        )
+        deprivation[level] = pl.DataFrame(
+            [{c: r.get(c) for c in ["region", *deprivation_columns]} for r in rows],
+            schema={
+                "region": pl.String,
+                **{c: (pl.Float64 if c.endswith("_persen") else pl.Int64) for c in deprivation_columns},
+            },
+        )
+        counts = [
+            _AFCounts(None if level == CITY else r["region"], r["keluarga"], r.get("miskin_multidimensi") or 0, {})
+            for r in rows
+        ]
+        af[level] = _AFLevel(
+            tuple(counts) if level != CITY else (), counts[0] if level == CITY and counts else _AFCounts(None, 0, 0, {})
+        )
     parents = {r: r.rsplit(".", 1)[0] for r in data["levels"].get("kelurahan", {})}
     return Frames(desil, deprivation, af if all(data["levels"].get(lv) for lv in af) else {}, parents, dims)
 
@@ -234,8 +282,11 @@ def measure_cells(measure: str, dims: Iterable[str]) -> list[tuple[str, str]]:
         if measure.startswith(f"{kind}_") and measure.removeprefix(f"{kind}_") in DESIL_CATEGORIES:
             return [(kind, measure.removeprefix(f"{kind}_"))]
     for k in dims:
-        cells = {f"{k}_n": [("deprivasi", k)], f"{k}_data": [("deprivasi", f"{k}:data")],
-                 f"{k}_persen": [("deprivasi", k), ("deprivasi", f"{k}:data")]}
+        cells = {
+            f"{k}_n": [("deprivasi", k)],
+            f"{k}_data": [("deprivasi", f"{k}:data")],
+            f"{k}_persen": [("deprivasi", k), ("deprivasi", f"{k}:data")],
+        }
         if measure in cells:
             return cells[measure]
     return [("af", "miskin"), ("keluarga", "jumlah")]  # every AF measure: hidden with its region's AF cells

@@ -6,6 +6,7 @@ Every problem is collected with its spreadsheet row and column (header row = the
 Indonesian and English; a table with any error must not be written at all (the action refuses it).
 Cost: one pass over the cells; tables are tens to thousands of rows. Format: docs/indikator.md.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,9 +20,15 @@ from typing import Any
 
 # import column -> stored indicator key (tepat.indicators.models.Indicator)
 INDICATOR_COLUMNS: dict[str, str] = {
-    "penduduk": "penduduk", "jumlah_miskin": "jumlah_miskin", "persen_miskin": "poverty_pct", "p1": "p1", "p2": "p2",
-    "garis_kemiskinan": "garis_kemiskinan", "jumlah_miskin_ekstrem": "jumlah_miskin_ekstrem",
-    "persen_miskin_ekstrem": "extreme_pct", "gini": "gini",
+    "penduduk": "penduduk",
+    "jumlah_miskin": "jumlah_miskin",
+    "persen_miskin": "poverty_pct",
+    "p1": "p1",
+    "p2": "p2",
+    "garis_kemiskinan": "garis_kemiskinan",
+    "jumlah_miskin_ekstrem": "jumlah_miskin_ekstrem",
+    "persen_miskin_ekstrem": "extreme_pct",
+    "gini": "gini",
 }
 COLUMN_OF = {key: column for column, key in INDICATOR_COLUMNS.items()}
 COUNTS = frozenset({"penduduk", "jumlah_miskin", "jumlah_miskin_ekstrem"})
@@ -46,7 +53,14 @@ class Problem:
 
     @property
     def message(self) -> str:
-        where = ", ".join(part for part in (f"baris/row {self.row}" if self.row else "", f"kolom/column {self.column}" if self.column else "") if part)
+        where = ", ".join(
+            part
+            for part in (
+                f"baris/row {self.row}" if self.row else "",
+                f"kolom/column {self.column}" if self.column else "",
+            )
+            if part
+        )
         return f"{where}: {self.message_id} / {self.message_en}" if where else f"{self.message_id} / {self.message_en}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -142,8 +156,15 @@ def parse_table(rows: list[list[str]], region_of: Callable[[str], str | None]) -
     result = Parsed()
     found = _find_header(rows)
     if found is None:
-        result.errors.append(Problem(None, "kode_wilayah", "", "Baris judul kolom (kode_wilayah, tahun, sumber) tidak ditemukan",
-                                     "The header row (kode_wilayah, tahun, sumber) was not found"))
+        result.errors.append(
+            Problem(
+                None,
+                "kode_wilayah",
+                "",
+                "Baris judul kolom (kode_wilayah, tahun, sumber) tidak ditemukan",
+                "The header row (kode_wilayah, tahun, sumber) was not found",
+            )
+        )
         return result
     index, header = found
     columns = {header_name(cell): position for position, cell in enumerate(header) if header_name(cell)}
@@ -152,7 +173,7 @@ def parse_table(rows: list[list[str]], region_of: Callable[[str], str | None]) -
     _check_columns(columns, long, result)
     if result.errors:
         return result
-    for offset, cells in enumerate(rows[index + 1:], start=index + 2):
+    for offset, cells in enumerate(rows[index + 1 :], start=index + 2):
         if not any(cell.strip() for cell in cells):
             continue
         record = {name: (cells[pos].strip() if pos < len(cells) else "") for name, pos in columns.items()}
@@ -171,34 +192,54 @@ def _find_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
 
 def _check_columns(columns: dict[str, int], long: bool, result: Parsed) -> None:
     if "sumber" not in columns:
-        result.errors.append(Problem(None, "sumber", "", "Kolom wajib 'sumber' tidak ada", "The required column 'sumber' is missing"))
+        result.errors.append(
+            Problem(None, "sumber", "", "Kolom wajib 'sumber' tidak ada", "The required column 'sumber' is missing")
+        )
     known = {"kode_wilayah", "nama_wilayah", "tahun", "sumber", "basis_ppp", "catatan", *INDICATOR_COLUMNS}
     if long:
         known |= {"indikator", "nilai"}
     elif not set(INDICATOR_COLUMNS) & set(columns):
         listed = ", ".join(INDICATOR_COLUMNS)
-        result.errors.append(Problem(None, None, "", f"Tidak ada kolom indikator; gunakan salah satu dari: {listed} (atau kolom indikator + nilai)",
-                                     f"No indicator column; use any of: {listed} (or the columns indikator + nilai)"))
+        result.errors.append(
+            Problem(
+                None,
+                None,
+                "",
+                f"Tidak ada kolom indikator; gunakan salah satu dari: {listed} (atau kolom indikator + nilai)",
+                f"No indicator column; use any of: {listed} (or the columns indikator + nilai)",
+            )
+        )
     for name in sorted(set(columns) - known):
         result.warnings.append(Problem(None, name, "", "Kolom tidak dikenal, diabaikan", "Unknown column, ignored"))
 
 
-def _parse_row(number: int, record: dict[str, str], long: bool, region_of: Callable[[str], str | None], result: Parsed) -> None:
+def _parse_row(
+    number: int, record: dict[str, str], long: bool, region_of: Callable[[str], str | None], result: Parsed
+) -> None:
     errors_before = len(result.errors)
     region = _region(number, record.get("kode_wilayah", ""), region_of, result)
     year = _year(number, record.get("tahun", ""), result)
     source = record.get("sumber", "")
     if not source:
         result.errors.append(Problem(number, "sumber", "", "Sumber wajib diisi", "The source is required"))
-    cells = [(record["indikator"], record["nilai"], "nilai")] if long else [
-        (column, record[column], column) for column in INDICATOR_COLUMNS if column in record and record[column] != ""]
+    cells = (
+        [(record["indikator"], record["nilai"], "nilai")]
+        if long
+        else [
+            (column, record[column], column)
+            for column in INDICATOR_COLUMNS
+            if column in record and record[column] != ""
+        ]
+    )
     values = []
     for name, text, column in cells:
         checked = _value(number, name, text, column, record.get("basis_ppp", ""), result)
         if checked is not None:
             values.append(checked)
     if len(result.errors) == errors_before and region is not None and year is not None:
-        result.values.extend(Value(region, year, key, value, basis, source[:200], number, column) for key, value, basis, column in values)
+        result.values.extend(
+            Value(region, year, key, value, basis, source[:200], number, column) for key, value, basis, column in values
+        )
 
 
 def _region(number: int, code: str, region_of: Callable[[str], str | None], result: Parsed) -> str | None:
@@ -206,24 +247,48 @@ def _region(number: int, code: str, region_of: Callable[[str], str | None], resu
         return NATION
     region = region_of(code.strip()) if code.strip() else None
     if region is None:
-        result.errors.append(Problem(number, "kode_wilayah", code, f"Kode wilayah '{code}' tidak dikenal (kode Kemendagri bertitik seperti 12.09, kode BPS seperti 1208, atau ID untuk Indonesia)",
-                                     f"Unknown region code '{code}' (a dotted Kemendagri code such as 12.09, a BPS code such as 1208, or ID for Indonesia)"))
+        result.errors.append(
+            Problem(
+                number,
+                "kode_wilayah",
+                code,
+                f"Kode wilayah '{code}' tidak dikenal (kode Kemendagri bertitik seperti 12.09, kode BPS seperti 1208, atau ID untuk Indonesia)",
+                f"Unknown region code '{code}' (a dotted Kemendagri code such as 12.09, a BPS code such as 1208, or ID for Indonesia)",
+            )
+        )
     return region
 
 
 def _year(number: int, text: str, result: Parsed) -> int | None:
     year = parse_number(text, whole=True) if text else None
     if year is None or not (YEARS[0] <= year <= YEARS[1]):
-        result.errors.append(Problem(number, "tahun", text, f"Tahun harus bilangan {YEARS[0]}-{YEARS[1]}", f"The year must be a number {YEARS[0]}-{YEARS[1]}"))
+        result.errors.append(
+            Problem(
+                number,
+                "tahun",
+                text,
+                f"Tahun harus bilangan {YEARS[0]}-{YEARS[1]}",
+                f"The year must be a number {YEARS[0]}-{YEARS[1]}",
+            )
+        )
         return None
     return int(year)
 
 
-def _value(number: int, name: str, text: str, column: str, basis_text: str, result: Parsed) -> tuple[str, float, str, str] | None:
+def _value(
+    number: int, name: str, text: str, column: str, basis_text: str, result: Parsed
+) -> tuple[str, float, str, str] | None:
     key = INDICATOR_COLUMNS.get(header_name(name))
     if key is None:
-        result.errors.append(Problem(number, "indikator", name, f"Indikator '{name}' tidak dikenal; gunakan: {', '.join(INDICATOR_COLUMNS)}",
-                                     f"Unknown indicator '{name}'; use: {', '.join(INDICATOR_COLUMNS)}"))
+        result.errors.append(
+            Problem(
+                number,
+                "indikator",
+                name,
+                f"Indikator '{name}' tidak dikenal; gunakan: {', '.join(INDICATOR_COLUMNS)}",
+                f"Unknown indicator '{name}'; use: {', '.join(INDICATOR_COLUMNS)}",
+            )
+        )
         return None
     value = parse_number(text, whole=key in COUNTS)
     problem = _range_problem(key, value)
@@ -234,15 +299,26 @@ def _value(number: int, name: str, text: str, column: str, basis_text: str, resu
     if key in PPP:
         basis = canonical_basis(basis_text) or ""
         if not basis:
-            result.errors.append(Problem(number, "basis_ppp", basis_text, "Angka kemiskinan ekstrem wajib menyebut dasar PPP, mis. 'USD 1.90 PPP 2011' atau 'USD 2.15 PPP 2017'",
-                                         "An extreme-poverty figure needs its PPP basis, e.g. 'USD 1.90 PPP 2011' or 'USD 2.15 PPP 2017'"))
+            result.errors.append(
+                Problem(
+                    number,
+                    "basis_ppp",
+                    basis_text,
+                    "Angka kemiskinan ekstrem wajib menyebut dasar PPP, mis. 'USD 1.90 PPP 2011' atau 'USD 2.15 PPP 2017'",
+                    "An extreme-poverty figure needs its PPP basis, e.g. 'USD 1.90 PPP 2011' or 'USD 2.15 PPP 2017'",
+                )
+            )
             return None
     return key, float(value), basis, column
 
 
 def _range_problem(key: str, value: float | None) -> tuple[str, str] | None:
     if value is None:
-        kind = ("bilangan bulat", "a whole number") if key in COUNTS else ("angka (desimal dengan titik atau koma)", "a number (decimal point or comma)")
+        kind = (
+            ("bilangan bulat", "a whole number")
+            if key in COUNTS
+            else ("angka (desimal dengan titik atau koma)", "a number (decimal point or comma)")
+        )
         return f"Nilai harus {kind[0]}", f"The value must be {kind[1]}"
     if not math.isfinite(value) or value < 0:
         return "Nilai tidak boleh negatif", "The value must not be negative"
@@ -258,8 +334,15 @@ def _check_duplicates(result: Parsed) -> None:
     for value in result.values:
         key = (value.region, value.year, value.indicator, value.ppp_basis)
         if key in seen:
-            result.errors.append(Problem(value.row, value.column, str(value.value), f"Nilai yang sama sudah ada di baris {seen[key].row}",
-                                         f"The same value is already given on row {seen[key].row}"))
+            result.errors.append(
+                Problem(
+                    value.row,
+                    value.column,
+                    str(value.value),
+                    f"Nilai yang sama sudah ada di baris {seen[key].row}",
+                    f"The same value is already given on row {seen[key].row}",
+                )
+            )
         else:
             seen[key] = value
 
@@ -287,35 +370,61 @@ def _shares(region: str, year: int, merged: dict[tuple, float], incoming: dict[t
     population = merged.get((region, year, "penduduk", ""))
     for percent_key, count_key in SHARES:
         for basis in {key[3] for key in merged if key[:3] in ((region, year, percent_key), (region, year, count_key))}:
-            percent, count = merged.get((region, year, percent_key, basis)), merged.get((region, year, count_key, basis))
+            percent, count = (
+                merged.get((region, year, percent_key, basis)),
+                merged.get((region, year, count_key, basis)),
+            )
             keys = [(region, year, name, basis) for name in (percent_key, count_key)] + [(region, year, "penduduk", "")]
             if not any(key in incoming for key in keys):
                 continue
             row, column = _at(keys[1] if keys[1] in incoming else keys[0], incoming, COLUMN_OF[percent_key])
             if population and count is not None and count > population:
-                problems.append(Problem(row, COLUMN_OF[count_key], str(count), f"Jumlah ({count:,.0f}) melebihi penduduk ({population:,.0f})",
-                                        f"The count ({count:,.0f}) exceeds the population ({population:,.0f})"))
+                problems.append(
+                    Problem(
+                        row,
+                        COLUMN_OF[count_key],
+                        str(count),
+                        f"Jumlah ({count:,.0f}) melebihi penduduk ({population:,.0f})",
+                        f"The count ({count:,.0f}) exceeds the population ({population:,.0f})",
+                    )
+                )
             elif population and count is not None and percent is not None:
                 implied = 100 * count / population
                 if abs(implied - percent) > TOLERANCE_POINTS:
-                    problems.append(Problem(row, column, str(percent),
-                                            f"{COLUMN_OF[percent_key]} {percent:g} tidak sesuai {COLUMN_OF[count_key]}/penduduk = {count:,.0f}/{population:,.0f} = {implied:.2f}% (toleransi {TOLERANCE_POINTS} poin)",
-                                            f"{COLUMN_OF[percent_key]} {percent:g} does not match {COLUMN_OF[count_key]}/population = {implied:.2f}% (tolerance {TOLERANCE_POINTS} points)"))
+                    problems.append(
+                        Problem(
+                            row,
+                            column,
+                            str(percent),
+                            f"{COLUMN_OF[percent_key]} {percent:g} tidak sesuai {COLUMN_OF[count_key]}/penduduk = {count:,.0f}/{population:,.0f} = {implied:.2f}% (toleransi {TOLERANCE_POINTS} poin)",
+                            f"{COLUMN_OF[percent_key]} {percent:g} does not match {COLUMN_OF[count_key]}/population = {implied:.2f}% (tolerance {TOLERANCE_POINTS} points)",
+                        )
+                    )
     return problems
 
 
 def _fgt_order(region: str, year: int, merged: dict[tuple, float], incoming: dict[tuple, Value]) -> list[Problem]:
     p0, p1, p2 = (merged.get((region, year, name, "")) for name in ("poverty_pct", "p1", "p2"))
-    chain = [(a, b, name_a, name_b) for a, b, name_a, name_b in ((p2, p1, "p2", "p1"), (p1, p0, "p1", "persen_miskin"))
-             if a is not None and b is not None and a > b]
+    chain = [
+        (a, b, name_a, name_b)
+        for a, b, name_a, name_b in ((p2, p1, "p2", "p1"), (p1, p0, "p1", "persen_miskin"))
+        if a is not None and b is not None and a > b
+    ]
     problems = []
     for lower, upper, name_lower, name_upper in chain:
         keys = [(region, year, INDICATOR_COLUMNS[name], "") for name in (name_lower, name_upper)]
         if not any(key in incoming for key in keys):
             continue
         row, column = _at(keys[0] if keys[0] in incoming else keys[1], incoming, name_lower)
-        problems.append(Problem(row, column, str(lower), f"{name_lower} ({lower:g}) tidak boleh melebihi {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0",
-                                f"{name_lower} ({lower:g}) must not exceed {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0"))
+        problems.append(
+            Problem(
+                row,
+                column,
+                str(lower),
+                f"{name_lower} ({lower:g}) tidak boleh melebihi {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0",
+                f"{name_lower} ({lower:g}) must not exceed {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0",
+            )
+        )
     return problems
 
 
@@ -335,10 +444,24 @@ def series_warnings(values: Iterable[Value], stored_years: dict[tuple, set[int]]
         name = f"{region or 'Indonesia'} {COLUMN_OF.get(indicator, indicator)}"
         if gaps:
             listed = ", ".join(map(str, gaps))
-            problems.append(Problem(None, COLUMN_OF.get(indicator), listed, f"{name}: tahun tanpa data {listed} (ditampilkan sebagai celah pada grafik)",
-                                    f"{name}: years without data {listed} (shown as a gap in the chart)"))
+            problems.append(
+                Problem(
+                    None,
+                    COLUMN_OF.get(indicator),
+                    listed,
+                    f"{name}: tahun tanpa data {listed} (ditampilkan sebagai celah pada grafik)",
+                    f"{name}: years without data {listed} (shown as a gap in the chart)",
+                )
+            )
         if len(bases[(region, indicator)]) > 1:
             listed = ", ".join(sorted(bases[(region, indicator)]))
-            problems.append(Problem(None, "basis_ppp", listed, f"{name}: dasar PPP berbeda ({listed}); digambar sebagai garis terpisah, tidak disambung",
-                                    f"{name}: different PPP bases ({listed}); drawn as separate lines, never joined"))
+            problems.append(
+                Problem(
+                    None,
+                    "basis_ppp",
+                    listed,
+                    f"{name}: dasar PPP berbeda ({listed}); digambar sebagai garis terpisah, tidak disambung",
+                    f"{name}: different PPP bases ({listed}); drawn as separate lines, never joined",
+                )
+            )
     return problems

@@ -1,4 +1,5 @@
 """Each stored target against its series (engine: tepat.engine.measures.track), with the arithmetic shown."""
+
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ from tepat.engine.measures import InputError, Observation as Point, Target, trac
 from tepat.indicators.models import IndicatorTarget, Observation
 from tepat.regions.models import Region
 from tepat.formatting import language_code
+
 
 def ensure_public_figures() -> None:
     """The city pack's official series and targets (series.json: city, province, nation; synthetic stand-ins
@@ -28,12 +30,17 @@ def ensure_public_figures() -> None:
     regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     have = set(Observation.objects.values_list("indicator", "region__code", "year", "ppp_basis"))
     Observation.objects.bulk_create(
-        Observation(**{**e, "region": regions.get(e["region"])}) for e in data["observations"]
-        if (e["indicator"], e["region"] or None, e["year"], e["ppp_basis"]) not in have and (not e["region"] or e["region"] in regions))
+        Observation(**{**e, "region": regions.get(e["region"])})
+        for e in data["observations"]
+        if (e["indicator"], e["region"] or None, e["year"], e["ppp_basis"]) not in have
+        and (not e["region"] or e["region"] in regions)
+    )
     targets = set(IndicatorTarget.objects.values_list("indicator", "region__code", "year", "legal_basis"))
     IndicatorTarget.objects.bulk_create(
-        IndicatorTarget(**{**e, "region": regions[e["region"]]}) for e in data["targets"]
-        if (e["indicator"], e["region"], e["year"], e["legal_basis"]) not in targets)
+        IndicatorTarget(**{**e, "region": regions[e["region"]]})
+        for e in data["targets"]
+        if (e["indicator"], e["region"], e["year"], e["legal_basis"]) not in targets
+    )
 
 
 def _ensure_regions(path: Path) -> None:
@@ -56,8 +63,13 @@ def trackers(today: date | None = None) -> list[dict]:
         series = latest_basis(observed.get((target.indicator, target.region_id), []))
         entry = {"target": target, "population": target.region.population}
         try:
-            tracking = track(series, Target(target.year, float(target.value), target.legal_basis), target.region.population or 0,
-                             indicator=target.get_indicator_display(), as_of=(today or date.today()).year)
+            tracking = track(
+                series,
+                Target(target.year, float(target.value), target.legal_basis),
+                target.region.population or 0,
+                indicator=target.get_indicator_display(),
+                as_of=(today or date.today()).year,
+            )
             entry.update(tracking=tracking, explain=tracking.explain(language_code()))
         except InputError as problem:
             entry["problem"] = str(problem)
@@ -68,7 +80,9 @@ def trackers(today: date | None = None) -> list[dict]:
 def _series_of(targets: list[IndicatorTarget]) -> dict[tuple[str, int], list[Point]]:
     """The observations of each target's (indicator, region), by year, in one query."""
     observed: dict[tuple[str, int], list[Point]] = defaultdict(list)
-    rows = Observation.objects.filter(indicator__in={t.indicator for t in targets}, region_id__in={t.region_id for t in targets})
+    rows = Observation.objects.filter(
+        indicator__in={t.indicator for t in targets}, region_id__in={t.region_id for t in targets}
+    )
     for o in rows.order_by("year"):
         observed[(o.indicator, o.region_id)].append(Point(o.year, float(o.value), o.ppp_basis or None))
     return observed

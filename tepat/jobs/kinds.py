@@ -3,11 +3,12 @@
 Each function takes the Job and returns a JSON value stored as `job.result`. Adding a kind: one
 entry in RUNNERS (and JobKind), one in FAILURES when the kind owns a row that must show the failure.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import connection
 
@@ -48,7 +49,9 @@ def run_realisasi(job: Job) -> dict:
     from tepat.registry.importer.messages import ImportFatal
 
     try:
-        report = do_import_interventions(Path(job.params["path"]), acting_user=job.user, file_name=job.params.get("file_name"))
+        report = do_import_interventions(
+            Path(job.params["path"]), acting_user=job.user, file_name=job.params.get("file_name")
+        )
     except ImportFatal as problem:
         return {"fatal": str(problem)}
     return {"report": report.as_dict()}
@@ -59,8 +62,13 @@ def run_odk(job: Job) -> dict:
     from tepat.verivali.odk.ingest import ingest_file
 
     campaign = Campaign.objects.get(pk=job.params["campaign"])
-    return ingest_file(campaign, Path(job.params["path"]), acting_user=job.user, file_name=job.params.get("file_name"),
-                       include_rejected=job.params.get("include_rejected", False)).as_dict()
+    return ingest_file(
+        campaign,
+        Path(job.params["path"]),
+        acting_user=job.user,
+        file_name=job.params.get("file_name"),
+        include_rejected=job.params.get("include_rejected", False),
+    ).as_dict()
 
 
 def run_boundaries(job: Job) -> dict:
@@ -69,14 +77,24 @@ def run_boundaries(job: Job) -> dict:
 
     params = job.params
     try:
-        stored = do_upload_boundaries(Path(params["path"]).read_bytes(), file_name=params["file_name"], source=params["source"],
-                                      code_property=params.get("code_property"), acting_user=job.user)
+        stored = do_upload_boundaries(
+            Path(params["path"]).read_bytes(),
+            file_name=params["file_name"],
+            source=params["source"],
+            code_property=params.get("code_property"),
+            acting_user=job.user,
+        )
     except BoundaryError as error:
         return {"problems": [str(p) for p in error.problems]}
     return {"boundary_set": stored.pk, "polygons": stored.boundaries.count()}
 
 
-RUNNERS: dict[str, Callable[[Job], dict]] = {"import": run_import, "realisasi": run_realisasi, "odk": run_odk, "boundaries": run_boundaries}
+RUNNERS: dict[str, Callable[[Job], dict]] = {
+    "import": run_import,
+    "realisasi": run_realisasi,
+    "odk": run_odk,
+    "boundaries": run_boundaries,
+}
 
 
 def _fail_batch(job: Job, reason: str) -> None:
@@ -90,7 +108,11 @@ def _fail_batch(job: Job, reason: str) -> None:
         return
     report = {"format": None, "fatal": {"code": "job_died", "message": FATAL["job_died"].text(detail=reason)}}
     ImportBatch.objects.filter(pk=job.batch_id).exclude(status__in=[BatchStatus.DONE, BatchStatus.FAILED]).update(
-        status=BatchStatus.FAILED, stage="gagal / failed", progress=100, finished_at=timezone.now(), report=report,
+        status=BatchStatus.FAILED,
+        stage="gagal / failed",
+        progress=100,
+        finished_at=timezone.now(),
+        report=report,
     )
 
 

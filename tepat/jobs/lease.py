@@ -5,13 +5,14 @@ reason, the next time any Tepat process opens the database — never "running" f
 dead process is seen at once (its pid is gone or is another process now); a process on another host
 is judged by its heartbeat (older than TEPAT_JOB_STALE_SECONDS).
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import socket
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,10 +63,8 @@ def heartbeat(job: Job):
 
     def beat() -> None:
         while not stop.wait(settings.TEPAT_JOB_HEARTBEAT_SECONDS):
-            try:
+            with suppress(DatabaseError):
                 Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
-            except DatabaseError:
-                pass
         close_old_connections()
 
     thread = threading.Thread(target=beat, daemon=True, name=f"job-{job.pk}-heartbeat")
@@ -83,7 +82,9 @@ def reap_stale(reasons: dict[int, str] | None = None) -> int:
     reaped = 0
     for job in Job.objects.filter(status=JobStatus.RUNNING):
         if not is_alive(job):
-            reason = reasons.get(job.pid) or (f"proses {job.pid} di {job.host} tidak ada lagi / process {job.pid} on {job.host} is gone")
+            reason = reasons.get(job.pid) or (
+                f"proses {job.pid} di {job.host} tidak ada lagi / process {job.pid} on {job.host} is gone"
+            )
             fail_job(job, reason)
             reaped += 1
     return reaped
@@ -99,7 +100,8 @@ def fail_job(job: Job, reason: str) -> None:
         from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").update(
-            status="FAILED", finished_at=job.finished_at, exception_class_path="tepat.jobs.JobDied", traceback=reason)
+            status="FAILED", finished_at=job.finished_at, exception_class_path="tepat.jobs.JobDied", traceback=reason
+        )
     log.warning("job %s failed: %s", job.pk, reason)
 
 

@@ -1,4 +1,5 @@
 """One row per long job: what it is, who asked, which process runs it, and how it ended."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -25,12 +26,18 @@ class Job(models.Model):
     kind = models.CharField(max_length=16, choices=JobKind.choices)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     params = models.JSONField(default=dict, blank=True)  # what the kind's function is called with
-    batch = models.ForeignKey("registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(
+        "registry.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     task_id = models.CharField(max_length=64, blank=True)  # the django-tasks result id, when queued through a worker
     host = models.CharField(max_length=255, blank=True)
     pid = models.PositiveIntegerField(null=True, blank=True)
-    pid_started = models.BigIntegerField(null=True, blank=True)  # the process's start time (/proc), so a reused pid is not mistaken
+    pid_started = models.BigIntegerField(
+        null=True, blank=True
+    )  # the process's start time (/proc), so a reused pid is not mistaken
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -5,9 +5,10 @@ ODK as the IngestReport dict with "rejected", "skipped", "warnings" and "fatal".
 row with its row number, sheet, column, value, code and the message in Indonesian and English.
 Cost: one pass over the issues in the stored report (no query).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import polars as pl
 from django.db.models import QuerySet
@@ -20,8 +21,16 @@ from tepat.accounts.scope import scoped
 from tepat.jobs.models import Job
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 
-COLUMNS = {"jenis / kind": pl.String, "baris / row": pl.Int64, "lembar / sheet": pl.String, "kolom / column": pl.String,
-           "nilai / value": pl.String, "kode / code": pl.String, "pesan": pl.String, "message": pl.String}
+COLUMNS = {
+    "jenis / kind": pl.String,
+    "baris / row": pl.Int64,
+    "lembar / sheet": pl.String,
+    "kolom / column": pl.String,
+    "nilai / value": pl.String,
+    "kode / code": pl.String,
+    "pesan": pl.String,
+    "message": pl.String,
+}
 KINDS = {"rejected": "ditolak / rejected", "skipped": "dilewati / skipped", "warnings": "peringatan / warning"}
 
 
@@ -60,8 +69,17 @@ def issues_frame(job: Job, report: dict, hide: Callable[[str | None], str | None
         rows.append(("gagal / failed", None, "", "", "", fatal.get("code", ""), *map(hide, _messages(fatal))))
     for key, kind in KINDS.items():
         for issue in report.get(key, []):
-            rows.append((kind, issue.get("row"), issue.get("sheet", ""), issue.get("column", ""), hide(issue.get("value")),
-                         issue.get("code", ""), *map(hide, _messages(issue))))
+            rows.append(
+                (
+                    kind,
+                    issue.get("row"),
+                    issue.get("sheet", ""),
+                    issue.get("column", ""),
+                    hide(issue.get("value")),
+                    issue.get("code", ""),
+                    *map(hide, _messages(issue)),
+                )
+            )
     return pl.DataFrame(rows, schema=COLUMNS, orient="row")
 
 

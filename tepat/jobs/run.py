@@ -1,4 +1,5 @@
 """Start a job: in a worker process through django-tasks, or inline when TEPAT_IMPORT_RUNNER is "sync" (tests)."""
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ django-tasks' database worker loop. When one dies (killed, or aborted past its m
 supervisor fails the job it was running, with the reason, and starts a new process. So at most N jobs
 run at once per supervisor, and none of them can take the web server's memory.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,16 @@ def run_child(interval: float = 0.5) -> None:
     from tepat.jobs.lease import HOST
 
     cap_memory(settings.TEPAT_JOB_MEMORY_MB)
-    worker = Worker(queue_names=["default"], interval=interval, batch=False, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id=worker_id(HOST, os.getpid()), excluded_queue_names=[])
+    worker = Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id(HOST, os.getpid()),
+        excluded_queue_names=[],
+    )
     worker.configure_signals()
     worker.run()
 
@@ -53,7 +62,9 @@ def fail_claimed(pid: int, reason: str) -> int:
     from tepat.jobs.models import Job, JobStatus
 
     dead = worker_id(HOST, pid)
-    running = DBTaskResult.objects.filter(status="RUNNING").values_list("id", "worker_ids")  # few rows: one per busy worker
+    running = DBTaskResult.objects.filter(status="RUNNING").values_list(
+        "id", "worker_ids"
+    )  # few rows: one per busy worker
     claimed = [str(task) for task, workers in running if dead in (workers or [])]
     jobs = list(Job.objects.filter(status=JobStatus.QUEUED, task_id__in=claimed))
     for job in jobs:
@@ -68,7 +79,11 @@ def _spawn() -> subprocess.Popen:
 def _describe(code: int) -> str:
     if code < 0:
         name = signal.Signals(-code).name
-        hint = f" (batas memori {settings.TEPAT_JOB_MEMORY_MB} MB?) / (memory cap {settings.TEPAT_JOB_MEMORY_MB} MB?)" if -code in (6, 9) else ""
+        hint = (
+            f" (batas memori {settings.TEPAT_JOB_MEMORY_MB} MB?) / (memory cap {settings.TEPAT_JOB_MEMORY_MB} MB?)"
+            if -code in (6, 9)
+            else ""
+        )
         return f"proses pekerja dihentikan oleh {name}{hint} / the worker process was killed by {name}"
     return f"proses pekerja keluar dengan kode {code} / the worker process exited with code {code}"
 
@@ -99,7 +114,9 @@ def supervise(processes: int, echo=print) -> None:
             fail_claimed(child.pid, _describe(code))
             quick_deaths = quick_deaths + 1 if time.monotonic() - started[index] < 10 else 0
             if quick_deaths:
-                time.sleep(min(30, 2 ** quick_deaths))  # a child that cannot start (database gone) is not restarted in a busy loop
+                time.sleep(
+                    min(30, 2**quick_deaths)
+                )  # a child that cannot start (database gone) is not restarted in a busy loop
             if not stopping:
                 children[index], started[index] = _spawn(), time.monotonic()
     for child in children:

@@ -7,6 +7,7 @@
   deactivates one member through the registry's writer; a cross-source link changes no source record.
 - `do_undo_pair`: back to pending; a deactivated duplicate is reactivated (history kept).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,14 @@ class RunReport:
     stats: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"model_version": self.model_version, "persons": self.persons, "pairs": self.pairs,
-                "auto_linked": self.auto_linked, "seconds": round(self.seconds, 2), "stats": self.stats}
+        return {
+            "model_version": self.model_version,
+            "persons": self.persons,
+            "pairs": self.pairs,
+            "auto_linked": self.auto_linked,
+            "seconds": round(self.seconds, 2),
+            "stats": self.stats,
+        }
 
 
 def _user(acting_user):
@@ -47,24 +54,47 @@ def _user(acting_user):
 def _person_rows(pairs: pl.DataFrame, persons: pl.DataFrame, lower: float, upper: float) -> pl.DataFrame:
     fam = persons.select("record_id", "family_id")
     kept = pairs.filter(pl.col("probability") >= lower)
-    kept = (kept.join(fam.rename({"record_id": "left_id", "family_id": "left_family"}), on="left_id")
-            .join(fam.rename({"record_id": "right_id", "family_id": "right_family"}), on="right_id"))
+    kept = kept.join(fam.rename({"record_id": "left_id", "family_id": "left_family"}), on="left_id").join(
+        fam.rename({"record_id": "right_id", "family_id": "right_family"}), on="right_id"
+    )
     auto = (pl.col("method") == "nik") & (pl.col("probability") >= upper)
-    return kept.with_columns(auto.alias("auto"), pl.concat_str(pl.col("kind"), pl.col("left_id"), pl.col("right_id"), separator=":").alias("key"))
+    return kept.with_columns(
+        auto.alias("auto"),
+        pl.concat_str(pl.col("kind"), pl.col("left_id"), pl.col("right_id"), separator=":").alias("key"),
+    )
 
 
 def _family_rows(pairs: pl.DataFrame, persons: pl.DataFrame, lower: float, upper: float) -> pl.DataFrame:
     families = family_pairs(pairs, persons, lower)
     return families.with_columns(
-        pl.lit(PairKind.FAMILY).alias("kind"), pl.when(pl.col("all_by_nik")).then(pl.lit("nik")).otherwise(pl.lit("probabilistic")).alias("method"),
-        pl.lit(None, pl.Int64).alias("left_id"), pl.lit(None, pl.Int64).alias("right_id"), pl.lit(0.0).alias("match_weight"),
-        pl.concat_str(pl.lit('{"linked_members":'), pl.col("linked_members").cast(pl.String), pl.lit("}")).alias("weights"),
+        pl.lit(PairKind.FAMILY).alias("kind"),
+        pl.when(pl.col("all_by_nik")).then(pl.lit("nik")).otherwise(pl.lit("probabilistic")).alias("method"),
+        pl.lit(None, pl.Int64).alias("left_id"),
+        pl.lit(None, pl.Int64).alias("right_id"),
+        pl.lit(0.0).alias("match_weight"),
+        pl.concat_str(pl.lit('{"linked_members":'), pl.col("linked_members").cast(pl.String), pl.lit("}")).alias(
+            "weights"
+        ),
         (pl.col("all_by_nik") & (pl.col("probability") >= upper)).alias("auto"),
-        pl.concat_str(pl.lit(PairKind.FAMILY), pl.col("left_family"), pl.col("right_family"), separator=":").alias("key"),
+        pl.concat_str(pl.lit(PairKind.FAMILY), pl.col("left_family"), pl.col("right_family"), separator=":").alias(
+            "key"
+        ),
     )
 
 
-COLUMNS = ["key", "kind", "method", "probability", "match_weight", "weights", "auto", "left_id", "right_id", "left_family", "right_family"]
+COLUMNS = [
+    "key",
+    "kind",
+    "method",
+    "probability",
+    "match_weight",
+    "weights",
+    "auto",
+    "left_id",
+    "right_id",
+    "left_family",
+    "right_family",
+]
 
 
 def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, int]:
@@ -74,20 +104,54 @@ def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, 
     known = dict(Pair.objects.values_list("key", "id"))
     counts = dict(rows.group_by("kind").len().iter_rows())
     fresh = rows.with_columns(pl.col("key").is_in(pl.Series(list(known), dtype=pl.String).implode()).alias("_known"))
-    changed = [Pair(pk=known[r["key"]], method=r["method"], probability=r["probability"], match_weight=r["match_weight"],
-                    weights=json.loads(r["weights"]), model=model)
-               for r in fresh.filter(pl.col("_known")).select(COLUMNS).iter_rows(named=True)]
+    changed = [
+        Pair(
+            pk=known[r["key"]],
+            method=r["method"],
+            probability=r["probability"],
+            match_weight=r["match_weight"],
+            weights=json.loads(r["weights"]),
+            model=model,
+        )
+        for r in fresh.filter(pl.col("_known")).select(COLUMNS).iter_rows(named=True)
+    ]
     Pair.objects.bulk_update(changed, ["method", "probability", "match_weight", "weights", "model"], batch_size=2000)
     created = Pair.objects.bulk_create(
-        [Pair(key=r["key"], kind=r["kind"], status=PairStatus.LINKED if r["auto"] else PairStatus.PENDING, auto=r["auto"],
-              left_member_id=r["left_id"], right_member_id=r["right_id"], left_family_id=r["left_family"], right_family_id=r["right_family"],
-              method=r["method"], probability=r["probability"], match_weight=r["match_weight"], weights=json.loads(r["weights"]), model=model)
-         for r in fresh.filter(~pl.col("_known")).select(COLUMNS).iter_rows(named=True)], batch_size=2000)
+        [
+            Pair(
+                key=r["key"],
+                kind=r["kind"],
+                status=PairStatus.LINKED if r["auto"] else PairStatus.PENDING,
+                auto=r["auto"],
+                left_member_id=r["left_id"],
+                right_member_id=r["right_id"],
+                left_family_id=r["left_family"],
+                right_family_id=r["right_family"],
+                method=r["method"],
+                probability=r["probability"],
+                match_weight=r["match_weight"],
+                weights=json.loads(r["weights"]),
+                model=model,
+            )
+            for r in fresh.filter(~pl.col("_known")).select(COLUMNS).iter_rows(named=True)
+        ],
+        batch_size=2000,
+    )
     auto = [p for p in created if p.auto]
     PairDecision.objects.bulk_create(
-        [PairDecision(pair=p, decision=Decision.AUTO, before=PairStatus.PENDING, after=PairStatus.LINKED,
-                      reason="NIK sama, peluang di atas ambang atas / same NIK above the upper threshold", user=_user(acting_user)) for p in auto],
-        batch_size=2000)
+        [
+            PairDecision(
+                pair=p,
+                decision=Decision.AUTO,
+                before=PairStatus.PENDING,
+                after=PairStatus.LINKED,
+                reason="NIK sama, peluang di atas ambang atas / same NIK above the upper threshold",
+                user=_user(acting_user),
+            )
+            for p in auto
+        ],
+        batch_size=2000,
+    )
     return counts, len(auto)
 
 
@@ -101,16 +165,31 @@ def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) 
     result = link_persons(persons, threads=threads, model=model) if persons.height > 1 else None
     with transaction.atomic():
         version = (LinkageModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        model = LinkageModel.objects.create(version=version, settings=result.model if result else {}, stats=result.stats if result else {},
-                                            created_by=_user(acting_user))
+        model = LinkageModel.objects.create(
+            version=version,
+            settings=result.model if result else {},
+            stats=result.stats if result else {},
+            created_by=_user(acting_user),
+        )
         counts, auto = {}, 0
         if result is not None and result.pairs.height:
-            rows = pl.concat([_person_rows(result.pairs, persons, lower, upper).select(COLUMNS),
-                              _family_rows(result.pairs, persons, lower, upper).select(COLUMNS)], how="vertical_relaxed")
+            rows = pl.concat(
+                [
+                    _person_rows(result.pairs, persons, lower, upper).select(COLUMNS),
+                    _family_rows(result.pairs, persons, lower, upper).select(COLUMNS),
+                ],
+                how="vertical_relaxed",
+            )
             counts, auto = _store(rows, model, acting_user)
         refresh_identities()
-    return RunReport(model_version=version, persons=persons.height, pairs=counts, auto_linked=auto,
-                     seconds=time.perf_counter() - started, stats=result.stats if result else {})
+    return RunReport(
+        model_version=version,
+        persons=persons.height,
+        pairs=counts,
+        auto_linked=auto,
+        seconds=time.perf_counter() - started,
+        stats=result.stats if result else {},
+    )
 
 
 def _duplicate_to_deactivate(pair: Pair, keep: int | None) -> Member:
@@ -136,7 +215,11 @@ def do_decide_pair(pair: Pair, decision: str, *, acting_user, reason: str, keep:
     if decision == Decision.SAME and pair.kind == PairKind.DUPLICATE and pair.deactivated_id is None:
         member = _duplicate_to_deactivate(pair, keep)
         other = pair.left_member_id if member.pk == pair.right_member_id else pair.right_member_id
-        change = do_deactivate_member(member, acting_user=acting_user, reason=f"Ganda dengan anggota #{other} (pasangan #{pair.pk}): {reason}"[:255])
+        change = do_deactivate_member(
+            member,
+            acting_user=acting_user,
+            reason=f"Ganda dengan anggota #{other} (pasangan #{pair.pk}): {reason}"[:255],
+        )
         pair.deactivated = member
     return _record(pair, decision, acting_user, reason, change)
 
@@ -149,7 +232,11 @@ def do_undo_pair(pair: Pair, *, acting_user, reason: str) -> PairDecision:
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     change = None
     if pair.deactivated_id:
-        change = do_reactivate_member(pair.deactivated, acting_user=acting_user, reason=f"Keputusan ganda dibatalkan (pasangan #{pair.pk}): {reason}"[:255])
+        change = do_reactivate_member(
+            pair.deactivated,
+            acting_user=acting_user,
+            reason=f"Keputusan ganda dibatalkan (pasangan #{pair.pk}): {reason}"[:255],
+        )
         pair.deactivated = None
     pair.auto = False
     return _record(pair, Decision.UNDO, acting_user, reason, change)
@@ -160,8 +247,15 @@ def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> Pair
     pair.status, pair.reason = after, reason[:255]
     pair.decided_at, pair.decided_by = timezone.now(), _user(acting_user)
     pair.save()
-    history = PairDecision.objects.create(pair=pair, decision=decision, before=before, after=after, reason=reason[:255],
-                                          user=_user(acting_user), change=change)
+    history = PairDecision.objects.create(
+        pair=pair,
+        decision=decision,
+        before=before,
+        after=after,
+        reason=reason[:255],
+        user=_user(acting_user),
+        change=change,
+    )
     if PairStatus.LINKED in (before, after) and pair.left_member_id and pair.right_member_id:
         refresh_identities_of([pair.left_member_id, pair.right_member_id])
     return history

@@ -1,4 +1,5 @@
 """`tepat linkage run` and `tepat linkage pairs`: the CLI acts as the analyst (unmasked, city-wide)."""
+
 from __future__ import annotations
 
 import json
@@ -71,5 +72,7 @@ def pairs_command(status: str | None, kind: str | None, as_json: bool, limit: in
     if not rows:
         click.echo("tidak ada pasangan / no pairs")
     for row in rows:
-        click.echo(f"#{row['id']} {row['kind']} {row['method']} p={row['probability']:.3f} {row['status']}: "
-                   f"{row['left']['nama']} ({row['left']['source']}) ~ {row['right']['nama']} ({row['right']['source']})")
+        click.echo(
+            f"#{row['id']} {row['kind']} {row['method']} p={row['probability']:.3f} {row['status']}: "
+            f"{row['left']['nama']} ({row['left']['source']}) ~ {row['right']['nama']} ({row['right']['source']})"
+        )

@@ -5,6 +5,7 @@
 - `once_per_identity`: a target list counts a family present in both P3KE and DTSEN (a linked family
   pair) once, keeping the first in priority order.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -27,7 +28,7 @@ def _in_chunks(queryset, field: str, ids: list[int], *values: str) -> list[tuple
     """values_list over `field__in=ids` in chunks (SQLite's variable limit)."""
     rows: list[tuple] = []
     for start in range(0, len(ids), 5000):
-        rows += queryset.filter(**{f"{field}__in": ids[start:start + 5000]}).values_list(*values)
+        rows += queryset.filter(**{f"{field}__in": ids[start : start + 5000]}).values_list(*values)
     return rows
 
 
@@ -39,18 +40,38 @@ def resolve_linked(found: pl.DataFrame) -> pl.DataFrame:
     if many.is_empty():
         return found
     rows = found.join(many.select("key"), on="key")
-    person = dict(_in_chunks(IdentityMember.objects, "member_id", rows["member_id"].drop_nulls().unique().to_list(), "member_id", "identity"))
+    person = dict(
+        _in_chunks(
+            IdentityMember.objects,
+            "member_id",
+            rows["member_id"].drop_nulls().unique().to_list(),
+            "member_id",
+            "identity",
+        )
+    )
     family = family_identities()
     sources = dict(_in_chunks(Family.objects, "pk", rows["family_id"].unique().to_list(), "pk", "source"))
     person_id = pl.col("member_id").replace_strict(person, default=None, return_dtype=pl.Int64)
     family_id = pl.col("family_id").replace_strict(family, default=None, return_dtype=pl.Int64)
-    identity = (pl.when(person_id.is_not_null()).then(pl.concat_str(pl.lit("m"), person_id.cast(pl.String)))
-                .when(family_id.is_not_null()).then(pl.concat_str(pl.lit("f"), family_id.cast(pl.String)))
-                .otherwise(pl.concat_str(pl.lit("x"), pl.col("family_id").cast(pl.String))))
-    rank = pl.col("family_id").replace_strict({k: SOURCE_PREFERENCE.get(v, 9) for k, v in sources.items()}, default=9, return_dtype=pl.Int64)
+    identity = (
+        pl.when(person_id.is_not_null())
+        .then(pl.concat_str(pl.lit("m"), person_id.cast(pl.String)))
+        .when(family_id.is_not_null())
+        .then(pl.concat_str(pl.lit("f"), family_id.cast(pl.String)))
+        .otherwise(pl.concat_str(pl.lit("x"), pl.col("family_id").cast(pl.String)))
+    )
+    rank = pl.col("family_id").replace_strict(
+        {k: SOURCE_PREFERENCE.get(v, 9) for k, v in sources.items()}, default=9, return_dtype=pl.Int64
+    )
     rows = rows.with_columns(identity.alias("_identity"), rank.alias("_rank"))
-    one = rows.group_by("key").agg(pl.col("_identity").n_unique().alias("_ids")).filter(pl.col("_ids") == 1).select("key")
-    chosen = rows.join(one, on="key").sort("_rank", "family_id", descending=[False, True]).unique("key", keep="first", maintain_order=True)
+    one = (
+        rows.group_by("key").agg(pl.col("_identity").n_unique().alias("_ids")).filter(pl.col("_ids") == 1).select("key")
+    )
+    chosen = (
+        rows.join(one, on="key")
+        .sort("_rank", "family_id", descending=[False, True])
+        .unique("key", keep="first", maintain_order=True)
+    )
     return pl.concat([found.join(one, on="key", how="anti"), chosen.select(found.columns)])
 
 
@@ -60,4 +81,8 @@ def once_per_identity(ordered: pl.DataFrame) -> pl.DataFrame:
     if not family:
         return ordered
     identity = pl.col("family_id").replace_strict(family, default=pl.col("family_id"))
-    return ordered.with_columns(identity.alias("_identity")).unique("_identity", keep="first", maintain_order=True).drop("_identity")
+    return (
+        ordered.with_columns(identity.alias("_identity"))
+        .unique("_identity", keep="first", maintain_order=True)
+        .drop("_identity")
+    )

@@ -1,4 +1,5 @@
 """Registry persons as the linkage engine's input frame (tepat.engine.linkage.prepare.PERSON_SCHEMA)."""
+
 from __future__ import annotations
 
 import polars as pl

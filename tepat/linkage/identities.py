@@ -4,6 +4,7 @@ Each member of a group points at the group's smallest member id; members in no l
 (their identity is themselves). Recomputed from the linked pairs after every change that links or
 unlinks; a cross-source link changes no source record.
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -34,16 +35,23 @@ def components(edges: list[tuple[int, int]]) -> dict[int, int]:
 @transaction.atomic
 def refresh_identities() -> int:
     """Rewrite the identity table from the linked person pairs; returns how many members are grouped."""
-    edges = list(Pair.objects.filter(status=PairStatus.LINKED, kind__in=PERSON_KINDS, left_member__isnull=False,
-                                     right_member__isnull=False).values_list("left_member_id", "right_member_id"))
+    edges = list(
+        Pair.objects.filter(
+            status=PairStatus.LINKED, kind__in=PERSON_KINDS, left_member__isnull=False, right_member__isnull=False
+        ).values_list("left_member_id", "right_member_id")
+    )
     groups = components(edges)
     IdentityMember.objects.all().delete()
-    IdentityMember.objects.bulk_create([IdentityMember(member_id=m, identity=i) for m, i in groups.items()], batch_size=5000)
+    IdentityMember.objects.bulk_create(
+        [IdentityMember(member_id=m, identity=i) for m, i in groups.items()], batch_size=5000
+    )
     return len(groups)
 
 
 def _linked_edges(members: set[int]) -> list[tuple[int, int]]:
-    pairs = Pair.objects.filter(status=PairStatus.LINKED, kind__in=PERSON_KINDS, left_member__isnull=False, right_member__isnull=False)
+    pairs = Pair.objects.filter(
+        status=PairStatus.LINKED, kind__in=PERSON_KINDS, left_member__isnull=False, right_member__isnull=False
+    )
     touching = pairs.filter(left_member__in=members) | pairs.filter(right_member__in=members)
     return list(touching.values_list("left_member_id", "right_member_id"))
 
@@ -71,5 +79,9 @@ def identity_of(member_ids: list[int]) -> dict[int, int]:
     """member -> identity for the given members (a member in no link is its own identity)."""
     found = {}
     for start in range(0, len(member_ids), 5000):
-        found.update(IdentityMember.objects.filter(member_id__in=member_ids[start:start + 5000]).values_list("member_id", "identity"))
+        found.update(
+            IdentityMember.objects.filter(member_id__in=member_ids[start : start + 5000]).values_list(
+                "member_id", "identity"
+            )
+        )
     return {m: found.get(m, m) for m in member_ids}

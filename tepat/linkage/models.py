@@ -1,5 +1,6 @@
 """Who is who: scored pairs of registry records, the reviewers' decisions, and the identities the
 confirmed links form. Source records are never changed by a cross-source link."""
+
 from __future__ import annotations
 
 from django.conf import settings as conf
@@ -35,8 +36,13 @@ class Decision(models.TextChoices):
     AUTO = "auto", _("Ditautkan otomatis (NIK sama)")
 
 
-DECISION_STATUS = {Decision.SAME: PairStatus.LINKED, Decision.DIFFERENT: PairStatus.REJECTED,
-                   Decision.UNSURE: PairStatus.UNSURE, Decision.UNDO: PairStatus.PENDING, Decision.AUTO: PairStatus.LINKED}
+DECISION_STATUS = {
+    Decision.SAME: PairStatus.LINKED,
+    Decision.DIFFERENT: PairStatus.REJECTED,
+    Decision.UNSURE: PairStatus.UNSURE,
+    Decision.UNDO: PairStatus.PENDING,
+    Decision.AUTO: PairStatus.LINKED,
+}
 
 
 class LinkageModel(models.Model):
@@ -46,7 +52,9 @@ class LinkageModel(models.Model):
     settings = models.JSONField()
     stats = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(conf.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        conf.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -62,17 +70,31 @@ class Pair(models.Model):
     match_weight = models.FloatField(default=0)
     weights = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING)
-    auto = models.BooleanField(default=False, help_text=_("Ditautkan otomatis (NIK sama, peluang di atas ambang atas)."))
-    left_member = models.ForeignKey("registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    right_member = models.ForeignKey("registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    auto = models.BooleanField(
+        default=False, help_text=_("Ditautkan otomatis (NIK sama, peluang di atas ambang atas).")
+    )
+    left_member = models.ForeignKey(
+        "registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    right_member = models.ForeignKey(
+        "registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     left_family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
     right_family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
     model = models.ForeignKey(LinkageModel, null=True, blank=True, on_delete=models.PROTECT, related_name="pairs")
-    deactivated = models.ForeignKey("registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                    help_text=_("Anggota yang dinonaktifkan karena ganda (dapat dipulihkan)."))
+    deactivated = models.ForeignKey(
+        "registry.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Anggota yang dinonaktifkan karena ganda (dapat dipulihkan)."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(conf.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        conf.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -92,8 +114,14 @@ class PairDecision(models.Model):
     after = models.CharField(max_length=10, choices=PairStatus.choices)
     reason = models.CharField(max_length=255)
     user = models.ForeignKey(conf.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    change = models.ForeignKey("registry.Change", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               help_text=_("Riwayat registri: penonaktifan atau pemulihan anggota ganda."))
+    change = models.ForeignKey(
+        "registry.Change",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Riwayat registri: penonaktifan atau pemulihan anggota ganda."),
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

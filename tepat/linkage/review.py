@@ -1,5 +1,6 @@
 """What the review page shows: both records side by side with their differences, and the waterfall of
 match weights (prior, then each comparison, ending at the pair's total weight). No HTML here."""
+
 from __future__ import annotations
 
 import math
@@ -26,15 +27,24 @@ FIELDS = [
     (_("ID keluarga"), lambda m, f: f.id_keluarga_p3ke or f.source_key),
 ]
 MASKED = {"NIK", "No KK"}
-COMPARISON_LABELS = {"nik": "NIK", "nama": _("Nama"), "tanggal_lahir": _("Tanggal lahir"), "jenis_kelamin": _("Jenis kelamin"),
-                     "alamat": _("Kelurahan, RW, RT"), "hubungan": _("Hubungan"), "no_kk": "No KK"}
+COMPARISON_LABELS = {
+    "nik": "NIK",
+    "nama": _("Nama"),
+    "tanggal_lahir": _("Tanggal lahir"),
+    "jenis_kelamin": _("Jenis kelamin"),
+    "alamat": _("Kelurahan, RW, RT"),
+    "hubungan": _("Hubungan"),
+    "no_kk": "No KK",
+}
 
 
 def side_by_side(pair: Pair, user) -> list[dict]:
     """Rows of (label, left, right, differs); NIK / No KK masked for masking roles (compared unmasked)."""
     rows, sees_numbers = [], policy_for(user).sees_identity_numbers
     for label, read in FIELDS:
-        left, right = (str(read(getattr(pair, f"{s}_member"), getattr(pair, f"{s}_family")) or "") for s in ("left", "right"))
+        left, right = (
+            str(read(getattr(pair, f"{s}_member"), getattr(pair, f"{s}_family")) or "") for s in ("left", "right")
+        )
         differs = left.strip().upper() != right.strip().upper()
         if label in MASKED:
             left, right = identity_for(user, left), identity_for(user, right)
@@ -77,7 +87,15 @@ def waterfall(pair: Pair) -> list[Bar]:
     prior = math.log2(p / (1 - p))
     bars, total = [Bar("prior", str(_("Peluang awal (prior)")), prior, 0.0, prior)], prior
     for name, weight in pair.weights.items():
-        bars.append(Bar(name, f"{COMPARISON_LABELS.get(name, name)}: {_level_label(model, name, weight)}", weight, total, total + weight))
+        bars.append(
+            Bar(
+                name,
+                f"{COMPARISON_LABELS.get(name, name)}: {_level_label(model, name, weight)}",
+                weight,
+                total,
+                total + weight,
+            )
+        )
         total += weight
     bars.append(Bar("total", str(_("Bobot akhir")), total, 0.0, total))
     return bars
@@ -92,9 +110,19 @@ def waterfall_svg(bars: list[Bar], width: int = 640, row: int = 24, label_width:
     plot = width - label_width - 60
     scale = plot / ((high - low) or 1.0)
     x = lambda v: label_width + (v - low) * scale  # noqa: E731
-    items = [{"y": i * row + 4, "ty": i * row + 17, "x": round(x(min(b.start, b.end)), 1),
-              "w": max(1.0, round(abs(b.end - b.start) * scale, 1)), "label": b.label, "weight": f"{b.weight:+.1f}",
-              "tx": round(x(max(b.start, b.end)) + 4, 1),
-              "kind": "total" if b.name == "total" else ("prior" if b.name == "prior" else ("pos" if b.weight >= 0 else "neg"))}
-             for i, b in enumerate(bars)]
+    items = [
+        {
+            "y": i * row + 4,
+            "ty": i * row + 17,
+            "x": round(x(min(b.start, b.end)), 1),
+            "w": max(1.0, round(abs(b.end - b.start) * scale, 1)),
+            "label": b.label,
+            "weight": f"{b.weight:+.1f}",
+            "tx": round(x(max(b.start, b.end)) + 4, 1),
+            "kind": "total"
+            if b.name == "total"
+            else ("prior" if b.name == "prior" else ("pos" if b.weight >= 0 else "neg")),
+        }
+        for i, b in enumerate(bars)
+    ]
     return {"width": width, "height": len(bars) * row + 8, "zero": round(x(0.0), 1), "items": items}

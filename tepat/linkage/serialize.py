@@ -1,4 +1,5 @@
 """Pairs as rows for the CLI and pages: both records as stored, NIK / No KK masked for masking roles."""
+
 from __future__ import annotations
 
 from tepat.accounts.masking import identity_for
@@ -21,8 +22,15 @@ def _side(pair: Pair, side: str, user) -> dict:
 
 def pair_row(pair: Pair, user) -> dict:
     """id, kind, method, probability, status, left, right (docs/linkage.md, `tepat linkage pairs`)."""
-    return {"id": pair.pk, "kind": pair.kind, "method": pair.method, "probability": round(pair.probability, 6),
-            "status": pair.status, "left": _side(pair, "left", user), "right": _side(pair, "right", user)}
+    return {
+        "id": pair.pk,
+        "kind": pair.kind,
+        "method": pair.method,
+        "probability": round(pair.probability, 6),
+        "status": pair.status,
+        "left": _side(pair, "left", user),
+        "right": _side(pair, "right", user),
+    }
 
 
 def with_records(pairs):

@@ -1,4 +1,5 @@
 """The review queue and the review page (analyst city-wide, camat their kecamatan, lurah their kelurahan)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -30,8 +31,12 @@ def pending_by_kelurahan(user) -> list[dict]:
     policy = policy_for(user)
     if not (policy.verivali and policy.scope in REVIEW_SCOPES):
         return []
-    rows = (scoped(user, Pair.objects.filter(status__in=OPEN)).values("left_family__kelurahan__name")
-            .annotate(n=Count("id")).order_by("-n")[:15])
+    rows = (
+        scoped(user, Pair.objects.filter(status__in=OPEN))
+        .values("left_family__kelurahan__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:15]
+    )
     return [{"kelurahan": r["left_family__kelurahan__name"], "pairs": r["n"]} for r in rows]
 
 
@@ -44,18 +49,36 @@ def queue(request):
     pairs = pairs.filter(kind=kind) if kind in PairKind.values else pairs
     page = list(with_records(pairs).select_related("left_family__kelurahan")[:PAGE])
     log_access(request.user, AccessKind.VIEW, f"antrean tautan {request.GET.urlencode()}", records=2 * len(page))
-    context = {"pairs": page, "total": pairs.count(), "status": status, "kind": kind, "kinds": PairKind.choices,
-               "statuses": [("open", _("Perlu ditinjau")), *PairStatus.choices], "by_kelurahan": pending_by_kelurahan(request.user)}
+    context = {
+        "pairs": page,
+        "total": pairs.count(),
+        "status": status,
+        "kind": kind,
+        "kinds": PairKind.choices,
+        "statuses": [("open", _("Perlu ditinjau")), *PairStatus.choices],
+        "by_kelurahan": pending_by_kelurahan(request.user),
+    }
     return render(request, "linkage/queue.html", context)
 
 
 @reviewer
 def review(request, pk: int):
-    pair = get_in_scope_or_404(request.user, with_records(Pair.objects.select_related("model", "left_family__kelurahan", "right_family__kelurahan")), pk=pk)
+    pair = get_in_scope_or_404(
+        request.user,
+        with_records(Pair.objects.select_related("model", "left_family__kelurahan", "right_family__kelurahan")),
+        pk=pk,
+    )
     log_access(request.user, AccessKind.VIEW, f"pasangan tautan {pair.pk}", records=2)
-    context = {"pair": pair, "rows": side_by_side(pair, request.user), "svg": waterfall_svg(waterfall(pair)),
-               "decisions": [(d, label) for d, label in Decision.choices if d in (Decision.SAME, Decision.DIFFERENT, Decision.UNSURE)],
-               "history": pair.decisions.select_related("user")[:50], "decided": pair.status != PairStatus.PENDING or pair.auto}
+    context = {
+        "pair": pair,
+        "rows": side_by_side(pair, request.user),
+        "svg": waterfall_svg(waterfall(pair)),
+        "decisions": [
+            (d, label) for d, label in Decision.choices if d in (Decision.SAME, Decision.DIFFERENT, Decision.UNSURE)
+        ],
+        "history": pair.decisions.select_related("user")[:50],
+        "decided": pair.status != PairStatus.PENDING or pair.auto,
+    }
     return render(request, "linkage/review.html", context)
 
 

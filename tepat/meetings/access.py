@@ -4,11 +4,13 @@ Meetings hold no personal data from the registry (only officials' names and inst
 signed-in user may read the meeting pages; action items are shown to the secretariat and to the
 owning OPD's operators only.
 """
+
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from tepat.accounts.roles import Role, policy_for
+
 
 def can_manage(user) -> bool:
     """The Bapperida secretariat (analyst, admin): create and edit meetings, record attendance and minutes."""

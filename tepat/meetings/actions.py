@@ -3,6 +3,7 @@
 User-caused problems raise `MeetingError` (Indonesian / English, naming the field); a user who may not
 make the change gets `django.core.exceptions.PermissionDenied`.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,14 @@ from django.utils import timezone
 from tepat.accounts.models import audit
 from tepat.meetings.access import can_manage, can_report_on
 from tepat.meetings.models import (
-    ActionItem, ActionProgress, ActionStatus, Decision, Meeting, MeetingStatus, Participant, ParticipantKind,
+    ActionItem,
+    ActionProgress,
+    ActionStatus,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    ParticipantKind,
 )
 from tepat.secure import open_private
 
@@ -69,12 +77,15 @@ def _clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as problem:
-        raise MeetingError("; ".join(f"{field}: {' '.join(errors)}" for field, errors in problem.message_dict.items())) from None
+        raise MeetingError(
+            "; ".join(f"{field}: {' '.join(errors)}" for field, errors in problem.message_dict.items())
+        ) from None
 
 
 @transaction.atomic
-def do_create_meeting(values: dict, *, acting_user, opds: Iterable = (), regions: Iterable = (),
-                      guests: Iterable[Guest] = ()) -> Meeting:
+def do_create_meeting(
+    values: dict, *, acting_user, opds: Iterable = (), regions: Iterable = (), guests: Iterable[Guest] = ()
+) -> Meeting:
     """A planned meeting with its invitees; every still-open action item of an earlier meeting is carried into it."""
     _require_manager(acting_user)
     meeting = Meeting(**{k: v for k, v in values.items() if k in MEETING_FIELDS})
@@ -83,8 +94,14 @@ def do_create_meeting(values: dict, *, acting_user, opds: Iterable = (), regions
     meeting.save()
     _invite(meeting, opds, regions, guests)
     carried = carry_over(meeting)
-    audit(MeetingAudit.CREATED, _target(meeting), acting_user=acting_user, date=str(meeting.date),
-          invited=meeting.participants.count(), carried=carried)
+    audit(
+        MeetingAudit.CREATED,
+        _target(meeting),
+        acting_user=acting_user,
+        date=str(meeting.date),
+        invited=meeting.participants.count(),
+        carried=carried,
+    )
     return meeting
 
 
@@ -107,13 +124,17 @@ def do_update_meeting(meeting: Meeting, values: dict, *, acting_user) -> Meeting
     meeting.save()
     if not meeting.is_held():
         carry_over(meeting)
-    changes = {f: [before[f], str(getattr(meeting, f))] for f in MEETING_FIELDS if before[f] != str(getattr(meeting, f))}
+    changes = {
+        f: [before[f], str(getattr(meeting, f))] for f in MEETING_FIELDS if before[f] != str(getattr(meeting, f))
+    }
     audit(MeetingAudit.UPDATED, _target(meeting), acting_user=acting_user, changes=changes)
     return meeting
 
 
 @transaction.atomic
-def do_invite(meeting: Meeting, *, acting_user, opds: Iterable = (), regions: Iterable = (), guests: Iterable[Guest] = ()) -> int:
+def do_invite(
+    meeting: Meeting, *, acting_user, opds: Iterable = (), regions: Iterable = (), guests: Iterable[Guest] = ()
+) -> int:
     """Add invitees (an OPD or region already invited is skipped); returns how many were added."""
     _require_manager(acting_user)
     added = _invite(meeting, opds, regions, guests)
@@ -124,24 +145,42 @@ def do_invite(meeting: Meeting, *, acting_user, opds: Iterable = (), regions: It
 def _invite(meeting: Meeting, opds: Iterable, regions: Iterable, guests: Iterable[Guest]) -> int:
     have_opds = set(meeting.participants.values_list("opd_id", flat=True))
     have_regions = set(meeting.participants.values_list("region_id", flat=True))
-    new = [Participant(meeting=meeting, kind=ParticipantKind.OPD, opd=o, position="Kepala") for o in opds if o.pk not in have_opds]
-    new += [Participant(meeting=meeting, kind=ParticipantKind.REGION, region=r) for r in regions if r.pk not in have_regions]
+    new = [
+        Participant(meeting=meeting, kind=ParticipantKind.OPD, opd=o, position="Kepala")
+        for o in opds
+        if o.pk not in have_opds
+    ]
+    new += [
+        Participant(meeting=meeting, kind=ParticipantKind.REGION, region=r) for r in regions if r.pk not in have_regions
+    ]
     for guest in guests:
         if not guest.institution.strip():
             raise MeetingError("instansi undangan wajib diisi / the guest's institution is required")
-        new.append(Participant(meeting=meeting, kind=ParticipantKind.GUEST, institution=guest.institution.strip(),
-                               name=guest.name.strip(), position=guest.position.strip(), is_speaker=guest.is_speaker))
+        new.append(
+            Participant(
+                meeting=meeting,
+                kind=ParticipantKind.GUEST,
+                institution=guest.institution.strip(),
+                name=guest.name.strip(),
+                position=guest.position.strip(),
+                is_speaker=guest.is_speaker,
+            )
+        )
     Participant.objects.bulk_create(new)
     return len(new)
 
 
 @transaction.atomic
-def do_record_attendance(meeting: Meeting, present: Iterable[int], *, acting_user, today: date | None = None) -> tuple[int, int]:
+def do_record_attendance(
+    meeting: Meeting, present: Iterable[int], *, acting_user, today: date | None = None
+) -> tuple[int, int]:
     """Participants whose ids are in `present` attended, every other invitee did not. Returns (present, invited)."""
     _require_manager(acting_user)
     if meeting.date > (today or timezone.localdate()):
-        raise MeetingError(f"kehadiran baru dapat dicatat pada tanggal rapat ({meeting.date:%d-%m-%Y}) / "
-                           "attendance can be recorded from the meeting date on")
+        raise MeetingError(
+            f"kehadiran baru dapat dicatat pada tanggal rapat ({meeting.date:%d-%m-%Y}) / "
+            "attendance can be recorded from the meeting date on"
+        )
     present = set(present)
     unknown = present - set(meeting.participants.values_list("pk", flat=True))
     if unknown:
@@ -175,7 +214,10 @@ def do_cancel_meeting(meeting: Meeting, *, reason: str, acting_user) -> Meeting:
         raise MeetingError("rapat ini sudah dibatalkan / this meeting is already cancelled")
     before = meeting.status
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
-    meeting.cancelled_at, meeting.cancelled_by = timezone.now(), acting_user if getattr(acting_user, "pk", None) else None
+    meeting.cancelled_at, meeting.cancelled_by = (
+        timezone.now(),
+        acting_user if getattr(acting_user, "pk", None) else None,
+    )
     meeting.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by"])
     audit(MeetingAudit.CANCELLED, _target(meeting), acting_user=acting_user, reason=reason, status_before=before)
     return meeting
@@ -188,7 +230,9 @@ def do_hold_meeting(meeting: Meeting, *, acting_user, today: date | None = None)
     if meeting.is_cancelled():
         raise MeetingError("rapat ini dibatalkan / this meeting is cancelled")
     if meeting.date > (today or timezone.localdate()):
-        raise MeetingError(f"rapat tanggal {meeting.date:%d-%m-%Y} belum berlangsung / the meeting has not taken place yet")
+        raise MeetingError(
+            f"rapat tanggal {meeting.date:%d-%m-%Y} belum berlangsung / the meeting has not taken place yet"
+        )
     meeting.status = MeetingStatus.HELD
     meeting.save(update_fields=["status"])
     audit(MeetingAudit.HELD, _target(meeting), acting_user=acting_user, date=str(meeting.date))
@@ -207,7 +251,9 @@ def do_add_decision(meeting: Meeting, text: str, *, acting_user) -> Decision:
 
 
 @transaction.atomic
-def do_add_action_item(meeting: Meeting, *, what: str, owner, due: date, acting_user, decision: Decision | None = None) -> ActionItem:
+def do_add_action_item(
+    meeting: Meeting, *, what: str, owner, due: date, acting_user, decision: Decision | None = None
+) -> ActionItem:
     """An action item for one OPD, usually under one of the meeting's decisions."""
     _require_manager(acting_user)
     if decision is not None and decision.meeting_id != meeting.pk:
@@ -215,7 +261,14 @@ def do_add_action_item(meeting: Meeting, *, what: str, owner, due: date, acting_
     item = ActionItem(meeting=meeting, decision=decision, what=what.strip(), owner=owner, due=due)
     _clean(item)
     item.save()
-    audit(MeetingAudit.ACTION_ADDED, f"tindak lanjut {item.pk}", acting_user=acting_user, meeting=meeting.pk, owner=owner.code, due=str(due))
+    audit(
+        MeetingAudit.ACTION_ADDED,
+        f"tindak lanjut {item.pk}",
+        acting_user=acting_user,
+        meeting=meeting.pk,
+        owner=owner.code,
+        due=str(due),
+    )
     return item
 
 
@@ -235,8 +288,14 @@ def do_record_progress(item: ActionItem, *, note: str, acting_user, evidence=Non
     if item.status == ActionStatus.OPEN:
         item.status = ActionStatus.IN_PROGRESS
         item.save(update_fields=["status"])
-    progress = ActionProgress.objects.create(item=item, note=note.strip(), evidence_name=name, evidence_path=path,
-                                             status_after=item.status, by=_actor(acting_user))
+    progress = ActionProgress.objects.create(
+        item=item,
+        note=note.strip(),
+        evidence_name=name,
+        evidence_path=path,
+        status_after=item.status,
+        by=_actor(acting_user),
+    )
     audit(MeetingAudit.PROGRESS, f"tindak lanjut {item.pk}", acting_user=acting_user, evidence=name)
     return progress
 
@@ -255,7 +314,9 @@ def do_close_action_item(item: ActionItem, *, status: str, acting_user, note: st
         raise MeetingError(f"tindak lanjut sudah {item.get_status_display().lower()} / the item is already closed")
     item.status, item.closing_note, item.closed_at = status, note.strip(), timezone.now()
     item.save(update_fields=["status", "closing_note", "closed_at"])
-    ActionProgress.objects.create(item=item, note=note.strip() or str(ActionStatus(status).label), status_after=status, by=_actor(acting_user))
+    ActionProgress.objects.create(
+        item=item, note=note.strip() or str(ActionStatus(status).label), status_after=status, by=_actor(acting_user)
+    )
     audit(MeetingAudit.CLOSED, f"tindak lanjut {item.pk}", acting_user=acting_user, status=status)
     return item
 
@@ -273,8 +334,10 @@ def _store_evidence(item: ActionItem, upload) -> tuple[str, str]:
     original = Path(upload.name).name
     suffix = Path(original).suffix.lower()
     if suffix not in EVIDENCE_SUFFIXES:
-        raise MeetingError(f"bukti {original!r}: jenis berkas {suffix or '-'} tidak diterima ({', '.join(sorted(EVIDENCE_SUFFIXES))}) / "
-                           "file type not accepted")
+        raise MeetingError(
+            f"bukti {original!r}: jenis berkas {suffix or '-'} tidak diterima ({', '.join(sorted(EVIDENCE_SUFFIXES))}) / "
+            "file type not accepted"
+        )
     if upload.size > EVIDENCE_MAX_BYTES:
         raise MeetingError(f"bukti {original!r}: lebih dari 10 MB / larger than 10 MB")
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(original).stem)[:80] or "bukti"

@@ -7,6 +7,7 @@ warned early instead of in December: **by the end of each third of the year (cat
 end of the first third whose cumulative count is not yet reached; once three are held the minimum is
 met and nothing more is due (further meetings stay "sesuai kebutuhan").
 """
+
 from __future__ import annotations
 
 import calendar
@@ -85,8 +86,16 @@ def assess(year: int, held_dates: list[date], today: date, planned_dates: list[d
     terms = []
     for number in range(1, len(TERM_END_MONTHS) + 1):
         start, end = term_start(year, number), term_end(year, number)
-        terms.append(Term(number, start, end, held=sum(start <= d <= end for d in held_dates),
-                          required_by_end=number, held_by_end=sum(d <= end for d in held_dates)))
+        terms.append(
+            Term(
+                number,
+                start,
+                end,
+                held=sum(start <= d <= end for d in held_dates),
+                required_by_end=number,
+                held_by_end=sum(d <= end for d in held_dates),
+            )
+        )
     next_due = term_end(year, len(held_dates) + 1) if len(held_dates) < LEGAL_MINIMUM else None
     planned = sorted(d for d in planned_dates if d.year == year)
     return Compliance(year, today, held_dates, terms=terms, next_due=next_due, planned_dates=planned)

@@ -5,6 +5,7 @@ and the invitation letter (undangan), in Indonesian letter format.
 The letterhead and the signer come from the city pack's `surat.json` (tepat/regions/pack.py); a city overrides any key with its own
 `$TEPAT_HOME/meetings/surat.json`.
 """
+
 from __future__ import annotations
 
 import json
@@ -80,9 +81,16 @@ def facts(meeting: Meeting, today: date | None = None) -> Facts:
     agenda = meeting.agenda_items() + ([f"{CARRIED_HEADING} ({len(carried)} butir)"] if carried else [])
     decisions = [(x, decision_state(x).label) for x in meeting.decisions.prefetch_related("action_items")]
     return Facts(
-        meeting=meeting, letter=letter, when=hari_tanggal(meeting.date), time=waktu(meeting, letter["zona_waktu"]),
-        agenda=agenda, carried=carried, participants=participants, present=sum(1 for p in participants if p.attended),
-        invited=len(participants), decisions=decisions,
+        meeting=meeting,
+        letter=letter,
+        when=hari_tanggal(meeting.date),
+        time=waktu(meeting, letter["zona_waktu"]),
+        agenda=agenda,
+        carried=carried,
+        participants=participants,
+        present=sum(1 for p in participants if p.attended),
+        invited=len(participants),
+        decisions=decisions,
         items=list(meeting.action_items.select_related("owner", "decision").order_by("decision__number", "due", "pk")),
         today=today or timezone.localdate(),
     )
@@ -108,10 +116,16 @@ def attendance_rows(f: Facts) -> list[tuple]:
 
 # --- DOCX --------------------------------------------------------------------------------------------------
 
+
 def _details(doc: DocxBuilder, f: Facts) -> None:
-    for label, value in (("Jenis rapat", f.meeting.get_type_display()), ("Hari/tanggal", f.when), ("Waktu", f.time),
-                         ("Tempat", f.meeting.place), ("Pimpinan rapat", f.meeting.chair),
-                         ("Peserta", f"{f.present} dari {f.invited} undangan hadir")):
+    for label, value in (
+        ("Jenis rapat", f.meeting.get_type_display()),
+        ("Hari/tanggal", f.when),
+        ("Waktu", f.time),
+        ("Tempat", f.meeting.place),
+        ("Pimpinan rapat", f.meeting.chair),
+        ("Peserta", f"{f.present} dari {f.invited} undangan hadir"),
+    ):
         doc.paragraph(f"{label}\t: {value}")
 
 
@@ -131,7 +145,9 @@ def notulen_docx(meeting: Meeting) -> bytes:
     for index, item in enumerate(f.agenda, 1):
         doc.paragraph(f"{index}. {item}")
     if f.carried:
-        doc.heading(CARRIED_HEADING, 2).table(ITEM_HEADER, [_item_row(i, x, f.today) for i, x in enumerate(f.carried, 1)])
+        doc.heading(CARRIED_HEADING, 2).table(
+            ITEM_HEADER, [_item_row(i, x, f.today) for i, x in enumerate(f.carried, 1)]
+        )
     doc.heading("Jalannya rapat", 2)
     for block in (meeting.minutes or "(notulen belum dicatat)").split("\n\n"):
         doc.paragraph(block.strip())
@@ -140,7 +156,9 @@ def notulen_docx(meeting: Meeting) -> bytes:
         doc.paragraph(f"{decision.number}. {decision.text} [{state}]")
     if not f.decisions:
         doc.paragraph("Tidak ada keputusan yang dicatat.")
-    doc.heading("Rencana tindak lanjut", 2).table(ITEM_HEADER, [_item_row(i, x, f.today) for i, x in enumerate(f.items, 1)])
+    doc.heading("Rencana tindak lanjut", 2).table(
+        ITEM_HEADER, [_item_row(i, x, f.today) for i, x in enumerate(f.items, 1)]
+    )
     doc.paragraph(f"{f.letter['kota']}, {tanggal(meeting.date)}")
     doc.signatures([("Notulis", "...................................."), ("Pimpinan Rapat", meeting.chair)])
     doc.page_break()
@@ -166,20 +184,27 @@ def undangan_docx(meeting: Meeting, letter_date: date | None = None) -> bytes:
     doc = DocxBuilder(title=f"Undangan {meeting.title}")
     _letterhead(doc, letter)
     _right(doc, f"{letter['kota']}, {sent}")
-    for label, value in (("Nomor", number), ("Sifat", "Penting"), ("Lampiran", f"{count_words(1)} lembar"),
-                         ("Perihal", f"Undangan {meeting.title}")):
+    for label, value in (
+        ("Nomor", number),
+        ("Sifat", "Penting"),
+        ("Lampiran", f"{count_words(1)} lembar"),
+        ("Perihal", f"Undangan {meeting.title}"),
+    ):
         doc.paragraph(f"{label}\t: {value}")
     doc.paragraph("Kepada Yth.").paragraph("Bapak/Ibu (daftar terlampir)").paragraph("di -").paragraph("      Tempat")
     doc.paragraph(
         f"Dalam rangka pelaksanaan tugas {letter['tim']} sesuai Peraturan Menteri Dalam Negeri Nomor 53 Tahun 2020, "
-        f"dengan hormat kami mengundang Bapak/Ibu untuk menghadiri {meeting.title} yang akan dilaksanakan pada:")
+        f"dengan hormat kami mengundang Bapak/Ibu untuk menghadiri {meeting.title} yang akan dilaksanakan pada:"
+    )
     for label, value in (("Hari/tanggal", f.when), ("Waktu", f.time), ("Tempat", meeting.place)):
         doc.paragraph(f"{label}\t: {value}")
     doc.paragraph("Acara\t:")
     for index, item in enumerate(f.agenda, 1):
         doc.paragraph(f"\t{index}. {item}")
-    doc.paragraph("Mengingat pentingnya acara tersebut, diharapkan kehadiran Bapak/Ibu tepat waktu dan tidak diwakilkan. "
-                  "OPD penanggung jawab tindak lanjut rapat sebelumnya diminta membawa laporan perkembangannya.")
+    doc.paragraph(
+        "Mengingat pentingnya acara tersebut, diharapkan kehadiran Bapak/Ibu tepat waktu dan tidak diwakilkan. "
+        "OPD penanggung jawab tindak lanjut rapat sebelumnya diminta membawa laporan perkembangannya."
+    )
     doc.paragraph("Demikian disampaikan, atas perhatian dan kehadirannya diucapkan terima kasih.")
     _signature(doc, letter)
     doc.page_break()
@@ -225,12 +250,20 @@ def _signature(doc: DocxBuilder, letter: dict) -> None:
 
 # --- PDF ---------------------------------------------------------------------------------------------------
 
+
 def _pdf_context(meeting: Meeting) -> dict:
     f = facts(meeting)
-    return {"f": f, "meeting": meeting, "carried_heading": CARRIED_HEADING, "attendance": attendance_rows(f),
-            "carried_rows": [_item_row(i, x, f.today) for i, x in enumerate(f.carried, 1)],
-            "item_rows": [_item_row(i, x, f.today) for i, x in enumerate(f.items, 1)],
-            "item_header": ITEM_HEADER, "attendance_header": ATTENDANCE_HEADER, "signed_on": tanggal(meeting.date)}
+    return {
+        "f": f,
+        "meeting": meeting,
+        "carried_heading": CARRIED_HEADING,
+        "attendance": attendance_rows(f),
+        "carried_rows": [_item_row(i, x, f.today) for i, x in enumerate(f.carried, 1)],
+        "item_rows": [_item_row(i, x, f.today) for i, x in enumerate(f.items, 1)],
+        "item_header": ITEM_HEADER,
+        "attendance_header": ATTENDANCE_HEADER,
+        "signed_on": tanggal(meeting.date),
+    }
 
 
 @indonesian
@@ -269,5 +302,15 @@ def file_name(meeting: Meeting, name: str) -> str:
     return f"{stem}-{meeting.type}-{meeting.date:%Y-%m-%d}.{suffix}"
 
 
-__all__ = ["DOCUMENTS", "daftar_hadir_docx", "daftar_hadir_pdf", "facts", "hari_tanggal", "notulen_docx", "notulen_pdf",
-           "roman", "tanggal", "undangan_docx"]
+__all__ = [
+    "DOCUMENTS",
+    "daftar_hadir_docx",
+    "daftar_hadir_pdf",
+    "facts",
+    "hari_tanggal",
+    "notulen_docx",
+    "notulen_pdf",
+    "roman",
+    "tanggal",
+    "undangan_docx",
+]

@@ -1,4 +1,5 @@
 """Forms of the meeting pages. Writes go through tepat.meetings.actions; these only parse and check input."""
+
 from __future__ import annotations
 
 from django import forms
@@ -22,21 +23,31 @@ def parse_guests(text: str) -> list[Guest]:
             continue
         parts = [p.strip() for p in line.split(";")]
         if not parts[0] or len(parts) > 3:
-            raise forms.ValidationError(gettext(
-                "Baris %(n)s: tulis 'Instansi; Nama; Jabatan' (instansi wajib) / line %(n)s: write 'Institution; Name; Position'"
-            ) % {"n": number})
+            raise forms.ValidationError(
+                gettext(
+                    "Baris %(n)s: tulis 'Instansi; Nama; Jabatan' (instansi wajib) / line %(n)s: write 'Institution; Name; Position'"
+                )
+                % {"n": number}
+            )
         guests.append(Guest(*parts))
     return guests
 
 
 class InviteesForm(forms.Form):
-    opds = forms.ModelMultipleChoiceField(Opd.objects.order_by("name"), required=False, label=_("OPD"),
-                                          widget=forms.CheckboxSelectMultiple)
-    regions = forms.ModelMultipleChoiceField(Region.objects.filter(level__in=["kecamatan", "kelurahan"]).order_by("code"),
-                                             required=False, label=_("Camat / lurah"),
-                                             widget=forms.SelectMultiple(attrs={"size": 8}))
-    guests = forms.CharField(required=False, label=_("Narasumber / undangan lain (satu per baris: Instansi; Nama; Jabatan)"),
-                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": "BPS Kota Tanjungbalai; Nama; Statistisi Ahli Muda"}))
+    opds = forms.ModelMultipleChoiceField(
+        Opd.objects.order_by("name"), required=False, label=_("OPD"), widget=forms.CheckboxSelectMultiple
+    )
+    regions = forms.ModelMultipleChoiceField(
+        Region.objects.filter(level__in=["kecamatan", "kelurahan"]).order_by("code"),
+        required=False,
+        label=_("Camat / lurah"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    guests = forms.CharField(
+        required=False,
+        label=_("Narasumber / undangan lain (satu per baris: Instansi; Nama; Jabatan)"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "BPS Kota Tanjungbalai; Nama; Statistisi Ahli Muda"}),
+    )
 
     def clean_guests(self) -> list[Guest]:
         return parse_guests(self.cleaned_data["guests"])
@@ -58,8 +69,11 @@ class NewMeetingForm(MeetingForm, InviteesForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pembatalan"), widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Mis. rapat ganda karena salah input, atau rapat tidak jadi diadakan."))
+    reason = forms.CharField(
+        label=_("Alasan pembatalan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mis. rapat ganda karena salah input, atau rapat tidak jadi diadakan."),
+    )
 
 
 class MinutesForm(forms.Form):
@@ -83,13 +97,18 @@ class ActionItemForm(forms.Form):
 
 class ProgressForm(forms.Form):
     note = forms.CharField(label=_("Perkembangan"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label=_("Bukti (opsional)"), required=False,
-                               widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_SUFFIXES))}))
+    evidence = forms.FileField(
+        label=_("Bukti (opsional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_SUFFIXES))}),
+    )
 
 
 class CloseForm(forms.Form):
-    status = forms.ChoiceField(label=_("Tutup sebagai"), choices=[(ActionStatus.DONE, ActionStatus.DONE.label),
-                                                                  (ActionStatus.DROPPED, ActionStatus.DROPPED.label)])
+    status = forms.ChoiceField(
+        label=_("Tutup sebagai"),
+        choices=[(ActionStatus.DONE, ActionStatus.DONE.label), (ActionStatus.DROPPED, ActionStatus.DROPPED.label)],
+    )
     note = forms.CharField(label=_("Catatan (wajib bila dibatalkan)"), required=False)
 
     def __init__(self, *args, may_drop: bool = True, **kwargs):

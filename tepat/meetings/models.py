@@ -4,6 +4,7 @@ Action items are the follow-up of decisions: an owner OPD, a due date, a status,
 evidence. An item still open when the next meeting is created is linked to it (`carried_to`), so the
 next agenda lists it under "Tindak lanjut hasil rapat sebelumnya".
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -37,17 +38,27 @@ class Meeting(models.Model):
     start_time = models.TimeField(_("jam mulai"))
     end_time = models.TimeField(_("jam selesai"), null=True, blank=True, help_text=_("Kosong: sampai selesai."))
     place = models.CharField(_("tempat"), max_length=200)
-    chair = models.CharField(_("pimpinan rapat"), max_length=200, help_text=_("Nama dan jabatan, mis. Asisten Administrasi Umum."))
+    chair = models.CharField(
+        _("pimpinan rapat"), max_length=200, help_text=_("Nama dan jabatan, mis. Asisten Administrasi Umum.")
+    )
     agenda = models.TextField(_("acara"), help_text=_("Satu butir acara per baris."))
     minutes = models.TextField(_("notulen"), blank=True)
-    letter_number = models.CharField(_("nomor surat undangan"), max_length=80, blank=True,
-                                     help_text=_("Kosong: dicetak dengan ruang untuk nomor agenda."))
+    letter_number = models.CharField(
+        _("nomor surat undangan"),
+        max_length=80,
+        blank=True,
+        help_text=_("Kosong: dicetak dengan ruang untuk nomor agenda."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     cancel_reason = models.TextField(_("alasan pembatalan"), blank=True)
     cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-date", "-start_time"]
@@ -71,8 +82,11 @@ class Meeting(models.Model):
 
     def ordinal(self) -> int:
         """1 for the year's first meeting of this type (by date), 2 for the second ..."""
-        earlier = Meeting.objects.filter(type=self.type, date__year=self.date.year).exclude(status=MeetingStatus.CANCELLED).filter(
-            Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
+        earlier = (
+            Meeting.objects.filter(type=self.type, date__year=self.date.year)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
+        )
         return earlier.count() + 1
 
     def attendance(self) -> tuple[int, int]:
@@ -112,11 +126,14 @@ class Participant(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(name="participant_one_invitee", condition=(
-                Q(kind="opd", opd__isnull=False, region__isnull=True)
-                | Q(kind="region", region__isnull=False, opd__isnull=True)
-                | (Q(kind="guest", opd__isnull=True, region__isnull=True) & ~Q(institution=""))
-            )),
+            models.CheckConstraint(
+                name="participant_one_invitee",
+                condition=(
+                    Q(kind="opd", opd__isnull=False, region__isnull=True)
+                    | Q(kind="region", region__isnull=False, opd__isnull=True)
+                    | (Q(kind="guest", opd__isnull=True, region__isnull=True) & ~Q(institution=""))
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,10 +179,10 @@ OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 class ActionItemQuerySet(models.QuerySet):
-    def still_open(self) -> "ActionItemQuerySet":
+    def still_open(self) -> ActionItemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, today: date | None = None) -> "ActionItemQuerySet":
+    def overdue(self, today: date | None = None) -> ActionItemQuerySet:
         return self.still_open().filter(due__lt=today or timezone.localdate())
 
 
@@ -175,13 +192,19 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="action_items")
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="action_items")
     what = models.TextField(_("tindak lanjut"))
-    owner = models.ForeignKey("accounts.Opd", on_delete=models.PROTECT, related_name="action_items", verbose_name=_("OPD penanggung jawab"))
+    owner = models.ForeignKey(
+        "accounts.Opd", on_delete=models.PROTECT, related_name="action_items", verbose_name=_("OPD penanggung jawab")
+    )
     due = models.DateField(_("batas waktu"))
     status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     closing_note = models.TextField(_("catatan penutupan"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    carried_to = models.ManyToManyField(Meeting, blank=True, related_name="carried_items",
-                                        help_text=_("Rapat berikutnya yang membahas butir ini karena belum selesai."))
+    carried_to = models.ManyToManyField(
+        Meeting,
+        blank=True,
+        related_name="carried_items",
+        help_text=_("Rapat berikutnya yang membahas butir ini karena belum selesai."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ActionItemQuerySet.as_manager()

@@ -3,6 +3,7 @@
 Every function takes `today` so a report can be reproduced for a reference date; it defaults to the
 local date. None of them returns personal data from the registry.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -15,7 +16,13 @@ from django.utils import timezone
 from tepat.accounts.models import Opd
 from tepat.meetings.compliance import Compliance, assess
 from tepat.meetings.models import (
-    OPEN_STATUSES, ActionItem, ActionStatus, Decision, Meeting, MeetingStatus, MeetingType,
+    OPEN_STATUSES,
+    ActionItem,
+    ActionStatus,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
 )
 
 
@@ -27,8 +34,10 @@ def meetings_in_year(year: int) -> QuerySet[Meeting]:
     """Meetings dated in `year`, oldest first, with invitation and attendance counts annotated
     (`invited`, `present`)."""
     meetings = Meeting.objects.filter(date__year=year).order_by("date", "start_time", "pk")
-    return meetings.annotate(invited=Count("participants", distinct=True),
-                             present=Count("participants", filter=Q(participants__attended=True), distinct=True))
+    return meetings.annotate(
+        invited=Count("participants", distinct=True),
+        present=Count("participants", filter=Q(participants__attended=True), distinct=True),
+    )
 
 
 def compliance(year: int, *, today: date | None = None) -> Compliance:
@@ -43,23 +52,36 @@ def compliance(year: int, *, today: date | None = None) -> Compliance:
 def counted_rakor(year: int) -> list[Meeting]:
     """The rakor that the compliance count of `year` counts (held, not cancelled), oldest first: the
     page lists them beside the count so a duplicate shows. One query."""
-    return list(Meeting.objects.filter(date__year=year, type=MeetingType.RAKOR, status=MeetingStatus.HELD).order_by("date", "start_time", "pk"))
+    return list(
+        Meeting.objects.filter(date__year=year, type=MeetingType.RAKOR, status=MeetingStatus.HELD).order_by(
+            "date", "start_time", "pk"
+        )
+    )
 
 
 def same_day(type: str, day: date, *, exclude: int | None = None) -> list[Meeting]:
     """Meetings (not cancelled) of this type on this date: a second one is probably a duplicate. One query."""
-    found = Meeting.objects.filter(type=type, date=day).exclude(status=MeetingStatus.CANCELLED).order_by("start_time", "pk")
+    found = (
+        Meeting.objects.filter(type=type, date=day).exclude(status=MeetingStatus.CANCELLED).order_by("start_time", "pk")
+    )
     return list(found.exclude(pk=exclude) if exclude else found)
 
 
 def next_planned_rakor(*, today: date | None = None) -> Meeting | None:
-    return (Meeting.objects.filter(type=MeetingType.RAKOR, status=MeetingStatus.PLANNED, date__gte=_today(today))
-            .order_by("date", "start_time").first())
+    return (
+        Meeting.objects.filter(type=MeetingType.RAKOR, status=MeetingStatus.PLANNED, date__gte=_today(today))
+        .order_by("date", "start_time")
+        .first()
+    )
 
 
 def open_action_items(*, opd: Opd | None = None) -> QuerySet[ActionItem]:
     """Items neither done nor dropped, by OPD name then due date (owner and origin meeting joined)."""
-    items = ActionItem.objects.still_open().select_related("owner", "meeting", "decision").order_by("owner__name", "due", "pk")
+    items = (
+        ActionItem.objects.still_open()
+        .select_related("owner", "meeting", "decision")
+        .order_by("owner__name", "due", "pk")
+    )
     return items.filter(owner=opd) if opd is not None else items
 
 
@@ -138,9 +160,13 @@ def decisions_followed_up(year: int, *, today: date | None = None) -> list[Meeti
     """Per meeting of `year` (oldest first): decisions followed up / in process / without items, and
     the action items by status with the overdue ones. Three queries."""
     today = _today(today)
-    meetings = (Meeting.objects.filter(date__year=year).order_by("date", "pk")
-                .prefetch_related(Prefetch("decisions", queryset=Decision.objects.prefetch_related("action_items")),
-                                  "action_items"))
+    meetings = (
+        Meeting.objects.filter(date__year=year)
+        .order_by("date", "pk")
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.prefetch_related("action_items")), "action_items"
+        )
+    )
     return [_follow_up(meeting, today) for meeting in meetings]
 
 
@@ -168,6 +194,18 @@ def follow_up_totals(rows: list[MeetingFollowUp]) -> MeetingFollowUp:
     return MeetingFollowUp(meeting=None, **{name: sum(getattr(row, name) for row in rows) for name in counts})  # type: ignore[arg-type]
 
 
-__all__ = ["OPEN_STATUSES", "Compliance", "DecisionState", "MeetingFollowUp", "OpdFollowUp", "compliance",
-           "decision_state", "decisions_followed_up", "follow_up_totals", "meetings_in_year", "next_planned_rakor",
-           "open_action_items", "open_items_by_opd"]
+__all__ = [
+    "OPEN_STATUSES",
+    "Compliance",
+    "DecisionState",
+    "MeetingFollowUp",
+    "OpdFollowUp",
+    "compliance",
+    "decision_state",
+    "decisions_followed_up",
+    "follow_up_totals",
+    "meetings_in_year",
+    "next_planned_rakor",
+    "open_action_items",
+    "open_items_by_opd",
+]

@@ -1,5 +1,6 @@
 """The pockets' two maps (choropleth and hotspots) of a result, rendered once and kept with it; used by
 the pockets page, the dashboard and the briefing pack."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
@@ -10,14 +11,19 @@ from tepat.engine.spatial import Label
 from tepat.pockets.measures import HIDDEN, MEASURES, Pockets, label_text, method_text
 
 RENDERERS = {"svg": (svg, "image/svg+xml"), "png": (png, "image/png")}
-LABEL_ORDER = {"moran": [Label.HH, Label.HL, Label.LH, Label.LL], "getis": [Label.HOT_99, Label.HOT_95, Label.COLD_95, Label.COLD_99]}
+LABEL_ORDER = {
+    "moran": [Label.HH, Label.HL, Label.LH, Label.LL],
+    "getis": [Label.HOT_99, Label.HOT_95, Label.COLD_95, Label.COLD_99],
+}
 QUIET = [Label.NOT_SIGNIFICANT, Label.ISLAND, Label.NO_VALUE]
 
 
 def _categories(result: Pockets) -> dict[str, str]:
     """Hotspot classes present on the map, in legend order: significant ones first."""
     present = {feature["properties"]["label"] for feature in result.collection["features"]}
-    ordered = {label.value: label_text(label) for label in [*LABEL_ORDER[result.method], *QUIET] if label.value in present}
+    ordered = {
+        label.value: label_text(label) for label in [*LABEL_ORDER[result.method], *QUIET] if label.value in present
+    }
     if HIDDEN in present:
         ordered[HIDDEN] = _("disembunyikan")
     return ordered
@@ -30,11 +36,25 @@ def map_chart(result: Pockets, which: str, width: int | None = None):
     size = {"width": width} if width else {}
     label = str(MEASURES[result.measure].label)
     if which == "peta":
-        return choropleth(result.collection, title=label, legend=_("Nilai"), synthetic=result.synthetic,
-                          percent=result.unit == "percent", subtitle=_("Abu-abu: tanpa data atau disembunyikan"), **size)
+        return choropleth(
+            result.collection,
+            title=label,
+            legend=_("Nilai"),
+            synthetic=result.synthetic,
+            percent=result.unit == "percent",
+            subtitle=_("Abu-abu: tanpa data atau disembunyikan"),
+            **size,
+        )
     method = method_text(result.method)
-    return hotspot_map(result.collection, title=f"{method}: {label}", legend=_("Kelas"), categories=_categories(result),
-                       synthetic=result.synthetic, subtitle=_("Signifikan pada p < 0,05 (uji permutasi)"), **size)
+    return hotspot_map(
+        result.collection,
+        title=f"{method}: {label}",
+        legend=_("Kelas"),
+        categories=_categories(result),
+        synthetic=result.synthetic,
+        subtitle=_("Signifikan pada p < 0,05 (uji permutasi)"),
+        **size,
+    )
 
 
 def rendered(result: Pockets, which: str, kind: str = "svg", width: int | None = None):

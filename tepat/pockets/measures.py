@@ -7,6 +7,7 @@ scope (the viewer: the whole city, with small cells suppressed here). Results ar
 (measure, method, contiguity, scope, registry state, boundary set, language), so a second look at
 the same map costs the registry-state queries only.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,11 @@ def _af(which: str) -> Callable:
 
     def compute(table):
         result = registry.af_at(table, "kelurahan")
-        return [spatial.RegionValue(row.group, row.n, row.poor, getattr(row, which) * scale)
-                for row in result.groups if row.group is not None]
+        return [
+            spatial.RegionValue(row.group, row.n, row.poor, getattr(row, which) * scale)
+            for row in result.groups
+            if row.group is not None
+        ]
 
     return compute
 
@@ -59,18 +63,29 @@ def _deprivation(key: str) -> Callable:
 def _measures() -> dict[str, PocketMeasure]:
     desil1 = nw.col("desil") == 1
     return {
-        "desil1": PocketMeasure(_("Persentase keluarga desil 1"), "percent", lambda table: spatial.shares(table, desil1)),
-        "ekstrem": PocketMeasure(_("Jumlah keluarga miskin ekstrem (desil 1)"), "count", lambda table: spatial.counts(table, desil1)),
+        "desil1": PocketMeasure(
+            _("Persentase keluarga desil 1"), "percent", lambda table: spatial.shares(table, desil1)
+        ),
+        "ekstrem": PocketMeasure(
+            _("Jumlah keluarga miskin ekstrem (desil 1)"), "count", lambda table: spatial.counts(table, desil1)
+        ),
         "af_m0": PocketMeasure(_("Kemiskinan multidimensi M0 (Alkire-Foster)"), "index", _af("m0")),
         "af_h": PocketMeasure(_("Persentase keluarga miskin multidimensi H (Alkire-Foster)"), "percent", _af("h")),
-        **{f"deprivasi_{key}": PocketMeasure(format_lazy("{} {} (%)", _("Deprivasi:"), d.label), "percent", _deprivation(key))
-           for key, d in registry.dimensions().items()},
+        **{
+            f"deprivasi_{key}": PocketMeasure(
+                format_lazy("{} {} (%)", _("Deprivasi:"), d.label), "percent", _deprivation(key)
+            )
+            for key, d in registry.dimensions().items()
+        },
     }
 
 
 MEASURES: dict[str, PocketMeasure] = _measures()
 METHODS = tuple(spatial.METHOD_LABELS)
-CONTIGUITIES = {spatial.Contiguity.QUEEN.value: _("Queen (titik sudut bersama)"), spatial.Contiguity.ROOK.value: _("Rook (sisi bersama)")}
+CONTIGUITIES = {
+    spatial.Contiguity.QUEEN.value: _("Queen (titik sudut bersama)"),
+    spatial.Contiguity.ROOK.value: _("Rook (sisi bersama)"),
+}
 
 
 @dataclass
@@ -90,7 +105,11 @@ class Row:
             return gettext("disembunyikan (< 5 keluarga)")
         if self.value is None:
             return gettext("tanpa data")
-        return f"{self.value:,.0f}" if unit == "count" else (f"{self.value:.1f}%" if unit == "percent" else f"{self.value:.3f}")
+        return (
+            f"{self.value:,.0f}"
+            if unit == "count"
+            else (f"{self.value:.1f}%" if unit == "percent" else f"{self.value:.3f}")
+        )
 
 
 @dataclass
@@ -123,8 +142,10 @@ def _polygons(boundary_set: BoundarySet) -> dict:
 
 
 def _graph(boundary_set: BoundarySet, contiguity: str) -> dict:
-    return _SHAPES.get((boundary_set.pk, boundary_set.uploaded_at, contiguity),
-                       lambda: spatial.neighbours(_polygons(boundary_set), spatial.Contiguity(contiguity)))
+    return _SHAPES.get(
+        (boundary_set.pk, boundary_set.uploaded_at, contiguity),
+        lambda: spatial.neighbours(_polygons(boundary_set), spatial.Contiguity(contiguity)),
+    )
 
 
 def _regions() -> dict[str, tuple[str, str]]:
@@ -148,8 +169,19 @@ def method_text(method: str) -> str:
 
 def _rows(ranked: list[spatial.Ranked], spots: dict) -> list[Row]:
     names = _regions()
-    return [Row(r.rank, r.code, *names.get(r.code, (r.code, "")), r.families, r.counted, r.value, r.suppressed,
-                None if r.suppressed else spots.get(r.code)) for r in ranked]
+    return [
+        Row(
+            r.rank,
+            r.code,
+            *names.get(r.code, (r.code, "")),
+            r.families,
+            r.counted,
+            r.value,
+            r.suppressed,
+            None if r.suppressed else spots.get(r.code),
+        )
+        for r in ranked
+    ]
 
 
 def _collection(result: Pockets) -> dict | None:
@@ -162,7 +194,8 @@ def _collection(result: Pockets) -> dict | None:
         row = by_code.get(code)
         label = row.spot.label if row and row.spot else (None if row and row.suppressed else spatial.Label.NO_VALUE)
         properties[code] = {
-            "name": names.get(code, (code, ""))[0], "kecamatan": names.get(code, ("", ""))[1],
+            "name": names.get(code, (code, ""))[0],
+            "kecamatan": names.get(code, ("", ""))[1],
             "value": None if row is None or row.suppressed else row.value,
             "shown": row.shown(result.unit) if row else gettext("tanpa data"),
             "label": label.value if label else HIDDEN,
@@ -188,7 +221,9 @@ def _released_hidden(measure: str, state: tuple) -> set[str]:
     return registry.public_release(state=state).hidden_regions("kelurahan", _release_cells(measure))
 
 
-def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: str = "queen", *, state: tuple | None = None) -> Pockets:
+def pockets(
+    user, measure: str = "desil1", method: str = "moran", contiguity: str = "queen", *, state: tuple | None = None
+) -> Pockets:
     """The ranking, hotspots and map data for one user. Raises KeyError for an unknown option.
     `state`: the registry state when the caller has read it already (it costs a scan of the members)."""
     if measure not in MEASURES or method not in METHODS or contiguity not in CONTIGUITIES:
@@ -201,15 +236,22 @@ def pockets(user, measure: str = "desil1", method: str = "moran", contiguity: st
     return _CACHE.get(key, lambda: _computed(user, measure, method, contiguity, suppressed, boundary_set, state))
 
 
-def _computed(user, measure: str, method: str, contiguity: str, suppressed: bool, boundary_set: BoundarySet | None,
-              state: tuple) -> Pockets:
+def _computed(
+    user, measure: str, method: str, contiguity: str, suppressed: bool, boundary_set: BoundarySet | None, state: tuple
+) -> Pockets:
     table = registry.cached_family_table(user, state=state)  # the user's aggregate scope, with the deprivation flags
     values = MEASURES[measure].compute(table) if table.height else []
     found = None
     if boundary_set:
-        found = spatial.hotspots({v.code: v.value for v in values}, _graph(boundary_set, contiguity), method,
-                                 contiguity=spatial.Contiguity(contiguity))
+        found = spatial.hotspots(
+            {v.code: v.value for v in values},
+            _graph(boundary_set, contiguity),
+            method,
+            contiguity=spatial.Contiguity(contiguity),
+        )
     ranked = spatial.rank(values, hidden=_released_hidden(measure, state) if suppressed else set())
-    result = Pockets(measure, method, contiguity, suppressed, _rows(ranked, found.spots if found else {}), boundary_set, found)
+    result = Pockets(
+        measure, method, contiguity, suppressed, _rows(ranked, found.spots if found else {}), boundary_set, found
+    )
     result.collection = _collection(result)
     return result

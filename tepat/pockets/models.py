@@ -1,4 +1,5 @@
 """Uploaded kelurahan boundaries (GeoJSON polygons), one set per upload; the latest set is the map's."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -14,10 +15,14 @@ class AuditAction(models.TextChoices):
 class BoundarySet(models.Model):
     """One accepted upload: who, when, from which file; `synthetic` marks the demo's made-up boundaries."""
 
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("diunggah"), default=timezone.now, db_index=True)
     file_name = models.CharField(_("berkas"), max_length=200)
-    source = models.CharField(_("sumber"), max_length=300, help_text=_("Asal batas wilayah, mis. BIG / BPS / Bappeda, tahun."))
+    source = models.CharField(
+        _("sumber"), max_length=300, help_text=_("Asal batas wilayah, mis. BIG / BPS / Bappeda, tahun.")
+    )
     synthetic = models.BooleanField(_("sintetis"), default=False)
     code_property = models.CharField(_("properti kode"), max_length=100)
     code_kind = models.CharField(_("jenis kode"), max_length=20)

@@ -1,4 +1,5 @@
 """The region master as the spatial engine sees it."""
+
 from __future__ import annotations
 
 from tepat.engine.spatial import RegionKey

@@ -1,4 +1,5 @@
 """Program and rule changes: each one transactional and audited; rules are versioned, never edited."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -30,7 +31,18 @@ def do_create_program(values: dict, *, acting_user) -> Program:
     return program
 
 
-PROGRAM_FIELDS = ("name", "strategy", "opd", "funding", "unit", "unit_cost", "year", "max_desil", "description", "is_active")
+PROGRAM_FIELDS = (
+    "name",
+    "strategy",
+    "opd",
+    "funding",
+    "unit",
+    "unit_cost",
+    "year",
+    "max_desil",
+    "description",
+    "is_active",
+)
 
 
 @transaction.atomic
@@ -42,7 +54,9 @@ def do_update_program(program: Program, values: dict, *, acting_user, reason: st
             setattr(program, name, values[name])
     program.full_clean()
     program.save()
-    changed = {f: [str(before[f]), str(getattr(program, f))] for f in PROGRAM_FIELDS if before[f] != getattr(program, f)}
+    changed = {
+        f: [str(before[f]), str(getattr(program, f))] for f in PROGRAM_FIELDS if before[f] != getattr(program, f)
+    }
     audit(AuditAction.PROGRAM_SAVED, program.code, acting_user=acting_user, reason=reason, changes=changed)
     return program
 
@@ -55,7 +69,10 @@ def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> Ru
         raise RuleRejected(result.errors)
     latest = program.rules.aggregate(v=Max("version"))["v"] or 0
     version = RuleVersion.objects.create(
-        program=program, version=latest + 1, text=text.strip(), reason=reason or "-",
+        program=program,
+        version=latest + 1,
+        text=text.strip(),
+        reason=reason or "-",
         author=acting_user if getattr(acting_user, "pk", None) else None,
     )
     audit(AuditAction.RULE_SAVED, f"{program.code} v{version.version}", acting_user=acting_user, reason=reason)
@@ -75,13 +92,23 @@ def do_import_interventions(path, *, acting_user, file_name: str | None = None):
     """Interventions from an OPD file: valid rows in one transaction, the others reported. Audited."""
     from tepat.programs.realisasi import import_interventions
 
-    report = import_interventions(path, acting_user=acting_user, file_name=file_name, allowed=reportable_programs(acting_user))
-    audit(AuditAction.INTERVENTIONS_IMPORTED, report.file, acting_user=acting_user, inserted=report.inserted, rejected=len(report.rejected))
+    report = import_interventions(
+        path, acting_user=acting_user, file_name=file_name, allowed=reportable_programs(acting_user)
+    )
+    audit(
+        AuditAction.INTERVENTIONS_IMPORTED,
+        report.file,
+        acting_user=acting_user,
+        inserted=report.inserted,
+        rejected=len(report.rejected),
+    )
     return report
 
 
 @transaction.atomic
-def do_record_intervention(program: Program, family, *, acting_user, date, amount=0, units=1, member=None, status="tersalur"):
+def do_record_intervention(
+    program: Program, family, *, acting_user, date, amount=0, units=1, member=None, status="tersalur"
+):
     """One intervention entered in the form."""
     from tepat.programs.models import Intervention, InterventionSource
 
@@ -90,20 +117,47 @@ def do_record_intervention(program: Program, family, *, acting_user, date, amoun
     if date.year != program.year:
         raise ValueError(f"tanggal di luar tahun program {program.year} / date outside the program year")
     intervention = Intervention.objects.create(
-        program=program, family=family, member=member, date=date, amount=amount, units=units, status=status,
-        source=InterventionSource.FORM, recorded_by=acting_user,
+        program=program,
+        family=family,
+        member=member,
+        date=date,
+        amount=amount,
+        units=units,
+        status=status,
+        source=InterventionSource.FORM,
+        recorded_by=acting_user,
     )
-    audit(AuditAction.INTERVENTION_RECORDED, f"{program.code} keluarga {family.pk}", acting_user=acting_user, intervention=intervention.pk)
+    audit(
+        AuditAction.INTERVENTION_RECORDED,
+        f"{program.code} keluarga {family.pk}",
+        acting_user=acting_user,
+        intervention=intervention.pk,
+    )
     return intervention
 
 
-__all__ = ["RuleError", "RuleRejected", "do_create_program", "do_freeze_target_list", "do_import_interventions",
-           "do_record_intervention", "do_save_rule"]
+__all__ = [
+    "RuleError",
+    "RuleRejected",
+    "do_create_program",
+    "do_freeze_target_list",
+    "do_import_interventions",
+    "do_record_intervention",
+    "do_save_rule",
+]
 
 
 @transaction.atomic
-def do_freeze_target_list(program: Program, *, acting_user, quota: int | None = None, budget=None,
-                          per_kecamatan: bool = False, today=None, priority: str = ""):
+def do_freeze_target_list(
+    program: Program,
+    *,
+    acting_user,
+    quota: int | None = None,
+    budget=None,
+    per_kecamatan: bool = False,
+    today=None,
+    priority: str = "",
+):
     """Freeze the families the current rule selects, in priority order, cut by quota or by budget / unit cost."""
     from datetime import date
 
@@ -116,21 +170,43 @@ def do_freeze_target_list(program: Program, *, acting_user, quota: int | None = 
     today = today or date.today()
     if budget is not None and quota is None:
         if not program.unit_cost or per_kecamatan:
-            raise ValueError("anggaran butuh biaya satuan dan berlaku untuk seluruh kota / a budget needs a unit cost and applies city-wide")
+            raise ValueError(
+                "anggaran butuh biaya satuan dan berlaku untuk seluruh kota / a budget needs a unit cost and applies city-wide"
+            )
         quota = int(budget // program.unit_cost)  # person-unit programs: a family counts as one unit here
     if priority.strip() and not (checked := check(priority)).ok:
         raise RuleRejected(checked.errors)
     ordered, eligible = ranked(rule.text, today, priority.strip() or None)
     chosen = cut(ordered, quota, per_kecamatan)
     target = TargetList.objects.create(
-        program=program, rule=rule, quota=quota, budget=budget, per_kecamatan=per_kecamatan, eligible=eligible,
-        priority=priority.strip(), registry_state=snapshot(), reference_date=today, created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        program=program,
+        rule=rule,
+        quota=quota,
+        budget=budget,
+        per_kecamatan=per_kecamatan,
+        eligible=eligible,
+        priority=priority.strip(),
+        registry_state=snapshot(),
+        reference_date=today,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     TargetEntry.objects.bulk_create(
-        TargetEntry(target_list=target, family_id=row["family_id"], rank=row["rank"], deprivations=row["deprivations"], reasons=row["reasons"])
+        TargetEntry(
+            target_list=target,
+            family_id=row["family_id"],
+            rank=row["rank"],
+            deprivations=row["deprivations"],
+            reasons=row["reasons"],
+        )
         for row in chosen.iter_rows(named=True)
     )
-    audit(AuditAction.TARGET_FROZEN, f"{program.code} #{target.pk}", acting_user=acting_user, families=chosen.height, rule=rule.version)
+    audit(
+        AuditAction.TARGET_FROZEN,
+        f"{program.code} #{target.pk}",
+        acting_user=acting_user,
+        families=chosen.height,
+        rule=rule.version,
+    )
     return target
 
 
@@ -153,13 +229,25 @@ def do_targets_from_plan(plan, *, acting_user, budgets: dict[str, int]) -> list:
         if not family_ids or rule is None:
             continue
         target = TargetList.objects.create(
-            program=program, rule=rule, quota=len(family_ids), budget=budgets.get(code), eligible=len(family_ids),
-            registry_state=state, reference_date=date.today(), created_by=user,
+            program=program,
+            rule=rule,
+            quota=len(family_ids),
+            budget=budgets.get(code),
+            eligible=len(family_ids),
+            registry_state=state,
+            reference_date=date.today(),
+            created_by=user,
         )
         TargetEntry.objects.bulk_create(
             TargetEntry(target_list=target, family_id=pk, rank=rank, deprivations=0, reasons=[f"alokasi {plan.method}"])
             for rank, pk in enumerate(family_ids, start=1)
         )
-        audit(AuditAction.TARGET_FROZEN, f"{code} #{target.pk}", acting_user=acting_user, families=len(family_ids), allocation=plan.method)
+        audit(
+            AuditAction.TARGET_FROZEN,
+            f"{code} #{target.pk}",
+            acting_user=acting_user,
+            families=len(family_ids),
+            allocation=plan.method,
+        )
         created.append(target)
     return created

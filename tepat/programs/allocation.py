@@ -1,5 +1,6 @@
 """Budget allocation on the live registry: the extreme poor's deprivations, the catalogue's programs, the
 engine's exact MILP beside the greedy by-priority plan (tepat.engine.allocation)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,9 +26,15 @@ DEPRIVATION_RULES = {
 def extreme_poor(today: date | None = None) -> pl.DataFrame:
     """id, kecamatan, desil and the list of deprivations of every active desil-1 family (vectorised)."""
     families, members = registry_frames(WHOLE_REGISTRY)
-    result = evaluate(" or ".join(f"({rule})" for rule in DEPRIVATION_RULES.values()), families, members, today or date.today())
+    result = evaluate(
+        " or ".join(f"({rule})" for rule in DEPRIVATION_RULES.values()), families, members, today or date.today()
+    )
     labels = dict(zip([f"({rule})" for rule in DEPRIVATION_RULES.values()], DEPRIVATION_RULES))
-    flags = [pl.when(pl.col(column)).then(pl.lit(labels[column])).otherwise(None) for column in result.columns if column in labels]
+    flags = [
+        pl.when(pl.col(column)).then(pl.lit(labels[column])).otherwise(None)
+        for column in result.columns
+        if column in labels
+    ]
     deprived = result.select("family_id", pl.concat_list(flags).list.drop_nulls().alias("deprivations"))
     chosen = families.filter(pl.col("desil") == 1).select(pl.col("family_id").alias("id"), "kecamatan", "desil")
     return chosen.join(deprived.rename({"family_id": "id"}), on="id", how="left")
@@ -36,8 +43,12 @@ def extreme_poor(today: date | None = None) -> pl.DataFrame:
 def catalogue_programs(budgets: dict[str, int]) -> list[al.Program]:
     known = set(al.DEPRIVATIONS)
     return [
-        al.Program(code=p.code, budget=budgets.get(p.code, 0), unit_cost=int(p.unit_cost) or 1,
-                   removes=frozenset(d for d in p.deprivations if d in known))
+        al.Program(
+            code=p.code,
+            budget=budgets.get(p.code, 0),
+            unit_cost=int(p.unit_cost) or 1,
+            removes=frozenset(d for d in p.deprivations if d in known),
+        )
         for p in Program.objects.filter(is_active=True).order_by("code")
     ]
 

@@ -1,4 +1,5 @@
 """The seeded program catalogue: real national and city programs, with an example eligibility rule each."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ from datetime import date
 from tepat.accounts.models import Opd
 from tepat.programs.models import Program
 from tepat.regions.pack import pack_file
-
 
 
 def ensure_catalogue(year: int | None = None) -> int:

@@ -8,6 +8,7 @@ preview re-evaluates without re-reading.
 `registry_state()` is the registry's version (tepat.registry.version): one query of a four-row
 table, whatever the size of the registry; caches of registry-derived tables key on it.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -43,7 +44,9 @@ def scope_filter(scope_key: str) -> pl.Expr | None:
         code = Region.objects.filter(pk=int(ident)).values_list("code", flat=True).first()
         return pl.col(scope) == code if code else pl.lit(False)
     if scope == Scope.ASSIGNED and ident.isdigit():
-        ids = list(Assignment.objects.filter(enumerator_id=int(ident), is_active=True).values_list("family_id", flat=True))
+        ids = list(
+            Assignment.objects.filter(enumerator_id=int(ident), is_active=True).values_list("family_id", flat=True)
+        )
         return pl.col("family_id").is_in(ids)
     return pl.lit(False)
 

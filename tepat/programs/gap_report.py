@@ -8,6 +8,7 @@ download tables (tepat.programs.gaps computes; tepat.programs.gap_labels names; 
 
 Cost: two small queries for the names (regions, programs); the rest is work on the summary frame.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,13 @@ class Names:
         """The name of a key value: a region, program or strategy (a stacking group is a strategy)."""
         if value is None or value == "":
             return _("Di luar registri") if key in REGIONS else "–"
-        table = {"kecamatan": self.regions, "kelurahan": self.regions, "program": self.programs,
-                 "strategy": self.strategies, "group": self.strategies}.get(key, {})
+        table = {
+            "kecamatan": self.regions,
+            "kelurahan": self.regions,
+            "program": self.programs,
+            "strategy": self.strategies,
+            "group": self.strategies,
+        }.get(key, {})
         return table.get(value, str(value))
 
 
@@ -110,24 +116,65 @@ def _program_totals(measure: Measure, columns: list[str]) -> list[dict]:
 def _chart_rows(measure: Measure, kind: str, by: str, names: Names) -> list[dict]:
     summary, number = measure.summary, formatting.number
     if kind == "heatmap":
-        return [{"row": _region(r, by, names), "column": names.of("program", r["program"]), "value": r["coverage"],
-                 "text": formatting.percent(r["coverage"], 0)} for r in summary.to_dicts()]
+        return [
+            {
+                "row": _region(r, by, names),
+                "column": names.of("program", r["program"]),
+                "value": r["coverage"],
+                "text": formatting.percent(r["coverage"], 0),
+            }
+            for r in summary.to_dicts()
+        ]
     if kind == "strategies":
-        return [{"label": _region(r, by, names), "series": str(column_term(f"strategies_{n}", {}, {}).label),
-                 "value": r[f"strategies_{n}"], "text": number(r[f"strategies_{n}"])} for r in summary.to_dicts() for n in range(4)]
+        return [
+            {
+                "label": _region(r, by, names),
+                "series": str(column_term(f"strategies_{n}", {}, {}).label),
+                "value": r[f"strategies_{n}"],
+                "text": number(r[f"strategies_{n}"]),
+            }
+            for r in summary.to_dicts()
+            for n in range(4)
+        ]
     if kind == "exclusion":
-        return [{"label": names.of("program", r["program"]), "series": str(column_term("excluded", {}, {}).label), "value": r["excluded"],
-                 "text": f"{number(r['excluded'])} ({formatting.percent(r['excluded'] / r['target'] if r['target'] else None, 0)})"}
-                for r in _program_totals(measure, ["target", "excluded"]) if r["target"]]
+        return [
+            {
+                "label": names.of("program", r["program"]),
+                "series": str(column_term("excluded", {}, {}).label),
+                "value": r["excluded"],
+                "text": f"{number(r['excluded'])} ({formatting.percent(r['excluded'] / r['target'] if r['target'] else None, 0)})",
+            }
+            for r in _program_totals(measure, ["target", "excluded"])
+            if r["target"]
+        ]
     if kind == "inclusion":
         errors = ["not_eligible", "above_desil", "not_registered"]
-        return [{"label": names.of("program", r["program"]), "series": str(column_term(c, {}, {}).label), "value": r[c], "text": number(r[c])}
-                for r in _program_totals(measure, errors) if any(r[c] for c in errors) for c in errors]
+        return [
+            {
+                "label": names.of("program", r["program"]),
+                "series": str(column_term(c, {}, {}).label),
+                "value": r[c],
+                "text": number(r[c]),
+            }
+            for r in _program_totals(measure, errors)
+            if any(r[c] for c in errors)
+            for c in errors
+        ]
     if kind == "stacking":
         totals = summary.group_by("group", maintain_order=True).agg(pl.col("stacked").sum()).to_dicts()
-        return [{"label": names.of("group", r["group"]), "series": "", "value": r["stacked"], "text": number(r["stacked"])} for r in totals]
-    return [{"label": _region(r, by, names), "series": "", "value": r["unserved"],
-             "text": f"{number(r['unserved'])} ({formatting.percent(r['unserved_share'], 0)})"} for r in summary.to_dicts()]
+        return [
+            {"label": names.of("group", r["group"]), "series": "", "value": r["stacked"], "text": number(r["stacked"])}
+            for r in totals
+        ]
+    return [
+        {
+            "label": _region(r, by, names),
+            "series": "",
+            "value": r["unserved"],
+            "text": f"{number(r['unserved'])} ({formatting.percent(r['unserved_share'], 0)})",
+        }
+        for r in summary.to_dicts()
+    ]
 
 
 def gap_chart(measure: Measure, slug: str, by: str, names: Names) -> alt.TopLevelMixin | None:
@@ -139,9 +186,23 @@ def gap_chart(measure: Measure, slug: str, by: str, names: Names) -> alt.TopLeve
     title = f"{term.label} — {BY[by]}"
     region = str(KEYS[by]) if by else None
     if kind == "heatmap":
-        return charts.heatmap(rows, title=title, row_title=region or "", column_title=str(KEYS["program"]), legend=str(term.label))
-    value_title = {"exclusion": _("Keluarga sasaran belum dilayani"), "inclusion": _("Pasangan keluarga–program (catatan untuk penerima tidak terdaftar)"),
-                   "stacking": _("Keluarga"), "strategies": _("Keluarga miskin ekstrem"), "unserved": _("Keluarga miskin ekstrem belum terlayani")}[kind]
-    label_title = {"exclusion": KEYS["program"], "inclusion": KEYS["program"], "stacking": KEYS["group"]}.get(kind, region)
-    return charts.bars(rows, title=title, value_title=str(value_title), label_title=str(label_title) if label_title else None,
-                       stacked=kind == "strategies")
+        return charts.heatmap(
+            rows, title=title, row_title=region or "", column_title=str(KEYS["program"]), legend=str(term.label)
+        )
+    value_title = {
+        "exclusion": _("Keluarga sasaran belum dilayani"),
+        "inclusion": _("Pasangan keluarga–program (catatan untuk penerima tidak terdaftar)"),
+        "stacking": _("Keluarga"),
+        "strategies": _("Keluarga miskin ekstrem"),
+        "unserved": _("Keluarga miskin ekstrem belum terlayani"),
+    }[kind]
+    label_title = {"exclusion": KEYS["program"], "inclusion": KEYS["program"], "stacking": KEYS["group"]}.get(
+        kind, region
+    )
+    return charts.bars(
+        rows,
+        title=title,
+        value_title=str(value_title),
+        label_title=str(label_title) if label_title else None,
+        stacked=kind == "strategies",
+    )

@@ -6,6 +6,7 @@ the OPDs' records plus the receipt flags of the source files. Cost: one rule eva
 on the cached registry frames, four queries for the programs, their rules and latest target lists, one for
 the scope's interventions.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,8 +31,14 @@ FAMILY_COLUMNS = ["family_id", "kecamatan", "kelurahan", "desil", *cv.FLAG_PROGR
 
 def _programs() -> tuple[pl.DataFrame, list[Program]]:
     programs = list(Program.objects.filter(is_active=True).prefetch_related("rules"))
-    frame = pl.DataFrame({"program": [p.code for p in programs], "strategy": [p.strategy for p in programs],
-                          "max_desil": [p.max_desil for p in programs]}, schema={"program": pl.String, "strategy": pl.String, "max_desil": pl.Int64})
+    frame = pl.DataFrame(
+        {
+            "program": [p.code for p in programs],
+            "strategy": [p.strategy for p in programs],
+            "max_desil": [p.max_desil for p in programs],
+        },
+        schema={"program": pl.String, "strategy": pl.String, "max_desil": pl.Int64},
+    )
     return frame, programs
 
 
@@ -45,7 +52,11 @@ def _eligibility(programs: list[Program], families: pl.DataFrame, members: pl.Da
         result = evaluate(rule.text, families, members, today).select("family_id", "eligible")
         listed = latest_lists.get(program.pk)
         prioritised = pl.col("family_id").is_in(listed) if listed is not None else pl.col("eligible")
-        parts.append(result.with_columns(pl.lit(program.code).alias("program"), (prioritised & pl.col("eligible")).alias("prioritised")))
+        parts.append(
+            result.with_columns(
+                pl.lit(program.code).alias("program"), (prioritised & pl.col("eligible")).alias("prioritised")
+            )
+        )
     schema = {"family_id": pl.Int64, "eligible": pl.Boolean, "program": pl.String, "prioritised": pl.Boolean}
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
@@ -57,7 +68,9 @@ def _latest_target_lists() -> dict[int, list[int]]:
         latest.setdefault(program_id, list_id)
     program_of = {list_id: program_id for program_id, list_id in latest.items()}
     listed: dict[int, list[int]] = {program_id: [] for program_id in latest}
-    for list_id, family_id in TargetEntry.objects.filter(target_list_id__in=program_of).values_list("target_list_id", "family_id"):
+    for list_id, family_id in TargetEntry.objects.filter(target_list_id__in=program_of).values_list(
+        "target_list_id", "family_id"
+    ):
         listed[program_of[list_id]].append(family_id)
     return listed
 
@@ -65,9 +78,21 @@ def _latest_target_lists() -> dict[int, list[int]]:
 def _recorded(families: QuerySet) -> pl.DataFrame:
     """The interventions of the active families of `families` (already scoped by the caller)."""
     rows = Intervention.objects.filter(family__in=families.filter(is_active=True)).values_list(
-        "family_id", "program__code", "status", "date", "amount", "source")
-    return pl.DataFrame(list(rows), schema={"family_id": pl.Int64, "program": pl.String, "status": pl.String, "date": pl.Date,
-                                            "amount": pl.Float64, "source": pl.String}, orient="row", strict=False)
+        "family_id", "program__code", "status", "date", "amount", "source"
+    )
+    return pl.DataFrame(
+        list(rows),
+        schema={
+            "family_id": pl.Int64,
+            "program": pl.String,
+            "status": pl.String,
+            "date": pl.Date,
+            "amount": pl.Float64,
+            "source": pl.String,
+        },
+        orient="row",
+        strict=False,
+    )
 
 
 def gap_inputs(user, today: date | None = None) -> cv.Inputs:
@@ -90,8 +115,12 @@ def cached_gap_inputs(user, today: date | None = None) -> cv.Inputs:
 
 
 def _state_key(user, today: date | None) -> tuple:
-    return (WHOLE_REGISTRY if user is None else scope_key(user), registry_state(),
-            version.key(VersionPart.PROGRAMS, VersionPart.INTERVENTIONS), today or date.today())
+    return (
+        WHOLE_REGISTRY if user is None else scope_key(user),
+        registry_state(),
+        version.key(VersionPart.PROGRAMS, VersionPart.INTERVENTIONS),
+        today or date.today(),
+    )
 
 
 def measure_key(user, name: str, by: str | None, today: date | None = None) -> tuple:
@@ -100,7 +129,9 @@ def measure_key(user, name: str, by: str | None, today: date | None = None) -> t
     return (*_state_key(user, today), name, by)
 
 
-def cached_measure(user, name: str, by: str | None, today: date | None = None, *, key: tuple | None = None) -> cv.Measure:
+def cached_measure(
+    user, name: str, by: str | None, today: date | None = None, *, key: tuple | None = None
+) -> cv.Measure:
     """MEASURES[name] on `cached_gap_inputs`, computed once per `measure_key`: coverage and exclusion
     at 100k families take seconds in the engine; a page, its drill-down and its downloads then share
     one result. Cost on a hit: the key's three aggregate queries (none when the caller passes `key`)."""

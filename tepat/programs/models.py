@@ -1,4 +1,5 @@
 """The program catalogue (three strategies, responsible OPD, funding, unit cost) and versioned eligibility rules."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -30,14 +31,20 @@ class Program(models.Model):
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     strategy = models.CharField(_("strategi"), max_length=30, choices=Strategy.choices)
-    opd = models.ForeignKey("accounts.Opd", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("OPD penanggung jawab"))
+    opd = models.ForeignKey(
+        "accounts.Opd", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("OPD penanggung jawab")
+    )
     funding = models.CharField(_("sumber dana"), max_length=20, choices=Funding.choices)
     unit = models.CharField(_("satuan"), max_length=10, choices=Unit.choices, default=Unit.FAMILY)
     unit_cost = models.DecimalField(_("biaya satuan (Rp)"), max_digits=14, decimal_places=0, default=0)
     year = models.PositiveSmallIntegerField(_("tahun"))
     deprivations = models.JSONField(_("deprivasi yang ditangani"), default=list, blank=True)
-    max_desil = models.PositiveSmallIntegerField(_("desil tertinggi yang boleh menerima"), null=True, blank=True,
-                                                 help_text=_("Penerima di atas desil ini dihitung sebagai kesalahan inklusi."))
+    max_desil = models.PositiveSmallIntegerField(
+        _("desil tertinggi yang boleh menerima"),
+        null=True,
+        blank=True,
+        help_text=_("Penerima di atas desil ini dihitung sebagai kesalahan inklusi."),
+    )
     description = models.TextField(_("keterangan"), blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -47,7 +54,7 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def current_rule(self) -> "RuleVersion | None":
+    def current_rule(self) -> RuleVersion | None:
         """The latest version. Reads `prefetch_related("rules")` when the caller made it (no query per program)."""
         return max(self.rules.all(), key=lambda rule: rule.version, default=None)
 
@@ -75,7 +82,9 @@ class TargetList(models.Model):
     quota = models.PositiveIntegerField(_("kuota keluarga"), null=True, blank=True)
     budget = models.DecimalField(_("anggaran (Rp)"), max_digits=16, decimal_places=0, null=True, blank=True)
     per_kecamatan = models.BooleanField(_("kuota per kecamatan"), default=False)
-    priority = models.TextField(_("prioritaskan (aturan)"), blank=True, help_text=_("Keluarga yang memenuhi aturan ini didahulukan."))
+    priority = models.TextField(
+        _("prioritaskan (aturan)"), blank=True, help_text=_("Keluarga yang memenuhi aturan ini didahulukan.")
+    )
     eligible = models.PositiveIntegerField(_("keluarga memenuhi aturan"))
     registry_state = models.JSONField(_("keadaan data saat dibekukan"), default=dict)
     reference_date = models.DateField(_("tanggal acuan umur"))
@@ -117,11 +126,15 @@ class Intervention(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="interventions")
     family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="interventions")
-    member = models.ForeignKey("registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="interventions")
+    member = models.ForeignKey(
+        "registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="interventions"
+    )
     date = models.DateField(_("tanggal"))
     amount = models.DecimalField(_("nilai (Rp)"), max_digits=14, decimal_places=0, default=0)
     units = models.DecimalField(_("jumlah satuan"), max_digits=10, decimal_places=2, default=1)
-    status = models.CharField(_("status"), max_length=15, choices=InterventionStatus.choices, default=InterventionStatus.DELIVERED)
+    status = models.CharField(
+        _("status"), max_length=15, choices=InterventionStatus.choices, default=InterventionStatus.DELIVERED
+    )
     source = models.CharField(max_length=10, choices=InterventionSource.choices)
     file_name = models.CharField(max_length=255, blank=True)
     row = models.PositiveIntegerField(null=True, blank=True, help_text=_("Baris di berkas impor."))

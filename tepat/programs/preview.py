@@ -1,4 +1,5 @@
 """Rule preview: check a rule and count who it selects in the user's scope, for the editor page."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

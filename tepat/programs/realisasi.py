@@ -5,6 +5,7 @@ and a person (NIK) or family (No KK) that matches exactly one registry family. R
 reported with their spreadsheet row, column, value, code and message (id / en); the valid rows are
 written in one transaction. Cost: one read, vectorised checks, two lookups, one bulk insert.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,9 @@ from tepat.registry.importer.read import ROW, read_table
 from tepat.registry.models import VersionPart
 from tepat.registry.version import bump
 
-PROFILE = profile_from_dict(json.loads((Path(__file__).parent / "data" / "realisasi-profile.json").read_text(encoding="utf-8")))
+PROFILE = profile_from_dict(
+    json.loads((Path(__file__).parent / "data" / "realisasi-profile.json").read_text(encoding="utf-8"))
+)
 
 ERRORS: dict[str, Message] = {
     "required_missing": Message("Kolom wajib {column} kosong", "Required column {column} is empty"),
@@ -36,14 +39,22 @@ ERRORS: dict[str, Message] = {
     "amount_invalid": Message("Nilai harus berupa angka", "Value must be a number"),
     "amount_negative": Message("Nilai tidak boleh negatif", "Value must not be negative"),
     "units_invalid": Message("Jumlah satuan harus angka lebih dari 0", "Units must be a number above 0"),
-    "program_not_yours": Message("Program '{value}' bukan milik OPD Anda", "Program '{value}' does not belong to your OPD"),
-    "status_unknown": Message("Status '{value}' tidak dikenal (tersalur, direncanakan, dibatalkan)",
-                              "Unknown status '{value}' (tersalur, direncanakan, dibatalkan)"),
+    "program_not_yours": Message(
+        "Program '{value}' bukan milik OPD Anda", "Program '{value}' does not belong to your OPD"
+    ),
+    "status_unknown": Message(
+        "Status '{value}' tidak dikenal (tersalur, direncanakan, dibatalkan)",
+        "Unknown status '{value}' (tersalur, direncanakan, dibatalkan)",
+    ),
     "identity_missing": Message("Isi NIK atau No KK penerima", "Give the recipient's NIK or No KK"),
     "nik_unknown": Message("NIK tidak ada di registri", "NIK is not in the registry"),
-    "nik_ambiguous": Message("NIK ada di lebih dari satu keluarga; tidak ditebak", "NIK is in more than one family; not guessed"),
+    "nik_ambiguous": Message(
+        "NIK ada di lebih dari satu keluarga; tidak ditebak", "NIK is in more than one family; not guessed"
+    ),
     "kk_unknown": Message("No KK tidak ada di registri", "No KK is not in the registry"),
-    "kk_ambiguous": Message("No KK ada di lebih dari satu keluarga; tidak ditebak", "No KK is in more than one family; not guessed"),
+    "kk_ambiguous": Message(
+        "No KK ada di lebih dari satu keluarga; tidak ditebak", "No KK is in more than one family; not guessed"
+    ),
     "duplicate_row": Message("Baris ganda: sama dengan baris {other}", "Duplicate row: same as row {other}"),
     "duplicate_existing": Message("Sudah tercatat sebelumnya", "Already recorded"),
 }
@@ -62,7 +73,11 @@ class RealisasiReport:
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     present = set(frame.columns)
-    optional = {name: pl.lit(None, pl.String).alias(name) for name in ("nik", "no_kk", "nilai", "satuan", "status") if name not in present}
+    optional = {
+        name: pl.lit(None, pl.String).alias(name)
+        for name in ("nik", "no_kk", "nilai", "satuan", "status")
+        if name not in present
+    }
     frame = frame.with_columns(optional.values())
     return frame.with_columns(
         parsed_date("tanggal").alias("_date"),
@@ -82,28 +97,40 @@ def rupiah(column: str) -> pl.Expr:
 
 def _with_programs(frame: pl.DataFrame, allowed: set[int] | None) -> pl.DataFrame:
     """allowed: the program ids this user may report for (None: all)."""
-    programs = pl.DataFrame(list(Program.objects.values_list("code", "id", "year")), schema={"program": pl.String, "_program_id": pl.Int64, "_year": pl.Int64}, orient="row")
+    programs = pl.DataFrame(
+        list(Program.objects.values_list("code", "id", "year")),
+        schema={"program": pl.String, "_program_id": pl.Int64, "_year": pl.Int64},
+        orient="row",
+    )
     mine = pl.col("_program_id").is_in(list(allowed)) if allowed is not None else pl.lit(True)
     return frame.join(programs, on="program", how="left").with_columns(mine.alias("_allowed"))
 
 
 def _lookup(sql: str, keys: list[str]) -> pl.DataFrame:
     """key -> (family id, member id, number of distinct families) for the given NIKs or No KKs."""
-    found = pl.DataFrame(fetch_in(sql, keys), schema={"key": pl.String, "family_id": pl.Int64, "member_id": pl.Int64}, orient="row")
+    found = pl.DataFrame(
+        fetch_in(sql, keys), schema={"key": pl.String, "family_id": pl.Int64, "member_id": pl.Int64}, orient="row"
+    )
     found = resolve_linked(found)  # one family when the matches are one confirmed identity (tepat.linkage)
-    return found.group_by("key").agg(pl.col("family_id").first(), pl.col("member_id").first(), pl.col("family_id").n_unique().alias("families"))
+    return found.group_by("key").agg(
+        pl.col("family_id").first(), pl.col("member_id").first(), pl.col("family_id").n_unique().alias("families")
+    )
 
 
-NIK_SQL = ("SELECT m.nik, m.family_id, m.id FROM registry_member m JOIN registry_family f ON f.id = m.family_id "
-           "WHERE m.is_active AND f.is_active AND m.nik IN ({marks})")
+NIK_SQL = (
+    "SELECT m.nik, m.family_id, m.id FROM registry_member m JOIN registry_family f ON f.id = m.family_id "
+    "WHERE m.is_active AND f.is_active AND m.nik IN ({marks})"
+)
 KK_SQL = "SELECT f.no_kk, f.id, NULL FROM registry_family f WHERE f.is_active AND f.no_kk IN ({marks})"
 
 
 def _with_recipients(frame: pl.DataFrame) -> pl.DataFrame:
     by_nik = _lookup(NIK_SQL, frame["nik"].drop_nulls().unique().to_list()).rename(
-        {"key": "nik", "family_id": "_nik_family", "member_id": "_member_id", "families": "_nik_families"})
+        {"key": "nik", "family_id": "_nik_family", "member_id": "_member_id", "families": "_nik_families"}
+    )
     by_kk = _lookup(KK_SQL, frame["no_kk"].drop_nulls().unique().to_list()).rename(
-        {"key": "no_kk", "family_id": "_kk_family", "member_id": "_kk_member", "families": "_kk_families"})
+        {"key": "no_kk", "family_id": "_kk_family", "member_id": "_kk_member", "families": "_kk_families"}
+    )
     frame = frame.join(by_nik, on="nik", how="left").join(by_kk, on="no_kk", how="left")
     return frame.with_columns(pl.coalesce("_nik_family", "_kk_family").alias("_family_id"))
 
@@ -111,15 +138,48 @@ def _with_recipients(frame: pl.DataFrame) -> pl.DataFrame:
 def _row_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     year = pl.col("_date").dt.year()
     return [
-        issues(frame, pl.col("program").is_not_null() & pl.col("_program_id").is_null(), "program", "program_unknown", ERRORS, value=pl.col("program")),
+        issues(
+            frame,
+            pl.col("program").is_not_null() & pl.col("_program_id").is_null(),
+            "program",
+            "program_unknown",
+            ERRORS,
+            value=pl.col("program"),
+        ),
         issues(frame, pl.col("tanggal").is_not_null() & pl.col("_date").is_null(), "tanggal", "date_invalid", ERRORS),
-        issues(frame, pl.col("_date").is_not_null() & pl.col("_year").is_not_null() & (year != pl.col("_year")), "tanggal",
-               "date_outside_year", ERRORS, year=pl.col("_year")),
+        issues(
+            frame,
+            pl.col("_date").is_not_null() & pl.col("_year").is_not_null() & (year != pl.col("_year")),
+            "tanggal",
+            "date_outside_year",
+            ERRORS,
+            year=pl.col("_year"),
+        ),
         issues(frame, pl.col("nilai").is_not_null() & pl.col("_amount").is_null(), "nilai", "amount_invalid", ERRORS),
         issues(frame, pl.col("_amount") < 0, "nilai", "amount_negative", ERRORS),
-        issues(frame, pl.col("satuan").is_not_null() & (pl.col("_units").is_null() | (pl.col("_units") <= 0)), "satuan", "units_invalid", ERRORS),
-        issues(frame, pl.col("_program_id").is_not_null() & ~pl.col("_allowed"), "program", "program_not_yours", ERRORS, value=pl.col("program")),
-        issues(frame, ~pl.col("_status").is_in(InterventionStatus.values), "status", "status_unknown", ERRORS, value=pl.col("status")),
+        issues(
+            frame,
+            pl.col("satuan").is_not_null() & (pl.col("_units").is_null() | (pl.col("_units") <= 0)),
+            "satuan",
+            "units_invalid",
+            ERRORS,
+        ),
+        issues(
+            frame,
+            pl.col("_program_id").is_not_null() & ~pl.col("_allowed"),
+            "program",
+            "program_not_yours",
+            ERRORS,
+            value=pl.col("program"),
+        ),
+        issues(
+            frame,
+            ~pl.col("_status").is_in(InterventionStatus.values),
+            "status",
+            "status_unknown",
+            ERRORS,
+            value=pl.col("status"),
+        ),
     ]
 
 
@@ -139,20 +199,40 @@ def _duplicate_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     frame = frame.with_columns((pl.col("_amount").fill_null(0) + 0.5).floor())  # compare as stored: whole rupiah
     first = frame.with_columns(pl.col(ROW).first().over(key).alias("_first"))
     existing = pl.DataFrame(
-        list(Intervention.objects.filter(family_id__in=frame["_family_id"].drop_nulls().unique().to_list())
-             .values_list("program_id", "family_id", "member_id", "date", "amount")),
-        schema={"_program_id": pl.Int64, "_family_id": pl.Int64, "_member_id": pl.Int64, "_date": pl.Date, "_amount": pl.Float64},
-        orient="row", strict=False,
+        list(
+            Intervention.objects.filter(family_id__in=frame["_family_id"].drop_nulls().unique().to_list()).values_list(
+                "program_id", "family_id", "member_id", "date", "amount"
+            )
+        ),
+        schema={
+            "_program_id": pl.Int64,
+            "_family_id": pl.Int64,
+            "_member_id": pl.Int64,
+            "_date": pl.Date,
+            "_amount": pl.Float64,
+        },
+        orient="row",
+        strict=False,
     )
     known = frame.join(existing, on=key, how="semi", nulls_equal=True)
     return [
-        issues(first, pl.col("_family_id").is_not_null() & (pl.col(ROW) != pl.col("_first")), "nik", "duplicate_row", ERRORS, other=pl.col("_first")),
+        issues(
+            first,
+            pl.col("_family_id").is_not_null() & (pl.col(ROW) != pl.col("_first")),
+            "nik",
+            "duplicate_row",
+            ERRORS,
+            other=pl.col("_first"),
+        ),
         issues(known, pl.lit(True), "nik", "duplicate_existing", ERRORS),
     ]
 
 
 def check(frame: pl.DataFrame) -> pl.DataFrame:
-    required = [issues(frame, pl.col(n).is_null(), n, "required_missing", ERRORS, column=PROFILE.header_for(n)) for n in PROFILE.required]
+    required = [
+        issues(frame, pl.col(n).is_null(), n, "required_missing", ERRORS, column=PROFILE.header_for(n))
+        for n in PROFILE.required
+    ]
     found = pl.concat([*required, *_row_checks(frame), *_identity_checks(frame), *_duplicate_checks(frame)])
     return found.sort(ROW, "field") if found.height else pl.DataFrame(schema=ISSUE_SCHEMA)
 
@@ -168,16 +248,26 @@ def write(valid: pl.DataFrame, *, acting_user, file_name: str) -> int:
     bump(VersionPart.INTERVENTIONS)  # tepat.registry.version (bulk_create sends no signal)
     Intervention.objects.bulk_create(
         Intervention(
-            program_id=row["_program_id"], family_id=row["_family_id"], member_id=row["_member_id"], date=row["_date"],
-            amount=whole_rupiah(row["_amount"]), units=row["_units"] or 1, status=row["_status"], source=InterventionSource.IMPORT,
-            file_name=file_name, row=row[ROW], recorded_by=user,
+            program_id=row["_program_id"],
+            family_id=row["_family_id"],
+            member_id=row["_member_id"],
+            date=row["_date"],
+            amount=whole_rupiah(row["_amount"]),
+            units=row["_units"] or 1,
+            status=row["_status"],
+            source=InterventionSource.IMPORT,
+            file_name=file_name,
+            row=row[ROW],
+            recorded_by=user,
         )
         for row in valid.iter_rows(named=True)
     )
     return valid.height
 
 
-def import_interventions(path: Path, *, acting_user, file_name: str | None = None, allowed: set[int] | None = None) -> RealisasiReport:
+def import_interventions(
+    path: Path, *, acting_user, file_name: str | None = None, allowed: set[int] | None = None
+) -> RealisasiReport:
     """Read, check, write the valid rows. Raises ImportFatal for an unusable file (nothing written).
 
     allowed: ids of the programs the user may report for (an OPD operator: their agency's); None: all.
@@ -191,6 +281,10 @@ def import_interventions(path: Path, *, acting_user, file_name: str | None = Non
     report.inserted = write(valid, acting_user=acting_user, file_name=report.file)
     headers = mapping(PROFILE, table.headers)
     report.rejected = found.select(
-        pl.col(ROW).alias("row"), pl.col("field").replace_strict(headers, default=pl.col("field")).alias("column"), "value", "code", "message"
+        pl.col(ROW).alias("row"),
+        pl.col("field").replace_strict(headers, default=pl.col("field")).alias("column"),
+        "value",
+        "code",
+        "message",
     ).to_dicts()
     return report

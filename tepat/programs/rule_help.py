@@ -11,6 +11,7 @@ that do occur), or else the combination itself. Codes are stable: `field_empty`,
 
 Cost: one rule evaluation (the preview's frames, cached); the picker scans each text column once.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,9 @@ SOURCES = {"p3ke": "P3KE", "dtsen": "DTSEN"}
 SEEN_VALUES = 8  # values listed for a field without a fixed domain
 CATEGORICAL = 40  # a text field with more distinct values never lists them
 # Personal data and identifiers: their values are never listed, whatever their number.
-PERSONAL = frozenset({*IDENTITY_FIELDS, "id_keluarga_p3ke", "id_individu", "nama", "kepala_keluarga", "alamat", "rt", "rw"})
+PERSONAL = frozenset(
+    {*IDENTITY_FIELDS, "id_keluarga_p3ke", "id_individu", "nama", "kepala_keluarga", "alamat", "rt", "rw"}
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,10 @@ def _empty_field(node: Node, families: pl.DataFrame, members: pl.DataFrame) -> s
             continue
         sources = field_sources().get(name, ())
         if sources:
-            return _("registri belum punya nilai `%(f)s`: kolom ini berasal dari berkas %(s)s") % {"f": name, "s": " / ".join(sources)}
+            return _("registri belum punya nilai `%(f)s`: kolom ini berasal dari berkas %(s)s") % {
+                "f": name,
+                "s": " / ".join(sources),
+            }
         return _("registri belum punya nilai `%(f)s`") % {"f": name}
     return None
 
@@ -88,7 +94,13 @@ def _text_tests(node: Node) -> list[tuple[str, list[str]]]:
     """(field, the text values it is compared equal to) for every `field == "x"` and `field in [...]`."""
     tests = []
     for n in walk(node):
-        if isinstance(n, Compare) and n.op == "==" and isinstance(n.left, Field) and isinstance(n.right, Literal) and n.right.type == "text":
+        if (
+            isinstance(n, Compare)
+            and n.op == "=="
+            and isinstance(n.left, Field)
+            and isinstance(n.right, Literal)
+            and n.right.type == "text"
+        ):
             tests.append((n.left.name, [str(n.right.value)]))
         elif isinstance(n, InList) and not n.negated and isinstance(n.subject, Field):
             tests.append((n.subject.name, [str(v.value) for v in n.values if v.type == "text"]))
@@ -116,7 +128,10 @@ def _absent_value(node: Node, families: pl.DataFrame, members: pl.DataFrame) -> 
         if not present & set(wanted) and name not in PERSONAL:
             listed = ", ".join(f'"{v}"' for v in seen_values(frame, name))
             return _("tidak ada nilai %(v)s di `%(f)s`; nilai yang ada: %(seen)s") % {
-                "v": " / ".join(f'"{w}"' for w in wanted), "f": name, "seen": listed or "–"}
+                "v": " / ".join(f'"{w}"' for w in wanted),
+                "f": name,
+                "seen": listed or "–",
+            }
     return None
 
 
@@ -128,7 +143,9 @@ def why_nobody(node: Node, families: pl.DataFrame, members: pl.DataFrame) -> tup
     absent = _absent_value(node, families, members)
     if absent:
         return "value_absent", absent
-    return "combination_empty", _("setiap bagiannya ada di data, tetapi tidak ada keluarga yang memenuhi semuanya sekaligus")
+    return "combination_empty", _(
+        "setiap bagiannya ada di data, tetapi tidak ada keluarga yang memenuhi semuanya sekaligus"
+    )
 
 
 def conditions(rule: Rule, families: pl.DataFrame, members: pl.DataFrame, today: date) -> list[Condition]:
@@ -155,9 +172,23 @@ def picker(families: pl.DataFrame, members: pl.DataFrame) -> list[dict]:
             spec = schema.get(name)
             filled = True if spec.derived else _filled(frame, name) > 0
             values = list(spec.domain) if spec.domain else (seen_values(frame, name) if spec.type == "text" else [])
-            fields.append({"name": name, "type": spec.type, "values": values, "filled": filled,
-                           "sources": " / ".join(field_sources().get(name, ()))})
+            fields.append(
+                {
+                    "name": name,
+                    "type": spec.type,
+                    "values": values,
+                    "filled": filled,
+                    "sources": " / ".join(field_sources().get(name, ())),
+                }
+            )
         groups.append({"title": title, "fields": fields})
-    groups.append({"title": _("Syarat bernama"), "fields": [{"name": n, "type": "", "values": [], "filled": True, "sources": "", "means": t}
-                                                             for n, t in SNIPPETS.items()]})
+    groups.append(
+        {
+            "title": _("Syarat bernama"),
+            "fields": [
+                {"name": n, "type": "", "values": [], "filled": True, "sources": "", "means": t}
+                for n, t in SNIPPETS.items()
+            ],
+        }
+    )
     return groups

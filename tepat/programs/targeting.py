@@ -5,6 +5,7 @@ then the family id (a stable tie-break). The
 deprivation count is the number of deprivation snippets (tepat.engine.rules.SNIPPETS) that hold.
 Cost: two vectorised rule evaluations over the registry frames and one bulk insert.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,16 @@ from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
 from tepat.registry.models import Family, Member, VersionPart
 from tepat.registry.version import current
 
-DEPRIVATIONS = ("lantai_tanah", "dinding_tidak_layak", "atap_tidak_layak", "air_tidak_layak", "tanpa_jamban_sendiri",
-                "tanpa_listrik_pln", "bahan_bakar_kayu", "berisiko_stunting")
+DEPRIVATIONS = (
+    "lantai_tanah",
+    "dinding_tidak_layak",
+    "atap_tidak_layak",
+    "air_tidak_layak",
+    "tanpa_jamban_sendiri",
+    "tanpa_listrik_pln",
+    "bahan_bakar_kayu",
+    "berisiko_stunting",
+)
 
 
 def ranked(rule_text: str, today: date, first: str | None = None) -> tuple[pl.DataFrame, int]:
@@ -30,16 +39,29 @@ def ranked(rule_text: str, today: date, first: str | None = None) -> tuple[pl.Da
     families, members = registry_frames(WHOLE_REGISTRY)
     result = evaluate(rule_text, families, members, today)
     reasons = [c for c in result.columns if c not in ("family_id", "eligible")]
-    eligible = result.filter(pl.col("eligible")).with_columns(
-        pl.concat_list([pl.when(pl.col(c)).then(pl.lit(c)).otherwise(None) for c in reasons]).list.drop_nulls().alias("reasons")
-        if reasons else pl.lit([], pl.List(pl.String)).alias("reasons")
-    ).select("family_id", "reasons")
+    eligible = (
+        result.filter(pl.col("eligible"))
+        .with_columns(
+            pl.concat_list([pl.when(pl.col(c)).then(pl.lit(c)).otherwise(None) for c in reasons])
+            .list.drop_nulls()
+            .alias("reasons")
+            if reasons
+            else pl.lit([], pl.List(pl.String)).alias("reasons")
+        )
+        .select("family_id", "reasons")
+    )
     depriv = evaluate(" or ".join(DEPRIVATIONS), families, members, today)
-    depriv = depriv.select("family_id", pl.sum_horizontal([pl.col(c).cast(pl.Int32) for c in DEPRIVATIONS]).alias("deprivations"))
-    preferred = evaluate(first, families, members, today).select("family_id", pl.col("eligible").alias("_first")) if first else \
-        families.select("family_id", pl.lit(False).alias("_first"))
+    depriv = depriv.select(
+        "family_id", pl.sum_horizontal([pl.col(c).cast(pl.Int32) for c in DEPRIVATIONS]).alias("deprivations")
+    )
+    preferred = (
+        evaluate(first, families, members, today).select("family_id", pl.col("eligible").alias("_first"))
+        if first
+        else families.select("family_id", pl.lit(False).alias("_first"))
+    )
     ordered = (
-        eligible.join(depriv, on="family_id").join(preferred, on="family_id")
+        eligible.join(depriv, on="family_id")
+        .join(preferred, on="family_id")
         .join(families.select("family_id", "desil", "kecamatan"), on="family_id")
         .sort(["_first", "desil", "deprivations", "family_id"], descending=[True, False, True, False], nulls_last=True)
         .drop("_first")
@@ -62,5 +84,10 @@ def snapshot() -> dict:
     """What a frozen list records of the registry it was drawn from. Cost: a count of families and members."""
     families = Family.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     members = Member.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return {"families": families["n"], "families_updated": str(families["at"]), "members": members["n"],
-            "members_updated": str(members["at"]), "version": current()[VersionPart.REGISTRY].name}
+    return {
+        "families": families["n"],
+        "families_updated": str(families["at"]),
+        "members": members["n"],
+        "members_updated": str(members["at"]),
+        "version": current()[VersionPart.REGISTRY].name,
+    }

@@ -1,4 +1,5 @@
 """Kemendagri region-code format rules. Pure functions, no database."""
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 
 All or nothing: any invalid row means nothing is written, and every problem is listed by row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,7 +30,10 @@ class RegionLoad:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     text = path.read_bytes().decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ",")
+    reader = csv.DictReader(
+        io.StringIO(text),
+        delimiter=";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ",",
+    )
     return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
@@ -45,12 +49,18 @@ def validate_row(number: int, row: dict[str, str], known: dict[str, str]) -> lis
         found.append(f"baris {number}: nama kosong / name is empty")
     if level in PARENT_LEVEL:
         if parent != parent_code(code):
-            found.append(f"baris {number}: induk '{parent}' tidak sesuai kode '{code}' / parent does not match the code")
+            found.append(
+                f"baris {number}: induk '{parent}' tidak sesuai kode '{code}' / parent does not match the code"
+            )
         elif known.get(parent) != PARENT_LEVEL[level]:
-            found.append(f"baris {number}: induk '{parent}' tidak ada atau bukan {PARENT_LEVEL[level]} / parent missing or wrong level")
+            found.append(
+                f"baris {number}: induk '{parent}' tidak ada atau bukan {PARENT_LEVEL[level]} / parent missing or wrong level"
+            )
     bps = row.get("bps_code", "")
     if bps and (not bps.isdigit() or len(bps) != BPS_LENGTH.get(level, 0)):
-        found.append(f"baris {number}: kode BPS '{bps}' harus {BPS_LENGTH.get(level)} digit / BPS code has the wrong length")
+        found.append(
+            f"baris {number}: kode BPS '{bps}' harus {BPS_LENGTH.get(level)} digit / BPS code has the wrong length"
+        )
     population = row.get("population", "")
     if population and not population.isdigit():
         found.append(f"baris {number}: jumlah penduduk '{population}' bukan bilangan / population is not a number")
@@ -78,7 +88,8 @@ def _write(rows: list[dict[str, str]], result: RegionLoad) -> None:
     order = {"provinsi": 0, "kabkota": 1, "kecamatan": 2, "kelurahan": 3}
     for row in sorted(rows, key=lambda r: order[r["level"]]):
         values = {
-            "name": row["name"], "level": row["level"],
+            "name": row["name"],
+            "level": row["level"],
             "parent": Region.objects.get(code=row["parent"]) if row.get("parent") else None,
             "bps_code": row.get("bps_code") or None,
             "population": int(row["population"]) if row.get("population") else None,
@@ -98,8 +109,18 @@ def national_rows(code: str) -> list[dict[str, str]]:
         listed = [(r["code"], r["name"]) for r in csv.DictReader(handle)]
     if code not in {c for c, _ in listed}:
         return []
-    return [{"code": c, "name": n, "level": level_of(c) or "", "parent": parent_code(c) or "", "bps_code": "", "population": ""}
-            for c, n in listed if c in wanted or c.startswith(code + ".")]
+    return [
+        {
+            "code": c,
+            "name": n,
+            "level": level_of(c) or "",
+            "parent": parent_code(c) or "",
+            "bps_code": "",
+            "population": "",
+        }
+        for c, n in listed
+        if c in wanted or c.startswith(code + ".")
+    ]
 
 
 def load_national(code: str) -> RegionLoad:
@@ -108,12 +129,16 @@ def load_national(code: str) -> RegionLoad:
     Guarantee: all or nothing, like load_regions."""
     result = RegionLoad()
     if level_of(code) not in ("provinsi", "kabkota"):
-        result.errors.append(f"kode '{code}' harus kode provinsi (12) atau kab/kota (12.09) / "
-                             f"code must be a province (12) or kab/kota (12.09) code")
+        result.errors.append(
+            f"kode '{code}' harus kode provinsi (12) atau kab/kota (12.09) / "
+            f"code must be a province (12) or kab/kota (12.09) code"
+        )
         return result
     rows = national_rows(code)
     if not rows:
-        result.errors.append(f"kode '{code}' tidak ada di daftar Kemendagri / code '{code}' is not in the Kemendagri list")
+        result.errors.append(
+            f"kode '{code}' tidak ada di daftar Kemendagri / code '{code}' is not in the Kemendagri list"
+        )
         return result
     _create_missing(rows, result)
     return result
@@ -127,8 +152,9 @@ def _create_missing(rows: list[dict[str, str]], result: RegionLoad) -> None:
     for level in ("provinsi", "kabkota", "kecamatan", "kelurahan"):
         new = [r for r in rows if r["level"] == level and r["code"] not in existing]
         parents = dict(Region.objects.filter(code__in={r["parent"] for r in new}).values_list("code", "pk"))
-        Region.objects.bulk_create(Region(code=r["code"], name=r["name"], level=level, parent_id=parents.get(r["parent"]))
-                                   for r in new)
+        Region.objects.bulk_create(
+            Region(code=r["code"], name=r["name"], level=level, parent_id=parents.get(r["parent"])) for r in new
+        )
         result.created += len(new)
 
 

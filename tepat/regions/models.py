@@ -1,4 +1,5 @@
 """The region master: Kemendagri codes (the key), BPS codes (nullable), hierarchy and population."""
+
 from __future__ import annotations
 
 from django.db import models

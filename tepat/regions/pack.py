@@ -9,6 +9,7 @@ gets its regions from the national Kemendagri list (`data/kemendagri.csv.gz`).
 The installation's region is `TEPAT_REGION_CODE`; when unset, the code in `packs/default.txt`.
 Django-free except `place_names` (reads the region master).
 """
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,7 @@ def current_code() -> str:
         from django.conf import settings
 
         return settings.TEPAT_REGION_CODE
-    except Exception:  # noqa: BLE001 - Django absent or not configured: the generator runs without it
+    except Exception:
         return selected_code()
 
 
@@ -70,7 +71,9 @@ def place_names(code: str | None = None) -> dict[str, str]:
 
     code = code or current_code()
     name = Region.objects.filter(code=code).values_list("name", flat=True).first() or code
-    short = name.split(" ", 1)[1] if name.split(" ", 1)[0] in ("Kabupaten", "Kota", "Provinsi") and " " in name else name
+    short = (
+        name.split(" ", 1)[1] if name.split(" ", 1)[0] in ("Kabupaten", "Kota", "Provinsi") and " " in name else name
+    )
     return {"wilayah": name, "wilayah_kapital": name.upper(), "wilayah_singkat": short}
 
 

@@ -1,8 +1,9 @@
 """Every change to the registry goes through one of these functions: transactional, with history."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -22,11 +23,24 @@ from tepat.registry.version import bump
 Progress = Callable[[str, float], None]
 
 
-def create_batch(path: Path, *, acting_user, file_name: str | None = None, requested_format: str = "auto",
-                 dry_run: bool = False, export_date=None, allow_missing: bool = False) -> ImportBatch:
+def create_batch(
+    path: Path,
+    *,
+    acting_user,
+    file_name: str | None = None,
+    requested_format: str = "auto",
+    dry_run: bool = False,
+    export_date=None,
+    allow_missing: bool = False,
+) -> ImportBatch:
     return ImportBatch.objects.create(
-        file_name=file_name or path.name, stored_path=str(path), requested_format=requested_format, dry_run=dry_run,
-        export_date=export_date, user=acting_user if getattr(acting_user, "pk", None) else None, allow_missing=allow_missing,
+        file_name=file_name or path.name,
+        stored_path=str(path),
+        requested_format=requested_format,
+        dry_run=dry_run,
+        export_date=export_date,
+        user=acting_user if getattr(acting_user, "pk", None) else None,
+        allow_missing=allow_missing,
     )
 
 
@@ -54,10 +68,22 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
     try:
         with transaction.atomic():
             outcome = write(prepared, batch, user_id, track)
-            _record(batch, prepared, reports.build(prepared, outcome, dry_run=batch.dry_run, file_name=batch.file_name,
-                                                   coverage=_codes(prepared.coverage)), BatchStatus.DONE)
+            _record(
+                batch,
+                prepared,
+                reports.build(
+                    prepared,
+                    outcome,
+                    dry_run=batch.dry_run,
+                    file_name=batch.file_name,
+                    coverage=_codes(prepared.coverage),
+                ),
+                BatchStatus.DONE,
+            )
     except MissingHeld as problem:
-        report = reports.build(prepared, problem.outcome, dry_run=False, file_name=batch.file_name, coverage=_codes(prepared.coverage))
+        report = reports.build(
+            prepared, problem.outcome, dry_run=False, file_name=batch.file_name, coverage=_codes(prepared.coverage)
+        )
         _record(batch, prepared, reports.held(report, problem), BatchStatus.HELD)
     if progress:
         progress("selesai", 1.0)
@@ -72,8 +98,15 @@ def do_confirm_missing(batch: ImportBatch, *, acting_user) -> ImportBatch:
         raise ValueError(f"import {batch.pk} is not waiting for a confirmation")
     held = batch.report.get("held", {})
     batch.allow_missing, batch.status, batch.progress, batch.stage = True, BatchStatus.QUEUED, 0, ""
-    batch.report = {**batch.report, "confirmed": {"by": getattr(acting_user, "username", None), "at": timezone.now().isoformat(),
-                                                  "missing": held.get("missing"), "registry_active": held.get("registry_active")}}
+    batch.report = {
+        **batch.report,
+        "confirmed": {
+            "by": getattr(acting_user, "username", None),
+            "at": timezone.now().isoformat(),
+            "missing": held.get("missing"),
+            "registry_active": held.get("registry_active"),
+        },
+    }
     batch.save(update_fields=["allow_missing", "status", "progress", "stage", "report"])
     return batch
 
@@ -96,8 +129,15 @@ def do_revert_batch(batch: ImportBatch, *, acting_user, reason: str) -> dict:
     counts = revert.revert(batch, user_id=user.pk if user else None, reason=reason.strip()).as_dict()
     bump(VersionPart.REGISTRY)
     batch.reverted_at, batch.reverted_by, batch.revert_reason = timezone.now(), user, reason.strip()[:255]
-    batch.report = {**batch.report, "reverted": {"by": getattr(user, "username", None), "at": batch.reverted_at.isoformat(),
-                                                 "reason": batch.revert_reason, **counts}}
+    batch.report = {
+        **batch.report,
+        "reverted": {
+            "by": getattr(user, "username", None),
+            "at": batch.reverted_at.isoformat(),
+            "reason": batch.revert_reason,
+            **counts,
+        },
+    }
     batch.save(update_fields=["reverted_at", "reverted_by", "revert_reason", "report"])
     return counts
 
@@ -112,20 +152,28 @@ def _same_file_as(batch: ImportBatch, digest: str | None) -> ImportBatch | None:
     """The last import of the same source when it had this very file and nothing changed since."""
     if not digest:
         return None
-    previous = (ImportBatch.objects.filter(sha256=digest, status=BatchStatus.DONE, dry_run=False, reverted_at__isnull=True)
-                .exclude(pk=batch.pk).order_by("-pk").first())
+    previous = (
+        ImportBatch.objects.filter(sha256=digest, status=BatchStatus.DONE, dry_run=False, reverted_at__isnull=True)
+        .exclude(pk=batch.pk)
+        .order_by("-pk")
+        .first()
+    )
     if previous is None or not previous.registry_mark or batch.requested_format not in ("auto", previous.format):
         return None
     profiles = load_profiles()
     source = profiles[previous.format].source
     same_source = [name for name, profile in profiles.items() if profile.source == source]
-    later = ImportBatch.objects.filter(pk__gt=previous.pk, status=BatchStatus.DONE, dry_run=False, format__in=same_source)
+    later = ImportBatch.objects.filter(
+        pk__gt=previous.pk, status=BatchStatus.DONE, dry_run=False, format__in=same_source
+    )
     return None if later.exists() or previous.registry_mark != registry_mark() else previous
 
 
 def _answer_from(batch: ImportBatch, previous: ImportBatch, progress: Progress | None) -> ImportBatch:
     batch.format, batch.sha256, batch.registry_mark = previous.format, previous.sha256, previous.registry_mark
-    batch.report = reports.same_file(previous.report, dry_run=batch.dry_run, file_name=batch.file_name, batch_id=previous.pk)
+    batch.report = reports.same_file(
+        previous.report, dry_run=batch.dry_run, file_name=batch.file_name, batch_id=previous.pk
+    )
     _finish(batch, BatchStatus.DONE)
     if progress:
         progress("selesai", 1.0)
@@ -150,8 +198,11 @@ def mark_interrupted_imports() -> int:
     Only web uploads (stored under UPLOAD_DIR): a `tepat import` may be running in another process.
     """
     uploads = str(settings.UPLOAD_DIR)
-    return ImportBatch.objects.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING], stored_path__startswith=uploads).update(
-        status=BatchStatus.FAILED, stage="terputus: server dihentikan / interrupted: the server stopped",
+    return ImportBatch.objects.filter(
+        status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING], stored_path__startswith=uploads
+    ).update(
+        status=BatchStatus.FAILED,
+        stage="terputus: server dihentikan / interrupted: the server stopped",
         report={"format": None, "fatal": {"code": "interrupted", "message": FATAL["interrupted"].text()}},
     )
 
@@ -192,8 +243,12 @@ def do_deactivate_member(member: Member, *, acting_user, reason: str) -> Change:
         is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )
     change = Change.objects.create(
-        family_id=member.family_id, member=member, action=ChangeAction.DEACTIVATE,
-        fields={"is_active": [before, False]}, reason=reason, user=acting_user,
+        family_id=member.family_id,
+        member=member,
+        action=ChangeAction.DEACTIVATE,
+        fields={"is_active": [before, False]},
+        reason=reason,
+        user=acting_user,
     )
     member.refresh_from_db()
     return change
@@ -206,10 +261,16 @@ def do_reactivate_member(member: Member, *, acting_user, reason: str) -> Change:
     if not reason.strip():
         raise ValueError("a reason is required")
     before = member.is_active
-    Member.objects.filter(pk=member.pk).update(is_active=True, inactive_reason="", version=F("version") + 1, updated_at=timezone.now())
+    Member.objects.filter(pk=member.pk).update(
+        is_active=True, inactive_reason="", version=F("version") + 1, updated_at=timezone.now()
+    )
     change = Change.objects.create(
-        family_id=member.family_id, member=member, action=ChangeAction.UPDATE,
-        fields={"is_active": [before, True]}, reason=reason, user=acting_user,
+        family_id=member.family_id,
+        member=member,
+        action=ChangeAction.UPDATE,
+        fields={"is_active": [before, True]},
+        reason=reason,
+        user=acting_user,
     )
     member.refresh_from_db()
     return change
@@ -226,8 +287,11 @@ def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Change:
         is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )
     change = Change.objects.create(
-        family=family, action=ChangeAction.DEACTIVATE, fields={"is_active": [family.is_active, False]},
-        reason=reason, user=acting_user,
+        family=family,
+        action=ChangeAction.DEACTIVATE,
+        fields={"is_active": [family.is_active, False]},
+        reason=reason,
+        user=acting_user,
     )
     family.refresh_from_db()
     return change
@@ -240,8 +304,17 @@ def do_assign(families, *, enumerator, acting_user) -> int:
     from tepat.registry.models import Assignment
 
     have = set(Assignment.objects.filter(enumerator=enumerator, is_active=True).values_list("family_id", flat=True))
-    new = [Assignment(family_id=pk, enumerator=enumerator, assigned_by=acting_user) for pk in families.values_list("pk", flat=True) if pk not in have]
+    new = [
+        Assignment(family_id=pk, enumerator=enumerator, assigned_by=acting_user)
+        for pk in families.values_list("pk", flat=True)
+        if pk not in have
+    ]
     Assignment.objects.bulk_create(new)
     if new:
-        audit(AuditAction.FAMILIES_ASSIGNED, enumerator.username, acting_user=acting_user, families=[a.family_id for a in new])
+        audit(
+            AuditAction.FAMILIES_ASSIGNED,
+            enumerator.username,
+            acting_user=acting_user,
+            families=[a.family_id for a in new],
+        )
     return len(new)

@@ -1,7 +1,8 @@
 """Bulk writes for imports: COPY on PostgreSQL, executemany on SQLite. Identifiers are ours, quoted."""
+
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import polars as pl
 from django.db import connection
@@ -15,7 +16,9 @@ def _quoted(table: str, columns: Sequence[str]) -> tuple[str, str]:
     return quote(table), ", ".join(quote(c) for c in columns)
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence], tick: Callable[[int], None] | None = None) -> int:
+def insert_rows(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence], tick: Callable[[int], None] | None = None
+) -> int:
     """Insert rows (tuples in `columns` order) in one statement stream. Returns the count."""
     name, cols = _quoted(table, columns)
     count = 0

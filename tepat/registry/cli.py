@@ -1,4 +1,5 @@
 """`tepat batch ...`: list imports and revert one (registered on the main group in tepat/cli.py)."""
+
 from __future__ import annotations
 
 import click
@@ -20,13 +21,22 @@ def batch_list(limit: int) -> None:
     ensure_database()
     from tepat.registry.models import ImportBatch
 
-    click.echo(f"{'id':>5}  {'status':<10} {'format':<15} {'baru':>7} {'berubah':>7} {'hilang':>7}  {'oleh':<12} berkas")
+    click.echo(
+        f"{'id':>5}  {'status':<10} {'format':<15} {'baru':>7} {'berubah':>7} {'hilang':>7}  {'oleh':<12} berkas"
+    )
     for item in ImportBatch.objects.select_related("user").order_by("-pk")[:limit]:
         counts = item.report.get("families") or {}
         status = "reverted" if item.reverted_at else item.status
-        flags = "".join([" (uji coba/dry run)" if item.dry_run else "", f" (= {item.report['same_as']})" if "same_as" in item.report else ""])
-        click.echo(f"{item.pk:>5}  {status:<10} {item.format or '-':<15} {counts.get('new', ''):>7} {counts.get('updated', ''):>7} "
-                   f"{counts.get('missing', ''):>7}  {str(item.user or '-'):<12} {item.file_name}{flags}")
+        flags = "".join(
+            [
+                " (uji coba/dry run)" if item.dry_run else "",
+                f" (= {item.report['same_as']})" if "same_as" in item.report else "",
+            ]
+        )
+        click.echo(
+            f"{item.pk:>5}  {status:<10} {item.format or '-':<15} {counts.get('new', ''):>7} {counts.get('updated', ''):>7} "
+            f"{counts.get('missing', ''):>7}  {str(item.user or '-'):<12} {item.file_name}{flags}"
+        )
 
 
 @batch.command("revert")
@@ -50,5 +60,9 @@ def batch_revert(batch_id: int, reason: str, username: str | None) -> None:
         counts = do_revert_batch(item, acting_user=user, reason=reason)
     except RevertRefused as refused:
         fail(f"DITOLAK / REFUSED [{refused.code}]: {refused}")
-    for kind, label in (("deactivated", "dinonaktifkan (dibuat impor ini)"), ("restored", "dikembalikan"), ("unflagged", "tanda hilang dicabut")):
+    for kind, label in (
+        ("deactivated", "dinonaktifkan (dibuat impor ini)"),
+        ("restored", "dikembalikan"),
+        ("unflagged", "tanda hilang dicabut"),
+    ):
         click.echo(f"{label}: {counts[kind]['family']} keluarga, {counts[kind]['member']} anggota")

@@ -1,4 +1,5 @@
 """Registry lists as frames for download, with the user's masking applied. Scope is the caller's queryset."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -8,13 +9,31 @@ from tepat.accounts.masking import mask_expr
 from tepat.accounts.roles import policy_for
 
 FAMILY_EXPORT = {
-    "source": "sumber", "source_key": "id_keluarga", "no_kk": "no_kk", "kepala_keluarga": "kepala_keluarga",
-    "head_nik": "nik_kepala_keluarga", "kelurahan__parent__name": "kecamatan", "kelurahan__name": "kelurahan",
-    "kelurahan__code": "kode_kemendagri", "alamat": "alamat", "rt": "rt", "rw": "rw", "desil": "desil",
-    "desil_skala": "skala_desil", "jenis_lantai": "jenis_lantai", "jenis_dinding": "jenis_dinding", "jenis_atap": "jenis_atap",
-    "sumber_air_minum": "sumber_air_minum", "fasilitas_bab": "fasilitas_bab", "sumber_penerangan": "sumber_penerangan",
-    "bahan_bakar_memasak": "bahan_bakar_memasak", "penerima_pkh": "penerima_pkh", "penerima_bpnt": "penerima_bpnt",
-    "penerima_sembako": "penerima_sembako", "resiko_stunting": "resiko_stunting", "is_active": "aktif",
+    "source": "sumber",
+    "source_key": "id_keluarga",
+    "no_kk": "no_kk",
+    "kepala_keluarga": "kepala_keluarga",
+    "head_nik": "nik_kepala_keluarga",
+    "kelurahan__parent__name": "kecamatan",
+    "kelurahan__name": "kelurahan",
+    "kelurahan__code": "kode_kemendagri",
+    "alamat": "alamat",
+    "rt": "rt",
+    "rw": "rw",
+    "desil": "desil",
+    "desil_skala": "skala_desil",
+    "jenis_lantai": "jenis_lantai",
+    "jenis_dinding": "jenis_dinding",
+    "jenis_atap": "jenis_atap",
+    "sumber_air_minum": "sumber_air_minum",
+    "fasilitas_bab": "fasilitas_bab",
+    "sumber_penerangan": "sumber_penerangan",
+    "bahan_bakar_memasak": "bahan_bakar_memasak",
+    "penerima_pkh": "penerima_pkh",
+    "penerima_bpnt": "penerima_bpnt",
+    "penerima_sembako": "penerima_sembako",
+    "resiko_stunting": "resiko_stunting",
+    "is_active": "aktif",
 }
 
 
@@ -22,14 +41,18 @@ def head_nik(family_ref: str) -> Subquery:
     """The NIK of the active head of the family that `family_ref` points to (one subquery per row set)."""
     from tepat.registry.models import Member
 
-    head = Member.objects.filter(family=OuterRef(family_ref), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True)
+    head = Member.objects.filter(
+        family=OuterRef(family_ref), hubungan_dengan_kepala_keluarga__iexact="kepala keluarga", is_active=True
+    )
     return Subquery(head.values("nik")[:1])
 
 
 def family_frame(user, families: QuerySet) -> pl.DataFrame:
     """One row per family with the head's NIK; NIK and No KK masked unless the role needs them."""
     rows = families.annotate(head_nik=head_nik("pk")).order_by("id").values_list(*FAMILY_EXPORT)
-    frame = pl.DataFrame(list(rows), schema={name: pl.String for name in FAMILY_EXPORT.values()}, orient="row", strict=False)
+    frame = pl.DataFrame(
+        list(rows), schema=dict.fromkeys(FAMILY_EXPORT.values(), pl.String), orient="row", strict=False
+    )
     return _masked(user, frame)
 
 
@@ -38,18 +61,31 @@ def _masked(user, frame: pl.DataFrame) -> pl.DataFrame:
     if policy_for(user).sees_identity_numbers:
         return frame
     dtsen_key = pl.col("id_keluarga") == pl.col("no_kk")
-    frame = frame.with_columns(pl.when(dtsen_key).then(mask_expr("id_keluarga")).otherwise(pl.col("id_keluarga")).alias("id_keluarga"))
+    frame = frame.with_columns(
+        pl.when(dtsen_key).then(mask_expr("id_keluarga")).otherwise(pl.col("id_keluarga")).alias("id_keluarga")
+    )
     return frame.with_columns(mask_expr("no_kk"), mask_expr("nik_kepala_keluarga"))
 
 
 def target_frame(user, target_list) -> pl.DataFrame:
     """A frozen target list for an OPD: rank, family, head NIK, address, desil, reasons; masked per role."""
     columns = {
-        "rank": "peringkat", "family__source_key": "id_keluarga", "family__kepala_keluarga": "kepala_keluarga",
-        "head_nik": "nik_kepala_keluarga", "family__no_kk": "no_kk", "family__kelurahan__parent__name": "kecamatan",
-        "family__kelurahan__name": "kelurahan", "family__alamat": "alamat", "family__rt": "rt", "family__rw": "rw",
-        "family__desil": "desil", "deprivations": "jumlah_deprivasi", "reasons": "syarat_terpenuhi",
+        "rank": "peringkat",
+        "family__source_key": "id_keluarga",
+        "family__kepala_keluarga": "kepala_keluarga",
+        "head_nik": "nik_kepala_keluarga",
+        "family__no_kk": "no_kk",
+        "family__kelurahan__parent__name": "kecamatan",
+        "family__kelurahan__name": "kelurahan",
+        "family__alamat": "alamat",
+        "family__rt": "rt",
+        "family__rw": "rw",
+        "family__desil": "desil",
+        "deprivations": "jumlah_deprivasi",
+        "reasons": "syarat_terpenuhi",
     }
     rows = target_list.entries.annotate(head_nik=head_nik("family_id")).order_by("rank").values_list(*columns)
     rows = [(*row[:-1], "; ".join(row[-1])) for row in rows]
-    return _masked(user, pl.DataFrame(rows, schema={name: pl.String for name in columns.values()}, orient="row", strict=False))
+    return _masked(
+        user, pl.DataFrame(rows, schema=dict.fromkeys(columns.values(), pl.String), orient="row", strict=False)
+    )

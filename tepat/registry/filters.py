@@ -1,4 +1,5 @@
 """Family-list filters, as data: each deprivation and receipt flag is a name, a label and a Q."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,14 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 DEPRIVATIONS: dict[str, tuple[str, Q]] = {
     "lantai_tanah": (_("Lantai tanah"), Q(jenis_lantai="Tanah")),
-    "dinding_tidak_layak": (_("Dinding bambu/anyaman"), Q(jenis_dinding__in=["Bambu", "Plesteran anyaman bambu/kawat"])),
+    "dinding_tidak_layak": (
+        _("Dinding bambu/anyaman"),
+        Q(jenis_dinding__in=["Bambu", "Plesteran anyaman bambu/kawat"]),
+    ),
     "atap_tidak_layak": (_("Atap jerami/bambu"), Q(jenis_atap__in=["Jerami/Ijuk/Rumbia/Daun-daunan", "Bambu"])),
     "air_tidak_layak": (
         _("Air minum tidak layak"),
         Q(sumber_air_minum__in=["Sumur Tidak Terlindung", "Air Permukaan (Sungai, Danau, dll)", "Air Hujan"]),
     ),
     "tanpa_jamban_sendiri": (
-        _("Tanpa jamban sendiri"), Q(fasilitas_bab__in=["Umum/Bersama", "Lainnya", "Tidak, Jamban Umum/Bersama"])
+        _("Tanpa jamban sendiri"),
+        Q(fasilitas_bab__in=["Umum/Bersama", "Lainnya", "Tidak, Jamban Umum/Bersama"]),
     ),
     "tanpa_listrik_pln": (_("Tanpa listrik PLN"), Q(sumber_penerangan__in=["Listrik non-PLN", "Bukan listrik"])),
     "bahan_bakar_kayu": (_("Memasak dengan arang/kayu"), Q(bahan_bakar_memasak="Arang/Kayu")),
@@ -44,11 +49,15 @@ class FamilyFilter:
     include_inactive: bool = False
 
     @classmethod
-    def from_query(cls, params) -> "FamilyFilter":
+    def from_query(cls, params) -> FamilyFilter:
         return cls(
-            kecamatan=params.get("kecamatan", ""), kelurahan=params.get("kelurahan", ""), desil=params.get("desil", ""),
-            deprivation=params.get("deprivation", ""), receipt=params.get("receipt", ""),
-            receipt_value="Tidak" if params.get("receipt_value") == "Tidak" else "Ya", q=params.get("q", "").strip(),
+            kecamatan=params.get("kecamatan", ""),
+            kelurahan=params.get("kelurahan", ""),
+            desil=params.get("desil", ""),
+            deprivation=params.get("deprivation", ""),
+            receipt=params.get("receipt", ""),
+            receipt_value="Tidak" if params.get("receipt_value") == "Tidak" else "Ya",
+            q=params.get("q", "").strip(),
             include_inactive=params.get("inactive") == "1",
         )
 
@@ -66,5 +75,7 @@ class FamilyFilter:
         if self.receipt in RECEIPT_FLAGS:
             families = families.filter(**{self.receipt: self.receipt_value})
         if self.q:
-            families = families.filter(Q(kepala_keluarga__icontains=self.q) | Q(source_key=self.q) | Q(no_kk=self.q) | Q(members__nik=self.q)).distinct()
+            families = families.filter(
+                Q(kepala_keluarga__icontains=self.q) | Q(source_key=self.q) | Q(no_kk=self.q) | Q(members__nik=self.q)
+            ).distinct()
         return families

@@ -3,6 +3,7 @@
 Field names follow the P3KE column names in snake_case so that users recognise them in rules.
 Categorical values are kept as given (text); values outside their domain are reported at import.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -60,12 +61,17 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
     allow_missing = models.BooleanField(
-        _("boleh menandai banyak keluarga tidak ada lagi"), default=False,
+        _("boleh menandai banyak keluarga tidak ada lagi"),
+        default=False,
         help_text=_("Dikonfirmasi pengguna: impor boleh menandai lebih dari ambang keluarga sebagai tidak ada lagi."),
     )
-    registry_mark = models.JSONField(default=dict, blank=True, help_text="registry state when the import finished (same-file shortcut)")
+    registry_mark = models.JSONField(
+        default=dict, blank=True, help_text="registry state when the import finished (same-file shortcut)"
+    )
     reverted_at = models.DateTimeField(pgettext_lazy("import", "dibatalkan pada"), null=True, blank=True)
-    reverted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     revert_reason = models.CharField(pgettext_lazy("import", "alasan pembatalan"), max_length=255, blank=True)
 
     class Meta:
@@ -93,8 +99,15 @@ class Family(models.Model):
     no_kk = _text(_("No KK"), 16)
     export_date = models.DateField(_("tanggal ekspor"), null=True, blank=True)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="families")
-    first_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
-                                    help_text=_("Impor yang membuat catatan ini."))
+    first_batch = models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        help_text=_("Impor yang membuat catatan ini."),
+    )
     kelurahan = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="families")
     alamat = _text(_("alamat"), 255)
     rt = _text("RT", 5)
@@ -129,7 +142,12 @@ class Family(models.Model):
     is_active = models.BooleanField(_("aktif"), default=True)
     inactive_reason = _text(_("alasan nonaktif"), 255)
     missing_since = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
         help_text=_("Tidak ada lagi di ekspor sumber sejak impor ini."),
     )
     version = models.PositiveIntegerField(default=1)
@@ -162,11 +180,17 @@ class Member(models.Model):
     disabilitas = _text(_("disabilitas"), 80)
     penyakit_kronis = _text(_("penyakit kronis"), 80)
     # Not indexed: bulk imports write millions of members, and nothing looks members up by batch.
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False)
-    first_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False
+    )
+    first_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     inactive_reason = _text(_("alasan nonaktif"), 255)
-    missing_since = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    missing_since = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -220,6 +244,7 @@ class Assignment(models.Model):
 
 class VersionPart(models.TextChoices):
     """The parts of the data that caches and snapshots depend on (tepat.registry.version)."""
+
     REGISTRY = "registry", _("registri keluarga dan anggota")
     PROGRAMS = "programs", _("program, aturan dan daftar sasaran")
     INTERVENTIONS = "interventions", _("intervensi dan realisasi")
@@ -229,6 +254,7 @@ class VersionPart(models.TextChoices):
 class RegistryVersion(models.Model):
     """One row per part: `number` grows by one in the same transaction as every write that changes the
     part; `stamp` is new at each bump, so a number reused after a rolled-back write still differs."""
+
     part = models.CharField(max_length=20, primary_key=True, choices=VersionPart.choices)
     number = models.BigIntegerField(default=0)
     stamp = models.CharField(max_length=16, default="")

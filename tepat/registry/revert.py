@@ -6,6 +6,7 @@ Nothing is deleted: created records are deactivated with REVERTED_REASON (an imp
 again brings them back), and every record put back gets a `revert` Change row. Called by
 `actions.do_revert_batch` inside its transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,9 +47,17 @@ def refusal(batch: ImportBatch) -> RevertRefused | None:
         return RevertRefused("not_revertible", batch=batch.pk)
     profiles = load_profiles()
     source = profiles[batch.format].source
-    later = (ImportBatch.objects.filter(pk__gt=batch.pk, status=BatchStatus.DONE, dry_run=False, reverted_at__isnull=True,
-                                        format__in=[n for n, p in profiles.items() if p.source == source])
-             .exclude(report__has_key="same_as").values_list("pk", flat=True))
+    later = (
+        ImportBatch.objects.filter(
+            pk__gt=batch.pk,
+            status=BatchStatus.DONE,
+            dry_run=False,
+            reverted_at__isnull=True,
+            format__in=[n for n, p in profiles.items() if p.source == source],
+        )
+        .exclude(report__has_key="same_as")
+        .values_list("pk", flat=True)
+    )
     if later:
         return RevertRefused("later_imports", batches=", ".join(str(pk) for pk in later))
     touched = Q(family__first_batch=batch) | Q(family_id__in=Change.objects.filter(batch=batch).values("family_id"))
@@ -72,32 +81,68 @@ def revert(batch: ImportBatch, *, user_id: int | None, reason: str) -> Reverted:
 
 def _deactivate_created(table: str, batch: ImportBatch, user_id, note: str, now, history: list) -> int:
     member = table == "registry_member"
-    rows = fetch(f"SELECT id, {'family_id' if member else 'id'} FROM {table} WHERE first_batch_id = %s AND is_active", [batch.pk])
-    update_rows(table, ["is_active", "inactive_reason", "updated_at"], ((False, REVERTED_REASON, now, pk) for pk, _ in rows),
-                extra_sql=", version = version + 1")
+    rows = fetch(
+        f"SELECT id, {'family_id' if member else 'id'} FROM {table} WHERE first_batch_id = %s AND is_active", [batch.pk]
+    )
+    update_rows(
+        table,
+        ["is_active", "inactive_reason", "updated_at"],
+        ((False, REVERTED_REASON, now, pk) for pk, _ in rows),
+        extra_sql=", version = version + 1",
+    )
     fields = json.dumps({"is_active": [True, False]})
-    history += [(family, pk if member else None, ChangeAction.REVERT, fields, note, user_id, batch.pk, now) for pk, family in rows]
+    history += [
+        (family, pk if member else None, ChangeAction.REVERT, fields, note, user_id, batch.pk, now)
+        for pk, family in rows
+    ]
     return len(rows)
 
 
 def _restore_changed(model, batch: ImportBatch, user_id, note: str, now, history: list) -> tuple[int, int]:
     member = model is Member
-    changes = list(Change.objects.filter(batch=batch, member__isnull=not member, action__in=[ChangeAction.UPDATE, ChangeAction.MISSING])
-                   .values_list("family_id", "member_id", "action", "fields"))
+    changes = list(
+        Change.objects.filter(
+            batch=batch, member__isnull=not member, action__in=[ChangeAction.UPDATE, ChangeAction.MISSING]
+        ).values_list("family_id", "member_id", "action", "fields")
+    )
     record = (lambda c: c[1]) if member else (lambda c: c[0])
     writer, flagged = _previous_batches(model, batch, [record(c) for c in changes])
     export_dates = dict(ImportBatch.objects.filter(pk__in=set(writer.values())).values_list("pk", "export_date"))
     groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
     for change in changes:
         pk, (family_id, member_id, action, fields) = record(change), change
-        values = {"missing_since_id": None} if action == ChangeAction.MISSING else _before(model, fields, writer[pk], flagged.get(pk))
+        values = (
+            {"missing_since_id": None}
+            if action == ChangeAction.MISSING
+            else _before(model, fields, writer[pk], flagged.get(pk))
+        )
         if action == ChangeAction.UPDATE and not member:
             values["export_date"] = export_dates.get(writer[pk])
         groups[tuple(values)].append((*values.values(), now, pk))
-        inverse = {"ada_di_ekspor": [False, True]} if action == ChangeAction.MISSING else {f: [a, b] for f, (b, a) in fields.items()}
-        history.append((family_id, member_id, ChangeAction.REVERT, json.dumps(inverse, ensure_ascii=False), note, user_id, batch.pk, now))
+        inverse = (
+            {"ada_di_ekspor": [False, True]}
+            if action == ChangeAction.MISSING
+            else {f: [a, b] for f, (b, a) in fields.items()}
+        )
+        history.append(
+            (
+                family_id,
+                member_id,
+                ChangeAction.REVERT,
+                json.dumps(inverse, ensure_ascii=False),
+                note,
+                user_id,
+                batch.pk,
+                now,
+            )
+        )
     for columns, rows in groups.items():  # a missing flag alone does not bump the version (as when it was set)
-        update_rows(model._meta.db_table, [*columns, "updated_at"], rows, extra_sql="" if columns == ("missing_since_id",) else ", version = version + 1")
+        update_rows(
+            model._meta.db_table,
+            [*columns, "updated_at"],
+            rows,
+            extra_sql="" if columns == ("missing_since_id",) else ", version = version + 1",
+        )
     missing = sum(1 for c in changes if c[2] == ChangeAction.MISSING)
     return len(changes) - missing, missing
 
@@ -130,8 +175,10 @@ def _previous_batches(model, batch: ImportBatch, ids: list[int]) -> tuple[dict[i
     import whose missing flag it carried then. Reverted imports do not count: their writes were undone."""
     key = "member_id" if model is Member else "family_id"
     reverted = list(ImportBatch.objects.filter(reverted_at__isnull=False).values_list("pk", flat=True)) or [0]
-    sql = (f"SELECT {key}, action, MAX(batch_id) FROM registry_change WHERE batch_id < %s AND action IN ('update', 'missing') "
-           f"AND batch_id NOT IN ({', '.join(str(int(pk)) for pk in reverted)}) AND {key} IN ({{marks}}) GROUP BY {key}, action")
+    sql = (
+        f"SELECT {key}, action, MAX(batch_id) FROM registry_change WHERE batch_id < %s AND action IN ('update', 'missing') "
+        f"AND batch_id NOT IN ({', '.join(str(int(pk)) for pk in reverted)}) AND {key} IN ({{marks}}) GROUP BY {key}, action"
+    )
     writer = dict(fetch_in(f"SELECT id, first_batch_id FROM {model._meta.db_table} WHERE id IN ({{marks}})", ids))
     flagged: dict[int, int] = {}
     for pk, action, last in _fetch_in_with(sql, batch.pk, ids):

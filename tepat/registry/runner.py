@@ -1,4 +1,5 @@
 """Start an import batch as a job in a worker process (or in the request, for tests): tepat.jobs."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,14 @@ def store_upload(upload) -> Path:
 def start(upload, *, acting_user, requested_format: str, dry_run: bool, export_date=None) -> ImportBatch:
     """The batch, queued for a worker; its page polls the progress the worker writes on it."""
     path = store_upload(upload)
-    batch = create_batch(path, acting_user=acting_user, file_name=upload.name, requested_format=requested_format,
-                         dry_run=dry_run, export_date=export_date)
+    batch = create_batch(
+        path,
+        acting_user=acting_user,
+        file_name=upload.name,
+        requested_format=requested_format,
+        dry_run=dry_run,
+        export_date=export_date,
+    )
     return run(batch, acting_user=acting_user)
 
 

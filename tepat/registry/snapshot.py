@@ -18,6 +18,7 @@ inside the caller's open transaction (the tests) goes through the Django cursor'
 `build_snapshot()` is the entry point for a background job worker: it builds the current version
 unless it exists (waiting for a concurrent builder of it).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,7 +29,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone as tz
+from datetime import datetime, UTC
 from pathlib import Path
 
 import polars as pl
@@ -44,17 +45,35 @@ LOCK = ".build.lock"
 MANIFEST = "snapshot.json"
 BUILD_LOG = "builds.log"
 
-FAMILY_SCHEMA = {"family_id": pl.Int64, "kelurahan": pl.String, "kecamatan": pl.String, **{c: pl.String for c in FAMILY_TEXT},
-                 **{c: pl.Int64 for c in FAMILY_NUMBERS}, **{c: pl.Float64 for c in FAMILY_FLOATS}}
-MEMBER_SCHEMA = {"family_id": pl.Int64, "kelurahan": pl.String, "kecamatan": pl.String, **{c: pl.String for c in MEMBER_TEXT},
-                 "tanggal_lahir": pl.String, "is_active": pl.Int64}
+FAMILY_SCHEMA = {
+    "family_id": pl.Int64,
+    "kelurahan": pl.String,
+    "kecamatan": pl.String,
+    **dict.fromkeys(FAMILY_TEXT, pl.String),
+    **dict.fromkeys(FAMILY_NUMBERS, pl.Int64),
+    **dict.fromkeys(FAMILY_FLOATS, pl.Float64),
+}
+MEMBER_SCHEMA = {
+    "family_id": pl.Int64,
+    "kelurahan": pl.String,
+    "kecamatan": pl.String,
+    **dict.fromkeys(MEMBER_TEXT, pl.String),
+    "tanggal_lahir": pl.String,
+    "is_active": pl.Int64,
+}
 REGION_JOIN = "JOIN regions_region r ON r.id = f.kelurahan_id JOIN regions_region p ON p.id = r.parent_id"
 QUERIES = {
-    "families": (f"SELECT f.id, r.code AS kelurahan, p.code AS kecamatan, {', '.join('f.' + c for c in (*FAMILY_TEXT, *FAMILY_NUMBERS, *FAMILY_FLOATS))} "
-                 f"FROM registry_family f {REGION_JOIN} WHERE f.is_active", FAMILY_SCHEMA),
-    "members": (f"SELECT m.family_id, r.code AS kelurahan, p.code AS kecamatan, {', '.join('m.' + c for c in MEMBER_TEXT)}, CAST(m.tanggal_lahir AS TEXT), "
-                f"CAST(m.is_active AS INTEGER) FROM registry_member m JOIN registry_family f ON f.id = m.family_id {REGION_JOIN} "
-                "WHERE f.is_active", MEMBER_SCHEMA),
+    "families": (
+        f"SELECT f.id, r.code AS kelurahan, p.code AS kecamatan, {', '.join('f.' + c for c in (*FAMILY_TEXT, *FAMILY_NUMBERS, *FAMILY_FLOATS))} "
+        f"FROM registry_family f {REGION_JOIN} WHERE f.is_active",
+        FAMILY_SCHEMA,
+    ),
+    "members": (
+        f"SELECT m.family_id, r.code AS kelurahan, p.code AS kecamatan, {', '.join('m.' + c for c in MEMBER_TEXT)}, CAST(m.tanggal_lahir AS TEXT), "
+        f"CAST(m.is_active AS INTEGER) FROM registry_member m JOIN registry_family f ON f.id = m.family_id {REGION_JOIN} "
+        "WHERE f.is_active",
+        MEMBER_SCHEMA,
+    ),
 }
 VERSION_SQL = f"SELECT number, stamp FROM {TABLE} WHERE part = '{VersionPart.REGISTRY}'"
 
@@ -62,6 +81,7 @@ VERSION_SQL = f"SELECT number, stamp FROM {TABLE} WHERE part = '{VersionPart.REG
 @dataclass(frozen=True)
 class Snapshot:
     """A written snapshot. `stale`: an older version than the one asked for (a newer one is being built)."""
+
     name: str
     path: Path
     built_at: datetime = field(compare=False)
@@ -143,9 +163,18 @@ def _build() -> Snapshot:
     work.mkdir(parents=True)
     for part, frame in frames.items():
         frame.write_parquet(work / f"{part}.parquet", statistics=True)
-    built_at = datetime.now(tz.utc)
-    (work / MANIFEST).write_text(json.dumps({"built_at": built_at.isoformat(), "pid": os.getpid(), "families": frames["families"].height,
-                                             "members": frames["members"].height}), encoding="utf-8")
+    built_at = datetime.now(UTC)
+    (work / MANIFEST).write_text(
+        json.dumps(
+            {
+                "built_at": built_at.isoformat(),
+                "pid": os.getpid(),
+                "families": frames["families"].height,
+                "members": frames["members"].height,
+            }
+        ),
+        encoding="utf-8",
+    )
     os.rename(work, root() / name)
     with open(root() / BUILD_LOG, "a", encoding="utf-8") as log:  # one line per build: what operators (and tests) read
         log.write(f"{built_at.isoformat()} {name} pid={os.getpid()} families={frames['families'].height}\n")
@@ -211,7 +240,10 @@ def _read_postgresql() -> tuple[tuple[int, str], dict[str, pl.DataFrame]]:
         for part, (sql, schema) in QUERIES.items():
             with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
                 data = b"".join(bytes(block) for block in copy)
-            frames[part] = _typed(pl.read_csv(io.BytesIO(data), has_header=False, schema={k: _csv_type(v) for k, v in schema.items()}), schema)
+            frames[part] = _typed(
+                pl.read_csv(io.BytesIO(data), has_header=False, schema={k: _csv_type(v) for k, v in schema.items()}),
+                schema,
+            )
     return version, frames
 
 
@@ -223,5 +255,8 @@ def _read_django_cursor() -> tuple[tuple[int, str], dict[str, pl.DataFrame]]:
     """Rows through the Django cursor: only for in-memory databases and reads inside an open transaction."""
     from tepat.registry.bulk import fetch
 
-    frames = {part: _typed(pl.DataFrame(fetch(sql), schema=schema, orient="row", strict=False), schema) for part, (sql, schema) in QUERIES.items()}
+    frames = {
+        part: _typed(pl.DataFrame(fetch(sql), schema=schema, orient="row", strict=False), schema)
+        for part, (sql, schema) in QUERIES.items()
+    }
     return _version_of(fetch(VERSION_SQL)), frames

@@ -5,6 +5,7 @@ rows that are not a frame, `neutralise_text`). A spreadsheet may open a csv with
 one it was written with (`;` is the default on Indonesian-locale Windows), so a text is not only checked at
 its start: any piece that begins after a separator, a quote or a line break is checked too.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,7 @@ import xlsxwriter
 # spreadsheets fold to ASCII), and the characters after which a new cell may begin when the file is opened
 # with a separator other than the one it was written with.
 FORMULA_START = "=+-@\t\r＝＋－＠"
-CELL_BREAK = ",;|\t\r\n\"，；"
+CELL_BREAK = ',;|\t\r\n"，；'
 BLANK = " \u00a0\u3000"
 
 
@@ -61,7 +62,9 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     """
     texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     # Prefilter in one parallel pass: only columns holding a formula character anywhere can need a quote.
-    flags = frame.select(pl.col(texts).str.contains_any(list(FORMULA_START)).any()).row(0) if texts and frame.height else ()
+    flags = (
+        frame.select(pl.col(texts).str.contains_any(list(FORMULA_START)).any()).row(0) if texts and frame.height else ()
+    )
     risky = [name for name, flagged in zip(texts, flags) if flagged]
     frame = frame.with_columns(_neutral_column(n) for n in risky) if risky else frame
     frame = _fixpoint(frame, risky)
@@ -75,15 +78,20 @@ def _fixpoint(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         left = column.str.replace_all(RISKY, "${1}${2}'${3}") != column
         if left.any():
             frame = frame.with_columns(
-                pl.when(left).then(column.map_elements(neutralise_text, return_dtype=pl.String)).otherwise(column).alias(name)
+                pl.when(left)
+                .then(column.map_elements(neutralise_text, return_dtype=pl.String))
+                .otherwise(column)
+                .alias(name)
             )
     return frame
 
 
 def write_xlsx(target: Path | io.BytesIO, sheets: dict[str, pl.DataFrame]) -> None:
     """One worksheet per frame; all text written as strings (never as formulas or numbers)."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                            "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        target,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
     bold = workbook.add_format({"bold": True})
     for name, frame in sheets.items():
         frame = neutralise(frame)
@@ -115,12 +123,16 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     "{sheets}</Types>"
 )
-_SHEET_TYPE = ('<Override PartName="/xl/worksheets/sheet{n}.xml" '
-               'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
-_ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-              '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-              'Target="xl/workbook.xml"/></Relationships>')
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
+)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STYLES = (
@@ -146,16 +158,20 @@ def column_letters(index: int) -> str:
     return letters
 
 
-_CONTROL_CHARS = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20))]
+_CONTROL_CHARS = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20))]
 
 
 def _escaped(text: pl.Expr, controls: list[str]) -> pl.Expr:
     """XML text; control characters written as Excel's _xHHHH_ (as xlsxwriter does), the
     non-characters U+FFFE/U+FFFF dropped."""
-    text = text.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
+    text = (
+        text.str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+    )
     for char in controls:
         text = text.str.replace_all(char, f"_x{ord(char):04X}_", literal=True)
-    return text.str.replace_all("[\uFFFE\uFFFF]", "")
+    return text.str.replace_all("[\ufffe\uffff]", "")
 
 
 def _cell(name: str, dtype: pl.DataType, letters: str, controls: list[str] = ()) -> pl.Expr:
@@ -168,7 +184,11 @@ def _cell(name: str, dtype: pl.DataType, letters: str, controls: list[str] = ())
         xml = ref + pl.lit('"><v>') + value.cast(pl.String) + pl.lit("</v></c>")
         return pl.when(finite).then(xml).otherwise(pl.lit(""))
     if dtype == pl.Boolean:
-        return pl.when(value.is_not_null()).then(ref + pl.lit('" t="b"><v>') + value.cast(pl.Int8).cast(pl.String) + pl.lit("</v></c>")).otherwise(pl.lit(""))
+        return (
+            pl.when(value.is_not_null())
+            .then(ref + pl.lit('" t="b"><v>') + value.cast(pl.Int8).cast(pl.String) + pl.lit("</v></c>"))
+            .otherwise(pl.lit(""))
+        )
     text = _escaped(value.cast(pl.String), list(controls))
     xml = ref + pl.lit('" t="inlineStr"><is><t xml:space="preserve">') + text + pl.lit("</t></is></c>")
     return pl.when(value.is_not_null() & (value.cast(pl.String) != "")).then(xml).otherwise(pl.lit(""))
@@ -178,14 +198,27 @@ def _sheet_xml(frame: pl.DataFrame) -> str:
     """A worksheet with a bold header row: the cells built column-wise by polars, not one Python call per cell."""
     frame = neutralise(frame)
     letters = [column_letters(i) for i in range(frame.width)]
-    header = "".join(f'<c r="{c}1" s="1" t="inlineStr"><is><t xml:space="preserve">{_escape_text(n)}</t></is></c>'
-                     for c, n in zip(letters, frame.columns))
-    parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{header}</row>']
+    header = "".join(
+        f'<c r="{c}1" s="1" t="inlineStr"><is><t xml:space="preserve">{_escape_text(n)}</t></is></c>'
+        for c, n in zip(letters, frame.columns)
+    )
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{header}</row>'
+    ]
     if frame.height and frame.width:
         numbered = frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("__row"))
-        cells = [_cell(name, dtype, c, _controls_in(frame, name)) for (name, dtype), c in zip(frame.schema.items(), letters)]
+        cells = [
+            _cell(name, dtype, c, _controls_in(frame, name)) for (name, dtype), c in zip(frame.schema.items(), letters)
+        ]
         rows = numbered.select(
-            (pl.lit('<row r="') + pl.col("__row").cast(pl.String) + pl.lit('">') + pl.concat_str(cells) + pl.lit("</row>")).alias("xml"))
+            (
+                pl.lit('<row r="')
+                + pl.col("__row").cast(pl.String)
+                + pl.lit('">')
+                + pl.concat_str(cells)
+                + pl.lit("</row>")
+            ).alias("xml")
+        )
         parts.append("".join(rows["xml"].to_list()))
     parts.append("</sheetData></worksheet>")
     return "".join(parts)
@@ -211,14 +244,25 @@ def xlsx_bytes_fast(sheets: dict[str, pl.DataFrame]) -> bytes:
     import zipfile
 
     names = [_escape_text(name[:31]).replace('"', "&quot;") for name in sheets]
-    workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
-                + "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, start=1)) + "</sheets></workbook>")
-    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))
-            + f'<Relationship Id="rId{len(names) + 1}" Type="{_RELS}/styles" Target="styles.xml"/></Relationships>')
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+        + "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, start=1))
+        + "</sheets></workbook>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(names) + 1)
+        )
+        + f'<Relationship Id="rId{len(names) + 1}" Type="{_RELS}/styles" Target="styles.xml"/></Relationships>'
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        book.writestr("[Content_Types].xml", _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=i) for i in range(1, len(names) + 1))))
+        book.writestr(
+            "[Content_Types].xml",
+            _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=i) for i in range(1, len(names) + 1))),
+        )
         book.writestr("_rels/.rels", _ROOT_RELS)
         book.writestr("xl/workbook.xml", workbook)
         book.writestr("xl/_rels/workbook.xml.rels", rels)

@@ -9,6 +9,7 @@ Cost: `bump` is one UPDATE of a one-row-per-part table (on PostgreSQL it holds t
 end of the writing transaction, so writers of one part follow each other); `current` is one SELECT of
 four rows, whatever the size of the registry.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -92,4 +93,5 @@ def _handler(part: str):
     def bumped(sender, **kwargs) -> None:
         if not kwargs.get("raw"):
             bump(part)
+
     return bumped

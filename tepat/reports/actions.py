@@ -1,4 +1,5 @@
 """Report state changes: generating a document (audited) and saving a written section."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -19,6 +20,8 @@ def do_generate_report(kind: str, fmt: str, period: Period, period_code: str, *,
 @transaction.atomic
 def do_write_section(kind: str, period_code: str, section: str, text: str, *, acting_user) -> ReportText:
     """A new version of a written section; earlier versions stay."""
-    row = ReportText.objects.create(kind=kind, period=period_code, section=section, text=text.strip(), written_by=acting_user)
+    row = ReportText.objects.create(
+        kind=kind, period=period_code, section=section, text=text.strip(), written_by=acting_user
+    )
     audit(ReportAction.SECTION_WRITTEN, f"{kind} {period_code} {section}", acting_user=acting_user, chars=len(row.text))
     return row

@@ -1,4 +1,5 @@
 """`tepat report ...` commands (registered on the main group in tepat/cli.py)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,8 +27,10 @@ def _write(kind: str, period_code: str, out: Path, username: str | None) -> None
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in DOCUMENTS[kind].formats:
-        fail(f"{out.name}: format .{fmt} tidak tersedia; pilih {', '.join('.' + f for f in DOCUMENTS[kind].formats)} / "
-             f"format .{fmt} not available; choose {', '.join('.' + f for f in DOCUMENTS[kind].formats)}")
+        fail(
+            f"{out.name}: format .{fmt} tidak tersedia; pilih {', '.join('.' + f for f in DOCUMENTS[kind].formats)} / "
+            f"format .{fmt} not available; choose {', '.join('.' + f for f in DOCUMENTS[kind].formats)}"
+        )
     try:
         period = parse_period(period_code)
     except PeriodError as problem:
@@ -41,7 +44,9 @@ def _write(kind: str, period_code: str, out: Path, username: str | None) -> None
 
 @report.command("briefing")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.pdf")
-@click.option("--year", type=int, default=lambda: date.today().year, help="Year whose realisasi is counted (default: this year).")
+@click.option(
+    "--year", type=int, default=lambda: date.today().year, help="Year whose realisasi is counted (default: this year)."
+)
 @click.option("--user", "username", help="Record the report under this user.")
 def briefing_command(out: Path, year: int, username: str | None) -> None:
     """The rakor briefing pack (bahan rakor) from live data."""
@@ -58,7 +63,12 @@ def lp2kd_command(year: int, out: Path, username: str | None) -> None:
 
 
 @report.command("periodic")
-@click.option("--period", "period_code", required=True, help="2026-Q3 (quarterly, Inpres 4/2022) or 2026-S2 (semester, Inpres 8/2025).")
+@click.option(
+    "--period",
+    "period_code",
+    required=True,
+    help="2026-Q3 (quarterly, Inpres 4/2022) or 2026-S2 (semester, Inpres 8/2025).",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.docx or FILE.pdf")
 @click.option("--user", "username", help="Record the report under this user.")
 def periodic_command(period_code: str, out: Path, username: str | None) -> None:

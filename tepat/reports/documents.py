@@ -2,6 +2,7 @@
 report on extreme-poverty acceleration. Each is a title, a list of section keys and the formats it
 comes in; `build(kind, fmt, ...)` returns the file's bytes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,14 +30,23 @@ class Document:
 
 
 DOCUMENTS: dict[str, Document] = {
-    "briefing": Document("Bahan Rapat Koordinasi TKPKD", ("headline", "trend", "pockets", "verivali", "extreme", "programs", "actions"),
-                         ("pdf", "xlsx")),
-    "lp2kd": Document("Laporan Pelaksanaan Penanggulangan Kemiskinan Daerah (LP2KD)",
-                      ("headline", "trend", "pockets", "extreme", "programs", "verivali", "rakor", "permasalahan",
-                       "rekomendasi"), ("pdf", "docx", "xlsx"), ReportKind.LP2KD),
-    "periodik": Document("Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
-                         ("headline", "extreme", "programs", "verivali", "permasalahan", "rekomendasi"), ("pdf", "docx", "xlsx"),
-                         ReportKind.PERIODIC),
+    "briefing": Document(
+        "Bahan Rapat Koordinasi TKPKD",
+        ("headline", "trend", "pockets", "verivali", "extreme", "programs", "actions"),
+        ("pdf", "xlsx"),
+    ),
+    "lp2kd": Document(
+        "Laporan Pelaksanaan Penanggulangan Kemiskinan Daerah (LP2KD)",
+        ("headline", "trend", "pockets", "extreme", "programs", "verivali", "rakor", "permasalahan", "rekomendasi"),
+        ("pdf", "docx", "xlsx"),
+        ReportKind.LP2KD,
+    ),
+    "periodik": Document(
+        "Laporan Percepatan Penghapusan Kemiskinan Ekstrem",
+        ("headline", "extreme", "programs", "verivali", "permasalahan", "rekomendasi"),
+        ("pdf", "docx", "xlsx"),
+        ReportKind.PERIODIC,
+    ),
 }
 
 
@@ -53,12 +63,22 @@ def written_texts(kind: str | None, period_code: str) -> dict[str, str]:
 def collect(kind: str, period: Period, period_code: str, user) -> list[dict]:
     """Each section's title and data, in order. Cost: the sections' queries, each run once."""
     document = DOCUMENTS[kind]
-    context = ReportContext(user=user or city_reader(), period=period, texts=written_texts(document.text_kind, period_code))
+    context = ReportContext(
+        user=user or city_reader(), period=period, texts=written_texts(document.text_kind, period_code)
+    )
     parts = []
     for key in document.sections:
         section = SECTIONS[key]
         data = section.collect(context)
-        parts.append({"key": key, "title": section.title, "template": section.template, "data": data, "lines": section.lines(data)})
+        parts.append(
+            {
+                "key": key,
+                "title": section.title,
+                "template": section.template,
+                "data": data,
+                "lines": section.lines(data),
+            }
+        )
     return parts
 
 
@@ -88,10 +108,10 @@ def served_region_name() -> str:
 def _docx(heading: dict, parts: list[dict]) -> bytes:
     doc = DocxBuilder(title=heading["title"])
     doc.heading(heading["title"], level=0)
-    doc.paragraph(f'{heading["region"]} · {heading["period"].label} · dasar: {heading["period"].basis}')
-    doc.paragraph(f'Disusun oleh Tepat dari data per {heading["generated"]:%d-%m-%Y}. Bagian naratif dapat disunting.')
+    doc.paragraph(f"{heading['region']} · {heading['period'].label} · dasar: {heading['period'].basis}")
+    doc.paragraph(f"Disusun oleh Tepat dari data per {heading['generated']:%d-%m-%Y}. Bagian naratif dapat disunting.")
     for number, part in enumerate(parts, start=1):
-        doc.heading(f'{number}. {part["title"]}', level=1)
+        doc.heading(f"{number}. {part['title']}", level=1)
         SECTIONS[part["key"]].docx(doc, part["data"])
     return doc.bytes()
 
@@ -108,11 +128,17 @@ def _xlsx(heading: dict, parts: list[dict]) -> bytes:
 def _frame(table) -> pl.DataFrame:
     if not table.rows:
         return pl.DataFrame(schema={c.label: pl.String for c in table.columns})
-    return pl.DataFrame([{c.label: _raw(row.get(c.key)) for c in table.columns} for row in table.rows], infer_schema_length=None)
+    return pl.DataFrame(
+        [{c.label: _raw(row.get(c.key)) for c in table.columns} for row in table.rows], infer_schema_length=None
+    )
 
 
 def _raw(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
-WRITERS = {"pdf": lambda heading, parts: pdf_bytes("reports/document.html", {**heading, "parts": parts}), "docx": _docx, "xlsx": _xlsx}
+WRITERS = {
+    "pdf": lambda heading, parts: pdf_bytes("reports/document.html", {**heading, "parts": parts}),
+    "docx": _docx,
+    "xlsx": _xlsx,
+}

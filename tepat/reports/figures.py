@@ -6,6 +6,7 @@ xlsx downloads print the same numbers. Cost: a few aggregate queries; the gap in
 (`tepat.programs.gaps.gap_inputs` on the cached registry frames) come from the caller, which computes them once
 per document (`tepat.reports.sections.ReportContext.gaps`).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -18,23 +19,38 @@ from tepat.indicators.tracker import trackers
 from tepat.programs.models import Intervention, InterventionStatus, Program, Strategy
 from tepat.reports.periods import Period
 
+
 def headline() -> list[dict]:
     """One row per indicator target: latest value, target, gap in points and people, yearly reduction, status."""
     rows = []
     for entry in trackers():
         target, tracking = entry["target"], entry.get("tracking")
-        row = {"indikator": target.get_indicator_display(), "wilayah": target.region.name, "target": float(target.value),
-               "tahun_target": target.year, "dasar_hukum": target.legal_basis, "masalah": entry.get("problem", "")}
+        row = {
+            "indikator": target.get_indicator_display(),
+            "wilayah": target.region.name,
+            "target": float(target.value),
+            "tahun_target": target.year,
+            "dasar_hukum": target.legal_basis,
+            "masalah": entry.get("problem", ""),
+        }
         if tracking is not None:
-            row.update(terakhir=tracking.latest.value, tahun_terakhir=tracking.latest.year, selisih_poin=tracking.gap_pp,
-                       selisih_jiwa=tracking.gap_people, penurunan_per_tahun=tracking.required_per_year,
-                       status=tracking.status_label("id"), penjelasan=entry["explain"])
+            row.update(
+                terakhir=tracking.latest.value,
+                tahun_terakhir=tracking.latest.year,
+                selisih_poin=tracking.gap_pp,
+                selisih_jiwa=tracking.gap_people,
+                penurunan_per_tahun=tracking.required_per_year,
+                status=tracking.status_label("id"),
+                penjelasan=entry["explain"],
+            )
         rows.append(row)
     return rows
 
 
 def _spending(period: Period) -> dict[str, dict]:
-    delivered = Intervention.objects.filter(status=InterventionStatus.DELIVERED, date__gte=period.start, date__lte=period.end)
+    delivered = Intervention.objects.filter(
+        status=InterventionStatus.DELIVERED, date__gte=period.start, date__lte=period.end
+    )
     totals = delivered.values("program__code").annotate(keluarga=Count("family", distinct=True), nilai=Sum("amount"))
     return {row["program__code"]: row for row in totals}
 
@@ -48,24 +64,38 @@ def program_rows(period: Period, inputs: cv.Inputs) -> list[dict]:
     rows = []
     for program in Program.objects.filter(is_active=True).select_related("opd").order_by("strategy", "code"):
         cov, spent = coverage.get(program.code, {}), spending.get(program.code, {})
-        rows.append({
-            "program": program.name, "kode": program.code, "strategi": program.get_strategy_display(), "strategy": program.strategy,
-            "opd": program.opd.name if program.opd else "-", "layak": cov.get("eligible", 0), "terlayani_layak": cov.get("served_eligible", 0),
-            "cakupan": cov.get("coverage"), "keluarga_periode": spent.get("keluarga", 0), "realisasi_rp": spent.get("nilai") or Decimal(0),
-        })
+        rows.append(
+            {
+                "program": program.name,
+                "kode": program.code,
+                "strategi": program.get_strategy_display(),
+                "strategy": program.strategy,
+                "opd": program.opd.name if program.opd else "-",
+                "layak": cov.get("eligible", 0),
+                "terlayani_layak": cov.get("served_eligible", 0),
+                "cakupan": cov.get("coverage"),
+                "keluarga_periode": spent.get("keluarga", 0),
+                "realisasi_rp": spent.get("nilai") or Decimal(0),
+            }
+        )
     return rows
 
 
 def by_strategy_and_opd(rows: list[dict]) -> list[dict]:
     """Program rows summed per (strategy, OPD): families reached and rupiah realised in the period."""
-    groups: dict[tuple[str, str], dict] = defaultdict(lambda: {"program": 0, "keluarga_periode": 0, "realisasi_rp": Decimal(0)})
+    groups: dict[tuple[str, str], dict] = defaultdict(
+        lambda: {"program": 0, "keluarga_periode": 0, "realisasi_rp": Decimal(0)}
+    )
     for row in rows:
         group = groups[(row["strategi"], row["opd"])]
         group["program"] += 1
         group["keluarga_periode"] += row["keluarga_periode"]
         group["realisasi_rp"] += row["realisasi_rp"]
     order = {str(label): i for i, label in enumerate(Strategy.labels)}
-    return [{"strategi": s, "opd": o, **v} for (s, o), v in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1]))]
+    return [
+        {"strategi": s, "opd": o, **v}
+        for (s, o), v in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1]))
+    ]
 
 
 def extreme_poor_coverage(inputs: cv.Inputs) -> dict:
@@ -74,6 +104,10 @@ def extreme_poor_coverage(inputs: cv.Inputs) -> dict:
     rows = cv.convergence(inputs).summary.to_dicts()
     row = rows[0] if rows else {}
     total = row.get("extreme_poor") or 0
-    return {"miskin_ekstrem": total, "per_strategi": [{"strategi": str(label), "keluarga": row.get(code, 0)} for code, label in Strategy.choices],
-            "tanpa_program": row.get("strategies_0", 0), "konvergen": row.get("converged", 0),
-            "persen_konvergen": (row.get("converged", 0) / total * 100) if total else None}
+    return {
+        "miskin_ekstrem": total,
+        "per_strategi": [{"strategi": str(label), "keluarga": row.get(code, 0)} for code, label in Strategy.choices],
+        "tanpa_program": row.get("strategies_0", 0),
+        "konvergen": row.get("converged", 0),
+        "persen_konvergen": (row.get("converged", 0) / total * 100) if total else None,
+    }

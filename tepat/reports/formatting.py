@@ -1,4 +1,5 @@
 """How reports print numbers, on top of the engine's Indonesian number formatting (one place for PDF and DOCX)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,20 @@ from datetime import date
 from tepat.engine.measures.formatting import number as _number
 
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 def decimal(value, digits: int = 2) -> str:

@@ -1,4 +1,5 @@
 """The parts of a report a person writes (problems, recommendations), kept per report kind and period."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Reporting periods: a year, a quarter (Inpres 4/2022 reports quarterly) or a semester (Inpres 8/2025)."""
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,10 @@ def parse_period(text: str) -> Period:
     """`2026`, `2026-Q3` or `2026-S2`; anything else raises PeriodError naming what was wrong."""
     match = PATTERN.match(text.strip())
     if not match:
-        raise PeriodError(f"periode '{text}' tidak dikenal: tulis 2026, 2026-Q1..Q4 atau 2026-S1..S2 / "
-                          f"unknown period '{text}': write 2026, 2026-Q1..Q4 or 2026-S1..S2")
+        raise PeriodError(
+            f"periode '{text}' tidak dikenal: tulis 2026, 2026-Q1..Q4 atau 2026-S1..S2 / "
+            f"unknown period '{text}': write 2026, 2026-Q1..Q4 or 2026-S1..S2"
+        )
     year = int(match["year"])
     if not 2000 <= year <= 2100:
         raise PeriodError(f"tahun {year} di luar 2000-2100 / year {year} outside 2000-2100")
@@ -45,4 +48,6 @@ def parse_period(text: str) -> Period:
     first_month = (n - 1) * months + 1
     last_month = first_month + months - 1
     end = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
-    return Period(date(year, first_month, 1), date.fromordinal(end.toordinal() - 1), f"{word} {ROMAN[n - 1]} {year}", basis)
+    return Period(
+        date(year, first_month, 1), date.fromordinal(end.toordinal() - 1), f"{word} {ROMAN[n - 1]} {year}", basis
+    )

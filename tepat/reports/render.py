@@ -3,6 +3,7 @@
 PDF templates live in `tepat/templates/reports/` and extend `reports/base.html` (A4, Indonesian
 typography). DOCX documents are built with `DocxBuilder`, so every Word file has the same styles.
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,12 +17,14 @@ from django.template.loader import render_to_string
 def indonesian(function):
     """Run `function` with Indonesian active: official documents (berita acara, notulen, undangan) are Indonesian
     whatever language the user reads Tepat in. A fresh override per call, so concurrent requests do not share it."""
+
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         from django.utils import translation
 
         with translation.override("id"):
             return function(*args, **kwargs)
+
     return wrapper
 
 
@@ -44,7 +47,9 @@ CELL_PADDING_CM = 0.45  # the default left and right cell margins (0.19 cm each)
 NARROW_PADDING_CM = 0.2  # cell margins of 0.05 cm each, for tables of many columns
 BODY_PT, SMALLEST_PT = 10.5, 7.0
 # Arial advance widths in thousandths of an em, by character (anything else: 610, generous).
-_NARROW = dict.fromkeys("ijl.,:;'|!I", 278) | dict.fromkeys("ft/ ", 278) | {"r": 333, "-": 333, "(": 333, ")": 333, "*": 389}
+_NARROW = (
+    dict.fromkeys("ijl.,:;'|!I", 278) | dict.fromkeys("ft/ ", 278) | {"r": 333, "-": 333, "(": 333, ")": 333, "*": 389}
+)
 _WIDE = dict.fromkeys("mM", 833) | {"w": 722, "W": 944, "@": 1015, "%": 889}
 _UPPER, _LOWER, _DIGIT = 722, 556, 556
 
@@ -53,8 +58,11 @@ def text_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
     """The printed width of `text` in Arial at `size_pt` (bold about 8 % wider). Cost: one pass over the text."""
     units = 0
     for char in text:
-        units += _NARROW.get(char) or _WIDE.get(char) or (_UPPER if char.isupper() else _LOWER if char.islower()
-                                                            else _DIGIT if char.isdigit() else 610)
+        units += (
+            _NARROW.get(char)
+            or _WIDE.get(char)
+            or (_UPPER if char.isupper() else _LOWER if char.islower() else _DIGIT if char.isdigit() else 610)
+        )
     return units / 1000 * size_pt * (1.08 if bold else 1.0) * 2.54 / 72
 
 
@@ -80,8 +88,13 @@ class Fit:
     fits: bool  # every column holds its longest word
 
 
-def fit_widths(header: Sequence[str], rows: list[Sequence[object]], available_cm: float = TEXT_WIDTH_CM,
-               size_pt: float = BODY_PT, padding_cm: float = CELL_PADDING_CM) -> Fit:
+def fit_widths(
+    header: Sequence[str],
+    rows: list[Sequence[object]],
+    available_cm: float = TEXT_WIDTH_CM,
+    size_pt: float = BODY_PT,
+    padding_cm: float = CELL_PADDING_CM,
+) -> Fit:
     """Column widths and the font size for a table.
 
     Guarantee: every column is at least as wide as its longest word, so no word is split, whenever that fits at
@@ -109,8 +122,11 @@ def table_layout(header: Sequence[str], rows: list[Sequence[object]]) -> tuple[F
     """(fit, cell padding, landscape): the first of portrait, portrait with narrow cell margins, landscape with
     narrow margins where every word fits (a table of many columns, e.g. progress per kelurahan, goes landscape)."""
     landscape_width = PAGE_HEIGHT_CM - 2 * MARGIN_CM
-    for width, padding, landscape in ((TEXT_WIDTH_CM, CELL_PADDING_CM, False), (TEXT_WIDTH_CM, NARROW_PADDING_CM, False),
-                                      (landscape_width, NARROW_PADDING_CM, True)):
+    for width, padding, landscape in (
+        (TEXT_WIDTH_CM, CELL_PADDING_CM, False),
+        (TEXT_WIDTH_CM, NARROW_PADDING_CM, False),
+        (landscape_width, NARROW_PADDING_CM, True),
+    ):
         fit = fit_widths(header, rows, width, padding_cm=padding)
         if fit.fits:
             return fit, padding, landscape
@@ -135,16 +151,16 @@ class DocxBuilder:
         if title:
             self.document.core_properties.title = title
 
-    def heading(self, text: str, level: int = 1) -> "DocxBuilder":
+    def heading(self, text: str, level: int = 1) -> DocxBuilder:
         self.document.add_heading(text, level=level)
         return self
 
-    def paragraph(self, text: str = "", bold: bool = False) -> "DocxBuilder":
+    def paragraph(self, text: str = "", bold: bool = False) -> DocxBuilder:
         run = self.document.add_paragraph().add_run(text)
         run.bold = bold
         return self
 
-    def table(self, header: Sequence[str], rows: Iterable[Sequence[object]]) -> "DocxBuilder":
+    def table(self, header: Sequence[str], rows: Iterable[Sequence[object]]) -> DocxBuilder:
         """A grid table whose column widths and font size fit its text (`fit_widths`) on the A4 text width."""
         rows = list(rows)
         fit, padding, landscape = table_layout(header, rows)
@@ -175,13 +191,13 @@ class DocxBuilder:
         long, short = Cm(PAGE_HEIGHT_CM), Cm(PAGE_WIDTH_CM)
         section.page_width, section.page_height = (long, short) if landscape else (short, long)
 
-    def picture(self, png: bytes, width_cm: float = 16) -> "DocxBuilder":
+    def picture(self, png: bytes, width_cm: float = 16) -> DocxBuilder:
         from docx.shared import Cm
 
         self.document.add_picture(io.BytesIO(png), width=Cm(width_cm))
         return self
 
-    def signatures(self, places: Sequence[tuple[str, str]]) -> "DocxBuilder":
+    def signatures(self, places: Sequence[tuple[str, str]]) -> DocxBuilder:
         """A row of signature boxes: (role, name) pairs, with room to sign; equal columns, each line of a box
         kept on one line (the font shrinks if a name is longer than its column)."""
         texts = [f"{role}\n\n\n\n( {name} )" for role, name in places]
@@ -195,7 +211,7 @@ class DocxBuilder:
         _fix_widths(table, [width] * len(places), size)
         return self
 
-    def signature_block(self, lines: Sequence[str], share: float = 0.5) -> "DocxBuilder":
+    def signature_block(self, lines: Sequence[str], share: float = 0.5) -> DocxBuilder:
         """A letter's signature on the right part of the page (`share` of the text width, widened to its longest
         line), each line on one line: jabatan, room to sign, name, NIP."""
         needed = max([_needs([(line, False)], BODY_PT)[1] for line in lines] + [TEXT_WIDTH_CM * share])
@@ -205,7 +221,7 @@ class DocxBuilder:
         _fix_widths(table, [TEXT_WIDTH_CM - right, right], BODY_PT)
         return self
 
-    def rule(self) -> "DocxBuilder":
+    def rule(self) -> DocxBuilder:
         """A full-width line under a letterhead: a paragraph border, which cannot wrap like a row of underscores."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -219,7 +235,7 @@ class DocxBuilder:
         paragraph._p.get_or_add_pPr().append(borders)
         return self
 
-    def page_break(self) -> "DocxBuilder":
+    def page_break(self) -> DocxBuilder:
         self.document.add_page_break()
         return self
 

@@ -2,6 +2,7 @@
 `reports/sections/<key>.html`) and how it writes into a DOCX. Documents are lists of section keys
 (`tepat.reports.documents.DOCUMENTS`), so the briefing pack and the LP2KD print identical figures.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -100,11 +101,19 @@ def _headline(context: ReportContext) -> dict:
     return {"rows": figures.headline()}
 
 
-HEADLINE = (Column("Indikator", "indikator"), Column("Wilayah", "wilayah"), Column("Tahun data", "tahun_terakhir", _text),
-            Column("Nilai terakhir", "terakhir", number), Column("Target", "target", number), Column("Tahun target", "tahun_target"),
-            Column("Dasar hukum", "dasar_hukum"), Column("Selisih (poin)", "selisih_poin", number),
-            Column("Selisih (jiwa)", "selisih_jiwa", lambda v: number(v, 0)), Column("Penurunan per tahun", "penurunan_per_tahun", number),
-            Column("Status", "status", _text))
+HEADLINE = (
+    Column("Indikator", "indikator"),
+    Column("Wilayah", "wilayah"),
+    Column("Tahun data", "tahun_terakhir", _text),
+    Column("Nilai terakhir", "terakhir", number),
+    Column("Target", "target", number),
+    Column("Tahun target", "tahun_target"),
+    Column("Dasar hukum", "dasar_hukum"),
+    Column("Selisih (poin)", "selisih_poin", number),
+    Column("Selisih (jiwa)", "selisih_jiwa", lambda v: number(v, 0)),
+    Column("Penurunan per tahun", "penurunan_per_tahun", number),
+    Column("Status", "status", _text),
+)
 
 
 def _headline_tables(data: dict) -> list[Table]:
@@ -118,15 +127,30 @@ def _headline_lines(data: dict) -> list[str]:
 # ---------------------------------------------------------------- programs
 def _programs(context: ReportContext) -> dict:
     rows = figures.program_rows(context.period, context.gaps)
-    return {"rows": rows, "groups": figures.by_strategy_and_opd(rows),
-            "total_rp": sum((r["realisasi_rp"] for r in rows), Decimal(0))}
+    return {
+        "rows": rows,
+        "groups": figures.by_strategy_and_opd(rows),
+        "total_rp": sum((r["realisasi_rp"] for r in rows), Decimal(0)),
+    }
 
 
-PROGRAMS = (Column("Strategi", "strategi"), Column("OPD", "opd"), Column("Program", "program"), Column("Keluarga layak", "layak"),
-            Column("Layak & terlayani", "terlayani_layak"), Column("Cakupan", "cakupan", share),
-            Column("Keluarga (periode)", "keluarga_periode"), Column("Realisasi (Rp)", "realisasi_rp", rupiah))
-GROUPS = (Column("Strategi", "strategi"), Column("OPD", "opd"), Column("Jumlah program", "program"),
-          Column("Keluarga (periode)", "keluarga_periode"), Column("Realisasi (Rp)", "realisasi_rp", rupiah))
+PROGRAMS = (
+    Column("Strategi", "strategi"),
+    Column("OPD", "opd"),
+    Column("Program", "program"),
+    Column("Keluarga layak", "layak"),
+    Column("Layak & terlayani", "terlayani_layak"),
+    Column("Cakupan", "cakupan", share),
+    Column("Keluarga (periode)", "keluarga_periode"),
+    Column("Realisasi (Rp)", "realisasi_rp", rupiah),
+)
+GROUPS = (
+    Column("Strategi", "strategi"),
+    Column("OPD", "opd"),
+    Column("Jumlah program", "program"),
+    Column("Keluarga (periode)", "keluarga_periode"),
+    Column("Realisasi (Rp)", "realisasi_rp", rupiah),
+)
 
 
 def _programs_tables(data: dict) -> list[Table]:
@@ -134,7 +158,7 @@ def _programs_tables(data: dict) -> list[Table]:
 
 
 def _programs_lines(data: dict) -> list[str]:
-    return [f'Total realisasi anggaran pada periode ini: {rupiah(data["total_rp"])}.']
+    return [f"Total realisasi anggaran pada periode ini: {rupiah(data['total_rp'])}."]
 
 
 # ---------------------------------------------------------------- the extreme poor
@@ -143,13 +167,20 @@ def _extreme(context: ReportContext) -> dict:
 
 
 def _extreme_tables(data: dict) -> list[Table]:
-    return [Table("Miskin ekstrem per strategi", (Column("Strategi", "strategi"), Column("Keluarga terlayani", "keluarga")),
-                  data["per_strategi"])]
+    return [
+        Table(
+            "Miskin ekstrem per strategi",
+            (Column("Strategi", "strategi"), Column("Keluarga terlayani", "keluarga")),
+            data["per_strategi"],
+        )
+    ]
 
 
 def _extreme_lines(data: dict) -> list[str]:
-    return [f'Keluarga desil 1 (miskin ekstrem) di registri: {data["miskin_ekstrem"]}; menerima program dari ketiga strategi: '
-            f'{data["konvergen"]} ({percent(data["persen_konvergen"])}); belum menerima program apa pun: {data["tanpa_program"]}.']
+    return [
+        f"Keluarga desil 1 (miskin ekstrem) di registri: {data['miskin_ekstrem']}; menerima program dari ketiga strategi: "
+        f"{data['konvergen']} ({percent(data['persen_konvergen'])}); belum menerima program apa pun: {data['tanpa_program']}."
+    ]
 
 
 # ---------------------------------------------------------------- charts and maps (the pages' own definitions)
@@ -161,17 +192,38 @@ def _trend(context: ReportContext) -> dict:
 def _pockets(context: ReportContext) -> dict:
     result = pockets(context.user, "desil1")
     top = [row for row in result.rows if row.rank is not None][:10]
-    return {"svg": rendered(result, "peta"), "hotspot_svg": rendered(result, "hotspot"), "result": result,
-            "top": [{"peringkat": r.rank, "kelurahan": r.name, "kecamatan": r.kecamatan, "keluarga": r.families, "nilai": r.value}
-                    for r in top]}
+    return {
+        "svg": rendered(result, "peta"),
+        "hotspot_svg": rendered(result, "hotspot"),
+        "result": result,
+        "top": [
+            {
+                "peringkat": r.rank,
+                "kelurahan": r.name,
+                "kecamatan": r.kecamatan,
+                "keluarga": r.families,
+                "nilai": r.value,
+            }
+            for r in top
+        ],
+    }
 
 
 def _pockets_pictures(data: dict) -> list[bytes]:
-    return [picture for picture in (rendered(data["result"], "peta", "png"), rendered(data["result"], "hotspot", "png")) if picture]
+    return [
+        picture
+        for picture in (rendered(data["result"], "peta", "png"), rendered(data["result"], "hotspot", "png"))
+        if picture
+    ]
 
 
-POCKETS = (Column("Peringkat", "peringkat"), Column("Kelurahan", "kelurahan"), Column("Kecamatan", "kecamatan"),
-           Column("Keluarga", "keluarga"), Column("Keluarga desil 1 (%)", "nilai", number))
+POCKETS = (
+    Column("Peringkat", "peringkat"),
+    Column("Kelurahan", "kelurahan"),
+    Column("Kecamatan", "kecamatan"),
+    Column("Keluarga", "keluarga"),
+    Column("Keluarga desil 1 (%)", "nilai", number),
+)
 
 
 # ---------------------------------------------------------------- verivali and rakor (their apps' own tables)
@@ -182,31 +234,44 @@ def _verivali(context: ReportContext) -> dict:
 
 def _verivali_lines(data: dict) -> list[str]:
     t = data["totals"]
-    return [f'Keluarga ditugaskan {t["assigned"]}, dikunjungi {t["visited"]}; usulan perubahan disetujui {t["approved"]}, ditolak '
-            f'{t["rejected"]}, menunggu musyawarah {t["pending"]}. Temuan: {t["meninggal"]} meninggal, {t["pindah"]} pindah, '
-            f'{t["tidak_ditemukan"]} tidak ditemukan, {t["sudah_mampu"]} sudah mampu, {t["ganda"]} ganda, {t["usulan_baru"]} usulan baru.']
+    return [
+        f"Keluarga ditugaskan {t['assigned']}, dikunjungi {t['visited']}; usulan perubahan disetujui {t['approved']}, ditolak "
+        f"{t['rejected']}, menunggu musyawarah {t['pending']}. Temuan: {t['meninggal']} meninggal, {t['pindah']} pindah, "
+        f"{t['tidak_ditemukan']} tidak ditemukan, {t['sudah_mampu']} sudah mampu, {t['ganda']} ganda, {t['usulan_baru']} usulan baru."
+    ]
 
 
 def _rakor(context: ReportContext) -> dict:
     year = context.period.start.year
     held = compliance(year, today=min(date.today(), context.period.end))
-    return {"compliance": held, "tables": [
-        frame_table("Rakor per caturwulan", compliance_frame(held)),
-        frame_table("Keputusan rapat dan tindak lanjutnya", follow_up_frame(decisions_followed_up(year))),
-        frame_table("Tindak lanjut terbuka per OPD", open_by_opd_frame(open_items_by_opd())),
-    ]}
+    return {
+        "compliance": held,
+        "tables": [
+            frame_table("Rakor per caturwulan", compliance_frame(held)),
+            frame_table("Keputusan rapat dan tindak lanjutnya", follow_up_frame(decisions_followed_up(year))),
+            frame_table("Tindak lanjut terbuka per OPD", open_by_opd_frame(open_items_by_opd())),
+        ],
+    }
 
 
 def _rakor_lines(data: dict) -> list[str]:
     c = data["compliance"]
-    due = f' Rakor berikutnya paling lambat {c.next_due:%d-%m-%Y}.' if c.next_due else ""
+    due = f" Rakor berikutnya paling lambat {c.next_due:%d-%m-%Y}." if c.next_due else ""
     return [f"Rakor TKPKD terlaksana {c.held} kali dari minimal {c.minimum} kali setahun ({c.legal_basis}).{due}"]
 
 
 def _actions(context: ReportContext) -> dict:
-    return {"tables": [frame_table("Tindak lanjut terbuka per OPD", open_by_opd_frame(open_items_by_opd())),
-                       frame_table("Daftar tindak lanjut terbuka", action_items_frame(open_action_items(), date.today())
-                                   .select("Tindak lanjut", "OPD", "Rapat asal", "Batas waktu", "Status", "Hari terlambat"))]}
+    return {
+        "tables": [
+            frame_table("Tindak lanjut terbuka per OPD", open_by_opd_frame(open_items_by_opd())),
+            frame_table(
+                "Daftar tindak lanjut terbuka",
+                action_items_frame(open_action_items(), date.today()).select(
+                    "Tindak lanjut", "OPD", "Rapat asal", "Batas waktu", "Status", "Hari terlambat"
+                ),
+            ),
+        ]
+    }
 
 
 # ---------------------------------------------------------------- written sections
@@ -218,16 +283,43 @@ def _written_lines(data: dict) -> list[str]:
     return [paragraph.strip() for paragraph in (data["text"] or "(belum diisi)").split("\n\n")]
 
 
-SECTIONS: dict[str, Section] = {s.key: s for s in [
-    Section("headline", "Indikator utama dan status target", _headline, _headline_tables, _headline_lines),
-    Section("programs", "Program, cakupan dan realisasi per strategi dan OPD", _programs, _programs_tables, _programs_lines),
-    Section("extreme", "Cakupan keluarga miskin ekstrem", _extreme, _extreme_tables, _extreme_lines),
-    Section("trend", "Tren kemiskinan dan target", _trend, pictures=lambda data: [png(chart) for chart in data["charts"]]),
-    Section("pockets", "Kantong kemiskinan: sebaran keluarga desil 1 per kelurahan", _pockets,
-            lambda data: [Table("Sepuluh kelurahan teratas", POCKETS, data["top"])], pictures=_pockets_pictures),
-    Section("verivali", "Hasil verifikasi dan validasi (verivali) per kelurahan", _verivali, lambda data: data["tables"], _verivali_lines),
-    Section("rakor", "Rapat koordinasi dan tindak lanjut keputusan", _rakor, lambda data: data["tables"], _rakor_lines),
-    Section("actions", "Tindak lanjut rapat yang masih terbuka, per OPD", _actions, lambda data: data["tables"]),
-    Section("permasalahan", "Permasalahan dan kendala", _written("permasalahan"), lines=_written_lines),
-    Section("rekomendasi", "Rekomendasi dan rencana tindak lanjut", _written("rekomendasi"), lines=_written_lines),
-]}
+SECTIONS: dict[str, Section] = {
+    s.key: s
+    for s in [
+        Section("headline", "Indikator utama dan status target", _headline, _headline_tables, _headline_lines),
+        Section(
+            "programs",
+            "Program, cakupan dan realisasi per strategi dan OPD",
+            _programs,
+            _programs_tables,
+            _programs_lines,
+        ),
+        Section("extreme", "Cakupan keluarga miskin ekstrem", _extreme, _extreme_tables, _extreme_lines),
+        Section(
+            "trend",
+            "Tren kemiskinan dan target",
+            _trend,
+            pictures=lambda data: [png(chart) for chart in data["charts"]],
+        ),
+        Section(
+            "pockets",
+            "Kantong kemiskinan: sebaran keluarga desil 1 per kelurahan",
+            _pockets,
+            lambda data: [Table("Sepuluh kelurahan teratas", POCKETS, data["top"])],
+            pictures=_pockets_pictures,
+        ),
+        Section(
+            "verivali",
+            "Hasil verifikasi dan validasi (verivali) per kelurahan",
+            _verivali,
+            lambda data: data["tables"],
+            _verivali_lines,
+        ),
+        Section(
+            "rakor", "Rapat koordinasi dan tindak lanjut keputusan", _rakor, lambda data: data["tables"], _rakor_lines
+        ),
+        Section("actions", "Tindak lanjut rapat yang masih terbuka, per OPD", _actions, lambda data: data["tables"]),
+        Section("permasalahan", "Permasalahan dan kendala", _written("permasalahan"), lines=_written_lines),
+        Section("rekomendasi", "Rekomendasi dan rencana tindak lanjut", _written("rekomendasi"), lines=_written_lines),
+    ]
+}

@@ -3,6 +3,7 @@
 Campaign -> assignment -> visit (do_submit_visit, the one entry point for web form and ODK/Kobo ingest)
 -> change request -> musyawarah decision (do_decide_change_request, the one way into the registry).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -24,16 +25,39 @@ from tepat.registry.version import bump
 from tepat.verivali.apply import DecisionRefused, apply_proposal, apply_update, stale_reason
 from tepat.verivali.lines import conflict_for, family_lines, member_lines, proposal_lines, why
 from tepat.verivali.models import (
-    Campaign, CampaignAssignment, CampaignFamily, CampaignStatus, ChangeRequest, HandBack, Musyawarah, RequestKind,
-    RequestStatus, RevisionOutcome, VerivaliAudit, Visit, VisitPhoto, VisitRevision,
+    Campaign,
+    CampaignAssignment,
+    CampaignFamily,
+    CampaignStatus,
+    ChangeRequest,
+    HandBack,
+    Musyawarah,
+    RequestKind,
+    RequestStatus,
+    RevisionOutcome,
+    VerivaliAudit,
+    Visit,
+    VisitPhoto,
+    VisitRevision,
 )
 from tepat.verivali.payload import SubmissionRejected, VisitInput, parse, reject
 
 __all__ = [
-    "SubmissionRejected", "DecisionRefused", "do_create_campaign", "do_add_families", "do_assign_campaign", "do_reassign",
-    "do_close_campaign", "do_submit_visit", "do_update_visit", "do_record_musyawarah", "do_decide_change_request",
-    "do_decide_many", "do_record_handback",
+    "SubmissionRejected",
+    "DecisionRefused",
+    "do_create_campaign",
+    "do_add_families",
+    "do_assign_campaign",
+    "do_reassign",
+    "do_close_campaign",
+    "do_submit_visit",
+    "do_update_visit",
+    "do_record_musyawarah",
+    "do_decide_change_request",
+    "do_decide_many",
+    "do_record_handback",
 ]
+
 
 def acts_for_others(user) -> bool:
     """Campaign managers (analysts, admins) may submit for any family (e.g. an ODK file uploaded on behalf of enumerators)."""
@@ -45,7 +69,9 @@ def decides_for(user, kelurahan_id: int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     policy = policy_for(user)
-    return policy.manages_campaigns or (policy.verivali and policy.scope == Scope.KELURAHAN and user.region_id == kelurahan_id)
+    return policy.manages_campaigns or (
+        policy.verivali and policy.scope == Scope.KELURAHAN and user.region_id == kelurahan_id
+    )
 
 
 def _actor(acting_user):
@@ -68,8 +94,14 @@ def do_create_campaign(values: dict, *, kelurahan, acting_user, families: QueryS
         if campaign.max_desil:
             families = families.filter(desil__lte=campaign.max_desil)
     added = _add(campaign, families)
-    audit(VerivaliAudit.CAMPAIGN_CREATED, campaign.name, acting_user=acting_user, campaign=campaign.pk, families=added,
-          kelurahan=[r.code for r in campaign.kelurahan.all()])
+    audit(
+        VerivaliAudit.CAMPAIGN_CREATED,
+        campaign.name,
+        acting_user=acting_user,
+        campaign=campaign.pk,
+        families=added,
+        kelurahan=[r.code for r in campaign.kelurahan.all()],
+    )
     return campaign
 
 
@@ -122,7 +154,9 @@ def _check_enumerator(enumerator) -> None:
 
 
 @transaction.atomic
-def do_assign_campaign(chosen: QuerySet, *, enumerator, acting_user, reassign: bool = False, reason: str = "") -> AssignResult:
+def do_assign_campaign(
+    chosen: QuerySet, *, enumerator, acting_user, reassign: bool = False, reason: str = ""
+) -> AssignResult:
     """Assign the chosen campaign families to an enumerator. Families already with another enumerator are
     moved only when `reassign` (history kept), otherwise listed in `kept`. Drives the registry scope.
 
@@ -133,28 +167,51 @@ def do_assign_campaign(chosen: QuerySet, *, enumerator, acting_user, reassign: b
     result = AssignResult()
     free = list(chosen.filter(enumerator__isnull=True).values_list("pk", "family_id"))
     CampaignAssignment.objects.bulk_create(
-        [CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user)) for pk, _ in free],
-        batch_size=2000)
-    CampaignFamily.objects.filter(pk__in=chosen.filter(enumerator__isnull=True).values("pk")).update(enumerator=enumerator)
+        [
+            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user))
+            for pk, _ in free
+        ],
+        batch_size=2000,
+    )
+    CampaignFamily.objects.filter(pk__in=chosen.filter(enumerator__isnull=True).values("pk")).update(
+        enumerator=enumerator
+    )
     result.assigned = len(free)
-    taken = list(chosen.exclude(enumerator=enumerator).filter(enumerator__isnull=False).select_related("campaign", "enumerator"))
+    taken = list(
+        chosen.exclude(enumerator=enumerator).filter(enumerator__isnull=False).select_related("campaign", "enumerator")
+    )
     if reassign and taken:
         result.reassigned = _move(taken, enumerator, acting_user, reason or "dialihkan / reassigned")
     else:
         result.kept = [cf.family_id for cf in taken]
-    do_assign(Family.objects.filter(pk__in=CampaignFamily.objects.filter(pk__in=chosen.values("pk"), enumerator=enumerator)
-                                    .values("family_id")), enumerator=enumerator, acting_user=acting_user)
+    do_assign(
+        Family.objects.filter(
+            pk__in=CampaignFamily.objects.filter(pk__in=chosen.values("pk"), enumerator=enumerator).values("family_id")
+        ),
+        enumerator=enumerator,
+        acting_user=acting_user,
+    )
     if free:
         campaign = CampaignFamily.objects.select_related("campaign").get(pk=free[0][0]).campaign
-        audit(VerivaliAudit.CAMPAIGN_ASSIGNED, campaign.name, acting_user=acting_user, campaign=campaign.pk,
-              enumerator=enumerator.username, families=len(free))
+        audit(
+            VerivaliAudit.CAMPAIGN_ASSIGNED,
+            campaign.name,
+            acting_user=acting_user,
+            campaign=campaign.pk,
+            enumerator=enumerator.username,
+            families=len(free),
+        )
     return result
 
 
 def _start(campaign_family_ids: list[int], enumerator, acting_user) -> None:
-    CampaignAssignment.objects.bulk_create([CampaignAssignment(campaign_family_id=pk, enumerator=enumerator,
-                                                               assigned_by=_actor(acting_user)) for pk in campaign_family_ids],
-                                           batch_size=2000)
+    CampaignAssignment.objects.bulk_create(
+        [
+            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user))
+            for pk in campaign_family_ids
+        ],
+        batch_size=2000,
+    )
     CampaignFamily.objects.filter(pk__in=campaign_family_ids).update(enumerator=enumerator)
 
 
@@ -163,26 +220,39 @@ def _move(taken: list[CampaignFamily], enumerator, acting_user, reason: str) -> 
     enumerator's. Set-based but for the audit row each family gets."""
     ids = [cf.pk for cf in taken]
     CampaignAssignment.objects.filter(campaign_family_id__in=ids, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=_actor(acting_user), reason=reason[:255])
+        ended_at=timezone.now(), ended_by=_actor(acting_user), reason=reason[:255]
+    )
     _start(ids, enumerator, acting_user)
     _release(taken)
     for cf in taken:
-        audit(VerivaliAudit.CAMPAIGN_REASSIGNED, cf.campaign.name, acting_user=acting_user, campaign=cf.campaign_id,
-              family=cf.family_id, before=cf.enumerator.username, after=enumerator.username, reason=reason)
+        audit(
+            VerivaliAudit.CAMPAIGN_REASSIGNED,
+            cf.campaign.name,
+            acting_user=acting_user,
+            campaign=cf.campaign_id,
+            family=cf.family_id,
+            before=cf.enumerator.username,
+            after=enumerator.username,
+            reason=reason,
+        )
     return len(taken)
 
 
 def _release(moved: list[CampaignFamily]) -> None:
     """Each earlier enumerator loses sight of a moved family unless another open campaign still assigns it to them.
     One UPDATE per earlier enumerator."""
-    still = (CampaignFamily.objects.filter(family_id=OuterRef("family_id"), enumerator_id=OuterRef("enumerator_id"))
-             .exclude(campaign__status=CampaignStatus.CLOSED))
+    still = CampaignFamily.objects.filter(
+        family_id=OuterRef("family_id"), enumerator_id=OuterRef("enumerator_id")
+    ).exclude(campaign__status=CampaignStatus.CLOSED)
     by_enumerator: dict[int, list[int]] = defaultdict(list)
     for cf in moved:
         by_enumerator[cf.enumerator_id].append(cf.family_id)
     for enumerator_id, family_ids in by_enumerator.items():
-        (Assignment.objects.filter(family_id__in=family_ids, enumerator_id=enumerator_id, is_active=True)
-         .exclude(Exists(still)).update(is_active=False))
+        (
+            Assignment.objects.filter(family_id__in=family_ids, enumerator_id=enumerator_id, is_active=True)
+            .exclude(Exists(still))
+            .update(is_active=False)
+        )
 
 
 @transaction.atomic
@@ -195,7 +265,9 @@ def do_reassign(chosen: QuerySet, *, enumerator, acting_user, reason: str) -> in
     moving = [cf for cf in taken if cf.enumerator_id is not None]
     _start([cf.pk for cf in unassigned], enumerator, acting_user)
     moved = _move(moving, enumerator, acting_user, reason)
-    do_assign(Family.objects.filter(pk__in=[cf.family_id for cf in taken]), enumerator=enumerator, acting_user=acting_user)
+    do_assign(
+        Family.objects.filter(pk__in=[cf.family_id for cf in taken]), enumerator=enumerator, acting_user=acting_user
+    )
     return moved + len(unassigned)
 
 
@@ -226,28 +298,48 @@ def do_close_campaign(campaign: Campaign, *, acting_user) -> CloseResult:
     if campaign.status == CampaignStatus.CLOSED:
         raise DecisionRefused("campaign_already_closed", campaign=campaign.name)
     pair = {"family_id": OuterRef("family_id"), "enumerator_id": OuterRef("enumerator_id")}
-    worked = CampaignAssignment.objects.filter(campaign_family__campaign=campaign, campaign_family__family_id=pair["family_id"],
-                                               enumerator_id=pair["enumerator_id"])
-    elsewhere = (CampaignFamily.objects.filter(**pair).exclude(campaign=campaign)
-                 .exclude(campaign__status=CampaignStatus.CLOSED))
+    worked = CampaignAssignment.objects.filter(
+        campaign_family__campaign=campaign,
+        campaign_family__family_id=pair["family_id"],
+        enumerator_id=pair["enumerator_id"],
+    )
+    elsewhere = (
+        CampaignFamily.objects.filter(**pair).exclude(campaign=campaign).exclude(campaign__status=CampaignStatus.CLOSED)
+    )
     touched = Assignment.objects.filter(Exists(worked), is_active=True)
     result = CloseResult(kept=touched.filter(Exists(elsewhere)).count())
     result.released = touched.exclude(Exists(elsewhere)).update(is_active=False)
     CampaignAssignment.objects.filter(campaign_family__campaign=campaign, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=_actor(acting_user), reason="kampanye ditutup / campaign closed")
+        ended_at=timezone.now(), ended_by=_actor(acting_user), reason="kampanye ditutup / campaign closed"
+    )
     campaign.status = given.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
     result.pending = campaign.change_requests.filter(status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT)).count()
-    audit(VerivaliAudit.CAMPAIGN_CLOSED, campaign.name, acting_user=acting_user, campaign=campaign.pk,
-          released=result.released, kept=result.kept, pending=result.pending)
+    audit(
+        VerivaliAudit.CAMPAIGN_CLOSED,
+        campaign.name,
+        acting_user=acting_user,
+        campaign=campaign.pk,
+        released=result.released,
+        kept=result.kept,
+        pending=result.pending,
+    )
     return result
 
 
 # --- visits -------------------------------------------------------------------------------------------
 
 
-def do_submit_visit(campaign: Campaign, payload: dict, *, acting_user, source: str, raw=None, instance_id: str = "",
-                    review_flag: str = "") -> Visit:
+def do_submit_visit(
+    campaign: Campaign,
+    payload: dict,
+    *,
+    acting_user,
+    source: str,
+    raw=None,
+    instance_id: str = "",
+    review_flag: str = "",
+) -> Visit:
     """Record one visit and its change request. Returns the Visit; `visit.duplicate` is True when the
     submission_key was seen before in this campaign (nothing is applied twice). Raises SubmissionRejected.
     `instance_id` is the server's id of this version (ODK meta-instanceID, Kobo _uuid) when it differs from
@@ -262,8 +354,15 @@ def do_submit_visit(campaign: Campaign, payload: dict, *, acting_user, source: s
     checked = [photo_store.check(p) for p in data.photos]
     try:
         with transaction.atomic():
-            visit = _record(campaign, data, checked, acting_user=acting_user, source=source, raw=raw,
-                            extra={"instance_id": instance_id or data.submission_key, "review_flag": review_flag})
+            visit = _record(
+                campaign,
+                data,
+                checked,
+                acting_user=acting_user,
+                source=source,
+                raw=raw,
+                extra={"instance_id": instance_id or data.submission_key, "review_flag": review_flag},
+            )
     except IntegrityError:
         existing = _existing(campaign, data.submission_key)
         if existing is None:
@@ -309,10 +408,19 @@ def _derive(campaign: Campaign, data: VisitInput, sender):
 
 def _visit_values(data: VisitInput) -> dict:
     """The Visit columns a payload sets (on creation and when an edit replaces them)."""
-    return dict(payload=data.stored(), started_version=data.started_version, keberadaan=data.keberadaan,
-                keterangan=data.keterangan, memenuhi_kriteria=data.memenuhi_kriteria, alasan=data.alasan, checklist=data.checklist,
-                latitude=(data.gps or {}).get("lat"), longitude=(data.gps or {}).get("lon"),
-                gps_accuracy=(data.gps or {}).get("accuracy"), submitted_at=data.submitted_at)
+    return {
+        "payload": data.stored(),
+        "started_version": data.started_version,
+        "keberadaan": data.keberadaan,
+        "keterangan": data.keterangan,
+        "memenuhi_kriteria": data.memenuhi_kriteria,
+        "alasan": data.alasan,
+        "checklist": data.checklist,
+        "latitude": (data.gps or {}).get("lat"),
+        "longitude": (data.gps or {}).get("lon"),
+        "gps_accuracy": (data.gps or {}).get("accuracy"),
+        "submitted_at": data.submitted_at,
+    }
 
 
 def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, source: str, raw, extra: dict) -> Visit:
@@ -320,14 +428,29 @@ def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, sourc
     sender = _sender(data, acting_user)
     family, kelurahan, lines = _derive(campaign, data, sender)
     visit = Visit.objects.create(
-        campaign=campaign, family=family, kelurahan=kelurahan, enumerator=sender, received_by=acting_user,
-        submission_key=data.submission_key, source=source, raw=raw if raw is not None else data.stored(),
-        **_visit_values(data), **extra,
+        campaign=campaign,
+        family=family,
+        kelurahan=kelurahan,
+        enumerator=sender,
+        received_by=acting_user,
+        submission_key=data.submission_key,
+        source=source,
+        raw=raw if raw is not None else data.stored(),
+        **_visit_values(data),
+        **extra,
     )
     _store_photos(visit, checked)
     request = _request(visit, data, lines)
-    audit(VerivaliAudit.VISIT_SUBMITTED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=campaign.pk,
-          family=visit.family_id, request=request.pk, status=request.status, source=source)
+    audit(
+        VerivaliAudit.VISIT_SUBMITTED,
+        f"kunjungan #{visit.pk}",
+        acting_user=acting_user,
+        campaign=campaign.pk,
+        family=visit.family_id,
+        request=request.pk,
+        status=request.status,
+        source=source,
+    )
     return visit
 
 
@@ -338,8 +461,16 @@ class EditResult:
     replaced: bool  # the pending request was derived again; False: already decided, left as it was
 
 
-def do_update_visit(visit: Visit, payload: dict, *, acting_user, raw=None, instance_id: str, previous_instance_id: str = "",
-                    review_flag: str = "") -> EditResult:
+def do_update_visit(
+    visit: Visit,
+    payload: dict,
+    *,
+    acting_user,
+    raw=None,
+    instance_id: str,
+    previous_instance_id: str = "",
+    review_flag: str = "",
+) -> EditResult:
     """A submission edited on the server after it was ingested (same ODK KEY / Kobo _id, new instance id).
 
     Guarantee: history is kept (a VisitRevision with the payload and raw row before and after, who received it,
@@ -363,11 +494,24 @@ def do_update_visit(visit: Visit, payload: dict, *, acting_user, raw=None, insta
         visit.review_flag = review_flag
         visit.save()
         revision = VisitRevision.objects.create(
-            visit=visit, instance_id=instance_id, previous_instance_id=previous_instance_id or before["instance_id"],
-            before=before, after={"payload": data.stored(), "raw": raw}, request_status=request.status,
-            outcome=RevisionOutcome.REPLACED if replaced else RevisionOutcome.AFTER_DECISION, received_by=_actor(acting_user))
-        audit(VerivaliAudit.VISIT_EDITED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=visit.campaign_id,
-              request=request.pk, instance=instance_id, outcome=revision.outcome)
+            visit=visit,
+            instance_id=instance_id,
+            previous_instance_id=previous_instance_id or before["instance_id"],
+            before=before,
+            after={"payload": data.stored(), "raw": raw},
+            request_status=request.status,
+            outcome=RevisionOutcome.REPLACED if replaced else RevisionOutcome.AFTER_DECISION,
+            received_by=_actor(acting_user),
+        )
+        audit(
+            VerivaliAudit.VISIT_EDITED,
+            f"kunjungan #{visit.pk}",
+            acting_user=acting_user,
+            campaign=visit.campaign_id,
+            request=request.pk,
+            instance=instance_id,
+            outcome=revision.outcome,
+        )
     return EditResult(visit, revision, replaced)
 
 
@@ -378,8 +522,14 @@ def do_flag_review(visit_id: int, flag: str, *, acting_user) -> None:
     visit = Visit.objects.select_for_update().get(pk=visit_id)
     before, visit.review_flag = visit.review_flag, flag
     visit.save(update_fields=["review_flag"])
-    audit(VerivaliAudit.VISIT_EDITED, f"kunjungan #{visit.pk}", acting_user=acting_user, campaign=visit.campaign_id,
-          review_before=before, review_after=flag)
+    audit(
+        VerivaliAudit.VISIT_EDITED,
+        f"kunjungan #{visit.pk}",
+        acting_user=acting_user,
+        campaign=visit.campaign_id,
+        review_before=before,
+        review_after=flag,
+    )
 
 
 def _rederive(visit: Visit, request: ChangeRequest, data: VisitInput, checked, acting_user, raw) -> None:
@@ -396,7 +546,9 @@ def _rederive(visit: Visit, request: ChangeRequest, data: VisitInput, checked, a
     request.lines.all().delete()
     request.family, request.kelurahan = family, kelurahan
     request.kind = RequestKind.PROPOSAL if family is None else RequestKind.UPDATE
-    request.family_version = (family.version if data.started_version is None else data.started_version) if family else None
+    request.family_version = (
+        (family.version if data.started_version is None else data.started_version) if family else None
+    )
     request.status, request.conflict_with, request.conflict_message = RequestStatus.PENDING, None, ""
     for line in lines:
         line.request = request
@@ -435,15 +587,26 @@ def _store_photos(visit: Visit, checked) -> None:
     for index, item in enumerate(checked):
         relative = photo_store.relative_path(visit.campaign_id, visit.pk, item.photo.kind, index, item.image_format)
         photo_store.store(item, relative)
-        VisitPhoto.objects.create(visit=visit, kind=item.photo.kind, path=str(relative), original_name=item.photo.name,
-                                  image_format=item.image_format, width=item.width, height=item.height,
-                                  size=len(item.photo.content), sha256=item.sha256)
+        VisitPhoto.objects.create(
+            visit=visit,
+            kind=item.photo.kind,
+            path=str(relative),
+            original_name=item.photo.name,
+            image_format=item.image_format,
+            width=item.width,
+            height=item.height,
+            size=len(item.photo.content),
+            sha256=item.sha256,
+        )
 
 
 def _request(visit: Visit, data: VisitInput, lines) -> ChangeRequest:
     family = visit.family
     request = ChangeRequest.objects.create(
-        visit=visit, campaign=visit.campaign, family=family, kelurahan=visit.kelurahan,
+        visit=visit,
+        campaign=visit.campaign,
+        family=family,
+        kelurahan=visit.kelurahan,
         kind=RequestKind.PROPOSAL if family is None else RequestKind.UPDATE,
         family_version=(family.version if data.started_version is None else data.started_version) if family else None,
     )
@@ -461,20 +624,29 @@ def _request(visit: Visit, data: VisitInput, lines) -> ChangeRequest:
 
 
 @transaction.atomic
-def do_record_musyawarah(values: dict, *, kelurahan: Region, acting_user, campaign: Campaign | None = None) -> Musyawarah:
+def do_record_musyawarah(
+    values: dict, *, kelurahan: Region, acting_user, campaign: Campaign | None = None
+) -> Musyawarah:
     """Record a kelurahan meeting (date, place, attendees). Only its lurah or an analyst/admin may."""
     if not decides_for(acting_user, kelurahan.pk):
         raise DecisionRefused("not_your_kelurahan", request="-")
     meeting = Musyawarah(**values, kelurahan=kelurahan, campaign=campaign, held_by=acting_user)
     meeting.full_clean()
     meeting.save()
-    audit(VerivaliAudit.MUSYAWARAH_RECORDED, str(meeting), acting_user=acting_user, meeting=meeting.pk,
-          kelurahan=kelurahan.code, held_on=meeting.held_on.isoformat())
+    audit(
+        VerivaliAudit.MUSYAWARAH_RECORDED,
+        str(meeting),
+        acting_user=acting_user,
+        meeting=meeting.pk,
+        kelurahan=kelurahan.code,
+        held_on=meeting.held_on.isoformat(),
+    )
     return meeting
 
 
-def do_decide_change_request(request: ChangeRequest, *, acting_user, approve: bool, reason: str = "",
-                             musyawarah: Musyawarah | None = None) -> ChangeRequest:
+def do_decide_change_request(
+    request: ChangeRequest, *, acting_user, approve: bool, reason: str = "", musyawarah: Musyawarah | None = None
+) -> ChangeRequest:
     """Approve (apply to the registry with history) or reject one request. Raises DecisionRefused.
 
     A request whose family changed since it was made is refused and marked as a conflict; nothing is applied.
@@ -486,7 +658,9 @@ def do_decide_change_request(request: ChangeRequest, *, acting_user, approve: bo
         if refused is None:
             _decide(request, acting_user, approve, reason, musyawarah)
     if refused is not None:
-        ChangeRequest.objects.filter(pk=request.pk).update(status=RequestStatus.CONFLICT, conflict_message=str(refused)[:500])
+        ChangeRequest.objects.filter(pk=request.pk).update(
+            status=RequestStatus.CONFLICT, conflict_message=str(refused)[:500]
+        )
         raise refused
     return request
 
@@ -513,15 +687,26 @@ def _decide(request: ChangeRequest, acting_user, approve: bool, reason: str, mus
     request.reason = (reason.strip() or why(visit.keberadaan, visit.keterangan, visit.alasan))[:255]
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     if approve:
-        changes = apply_proposal(request, acting_user) if request.kind == RequestKind.PROPOSAL else apply_update(request, acting_user)
+        changes = (
+            apply_proposal(request, acting_user)
+            if request.kind == RequestKind.PROPOSAL
+            else apply_update(request, acting_user)
+        )
         bump(VersionPart.REGISTRY)  # tepat.registry.version: the frames changed
         request.save()
         request.applied.set([c for c in changes if c is not None])
     else:
         request.save()
-    audit(VerivaliAudit.REQUEST_DECIDED, f"usulan #{request.pk}", acting_user=acting_user, status=request.status,
-          reason=request.reason, meeting=musyawarah.pk if musyawarah else None, family=request.family_id,
-          created_family=request.created_family_id)
+    audit(
+        VerivaliAudit.REQUEST_DECIDED,
+        f"usulan #{request.pk}",
+        acting_user=acting_user,
+        status=request.status,
+        reason=request.reason,
+        meeting=musyawarah.pk if musyawarah else None,
+        family=request.family_id,
+        created_family=request.created_family_id,
+    )
 
 
 @dataclass
@@ -530,13 +715,18 @@ class ManyResult:
     refused: list[tuple[ChangeRequest, DecisionRefused]] = field(default_factory=list)
 
 
-def do_decide_many(requests, *, acting_user, approve: bool, reason: str = "", musyawarah: Musyawarah | None = None) -> ManyResult:
+def do_decide_many(
+    requests, *, acting_user, approve: bool, reason: str = "", musyawarah: Musyawarah | None = None
+) -> ManyResult:
     """The bulk decision: each request decided on its own (one refusal does not undo the others)."""
     result = ManyResult()
     for request in requests:
         try:
-            result.decided.append(do_decide_change_request(request, acting_user=acting_user, approve=approve, reason=reason,
-                                                           musyawarah=musyawarah))
+            result.decided.append(
+                do_decide_change_request(
+                    request, acting_user=acting_user, approve=approve, reason=reason, musyawarah=musyawarah
+                )
+            )
         except DecisionRefused as refused:
             result.refused.append((request, refused))
     return result
@@ -557,13 +747,30 @@ def do_record_handback(campaign: Campaign, requests, *, sent_on, channel: str, a
     Guarantee: nothing is marked sent without this action; audited with the request ids."""
     if not acts_for_others(acting_user):
         raise DecisionRefused("not_analyst")
-    chosen = list(awaiting_handback(campaign).filter(pk__in=[getattr(r, "pk", r) for r in requests]).select_for_update()
-                  .values_list("pk", flat=True))
+    chosen = list(
+        awaiting_handback(campaign)
+        .filter(pk__in=[getattr(r, "pk", r) for r in requests])
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
     if not chosen or not channel.strip():
         raise DecisionRefused("handback_empty", campaign=campaign.name)
-    handback = HandBack.objects.create(campaign=campaign, sent_on=sent_on, channel=channel.strip()[:120], note=note[:255],
-                                       recorded_by=_actor(acting_user))
+    handback = HandBack.objects.create(
+        campaign=campaign,
+        sent_on=sent_on,
+        channel=channel.strip()[:120],
+        note=note[:255],
+        recorded_by=_actor(acting_user),
+    )
     ChangeRequest.objects.filter(pk__in=chosen).update(handback=handback)
-    audit(VerivaliAudit.HANDBACK_SENT, f"{campaign.name}: {len(chosen)} perubahan", acting_user=acting_user,
-          campaign=campaign.pk, handback=handback.pk, requests=chosen, sent_on=sent_on.isoformat(), channel=handback.channel)
+    audit(
+        VerivaliAudit.HANDBACK_SENT,
+        f"{campaign.name}: {len(chosen)} perubahan",
+        acting_user=acting_user,
+        campaign=campaign.pk,
+        handback=handback.pk,
+        requests=chosen,
+        sent_on=sent_on.isoformat(),
+        channel=handback.channel,
+    )
     return handback

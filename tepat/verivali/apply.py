@@ -3,6 +3,7 @@
 Every change writes registry `Change` rows whose reason names the visit, the meeting and the approver;
 members and families leave through the registry's own deactivation actions (never deleted).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -31,8 +32,10 @@ def history_reason(request: ChangeRequest, acting_user) -> str:
     visit, meeting = request.visit, request.musyawarah
     held = f"musyawarah #{meeting.pk} {meeting.held_on:%d-%m-%Y} {meeting.place}" if meeting else "tanpa musyawarah"
     approver = getattr(acting_user, "username", "") or "sistem"
-    return (f"Verivali: kunjungan #{visit.pk} ({visit.enumerator.username}, {visit.campaign.name}); {held}; "
-            f"disetujui {approver}")[:255]
+    return (
+        f"Verivali: kunjungan #{visit.pk} ({visit.enumerator.username}, {visit.campaign.name}); {held}; "
+        f"disetujui {approver}"
+    )[:255]
 
 
 def stale_reason(request: ChangeRequest) -> DecisionRefused | None:
@@ -66,8 +69,9 @@ def _update(record, lines: list[ChangeLine], reason: str, acting_user, member=No
     values = {line.field: _value(model, line.field, line.proposed) for line in lines}
     model.objects.filter(pk=record.pk).update(**values, version=F("version") + 1, updated_at=timezone.now())
     family_id = record.pk if model is Family else record.family_id
-    return Change.objects.create(family_id=family_id, member=member, action=ChangeAction.UPDATE, fields=changed,
-                                 reason=reason, user=acting_user)
+    return Change.objects.create(
+        family_id=family_id, member=member, action=ChangeAction.UPDATE, fields=changed, reason=reason, user=acting_user
+    )
 
 
 def apply_update(request: ChangeRequest, acting_user) -> list[Change]:
@@ -88,11 +92,15 @@ def apply_update(request: ChangeRequest, acting_user) -> list[Change]:
     for line in leaving_members:
         changes.append(_deactivate_member(fresh[line.member_id], f"{line.note} ({reason})", acting_user))
     if lines:
-        Family.objects.filter(pk=family.pk).update(version=F("version") + (0 if fields else 1), updated_at=timezone.now())
+        Family.objects.filter(pk=family.pk).update(
+            version=F("version") + (0 if fields else 1), updated_at=timezone.now()
+        )
     family.refresh_from_db()
     leaving = [l for l in lines if l.target == LineTarget.FAMILY and l.field == "is_active"]
     if leaving:
-        changes.append(do_deactivate_family(family, acting_user=acting_user, reason=f"{leaving[0].note} ({reason})"[:255]))
+        changes.append(
+            do_deactivate_family(family, acting_user=acting_user, reason=f"{leaving[0].note} ({reason})"[:255])
+        )
     return changes
 
 
@@ -100,7 +108,9 @@ def _deactivate_member(member: Member, reason: str, acting_user) -> Change:
     return do_deactivate_member(member, acting_user=acting_user, reason=reason[:255])
 
 
-def add_members(family: Family, request: ChangeRequest, lines: list[ChangeLine], reason: str, acting_user) -> list[Change]:
+def add_members(
+    family: Family, request: ChangeRequest, lines: list[ChangeLine], reason: str, acting_user
+) -> list[Change]:
     grouped: dict[int, dict] = defaultdict(dict)
     for line in lines:
         if line.target == LineTarget.NEW_MEMBER:
@@ -108,12 +118,21 @@ def add_members(family: Family, request: ChangeRequest, lines: list[ChangeLine],
     changes = []
     for index, values in sorted(grouped.items()):
         member = Member.objects.create(
-            family=family, source=Source.VERIVALI, source_key=f"vv{request.pk}-{index}",
+            family=family,
+            source=Source.VERIVALI,
+            source_key=f"vv{request.pk}-{index}",
             **{name: _value(Member, name, value) for name, value in values.items()},
         )
-        changes.append(Change.objects.create(family=family, member=member, action=ChangeAction.UPDATE,
-                                             fields={k: [None, v] for k, v in values.items()},
-                                             reason=f"anggota baru; {reason}"[:255], user=acting_user))
+        changes.append(
+            Change.objects.create(
+                family=family,
+                member=member,
+                action=ChangeAction.UPDATE,
+                fields={k: [None, v] for k, v in values.items()},
+                reason=f"anggota baru; {reason}"[:255],
+                user=acting_user,
+            )
+        )
     return changes
 
 
@@ -122,9 +141,15 @@ def apply_proposal(request: ChangeRequest, acting_user) -> list[Change]:
     reason = history_reason(request, acting_user)
     lines = list(request.lines.all())
     values = {l.field: _value(Family, l.field, l.proposed) for l in lines if l.target == LineTarget.FAMILY}
-    family = Family.objects.create(source=Source.VERIVALI, source_key=f"vv{request.pk}", kelurahan=request.kelurahan, **values)
-    first = Change.objects.create(family=family, action=ChangeAction.UPDATE,
-                                  fields={l.field: [None, l.proposed] for l in lines if l.target == LineTarget.FAMILY},
-                                  reason=f"usulan baru; {reason}"[:255], user=acting_user)
+    family = Family.objects.create(
+        source=Source.VERIVALI, source_key=f"vv{request.pk}", kelurahan=request.kelurahan, **values
+    )
+    first = Change.objects.create(
+        family=family,
+        action=ChangeAction.UPDATE,
+        fields={l.field: [None, l.proposed] for l in lines if l.target == LineTarget.FAMILY},
+        reason=f"usulan baru; {reason}"[:255],
+        user=acting_user,
+    )
     request.created_family = family
     return [first, *add_members(family, request, lines, reason, acting_user)]

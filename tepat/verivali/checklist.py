@@ -1,5 +1,6 @@
 """The Kepmensos 262/HUK/2022 screening items (data/checklist.json), read once for the phone form, the
 payload check, the ODK/Kobo form and its ingest. No Django."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """`tepat verivali ...` commands (registered on the main group in tepat/cli.py)."""
+
 from __future__ import annotations
 
 import json
@@ -33,13 +34,28 @@ def campaign_rows():
 
     campaigns = Campaign.objects.annotate(kelurahan_count=Count("kelurahan", distinct=True)).order_by("pk")
     families = dict(CampaignFamily.objects.values_list("campaign").annotate(n=Count("pk")))
-    assigned = dict(CampaignFamily.objects.filter(enumerator__isnull=False).values_list("campaign").annotate(n=Count("pk")))
-    visits = {row["campaign"]: row for row in Visit.objects.values("campaign").annotate(
-        families=Count("family", distinct=True), proposals=Count("pk", filter=Q(family__isnull=True)))}
+    assigned = dict(
+        CampaignFamily.objects.filter(enumerator__isnull=False).values_list("campaign").annotate(n=Count("pk"))
+    )
+    visits = {
+        row["campaign"]: row
+        for row in Visit.objects.values("campaign").annotate(
+            families=Count("family", distinct=True), proposals=Count("pk", filter=Q(family__isnull=True))
+        )
+    }
     for c in campaigns:
         seen = visits.get(c.pk, {})
-        yield (c.pk, c.name, f"{c.period_start:%Y-%m-%d}..{c.period_end:%Y-%m-%d}", c.kelurahan_count, families.get(c.pk, 0),
-               assigned.get(c.pk, 0), seen.get("families", 0), seen.get("proposals", 0), c.get_status_display())
+        yield (
+            c.pk,
+            c.name,
+            f"{c.period_start:%Y-%m-%d}..{c.period_end:%Y-%m-%d}",
+            c.kelurahan_count,
+            families.get(c.pk, 0),
+            assigned.get(c.pk, 0),
+            seen.get("families", 0),
+            seen.get("proposals", 0),
+            c.get_status_display(),
+        )
 
 
 @verivali.command("list")
@@ -54,7 +70,9 @@ def list_command() -> None:
 
 @verivali.command("xlsform")
 @click.argument("campaign_id", metavar="CAMPAIGN", type=int)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The XLSForm to write (.xlsx).")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The XLSForm to write (.xlsx)."
+)
 def xlsform_command(campaign_id: int, out: Path) -> None:
     """Write the campaign's ODK/KoboToolbox XLSForm with its assigned families preloaded."""
     setup()
@@ -66,20 +84,35 @@ def xlsform_command(campaign_id: int, out: Path) -> None:
     if not spec.families:
         fail("kampanye ini belum punya keluarga yang ditugaskan ke pendata / no families assigned to enumerators yet")
     out.write_bytes(xlsform_bytes(spec))
-    click.echo(f"{out}: {len(spec.families)} keluarga, {len(spec.members)} anggota, {len(spec.enumerators)} pendata "
-               f"(form_id {spec.form_id}, versi {spec.version})")
+    click.echo(
+        f"{out}: {len(spec.families)} keluarga, {len(spec.members)} anggota, {len(spec.enumerators)} pendata "
+        f"(form_id {spec.form_id}, versi {spec.version})"
+    )
 
 
 @verivali.command("ingest")
 @click.argument("campaign_id", metavar="CAMPAIGN", type=int)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--user", "username", required=True, help="Analyst or admin receiving the submissions for the enumerators.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the reports as JSON.")
+@click.option(
+    "--user", "username", required=True, help="Analyst or admin receiving the submissions for the enumerators."
+)
+@click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the reports as JSON."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON instead of the summary.")
-@click.option("--include-rejected", is_flag=True,
-              help="Also take submissions the server's reviewer rejected (Central 'rejected', Kobo 'not approved'); flagged.")
-def ingest_command(campaign_id: int, files: tuple[Path, ...], username: str, report_path: Path | None, as_json: bool,
-                   include_rejected: bool) -> None:
+@click.option(
+    "--include-rejected",
+    is_flag=True,
+    help="Also take submissions the server's reviewer rejected (Central 'rejected', Kobo 'not approved'); flagged.",
+)
+def ingest_command(
+    campaign_id: int,
+    files: tuple[Path, ...],
+    username: str,
+    report_path: Path | None,
+    as_json: bool,
+    include_rejected: bool,
+) -> None:
     """Ingest ODK Central / KoboToolbox submission exports (ODK Central zip, Kobo xlsx, .ods). Exit 0 when every
     row was accepted, updated, already ingested or skipped by review, 2 when a row was rejected or a file was
     refused (unreadable, or a csv without the member repeat)."""
@@ -124,7 +157,9 @@ def berita_acara_command(meeting_id: int, out: Path) -> None:
 @verivali.command("handback")
 @click.argument("campaign_id", metavar="CAMPAIGN", type=int)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help=".xlsx or .csv")
-@click.option("--user", "username", required=True, help="Who exports (logged; NIK / No KK in full only if the role sees them).")
+@click.option(
+    "--user", "username", required=True, help="Who exports (logged; NIK / No KK in full only if the role sees them)."
+)
 @click.option("--unsent", is_flag=True, help="Only the approved changes not yet recorded as sent.")
 def handback_command(campaign_id: int, out: Path, username: str, unsent: bool) -> None:
     """Write the campaign's approved changes for the central data (DTSEN / SIKS-NG): one row per change, in the

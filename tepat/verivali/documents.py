@@ -7,6 +7,7 @@ so NIK and No KK are printed masked (`127405******0001`), enough to tell two nam
 names, addresses and RT/RW are printed in full because the meeting signs for those families.
 Cost: four queries whatever the number of decisions.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -21,8 +22,16 @@ from tepat.verivali.models import ChangeRequest, Keberadaan, LineTarget, Musyawa
 SHOWN_IN_COLUMNS = ("kepala_keluarga", "alamat", "rt", "rw", "no_kk")  # an usulan baru's own columns in the table
 DECISION_WORDS = {RequestStatus.APPROVED: "DISETUJUI", RequestStatus.REJECTED: "DITOLAK"}
 SIGNERS = ("Lurah {kelurahan}", "Perwakilan masyarakat", "Pendamping / TKSK")
-FIELD_WORDS = {"is_active": "status aktif", "kepala_keluarga": "kepala keluarga", "no_kk": "No KK", "nik": "NIK",
-               "rt": "RT", "rw": "RW", "hubungan_dengan_kepala_keluarga": "hubungan", "tanggal_lahir": "tanggal lahir"}
+FIELD_WORDS = {
+    "is_active": "status aktif",
+    "kepala_keluarga": "kepala keluarga",
+    "no_kk": "No KK",
+    "nik": "NIK",
+    "rt": "RT",
+    "rw": "RW",
+    "hubungan_dengan_kepala_keluarga": "hubungan",
+    "tanggal_lahir": "tanggal lahir",
+}
 
 
 @dataclass
@@ -81,8 +90,13 @@ def _family_text(request: ChangeRequest) -> tuple[str, str, str]:
     """(name, address with RT/RW, masked No KK) from the family, or from the proposal for an usulan baru."""
     if request.family is not None:
         family = request.family
-        values = {"kepala_keluarga": family.kepala_keluarga, "alamat": family.alamat, "rt": family.rt, "rw": family.rw,
-                  "no_kk": family.no_kk}
+        values = {
+            "kepala_keluarga": family.kepala_keluarga,
+            "alamat": family.alamat,
+            "rt": family.rt,
+            "rw": family.rw,
+            "no_kk": family.no_kk,
+        }
     else:
         values = {line.field: line.proposed or "" for line in request.lines.all() if line.target == LineTarget.FAMILY}
     address = f"{values.get('alamat') or ''} RT {values.get('rt') or '-'}/RW {values.get('rw') or '-'}".strip()
@@ -105,13 +119,30 @@ def _sort_key(row_and_request) -> tuple:
 
 
 def berita_acara_rows(meeting: Musyawarah) -> list[DecisionRow]:
-    requests = (meeting.decisions.filter(status__in=DECISION_WORDS).select_related("family", "visit")
-                .prefetch_related("lines__member").order_by("pk"))
+    requests = (
+        meeting.decisions.filter(status__in=DECISION_WORDS)
+        .select_related("family", "visit")
+        .prefetch_related("lines__member")
+        .order_by("pk")
+    )
     pairs = []
     for request in requests:
         name, address, no_kk = _family_text(request)
-        pairs.append((DecisionRow(0, name, address, no_kk, _finding(request), _change_texts(request),
-                                  DECISION_WORDS[request.status], request.reason), request))
+        pairs.append(
+            (
+                DecisionRow(
+                    0,
+                    name,
+                    address,
+                    no_kk,
+                    _finding(request),
+                    _change_texts(request),
+                    DECISION_WORDS[request.status],
+                    request.reason,
+                ),
+                request,
+            )
+        )
     rows = [row for row, _ in sorted(pairs, key=_sort_key)]
     for number, row in enumerate(rows, start=1):
         row.number = number
@@ -120,7 +151,11 @@ def berita_acara_rows(meeting: Musyawarah) -> list[DecisionRow]:
 
 def _totals(rows: list[DecisionRow]) -> list[tuple[str, int]]:
     counted = Counter(row.decision for row in rows)
-    return [("Jumlah keluarga dibahas", len(rows)), ("Disetujui", counted["DISETUJUI"]), ("Ditolak", counted["DITOLAK"])]
+    return [
+        ("Jumlah keluarga dibahas", len(rows)),
+        ("Disetujui", counted["DISETUJUI"]),
+        ("Ditolak", counted["DITOLAK"]),
+    ]
 
 
 def berita_acara(meeting: Musyawarah) -> BeritaAcara:
@@ -130,13 +165,21 @@ def berita_acara(meeting: Musyawarah) -> BeritaAcara:
     where = ", ".join(r.name.title() for r in (kecamatan, city) if r is not None)
     rows = berita_acara_rows(meeting)
     campaign = f" (kampanye {meeting.campaign.name})" if meeting.campaign else ""
-    opening = (f"Pada hari ini {HARI[meeting.held_on.weekday()]}, tanggal {tanggal(meeting.held_on)}, bertempat di {meeting.place}, "
-               f"telah dilaksanakan musyawarah Kelurahan {kelurahan.name.title()}{', Kecamatan ' + where if where else ''} "
-               f"untuk verifikasi dan validasi data keluarga miskin dan rentan{campaign}. Musyawarah memutuskan "
-               f"{len(rows)} usulan perubahan data keluarga sebagaimana tercantum di bawah ini.")
-    return BeritaAcara(meeting=meeting, title=f"BERITA ACARA MUSYAWARAH KELURAHAN {kelurahan.name.upper()}", opening=opening,
-                       attendees=meeting.attendee_list(), rows=rows, totals=_totals(rows),
-                       signers=[s.format(kelurahan=kelurahan.name.title()) for s in SIGNERS])
+    opening = (
+        f"Pada hari ini {HARI[meeting.held_on.weekday()]}, tanggal {tanggal(meeting.held_on)}, bertempat di {meeting.place}, "
+        f"telah dilaksanakan musyawarah Kelurahan {kelurahan.name.title()}{', Kecamatan ' + where if where else ''} "
+        f"untuk verifikasi dan validasi data keluarga miskin dan rentan{campaign}. Musyawarah memutuskan "
+        f"{len(rows)} usulan perubahan data keluarga sebagaimana tercantum di bawah ini."
+    )
+    return BeritaAcara(
+        meeting=meeting,
+        title=f"BERITA ACARA MUSYAWARAH KELURAHAN {kelurahan.name.upper()}",
+        opening=opening,
+        attendees=meeting.attendee_list(),
+        rows=rows,
+        totals=_totals(rows),
+        signers=[s.format(kelurahan=kelurahan.name.title()) for s in SIGNERS],
+    )
 
 
 CLOSING = "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya."
@@ -146,8 +189,10 @@ NOTE = "NIK dan No KK ditulis tersamar; data lengkap ada di sistem Tepat."
 @indonesian
 def berita_acara_pdf(meeting: Musyawarah) -> bytes:
     document = berita_acara(meeting)
-    return pdf_bytes("reports/berita_acara.html", {"ba": document, "closing": CLOSING, "note": NOTE,
-                                                   "held_on": tanggal(meeting.held_on)})
+    return pdf_bytes(
+        "reports/berita_acara.html",
+        {"ba": document, "closing": CLOSING, "note": NOTE, "held_on": tanggal(meeting.held_on)},
+    )
 
 
 @indonesian
@@ -158,8 +203,13 @@ def berita_acara_docx(meeting: Musyawarah) -> bytes:
     doc.paragraph("Peserta musyawarah:", bold=True)
     doc.table(["No", "Nama / jabatan", "Tanda tangan"], [(i, name, "") for i, name in enumerate(ba.attendees, start=1)])
     doc.paragraph("Hasil musyawarah:", bold=True)
-    doc.table(["No", "Kepala keluarga", "Alamat", "No KK", "Temuan kunjungan", "Perubahan diusulkan", "Keputusan", "Alasan"],
-              [(r.number, r.name, r.address, r.no_kk, r.finding, "\n".join(r.changes) or "-", r.decision, r.reason) for r in ba.rows])
+    doc.table(
+        ["No", "Kepala keluarga", "Alamat", "No KK", "Temuan kunjungan", "Perubahan diusulkan", "Keputusan", "Alasan"],
+        [
+            (r.number, r.name, r.address, r.no_kk, r.finding, "\n".join(r.changes) or "-", r.decision, r.reason)
+            for r in ba.rows
+        ],
+    )
     doc.table(["Rekapitulasi", "Jumlah"], ba.totals)
     if meeting.notes:
         doc.paragraph("Catatan:", bold=True).paragraph(meeting.notes)

@@ -1,4 +1,5 @@
 """Forms of the verivali pages, and the phone visit form's POST turned into the visit payload (README.md)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -17,7 +18,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 class CampaignForm(forms.ModelForm):
     kelurahan = forms.ModelMultipleChoiceField(
-        Region.objects.filter(level=Level.KELURAHAN).select_related("parent"), label=_("Kelurahan"),
+        Region.objects.filter(level=Level.KELURAHAN).select_related("parent"),
+        label=_("Kelurahan"),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
@@ -37,7 +39,9 @@ class AssignForm(forms.Form):
     rt = forms.CharField(label="RT", max_length=5, required=False)
     rw = forms.CharField(label="RW", max_length=5, required=False)
     family_ids = forms.CharField(label=_("atau ID keluarga (pisahkan dengan koma/spasi)"), required=False)
-    reassign = forms.BooleanField(label=_("Alihkan juga keluarga yang sudah ditugaskan ke pendata lain"), required=False)
+    reassign = forms.BooleanField(
+        label=_("Alihkan juga keluarga yang sudah ditugaskan ke pendata lain"), required=False
+    )
     reason = forms.CharField(label=_("Alasan pengalihan"), max_length=255, required=False)
 
     def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
@@ -59,7 +63,11 @@ class MusyawarahForm(forms.ModelForm):
     class Meta:
         model = Musyawarah
         fields = ["held_on", "place", "attendees", "notes"]
-        widgets = {"held_on": DATE_INPUT, "attendees": forms.Textarea(attrs={"rows": 4}), "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "held_on": DATE_INPUT,
+            "attendees": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class DecisionForm(forms.Form):
@@ -78,23 +86,52 @@ class DecisionForm(forms.Form):
 # --- the phone visit form ----------------------------------------------------------------------------------
 
 FIELD_LABELS = {
-    "kepala_keluarga": _("Nama kepala keluarga"), "no_kk": _("No KK"), "alamat": _("Alamat"), "rt": "RT", "rw": "RW",
-    "kepemilikan_rumah": _("Kepemilikan rumah"), "jenis_atap": _("Jenis atap"), "jenis_dinding": _("Jenis dinding"),
-    "jenis_lantai": _("Jenis lantai"), "luas_lantai": _("Luas lantai (m²)"), "sumber_penerangan": _("Sumber penerangan"),
-    "daya_listrik": _("Daya listrik"), "bahan_bakar_memasak": _("Bahan bakar memasak"), "sumber_air_minum": _("Sumber air minum"),
-    "fasilitas_bab": _("Fasilitas BAB (jamban)"), "memiliki_simpanan": _("Memiliki simpanan"), "nama": _("Nama"), "nik": "NIK",
-    "jenis_kelamin": _("Jenis kelamin"), "tanggal_lahir": _("Tanggal lahir"),
-    "hubungan_dengan_kepala_keluarga": _("Hubungan dengan kepala keluarga"), "status_kawin": _("Status kawin"),
-    "pendidikan": _("Pendidikan"), "pekerjaan": _("Pekerjaan"), "status_bekerja": _("Status bekerja"),
-    "disabilitas": _("Disabilitas"), "penyakit_kronis": _("Penyakit kronis"),
-    "latitude": _("Lintang (GPS)"), "longitude": _("Bujur (GPS)"), "is_active": _("Status di registri"),
+    "kepala_keluarga": _("Nama kepala keluarga"),
+    "no_kk": _("No KK"),
+    "alamat": _("Alamat"),
+    "rt": "RT",
+    "rw": "RW",
+    "kepemilikan_rumah": _("Kepemilikan rumah"),
+    "jenis_atap": _("Jenis atap"),
+    "jenis_dinding": _("Jenis dinding"),
+    "jenis_lantai": _("Jenis lantai"),
+    "luas_lantai": _("Luas lantai (m²)"),
+    "sumber_penerangan": _("Sumber penerangan"),
+    "daya_listrik": _("Daya listrik"),
+    "bahan_bakar_memasak": _("Bahan bakar memasak"),
+    "sumber_air_minum": _("Sumber air minum"),
+    "fasilitas_bab": _("Fasilitas BAB (jamban)"),
+    "memiliki_simpanan": _("Memiliki simpanan"),
+    "nama": _("Nama"),
+    "nik": "NIK",
+    "jenis_kelamin": _("Jenis kelamin"),
+    "tanggal_lahir": _("Tanggal lahir"),
+    "hubungan_dengan_kepala_keluarga": _("Hubungan dengan kepala keluarga"),
+    "status_kawin": _("Status kawin"),
+    "pendidikan": _("Pendidikan"),
+    "pekerjaan": _("Pekerjaan"),
+    "status_bekerja": _("Status bekerja"),
+    "disabilitas": _("Disabilitas"),
+    "penyakit_kronis": _("Penyakit kronis"),
+    "latitude": _("Lintang (GPS)"),
+    "longitude": _("Bujur (GPS)"),
+    "is_active": _("Status di registri"),
 }
 # Groups of the family corrections on the phone form, in order.
 FAMILY_GROUPS = (
     (_("Identitas dan alamat"), ("kepala_keluarga", "no_kk", "alamat", "rt", "rw")),
     (_("Rumah"), ("kepemilikan_rumah", "jenis_atap", "jenis_dinding", "jenis_lantai", "luas_lantai")),
-    (_("Air, sanitasi dan energi"), ("sumber_air_minum", "fasilitas_bab", "sumber_penerangan", "daya_listrik",
-                                      "bahan_bakar_memasak", "memiliki_simpanan")),
+    (
+        _("Air, sanitasi dan energi"),
+        (
+            "sumber_air_minum",
+            "fasilitas_bab",
+            "sumber_penerangan",
+            "daya_listrik",
+            "bahan_bakar_memasak",
+            "memiliki_simpanan",
+        ),
+    ),
 )
 MEMBER_FORM_FIELDS = ("nama", "nik", "jenis_kelamin", "tanggal_lahir", "hubungan_dengan_kepala_keluarga", "pekerjaan")
 NEW_MEMBER_FIELDS = ("nama", "nik", "jenis_kelamin", "tanggal_lahir", "hubungan_dengan_kepala_keluarga")
@@ -135,8 +172,10 @@ def input_for(name: str, value, prefix: str, masked: bool = False) -> dict:
 
 
 def family_inputs(family, masked: bool = False) -> list[tuple[str, list[dict]]]:
-    return [(title, [input_for(n, getattr(family, n) if family else None, "f_", masked) for n in names])
-            for title, names in FAMILY_GROUPS]
+    return [
+        (title, [input_for(n, getattr(family, n) if family else None, "f_", masked) for n in names])
+        for title, names in FAMILY_GROUPS
+    ]
 
 
 def member_inputs(member, masked: bool = False) -> list[dict]:
@@ -150,9 +189,14 @@ def new_member_inputs() -> list[dict]:
 def form_context(family, user=None) -> dict:
     masked = masks(user)
     return {
-        "keberadaan_choices": Keberadaan.choices, "photo_kinds": PhotoKind.choices, "checklist": checklist_items(),
-        "family_groups": family_inputs(family, masked), "new_member_inputs": new_member_inputs(),
-        "members": [(m, member_inputs(m, masked)) for m in family.members.filter(is_active=True).order_by("pk")] if family else [],
+        "keberadaan_choices": Keberadaan.choices,
+        "photo_kinds": PhotoKind.choices,
+        "checklist": checklist_items(),
+        "family_groups": family_inputs(family, masked),
+        "new_member_inputs": new_member_inputs(),
+        "members": [(m, member_inputs(m, masked)) for m in family.members.filter(is_active=True).order_by("pk")]
+        if family
+        else [],
     }
 
 
@@ -176,14 +220,22 @@ def visit_payload(post, files, family, *, kelurahan_code: str = "", user=None) -
     `user`: the one who filled it in; for a masking role NIK / No KK were shown masked (see `_changed`)."""
     masked = masks(user)
     payload = {
-        "submission_key": post.get("submission_key", ""), "family_id": family.pk if family else None,
-        "started_version": post.get("started_version") or None, "keberadaan": post.get("keberadaan", ""),
-        "keterangan": post.get("keterangan", ""), "memenuhi_kriteria": post.get("memenuhi_kriteria", ""),
-        "alasan": post.get("alasan", ""), "fields": _changed(post, "f_", FAMILY_CORRECTABLE, family, masked),
-        "members": _members(post, family, masked) + _new_members(post), "gps": _gps(post),
+        "submission_key": post.get("submission_key", ""),
+        "family_id": family.pk if family else None,
+        "started_version": post.get("started_version") or None,
+        "keberadaan": post.get("keberadaan", ""),
+        "keterangan": post.get("keterangan", ""),
+        "memenuhi_kriteria": post.get("memenuhi_kriteria", ""),
+        "alasan": post.get("alasan", ""),
+        "fields": _changed(post, "f_", FAMILY_CORRECTABLE, family, masked),
+        "members": _members(post, family, masked) + _new_members(post),
+        "gps": _gps(post),
         "checklist": {item.code: f"cl_{item.code}" in post for item in checklist_items()},
-        "photos": [{"kind": kind, "name": upload.name, "content": upload.read()}
-                   for kind in PhotoKind.values for upload in files.getlist(f"photo_{kind}")],
+        "photos": [
+            {"kind": kind, "name": upload.name, "content": upload.read()}
+            for kind in PhotoKind.values
+            for upload in files.getlist(f"photo_{kind}")
+        ],
         "submitted_at": None,
     }
     if family is None:
@@ -199,8 +251,14 @@ def _members(post, family, masked: bool = False) -> list[dict]:
         keberadaan = post.get(f"m{member.pk}_keberadaan", Keberadaan.TERKONFIRMASI)
         fields = _changed(post, f"m{member.pk}_", MEMBER_CORRECTABLE, member, masked)
         if fields or keberadaan != Keberadaan.TERKONFIRMASI:
-            found.append({"member_id": member.pk, "keberadaan": keberadaan,
-                          "keterangan": post.get(f"m{member.pk}_keterangan", ""), "fields": fields})
+            found.append(
+                {
+                    "member_id": member.pk,
+                    "keberadaan": keberadaan,
+                    "keterangan": post.get(f"m{member.pk}_keterangan", ""),
+                    "fields": fields,
+                }
+            )
     return found
 
 
@@ -209,7 +267,11 @@ def _new_members(post) -> list[dict]:
     rows = max((len(v) for v in columns.values()), default=0)
     found = []
     for index in range(rows):
-        fields = {name: values[index].strip() for name, values in columns.items() if index < len(values) and values[index].strip()}
+        fields = {
+            name: values[index].strip()
+            for name, values in columns.items()
+            if index < len(values) and values[index].strip()
+        }
         if fields:
             found.append({"member_id": None, "keberadaan": Keberadaan.TERKONFIRMASI, "fields": fields})
     return found

@@ -7,6 +7,7 @@ identity numbers (full only for roles that see them, `tepat.accounts.masking.ide
 the berita acara reference, and whether (when, through which channel) it was already sent
 (`tepat.verivali.actions.do_record_handback`). Cost: three queries whatever the number of changes.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -18,15 +19,32 @@ from tepat.verivali.documents import berita_acara_filename
 from tepat.verivali.models import ChangeLine, ChangeRequest, Keberadaan, LineTarget, RequestKind, RequestStatus
 
 HEADERS = {
-    "no": "no", "usulan": "no_usulan", "jenis": "jenis_pembaruan", "kode_kemendagri": "kode_kemendagri",
-    "kelurahan": "desa_kelurahan", "id_keluarga": "id_keluarga_p3ke", "no_kk": "no_kk", "nik": "nik", "nama": "nama",
-    "kolom": "kolom", "lama": "nilai_lama", "baru": "nilai_baru", "keterangan": "keterangan",
-    "musyawarah": "tanggal_musyawarah", "berita_acara": "berita_acara", "dikirim": "dikirim",
+    "no": "no",
+    "usulan": "no_usulan",
+    "jenis": "jenis_pembaruan",
+    "kode_kemendagri": "kode_kemendagri",
+    "kelurahan": "desa_kelurahan",
+    "id_keluarga": "id_keluarga_p3ke",
+    "no_kk": "no_kk",
+    "nik": "nik",
+    "nama": "nama",
+    "kolom": "kolom",
+    "lama": "nilai_lama",
+    "baru": "nilai_baru",
+    "keterangan": "keterangan",
+    "musyawarah": "tanggal_musyawarah",
+    "berita_acara": "berita_acara",
+    "dikirim": "dikirim",
 }
 KIND_WORDS = {
-    "update": "perbaikan data", "new_member": "penambahan anggota", "proposal": "usulan keluarga baru",
-    Keberadaan.MENINGGAL: "nonaktif: meninggal", Keberadaan.PINDAH: "nonaktif: pindah", Keberadaan.GANDA: "nonaktif: ganda",
-    Keberadaan.SUDAH_MAMPU: "nonaktif: sudah mampu", Keberadaan.TIDAK_DITEMUKAN: "nonaktif: tidak ditemukan",
+    "update": "perbaikan data",
+    "new_member": "penambahan anggota",
+    "proposal": "usulan keluarga baru",
+    Keberadaan.MENINGGAL: "nonaktif: meninggal",
+    Keberadaan.PINDAH: "nonaktif: pindah",
+    Keberadaan.GANDA: "nonaktif: ganda",
+    Keberadaan.SUDAH_MAMPU: "nonaktif: sudah mampu",
+    Keberadaan.TIDAK_DITEMUKAN: "nonaktif: tidak ditemukan",
     "tidak_memenuhi": "nonaktif: tidak memenuhi kriteria",
 }
 PROFILES = {"dtsen": ("dtsen-keluarga", "dtsen-anggota")}  # anything else reads as P3KE
@@ -43,10 +61,12 @@ def column_name(source: str, field: str, member: bool) -> str:
 
 def approved_requests(campaign, *, unsent_only: bool = False, within=None):
     """The campaign's approved requests (those of `within`, a ChangeRequest queryset such as the user's scope)."""
-    requests = (within if within is not None else ChangeRequest.objects.all()).filter(campaign=campaign, status=RequestStatus.APPROVED)
-    requests = (requests
-                .select_related("visit", "family", "created_family", "kelurahan", "musyawarah__kelurahan", "handback")
-                .order_by("kelurahan__code", "musyawarah__held_on", "pk"))
+    requests = (within if within is not None else ChangeRequest.objects.all()).filter(
+        campaign=campaign, status=RequestStatus.APPROVED
+    )
+    requests = requests.select_related(
+        "visit", "family", "created_family", "kelurahan", "musyawarah__kelurahan", "handback"
+    ).order_by("kelurahan__code", "musyawarah__held_on", "pk")
     return requests.filter(handback__isnull=True) if unsent_only else requests
 
 
@@ -58,7 +78,9 @@ def _kind(request: ChangeRequest, line: ChangeLine) -> str:
     if line.field == "is_active" and line.proposed is False:
         visit = request.visit
         if line.member_id is None:
-            return KIND_WORDS.get(visit.keberadaan if visit.memenuhi_kriteria else "tidak_memenuhi", KIND_WORDS["tidak_memenuhi"])
+            return KIND_WORDS.get(
+                visit.keberadaan if visit.memenuhi_kriteria else "tidak_memenuhi", KIND_WORDS["tidak_memenuhi"]
+            )
         found = [m for m in visit.payload.get("members", []) if m.get("member_id") == line.member_id]
         return KIND_WORDS.get(found[0].get("keberadaan") if found else "", "nonaktif")
     return KIND_WORDS["update"]
@@ -85,7 +107,9 @@ def _request_rows(request: ChangeRequest, lines: list[ChangeLine], user) -> list
     meeting = request.musyawarah
     new_members = _new_members(lines)
     common = {
-        "usulan": request.pk, "kode_kemendagri": request.kelurahan.code.replace(".", ""), "kelurahan": request.kelurahan.name,
+        "usulan": request.pk,
+        "kode_kemendagri": request.kelurahan.code.replace(".", ""),
+        "kelurahan": request.kelurahan.name,
         "id_keluarga": (family.id_keluarga_p3ke or family.source_key) if family else "",
         "no_kk": _shown(user, "no_kk", family.no_kk if family else None),
         "musyawarah": f"{meeting.held_on:%d-%m-%Y}" if meeting else "",
@@ -97,12 +121,18 @@ def _request_rows(request: ChangeRequest, lines: list[ChangeLine], user) -> list
         person = line.member or None
         new = new_members.get(line.new_member_index, {}) if line.target == LineTarget.NEW_MEMBER else {}
         member_side = line.target in (LineTarget.MEMBER, LineTarget.NEW_MEMBER)
-        rows.append({**common, "jenis": _kind(request, line),
-                     "nik": _shown(user, "nik", person.nik if person else new.get("nik")),
-                     "nama": person.nama if person else (new.get("nama") or (family.kepala_keluarga if family else "")),
-                     "kolom": column_name(family.source if family else "", line.field, member_side),
-                     "lama": _shown(user, line.field, line.current), "baru": _shown(user, line.field, line.proposed),
-                     "keterangan": line.note})
+        rows.append(
+            {
+                **common,
+                "jenis": _kind(request, line),
+                "nik": _shown(user, "nik", person.nik if person else new.get("nik")),
+                "nama": person.nama if person else (new.get("nama") or (family.kepala_keluarga if family else "")),
+                "kolom": column_name(family.source if family else "", line.field, member_side),
+                "lama": _shown(user, line.field, line.current),
+                "baru": _shown(user, line.field, line.proposed),
+                "keterangan": line.note,
+            }
+        )
     return rows
 
 
@@ -120,5 +150,7 @@ def handback_rows(campaign, user, *, unsent_only: bool = False, within=None) -> 
 
 def handback_frame(rows: list[dict]) -> pl.DataFrame:
     """The rows with the registry's header spelling, every cell text (identity numbers keep their digits)."""
-    return pl.DataFrame([{HEADERS[key]: str(row.get(key, "")) for key in HEADERS} for row in rows],
-                        schema={name: pl.String for name in HEADERS.values()})
+    return pl.DataFrame(
+        [{HEADERS[key]: str(row.get(key, "")) for key in HEADERS} for row in rows],
+        schema=dict.fromkeys(HEADERS.values(), pl.String),
+    )

@@ -3,6 +3,7 @@
 Nothing here changes the registry. A visit becomes a ChangeRequest (current vs proposed, line by line);
 only `tepat.verivali.actions.do_decide_change_request` applies an approved request to the registry.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -32,9 +33,15 @@ class Keberadaan(models.TextChoices):
 
 
 # Keberadaan values that take a family or member off the active registry when the request is approved.
-DEACTIVATING = frozenset({
-    Keberadaan.TIDAK_DITEMUKAN, Keberadaan.PINDAH, Keberadaan.MENINGGAL, Keberadaan.GANDA, Keberadaan.SUDAH_MAMPU,
-})
+DEACTIVATING = frozenset(
+    {
+        Keberadaan.TIDAK_DITEMUKAN,
+        Keberadaan.PINDAH,
+        Keberadaan.MENINGGAL,
+        Keberadaan.GANDA,
+        Keberadaan.SUDAH_MAMPU,
+    }
+)
 
 
 class VisitSource(models.TextChoices):
@@ -105,12 +112,21 @@ class Campaign(models.Model):
     period_start = models.DateField(_("mulai"))
     period_end = models.DateField(_("selesai"))
     kelurahan = models.ManyToManyField("regions.Region", related_name="verivali_campaigns", verbose_name=_("kelurahan"))
-    max_desil = models.PositiveSmallIntegerField(_("desil tertinggi"), null=True, blank=True,
-                                                 help_text=_("Keluarga aktif sampai desil ini diikutkan; kosong = semua."))
-    selection = models.TextField(_("keluarga yang dipilih"), blank=True,
-                                 help_text=_("Uraian pemilihan keluarga, mis. 'desil 1-2' atau filter registri yang dipakai."))
+    max_desil = models.PositiveSmallIntegerField(
+        _("desil tertinggi"),
+        null=True,
+        blank=True,
+        help_text=_("Keluarga aktif sampai desil ini diikutkan; kosong = semua."),
+    )
+    selection = models.TextField(
+        _("keluarga yang dipilih"),
+        blank=True,
+        help_text=_("Uraian pemilihan keluarga, mis. 'desil 1-2' atau filter registri yang dipakai."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -121,7 +137,9 @@ class Campaign(models.Model):
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("Tanggal selesai sebelum tanggal mulai / the end date is before the start date.")})
+            raise ValidationError(
+                {"period_end": _("Tanggal selesai sebelum tanggal mulai / the end date is before the start date.")}
+            )
 
     def accepts_visits(self) -> bool:
         return self.status == CampaignStatus.ACTIVE
@@ -132,8 +150,9 @@ class CampaignFamily(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="families")
     family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="verivali_campaigns")
-    enumerator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="verivali_families")
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="verivali_families"
+    )
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -149,16 +168,23 @@ class CampaignAssignment(models.Model):
 
     campaign_family = models.ForeignKey(CampaignFamily, on_delete=models.CASCADE, related_name="assignments")
     enumerator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assigned_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("alasan"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["assigned_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["campaign_family"], condition=Q(ended_at__isnull=True),
-                                               name="vv_one_open_assignment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_family"], condition=Q(ended_at__isnull=True), name="vv_one_open_assignment"
+            )
+        ]
 
 
 class Musyawarah(models.Model):
@@ -170,7 +196,9 @@ class Musyawarah(models.Model):
     place = models.CharField(_("tempat"), max_length=200)
     attendees = models.TextField(_("peserta"), help_text=_("Satu nama (dan jabatan) per baris."))
     notes = models.TextField(_("catatan"), blank=True)
-    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -187,10 +215,14 @@ class Visit(models.Model):
     """What one enumerator recorded at one family (or a proposed new family), as submitted."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="visits")
-    family = models.ForeignKey("registry.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="verivali_visits")
+    family = models.ForeignKey(
+        "registry.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="verivali_visits"
+    )
     kelurahan = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     enumerator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verivali_visits")
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submission_key = models.CharField(max_length=120)
     source = models.CharField(_("sumber"), max_length=6, choices=VisitSource.choices)
     raw = models.JSONField(_("kiriman asli"), default=dict, blank=True)
@@ -206,9 +238,15 @@ class Visit(models.Model):
     checklist = models.JSONField(_("daftar periksa"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("dikirim"), default=timezone.now)
     received_at = models.DateTimeField(default=timezone.now)
-    instance_id = models.CharField(max_length=120, blank=True, db_index=True,
-                                   help_text="the current version's instanceID (ODK meta-instanceID, Kobo _uuid)")
-    review_flag = models.CharField(_("tinjauan server"), max_length=12, choices=ReviewFlag.choices, blank=True, default="")
+    instance_id = models.CharField(
+        max_length=120,
+        blank=True,
+        db_index=True,
+        help_text="the current version's instanceID (ODK meta-instanceID, Kobo _uuid)",
+    )
+    review_flag = models.CharField(
+        _("tinjauan server"), max_length=12, choices=ReviewFlag.choices, blank=True, default=""
+    )
     edits = models.PositiveSmallIntegerField(_("jumlah perubahan di server"), default=0)
     edited_after_decision = models.BooleanField(_("diubah setelah diputuskan"), default=False)
 
@@ -233,7 +271,9 @@ class VisitRevision(models.Model):
     after = models.JSONField(default=dict)  # the edited payload and raw row
     outcome = models.CharField(max_length=16, choices=RevisionOutcome.choices)
     request_status = models.CharField(max_length=10, blank=True, help_text="the request's status when the edit arrived")
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -269,23 +309,43 @@ class ChangeRequest(models.Model):
 
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="change_request")
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="change_requests")
-    family = models.ForeignKey("registry.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="verivali_requests")
+    family = models.ForeignKey(
+        "registry.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="verivali_requests"
+    )
     kelurahan = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=RequestKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    family_version = models.PositiveIntegerField(null=True, blank=True, help_text="Family.version the proposal is based on")
+    family_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Family.version the proposal is based on"
+    )
     conflict_with = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     conflict_message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("alasan keputusan"), max_length=255, blank=True)
-    musyawarah = models.ForeignKey(Musyawarah, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
-    created_family = models.ForeignKey("registry.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                       help_text="the family an approved usulan baru created")
+    musyawarah = models.ForeignKey(
+        Musyawarah, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    created_family = models.ForeignKey(
+        "registry.Family",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the family an approved usulan baru created",
+    )
     applied = models.ManyToManyField("registry.Change", blank=True, related_name="+")
-    handback = models.ForeignKey("HandBack", null=True, blank=True, on_delete=models.PROTECT, related_name="requests",
-                                 help_text="the hand-back to the central data that carried this approved change")
+    handback = models.ForeignKey(
+        "HandBack",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        help_text="the hand-back to the central data that carried this approved change",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -305,8 +365,13 @@ class ChangeRequest(models.Model):
 
 def conflicting_with(requests) -> models.QuerySet[ChangeRequest]:
     """The open requests marked conflict because of any of `requests`, oldest first (one query for a whole page)."""
-    return (ChangeRequest.objects.filter(conflict_with__in=requests, status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT))
-            .select_related("visit__enumerator").order_by("created_at", "id"))
+    return (
+        ChangeRequest.objects.filter(
+            conflict_with__in=requests, status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT)
+        )
+        .select_related("visit__enumerator")
+        .order_by("created_at", "id")
+    )
 
 
 class ChangeLine(models.Model):
@@ -339,9 +404,13 @@ class HandBack(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="handbacks")
     sent_on = models.DateField(_("tanggal dikirim"))
-    channel = models.CharField(_("saluran"), max_length=120, help_text=_("mis. SIKS-NG, surat ke Dinas Sosial Provinsi"))
+    channel = models.CharField(
+        _("saluran"), max_length=120, help_text=_("mis. SIKS-NG, surat ke Dinas Sosial Provinsi")
+    )
     note = models.CharField(_("catatan"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

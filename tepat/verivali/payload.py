@@ -3,6 +3,7 @@
 Pure apart from two small lookups (known NIK prefixes, the registry's categorical domains). Every problem
 raises SubmissionRejected naming the field; a payload that passes is safe to turn into a ChangeRequest.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,13 +24,35 @@ from tepat.verivali.models import Keberadaan, PhotoKind
 
 # The registry fields an enumerator may correct (registry names, tepat/registry/fields.py).
 FAMILY_CORRECTABLE = (
-    "kepala_keluarga", "no_kk", "alamat", "rt", "rw", "kepemilikan_rumah", "jenis_atap", "jenis_dinding", "jenis_lantai",
-    "luas_lantai", "sumber_penerangan", "daya_listrik", "bahan_bakar_memasak", "sumber_air_minum", "fasilitas_bab",
+    "kepala_keluarga",
+    "no_kk",
+    "alamat",
+    "rt",
+    "rw",
+    "kepemilikan_rumah",
+    "jenis_atap",
+    "jenis_dinding",
+    "jenis_lantai",
+    "luas_lantai",
+    "sumber_penerangan",
+    "daya_listrik",
+    "bahan_bakar_memasak",
+    "sumber_air_minum",
+    "fasilitas_bab",
     "memiliki_simpanan",
 )
 MEMBER_CORRECTABLE = (
-    "nama", "nik", "jenis_kelamin", "tanggal_lahir", "hubungan_dengan_kepala_keluarga", "status_kawin", "pendidikan",
-    "pekerjaan", "status_bekerja", "disabilitas", "penyakit_kronis",
+    "nama",
+    "nik",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "hubungan_dengan_kepala_keluarga",
+    "status_kawin",
+    "pendidikan",
+    "pekerjaan",
+    "status_bekerja",
+    "disabilitas",
+    "penyakit_kronis",
 )
 FLOAT_FIELDS = ("luas_lantai",)
 DATE_FIELDS = ("tanggal_lahir",)
@@ -96,13 +119,29 @@ class VisitInput:
     def stored(self) -> dict:
         """The payload as kept on the visit (JSON; photos by kind and name only)."""
         return {
-            "submission_key": self.submission_key, "family_id": self.family_id, "started_version": self.started_version,
-            "keberadaan": self.keberadaan, "keterangan": self.keterangan, "memenuhi_kriteria": self.memenuhi_kriteria,
-            "alasan": self.alasan, "fields": _jsonable(self.fields), "kelurahan": self.kelurahan,
-            "members": [{"member_id": m.member_id, "keberadaan": m.keberadaan, "keterangan": m.keterangan,
-                         "fields": _jsonable(m.fields)} for m in self.members],
-            "gps": self.gps, "checklist": self.checklist, "photos": [{"kind": p.kind, "name": p.name} for p in self.photos],
-            "submitted_at": self.submitted_at.isoformat(), "enumerator": self.enumerator,
+            "submission_key": self.submission_key,
+            "family_id": self.family_id,
+            "started_version": self.started_version,
+            "keberadaan": self.keberadaan,
+            "keterangan": self.keterangan,
+            "memenuhi_kriteria": self.memenuhi_kriteria,
+            "alasan": self.alasan,
+            "fields": _jsonable(self.fields),
+            "kelurahan": self.kelurahan,
+            "members": [
+                {
+                    "member_id": m.member_id,
+                    "keberadaan": m.keberadaan,
+                    "keterangan": m.keterangan,
+                    "fields": _jsonable(m.fields),
+                }
+                for m in self.members
+            ],
+            "gps": self.gps,
+            "checklist": self.checklist,
+            "photos": [{"kind": p.kind, "name": p.name} for p in self.photos],
+            "submitted_at": self.submitted_at.isoformat(),
+            "enumerator": self.enumerator,
         }
 
 
@@ -125,11 +164,17 @@ def parse(payload: dict) -> VisitInput:
     family_id = integer(payload.get("family_id"), "family_id")
     fields = family_fields(payload.get("fields") or {}, proposal=family_id is None)
     return VisitInput(
-        submission_key=submission_key(payload.get("submission_key")), family_id=family_id,
+        submission_key=submission_key(payload.get("submission_key")),
+        family_id=family_id,
         started_version=integer(payload.get("started_version"), "started_version"),
-        keberadaan=keberadaan, keterangan=keterangan, memenuhi_kriteria=memenuhi, alasan=alasan, fields=fields,
+        keberadaan=keberadaan,
+        keterangan=keterangan,
+        memenuhi_kriteria=memenuhi,
+        alasan=alasan,
+        fields=fields,
         members=[member_input(m, i) for i, m in enumerate(_list(payload.get("members"), "members"))],
-        gps=gps(payload.get("gps")), checklist=checklist(payload.get("checklist") or {}),
+        gps=gps(payload.get("gps")),
+        checklist=checklist(payload.get("checklist") or {}),
         photos=[photo_input(p, i) for i, p in enumerate(_list(payload.get("photos"), "photos"))],
         submitted_at=moment(payload.get("submitted_at")),
         kelurahan=text(payload.get("kelurahan"), "kelurahan", 20),
@@ -219,7 +264,11 @@ def date_value(value, name: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     raw = str(value).strip()
-    for parse_one in (parse_date, lambda s: dt.datetime.strptime(s, "%d-%m-%Y").date(), lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date()):
+    for parse_one in (
+        parse_date,
+        lambda s: dt.datetime.strptime(s, "%d-%m-%Y").date(),
+        lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date(),
+    ):
         try:
             found = parse_one(raw)
         except ValueError:

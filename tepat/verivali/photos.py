@@ -1,4 +1,5 @@
 """Visit photos: size limit, a real image check with Pillow, storage under $TEPAT_HOME/verivali/photos/."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,9 @@ def check(photo: Photo) -> CheckedPhoto:
     if not size:
         raise reject("photo_empty", "photos", name=photo.name)
     if size > limit:
-        raise reject("photo_too_large", "photos", name=photo.name, size=f"{size / 1048576:.1f}", limit=f"{limit / 1048576:.0f}")
+        raise reject(
+            "photo_too_large", "photos", name=photo.name, size=f"{size / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"
+        )
     try:
         with Image.open(io.BytesIO(photo.content)) as image:
             image_format, (width, height) = image.format, image.size
@@ -48,7 +51,13 @@ def check(photo: Photo) -> CheckedPhoto:
 
 
 def relative_path(campaign_id: int, visit_id: int, kind: str, index: int, image_format: str) -> Path:
-    return Path("verivali") / "photos" / str(campaign_id) / str(visit_id) / f"{kind}-{index}.{ALLOWED_FORMATS[image_format]}"
+    return (
+        Path("verivali")
+        / "photos"
+        / str(campaign_id)
+        / str(visit_id)
+        / f"{kind}-{index}.{ALLOWED_FORMATS[image_format]}"
+    )
 
 
 def store(checked: CheckedPhoto, relative: Path) -> None:

@@ -4,6 +4,7 @@
 families in the campaign, assigned, visited, the requests by status, and the outcomes found. Cost: three
 grouped queries, whatever the number of families.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,30 +13,68 @@ import polars as pl
 from django.db.models import Count, Q
 
 from tepat.verivali.models import (
-    CampaignFamily, ChangeRequest, Keberadaan, RequestStatus, Visit,
+    CampaignFamily,
+    ChangeRequest,
+    Keberadaan,
+    RequestStatus,
+    Visit,
 )
 
 # by -> (CampaignFamily path, Visit/ChangeRequest path) for (key, label).
 GROUPS: dict[str, tuple[dict[str, str], dict[str, str], dict[str, str]]] = {
     "campaign": ({}, {}, {}),
-    "kecamatan": ({"key": "family__kelurahan__parent__code", "label": "family__kelurahan__parent__name"},
-                  {"key": "kelurahan__parent__code", "label": "kelurahan__parent__name"},
-                  {"key": "kelurahan__parent__code", "label": "kelurahan__parent__name"}),
-    "kelurahan": ({"key": "family__kelurahan__code", "label": "family__kelurahan__name"},
-                  {"key": "kelurahan__code", "label": "kelurahan__name"},
-                  {"key": "kelurahan__code", "label": "kelurahan__name"}),
-    "enumerator": ({"key": "enumerator__username", "label": "enumerator__username"},
-                   {"key": "enumerator__username", "label": "enumerator__username"},
-                   {"key": "visit__enumerator__username", "label": "visit__enumerator__username"}),
+    "kecamatan": (
+        {"key": "family__kelurahan__parent__code", "label": "family__kelurahan__parent__name"},
+        {"key": "kelurahan__parent__code", "label": "kelurahan__parent__name"},
+        {"key": "kelurahan__parent__code", "label": "kelurahan__parent__name"},
+    ),
+    "kelurahan": (
+        {"key": "family__kelurahan__code", "label": "family__kelurahan__name"},
+        {"key": "kelurahan__code", "label": "kelurahan__name"},
+        {"key": "kelurahan__code", "label": "kelurahan__name"},
+    ),
+    "enumerator": (
+        {"key": "enumerator__username", "label": "enumerator__username"},
+        {"key": "enumerator__username", "label": "enumerator__username"},
+        {"key": "visit__enumerator__username", "label": "visit__enumerator__username"},
+    ),
 }
-OUTCOMES = (Keberadaan.TIDAK_DITEMUKAN, Keberadaan.PINDAH, Keberadaan.MENINGGAL, Keberadaan.SUDAH_MAMPU, Keberadaan.GANDA)
-COUNTS = ("families", "assigned", "visited", "pending", "conflict", "approved", "rejected", *OUTCOMES,
-          "tidak_memenuhi", "usulan_baru")
+OUTCOMES = (
+    Keberadaan.TIDAK_DITEMUKAN,
+    Keberadaan.PINDAH,
+    Keberadaan.MENINGGAL,
+    Keberadaan.SUDAH_MAMPU,
+    Keberadaan.GANDA,
+)
+COUNTS = (
+    "families",
+    "assigned",
+    "visited",
+    "pending",
+    "conflict",
+    "approved",
+    "rejected",
+    *OUTCOMES,
+    "tidak_memenuhi",
+    "usulan_baru",
+)
 LABELS = {
-    "campaign": "kampanye", "key": "kode", "label": "wilayah / pendata", "families": "keluarga", "assigned": "ditugaskan",
-    "visited": "dikunjungi", "pending": "menunggu", "conflict": "bertentangan", "approved": "disetujui",
-    "rejected": "ditolak", "tidak_ditemukan": "tidak ditemukan", "pindah": "pindah", "meninggal": "meninggal",
-    "sudah_mampu": "sudah mampu", "ganda": "ganda", "tidak_memenuhi": "tidak memenuhi kriteria",
+    "campaign": "kampanye",
+    "key": "kode",
+    "label": "wilayah / pendata",
+    "families": "keluarga",
+    "assigned": "ditugaskan",
+    "visited": "dikunjungi",
+    "pending": "menunggu",
+    "conflict": "bertentangan",
+    "approved": "disetujui",
+    "rejected": "ditolak",
+    "tidak_ditemukan": "tidak ditemukan",
+    "pindah": "pindah",
+    "meninggal": "meninggal",
+    "sudah_mampu": "sudah mampu",
+    "ganda": "ganda",
+    "tidak_memenuhi": "tidak memenuhi kriteria",
     "usulan_baru": "usulan baru",
 }
 
@@ -63,16 +102,38 @@ def campaign_progress(campaign=None, by: str = "kelurahan", user=None) -> list[d
     family_paths, visit_paths, request_paths = GROUPS[by]
     families, visits, requests = CampaignFamily.objects.all(), Visit.objects.all(), ChangeRequest.objects.all()
     if campaign is not None:
-        families, visits, requests = families.filter(campaign=campaign), visits.filter(campaign=campaign), requests.filter(campaign=campaign)
+        families, visits, requests = (
+            families.filter(campaign=campaign),
+            visits.filter(campaign=campaign),
+            requests.filter(campaign=campaign),
+        )
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    _merge(rows, *_grouped(_scoped(user, families), family_paths, families=Count("id"),
-                           assigned=Count("id", filter=Q(enumerator__isnull=False))))
-    _merge(rows, *_grouped(_scoped(user, visits), visit_paths, visited=Count("family", distinct=True),
-                           usulan_baru=Count("id", filter=Q(family__isnull=True)),
-                           tidak_memenuhi=Count("family", distinct=True, filter=Q(memenuhi_kriteria=False, family__isnull=False)),
-                           **{k.value: Count("family", distinct=True, filter=Q(keberadaan=k)) for k in OUTCOMES}))
-    _merge(rows, *_grouped(_scoped(user, requests), request_paths,
-                           **{s.value: Count("id", filter=Q(status=s)) for s in RequestStatus}))
+    _merge(
+        rows,
+        *_grouped(
+            _scoped(user, families),
+            family_paths,
+            families=Count("id"),
+            assigned=Count("id", filter=Q(enumerator__isnull=False)),
+        ),
+    )
+    _merge(
+        rows,
+        *_grouped(
+            _scoped(user, visits),
+            visit_paths,
+            visited=Count("family", distinct=True),
+            usulan_baru=Count("id", filter=Q(family__isnull=True)),
+            tidak_memenuhi=Count("family", distinct=True, filter=Q(memenuhi_kriteria=False, family__isnull=False)),
+            **{k.value: Count("family", distinct=True, filter=Q(keberadaan=k)) for k in OUTCOMES},
+        ),
+    )
+    _merge(
+        rows,
+        *_grouped(
+            _scoped(user, requests), request_paths, **{s.value: Count("id", filter=Q(status=s)) for s in RequestStatus}
+        ),
+    )
     return [rows[key] for key in sorted(rows, key=lambda k: tuple("" if v is None else str(v) for v in k))]
 
 
@@ -81,8 +142,14 @@ def _merge(rows: dict, queryset, values: dict[str, str]) -> None:
         named = {name: found[path] for name, path in values.items()}
         key = (named["campaign_id"], named.get("key"))
         row = rows[key]
-        row.update({"campaign_id": named["campaign_id"], "campaign": named["campaign_name"],
-                    "key": named.get("key") or "", "label": named.get("label") or ""})
+        row.update(
+            {
+                "campaign_id": named["campaign_id"],
+                "campaign": named["campaign_name"],
+                "key": named.get("key") or "",
+                "label": named.get("label") or "",
+            }
+        )
         for name in COUNTS:
             if name in found:
                 row[name] += found[name]
@@ -95,8 +162,10 @@ def totals(rows: list[dict]) -> dict:
 def progress_frame(rows: list[dict]) -> pl.DataFrame:
     """The rows as a frame with Indonesian column names, for xlsx/csv downloads."""
     columns = ["campaign", "key", "label", *COUNTS]
-    frame = pl.DataFrame([{c: row.get(c) for c in columns} for row in rows],
-                         schema={c: (pl.String if c in ("campaign", "key", "label") else pl.Int64) for c in columns})
+    frame = pl.DataFrame(
+        [{c: row.get(c) for c in columns} for row in rows],
+        schema={c: (pl.String if c in ("campaign", "key", "label") else pl.Int64) for c in columns},
+    )
     return frame.rename(LABELS)
 
 

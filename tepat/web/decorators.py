@@ -1,4 +1,5 @@
 """View guards: every permission decision goes through the role policy (tepat.accounts.roles)."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """Helpers for Django forms shared by the pages."""
+
 from __future__ import annotations
 
 from django import forms

@@ -1,5 +1,6 @@
 """Which families a page may link to: a row that names a family links to its page only when the
 user may open that page (within their scope), so a link never leads to a 404."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

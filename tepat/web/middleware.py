@@ -1,4 +1,5 @@
 """Bahasa Indonesia unless the user chose English with the switch (the browser's language is ignored)."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -14,6 +14,7 @@
 
 Cost: two header assignments per response; a session write per user every few minutes.
 """
+
 from __future__ import annotations
 
 import time

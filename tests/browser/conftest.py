@@ -4,6 +4,7 @@ Each page a test opens (through Browser.new_page or BrowserContext.new_page) rep
 `securitypolicyviolation` events and console errors about the policy; the test fails at teardown when
 there was any, naming the directive and what was blocked.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """In Chromium: the admin deactivates a departed official from a phone; the official can no longer log in.
 The access log works at a desktop width."""
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,7 @@ def people(transactional_db, cast):
     return cast
 
 
-def test_the_admin_deactivates_a_lurah_on_a_phone_and_the_lurah_cannot_log_in(browser, live_server, people):  # noqa: F811
+def test_the_admin_deactivates_a_lurah_on_a_phone_and_the_lurah_cannot_log_in(browser, live_server, people):
     phone = browser.new_page(viewport={"width": 360, "height": 740})
     _login(phone, live_server.url, "admin", "/pengguna/")
     phone.wait_for_selector("[data-testid=user-table]")
@@ -59,7 +60,7 @@ def test_the_admin_deactivates_a_lurah_on_a_phone_and_the_lurah_cannot_log_in(br
     lurah.wait_for_url(f"{live_server.url}/keluarga/")
 
 
-def test_the_access_log_at_desktop_width_finds_who_opened_a_family(browser, live_server, people):  # noqa: F811
+def test_the_access_log_at_desktop_width_finds_who_opened_a_family(browser, live_server, people):
     from tepat.accounts.masking import log_access
     from tepat.accounts.models import AccessKind
 

@@ -1,5 +1,6 @@
 """In Chromium: the dashboard shows the pocket map and drills down to the map page, where the hotspot
 method can be changed and the ranking downloaded."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -19,7 +20,7 @@ def city(transactional_db, cast):
     load_boundaries({"analis": cast["analyst"]}, echo=lambda _: None)
 
 
-def test_the_dashboard_map_leads_to_the_pockets_page(browser, live_server, city, tmp_path):  # noqa: F811
+def test_the_dashboard_map_leads_to_the_pockets_page(browser, live_server, city, tmp_path):
     page = browser.new_page(accept_downloads=True)
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "analyst")

@@ -1,4 +1,5 @@
 """In Chromium: a partial file is held with its numbers, written only after the confirmation, then reverted."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,7 @@ def registry(transactional_db, import_file, cast, tmp_path):
     import_file(write_xlsx(tmp_path / "all.xlsx", johor(20)), cast["analyst"])
 
 
-def test_an_analyst_confirms_a_partial_file_then_reverts_it(browser, live_server, registry, tmp_path):  # noqa: F811
+def test_an_analyst_confirms_a_partial_file_then_reverts_it(browser, live_server, registry, tmp_path):
     from tepat.registry.models import Family
 
     part = write_xlsx(tmp_path / "sebagian.xlsx", johor(3, jenis_lantai="Semen"))

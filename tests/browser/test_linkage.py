@@ -1,4 +1,5 @@
 """End to end in Debian's Chromium: a lurah opens the review queue, reads the waterfall and decides."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,9 @@ def test_a_lurah_reviews_a_pair_and_decides_with_a_reason(browser, live_server, 
     page.click("[data-testid=pair-list] tbody a")
     page.wait_for_selector("[data-testid=waterfall] rect")
     assert page.locator("[data-testid=waterfall] rect").count() == 9  # prior, 7 comparisons, total
-    assert "," not in page.get_attribute("[data-testid=waterfall] rect.total", "width")  # SVG numbers, not Indonesian decimals
+    assert "," not in page.get_attribute(
+        "[data-testid=waterfall] rect.total", "width"
+    )  # SVG numbers, not Indonesian decimals
     assert page.locator("[data-testid=waterfall] rect.total").bounding_box()["width"] > 10
     pk = int(page.url.rstrip("/").split("/")[-1])
     page.click("[data-testid=decide-same]")  # no reason: the browser refuses (required)
@@ -42,5 +45,7 @@ def test_a_lurah_reviews_a_pair_and_decides_with_a_reason(browser, live_server, 
     page.click("[data-testid=decide-same]")
     page.wait_for_url(lambda url: not url.endswith(f"/tautan/{pk}/"))
     pair = Pair.objects.get(pk=pk)
-    assert pair.status == "linked" and pair.decided_by.username == "lurah" and pair.reason == "dicek dengan kartu keluarga"
+    assert (
+        pair.status == "linked" and pair.decided_by.username == "lurah" and pair.reason == "dicek dengan kartu keluarga"
+    )
     assert errors == []

@@ -1,7 +1,9 @@
 """In Chromium: the secretariat records a meeting (creates it, marks attendance, holds it) and downloads its notulen and the briefing pack."""
+
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +18,9 @@ def agencies(transactional_db, cast):
     Opd.objects.get_or_create(code="perkim", defaults={"name": "Dinas Perumahan dan Kawasan Permukiman"})
 
 
-def test_the_secretariat_records_a_meeting_and_downloads_its_notulen_and_briefing_pack(browser, live_server, agencies, tmp_path):  # noqa: F811
+def test_the_secretariat_records_a_meeting_and_downloads_its_notulen_and_briefing_pack(
+    browser, live_server, agencies, tmp_path
+):
     import pypdf
 
     page = browser.new_page(accept_downloads=True)
@@ -56,7 +60,11 @@ def test_the_secretariat_records_a_meeting_and_downloads_its_notulen_and_briefin
 
     with page.expect_download() as info:
         page.click("[data-testid=briefing-pack]")
-    briefing = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages).split())
+    briefing = " ".join(
+        " ".join(
+            p.extract_text() for p in pypdf.PdfReader(io.BytesIO(Path(info.value.path()).read_bytes())).pages
+        ).split()
+    )
     assert "Bahan Rapat Koordinasi TKPKD" in briefing and "Rakor TKPKD terlaksana" not in briefing
     assert "Tindak lanjut rapat yang masih terbuka" in briefing
 

@@ -2,9 +2,11 @@
 violation); the convergence page (names, chart, sorting, download, drill-down to a family), the rule
 editor's explanation of a zero, cancelling a duplicate rakor and the count, the enumerator's list
 on a phone."""
+
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -15,10 +17,30 @@ from tests.browser.test_e2e import pytestmark  # noqa: F401
 from tests.files import family_rows, write_xlsx
 
 ROLES = ["admin", "analyst", "opd", "camat", "lurah", "enumerator", "viewer"]
-PAGES = ["/", "/indikator/", "/indikator/registri/", "/kantong/", "/keluarga/", "/keluarga/{family}/", "/impor/",
-         "/program/", "/program/pip/", "/sasaran/", "/realisasi/", "/kesenjangan/", "/kesenjangan/?measure=cakupan&by=kelurahan",
-         "/kesenjangan/rinci/?measure=konvergensi&column=extreme_poor", "/alokasi/", "/rapat/", "/rapat/{meeting}/",
-         "/tindak-lanjut/", "/verivali/", "/verivali/{campaign}/", "/verivali/tugas/", "/laporan/"]
+PAGES = [
+    "/",
+    "/indikator/",
+    "/indikator/registri/",
+    "/kantong/",
+    "/keluarga/",
+    "/keluarga/{family}/",
+    "/impor/",
+    "/program/",
+    "/program/pip/",
+    "/sasaran/",
+    "/realisasi/",
+    "/kesenjangan/",
+    "/kesenjangan/?measure=cakupan&by=kelurahan",
+    "/kesenjangan/rinci/?measure=konvergensi&column=extreme_poor",
+    "/alokasi/",
+    "/rapat/",
+    "/rapat/{meeting}/",
+    "/tindak-lanjut/",
+    "/verivali/",
+    "/verivali/{campaign}/",
+    "/verivali/tugas/",
+    "/laporan/",
+]
 
 
 @pytest.fixture
@@ -36,18 +58,43 @@ def city(transactional_db, import_file, cast, tmp_path):
     ensure_shipped_opds()
     ensure_catalogue(2026)
     rows = family_rows("A", base=1, desil="1", penerima_pkh="Ya", alamat="Jl. Contoh No. 146")
-    rows += family_rows("B", base=2, desil="1", alamat="Jl. Contoh No. 38") + family_rows("C", base=3, desil="2", alamat="Jl. Contoh No. 5")
+    rows += family_rows("B", base=2, desil="1", alamat="Jl. Contoh No. 38") + family_rows(
+        "C", base=3, desil="2", alamat="Jl. Contoh No. 5"
+    )
     rows += family_rows("K", base=4, kode="1274011001", desil="1", alamat="Jl. Kota")
     import_file(write_xlsx(tmp_path / "a.xlsx", rows), cast["analyst"])
-    meeting = do_create_meeting({"type": "rakor", "title": "Rakor TKPKD I", "date": date(2026, 3, 11), "start_time": "09:00",
-                                 "place": "Aula", "chair": "Asisten", "agenda": "Pembukaan"}, acting_user=cast["analyst"],
-                                opds=[Opd.objects.get(code="dinsos")])
+    meeting = do_create_meeting(
+        {
+            "type": "rakor",
+            "title": "Rakor TKPKD I",
+            "date": date(2026, 3, 11),
+            "start_time": "09:00",
+            "place": "Aula",
+            "chair": "Asisten",
+            "agenda": "Pembukaan",
+        },
+        acting_user=cast["analyst"],
+        opds=[Opd.objects.get(code="dinsos")],
+    )
     do_hold_meeting(meeting, acting_user=cast["analyst"], today=date(2026, 12, 1))
-    do_add_action_item(meeting, what="Musyawarah kelurahan", owner=Opd.objects.get(code="dinsos"), due=date(2026, 5, 31),
-                       acting_user=cast["analyst"])
-    campaign = do_create_campaign({"name": "Verivali 2026", "period_start": date(2026, 11, 1), "period_end": date(2026, 12, 31),
-                                   "max_desil": 2, "selection": "desil 1-2"},
-                                  kelurahan=Region.objects.filter(code="12.74.05.1010"), acting_user=cast["analyst"])
+    do_add_action_item(
+        meeting,
+        what="Musyawarah kelurahan",
+        owner=Opd.objects.get(code="dinsos"),
+        due=date(2026, 5, 31),
+        acting_user=cast["analyst"],
+    )
+    campaign = do_create_campaign(
+        {
+            "name": "Verivali 2026",
+            "period_start": date(2026, 11, 1),
+            "period_end": date(2026, 12, 31),
+            "max_desil": 2,
+            "selection": "desil 1-2",
+        },
+        kelurahan=Region.objects.filter(code="12.74.05.1010"),
+        acting_user=cast["analyst"],
+    )
     do_assign_campaign(campaign_families(campaign), enumerator=cast["enumerator"], acting_user=cast["analyst"])
     first = Family.objects.filter(kelurahan__code="12.74.05.1010").order_by("id").first()
     return {"family": first.pk, "meeting": meeting.pk, "campaign": campaign.pk}
@@ -62,7 +109,7 @@ def log_in(page, base: str, username: str, next_url: str = "/") -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_a_role_opens_passes_axe(browser, live_server, city, role):  # noqa: F811
+def test_every_page_a_role_opens_passes_axe(browser, live_server, city, role):
     page = browser.new_page()
     log_in(page, live_server.url, role)
     problems, opened = {}, []
@@ -81,15 +128,17 @@ def test_every_page_a_role_opens_passes_axe(browser, live_server, city, role):  
     assert problems == {}
 
 
-def test_axe_runs_and_finds_what_the_issue_found(browser):  # noqa: F811
+def test_axe_runs_and_finds_what_the_issue_found(browser):
     """The check can fail: a textarea without a label (as on the meeting page before) is critical."""
     page = browser.new_page()
-    page.set_content('<!doctype html><html lang="id"><head><title>x</title></head><body><main><h1>x</h1>'
-                     '<form><textarea name="minutes"></textarea></form></main></body></html>')
+    page.set_content(
+        '<!doctype html><html lang="id"><head><title>x</title></head><body><main><h1>x</h1>'
+        '<form><textarea name="minutes"></textarea></form></main></body></html>'
+    )
     assert any(v.startswith("label (critical)") for v in violations(page))
 
 
-def test_the_convergence_page_names_draws_sorts_downloads_and_drills_to_a_family(browser, live_server, city, tmp_path):  # noqa: F811
+def test_the_convergence_page_names_draws_sorts_downloads_and_drills_to_a_family(browser, live_server, city, tmp_path):
     import fastexcel
 
     page = browser.new_page(accept_downloads=True, viewport={"width": 1366, "height": 900})
@@ -98,7 +147,9 @@ def test_the_convergence_page_names_draws_sorts_downloads_and_drills_to_a_family
     table = page.locator("[data-testid=gap-table]")
     assert page.locator("[data-testid=gap-title]").inner_text() == "Cakupan program"
     assert table.locator("span[title='12.74.05.1010']").first.inner_text() == "Pantai Johor"
-    assert "Program Keluarga Harapan (PKH)" in table.inner_text() and "served_not_eligible" not in page.inner_text("main")
+    assert "Program Keluarga Harapan (PKH)" in table.inner_text() and "served_not_eligible" not in page.inner_text(
+        "main"
+    )
     chart = page.locator("[data-testid=gap-chart] svg")
     assert chart.is_visible() and "Pantai Johor" in chart.text_content()
     smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll('[data-testid=gap-chart] svg text')]
@@ -112,7 +163,7 @@ def test_the_convergence_page_names_draws_sorts_downloads_and_drills_to_a_family
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
     with page.expect_download() as info:
         page.click("[data-testid=gap-xlsx]")
-    sheet = fastexcel.read_excel(open(info.value.path(), "rb").read()).load_sheet(0).to_polars()
+    sheet = fastexcel.read_excel(Path(info.value.path()).read_bytes()).load_sheet(0).to_polars()
     assert "Pantai Johor" in sheet["Kelurahan"].to_list() and "Cakupan (%)" in sheet.columns
     page.goto(f"{live_server.url}/kesenjangan/?measure=konvergensi&by=kelurahan")
     page.locator("[data-testid=gap-table] th[data-column=extreme_poor]").wait_for()
@@ -124,7 +175,7 @@ def test_the_convergence_page_names_draws_sorts_downloads_and_drills_to_a_family
     assert re.search(r"/keluarga/\d+/$", page.url)
 
 
-def test_the_rule_editor_explains_why_a_rule_selects_nobody(browser, live_server, city):  # noqa: F811
+def test_the_rule_editor_explains_why_a_rule_selects_nobody(browser, live_server, city):
     page = browser.new_page()
     log_in(page, live_server.url, "analyst", "/program/pip/")
     page.goto(f"{live_server.url}/program/pip/")
@@ -138,19 +189,31 @@ def test_the_rule_editor_explains_why_a_rule_selects_nobody(browser, live_server
     page.click("[data-testid=field-picker] summary")
     page.click("button[data-insert='desil']")
     box.type(" == 1")
-    page.wait_for_function("() => document.querySelector('[data-testid=preview-total] b').textContent !== '0'")  # a function: a bare expression needs eval, which the CSP forbids
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=preview-total] b').textContent !== '0'"
+    )  # a function: a bare expression needs eval, which the CSP forbids
     assert box.input_value() == "desil == 1"
     page.fill("[data-testid=rule-reason]", "uji")
     page.click("[data-testid=rule-form] button[type=submit]")
     page.wait_for_selector("text=Aturan versi")
 
 
-def test_a_duplicate_rakor_is_cancelled_and_the_count_corrected(browser, live_server, city):  # noqa: F811
+def test_a_duplicate_rakor_is_cancelled_and_the_count_corrected(browser, live_server, city):
     from tepat.accounts.models import User
     from tepat.meetings.actions import do_create_meeting, do_hold_meeting
 
-    twin = do_create_meeting({"type": "rakor", "title": "Rakor TKPKD I", "date": date(2026, 3, 11), "start_time": "09:00",
-                              "place": "Aula", "chair": "Asisten", "agenda": "Pembukaan"}, acting_user=User.objects.get(username="analyst"))
+    twin = do_create_meeting(
+        {
+            "type": "rakor",
+            "title": "Rakor TKPKD I",
+            "date": date(2026, 3, 11),
+            "start_time": "09:00",
+            "place": "Aula",
+            "chair": "Asisten",
+            "agenda": "Pembukaan",
+        },
+        acting_user=User.objects.get(username="analyst"),
+    )
     do_hold_meeting(twin, acting_user=User.objects.get(username="analyst"), today=date(2026, 12, 1))
     page = browser.new_page()
     log_in(page, live_server.url, "analyst", "/rapat/?tahun=2026")
@@ -168,7 +231,7 @@ def test_a_duplicate_rakor_is_cancelled_and_the_count_corrected(browser, live_se
     assert page.locator("[data-testid=counted] li").count() == 1
 
 
-def test_the_enumerator_finds_families_on_a_phone_in_walking_order(browser, live_server, city):  # noqa: F811
+def test_the_enumerator_finds_families_on_a_phone_in_walking_order(browser, live_server, city):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     log_in(page, live_server.url, "enumerator", "/verivali/tugas/")
     page.goto(f"{live_server.url}/verivali/tugas/")

@@ -1,4 +1,5 @@
 """End to end in Chromium: an analyst edits a rule, sees the preview change, freezes a target list, downloads it."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,9 @@ def registry(transactional_db, import_file, cast, tmp_path):
 
     ensure_shipped_opds()
     ensure_catalogue(2026)
-    rows = family_rows("A", base=1, desil="1", sumber_air_minum="Air Hujan") + family_rows("B", base=2, desil="3", size=4)
+    rows = family_rows("A", base=1, desil="1", sumber_air_minum="Air Hujan") + family_rows(
+        "B", base=2, desil="3", size=4
+    )
     import_file(write_xlsx(tmp_path / "a.xlsx", rows), cast["analyst"])
 
 
@@ -24,7 +27,7 @@ def wait_for_total(page, text: str) -> None:
     page.wait_for_function(script, arg=text)
 
 
-def test_an_analyst_edits_a_rule_freezes_and_downloads_a_target_list(browser, live_server, registry, tmp_path):  # noqa: F811
+def test_an_analyst_edits_a_rule_freezes_and_downloads_a_target_list(browser, live_server, registry, tmp_path):
     page = browser.new_page(accept_downloads=True)
     page.goto(f"{live_server.url}/login/?next=/program/air_bersih/")
     page.fill("input[name=username]", "analyst")

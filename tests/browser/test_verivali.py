@@ -1,4 +1,5 @@
 """On a phone-sized screen (360x740): an enumerator fills in the visit form, survives a reload, and submits."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,7 @@ from tests.verivali_support import png_bytes, vv  # noqa: F401
 
 
 @pytest.fixture
-def world(transactional_db, vv):  # noqa: F811
+def world(transactional_db, vv):
     return vv
 
 
@@ -17,11 +18,16 @@ def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_an_enumerator_submits_the_visit_form_on_a_phone(browser, live_server, world):  # noqa: F811
+def test_an_enumerator_submits_the_visit_form_on_a_phone(browser, live_server, world):
     from tepat.verivali.models import ChangeRequest
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, geolocation={"latitude": 2.9651, "longitude": 99.7987},
-                                  permissions=["geolocation"], has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        geolocation={"latitude": 2.9651, "longitude": 99.7987},
+        permissions=["geolocation"],
+        has_touch=True,
+        is_mobile=True,
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/login/?next=/verivali/tugas/")
     page.fill("input[name=username]", "enumerator")
@@ -41,7 +47,9 @@ def test_an_enumerator_submits_the_visit_form_on_a_phone(browser, live_server, w
     page.fill("input[name=f_alamat]", "Jl. Telepon 3")
     page.click("[data-testid=cl-lantai_tanah]")
     page.click("[data-gps]")
-    page.wait_for_function("() => document.querySelector('input[name=gps_lat]').value !== ''")  # a function: a bare expression needs eval, which the CSP forbids
+    page.wait_for_function(
+        "() => document.querySelector('input[name=gps_lat]').value !== ''"
+    )  # a function: a bare expression needs eval, which the CSP forbids
     key = page.input_value("input[name=submission_key]")
 
     page.wait_for_timeout(400)  # the draft is saved 300 ms after typing
@@ -52,7 +60,9 @@ def test_an_enumerator_submits_the_visit_form_on_a_phone(browser, live_server, w
     assert page.input_value("input[name=submission_key]") == key
     assert page.is_checked("[data-testid=kriteria-tidak]")
 
-    page.set_input_files("[data-testid=photo-depan_rumah]", files=[{"name": "rumah.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    page.set_input_files(
+        "[data-testid=photo-depan_rumah]", files=[{"name": "rumah.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
     page.click("[data-testid=visit-submit]")
     page.wait_for_selector("[data-testid=visit-done]")
     assert "Jl. Telepon 3" in page.inner_text("[data-testid=lines]")

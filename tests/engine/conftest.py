@@ -3,6 +3,7 @@
 `_home` below replaces the autouse fixture of tests/conftest.py (which needs pytest-django's
 `settings`) for the tests of this folder only.
 """
+
 from __future__ import annotations
 
 import pytest

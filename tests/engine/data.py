@@ -3,6 +3,7 @@
 The data has what makes rules interesting: nulls and empty text, inactive members (and a null
 `is_active`), families without members, members of unknown families, births on 29 February.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +20,17 @@ from tepat.engine.rules.schema import FAMILY, default_schema
 KELURAHAN = ("12.74.05.1010", "12.74.05.1003", "12.74.01.1001", "12.74.06.1002")
 REFERENCE_DATES = (date(2024, 6, 30), date(2024, 2, 29), date(2023, 2, 28), date(2025, 3, 1), date(2024, 1, 1))
 PARTISIPASI = ("Tidak/belum pernah sekolah", "Masih sekolah", "Tidak bersekolah lagi", "Tidak Sekolah")
-JOBS = ("BELUM/TIDAK BEKERJA", "PEDAGANG", "WIRASWASTA", "NELAYAN/PERIKANAN", "BURUH HARIAN LEPAS",
-        "Buruh Harian Lepas", " buruh  harian\tlepas ", "Pedagang", "   ")  # free text: as files spell it
+JOBS = (
+    "BELUM/TIDAK BEKERJA",
+    "PEDAGANG",
+    "WIRASWASTA",
+    "NELAYAN/PERIKANAN",
+    "BURUH HARIAN LEPAS",
+    "Buruh Harian Lepas",
+    " buruh  harian\tlepas ",
+    "Pedagang",
+    "   ",
+)  # free text: as files spell it
 MEMBER_DOMAINS = ("jenis_kelamin", "pendidikan", "status_kawin", "hubungan_dengan_kepala_keluarga")
 
 
@@ -53,8 +63,10 @@ def families_frame(rng: np.random.Generator, size: int) -> pl.DataFrame:
         if domain is not None:
             columns[name] = _pick(rng, domain, size)
     types = {"desil": pl.Int64, "desil_nasional": pl.Int64, "luas_lantai": pl.Float64}
-    return pl.DataFrame({"family_id": np.arange(size, dtype=np.int64), **columns},
-                        schema_overrides={**types, **{name: pl.String for name in columns if name not in types}})
+    return pl.DataFrame(
+        {"family_id": np.arange(size, dtype=np.int64), **columns},
+        schema_overrides={**types, **{name: pl.String for name in columns if name not in types}},
+    )
 
 
 def members_frame(rng: np.random.Generator, families: int, size: int) -> pl.DataFrame:
@@ -66,16 +78,23 @@ def members_frame(rng: np.random.Generator, families: int, size: int) -> pl.Data
         reference = REFERENCE_DATES[int(rng.integers(0, len(REFERENCE_DATES)))]
         born[index] = date(reference.year - int(rng.integers(0, 70)), reference.month, min(reference.day, 28))
     active = _pick(rng, (True, True, True, False), size, missing=0.03)
-    return pl.DataFrame({
-        "family_id": rng.integers(0, families + 3, size).astype(np.int64),  # some ids match no family
-        "is_active": active,
-        "tanggal_lahir": [day if hole > 0.08 else None for day, hole in zip(born, rng.random(size))],
-        **{name: _pick(rng, _domain(name), size) for name in MEMBER_DOMAINS},
-        "partisipasi_sekolah": _pick(rng, PARTISIPASI, size),
-        "disabilitas": _pick(rng, ("Ya", "Tidak", "Tidak", "Tidak"), size),
-        "status_bekerja": _pick(rng, ("Ya", "Tidak"), size),
-        "pekerjaan": _pick(rng, JOBS, size),
-    }, schema_overrides={"is_active": pl.Boolean, "tanggal_lahir": pl.Date, **{name: pl.String for name in MEMBER_DOMAINS}})
+    return pl.DataFrame(
+        {
+            "family_id": rng.integers(0, families + 3, size).astype(np.int64),  # some ids match no family
+            "is_active": active,
+            "tanggal_lahir": [day if hole > 0.08 else None for day, hole in zip(born, rng.random(size))],
+            **{name: _pick(rng, _domain(name), size) for name in MEMBER_DOMAINS},
+            "partisipasi_sekolah": _pick(rng, PARTISIPASI, size),
+            "disabilitas": _pick(rng, ("Ya", "Tidak", "Tidak", "Tidak"), size),
+            "status_bekerja": _pick(rng, ("Ya", "Tidak"), size),
+            "pekerjaan": _pick(rng, JOBS, size),
+        },
+        schema_overrides={
+            "is_active": pl.Boolean,
+            "tanggal_lahir": pl.Date,
+            **dict.fromkeys(MEMBER_DOMAINS, pl.String),
+        },
+    )
 
 
 @dataclass
@@ -86,7 +105,9 @@ class Dataset:
     duck_members: Any
 
 
-def make_dataset(seed: int, families: int, members: int, folder: Path, connection: duckdb.DuckDBPyConnection) -> Dataset:
+def make_dataset(
+    seed: int, families: int, members: int, folder: Path, connection: duckdb.DuckDBPyConnection
+) -> Dataset:
     """Polars frames and DuckDB tables with the same rows (through parquet: no pyarrow needed)."""
     rng = np.random.default_rng(seed)
     family_frame = families_frame(rng, families)

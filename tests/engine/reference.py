@@ -7,6 +7,7 @@ arithmetic (the compiler uses birth-date cut-offs instead); free text (a text fi
 list, e.g. `pekerjaan`) and the text literals it meets are compared folded: whitespace runs to one
 space, ends trimmed, lower case (so a value of only spaces is missing).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -15,14 +16,28 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tepat.engine.rules.nodes import COMPARISONS, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet
+from tepat.engine.rules.nodes import (
+    COMPARISONS,
+    Aggregate,
+    And,
+    Compare,
+    Field,
+    InList,
+    Literal,
+    Node,
+    Not,
+    Or,
+    Snippet,
+)
 from tepat.engine.rules.rule import Rule
 from tepat.engine.rules.schema import default_schema
 
 
 def free_text(node: Node) -> bool:
     spec = default_schema().get(node.name) if isinstance(node, Field) else None
-    return spec is not None and spec.type == "text" and spec.domain is None and node.name not in ("kelurahan", "kecamatan")
+    return (
+        spec is not None and spec.type == "text" and spec.domain is None and node.name not in ("kelurahan", "kecamatan")
+    )
 
 
 def fold(text: str) -> str:
@@ -112,8 +127,9 @@ def truth(node: Node, ctx: Context) -> bool:
     return TRUTH[type(node)](node, ctx)
 
 
-def reference_rows(rule: Rule, families: list[dict[str, Any]], members: list[dict[str, Any]],
-                   reference: date) -> list[tuple[Any, ...]]:
+def reference_rows(
+    rule: Rule, families: list[dict[str, Any]], members: list[dict[str, Any]], reference: date
+) -> list[tuple[Any, ...]]:
     """(family_id, eligible, *condition values) per family, sorted like the backends' results."""
     by_family: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for member in members:

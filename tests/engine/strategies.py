@@ -1,4 +1,5 @@
 """Hypothesis strategies for well-typed rule trees over the fields of tests/engine/data.py."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -21,7 +22,9 @@ SNIPPET_NAMES = {
 whole = st.integers(-2, 6)
 numbers: dict[str, dict[str, st.SearchStrategy]] = {
     FAMILY: {
-        "desil": whole, "desil_nasional": whole, "jumlah_anggota": st.integers(0, 5),
+        "desil": whole,
+        "desil_nasional": whole,
+        "jumlah_anggota": st.integers(0, 5),
         "luas_lantai": st.sampled_from([12.5, 20, 20.0, 30.25, 36, 50.5]),
     },
     MEMBER: {"umur": st.integers(-1, 90) | st.sampled_from([4.5, 5.0, 17.5, 18.0, 59.99, 60.01])},
@@ -35,19 +38,24 @@ def _domain(name: str) -> st.SearchStrategy[str]:
 
 texts: dict[str, dict[str, st.SearchStrategy[str]]] = {
     FAMILY: {
-        "jenis_lantai": _domain("jenis_lantai"), "jenis_dinding": _domain("jenis_dinding"),
-        "sumber_air_minum": _domain("sumber_air_minum"), "penerima_pkh": _domain("penerima_pkh"),
+        "jenis_lantai": _domain("jenis_lantai"),
+        "jenis_dinding": _domain("jenis_dinding"),
+        "sumber_air_minum": _domain("sumber_air_minum"),
+        "penerima_pkh": _domain("penerima_pkh"),
         "kelurahan": st.sampled_from((*KELURAHAN, "12.74.02.1001")),
         "kecamatan": st.sampled_from([code[:8] for code in KELURAHAN]),
     },
     MEMBER: {
-        "jenis_kelamin": _domain("jenis_kelamin"), "pendidikan": _domain("pendidikan"),
+        "jenis_kelamin": _domain("jenis_kelamin"),
+        "pendidikan": _domain("pendidikan"),
         "partisipasi_sekolah": st.sampled_from(PARTISIPASI) | odd_text,
         "pekerjaan": st.sampled_from(("BURUH HARIAN LEPAS", "buruh harian  lepas", "Pedagang", " PEDAGANG")) | odd_text,
     },
 }
-FIELD_PAIRS = {FAMILY: [("desil", "desil_nasional"), ("jumlah_anggota", "desil"), ("jenis_lantai", "jenis_dinding")],
-               MEMBER: [("umur", "umur"), ("pendidikan", "pendidikan")]}
+FIELD_PAIRS = {
+    FAMILY: [("desil", "desil_nasional"), ("jumlah_anggota", "desil"), ("jenis_lantai", "jenis_dinding")],
+    MEMBER: [("umur", "umur"), ("pendidikan", "pendidikan")],
+}
 
 
 def _maybe_flipped(op: str, field: Node, value: Node) -> st.SearchStrategy[Compare]:
@@ -77,7 +85,10 @@ def field_pair(draw, level: str) -> Compare:
 
 @st.composite
 def in_list(draw, level: str) -> InList:
-    pool = {**{n: (s, "number") for n, s in numbers[level].items()}, **{n: (s, "text") for n, s in texts[level].items()}}
+    pool = {
+        **{n: (s, "number") for n, s in numbers[level].items()},
+        **{n: (s, "text") for n, s in texts[level].items()},
+    }
     name = draw(st.sampled_from(sorted(pool)))
     values, kind = pool[name]
     items = draw(st.lists(values, min_size=1, max_size=3))
@@ -94,13 +105,24 @@ def snippet(level: str) -> st.SearchStrategy[Node]:
 @cache
 def condition(level: str, depth: int) -> st.SearchStrategy[Node]:
     """A well-typed condition of `level` nested at most `depth` deep."""
-    leaves = [number_comparison(level), text_comparison(level), field_pair(level), in_list(level), snippet(level), booleans]
+    leaves = [
+        number_comparison(level),
+        text_comparison(level),
+        field_pair(level),
+        in_list(level),
+        snippet(level),
+        booleans,
+    ]
     if level == FAMILY and depth > 0:
         member = condition(MEMBER, depth - 1)
         leaves += [
             st.builds(Aggregate, st.sampled_from(["any", "all"]), member),
-            st.builds(lambda c, op, k: Compare(op, Aggregate("count", c), Literal(k, "number")),
-                      member, st.sampled_from(ALL_OPS), st.integers(0, 3)),
+            st.builds(
+                lambda c, op, k: Compare(op, Aggregate("count", c), Literal(k, "number")),
+                member,
+                st.sampled_from(ALL_OPS),
+                st.integers(0, 3),
+            ),
         ]
     if depth == 0:
         return st.one_of(leaves)

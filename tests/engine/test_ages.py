@@ -1,5 +1,6 @@
 """`umur` comparisons with a number compile to birth-date cut-offs: check them against year
 arithmetic for every operator, around birthdays, on 29 February and without a birth date."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,14 +15,29 @@ from tests.engine.data import BACKENDS, REFERENCE_DATES, Backends, result_rows
 from tests.engine.reference import age
 
 BIRTHS = [
-    date(2000, 2, 29), date(2004, 2, 28), date(2004, 3, 1), date(2010, 6, 30), date(2010, 7, 1), date(2010, 6, 29),
-    date(2019, 2, 28), date(2020, 2, 29), date(2023, 2, 28), date(2024, 1, 1), date(2024, 12, 31), date(1950, 3, 1),
-    date(1950, 2, 28), date(2025, 3, 1), None,
+    date(2000, 2, 29),
+    date(2004, 2, 28),
+    date(2004, 3, 1),
+    date(2010, 6, 30),
+    date(2010, 7, 1),
+    date(2010, 6, 29),
+    date(2019, 2, 28),
+    date(2020, 2, 29),
+    date(2023, 2, 28),
+    date(2024, 1, 1),
+    date(2024, 12, 31),
+    date(1950, 3, 1),
+    date(1950, 2, 28),
+    date(2025, 3, 1),
+    None,
 ]
 # One family per member, so ada_anggota(c) is the member's own truth of c.
 FAMILIES = pl.DataFrame({"family_id": list(range(len(BIRTHS)))})
-MEMBERS = pl.DataFrame({"family_id": list(range(len(BIRTHS))), "is_active": [True] * len(BIRTHS), "tanggal_lahir": BIRTHS},
-                       schema_overrides={"tanggal_lahir": pl.Date})
+MEMBERS = pl.DataFrame(
+    {"family_id": list(range(len(BIRTHS))), "is_active": [True] * len(BIRTHS), "tanggal_lahir": BIRTHS},
+    schema_overrides={"tanggal_lahir": pl.Date},
+)
+
 
 def expected(born: date | None, op: str, years: float, reference: date) -> bool:
     return born is not None and COMPARISONS[op](age(born, reference), years)

@@ -3,6 +3,7 @@
 The brute force below is independent of the module: it enumerates every 0/1 assignment of the
 *eligible* (family, program) pairs — useless ones included — and checks budgets in Rp directly.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -52,19 +53,27 @@ def _brute_force(families: list[Family], programs: list[Program], objective: str
     n_f, n_v = problem.need.shape
     incidence = np.zeros((len(pf), n_f * n_v))
     for k, (f, j) in enumerate(zip(pf, pp)):
-        incidence[k, f * n_v:(f + 1) * n_v] = problem.removes[j]
+        incidence[k, f * n_v : (f + 1) * n_v] = problem.removes[j]
     covered = (x @ incidence > 0).reshape(len(x), n_f, n_v)
     complete = (~(problem.need & ~covered).any(axis=2)).sum(axis=1)
     weighted = (problem.weight * (problem.need & covered)).sum(axis=(1, 2))
     cost = x @ problem.cost[pp]
-    keys = np.stack([complete, weighted, -cost], axis=1) if objective == "complete" else np.stack([weighted, -cost], axis=1)
+    keys = (
+        np.stack([complete, weighted, -cost], axis=1)
+        if objective == "complete"
+        else np.stack([weighted, -cost], axis=1)
+    )
     keys = keys[feasible]
     return tuple(float(v) for v in max(map(tuple, keys)))
 
 
 def _key(plan: Plan) -> tuple[float, ...]:
     w = plan.whatif
-    return (w.complete, w.weighted_removed, -w.total_cost) if plan.objective == "complete" else (w.weighted_removed, -w.total_cost)
+    return (
+        (w.complete, w.weighted_removed, -w.total_cost)
+        if plan.objective == "complete"
+        else (w.weighted_removed, -w.total_cost)
+    )
 
 
 def _assert_feasible(plan: Plan, families: list[Family], programs: list[Program]) -> None:
@@ -147,7 +156,10 @@ def test_budget_for_exactly_one_of_two_families():
 
 def test_family_needing_two_programs_gets_both():
     families = [Family(1, "K1", {"rumah", "air"})]
-    programs = [Program("rtlh_bsps", 20_000_000, 20_000_000, {"rumah"}), Program("air_bersih", 2_500_000, 2_500_000, {"air"})]
+    programs = [
+        Program("rtlh_bsps", 20_000_000, 20_000_000, {"rumah"}),
+        Program("air_bersih", 2_500_000, 2_500_000, {"air"}),
+    ]
     plan = solve(families, programs)
     assert plan.assignments == {1: ("rtlh_bsps", "air_bersih")} and plan.objective_value == 1
     half = solve(families, [programs[0], Program("air_bersih", 0, 2_500_000, {"air"})])
@@ -158,23 +170,32 @@ def test_family_needing_two_programs_gets_both():
 @pytest.mark.parametrize("objective", ["complete", "weighted"])
 def test_program_removing_nothing_for_a_family_is_never_assigned(objective):
     families = [Family(1, "K1", {"air"}), Family(2, "K1", {"rumah"})]
-    programs = [Program("rtlh_bsps", 10**12, 1, {"rumah"}), Program("pkh", 10**12, 1, {"pendapatan_rendah", "kesehatan"})]
+    programs = [
+        Program("rtlh_bsps", 10**12, 1, {"rumah"}),
+        Program("pkh", 10**12, 1, {"pendapatan_rendah", "kesehatan"}),
+    ]
     for plan in (solve(families, programs, objective=objective), greedy(families, programs, objective=objective)):
         assert plan.assignments == {2: ("rtlh_bsps",)}
 
 
 def test_redundant_programs_are_dropped_by_the_cost_tie_break():
     families = [Family(1, "K1", {"kesehatan", "pendidikan"})]
-    programs = [Program("pkh", 10**9, 3_000_000, {"pendapatan_rendah", "pendidikan", "kesehatan"}),
-                Program("pbi_jk", 10**9, 504_000, {"kesehatan"}), Program("pip", 10**9, 450_000, {"pendidikan"})]
+    programs = [
+        Program("pkh", 10**9, 3_000_000, {"pendapatan_rendah", "pendidikan", "kesehatan"}),
+        Program("pbi_jk", 10**9, 504_000, {"kesehatan"}),
+        Program("pip", 10**9, 450_000, {"pendidikan"}),
+    ]
     for objective in ("complete", "weighted"):
         assert solve(families, programs, objective=objective).assignments == {1: ("pbi_jk", "pip")}
 
 
 def test_drop_redundant_keeps_coverage_and_minimum_quotas():
     families = [Family(1, "K1", {"kesehatan", "pendidikan"}), Family(2, "K1", {"kesehatan"})]
-    programs = [Program("pkh", 10**9, 3_000_000, {"pendapatan_rendah", "pendidikan", "kesehatan"}),
-                Program("pbi_jk", 10**9, 504_000, {"kesehatan"}, min_families=1), Program("pip", 10**9, 450_000, {"pendidikan"})]
+    programs = [
+        Program("pkh", 10**9, 3_000_000, {"pendapatan_rendah", "pendidikan", "kesehatan"}),
+        Program("pbi_jk", 10**9, 504_000, {"kesehatan"}, min_families=1),
+        Program("pip", 10**9, 450_000, {"pendidikan"}),
+    ]
     problem = build_problem(families, programs)
     x = np.array([[True, True, True], [True, True, False]])
     kept = drop_redundant(problem, x)  # pkh goes first (dearest); one pbi_jk must stay (minimum 1)
@@ -186,7 +207,9 @@ def test_drop_redundant_keeps_coverage_and_minimum_quotas():
 def test_zero_budget_gives_an_empty_optimal_plan():
     families = [Family(1, "K1", {"air"}), Family(2, "K2", set())]
     plan = solve(families, [Program("air_bersih", 0, 2_500_000, {"air"})])
-    assert plan.status == "optimal" and plan.assignments == {} and plan.objective_value == 1  # family 2 has nothing unmet
+    assert (
+        plan.status == "optimal" and plan.assignments == {} and plan.objective_value == 1
+    )  # family 2 has nothing unmet
     assert plan.programs["air_bersih"].families == () and plan.whatif.unmet_by_kecamatan == {"K1": 1, "K2": 0}
 
 
@@ -227,8 +250,11 @@ def test_eligibility_restricts_assignments():
 
 
 def test_greedy_follows_the_priority_order():
-    families = [Family("x", "K1", {"air"}, desil=2), Family("y", "K1", {"air"}, desil=1),
-                Family("z", "K1", {"air", "rumah"}, desil=1)]
+    families = [
+        Family("x", "K1", {"air"}, desil=2),
+        Family("y", "K1", {"air"}, desil=1),
+        Family("z", "K1", {"air", "rumah"}, desil=1),
+    ]
     programs = [Program("air_bersih", 2, 1, {"air"}), Program("rtlh_bsps", 5, 5, {"rumah"})]
     assert set(greedy(families, programs).assignments) == {"x", "y"}
     assert set(greedy(families, programs, order="priority").assignments) == {"z", "y"}
@@ -239,9 +265,15 @@ def test_greedy_follows_the_priority_order():
 
 def _blocking_case() -> tuple[list[Family], list[Program]]:
     """Greedy serves family 1 first with both programs and blocks families 2 and 3."""
-    families = [Family(1, "Datuk Bandar", {"air", "sanitasi"}), Family(2, "Datuk Bandar", {"air"}),
-                Family(3, "Teluk Nibung", {"sanitasi"})]
-    return families, [Program("air_bersih", 2_500_000, 2_500_000, {"air"}), Program("jamban", 5_000_000, 5_000_000, {"sanitasi"})]
+    families = [
+        Family(1, "Datuk Bandar", {"air", "sanitasi"}),
+        Family(2, "Datuk Bandar", {"air"}),
+        Family(3, "Teluk Nibung", {"sanitasi"}),
+    ]
+    return families, [
+        Program("air_bersih", 2_500_000, 2_500_000, {"air"}),
+        Program("jamban", 5_000_000, 5_000_000, {"sanitasi"}),
+    ]
 
 
 def test_compare_milp_with_greedy():
@@ -261,11 +293,17 @@ def test_compare_milp_with_greedy():
 
 def test_whatif_by_kecamatan_on_a_hand_built_case():
     families = [
-        Family(1, "Sei Tualang Raso", {"air", "rumah"}), Family(2, "Sei Tualang Raso", {"air"}),
-        Family(3, "Sei Tualang Raso", set()), Family(4, "Teluk Nibung", {"rumah"}), Family(5, "Teluk Nibung", {"pangan"}),
+        Family(1, "Sei Tualang Raso", {"air", "rumah"}),
+        Family(2, "Sei Tualang Raso", {"air"}),
+        Family(3, "Sei Tualang Raso", set()),
+        Family(4, "Teluk Nibung", {"rumah"}),
+        Family(5, "Teluk Nibung", {"pangan"}),
     ]
-    programs = [Program("air_bersih", 5_000_000, 2_500_000, {"air"}), Program("rtlh_bsps", 20_000_000, 20_000_000, {"rumah"}),
-                Program("bpnt_sembako", 0, 2_400_000, {"pangan"})]
+    programs = [
+        Program("air_bersih", 5_000_000, 2_500_000, {"air"}),
+        Program("rtlh_bsps", 20_000_000, 20_000_000, {"rumah"}),
+        Program("bpnt_sembako", 0, 2_400_000, {"pangan"}),
+    ]
     plan = solve(families, programs)
     # rtlh for one family only: family 4 (one need) completes, family 1 would still lack nothing else? it needs air too:
     # completing 1 costs rtlh + air, completing 4 costs rtlh; both complete 1 family, so the cost tie-break picks 4.
@@ -283,10 +321,14 @@ def test_whatif_by_kecamatan_on_a_hand_built_case():
 
 def test_polars_input_gives_the_same_plan():
     families, programs = _blocking_case()
-    frame = pl.DataFrame({
-        "id": [1, 2, 3], "kecamatan": [f.kecamatan for f in families],
-        "deprivations": [sorted(f.deprivations) for f in families], "eligible": [None, None, ["jamban"]],
-    })
+    frame = pl.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "kecamatan": [f.kecamatan for f in families],
+            "deprivations": [sorted(f.deprivations) for f in families],
+            "eligible": [None, None, ["jamban"]],
+        }
+    )
     from_frame = families_from_frame(frame)
     assert from_frame[2].eligible == frozenset({"jamban"}) and from_frame[0].eligible is None
     assert solve(from_frame, programs).assignments == solve(families, programs).assignments
@@ -298,8 +340,15 @@ def test_time_limit_returns_a_feasible_plan_no_worse_than_greedy():
     rng = np.random.default_rng(7)
     need = rng.random((1500, len(DEPRIVATIONS))) < 0.4
     families = [Family(i, f"K{i % 6}", {d for d, h in zip(DEPRIVATIONS, row) if h}) for i, row in enumerate(need)]
-    programs = [Program(f"p{j}", budget=300 * (j + 3), unit_cost=j + 3,
-                        removes={DEPRIVATIONS[j], DEPRIVATIONS[(j + 4) % len(DEPRIVATIONS)]}) for j in range(len(DEPRIVATIONS))]
+    programs = [
+        Program(
+            f"p{j}",
+            budget=300 * (j + 3),
+            unit_cost=j + 3,
+            removes={DEPRIVATIONS[j], DEPRIVATIONS[(j + 4) % len(DEPRIVATIONS)]},
+        )
+        for j in range(len(DEPRIVATIONS))
+    ]
     plan = solve(families, programs, time_limit=0.05)
     assert plan.status in {"optimal", "time_limit"} and plan.objective_value is not None
     assert plan.objective_value >= greedy(families, programs).objective_value
@@ -313,17 +362,43 @@ GOOD_PROGRAM = Program("air_bersih", 10, 1, {"air"})
 BAD_INPUT = [
     ([], [Program("X", -1, 1, {"air"})], "Anggaran program X negatif / Budget of program X is negative"),
     ([], [Program("X", 1, -5, {"air"})], "Biaya satuan program X negatif / Unit cost of program X is negative"),
-    ([], [Program("X", 1, 0, {"air"})], "Biaya satuan program X harus lebih dari 0 / Unit cost of program X must be above 0"),
-    ([], [Program("X", float("nan"), 1, {"air"})], "Anggaran program X bukan angka / Budget of program X is not a number"),
-    ([], [Program("X", 1, 1, {"air", "rumahh"})],
-     "Program X menyebut deprivasi yang tidak dikenal: rumahh / Program X names unknown deprivations: rumahh"),
+    (
+        [],
+        [Program("X", 1, 0, {"air"})],
+        "Biaya satuan program X harus lebih dari 0 / Unit cost of program X must be above 0",
+    ),
+    (
+        [],
+        [Program("X", float("nan"), 1, {"air"})],
+        "Anggaran program X bukan angka / Budget of program X is not a number",
+    ),
+    (
+        [],
+        [Program("X", 1, 1, {"air", "rumahh"})],
+        "Program X menyebut deprivasi yang tidak dikenal: rumahh / Program X names unknown deprivations: rumahh",
+    ),
     ([], [GOOD_PROGRAM, GOOD_PROGRAM], "Kode program ganda: air_bersih / Duplicate program code: air_bersih"),
     ([], [Program("X", 1, 1, {"air"}, min_families=3, max_families=2)], "minimum program X melebihi maksimumnya"),
-    ([Family(7, "K1", {"air"}), Family(7, "K2", set())], [GOOD_PROGRAM], "ID keluarga ganda: 7 / Duplicate family id: 7"),
-    ([Family(1, "K1", {"listrik"})], [GOOD_PROGRAM],
-     "Keluarga 1 mempunyai deprivasi yang tidak dikenal: listrik / Family 1 has unknown deprivations: listrik"),
-    ([Family(1, "K1", {"air"}, eligible={"pkh"})], [GOOD_PROGRAM], "Keluarga 1 layak untuk program yang tidak ada: pkh"),
-    ([Family(1, "K1", {"air"}, weights={"air": -1})], [GOOD_PROGRAM], "Bobot deprivasi air keluarga 1 harus angka tidak negatif"),
+    (
+        [Family(7, "K1", {"air"}), Family(7, "K2", set())],
+        [GOOD_PROGRAM],
+        "ID keluarga ganda: 7 / Duplicate family id: 7",
+    ),
+    (
+        [Family(1, "K1", {"listrik"})],
+        [GOOD_PROGRAM],
+        "Keluarga 1 mempunyai deprivasi yang tidak dikenal: listrik / Family 1 has unknown deprivations: listrik",
+    ),
+    (
+        [Family(1, "K1", {"air"}, eligible={"pkh"})],
+        [GOOD_PROGRAM],
+        "Keluarga 1 layak untuk program yang tidak ada: pkh",
+    ),
+    (
+        [Family(1, "K1", {"air"}, weights={"air": -1})],
+        [GOOD_PROGRAM],
+        "Bobot deprivasi air keluarga 1 harus angka tidak negatif",
+    ),
 ]
 
 

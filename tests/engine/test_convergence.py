@@ -26,6 +26,7 @@ one of a program outside the catalogue, two PKH payments to family 3). Served pa
 1: pkh (flag), padat_karya, rtlh_bsps · 3: pkh (2 records), bpnt_sembako · 4: rtlh_bsps ·
 5: bpnt_sembako (flag) · 6: pkh, rtlh_bsps · 7: bpnt_sembako (flag) · 8: pkh (flag).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -40,53 +41,87 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tepat.engine.convergence import (
-    STRATEGIES, Inputs, Measure, combine_interventions, convergence, coverage, drill, exclusion, inclusion,
-    interventions_from_flags, prepare, served_pairs, stacking, unserved,
+    STRATEGIES,
+    Inputs,
+    Measure,
+    combine_interventions,
+    convergence,
+    coverage,
+    drill,
+    exclusion,
+    inclusion,
+    interventions_from_flags,
+    prepare,
+    served_pairs,
+    stacking,
+    unserved,
 )
 from tests.engine.data import BACKENDS, Backends
 
 A1, A2, B1 = "12.74.01.1001", "12.74.01.1002", "12.74.05.1010"
 KA, KB = "12.74.01", "12.74.05"
 SNAPSHOT = date(2024, 1, 31)
-FAMILIES = pl.DataFrame({
-    "family_id": list(range(1, 11)),
-    "kecamatan": [KA, KA, KA, KA, KB, KB, KB, KA, KB, KA],
-    "kelurahan": [A1, A1, A2, A2, B1, B1, B1, A1, B1, A2],
-    "desil": [1, 1, 1, 2, 1, 3, 4, None, 1, 2],
-    "penerima_pkh": ["Ya", "Tidak", None, "Tidak", "Tidak", "Tidak", "Tidak", "Ya", None, "Tidak"],
-    "penerima_bpnt": ["Tidak", None, "Tidak", "Tidak", "Tidak", "Tidak", "Ya", "Tidak", None, "Tidak"],
-    "penerima_sembako": [None, None, "Tidak", None, " ya ", None, None, None, None, None],
-    "penerima_bst": [None, None, None, None, None, None, "Ya", None, None, None],
-}, schema_overrides={"family_id": pl.Int64, "desil": pl.Int64})
-PROGRAMS = pl.DataFrame({
-    "program": ["pkh", "bpnt_sembako", "padat_karya", "rtlh_bsps"],
-    "strategy": ["kurangi_beban", "kurangi_beban", "tingkatkan_pendapatan", "kurangi_kantong"],
-    "max_desil": [2, 3, 2, 2],
-}, schema_overrides={"max_desil": pl.Int64})
-ELIGIBLE = {"pkh": {1, 2, 3, 5, 9}, "bpnt_sembako": {1, 2, 3, 4, 5, 9, 10}, "padat_karya": {1, 3, 5},
-            "rtlh_bsps": {1, 2, 5, 6}}
+FAMILIES = pl.DataFrame(
+    {
+        "family_id": list(range(1, 11)),
+        "kecamatan": [KA, KA, KA, KA, KB, KB, KB, KA, KB, KA],
+        "kelurahan": [A1, A1, A2, A2, B1, B1, B1, A1, B1, A2],
+        "desil": [1, 1, 1, 2, 1, 3, 4, None, 1, 2],
+        "penerima_pkh": ["Ya", "Tidak", None, "Tidak", "Tidak", "Tidak", "Tidak", "Ya", None, "Tidak"],
+        "penerima_bpnt": ["Tidak", None, "Tidak", "Tidak", "Tidak", "Tidak", "Ya", "Tidak", None, "Tidak"],
+        "penerima_sembako": [None, None, "Tidak", None, " ya ", None, None, None, None, None],
+        "penerima_bst": [None, None, None, None, None, None, "Ya", None, None, None],
+    },
+    schema_overrides={"family_id": pl.Int64, "desil": pl.Int64},
+)
+PROGRAMS = pl.DataFrame(
+    {
+        "program": ["pkh", "bpnt_sembako", "padat_karya", "rtlh_bsps"],
+        "strategy": ["kurangi_beban", "kurangi_beban", "tingkatkan_pendapatan", "kurangi_kantong"],
+        "max_desil": [2, 3, 2, 2],
+    },
+    schema_overrides={"max_desil": pl.Int64},
+)
+ELIGIBLE = {
+    "pkh": {1, 2, 3, 5, 9},
+    "bpnt_sembako": {1, 2, 3, 4, 5, 9, 10},
+    "padat_karya": {1, 3, 5},
+    "rtlh_bsps": {1, 2, 5, 6},
+}
 ELIGIBILITY_SCHEMA = {"family_id": pl.Int64, "program": pl.String, "eligible": pl.Boolean, "prioritised": pl.Boolean}
 PRIORITISED = {"pkh": {1, 2, 3}, "bpnt_sembako": {2, 4, 5}, "padat_karya": {1, 3}, "rtlh_bsps": {1, 2, 6}}
 ELIGIBILITY = pl.DataFrame(
     [(f, p, f in ELIGIBLE[p], f in PRIORITISED[p]) for p in ELIGIBLE for f in range(1, 11)]
     + [(99, "pkh", True, True)],  # a family outside the registry (or the user's scope): ignored
-    schema=ELIGIBILITY_SCHEMA, orient="row",
+    schema=ELIGIBILITY_SCHEMA,
+    orient="row",
 )
-RECORDED = pl.DataFrame([
-    (1, "padat_karya", date(2024, 3, 1), 500_000.0, "tersalur", "opd", None),
-    (1, "rtlh_bsps", date(2024, 4, 1), 15_000_000.0, "tersalur", "opd", None),
-    (2, "rtlh_bsps", date(2024, 5, 1), 15_000_000.0, "dibatalkan", "opd", None),  # cancelled
-    (3, "pkh", date(2024, 2, 1), 750_000.0, "tersalur", "opd", None),
-    (3, "bpnt_sembako", date(2024, 2, 1), 200_000.0, "tersalur", "opd", None),
-    (3, "pkh", date(2024, 5, 1), 750_000.0, "tersalur", "opd", None),
-    (None, "pkh", date(2024, 2, 1), 750_000.0, "tersalur", "opd", "1274010101900001"),  # not in the registry
-    (6, "pkh", date(2024, 2, 1), 750_000.0, "tersalur", "opd", None),
-    (6, "rtlh_bsps", date(2024, 6, 1), 15_000_000.0, "tersalur", "opd", None),
-    (4, "rtlh_bsps", date(2024, 6, 1), 15_000_000.0, "tersalur", "opd", None),
-    (42, "bpnt_sembako", date(2024, 3, 1), 200_000.0, "tersalur", "opd", "1274010101900002"),  # unknown family
-    (9, "kur_modal_usaha", date(2024, 3, 1), 5_000_000.0, "tersalur", "opd", None),  # not in the catalogue
-], schema={"family_id": pl.Int64, "program": pl.String, "date": pl.Date, "amount": pl.Float64, "status": pl.String,
-           "source": pl.String, "nik": pl.String}, orient="row")
+RECORDED = pl.DataFrame(
+    [
+        (1, "padat_karya", date(2024, 3, 1), 500_000.0, "tersalur", "opd", None),
+        (1, "rtlh_bsps", date(2024, 4, 1), 15_000_000.0, "tersalur", "opd", None),
+        (2, "rtlh_bsps", date(2024, 5, 1), 15_000_000.0, "dibatalkan", "opd", None),  # cancelled
+        (3, "pkh", date(2024, 2, 1), 750_000.0, "tersalur", "opd", None),
+        (3, "bpnt_sembako", date(2024, 2, 1), 200_000.0, "tersalur", "opd", None),
+        (3, "pkh", date(2024, 5, 1), 750_000.0, "tersalur", "opd", None),
+        (None, "pkh", date(2024, 2, 1), 750_000.0, "tersalur", "opd", "1274010101900001"),  # not in the registry
+        (6, "pkh", date(2024, 2, 1), 750_000.0, "tersalur", "opd", None),
+        (6, "rtlh_bsps", date(2024, 6, 1), 15_000_000.0, "tersalur", "opd", None),
+        (4, "rtlh_bsps", date(2024, 6, 1), 15_000_000.0, "tersalur", "opd", None),
+        (42, "bpnt_sembako", date(2024, 3, 1), 200_000.0, "tersalur", "opd", "1274010101900002"),  # unknown family
+        (9, "kur_modal_usaha", date(2024, 3, 1), 5_000_000.0, "tersalur", "opd", None),  # not in the catalogue
+    ],
+    schema={
+        "family_id": pl.Int64,
+        "program": pl.String,
+        "date": pl.Date,
+        "amount": pl.Float64,
+        "status": pl.String,
+        "source": pl.String,
+        "nik": pl.String,
+    },
+    orient="row",
+)
 
 EXTREME = [1, 2, 3, 5, 9]
 
@@ -113,14 +148,35 @@ def rows_of(native: Any) -> list[tuple[Any, ...]]:
     return sorted((tuple(row.values()) for row in records(native)), key=_key)
 
 
-def inputs_on(backends: Backends, backend: str, families: pl.DataFrame = FAMILIES, *, extreme: str | None = None,
-              snapshot: date | None = SNAPSHOT, **options: Any) -> Inputs:
-    native = {name: backends.native(frame, backend) for name, frame in
-              (("families", families), ("programs", PROGRAMS), ("eligibility", ELIGIBILITY), ("recorded", RECORDED))}
+def inputs_on(
+    backends: Backends,
+    backend: str,
+    families: pl.DataFrame = FAMILIES,
+    *,
+    extreme: str | None = None,
+    snapshot: date | None = SNAPSHOT,
+    **options: Any,
+) -> Inputs:
+    native = {
+        name: backends.native(frame, backend)
+        for name, frame in (
+            ("families", families),
+            ("programs", PROGRAMS),
+            ("eligibility", ELIGIBILITY),
+            ("recorded", RECORDED),
+        )
+    }
     flags = interventions_from_flags(native["families"], snapshot=snapshot)
     interventions = combine_interventions(native["recorded"], flags, keep=["nik"])
-    return prepare(native["families"], native["programs"], native["eligibility"], interventions, extreme=extreme,
-                   record_columns=["nik"], **options)
+    return prepare(
+        native["families"],
+        native["programs"],
+        native["eligibility"],
+        interventions,
+        extreme=extreme,
+        record_columns=["nik"],
+        **options,
+    )
 
 
 def by_key(measure: Measure, *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -161,10 +217,17 @@ def test_served_pairs_count_delivered_records_of_catalogue_programs(backends: Ba
     served = records(inputs.native(served_pairs(inputs)))
     pairs = {(r["family_id"], r["program"]): (r["interventions"], r["amount"]) for r in served}
     assert pairs == {
-        (1, "pkh"): (1, None), (1, "padat_karya"): (1, 500_000.0), (1, "rtlh_bsps"): (1, 15_000_000.0),
-        (3, "pkh"): (2, 1_500_000.0), (3, "bpnt_sembako"): (1, 200_000.0), (4, "rtlh_bsps"): (1, 15_000_000.0),
-        (5, "bpnt_sembako"): (1, None), (6, "pkh"): (1, 750_000.0), (6, "rtlh_bsps"): (1, 15_000_000.0),
-        (7, "bpnt_sembako"): (1, None), (8, "pkh"): (1, None),
+        (1, "pkh"): (1, None),
+        (1, "padat_karya"): (1, 500_000.0),
+        (1, "rtlh_bsps"): (1, 15_000_000.0),
+        (3, "pkh"): (2, 1_500_000.0),
+        (3, "bpnt_sembako"): (1, 200_000.0),
+        (4, "rtlh_bsps"): (1, 15_000_000.0),
+        (5, "bpnt_sembako"): (1, None),
+        (6, "pkh"): (1, 750_000.0),
+        (6, "rtlh_bsps"): (1, 15_000_000.0),
+        (7, "bpnt_sembako"): (1, None),
+        (8, "pkh"): (1, None),
     }
 
 
@@ -172,11 +235,20 @@ def test_a_period_keeps_the_rows_dated_within_it_and_undated_flags(backends: Bac
     period = {"start": date(2024, 3, 1), "end": date(2024, 5, 31)}
     dated = inputs_on(backends, backend, **period)  # flags dated at the snapshot, 31 January: outside
     assert {(r["family_id"], r["program"], r["interventions"]) for r in records(dated.native(served_pairs(dated)))} == {
-        (1, "padat_karya", 1), (1, "rtlh_bsps", 1), (3, "pkh", 1)}
+        (1, "padat_karya", 1),
+        (1, "rtlh_bsps", 1),
+        (3, "pkh", 1),
+    }
     undated = inputs_on(backends, backend, snapshot=None, **period)
     assert {(r["family_id"], r["program"]) for r in records(undated.native(served_pairs(undated)))} == {
-        (1, "padat_karya"), (1, "rtlh_bsps"), (3, "pkh"),
-        (1, "pkh"), (5, "bpnt_sembako"), (7, "bpnt_sembako"), (8, "pkh")}
+        (1, "padat_karya"),
+        (1, "rtlh_bsps"),
+        (3, "pkh"),
+        (1, "pkh"),
+        (5, "bpnt_sembako"),
+        (7, "bpnt_sembako"),
+        (8, "pkh"),
+    }
 
 
 # ---------------------------------------------------------------------------- 1. convergence matrix
@@ -185,16 +257,31 @@ def test_convergence_matrix_of_the_extreme_poor(backends: Backends, backend: str
     detail = {row["family_id"]: row for row in records(matrix.detail)}
     assert sorted(detail) == EXTREME
     served = {f: tuple(detail[f][s] for s in STRATEGIES) for f in EXTREME}
-    assert served == {1: (True, True, True), 2: (False, False, False), 3: (True, False, False),
-                      5: (True, False, False), 9: (False, False, False)}  # 2: rtlh cancelled; 9: KUR not catalogued
+    assert served == {
+        1: (True, True, True),
+        2: (False, False, False),
+        3: (True, False, False),
+        5: (True, False, False),
+        9: (False, False, False),
+    }  # 2: rtlh cancelled; 9: KUR not catalogued
     assert {f: detail[f]["n_strategies"] for f in EXTREME} == {1: 3, 2: 0, 3: 1, 5: 1, 9: 0}
     assert {f for f in EXTREME if detail[f]["program_pkh"]} == {1, 3}
     assert {f for f in EXTREME if detail[f]["program_bpnt_sembako"]} == {3, 5}
     (city,) = records(matrix.summary)
     assert city == {
-        "extreme_poor": 5, "kurangi_beban": 3, "tingkatkan_pendapatan": 1, "kurangi_kantong": 1,
-        "program_bpnt_sembako": 2, "program_padat_karya": 1, "program_pkh": 2, "program_rtlh_bsps": 1,
-        "strategies_0": 2, "strategies_1": 2, "strategies_2": 0, "strategies_3": 1, "converged": 1,
+        "extreme_poor": 5,
+        "kurangi_beban": 3,
+        "tingkatkan_pendapatan": 1,
+        "kurangi_kantong": 1,
+        "program_bpnt_sembako": 2,
+        "program_padat_karya": 1,
+        "program_pkh": 2,
+        "program_rtlh_bsps": 1,
+        "strategies_0": 2,
+        "strategies_1": 2,
+        "strategies_2": 0,
+        "strategies_3": 1,
+        "converged": 1,
         "converged_share": pytest.approx(1 / 5),
     }
 
@@ -203,7 +290,9 @@ def test_convergence_by_kelurahan(backends: Backends, backend: str) -> None:
     summary = by_key(convergence(inputs_on(backends, backend), by="kelurahan"), "kelurahan")
     wanted = ("extreme_poor", "kurangi_beban", "strategies_0", "strategies_1", "converged")
     assert {k: tuple(row[c] for c in wanted) for k, row in summary.items()} == {
-        (A1,): (2, 1, 1, 0, 1), (A2,): (1, 1, 0, 1, 0), (B1,): (2, 1, 1, 1, 0),
+        (A1,): (2, 1, 1, 0, 1),
+        (A2,): (1, 1, 0, 1, 0),
+        (B1,): (2, 1, 1, 1, 0),
     }
     assert summary[(A1,)]["converged_share"] == pytest.approx(0.5) and summary[(A2,)]["converged_share"] == 0.0
 
@@ -225,7 +314,8 @@ def test_coverage_per_program_city_wide(backends: Backends, backend: str) -> Non
         "rtlh_bsps": (4, 3, 2, 1),  # served 1 4 6 (2 was cancelled); 4 not eligible
     }
     assert {k[0]: row["coverage"] for k, row in summary.items()} == pytest.approx(
-        {"pkh": 2 / 5, "bpnt_sembako": 2 / 7, "padat_karya": 1 / 3, "rtlh_bsps": 2 / 4})
+        {"pkh": 2 / 5, "bpnt_sembako": 2 / 7, "padat_karya": 1 / 3, "rtlh_bsps": 2 / 4}
+    )
 
 
 def test_coverage_per_strategy(backends: Backends, backend: str) -> None:
@@ -255,18 +345,28 @@ def test_exclusion_errors_are_prioritised_eligible_families_not_served(backends:
     measure = exclusion(inputs_on(backends, backend))
     summary = by_key(measure, "program")
     assert {k[0]: (row["target"], row["excluded"]) for k, row in summary.items()} == {
-        "pkh": (3, 1), "bpnt_sembako": (3, 2), "padat_karya": (2, 1), "rtlh_bsps": (3, 1),
+        "pkh": (3, 1),
+        "bpnt_sembako": (3, 2),
+        "padat_karya": (2, 1),
+        "rtlh_bsps": (3, 1),
     }
     assert summary[("bpnt_sembako",)]["exclusion_rate"] == pytest.approx(2 / 3)
     assert detail_keys(measure, "family_id", "program", excluded=True) == {
-        (2, "pkh"), (2, "bpnt_sembako"), (4, "bpnt_sembako"), (3, "padat_karya"), (2, "rtlh_bsps"),
+        (2, "pkh"),
+        (2, "bpnt_sembako"),
+        (4, "bpnt_sembako"),
+        (3, "padat_karya"),
+        (2, "rtlh_bsps"),
     }
 
 
 def test_exclusion_of_all_eligible_families(backends: Backends, backend: str) -> None:
     summary = by_key(exclusion(inputs_on(backends, backend), prioritised_only=False), "program")
     assert {k[0]: (row["target"], row["excluded"]) for k, row in summary.items()} == {
-        "pkh": (5, 3), "bpnt_sembako": (7, 5), "padat_karya": (3, 2), "rtlh_bsps": (4, 2),
+        "pkh": (5, 3),
+        "bpnt_sembako": (7, 5),
+        "padat_karya": (3, 2),
+        "rtlh_bsps": (4, 2),
     }
 
 
@@ -283,9 +383,14 @@ def test_inclusion_errors(backends: Backends, backend: str) -> None:
     }
     unregistered = records(drill(measure.detail, not_registered=True))
     assert sorted((r["family_id"] or 0, r["program"], r["nik"], r["kelurahan"]) for r in unregistered) == [
-        (0, "pkh", "1274010101900001", None), (42, "bpnt_sembako", "1274010101900002", None)]
+        (0, "pkh", "1274010101900001", None),
+        (42, "bpnt_sembako", "1274010101900002", None),
+    ]
     assert detail_keys(measure, "family_id", "program", above_desil=True) == {
-        (6, "pkh"), (7, "bpnt_sembako"), (6, "rtlh_bsps")}
+        (6, "pkh"),
+        (7, "bpnt_sembako"),
+        (6, "rtlh_bsps"),
+    }
 
 
 def test_unregistered_recipients_fall_in_the_null_region(backends: Backends, backend: str) -> None:
@@ -297,19 +402,23 @@ def test_unregistered_recipients_fall_in_the_null_region(backends: Backends, bac
 # ---------------------------------------------------------------------------- 5. stacking
 def test_stacking_within_a_strategy(backends: Backends, backend: str) -> None:
     measure = stacking(inputs_on(backends, backend))
-    assert rows_of(measure.detail) == [
-        (3, KA, A2, 1, True, "kurangi_beban", 2, "bpnt_sembako, pkh")]
+    assert rows_of(measure.detail) == [(3, KA, A2, 1, True, "kurangi_beban", 2, "bpnt_sembako, pkh")]
     assert columns(measure.detail)[-3:] == ["group", "n_programs", "programs"]
     assert {k[0]: row["stacked"] for k, row in by_key(measure, "group").items()} == {
-        "kurangi_beban": 1, "tingkatkan_pendapatan": 0, "kurangi_kantong": 0}
+        "kurangi_beban": 1,
+        "tingkatkan_pendapatan": 0,
+        "kurangi_kantong": 0,
+    }
 
 
 def test_stacking_over_configured_overlaps(backends: Backends, backend: str) -> None:
     overlaps = {"rumah_dan_kerja": ["rtlh_bsps", "padat_karya"], "sosial": ["pkh", "rtlh_bsps"]}
     measure = stacking(inputs_on(backends, backend), overlaps=overlaps)
     assert {(r["family_id"], r["group"], r["programs"]) for r in records(measure.detail)} == {
-        (1, "rumah_dan_kerja", "padat_karya, rtlh_bsps"), (1, "sosial", "pkh, rtlh_bsps"),
-        (6, "sosial", "pkh, rtlh_bsps")}
+        (1, "rumah_dan_kerja", "padat_karya, rtlh_bsps"),
+        (1, "sosial", "pkh, rtlh_bsps"),
+        (6, "sosial", "pkh, rtlh_bsps"),
+    }
     with pytest.raises(ValueError, match="kur"):
         stacking(inputs_on(backends, backend), overlaps={"x": ["pkh", "kur"]})
 
@@ -319,7 +428,9 @@ def test_unserved_extreme_poor(backends: Backends, backend: str) -> None:
     measure = unserved(inputs_on(backends, backend), by="kecamatan")
     summary = by_key(measure, "kecamatan")
     assert {k[0]: (r["extreme_poor"], r["unserved"], r["unserved_share"]) for k, r in summary.items()} == {
-        KA: (3, 1, pytest.approx(1 / 3)), KB: (2, 1, 0.5)}
+        KA: (3, 1, pytest.approx(1 / 3)),
+        KB: (2, 1, 0.5),
+    }
     assert detail_keys(measure, "family_id", unserved=True) == {(2,), (9,)}
     city = records(unserved(inputs_on(backends, backend)).summary)
     assert city == [{"extreme_poor": 5, "unserved": 2, "unserved_share": 0.4}]
@@ -416,17 +527,24 @@ def datasets(draw) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     size = draw(st.integers(0, 12))
     kecamatan = draw(st.lists(st.sampled_from(sorted(KELURAHAN_OF)), min_size=size, max_size=size))
     kelurahan = [draw(st.sampled_from(KELURAHAN_OF[k] + [None])) for k in kecamatan]
-    families = pl.DataFrame({
-        "family_id": list(range(size)), "kecamatan": kecamatan, "kelurahan": kelurahan,
-        "desil": draw(st.lists(st.none() | st.integers(1, 5), min_size=size, max_size=size)),
-    }, schema={"family_id": pl.Int64, "kecamatan": pl.String, "kelurahan": pl.String, "desil": pl.Int64})
+    families = pl.DataFrame(
+        {
+            "family_id": list(range(size)),
+            "kecamatan": kecamatan,
+            "kelurahan": kelurahan,
+            "desil": draw(st.lists(st.none() | st.integers(1, 5), min_size=size, max_size=size)),
+        },
+        schema={"family_id": pl.Int64, "kecamatan": pl.String, "kelurahan": pl.String, "desil": pl.Int64},
+    )
     pairs = st.tuples(st.integers(0, size + 1), st.sampled_from(CODES[:4]), st.booleans(), st.booleans())
-    eligibility = pl.DataFrame(draw(st.lists(pairs, max_size=30)), orient="row",
-                               schema=ELIGIBILITY_SCHEMA)
+    eligibility = pl.DataFrame(draw(st.lists(pairs, max_size=30)), orient="row", schema=ELIGIBILITY_SCHEMA)
     statuses = st.sampled_from(["tersalur", "dibatalkan", None])
     records_ = st.tuples(st.none() | st.integers(0, size + 1), st.sampled_from(CODES), statuses)
-    interventions = pl.DataFrame(draw(st.lists(records_, max_size=25)), orient="row",
-                                 schema={"family_id": pl.Int64, "program": pl.String, "status": pl.String})
+    interventions = pl.DataFrame(
+        draw(st.lists(records_, max_size=25)),
+        orient="row",
+        schema={"family_id": pl.Int64, "program": pl.String, "status": pl.String},
+    )
     return families, eligibility, interventions
 
 
@@ -439,15 +557,18 @@ def _additive(measure_at: dict[str | None, Measure]) -> None:
         for row in records(measure_at[finer].summary):
             for column in measure_at[finer].counts:
                 totals[tuple(row[k] for k in coarse_keys)][column] += row[column]
-        expected = {tuple(row[k] for k in coarse_keys): {c: row[c] for c in measure_at[coarser].counts}
-                    for row in records(measure_at[coarser].summary)}
+        expected = {
+            tuple(row[k] for k in coarse_keys): {c: row[c] for c in measure_at[coarser].counts}
+            for row in records(measure_at[coarser].summary)
+        }
         assert set(totals) <= set(expected), (finer, coarser, dims)
         summed = {key: {c: totals[key][c] for c in counts} for key, counts in expected.items()}
         assert summed == expected, (finer, coarser)
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=datasets())
 def test_properties_hold_and_backends_agree_on_generated_data(data, backends: Backends) -> None:
     families, eligibility, interventions = data

@@ -1,4 +1,5 @@
 """Every error a user can make in a rule: its code, where it points, and what it suggests."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,8 @@ CASES = [
     Case("ada_anggota(umur)", "not_a_condition", 12),
     Case('desil == "1"', "type_mismatch", 9),
     Case("jenis_lantai == 3", "type_mismatch", 16),
-    Case("desil in [1, 2, \"3\"]", "mixed_list", 10),
-    Case('jenis_lantai in [1, 2]', "type_mismatch", 17),
+    Case('desil in [1, 2, "3"]', "mixed_list", 10),
+    Case("jenis_lantai in [1, 2]", "type_mismatch", 17),
     Case('jenis_lantai < "Tanah"', "ordering_on_text", 0),
     Case("lantai_tanah > air_tidak_layak", "ordering_on_text", 0),
     Case('jenis_lantai == "Tanh"', "unknown_value", 16, "Tanah"),
@@ -80,7 +81,10 @@ def test_every_error_code_has_a_case() -> None:
 
 def test_the_brief_example_message() -> None:
     (error,) = check("desl <= 2").errors
-    assert error.message == "Kolom 'desl' tidak dikenal; maksud Anda 'desil'? / Unknown field 'desl'; did you mean 'desil'?"
+    assert (
+        error.message
+        == "Kolom 'desl' tidak dikenal; maksud Anda 'desil'? / Unknown field 'desl'; did you mean 'desil'?"
+    )
 
 
 def test_it_counts_lines_and_columns_in_a_multi_line_rule() -> None:
@@ -97,7 +101,12 @@ def test_it_lists_values_when_nothing_is_close() -> None:
 
 def test_it_collects_every_checking_error_at_once() -> None:
     result = check('desl <= 2 and umur > 5 and jenis_lantai == "Tanh" and desil == "x"')
-    assert [e.code for e in result.errors] == ["unknown_field", "member_field_outside_aggregate", "unknown_value", "type_mismatch"]
+    assert [e.code for e in result.errors] == [
+        "unknown_field",
+        "member_field_outside_aggregate",
+        "unknown_value",
+        "type_mismatch",
+    ]
 
 
 def test_parse_raises_rule_error_with_every_issue() -> None:
@@ -120,7 +129,9 @@ def test_a_constant_condition_is_a_warning_not_an_error() -> None:
     assert "'1 < 2'" in result.warnings[0].message_id
 
 
-@pytest.mark.parametrize(("eligible", "total", "code"), [(0, 10, "always_false"), (10, 10, "always_true"), (3, 10, None), (0, 0, None)])
+@pytest.mark.parametrize(
+    ("eligible", "total", "code"), [(0, 10, "always_false"), (10, 10, "always_true"), (3, 10, None), (0, 0, None)]
+)
 def test_coverage_warning(eligible: int, total: int, code: str | None) -> None:
     warning = coverage_warning(eligible, total)
     assert (warning.code if warning else None) == code

@@ -1,5 +1,6 @@
 """The example rules of every seeded program, the snippets, the engine's independence from Django,
 and the documentation of everything an analyst can write or see."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,8 +16,19 @@ from tests.engine.data import REFERENCE_DATES, Dataset, make_dataset, result_row
 from tests.engine.reference import reference_rows
 
 ROOT = Path(__file__).resolve().parents[2]
-PROGRAMS = ("pkh", "bpnt_sembako", "pbi_jk", "pip", "rtlh_bsps", "air_bersih", "jamban", "listrik", "padat_karya",
-            "pelatihan_vokasi", "kur_modal_usaha")
+PROGRAMS = (
+    "pkh",
+    "bpnt_sembako",
+    "pbi_jk",
+    "pip",
+    "rtlh_bsps",
+    "air_bersih",
+    "jamban",
+    "listrik",
+    "padat_karya",
+    "pelatihan_vokasi",
+    "kur_modal_usaha",
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """The linkage engine without Django: normalisation (property-tested), accuracy on generated data with
 known truth against the exact-NIK floor, family links by members, a stored model reused."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -8,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tepat.demo.generate import linkage_frames
-from tepat.engine.linkage import cross_source_accuracy, exact_nik_pairs, family_pairs, link_persons, normalised_name, prepare
+from tepat.engine.linkage import (
+    cross_source_accuracy,
+    exact_nik_pairs,
+    family_pairs,
+    link_persons,
+    normalised_name,
+    prepare,
+)
 
 names = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ .,'-")), max_size=40)
 
@@ -39,12 +47,22 @@ def city():
 
 def test_links_beat_the_exact_nik_floor_with_high_precision(city):
     both, result = city
-    floor = cross_source_accuracy(exact_nik_pairs(both).with_columns(pl.lit("cross_source").alias("kind"), pl.lit(1.0).alias("probability")), both)
+    floor = cross_source_accuracy(
+        exact_nik_pairs(both).with_columns(pl.lit("cross_source").alias("kind"), pl.lit(1.0).alias("probability")), both
+    )
     found = cross_source_accuracy(result.pairs, both, threshold=0.99)
     assert floor["recall_nik_differs"] == 0 and floor["recall"] < 0.97
     assert found["precision"] >= 0.98 and found["recall"] >= 0.95 and found["recall_nik_differs"] >= 0.95
     weights = result.pairs.filter(pl.col("method") == "probabilistic")["weights"].head(1).str.json_decode()
-    assert set(weights.struct.fields) == {"nik", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "hubungan", "no_kk"}
+    assert set(weights.struct.fields) == {
+        "nik",
+        "nama",
+        "tanggal_lahir",
+        "jenis_kelamin",
+        "alamat",
+        "hubungan",
+        "no_kk",
+    }
     total = result.pairs.head(1)
     assert total["probability"][0] == pytest.approx(2 ** total["match_weight"][0] / (1 + 2 ** total["match_weight"][0]))
 
@@ -57,8 +75,11 @@ def test_families_link_by_their_members_even_with_a_new_no_kk(city):
     expected = left.join(right, on="truth", suffix="_r").height
     assert families.height >= 0.95 * expected and (families["share"] >= 0.5).all()
     kk = both.group_by("family_id").agg(pl.col("no_kk").first())
-    changed = families.join(kk.rename({"family_id": "left_family", "no_kk": "a"}), on="left_family").join(
-        kk.rename({"family_id": "right_family", "no_kk": "b"}), on="right_family").filter(pl.col("a") != pl.col("b"))
+    changed = (
+        families.join(kk.rename({"family_id": "left_family", "no_kk": "a"}), on="left_family")
+        .join(kk.rename({"family_id": "right_family", "no_kk": "b"}), on="right_family")
+        .filter(pl.col("a") != pl.col("b"))
+    )
     assert changed.height > 0  # split families (new No KK) are still found
 
 
@@ -66,11 +87,15 @@ def test_a_stored_model_scores_without_training_and_gives_the_same_pairs(city):
     both, result = city
     again = link_persons(both, model=result.model)
     assert again.stats["seconds"]["train"] < result.stats["seconds"]["train"]
-    assert again.pairs.sort("left_id", "right_id")["probability"].to_list() == pytest.approx(result.pairs.sort("left_id", "right_id")["probability"].to_list())
+    assert again.pairs.sort("left_id", "right_id")["probability"].to_list() == pytest.approx(
+        result.pairs.sort("left_id", "right_id")["probability"].to_list()
+    )
 
 
 def test_prepare_keeps_one_row_per_record_and_drops_bad_niks():
-    frame = pl.DataFrame({"record_id": [1, 2], "source": ["p3ke", "dtsen"], "nik": ["12345", "1274010101900001"], "nama": ["A", "B"]})
+    frame = pl.DataFrame(
+        {"record_id": [1, 2], "source": ["p3ke", "dtsen"], "nik": ["12345", "1274010101900001"], "nama": ["A", "B"]}
+    )
     out = prepare(frame)
     assert out["unique_id"].to_list() == [1, 2] and out["nik"].to_list() == [None, "1274010101900001"]
 
@@ -78,11 +103,20 @@ def test_prepare_keeps_one_row_per_record_and_drops_bad_niks():
 def test_duplicates_within_one_source_are_found_with_a_stored_model(city):
     both, result = city
     p3ke = both.filter(pl.col("source") == "p3ke")
-    copies = both.filter(pl.col("source") == "dtsen").head(40).with_columns(pl.lit("p3ke").alias("source"), pl.col("record_id") + 10**7)
+    copies = (
+        both.filter(pl.col("source") == "dtsen")
+        .head(40)
+        .with_columns(pl.lit("p3ke").alias("source"), pl.col("record_id") + 10**7)
+    )
     found = link_persons(pl.concat([p3ke, copies]), model=result.model).pairs
     duplicates = found.filter((pl.col("kind") == "duplicate") & (pl.col("probability") >= 0.99))
     truth = pl.concat([p3ke, copies]).select("record_id", "truth")
-    same = duplicates.join(truth.rename({"record_id": "left_id", "truth": "a"}), on="left_id").join(
-        truth.rename({"record_id": "right_id", "truth": "b"}), on="right_id").filter(pl.col("a") == pl.col("b"))
-    assert same.height >= 38 and same.height >= 0.9 * duplicates.height  # the rest: twins (same birth date and KK), see docs
+    same = (
+        duplicates.join(truth.rename({"record_id": "left_id", "truth": "a"}), on="left_id")
+        .join(truth.rename({"record_id": "right_id", "truth": "b"}), on="right_id")
+        .filter(pl.col("a") == pl.col("b"))
+    )
+    assert (
+        same.height >= 38 and same.height >= 0.9 * duplicates.height
+    )  # the rest: twins (same birth date and KK), see docs
     assert set(found["left_source"].unique()) == {"p3ke"}

@@ -13,6 +13,7 @@ n = 6, q = 3: H = 1/2, A = (.5 + .5 + 1)/3 = 2/3, M0 = 2/6 = 1/3. Censored headc
 house {2, 4}, school {2, 4}: 2/6 each. Contributions: .5 x (1/3) / (1/3) = 50%, 25%, 25%.
 A: H = 2/3, A = 1/2, M0 = 1/3; B: H = 1/3, A = 1, M0 = 1/3; shares 1/2 each.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,13 +28,15 @@ from hypothesis import strategies as st
 from tepat.engine.measures import AFResult, InputError, Kind, alkire_foster
 from tests.engine.data import BACKENDS, Backends
 
-FAMILIES = pl.DataFrame({
-    "family_id": [1, 2, 3, 4, 5, 6],
-    "kelurahan": ["A", "A", "A", "B", "B", "B"],
-    "air_tidak_layak": [True, False, False, True, False, False],
-    "rtlh": [False, True, True, True, False, False],
-    "tidak_sekolah": [False, True, False, True, None, True],
-})
+FAMILIES = pl.DataFrame(
+    {
+        "family_id": [1, 2, 3, 4, 5, 6],
+        "kelurahan": ["A", "A", "A", "B", "B", "B"],
+        "air_tidak_layak": [True, False, False, True, False, False],
+        "rtlh": [False, True, True, True, False, False],
+        "tidak_sekolah": [False, True, False, True, None, True],
+    }
+)
 INDICATORS = {"water": "air_tidak_layak", "house": "rtlh", "school": "tidak_sekolah"}
 WEIGHTS = {"water": 0.5, "house": 0.25, "school": 0.25}
 
@@ -43,8 +46,15 @@ def backend(request) -> str:
     return request.param
 
 
-def measure(backends: Backends, backend: str, frame: pl.DataFrame = FAMILIES, indicators: dict[str, Any] = INDICATORS,
-            weights: dict[str, float] = WEIGHTS, k: float = 0.5, region: str | None = "kelurahan") -> AFResult:
+def measure(
+    backends: Backends,
+    backend: str,
+    frame: pl.DataFrame = FAMILIES,
+    indicators: dict[str, Any] = INDICATORS,
+    weights: dict[str, float] = WEIGHTS,
+    k: float = 0.5,
+    region: str | None = "kelurahan",
+) -> AFResult:
     return alkire_foster(backends.native(frame, backend), indicators, weights, k, region=region)
 
 
@@ -73,7 +83,7 @@ def test_without_a_region_there_are_no_groups(backends: Backends, backend: str) 
 
 
 def test_k_equal_to_one_takes_the_families_deprived_in_everything(backends: Backends, backend: str) -> None:
-    thirds = {name: 1 / 3 for name in INDICATORS}  # 1/3 + 1/3 + 1/3 must count as 1
+    thirds = dict.fromkeys(INDICATORS, 1 / 3)  # 1/3 + 1/3 + 1/3 must count as 1
     result = measure(backends, backend, weights=thirds, k=1)
     assert (result.overall.poor, result.overall.a) == (1, pytest.approx(1.0))
 
@@ -92,14 +102,17 @@ def test_an_indicator_may_be_an_expression(backends: Backends, backend: str) -> 
     assert result.overall.poor == 2  # families 1 (6 per room) and 4 (4.5 per room) lack water too
 
 
-@pytest.mark.parametrize(("weights", "k", "expected"), [
-    ({"water": 0.5, "house": 0.25, "school": 0.2}, 0.5, "The weights must sum to 1, not 0.95"),
-    ({"water": 0.5, "house": 0.5}, 0.5, "without weight ['school']"),
-    ({**WEIGHTS, "income": 0.0}, 0.5, "weight without indicator ['income']"),
-    ({"water": 1.25, "house": 0.0, "school": -0.25}, 0.5, "Weights must be above 0: ['house', 'school']"),
-    (WEIGHTS, 0, "The cutoff k must satisfy 0 < k <= 1, not 0"),
-    (WEIGHTS, 1.5, "The cutoff k must satisfy 0 < k <= 1, not 1.5"),
-])
+@pytest.mark.parametrize(
+    ("weights", "k", "expected"),
+    [
+        ({"water": 0.5, "house": 0.25, "school": 0.2}, 0.5, "The weights must sum to 1, not 0.95"),
+        ({"water": 0.5, "house": 0.5}, 0.5, "without weight ['school']"),
+        ({**WEIGHTS, "income": 0.0}, 0.5, "weight without indicator ['income']"),
+        ({"water": 1.25, "house": 0.0, "school": -0.25}, 0.5, "Weights must be above 0: ['house', 'school']"),
+        (WEIGHTS, 0, "The cutoff k must satisfy 0 < k <= 1, not 0"),
+        (WEIGHTS, 1.5, "The cutoff k must satisfy 0 < k <= 1, not 1.5"),
+    ],
+)
 def test_bad_parameters_are_refused(weights: dict[str, float], k: float, expected: str) -> None:
     with pytest.raises(ValueError) as caught:
         alkire_foster(FAMILIES, INDICATORS, weights, k)
@@ -123,8 +136,15 @@ def reference(rows: list[dict[str, Any]], weights: dict[str, float], k: float) -
     n, q = len(rows), sum(poor)
     censored = {name: sum(1 for row, p in zip(rows, poor) if p and row[name]) / n for name in weights}
     m0 = sum(score for score, p in zip(scores, poor) if p) / n
-    return {"n": n, "poor": q, "h": q / n, "a": m0 * n / q if q else None, "m0": m0, "censored": censored,
-            "contribution": {name: 100 * weights[name] * censored[name] / m0 if m0 else None for name in weights}}
+    return {
+        "n": n,
+        "poor": q,
+        "h": q / n,
+        "a": m0 * n / q if q else None,
+        "m0": m0,
+        "censored": censored,
+        "contribution": {name: 100 * weights[name] * censored[name] / m0 if m0 else None for name in weights},
+    }
 
 
 def assert_like_reference(row: Any, expected: dict[str, Any]) -> None:
@@ -138,21 +158,30 @@ def assert_like_reference(row: Any, expected: dict[str, Any]) -> None:
 
 
 NAMES = ("d1", "d2", "d3", "d4")
-families = st.lists(st.fixed_dictionaries({
-    "region": st.sampled_from(["12.74.01.1001", "12.74.05.1010", "12.74.06.1002", None]),
-    **{name: st.sampled_from([True, False, False, None]) for name in NAMES},
-}), min_size=1, max_size=40)
+families = st.lists(
+    st.fixed_dictionaries(
+        {
+            "region": st.sampled_from(["12.74.01.1001", "12.74.05.1010", "12.74.06.1002", None]),
+            **{name: st.sampled_from([True, False, False, None]) for name in NAMES},
+        }
+    ),
+    min_size=1,
+    max_size=40,
+)
 raw_weights = st.lists(st.integers(1, 9), min_size=len(NAMES), max_size=len(NAMES))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=families, raw=raw_weights, k=st.sampled_from([0.01, 0.2, 1 / 3, 0.5, 0.75, 1.0]))
-def test_backends_agree_with_the_reference_and_the_properties_hold(backends: Backends, rows: list[dict[str, Any]],
-                                                                   raw: list[int], k: float) -> None:
+def test_backends_agree_with_the_reference_and_the_properties_hold(
+    backends: Backends, rows: list[dict[str, Any]], raw: list[int], k: float
+) -> None:
     weights = {name: value / sum(raw) for name, value in zip(NAMES, raw)}
     weights[NAMES[-1]] = 1 - math.fsum(list(weights.values())[:-1])
-    frame = pl.DataFrame(rows, schema={"region": pl.String, **{name: pl.Boolean for name in NAMES}})
-    results = [alkire_foster(backends.native(frame, b), {n: n for n in NAMES}, weights, k, region="region") for b in BACKENDS]
+    frame = pl.DataFrame(rows, schema={"region": pl.String, **dict.fromkeys(NAMES, pl.Boolean)})
+    results = [
+        alkire_foster(backends.native(frame, b), {n: n for n in NAMES}, weights, k, region="region") for b in BACKENDS
+    ]
     assert all(result == results[0] for result in results[1:])
     result = results[0]
     assert_like_reference(result.overall, reference(rows, weights, k))

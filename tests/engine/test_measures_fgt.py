@@ -1,5 +1,6 @@
 """FGT (tepat.engine.measures.fgt) on hand-computed cases, on polars (eager and lazy) and DuckDB, against
 a plain Python reference written from docs/measures.md, and against its properties."""
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,13 @@ from tests.engine.data import BACKENDS, Backends
 # y: per-capita expenditure, line 100. Poor: 50 (gap 0.5, weight 1) and 80 (gap 0.2, weight 3);
 # 100 sits exactly at the line and is not poor. Total weight 9:
 #   P0 = 4/9, P1 = (0.5 + 3 x 0.2)/9 = 1.1/9, P2 = (0.25 + 3 x 0.04)/9 = 0.37/9.
-HAND = pl.DataFrame({
-    "y": [50.0, 100.0, 150.0, 200.0, 80.0, 120.0],
-    "w": [1.0, 2.0, 1.0, 1.0, 3.0, 1.0],
-    "g": ["a", "a", "b", None, "b", "a"],
-})
+HAND = pl.DataFrame(
+    {
+        "y": [50.0, 100.0, 150.0, 200.0, 80.0, 120.0],
+        "w": [1.0, 2.0, 1.0, 1.0, 3.0, 1.0],
+        "g": ["a", "a", "b", None, "b", "a"],
+    }
+)
 KEYS = ("p0", "p1", "p2", "se_p0", "se_p1", "se_p2")
 
 
@@ -72,8 +75,14 @@ def test_standard_errors_with_strata_and_psus_by_hand(backends: Backends, backen
     # W = 8, P0 = 3/8. u_i = w_i (g_i - P0)/W; PSU totals: c1 = 1(.625)/8 + 1(-.375)/8 = .03125,
     # c2 = 2(-.375)/8 = -.09375 (stratum A, mean -.03125); c3 = 2(.625)/8 = .15625, c4 = -.09375
     # (stratum B, mean .03125). V = 2/1 (.0625^2 + .0625^2) + 2/1 (.125^2 + .125^2) = .078125.
-    frame = pl.DataFrame({"y": [50, 150, 150, 50, 150], "w": [1, 1, 2, 2, 2],
-                          "stratum": ["A", "A", "A", "B", "B"], "psu": [1, 1, 2, 1, 2]})
+    frame = pl.DataFrame(
+        {
+            "y": [50, 150, 150, 50, 150],
+            "w": [1, 1, 2, 2, 2],
+            "stratum": ["A", "A", "A", "B", "B"],
+            "psu": [1, 1, 2, 1, 2],
+        }
+    )
     result = fgt_from_frame(backends.native(frame, backend), "y", 100, weight="w", strata="stratum", psu="psu")
     assert result.overall.p0 == pytest.approx(37.5)
     assert result.overall.se_p0 == pytest.approx(100 * math.sqrt(0.078125))
@@ -85,7 +94,9 @@ def test_a_single_observation_has_no_standard_error(backends: Backends, backend:
 
 
 def test_group_specific_lines_from_a_column(backends: Backends, backend: str) -> None:
-    frame = pl.DataFrame({"y": [90, 90, 110, 130], "line": [100, 80, 120, 120], "area": ["kota", "desa", "kota", "desa"]})
+    frame = pl.DataFrame(
+        {"y": [90, 90, 110, 130], "line": [100, 80, 120, 120], "area": ["kota", "desa", "kota", "desa"]}
+    )
     result = fgt_from_frame(backends.native(frame, backend), "y", "line", by="area")
     desa, kota = result.groups
     close(kota, {"group": "kota", "p0": 100, "p1": (0.1 + 10 / 120) / 2 * 100})
@@ -120,30 +131,44 @@ def test_a_group_with_zero_weight_is_refused(backends: Backends, backend: str) -
     assert "g = 'b'" in error.message_id and "g = 'b'" in error.message_en
 
 
-@pytest.mark.parametrize(("frame", "options", "expected"), [
-    (pl.DataFrame({"y": [1.0, None]}), {}, "Column 'y' is empty or not a number at row 2 (1 rows)"),
-    (pl.DataFrame({"y": [1.0, float("nan"), float("nan")]}), {}, "Column 'y' is empty or not a number at row 2 (2 rows)"),
-    (pl.DataFrame({"y": [1.0, -2.0]}), {}, "Negative expenditure in column 'y' at row 2"),
-    (pl.DataFrame({"y": [1.0], "z": [0.0]}), {"line": "z"}, "The poverty line must be above 0: column 'z', row 1"),
-    (pl.DataFrame({"y": [1.0]}), {"line": 0}, "The poverty line must be a number above 0, not 0"),
-    (pl.DataFrame({"y": [1.0]}), {"line": float("inf")}, "The poverty line must be a number above 0"),
-    (pl.DataFrame({"y": [1.0]}), {"weight": "bobot"}, "Column not found: bobot (available columns: y)"),
-    (pl.DataFrame({"y": ["1.0"]}), {}, "Column 'y' must hold numbers"),
-    (pl.DataFrame({"y": [1.0, 2.0], "s": [1, 2]}), {"strata": "s"}, "Stratum s = 1 has a single row"),
-    (pl.DataFrame({"y": [1.0, 2.0], "s": [1, 1], "c": [7, 7]}), {"strata": "s", "psu": "c"}, "has a single PSU"),
-    (pl.DataFrame({"y": [1.0, 2.0], "c": [7, None]}), {"psu": "c"}, "Survey design column 'c' is empty at row 2"),
-    (pl.DataFrame({"y": []}, schema={"y": pl.Float64}), {}, "The data has no rows"),
-])
-def test_bad_input_is_refused_in_both_languages(backends: Backends, backend: str, frame: pl.DataFrame,
-                                                options: dict[str, Any], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("frame", "options", "expected"),
+    [
+        (pl.DataFrame({"y": [1.0, None]}), {}, "Column 'y' is empty or not a number at row 2 (1 rows)"),
+        (
+            pl.DataFrame({"y": [1.0, float("nan"), float("nan")]}),
+            {},
+            "Column 'y' is empty or not a number at row 2 (2 rows)",
+        ),
+        (pl.DataFrame({"y": [1.0, -2.0]}), {}, "Negative expenditure in column 'y' at row 2"),
+        (pl.DataFrame({"y": [1.0], "z": [0.0]}), {"line": "z"}, "The poverty line must be above 0: column 'z', row 1"),
+        (pl.DataFrame({"y": [1.0]}), {"line": 0}, "The poverty line must be a number above 0, not 0"),
+        (pl.DataFrame({"y": [1.0]}), {"line": float("inf")}, "The poverty line must be a number above 0"),
+        (pl.DataFrame({"y": [1.0]}), {"weight": "bobot"}, "Column not found: bobot (available columns: y)"),
+        (pl.DataFrame({"y": ["1.0"]}), {}, "Column 'y' must hold numbers"),
+        (pl.DataFrame({"y": [1.0, 2.0], "s": [1, 2]}), {"strata": "s"}, "Stratum s = 1 has a single row"),
+        (pl.DataFrame({"y": [1.0, 2.0], "s": [1, 1], "c": [7, 7]}), {"strata": "s", "psu": "c"}, "has a single PSU"),
+        (pl.DataFrame({"y": [1.0, 2.0], "c": [7, None]}), {"psu": "c"}, "Survey design column 'c' is empty at row 2"),
+        (pl.DataFrame({"y": []}, schema={"y": pl.Float64}), {}, "The data has no rows"),
+    ],
+)
+def test_bad_input_is_refused_in_both_languages(
+    backends: Backends, backend: str, frame: pl.DataFrame, options: dict[str, Any], expected: str
+) -> None:
     error = refused(frame, backends, backend, **options)
     assert expected in error.message_en
     assert error.message_id and error.message_id != error.message_en
 
 
 # ------------------------------------------------------------------------------- the reference
-def reference(rows: list[dict[str, Any]], line: float, weight: str | None = None, by: str | None = None,
-              strata: str | None = None, psu: str | None = None) -> dict[Any, dict[str, Any]]:
+def reference(
+    rows: list[dict[str, Any]],
+    line: float,
+    weight: str | None = None,
+    by: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+) -> dict[Any, dict[str, Any]]:
     """Estimates per domain ("all" for every row), written from the textbook formulas: u_i outside the
     domain is 0, PSU totals deviate from their stratum mean, Var = sum_h n_h/(n_h-1) sum_c (u_c - u_h)^2."""
     domains = {"all": [True] * len(rows)}
@@ -153,14 +178,15 @@ def reference(rows: list[dict[str, Any]], line: float, weight: str | None = None
     return {name: _reference_domain(rows, inside, line, weight, strata, psu) for name, inside in domains.items()}
 
 
-def _reference_domain(rows: list[dict[str, Any]], inside: list[bool], line: float, weight: str | None,
-                      strata: str | None, psu: str | None) -> dict[str, Any]:
+def _reference_domain(
+    rows: list[dict[str, Any]], inside: list[bool], line: float, weight: str | None, strata: str | None, psu: str | None
+) -> dict[str, Any]:
     w = [float(row[weight]) if weight else 1.0 for row in rows]
     gaps = [(line - row["y"]) / line if row["y"] < line else 0.0 for row in rows]
     total_weight = sum(wi for wi, keep in zip(w, inside) if keep)
     out: dict[str, Any] = {"n": sum(inside), "weight_sum": total_weight}
     for alpha in (0, 1, 2):
-        g = [(1.0 if row["y"] < line else 0.0) if alpha == 0 else gap ** alpha for gap, row in zip(gaps, rows)]
+        g = [(1.0 if row["y"] < line else 0.0) if alpha == 0 else gap**alpha for gap, row in zip(gaps, rows)]
         p = sum(wi * gi for wi, gi, keep in zip(w, g, inside) if keep) / total_weight
         u = [wi * (gi - p) / total_weight if keep else 0.0 for wi, gi, keep in zip(w, g, inside)]
         psus: dict[Any, dict[Any, float]] = defaultdict(lambda: defaultdict(float))
@@ -182,8 +208,14 @@ def all_backends(frame: pl.DataFrame, backends: Backends, **options: Any) -> dic
 
 
 def assert_matches_reference(frame: pl.DataFrame, backends: Backends, **options: Any) -> None:
-    expected = reference(frame.to_dicts(), options["line"], options.get("weight"), options.get("by"),
-                         options.get("strata"), options.get("psu"))
+    expected = reference(
+        frame.to_dicts(),
+        options["line"],
+        options.get("weight"),
+        options.get("by"),
+        options.get("strata"),
+        options.get("psu"),
+    )
     for backend, result in all_backends(frame, backends, **options).items():
         close(result.overall, expected["all"], rel=1e-7)
         assert len(result.groups) == len(expected) - 1, backend
@@ -198,10 +230,15 @@ def test_the_hand_case_matches_the_reference_with_a_design(backends: Backends) -
 
 # ------------------------------------------------------------------------------------ properties
 common = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-row_strategy = st.fixed_dictionaries({
-    "y": st.integers(0, 2_000), "w": st.integers(0, 50), "g": st.sampled_from(["a", "b", "c", None]),
-    "s": st.integers(1, 2), "c": st.integers(1, 3),
-})
+row_strategy = st.fixed_dictionaries(
+    {
+        "y": st.integers(0, 2_000),
+        "w": st.integers(0, 50),
+        "g": st.sampled_from(["a", "b", "c", None]),
+        "s": st.integers(1, 2),
+        "c": st.integers(1, 3),
+    }
+)
 surveys = st.lists(row_strategy, min_size=1, max_size=40)
 
 
@@ -225,10 +262,12 @@ def test_backends_agree_with_the_reference(backends: Backends, rows: list[dict[s
 
 @common
 @given(rows=surveys, line=st.integers(1, 2_000))
-def test_backends_agree_with_the_reference_under_a_design(backends: Backends, rows: list[dict[str, Any]], line: int) -> None:
+def test_backends_agree_with_the_reference_under_a_design(
+    backends: Backends, rows: list[dict[str, Any]], line: int
+) -> None:
     design = [{"s": s, "c": c} for s in (1, 2) for c in (1, 2)]  # every stratum gets two PSUs
-    rows = [{**row, **place} for row, place in zip(rows, design)] + rows[len(design):]
-    rows += [{"y": 0, "w": 1, "g": None, **place} for place in design[len(rows):]]
+    rows = [{**row, **place} for row, place in zip(rows, design)] + rows[len(design) :]
+    rows += [{"y": 0, "w": 1, "g": None, **place} for place in design[len(rows) :]]
     assume(positive_groups(rows))
     assert_matches_reference(survey_frame(rows), backends, line=line, weight="w", by="g", strata="s", psu="c")
 
@@ -266,8 +305,10 @@ def test_duplicating_a_row_is_doubling_its_weight(rows: list[dict[str, Any]], li
 # ------------------------------------------------------------------------------------ csv and CLI
 def test_the_cli_result_from_a_semicolon_csv(tmp_path) -> None:
     path = tmp_path / "susenas.csv"
-    path.write_text("kabkota;pengeluaran_per_kapita;bobot\n1272;50;1\n1272;100;2\n1272;150;1\n1271;200;1\n"
-                    "1271;80;3\n1271;120;1\n", encoding="utf-8")
+    path.write_text(
+        "kabkota;pengeluaran_per_kapita;bobot\n1272;50;1\n1272;100;2\n1272;150;1\n1271;200;1\n1271;80;3\n1271;120;1\n",
+        encoding="utf-8",
+    )
     result = fgt_cli_result(path, 100, weight="bobot", by="kabkota")  # 1271: 80 (w 3) poor of 5; 1272: 50 of 4
     assert result["kind"] == "survey_estimate"
     assert (result["n"], result["p0"]) == (6, pytest.approx(400 / 9))

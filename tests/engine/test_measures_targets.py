@@ -5,6 +5,7 @@ The seed (Rakor TKPKD Kota Tanjungbalai, 4 December 2024): extreme poverty 1.03%
 1,890 people", target 0% in 2024 (Inpres 4/2022). 1.03% x 183,500 = 1,890.05, so the seed's 1,890
 implies a population of about 183.5 thousand; Kemendagri 2025 counts 187,939, which gives 1,936.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -128,17 +129,20 @@ def test_the_same_basis_written_differently_is_one_basis() -> None:
     assert track(series, INPRES_8_2025, 1_000).trend is not None
 
 
-@pytest.mark.parametrize(("series", "options", "expected"), [
-    ([], {}, "The series has no values"),
-    ([Observation(2023, 1.0), Observation(2023, 2.0)], {}, "Years repeated in the series: [2023]"),
-    ([Observation(2023, 101.0)], {}, "Percentages must be within 0-100: years [2023]"),
-    ([Observation(2023, float("nan"))], {}, "Percentages must be within 0-100"),
-    (SEED, {"population": 0}, "The population must be a positive whole number, not 0"),
-    (SEED, {"population": 183.5}, "The population must be a positive whole number"),
-    (SEED, {"last_n": 1}, "A trend needs at least 2 years, not 1"),
-    (SEED, {"margin": -0.1}, "The margin must be >= 0"),
-    (SEED, {"target": Target(2024, -1.0, "x")}, "The target must be within 0-100%"),
-])
+@pytest.mark.parametrize(
+    ("series", "options", "expected"),
+    [
+        ([], {}, "The series has no values"),
+        ([Observation(2023, 1.0), Observation(2023, 2.0)], {}, "Years repeated in the series: [2023]"),
+        ([Observation(2023, 101.0)], {}, "Percentages must be within 0-100: years [2023]"),
+        ([Observation(2023, float("nan"))], {}, "Percentages must be within 0-100"),
+        (SEED, {"population": 0}, "The population must be a positive whole number, not 0"),
+        (SEED, {"population": 183.5}, "The population must be a positive whole number"),
+        (SEED, {"last_n": 1}, "A trend needs at least 2 years, not 1"),
+        (SEED, {"margin": -0.1}, "The margin must be >= 0"),
+        (SEED, {"target": Target(2024, -1.0, "x")}, "The target must be within 0-100%"),
+    ],
+)
 def test_bad_series_and_parameters_are_refused(series: list[Observation], options: dict, expected: str) -> None:
     arguments = {"target": INPRES_4_2022, "population": 1_000, **options}
     with pytest.raises(InputError) as caught:
@@ -147,8 +151,13 @@ def test_bad_series_and_parameters_are_refused(series: list[Observation], option
 
 
 # ---------------------------------------------------------------------------------- properties
-@given(start=st.integers(2000, 2020), length=st.integers(2, 8), intercept=st.integers(0, 50),
-       slope=st.sampled_from([-2.0, -0.5, -0.25, 0.0, 0.25, 1.0]), ahead=st.integers(0, 10))
+@given(
+    start=st.integers(2000, 2020),
+    length=st.integers(2, 8),
+    intercept=st.integers(0, 50),
+    slope=st.sampled_from([-2.0, -0.5, -0.25, 0.0, 0.25, 1.0]),
+    ahead=st.integers(0, 10),
+)
 def test_the_fit_recovers_an_exact_line(start: int, length: int, intercept: int, slope: float, ahead: int) -> None:
     series = [Observation(start + i, intercept + slope * i) for i in range(length)]
     trend = fit_trend(series, start + length - 1 + ahead)

@@ -1,4 +1,5 @@
 """The language: keywords in both languages, literals, precedence, snippets, rendering."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,9 +44,14 @@ def test_escaped_quotes_in_text() -> None:
     assert token.value == 'a "b" \\ c'
 
 
-@pytest.mark.parametrize(("alias", "canonical"), [
-    ("any_member", "ada_anggota"), ("all_members", "semua_anggota"), ("count_members", "jumlah_anggota_yang"),
-])
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [
+        ("any_member", "ada_anggota"),
+        ("all_members", "semua_anggota"),
+        ("count_members", "jumlah_anggota_yang"),
+    ],
+)
 def test_english_aggregate_aliases(alias: str, canonical: str) -> None:
     suffix = " >= 1" if canonical == "jumlah_anggota_yang" else ""
     assert tree(f"{alias}(umur < 5){suffix}") == tree(f"{canonical}(umur < 5){suffix}")
@@ -82,21 +88,26 @@ def test_every_snippet_checks_and_names_no_field() -> None:
 def test_conditions_are_labelled_by_their_source_text() -> None:
     rule = parse("desil  <= 2 dan\n (lantai_tanah atau air_tidak_layak) dan desil <= 2")
     assert [label for label, _ in rule.conditions()] == [
-        "desil <= 2", "(lantai_tanah atau air_tidak_layak)", "desil <= 2 (2)",
+        "desil <= 2",
+        "(lantai_tanah atau air_tidak_layak)",
+        "desil <= 2 (2)",
     ]
     assert rule.junction == "and"
     assert parse("lantai_tanah or air_tidak_layak").junction == "or"
 
 
-@pytest.mark.parametrize("text", [
-    "desil <= 2 and ada_anggota(umur >= 7 and umur <= 18 and partisipasi_sekolah == \"Tidak Sekolah\")",
-    "(lantai_tanah or air_tidak_layak) and (desil == 1 or desil == 2)",
-    "not (lantai_tanah and air_tidak_layak)",
-    "(desil <= 2) == (desil_nasional <= 2)",
-    "jumlah_anggota_yang(lansia) >= 2 or semua_anggota(umur >= 60)",
-    "luas_lantai < 0.00001",
-    r'ada_anggota(nama == "A \"B\" \\ C")',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'desil <= 2 and ada_anggota(umur >= 7 and umur <= 18 and partisipasi_sekolah == "Tidak Sekolah")',
+        "(lantai_tanah or air_tidak_layak) and (desil == 1 or desil == 2)",
+        "not (lantai_tanah and air_tidak_layak)",
+        "(desil <= 2) == (desil_nasional <= 2)",
+        "jumlah_anggota_yang(lansia) >= 2 or semua_anggota(umur >= 60)",
+        "luas_lantai < 0.00001",
+        r'ada_anggota(nama == "A \"B\" \\ C")',
+    ],
+)
 def test_render_then_parse_gives_the_same_tree(text: str) -> None:
     root = tree(text)
     assert tree(render(root)) == root

@@ -1,5 +1,6 @@
 """Property-based: random well-typed rules give the same result on polars (eager and lazy), DuckDB
 and the plain Python reference evaluator; rendering round-trips; garbage never crashes the parser."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,12 +49,16 @@ def all_backends(rule, prepared: Prepared, reference: date) -> dict[str, list[tu
     }
 
 
-common = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+common = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @common
 @given(root=rules(), which=st.integers(0, len(SIZES) - 1), reference=st.sampled_from(REFERENCE_DATES))
-def test_backends_agree_with_the_reference_evaluator(datasets: list[Prepared], root: Node, which: int, reference: date) -> None:
+def test_backends_agree_with_the_reference_evaluator(
+    datasets: list[Prepared], root: Node, which: int, reference: date
+) -> None:
     rule = parse(render(root))
     prepared = datasets[which]
     expected = reference_rows(rule, prepared.family_rows, prepared.member_rows, reference)
@@ -70,10 +75,53 @@ def test_render_then_parse_round_trips(root: Node) -> None:
 
 
 VOCABULARY = [
-    "desil", "desl", "jenis_lantai", "umur", "kecamatan", "jumlah_anggota", "lantai_tanah", "balita", "ada_anggota",
-    "semua_anggota", "jumlah_anggota_yang", "count_members", "foo", "and", "dan", "or", "atau", "not", "bukan", "in",
-    "true", "false", "==", "!=", "<", "<=", ">", ">=", "=", "(", ")", "[", "]", ",", "1", "2.5", "-3", "1.2.3",
-    '"Tanah"', '"Tanh"', "'Ya'", '"', "'", "\\", "&", "é", "\n",
+    "desil",
+    "desl",
+    "jenis_lantai",
+    "umur",
+    "kecamatan",
+    "jumlah_anggota",
+    "lantai_tanah",
+    "balita",
+    "ada_anggota",
+    "semua_anggota",
+    "jumlah_anggota_yang",
+    "count_members",
+    "foo",
+    "and",
+    "dan",
+    "or",
+    "atau",
+    "not",
+    "bukan",
+    "in",
+    "true",
+    "false",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "=",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "1",
+    "2.5",
+    "-3",
+    "1.2.3",
+    '"Tanah"',
+    '"Tanh"',
+    "'Ya'",
+    '"',
+    "'",
+    "\\",
+    "&",
+    "é",
+    "\n",
 ]
 
 

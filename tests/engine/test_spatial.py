@@ -8,6 +8,7 @@ The grid used below (5 x 5 unit squares, code "ij" = column i, row j):
     row 1   9 9 1 1 1
     row 0   9 9 1 1 1      <- a clear 2 x 2 pocket of high values in the south-west corner
 """
+
 from __future__ import annotations
 
 import narwhals.stable.v2 as nw
@@ -89,12 +90,27 @@ def test_unknown_method_raises():
         hotspots(grid_values(), neighbours(GRID), "kriging")
 
 
-FAMILIES = pl.DataFrame({
-    "family_id": list(range(1, 13)),
-    "kelurahan": ["A"] * 6 + ["B"] * 4 + ["C"] * 2,
-    "desil": [1, 1, 1, 2, 3, None, 1, 4, 4, 4, 1, 1],
-    "air": ["Air Hujan", "Sumur Bor", None, "Air Hujan", "Air Hujan", "Sumur Bor", "Sumur Bor", "Sumur Bor", "Air Hujan", None, None, None],
-})
+FAMILIES = pl.DataFrame(
+    {
+        "family_id": list(range(1, 13)),
+        "kelurahan": ["A"] * 6 + ["B"] * 4 + ["C"] * 2,
+        "desil": [1, 1, 1, 2, 3, None, 1, 4, 4, 4, 1, 1],
+        "air": [
+            "Air Hujan",
+            "Sumur Bor",
+            None,
+            "Air Hujan",
+            "Air Hujan",
+            "Sumur Bor",
+            "Sumur Bor",
+            "Sumur Bor",
+            "Air Hujan",
+            None,
+            None,
+            None,
+        ],
+    }
+)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -104,22 +120,44 @@ def native(request, backends: Backends):
 
 def test_shares_and_counts_by_hand(native):
     desil1 = nw.col("desil") == 1
-    assert shares(native, desil1) == [RegionValue("A", 6, 3, 50.0), RegionValue("B", 4, 1, 25.0), RegionValue("C", 2, 2, 100.0)]
+    assert shares(native, desil1) == [
+        RegionValue("A", 6, 3, 50.0),
+        RegionValue("B", 4, 1, 25.0),
+        RegionValue("C", 2, 2, 100.0),
+    ]
     assert [v.value for v in counts(native, desil1)] == [3.0, 1.0, 2.0]
     rain, known = nw.col("air") == "Air Hujan", ~nw.col("air").is_null()
-    assert shares(native, rain, known=known) == [RegionValue("A", 5, 3, 60.0), RegionValue("B", 3, 1, 100 / 3), RegionValue("C", 0, 0, None)]
+    assert shares(native, rain, known=known) == [
+        RegionValue("A", 5, 3, 60.0),
+        RegionValue("B", 3, 1, 100 / 3),
+        RegionValue("C", 0, 0, None),
+    ]
     found = flag_counts(native, {"desil1": desil1, "rain": nw.col("air") == "Air Hujan"})
-    assert found == {"A": {"n": 6, "desil1": 3, "rain": 3}, "B": {"n": 4, "desil1": 1, "rain": 1}, "C": {"n": 2, "desil1": 2, "rain": 0}}
+    assert found == {
+        "A": {"n": 6, "desil1": 3, "rain": 3},
+        "B": {"n": 4, "desil1": 1, "rain": 1},
+        "C": {"n": 2, "desil1": 2, "rain": 0},
+    }
 
 
 def test_ranking_orders_highest_first_and_shares_ties():
-    values = [RegionValue("A", 10, 5, 50.0), RegionValue("B", 10, 8, 80.0), RegionValue("C", 20, 10, 50.0), RegionValue("D", 0, 0, None)]
+    values = [
+        RegionValue("A", 10, 5, 50.0),
+        RegionValue("B", 10, 8, 80.0),
+        RegionValue("C", 20, 10, 50.0),
+        RegionValue("D", 0, 0, None),
+    ]
     ranked = rank(values)
     assert [(r.rank, r.code) for r in ranked] == [(1, "B"), (2, "A"), (2, "C"), (None, "D")]
 
 
 def test_ranking_suppresses_small_cells_and_their_complements():
-    values = [RegionValue("A", 40, 20, 50.0), RegionValue("B", 30, 3, 10.0), RegionValue("C", 50, 30, 60.0), RegionValue("D", 25, 10, 40.0)]
+    values = [
+        RegionValue("A", 40, 20, 50.0),
+        RegionValue("B", 30, 3, 10.0),
+        RegionValue("C", 50, 30, 60.0),
+        RegionValue("D", 25, 10, 40.0),
+    ]
     ranked = {r.code: r for r in rank(values, threshold=5)}
     assert ranked["B"].suppressed and ranked["B"].value is None and ranked["B"].rank is None
     hidden = [code for code, r in ranked.items() if r.suppressed]

@@ -1,5 +1,6 @@
 """Reading kelurahan boundaries (tepat.engine.spatial.geojson): every refusal with its reason, and
 properties over generated files (hypothesis)."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,9 @@ from shapely.geometry import box, mapping
 
 from tepat.engine.spatial import BoundaryError, RegionKey, neighbours, normalise, read_boundaries
 
-REGIONS = [RegionKey(f"12.74.0{k}.10{i:02d}", f"Kel {k}{i}", f"12720{k}00{i:02d}") for k in range(1, 4) for i in range(1, 4)]
+REGIONS = [
+    RegionKey(f"12.74.0{k}.10{i:02d}", f"Kel {k}{i}", f"12720{k}00{i:02d}") for k in range(1, 4) for i in range(1, 4)
+]
 
 
 def square(index: int) -> dict:
@@ -21,7 +24,10 @@ def square(index: int) -> dict:
 
 def collection(codes=None, prop="kode", geometry=square, **extra) -> str:
     codes = [r.code for r in REGIONS] if codes is None else codes
-    features = [{"type": "Feature", "properties": {prop: code, "nama": f"n{i}"}, "geometry": geometry(i)} for i, code in enumerate(codes)]
+    features = [
+        {"type": "Feature", "properties": {prop: code, "nama": f"n{i}"}, "geometry": geometry(i)}
+        for i, code in enumerate(codes)
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features, **extra})
 
 
@@ -33,7 +39,11 @@ def problems(text, **kwargs) -> list[str]:
 
 def test_a_good_file_gives_every_polygon_in_region_order():
     result = read_boundaries(collection(list(reversed([r.code for r in REGIONS]))), REGIONS)
-    assert list(result.polygons) == [r.code for r in REGIONS] and result.code_property == "kode" and result.code_kind == "kemendagri"
+    assert (
+        list(result.polygons) == [r.code for r in REGIONS]
+        and result.code_property == "kode"
+        and result.code_kind == "kemendagri"
+    )
     assert not result.missing and not result.warnings
     assert len(neighbours(result.polygons)[REGIONS[4].code]) == 8
 
@@ -41,7 +51,9 @@ def test_a_good_file_gives_every_polygon_in_region_order():
 def test_codes_without_dots_numbers_and_bps_codes_match():
     assert normalise(" 12.74.05.1010 ") == normalise(1274051010) == normalise(1274051010.0) == "1274051010"
     assert normalise(True) is None and normalise("12a") is None
-    assert read_boundaries(collection([int(r.code.replace(".", "")) for r in REGIONS]), REGIONS).code_kind == "kemendagri"
+    assert (
+        read_boundaries(collection([int(r.code.replace(".", "")) for r in REGIONS]), REGIONS).code_kind == "kemendagri"
+    )
     bps = read_boundaries(collection([r.bps_code for r in REGIONS], prop="KDBPS"), REGIONS)
     assert bps.code_kind == "bps" and bps.code_property == "KDBPS" and len(bps.polygons) == 9
 
@@ -52,10 +64,16 @@ def test_missing_kelurahan_are_accepted_with_a_warning():
     assert "Kel 32" in str(result.warnings[0]) and "without a polygon" in str(result.warnings[0])
 
 
-@pytest.mark.parametrize("text, code", [
-    ("{not json", "json"), (b"\xff\xfe\x00", "encoding"), ('{"type": "Feature"}', "not_feature_collection"),
-    ("[1, 2]", "not_feature_collection"), ('{"type": "FeatureCollection", "features": []}', "empty"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("{not json", "json"),
+        (b"\xff\xfe\x00", "encoding"),
+        ('{"type": "Feature"}', "not_feature_collection"),
+        ("[1, 2]", "not_feature_collection"),
+        ('{"type": "FeatureCollection", "features": []}', "empty"),
+    ],
+)
 def test_unreadable_files_are_refused(text, code):
     assert problems(text) == [code]
 
@@ -74,11 +92,21 @@ def test_a_projected_crs_or_utm_coordinates_are_refused():
 
 def test_bad_geometries_are_named_by_feature():
     bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
-    geometries = {0: bowtie, 1: {"type": "Point", "coordinates": [99.8, 2.96]}, 2: None, 3: {"type": "Polygon", "coordinates": [[[1, 2]]]}}
+    geometries = {
+        0: bowtie,
+        1: {"type": "Point", "coordinates": [99.8, 2.96]},
+        2: None,
+        3: {"type": "Polygon", "coordinates": [[[1, 2]]]},
+    }
     with pytest.raises(BoundaryError) as error:
         read_boundaries(collection(geometry=lambda i: geometries[i] if i in geometries else square(i)), REGIONS)
     found = {(p.feature, p.code) for p in error.value.problems}
-    assert (1, "geometry_invalid") in found and (2, "geometry_type") in found and (3, "geometry_type") in found and (4, "geometry") in found
+    assert (
+        (1, "geometry_invalid") in found
+        and (2, "geometry_type") in found
+        and (3, "geometry_type") in found
+        and (4, "geometry") in found
+    )
     assert "Self-intersection" in str(next(p for p in error.value.problems if p.feature == 1))
 
 
@@ -101,8 +129,15 @@ broken = st.sampled_from(["ok", "ok", "ok", "utm", "bowtie", "point"])
 
 
 def geometry_of(kind: str, index: int):
-    return {"ok": square(index), "utm": mapping(box(589000, 327000, 590000, 328000)), "point": {"type": "Point", "coordinates": [99.8, 2.9]},
-            "bowtie": {"type": "Polygon", "coordinates": [[[99.8, 2.9], [99.81, 2.91], [99.81, 2.9], [99.8, 2.91], [99.8, 2.9]]]}}[kind]
+    return {
+        "ok": square(index),
+        "utm": mapping(box(589000, 327000, 590000, 328000)),
+        "point": {"type": "Point", "coordinates": [99.8, 2.9]},
+        "bowtie": {
+            "type": "Polygon",
+            "coordinates": [[[99.8, 2.9], [99.81, 2.91], [99.81, 2.9], [99.8, 2.91], [99.8, 2.9]]],
+        },
+    }[kind]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -110,7 +145,11 @@ def geometry_of(kind: str, index: int):
 def test_a_file_is_accepted_exactly_when_every_feature_is_good(chosen, kinds):
     text = collection(chosen, geometry=lambda i: geometry_of(kinds[i], i))
     known = {r.code for r in REGIONS}
-    good = all(code in known for code in chosen) and len(set(chosen)) == len(chosen) and all(kinds[i] == "ok" for i in range(len(chosen)))
+    good = (
+        all(code in known for code in chosen)
+        and len(set(chosen)) == len(chosen)
+        and all(kinds[i] == "ok" for i in range(len(chosen)))
+    )
     try:
         result = read_boundaries(text, REGIONS)
     except BoundaryError as error:

@@ -33,8 +33,16 @@ class GenerateResult:
     identity_path: Path | None = None
 
 
-def generate(families: int, fmt: str, out: Path, *, seed: int = 1, error_rate: float = 0.0,
-             regions_csv: Path | None = None, identity_noise: float = 0.0) -> GenerateResult:
+def generate(
+    families: int,
+    fmt: str,
+    out: Path,
+    *,
+    seed: int = 1,
+    error_rate: float = 0.0,
+    regions_csv: Path | None = None,
+    identity_noise: float = 0.0,
+) -> GenerateResult:
     """Write one synthetic export file (``.csv`` or ``.xlsx`` by suffix) and, with faults, its
     ground truth.  Deterministic in (families, fmt, seed, error_rate, identity_noise, suffix).
 
@@ -54,35 +62,41 @@ def generate(families: int, fmt: str, out: Path, *, seed: int = 1, error_rate: f
     reg = _parse_regions(load_tanjungbalai_regions(regions_csv))
     u = _universe(families, seed, reg)
     xlsx = out.suffix.lower() == ".xlsx"
-    plan = _plan_faults(u, spec, error_rate, seed, xlsx) if error_rate > 0 else pl.DataFrame(
-        schema=_PLAN_SCHEMA)
+    plan = _plan_faults(u, spec, error_rate, seed, xlsx) if error_rate > 0 else pl.DataFrame(schema=_PLAN_SCHEMA)
     identity = identity_plan(u, identity_noise, seed) if identity_noise else None
     chunks = _chunks(u, spec, plan.filter(pl.col("edit")), identity)
     if xlsx:
         nik_col = spec.fields.index("nik") if "nik" in spec.fields else -1
-        numeric = {i: nik_col for i in plan.filter(pl.col("numeric"))["idx"].to_list()}
+        numeric = dict.fromkeys(plan.filter(pl.col("numeric"))["idx"].to_list(), nik_col)
         _write_xlsx(out, spec, _title(spec, reg), chunks, numeric)
     else:
         _write_csv(out, spec, _title(spec, reg), chunks)
     truth = _write_truth(out, spec, plan) if error_rate > 0 else None
     rows = int(u.starts[-1]) if spec.person_level else families
     identity_path = _write_identity(out, spec, u, identity) if identity else None
-    return GenerateResult(path=out, rows=rows, families=families, members=int(u.starts[-1]),
-                          faults=plan.height, truth_path=truth, identity_path=identity_path)
+    return GenerateResult(
+        path=out,
+        rows=rows,
+        families=families,
+        members=int(u.starts[-1]),
+        faults=plan.height,
+        truth_path=truth,
+        identity_path=identity_path,
+    )
 
 
 def _write_identity(out: Path, spec, u, identity: IdentityPlan) -> Path:
     """``<stem>.identity.csv``: row (as a spreadsheet shows it), id_individu in P3KE, noise."""
     pi = np.arange(u.starts[-1]) if spec.person_level else u.starts[:-1]
-    frame = identity_truth(u, identity, pi).with_columns(
-        (pl.int_range(pl.len()) + spec.first_data_row).alias("row"))
+    frame = identity_truth(u, identity, pi).with_columns((pl.int_range(pl.len()) + spec.first_data_row).alias("row"))
     path = out.with_name(f"{out.stem}.identity.csv")
     frame.select("row", "id_individu", "noise", "family_new_kk").write_csv(path)
     return path
 
 
-def linkage_frames(families: int, *, seed: int = 1, identity_noise: float = 0.1,
-                   regions_csv: Path | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def linkage_frames(
+    families: int, *, seed: int = 1, identity_noise: float = 0.1, regions_csv: Path | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(P3KE persons, noisy DTSEN persons) of one universe, in the linkage engine's person
     columns plus ``truth`` (the P3KE id_individu) -- what importing both exports would hold,
     without the files.  Record ids: P3KE 1..n, DTSEN n+1..2n.  Cost: O(persons)."""
@@ -100,16 +114,23 @@ def _persons(u, pi: np.ndarray, source: str, identity) -> pl.DataFrame:
     family = _family_getters(u, fi, source)
     person = {**_person_getters(u, pi, source), **(person_edits(u, identity, pi) if identity else {})}
     value = lambda getters, name: getters[name]() if callable(getters[name]) else getters[name]  # noqa: E731
-    return pl.DataFrame({
-        "record_id": pl.Series(pi + 1, dtype=pl.Int64), "source": pl.repeat(source, len(pi), eager=True),
-        "family_id": pl.Series(fi + (len(u.starts) if source == "dtsen" else 0), dtype=pl.Int64),
-        "nik": value(person, "nik"), "nama": value(person, "nama"),
-        "tanggal_lahir": value(person, "tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
-        "jenis_kelamin": value(person, "jenis_kelamin"), "hubungan": value(person, "hubungan_dengan_kepala_keluarga"),
-        "no_kk": value(person, "no_kk") if "no_kk" in person else value(family, "no_kk"),
-        "kelurahan": value(family, "kode_kemendagri"), "rt": value(family, "rt"), "rw": value(family, "rw"),
-        "truth": value(person, "id_individu"),
-    }).with_columns(pl.when(pl.col("nik") == "").then(None).otherwise(pl.col("nik")).alias("nik"))
+    return pl.DataFrame(
+        {
+            "record_id": pl.Series(pi + 1, dtype=pl.Int64),
+            "source": pl.repeat(source, len(pi), eager=True),
+            "family_id": pl.Series(fi + (len(u.starts) if source == "dtsen" else 0), dtype=pl.Int64),
+            "nik": value(person, "nik"),
+            "nama": value(person, "nama"),
+            "tanggal_lahir": value(person, "tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
+            "jenis_kelamin": value(person, "jenis_kelamin"),
+            "hubungan": value(person, "hubungan_dengan_kepala_keluarga"),
+            "no_kk": value(person, "no_kk") if "no_kk" in person else value(family, "no_kk"),
+            "kelurahan": value(family, "kode_kemendagri"),
+            "rt": value(family, "rt"),
+            "rw": value(family, "rw"),
+            "truth": value(person, "id_individu"),
+        }
+    ).with_columns(pl.when(pl.col("nik") == "").then(None).otherwise(pl.col("nik")).alias("nik"))
 
 
 def _validate(families: int, fmt: str, out: Path, seed: int, error_rate: float) -> None:

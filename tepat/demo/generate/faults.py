@@ -18,17 +18,29 @@ from .spec import _Spec
 from .tables import FORMATS, HUBUNGAN
 from .universe import _Universe
 
-FAULT_CODES = ("nik_excel_number", "nik_length", "nik_region_unknown", "nik_birthdate_invalid",
-               "nik_sex_mismatch", "nik_duplicate_in_file", "birthdate_invalid",
-               "value_out_of_domain", "desil_out_of_range", "kelurahan_unknown", "family_no_head")
+FAULT_CODES = (
+    "nik_excel_number",
+    "nik_length",
+    "nik_region_unknown",
+    "nik_birthdate_invalid",
+    "nik_sex_mismatch",
+    "nik_duplicate_in_file",
+    "birthdate_invalid",
+    "value_out_of_domain",
+    "desil_out_of_range",
+    "kelurahan_unknown",
+    "family_no_head",
+)
 NIK_CODES = FAULT_CODES[:6]
-TYPOS = {"jenis_lantai": ("Tanahh", "Kramik", "Semenn"), "jenis_atap": ("Sengg", "Gentengg"),
-         "jenis_dinding": ("Tembokk", "Kayu/Papn"),
-         "sumber_air_minum": ("Sumur Borr", "Ledeng/PAMM"),
-         "bahan_bakar_memasak": ("Minyak Tanahh", "Arang/Kayuu"),
-         "kepemilikan_rumah": ("Milik Sendri", "Kontrakk")}
-MEMBER_TYPOS = {"status_kawin": ("Kawinn", "Belum Kawn"),
-                "pendidikan": ("Tamat SDD", "Tamat SLTAA")}
+TYPOS = {
+    "jenis_lantai": ("Tanahh", "Kramik", "Semenn"),
+    "jenis_atap": ("Sengg", "Gentengg"),
+    "jenis_dinding": ("Tembokk", "Kayu/Papn"),
+    "sumber_air_minum": ("Sumur Borr", "Ledeng/PAMM"),
+    "bahan_bakar_memasak": ("Minyak Tanahh", "Arang/Kayuu"),
+    "kepemilikan_rumah": ("Milik Sendri", "Kontrakk"),
+}
+MEMBER_TYPOS = {"status_kawin": ("Kawinn", "Belum Kawn"), "pendidikan": ("Tamat SDD", "Tamat SLTAA")}
 DESCRIPTIONS = {
     "nik_excel_number": "NIK stored as a number (Excel keeps 15 digits, shows 1.27401E+15)",
     "nik_length": "NIK does not have 16 digits",
@@ -41,8 +53,15 @@ DESCRIPTIONS = {
     "kelurahan_unknown": "kelurahan code is not in the region master",
     "family_no_head": "family has no Kepala Keluarga (head's row says Anak)",
 }
-_PLAN_SCHEMA = {"idx": pl.Int64, "column": pl.String, "code": pl.String, "value": pl.String,
-                "description": pl.String, "edit": pl.Boolean, "numeric": pl.Boolean}
+_PLAN_SCHEMA = {
+    "idx": pl.Int64,
+    "column": pl.String,
+    "code": pl.String,
+    "value": pl.String,
+    "description": pl.String,
+    "edit": pl.Boolean,
+    "numeric": pl.Boolean,
+}
 
 
 @dataclass
@@ -70,25 +89,38 @@ def _applicable(spec: _Spec) -> list[str]:
     return codes
 
 
-def _frame(ctx: _FaultCtx, rows: np.ndarray, field: str, code: str, values: pl.Series,
-           description: str | pl.Series | None = None, edit: bool | np.ndarray = True,
-           numeric: bool = False) -> pl.DataFrame:
+def _frame(
+    ctx: _FaultCtx,
+    rows: np.ndarray,
+    field: str,
+    code: str,
+    values: pl.Series,
+    description: str | pl.Series | None = None,
+    edit: bool | np.ndarray = True,
+    numeric: bool = False,
+) -> pl.DataFrame:
     """Plan rows for one code: where, what is written, and why."""
     n = len(rows)
     desc = description if description is not None else DESCRIPTIONS[code]
-    return pl.DataFrame({
-        "idx": rows.astype(np.int64), "column": [ctx.spec.header(field)] * n, "code": [code] * n,
-        "value": values, "description": desc if isinstance(desc, pl.Series) else [desc] * n,
-        "edit": np.zeros(n, dtype=bool) | edit, "numeric": [numeric] * n,
-    }, schema=_PLAN_SCHEMA)
+    return pl.DataFrame(
+        {
+            "idx": rows.astype(np.int64),
+            "column": [ctx.spec.header(field)] * n,
+            "code": [code] * n,
+            "value": values,
+            "description": desc if isinstance(desc, pl.Series) else [desc] * n,
+            "edit": np.zeros(n, dtype=bool) | edit,
+            "numeric": [numeric] * n,
+        },
+        schema=_PLAN_SCHEMA,
+    )
 
 
 def _plan_faults(u: _Universe, spec: _Spec, rate: float, seed: int, xlsx: bool) -> pl.DataFrame:
     """About rate x rows faulted rows, one fault each, spread evenly over applicable codes."""
     person, family = _row_index(u, spec)
     n = len(person)
-    ctx = _FaultCtx(u, spec, _rng(seed, 100 + FORMATS.index(spec.fmt)), xlsx, person, family,
-                    np.zeros(n, dtype=bool))
+    ctx = _FaultCtx(u, spec, _rng(seed, 100 + FORMATS.index(spec.fmt)), xlsx, person, family, np.zeros(n, dtype=bool))
     codes, target = _applicable(spec), int(round(rate * n))
     if not codes or target == 0:
         return pl.DataFrame(schema=_PLAN_SCHEMA)
@@ -116,13 +148,11 @@ def _fault_no_head(ctx: _FaultCtx, quota: int) -> pl.DataFrame:
     k = int(np.searchsorted(np.cumsum(size[perm]), quota)) + 1
     chosen = np.sort(perm[:k])
     counts = size[chosen]
-    rows = np.repeat(starts[chosen] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(
-        counts.sum())
+    rows = np.repeat(starts[chosen] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
     ctx.used[rows] = True
     head = ctx.u.per["rel"][rows] == 0
     values = _cat(HUBUNGAN, np.where(head, 2, ctx.u.per["rel"][rows]))
-    return _frame(ctx, rows, "hubungan_dengan_kepala_keluarga", "family_no_head", values,
-                  edit=head)
+    return _frame(ctx, rows, "hubungan_dengan_kepala_keluarga", "family_no_head", values, edit=head)
 
 
 def _fault_duplicate(ctx: _FaultCtx, quota: int, eligible: np.ndarray) -> pl.DataFrame:
@@ -136,23 +166,19 @@ def _fault_duplicate(ctx: _FaultCtx, quota: int, eligible: np.ndarray) -> pl.Dat
     src = source[rows]
     ctx.used[rows] = ctx.used[src] = True
     desc = _concat("NIK also on row ", _text(src + ctx.spec.first_data_row))
-    return _frame(ctx, rows, "nik", "nik_duplicate_in_file", _text(p["nik"][ctx.person[src]]),
-                  desc)
+    return _frame(ctx, rows, "nik", "nik_duplicate_in_file", _text(p["nik"][ctx.person[src]]), desc)
 
 
 def _nik_parts(nik: np.ndarray) -> tuple[np.ndarray, ...]:
     """prefix(6), dd, mm, yy, serial of 16-digit NIK numbers."""
-    return (nik // 10**10, nik // 10**8 % 100, nik // 10**6 % 100, nik // 10**4 % 100,
-            nik % 10**4)
+    return (nik // 10**10, nik // 10**8 % 100, nik // 10**6 % 100, nik // 10**4 % 100, nik % 10**4)
 
 
-def _nik_join(prefix: np.ndarray, dd: np.ndarray, mm: np.ndarray, yy: np.ndarray,
-              serial: np.ndarray) -> np.ndarray:
+def _nik_join(prefix: np.ndarray, dd: np.ndarray, mm: np.ndarray, yy: np.ndarray, serial: np.ndarray) -> np.ndarray:
     return prefix * 10**10 + dd * 10**8 + mm * 10**6 + yy * 10**4 + serial
 
 
-def _unique_niks(ctx: _FaultCtx, make: Callable[[np.ndarray], np.ndarray],
-                 base: np.ndarray) -> np.ndarray:
+def _unique_niks(ctx: _FaultCtx, make: Callable[[np.ndarray], np.ndarray], base: np.ndarray) -> np.ndarray:
     """make(base), re-drawing serials (5000-9999) until no value repeats or hits a real NIK."""
     real = np.sort(ctx.u.per["nik"])
     base = base.copy()
@@ -179,16 +205,14 @@ def _fault_excel(ctx: _FaultCtx, rows: np.ndarray) -> pl.DataFrame:
     digits = _text((nik + 5 * 10**9) // 10**10)  # 6 significant digits, rounded
     mantissa = digits.str.slice(1).str.strip_chars_end("0")
     comma = _concat(",", mantissa).zip_with(mantissa != "", pl.Series([""] * len(rows)))
-    return _frame(ctx, rows, "nik", "nik_excel_number",
-                  _concat(digits.str.slice(0, 1), comma, "E+15"))
+    return _frame(ctx, rows, "nik", "nik_excel_number", _concat(digits.str.slice(0, 1), comma, "E+15"))
 
 
 def _fault_length(ctx: _FaultCtx, rows: np.ndarray) -> pl.DataFrame:
     """Half lose their last digit (15), half gain one (17)."""
     short = ctx.rng.random(len(rows)) < 0.5
     extra = ctx.rng.integers(0, 10, len(rows))
-    vals = _unique_niks(ctx, lambda b: np.where(short, b // 10, b * 10 + extra),
-                        _row_niks(ctx, rows))
+    vals = _unique_niks(ctx, lambda b: np.where(short, b // 10, b * 10 + extra), _row_niks(ctx, rows))
     return _frame(ctx, rows, "nik", "nik_length", _text(vals))
 
 
@@ -225,8 +249,12 @@ def _fault_birthdate(ctx: _FaultCtx, rows: np.ndarray) -> pl.DataFrame:
     y, _, d = _ymd(ctx.u.per["birth"][ctx.person[rows]])
     year, day = _text(y), _text(d).str.zfill(2)
     variant = ctx.rng.integers(0, 4, len(rows))
-    options = [_concat("31-02-", year), _concat("30-02-", year), _concat(day, "-13-", year),
-               pl.Series(["TIDAK TAHU"] * len(rows))]
+    options = [
+        _concat("31-02-", year),
+        _concat("30-02-", year),
+        _concat(day, "-13-", year),
+        pl.Series(["TIDAK TAHU"] * len(rows)),
+    ]
     values = options[3]
     for k in range(3):
         values = options[k].zip_with(pl.Series(variant == k), values)
@@ -242,8 +270,11 @@ def _fault_domain(ctx: _FaultCtx, rows: np.ndarray) -> pl.DataFrame:
     for k, (field, options) in enumerate(typos.items()):
         sel = rows[which == k]
         values = _cat(options, ctx.rng.integers(0, len(options), len(sel)))
-        parts.append(_frame(ctx, sel, field, "value_out_of_domain", values,
-                            f"'{ctx.spec.header(field)}' value is not in its domain"))
+        parts.append(
+            _frame(
+                ctx, sel, field, "value_out_of_domain", values, f"'{ctx.spec.header(field)}' value is not in its domain"
+            )
+        )
     return pl.concat(parts)
 
 
@@ -262,9 +293,13 @@ def _fault_kelurahan(ctx: _FaultCtx, rows: np.ndarray) -> pl.DataFrame:
 
 
 _HANDLERS: dict[str, Callable[[_FaultCtx, np.ndarray], pl.DataFrame]] = {
-    "nik_excel_number": _fault_excel, "nik_length": _fault_length,
-    "nik_region_unknown": _fault_region, "nik_birthdate_invalid": _fault_nik_date,
-    "nik_sex_mismatch": _fault_sex, "birthdate_invalid": _fault_birthdate,
-    "value_out_of_domain": _fault_domain, "desil_out_of_range": _fault_desil,
+    "nik_excel_number": _fault_excel,
+    "nik_length": _fault_length,
+    "nik_region_unknown": _fault_region,
+    "nik_birthdate_invalid": _fault_nik_date,
+    "nik_sex_mismatch": _fault_sex,
+    "birthdate_invalid": _fault_birthdate,
+    "value_out_of_domain": _fault_domain,
+    "desil_out_of_range": _fault_desil,
     "kelurahan_unknown": _fault_kelurahan,
 }

@@ -7,6 +7,7 @@ Truth: every person row with the ``id_individu`` it has in the P3KE export of th
 
 Cost: O(persons) numpy/polars work.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,13 +19,32 @@ from .render import _full_names, _text
 from .sampling import _draw, _group_rank, _rng, _ymd
 from .universe import SPLIT_KK_SERIALS, _Universe
 
-NOISE_SHARES = {"nik_typo": 0.22, "nik_transposition": 0.13, "nik_missing": 0.10, "name_variant": 0.25,
-                "date_swap": 0.12, "year_shift": 0.18}
+NOISE_SHARES = {
+    "nik_typo": 0.22,
+    "nik_transposition": 0.13,
+    "nik_missing": 0.10,
+    "name_variant": 0.25,
+    "date_swap": 0.12,
+    "year_shift": 0.18,
+}
 NOISE_CODES = (*NOISE_SHARES, "family_new_kk")
-NAME_VARIANTS = {"MUHAMMAD": ("MUHAMAD", "M.", "MUH.", "MOHAMMAD"), "AHMAD": ("ACHMAD",), "RIZKY": ("RIZKI",),
-                 "SYAHRUL": ("SAHRUL",), "YUSUF": ("YUSUP",), "RAHMAT": ("RACHMAT",), "TAUFIK": ("TAUFIQ",),
-                 "ZULKIFLI": ("ZULKIFLY",), "SITI": ("SITTI", "ST."), "NUR": ("NOER",), "AISYAH": ("AISAH",),
-                 "FITRI": ("FITRY",), "FATIMAH": ("FATIMA",), "HALIMAH": ("HALIMA",), "SYAHPUTRA": ("SAHPUTRA",)}
+NAME_VARIANTS = {
+    "MUHAMMAD": ("MUHAMAD", "M.", "MUH.", "MOHAMMAD"),
+    "AHMAD": ("ACHMAD",),
+    "RIZKY": ("RIZKI",),
+    "SYAHRUL": ("SAHRUL",),
+    "YUSUF": ("YUSUP",),
+    "RAHMAT": ("RACHMAT",),
+    "TAUFIK": ("TAUFIQ",),
+    "ZULKIFLI": ("ZULKIFLY",),
+    "SITI": ("SITTI", "ST."),
+    "NUR": ("NOER",),
+    "AISYAH": ("AISAH",),
+    "FITRI": ("FITRY",),
+    "FATIMAH": ("FATIMA",),
+    "HALIMAH": ("HALIMA",),
+    "SYAHPUTRA": ("SAHPUTRA",),
+}
 
 
 @dataclass
@@ -48,7 +68,9 @@ def identity_plan(u: _Universe, rate: float, seed: int) -> IdentityPlan:
     nik = _niks(u.per["nik"], code, rng)
     split = rng.random(len(u.fam["no_kk"])) < rate / 2
     no_kk = np.where(split, _new_kk(u.fam["no_kk"]), u.fam["no_kk"])
-    return IdentityPlan(code=code, nik=nik, birth=birth, variant=code == _index("name_variant"), no_kk=no_kk, split=split, seed=seed)
+    return IdentityPlan(
+        code=code, nik=nik, birth=birth, variant=code == _index("name_variant"), no_kk=no_kk, split=split, seed=seed
+    )
 
 
 def _index(code: str) -> int:
@@ -64,7 +86,10 @@ def _dates(birth: np.ndarray, code: np.ndarray, rng: np.random.Generator) -> tup
     year = y + np.where(shift, rng.choice([-1, 1], len(y)), 0)
     month, day = np.where(swap, d, m), np.where(swap, m, d)
     day = np.where(shift & (month == 2) & (day == 29), 28, day)
-    text = np.char.add(np.char.add(year.astype(str), "-"), np.char.add(np.char.zfill(month.astype(str), 2), np.char.add("-", np.char.zfill(day.astype(str), 2))))
+    text = np.char.add(
+        np.char.add(year.astype(str), "-"),
+        np.char.add(np.char.zfill(month.astype(str), 2), np.char.add("-", np.char.zfill(day.astype(str), 2))),
+    )
     changed = swap | shift
     out = birth.copy()
     out[changed] = text[changed].astype("datetime64[D]").astype(np.int64)
@@ -85,7 +110,10 @@ def _niks(nik: np.ndarray, code: np.ndarray, rng: np.random.Generator) -> np.nda
     digit = np.choose(position - 12, [_digit(nik, p) for p in range(12, 16)])
     typed = nik + ((digit + delta) % 10 - digit) * 10 ** (15 - position)
     left = rng.integers(11, 15, len(nik))
-    a, b = np.choose(left - 11, [_digit(nik, p) for p in range(11, 15)]), np.choose(left - 11, [_digit(nik, p) for p in range(12, 16)])
+    a, b = (
+        np.choose(left - 11, [_digit(nik, p) for p in range(11, 15)]),
+        np.choose(left - 11, [_digit(nik, p) for p in range(12, 16)]),
+    )
     swapped = nik + (b - a) * 10 ** (15 - left) + (a - b) * 10 ** (14 - left)
     out = np.where(typo, typed, np.where(swap & (a != b), swapped, out))
     code_changed = (typo | swap) & (out != nik)
@@ -111,8 +139,10 @@ def name_variants(names: pl.Series, rng: np.random.Generator) -> pl.Series:
     variant = pl.when(pl.col("pick") == 0).then(known).otherwise(alt)
     doubled = pl.concat_str(pl.col("first").str.slice(0, 2), pl.col("first").str.slice(1))
     return frame.select(
-        pl.when(variant.is_not_null()).then(pl.concat_str(variant, "rest", separator=" ", ignore_nulls=True))
-        .when(pl.col("rest").is_not_null()).then(pl.col("first"))
+        pl.when(variant.is_not_null())
+        .then(pl.concat_str(variant, "rest", separator=" ", ignore_nulls=True))
+        .when(pl.col("rest").is_not_null())
+        .then(pl.col("first"))
         .otherwise(doubled)
     ).to_series()
 
@@ -136,6 +166,13 @@ def person_edits(u: _Universe, plan: IdentityPlan, pi: np.ndarray) -> dict[str, 
 
 def truth(u: _Universe, plan: IdentityPlan, pi: np.ndarray) -> pl.DataFrame:
     """Per person: the P3KE id_individu (the true identity), the noise code and the family split flag."""
-    codes = pl.Series(list(NOISE_CODES[:-1]) + [None], dtype=pl.String).gather(np.where(plan.code[pi] < 0, len(NOISE_CODES) - 1, plan.code[pi]))
-    return pl.DataFrame({"id_individu": pl.Series(u.per["id_individu"][pi]).cast(pl.String).str.replace(r"^", "IND"),
-                         "noise": codes, "family_new_kk": plan.split[u.per["fam"][pi]]})
+    codes = pl.Series(list(NOISE_CODES[:-1]) + [None], dtype=pl.String).gather(
+        np.where(plan.code[pi] < 0, len(NOISE_CODES) - 1, plan.code[pi])
+    )
+    return pl.DataFrame(
+        {
+            "id_individu": pl.Series(u.per["id_individu"][pi]).cast(pl.String).str.replace(r"^", "IND"),
+            "noise": codes,
+            "family_new_kk": plan.split[u.per["fam"][pi]],
+        }
+    )

@@ -9,10 +9,34 @@ import polars as pl
 
 from .regions import _Regions
 from .spec import _Spec
-from .tables import (AGE_FLAGS, ASSET_P, BAB, CHUNK_FAMILIES, DAYA, FEMALE, FLAG, HOUSING,
-                     HUBUNGAN, JENJANG_BY_EDU, JOBS, KAWIN, KLOSET, LAPANGAN_USAHA, MALE,
-                     PARTISIPASI_BY_EDU, PENDIDIKAN, PROGRAM_P, REFERENCE_DATE, SECOND_NAMES,
-                     SEX, STATUS_PEKERJAAN, STREETS, STUNTING, TINJA, TITLE_ROWS)
+from .tables import (
+    AGE_FLAGS,
+    ASSET_P,
+    BAB,
+    CHUNK_FAMILIES,
+    DAYA,
+    FEMALE,
+    FLAG,
+    HOUSING,
+    HUBUNGAN,
+    JENJANG_BY_EDU,
+    JOBS,
+    KAWIN,
+    KLOSET,
+    LAPANGAN_USAHA,
+    MALE,
+    PARTISIPASI_BY_EDU,
+    PENDIDIKAN,
+    PROGRAM_P,
+    REFERENCE_DATE,
+    SECOND_NAMES,
+    SEX,
+    STATUS_PEKERJAAN,
+    STREETS,
+    STUNTING,
+    TINJA,
+    TITLE_ROWS,
+)
 from .universe import _Universe
 
 
@@ -34,14 +58,12 @@ def _dates(days: np.ndarray) -> pl.Series:
 
 def _concat(*parts: pl.Series | str, sep: str = "") -> pl.Series:
     """Vectorised string concatenation; string parts are literals, null parts are skipped."""
-    exprs = [pl.lit(p) if isinstance(p, str) else pl.lit(p.rename(f"c{i}"))
-             for i, p in enumerate(parts)]
+    exprs = [pl.lit(p) if isinstance(p, str) else pl.lit(p.rename(f"c{i}")) for i, p in enumerate(parts)]
     return pl.select(pl.concat_str(exprs, separator=sep, ignore_nulls=True)).to_series()
 
 
 def _full_names(u: _Universe, pi: np.ndarray) -> pl.Series:
-    return _concat(_cat(MALE + FEMALE, u.per["first_name"][pi]),
-                   _cat(SECOND_NAMES, u.per["second_name"][pi]), sep=" ")
+    return _concat(_cat(MALE + FEMALE, u.per["first_name"][pi]), _cat(SECOND_NAMES, u.per["second_name"][pi]), sep=" ")
 
 
 _Getters = dict[str, Callable[[], pl.Series]]
@@ -58,8 +80,7 @@ def _family_getters(u: _Universe, fi: np.ndarray, source: str) -> _Getters:
         "kecamatan": lambda: _cat(r.kec_name, r.kel_kec[kel]),
         "kelurahan": lambda: _cat(r.kel_name, kel),
         "kode_kemendagri": lambda: _cat(r.kel_digits, kel),
-        "alamat": lambda: _concat("Jl. ", _cat(STREETS, f["street"][fi]), " No. ",
-                                  _text(f["house_no"][fi])),
+        "alamat": lambda: _concat("Jl. ", _cat(STREETS, f["street"][fi]), " No. ", _text(f["house_no"][fi])),
         "rt": lambda: _text(f["rt"][fi]).str.zfill(3),
         "rw": lambda: _text(f["rw"][fi]).str.zfill(3),
         "latitude": lambda: _text(f["lat"][fi]),
@@ -72,8 +93,7 @@ def _family_getters(u: _Universe, fi: np.ndarray, source: str) -> _Getters:
         "jenis_kloset": lambda: _cat(KLOSET, f["jenis_kloset"][fi]),
         "pembuangan_tinja": lambda: _cat(TINJA, f["pembuangan_tinja"][fi]),
     }
-    for key in ("desil", "persentil", "desil_nasional", "desil_provinsi", "desil_kabupaten_kota",
-                "luas_lantai"):
+    for key in ("desil", "persentil", "desil_nasional", "desil_provinsi", "desil_kabupaten_kota", "luas_lantai"):
         g[key] = lambda k=key: _text(f[k][fi])
     for key, (labels, _) in HOUSING.items():
         g[key] = lambda k=key, lab=labels: _cat(lab, f[k][fi])
@@ -143,8 +163,7 @@ def _render(u: _Universe, spec: _Spec, f0: int, f1: int, identity=None) -> tuple
     getters["_no"] = lambda: _text(np.arange(r0, r0 + len(pi)) + 1)
     cols = []
     for field, header in zip(spec.fields, spec.headers):
-        series = getters[field]() if field in getters else pl.repeat(None, len(pi),
-                                                                       dtype=pl.String, eager=True)
+        series = getters[field]() if field in getters else pl.repeat(None, len(pi), dtype=pl.String, eager=True)
         cols.append(series.alias(header))
     return r0, pl.DataFrame(cols)
 
@@ -154,8 +173,10 @@ def _apply_edits(df: pl.DataFrame, edits: pl.DataFrame, r0: int) -> pl.DataFrame
     local = edits.filter(pl.col("idx").is_between(r0, r0 + df.height - 1))
     if local.is_empty():
         return df
-    cols = [df[col].clone().scatter(part["idx"] - r0, part["value"])
-            for (col,), part in local.group_by("column", maintain_order=True)]
+    cols = [
+        df[col].clone().scatter(part["idx"] - r0, part["value"])
+        for (col,), part in local.group_by("column", maintain_order=True)
+    ]
     return df.with_columns(cols)
 
 
@@ -173,9 +194,14 @@ def _title(spec: _Spec, reg: _Regions) -> list[str]:
     if spec.source != "p3ke":
         return []
     level = "INDIVIDU" if spec.person_level else "KELUARGA"
-    lines = ["DATA PENSASARAN PERCEPATAN PENGHAPUSAN KEMISKINAN EKSTREM (P3KE)",
-             f"TINGKAT {level}", "", f"PROVINSI : {reg.prov_name}",
-             f"KABUPATEN/KOTA : {reg.kab_name}", "DESIL : 1-4",
-             f"KONDISI DATA : {_dates(np.array([REFERENCE_DATE.astype(np.int64)]))[0]}",
-             "SUMBER : DATA SINTETIS UNTUK DEMO - BUKAN DATA PENDUDUK SEBENARNYA"]
+    lines = [
+        "DATA PENSASARAN PERCEPATAN PENGHAPUSAN KEMISKINAN EKSTREM (P3KE)",
+        f"TINGKAT {level}",
+        "",
+        f"PROVINSI : {reg.prov_name}",
+        f"KABUPATEN/KOTA : {reg.kab_name}",
+        "DESIL : 1-4",
+        f"KONDISI DATA : {_dates(np.array([REFERENCE_DATE.astype(np.int64)]))[0]}",
+        "SUMBER : DATA SINTETIS UNTUK DEMO - BUKAN DATA PENDUDUK SEBENARNYA",
+    ]
     return lines + [""] * (TITLE_ROWS - len(lines))

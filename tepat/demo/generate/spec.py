@@ -32,8 +32,9 @@ def _spec(fmt: str) -> _Spec:
     headers = tuple(aliases[0] for aliases in profile["columns"].values())
     if fmt == "p3ke-keluarga":
         fields, headers = ("_no",) + fields, ("No",) + headers
-    return _Spec(fmt=fmt, source=fmt.split("-")[0], person_level=profile["level"] != "keluarga",
-                 fields=fields, headers=headers)
+    return _Spec(
+        fmt=fmt, source=fmt.split("-")[0], person_level=profile["level"] != "keluarga", fields=fields, headers=headers
+    )
 
 
 def _check_domains() -> None:

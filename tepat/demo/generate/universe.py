@@ -12,10 +12,33 @@ import numpy as np
 
 from .regions import _Regions
 from .sampling import _draw, _draw_cond, _group_rank, _rng, _ymd
-from .tables import (ASSET_P, BAB_TABLE, DAYA_TABLE, EDU_AGE_EDGES, EDU_TABLE, FEMALE,
-                     FEMALE_2, HOUSING, JOB_TABLE, KAWIN_TABLE, KLOSET_TABLE, MALE, MALE_2,
-                     MARGA, MASIH, NELAYAN, OUTSIDE_PREFIXES, P3KE_CUTS, PROGRAM_P,
-                     REFERENCE_DATE, SECOND_NAMES, SIZE_P, STREETS, STUNTING_P, TINJA_TABLE)
+from .tables import (
+    ASSET_P,
+    BAB_TABLE,
+    DAYA_TABLE,
+    EDU_AGE_EDGES,
+    EDU_TABLE,
+    FEMALE,
+    FEMALE_2,
+    HOUSING,
+    JOB_TABLE,
+    KAWIN_TABLE,
+    KLOSET_TABLE,
+    MALE,
+    MALE_2,
+    MARGA,
+    MASIH,
+    NELAYAN,
+    OUTSIDE_PREFIXES,
+    P3KE_CUTS,
+    PROGRAM_P,
+    REFERENCE_DATE,
+    SECOND_NAMES,
+    SIZE_P,
+    STREETS,
+    STUNTING_P,
+    TINJA_TABLE,
+)
 
 
 # Serial ranges (last four digits): NIK 0001-2999, No KK 3001-3999, new No KK after a family split
@@ -74,8 +97,7 @@ def _heads(size: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
     gap = rng.integers(-2, 9, n)
     sp_age = np.clip(np.where(female, age + gap // 2, age - gap), 18, 95)
     mother = np.where(spouse & ~female, sp_age, np.where(female, age, age - 3))
-    return {"head_female": female, "has_spouse": spouse, "head_age": age, "spouse_age": sp_age,
-            "mother_age": mother}
+    return {"head_female": female, "has_spouse": spouse, "head_age": age, "spouse_age": sp_age, "mother_age": mother}
 
 
 def _places(f: dict[str, np.ndarray], reg: _Regions, seed: int) -> dict[str, np.ndarray]:
@@ -103,7 +125,7 @@ def _members(f: dict[str, np.ndarray], seed: int) -> tuple[dict[str, np.ndarray]
     pos = np.arange(starts[-1]) - starts[fam]
     rel = np.where(pos == 0, 0, 2)
     rel[(pos == 1) & f["has_spouse"][fam]] = 1
-    extra = np.array([2, 4, 3, 5, 6])[_draw(rng, (.86, .05, .02, .04, .03), len(fam))]
+    extra = np.array([2, 4, 3, 5, 6])[_draw(rng, (0.86, 0.05, 0.02, 0.04, 0.03), len(fam))]
     rel = np.where(rel == 2, extra, rel)
     hage = f["head_age"][fam]
     rel[np.isin(rel, (3, 4)) & (hage < 45)] = 2  # no grandchildren/in-laws for young heads
@@ -115,12 +137,12 @@ def _members(f: dict[str, np.ndarray], seed: int) -> tuple[dict[str, np.ndarray]
     birth = birth[order]
     y, m, d = _ymd(birth)
     exact = 2024 - y - ((m * 100 + d) > 630)
-    return {"fam": fam, "rel": rel[order], "female": female[order], "birth": birth,
-            "age": exact}, starts
+    return {"fam": fam, "rel": rel[order], "female": female[order], "birth": birth, "age": exact}, starts
 
 
-def _member_age_sex(f: dict[str, np.ndarray], fam: np.ndarray, rel: np.ndarray,
-                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _member_age_sex(
+    f: dict[str, np.ndarray], fam: np.ndarray, rel: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Intended age in years and sex, consistent with the relationship to the head."""
     n = len(fam)
     hage, hf, mage = f["head_age"][fam], f["head_female"][fam], f["mother_age"][fam]
@@ -128,16 +150,22 @@ def _member_age_sex(f: dict[str, np.ndarray], fam: np.ndarray, rel: np.ndarray,
     child = mage - (18 + (u * (np.minimum(44, mage) - 17)).astype(np.int64))
     age = np.select(
         [rel == 0, rel == 1, rel == 2, rel == 3, rel == 4, rel == 5],
-        [hage, f["spouse_age"][fam], child, np.maximum(18, hage - rng.integers(17, 30, n)),
-         (u * np.clip(hage - 40, 1, 18)).astype(np.int64), hage + rng.integers(20, 32, n)],
-        default=rng.integers(3, 70, n))
+        [
+            hage,
+            f["spouse_age"][fam],
+            child,
+            np.maximum(18, hage - rng.integers(17, 30, n)),
+            (u * np.clip(hage - 40, 1, 18)).astype(np.int64),
+            hage + rng.integers(20, 32, n),
+        ],
+        default=rng.integers(3, 70, n),
+    )
     fem_p = np.select([rel == 3, rel == 5], [0.7, 0.65], default=0.5)
     female = np.select([rel == 0, rel == 1], [hf, ~hf], default=rng.random(n) < fem_p)
     return np.clip(age, 0, 97), female.astype(bool)
 
 
-def _person_traits(per: dict[str, np.ndarray], f: dict[str, np.ndarray],
-                   seed: int) -> dict[str, np.ndarray]:
+def _person_traits(per: dict[str, np.ndarray], f: dict[str, np.ndarray], seed: int) -> dict[str, np.ndarray]:
     """Education by age, job by age/sex/schooling, marital status by relationship and age."""
     rng = _rng(seed, 4)
     age, female, n = per["age"], per["female"], len(per["age"])
@@ -145,11 +173,14 @@ def _person_traits(per: dict[str, np.ndarray], f: dict[str, np.ndarray],
     school = np.isin(edu, MASIH)
     job_group = np.select([age < 5, school, age < 15, age >= 65, female], [0, 1, 0, 4, 2], 3)
     old = age >= 60
-    return {"edu": edu, "job": _draw_cond(rng, job_group, JOB_TABLE),
-            "kawin": _draw_cond(rng, _kawin_group(per, f), KAWIN_TABLE),
-            "padan": rng.random(n) < 0.94,
-            "disab": rng.random(n) < np.where(old, 0.10, 0.025),
-            "kronis": rng.random(n) < np.where(old, 0.25, 0.04)}
+    return {
+        "edu": edu,
+        "job": _draw_cond(rng, job_group, JOB_TABLE),
+        "kawin": _draw_cond(rng, _kawin_group(per, f), KAWIN_TABLE),
+        "padan": rng.random(n) < 0.94,
+        "disab": rng.random(n) < np.where(old, 0.10, 0.025),
+        "kronis": rng.random(n) < np.where(old, 0.25, 0.04),
+    }
 
 
 def _kawin_group(per: dict[str, np.ndarray], f: dict[str, np.ndarray]) -> np.ndarray:
@@ -157,8 +188,17 @@ def _kawin_group(per: dict[str, np.ndarray], f: dict[str, np.ndarray]) -> np.nda
     rel, age, fem = per["rel"], per["age"], per["female"]
     head = rel == 0
     married = (rel == 1) | (rel == 3) | (head & f["has_spouse"][per["fam"]])
-    conds = [age < 16, married, head & fem & (age < 30), head & fem, head & (age < 30), head,
-             (rel == 2) & (age >= 19), rel == 5, (rel == 6) & (age >= 19)]
+    conds = [
+        age < 16,
+        married,
+        head & fem & (age < 30),
+        head & fem,
+        head & (age < 30),
+        head,
+        (rel == 2) & (age >= 19),
+        rel == 5,
+        (rel == 6) & (age >= 19),
+    ]
     return np.select(conds, list(range(len(conds))), default=0)
 
 
@@ -166,12 +206,12 @@ def _names(per: dict[str, np.ndarray], n_fam: int, seed: int) -> dict[str, np.nd
     """First-name and second-name codes; half the families pass a marga to head/children."""
     rng = _rng(seed, 5)
     n, fem = len(per["fam"]), per["female"]
-    first = np.where(fem, len(MALE) + rng.integers(0, len(FEMALE), n),
-                     rng.integers(0, len(MALE), n))
+    first = np.where(fem, len(MALE) + rng.integers(0, len(FEMALE), n), rng.integers(0, len(MALE), n))
     marga = np.where(rng.random(n_fam) < 0.5, rng.integers(0, len(MARGA), n_fam), -1)[per["fam"]]
     lineage = np.isin(per["rel"], (0, 2, 4)) & (marga >= 0)
-    own = np.where(fem, len(MARGA) + len(MALE_2) + rng.integers(0, len(FEMALE_2), n),
-                   len(MARGA) + rng.integers(0, len(MALE_2), n))
+    own = np.where(
+        fem, len(MARGA) + len(MALE_2) + rng.integers(0, len(FEMALE_2), n), len(MARGA) + rng.integers(0, len(MALE_2), n)
+    )
     second = np.where(lineage, marga, np.where(rng.random(n) < 0.7, own, len(SECOND_NAMES) - 1))
     return {"first_name": _distinct_in_family(first, second, per["fam"], fem), "second_name": second}
 
@@ -190,8 +230,9 @@ def _distinct_in_family(first: np.ndarray, second: np.ndarray, fam: np.ndarray, 
     return first
 
 
-def _household(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.ndarray,
-               seed: int) -> dict[str, np.ndarray]:
+def _household(
+    f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.ndarray, seed: int
+) -> dict[str, np.ndarray]:
     """Housing, assets, programmes and stunting risk, all worse for lower desil."""
     rng = _rng(seed, 6)
     d, n = f["desil"] - 1, len(f["desil"])
@@ -209,8 +250,9 @@ def _household(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.
     return h
 
 
-def _programs(d: np.ndarray, per: dict[str, np.ndarray], starts: np.ndarray,
-              rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _programs(
+    d: np.ndarray, per: dict[str, np.ndarray], starts: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Receipt flags by desil (PKH needs children or elderly) and stunting risk."""
     n, age = len(d), per["age"]
     kids = np.add.reduceat((age < 19).astype(np.int64), starts[:-1]) > 0
@@ -226,16 +268,19 @@ def _programs(d: np.ndarray, per: dict[str, np.ndarray], starts: np.ndarray,
     return out
 
 
-def _identity(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.ndarray,
-              reg: _Regions, seed: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _identity(
+    f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.ndarray, reg: _Regions, seed: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """NIK, No KK, id_keluarga_p3ke, id_individu, all unique (vectorised serial ranks)."""
     rng = _rng(seed, 7)
     n_p, n_f = len(per["fam"]), len(starts) - 1
     own = reg.kec_prefix[reg.kel_kec[f["kel"]]]
     kind = _draw(rng, (0.69, 0.23, 0.08), n_p)
-    prefix = np.select([kind == 0, kind == 1],
-                       [own[per["fam"]], reg.kec_prefix[rng.integers(0, len(reg.kec_prefix), n_p)]],
-                       default=np.array(OUTSIDE_PREFIXES)[rng.integers(0, 3, n_p)])
+    prefix = np.select(
+        [kind == 0, kind == 1],
+        [own[per["fam"]], reg.kec_prefix[rng.integers(0, len(reg.kec_prefix), n_p)]],
+        default=np.array(OUTSIDE_PREFIXES)[rng.integers(0, 3, n_p)],
+    )
     y, m, d = _ymd(per["birth"])
     nik = _serialise(prefix, d + 40 * per["female"], m, y % 100, NIK_SERIALS)
     youngest = np.maximum.reduceat(per["birth"], starts[:-1])
@@ -252,8 +297,9 @@ def _identity(f: dict[str, np.ndarray], per: dict[str, np.ndarray], starts: np.n
     return {"no_kk": kk, "id_keluarga": id_f}, {"nik": nik, "id_individu": id_p}
 
 
-def _serialise(prefix: np.ndarray, dd: np.ndarray, mm: np.ndarray, yy: np.ndarray,
-               serials: tuple[int, int]) -> np.ndarray:
+def _serialise(
+    prefix: np.ndarray, dd: np.ndarray, mm: np.ndarray, yy: np.ndarray, serials: tuple[int, int]
+) -> np.ndarray:
     """16-digit number PPKKCC DDMMYY SSSS, serial unique per 12-digit stem within ``serials``
     (first, end): NIK and No KK draw from separate ranges, so no No KK equals any NIK."""
     stem = prefix * 1_000_000 + dd * 10_000 + mm * 100 + yy

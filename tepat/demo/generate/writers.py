@@ -10,12 +10,21 @@ import xlsxwriter
 
 from .spec import _Spec
 
-NUMERIC_FIELDS = ("_no", "desil", "persentil", "desil_nasional", "desil_provinsi",
-                  "desil_kabupaten_kota", "jumlah_anggota", "luas_lantai", "latitude", "longitude")
+NUMERIC_FIELDS = (
+    "_no",
+    "desil",
+    "persentil",
+    "desil_nasional",
+    "desil_provinsi",
+    "desil_kabupaten_kota",
+    "jumlah_anggota",
+    "luas_lantai",
+    "latitude",
+    "longitude",
+)
 
 
-def _write_csv(out: Path, spec: _Spec, title: list[str],
-               chunks: Iterator[tuple[int, pl.DataFrame]]) -> None:
+def _write_csv(out: Path, spec: _Spec, title: list[str], chunks: Iterator[tuple[int, pl.DataFrame]]) -> None:
     """UTF-8, comma separated; title lines padded with commas to the header's width."""
     pad = "," * (len(spec.headers) - 1)
     with out.open("wb") as fh:
@@ -35,11 +44,14 @@ def _xlsx_types(df: pl.DataFrame, spec: _Spec) -> pl.DataFrame:
     return df.with_columns(casts)
 
 
-def _write_xlsx(out: Path, spec: _Spec, title: list[str],
-                chunks: Iterator[tuple[int, pl.DataFrame]], numeric: dict[int, int]) -> None:
+def _write_xlsx(
+    out: Path, spec: _Spec, title: list[str], chunks: Iterator[tuple[int, pl.DataFrame]], numeric: dict[int, int]
+) -> None:
     """constant_memory workbook, one sheet; strings (NIK, No KK, ids) always as text cells."""
-    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(out),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     ws = wb.add_worksheet("Data")
     for i, line in enumerate(title):
         if line:
@@ -50,7 +62,7 @@ def _write_xlsx(out: Path, spec: _Spec, title: list[str],
         for i, values in enumerate(_xlsx_types(df, spec).iter_rows()):
             col = numeric.get(r0 + i)
             if col is not None:  # nik_excel_number fault: the NIK becomes a float cell
-                values = values[:col] + (float(values[col]),) + values[col + 1:]
+                values = values[:col] + (float(values[col]),) + values[col + 1 :]
             ws.write_row(row, 0, values)
             row += 1
     wb.close()
@@ -59,6 +71,7 @@ def _write_xlsx(out: Path, spec: _Spec, title: list[str],
 def _write_truth(out: Path, spec: _Spec, plan: pl.DataFrame) -> Path:
     """``<stem>.truth.csv``: row (1-based spreadsheet row), column (header), code, value, why."""
     path = out.with_name(f"{out.stem}.truth.csv")
-    plan.select((pl.col("idx") + spec.first_data_row).alias("row"), "column", "code", "value",
-                "description").write_csv(path)
+    plan.select((pl.col("idx") + spec.first_data_row).alias("row"), "column", "code", "value", "description").write_csv(
+        path
+    )
     return path

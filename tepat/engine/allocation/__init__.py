@@ -4,6 +4,7 @@
 baseline; both return a `Plan` with its what-if, and `compare` lists their differences. No Django.
 The model, guarantees and limits: docs/allocation.md.
 """
+
 from __future__ import annotations
 
 import time
@@ -39,9 +40,25 @@ from tepat.engine.allocation.problem import (
 )
 
 __all__ = [
-    "DEPRIVATIONS", "OBJECTIVES", "AllocationError", "Comparison", "Delta", "Family", "Plan", "Problem", "Program",
-    "ProgramUse", "Stage", "WhatIf", "build_problem", "compare", "drop_redundant", "evaluate", "families_from_frame",
-    "greedy", "solve",
+    "DEPRIVATIONS",
+    "OBJECTIVES",
+    "AllocationError",
+    "Comparison",
+    "Delta",
+    "Family",
+    "Plan",
+    "Problem",
+    "Program",
+    "ProgramUse",
+    "Stage",
+    "WhatIf",
+    "build_problem",
+    "compare",
+    "drop_redundant",
+    "evaluate",
+    "families_from_frame",
+    "greedy",
+    "solve",
 ]
 
 
@@ -88,8 +105,14 @@ def solve(
         x = drop_redundant(problem, x)
     gap = outcome.stages[0].mip_gap if outcome.stages else None
     return make_plan(
-        problem, x, method="milp", objective=objective, status=outcome.status, mip_gap=gap,
-        seconds=time.perf_counter() - began, stages=tuple(outcome.stages),
+        problem,
+        x,
+        method="milp",
+        objective=objective,
+        status=outcome.status,
+        mip_gap=gap,
+        seconds=time.perf_counter() - began,
+        stages=tuple(outcome.stages),
     )
 
 
@@ -98,8 +121,15 @@ def _trivial(problem: Problem, objective: str, began: float) -> Plan:
     nothing = np.zeros(problem.eligible.shape, dtype=bool)
     feasible = evaluate(problem, nothing).feasible
     status, x = ("optimal", nothing) if feasible else ("infeasible", None)
-    return make_plan(problem, x, method="milp", objective=objective, status=status,
-                     mip_gap=0.0 if feasible else None, seconds=time.perf_counter() - began)
+    return make_plan(
+        problem,
+        x,
+        method="milp",
+        objective=objective,
+        status=status,
+        mip_gap=0.0 if feasible else None,
+        seconds=time.perf_counter() - began,
+    )
 
 
 def _check_time_limit(time_limit: float) -> None:
@@ -123,5 +153,12 @@ def greedy(
     check_objective(objective)
     problem = build_problem(families, programs, weights, deprivations)
     x = greedy_assignment(problem, priority_order(problem, order))
-    return make_plan(problem, x, method="greedy", objective=objective, status="heuristic", mip_gap=None,
-                     seconds=time.perf_counter() - began)
+    return make_plan(
+        problem,
+        x,
+        method="greedy",
+        objective=objective,
+        status="heuristic",
+        mip_gap=None,
+        seconds=time.perf_counter() - began,
+    )

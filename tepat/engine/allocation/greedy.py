@@ -7,6 +7,7 @@ Minimum family quotas are ignored. The cheapest set comes from a dynamic program
 of the family's deprivations (ties: fewer programs, then catalogue order), cached per pattern of
 (deprivations, available programs): O(F + patterns x 2^V x P), well under a second at 20,000 families.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence

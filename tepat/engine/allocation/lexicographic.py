@@ -7,6 +7,7 @@ that row makes the next LP very degenerate, and at 20,000 families it did not fi
 each stage gets what the earlier ones left; a stage with nothing left is "skipped" and the plan keeps
 the previous stage's solution with status "time_limit".
 """
+
 from __future__ import annotations
 
 import time
@@ -60,7 +61,9 @@ def _warm_start(h: highspy.Highs, values: np.ndarray | None) -> None:
         h.setSolution(solution)
 
 
-def _hold(h: highspy.Highs, model: Model, name: str, maximise: bool, value: float, values: np.ndarray, fix: bool) -> None:
+def _hold(
+    h: highspy.Highs, model: Model, name: str, maximise: bool, value: float, values: np.ndarray, fix: bool
+) -> None:
     """Keep stage `name` at its value for the next stages: add a row, or (fix) fix the y columns."""
     if fix and name == "complete":
         first = model.n_cols - len(model.y_family)
@@ -88,7 +91,12 @@ def _run_stage(h: highspy.Highs) -> tuple[str, np.ndarray | None, float | None]:
 
 
 def solve_stages(
-    model: Model, names: tuple[str, ...], start: np.ndarray | None, time_limit: float, rel_gap: float, fix_complete: bool
+    model: Model,
+    names: tuple[str, ...],
+    start: np.ndarray | None,
+    time_limit: float,
+    rel_gap: float,
+    fix_complete: bool,
 ) -> Outcome:
     """Run the stages (the first maximises; "cost" minimises). Outcome status is the worst stage's.
     fix_complete: the stage after "complete" keeps its complete families (y fixed) instead of only their

@@ -12,6 +12,7 @@ x[k] <= 0;  y[f] - v <= 0  for the removed-variable v of each deprivation of f (
 Objectives: complete = sum y (+ families without deprivations); weighted = sum w[c] v[c]; cost =
 sum unit_cost x. At 20,000 families x 11 programs: ~10^5 columns and rows, built in about 0.1 s.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -96,7 +97,9 @@ def _completion(problem: Problem, cells: Cells, first_y: int) -> tuple[np.ndarra
     return y_family, (rows, np.concatenate([links[:, 0], links[:, 1]]), np.concatenate([np.ones(n), -np.ones(n)]))
 
 
-def _objectives(problem: Problem, pp: np.ndarray, cells: Cells, n_cols: int, y_cols: np.ndarray) -> dict[str, np.ndarray]:
+def _objectives(
+    problem: Problem, pp: np.ndarray, cells: Cells, n_cols: int, y_cols: np.ndarray
+) -> dict[str, np.ndarray]:
     complete = np.zeros(n_cols)
     complete[y_cols] = 1.0
     weighted = np.bincount(cells.column, weights=problem.weight[cells.family, cells.deprivation], minlength=n_cols)
@@ -114,7 +117,10 @@ def build_model(problem: Problem, objective: str) -> Model:
     if objective == "complete":
         y_family, (y_rows, y_cols, y_vals) = _completion(problem, cells, first_y)
     else:
-        y_family, (y_rows, y_cols, y_vals) = np.zeros(0, dtype=np.int64), (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
+        y_family, (y_rows, y_cols, y_vals) = (
+            np.zeros(0, dtype=np.int64),
+            (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),),
+        )
     n_cov = len(cells.z)
     rows = np.concatenate([pp, n_programs + c_rows, n_programs + n_cov + y_rows]).astype(np.int64)
     cols = np.concatenate([np.arange(len(pf)), c_cols, y_cols]).astype(np.int64)
@@ -127,7 +133,9 @@ def build_model(problem: Problem, objective: str) -> Model:
     return Model(pf, pp, cells, y_family, lp, costs, integral, offsets)
 
 
-def _lp(n_cols: int, n_rows: int, matrix: tuple[np.ndarray, ...], problem: Problem, n_x: int, n_z: int) -> highspy.HighsLp:
+def _lp(
+    n_cols: int, n_rows: int, matrix: tuple[np.ndarray, ...], problem: Problem, n_x: int, n_z: int
+) -> highspy.HighsLp:
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n_cols, n_rows
     lp.col_cost_ = np.zeros(n_cols)

@@ -4,6 +4,7 @@
 tests' brute force all go through it, so the plans they return are measured the same way.
 Cost: O(F x P x V) numpy work per plan.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable
@@ -160,7 +161,9 @@ def _program_uses(problem: Problem, x: np.ndarray) -> dict[str, ProgramUse]:
     uses = {}
     for j, code in enumerate(problem.codes):
         members = tuple(problem.family_ids[i] for i in np.flatnonzero(x[:, j]).tolist())
-        uses[code] = ProgramUse(code, members, len(members), len(members) * float(problem.cost[j]), float(problem.budget[j]))
+        uses[code] = ProgramUse(
+            code, members, len(members), len(members) * float(problem.cost[j]), float(problem.budget[j])
+        )
     return uses
 
 
@@ -230,7 +233,9 @@ def compare(first: Plan, second: Plan) -> Comparison:
     """Side-by-side differences, e.g. compare(milp_plan, greedy_plan). Plans must cover the same families."""
     if set(first.families) != set(second.families):
         raise AllocationError(
-            "different_families", "Kedua rencana tidak untuk keluarga yang sama", "The two plans are not for the same families"
+            "different_families",
+            "Kedua rencana tidak untuk keluarga yang sama",
+            "The two plans are not for the same families",
         )
     a, b = first.whatif, second.whatif
     families = set(first.assignments) | set(second.assignments)
@@ -242,8 +247,12 @@ def compare(first: Plan, second: Plan) -> Comparison:
         total_cost=_delta(a.total_cost, b.total_cost),
         unmet_by_kecamatan=_deltas(a.unmet_by_kecamatan, b.unmet_by_kecamatan),
         remaining_by_deprivation=_deltas(a.remaining_by_deprivation, b.remaining_by_deprivation),
-        families_by_program=_deltas({c: u.count for c, u in first.programs.items()}, {c: u.count for c, u in second.programs.items()}),
-        spend_by_program=_deltas({c: u.spend for c, u in first.programs.items()}, {c: u.spend for c, u in second.programs.items()}),
+        families_by_program=_deltas(
+            {c: u.count for c, u in first.programs.items()}, {c: u.count for c, u in second.programs.items()}
+        ),
+        spend_by_program=_deltas(
+            {c: u.spend for c, u in first.programs.items()}, {c: u.spend for c, u in second.programs.items()}
+        ),
         changed_families=sum(set(first.assignments.get(f, ())) != set(second.assignments.get(f, ())) for f in families),
         served_only_in_first=tuple(f for f in first.assignments if f not in second.assignments),
         served_only_in_second=tuple(f for f in second.assignments if f not in first.assignments),

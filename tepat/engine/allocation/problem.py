@@ -4,6 +4,7 @@ Everything the solvers need is turned once into dense numpy arrays (families x d
 families x programs, programs x deprivations): O(F x (V + P)) memory, a few MB at 20,000 families.
 Invalid input raises `AllocationError` (a `ValueError`) whose message is Indonesian, then English.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,15 @@ import numpy as np
 
 # The deprivations named by the seeded program catalogue (programs.json of the city pack, tepat/regions/packs/).
 DEPRIVATIONS: tuple[str, ...] = (
-    "rumah", "air", "sanitasi", "energi", "pendidikan", "pekerjaan", "pendapatan_rendah", "kesehatan", "pangan",
+    "rumah",
+    "air",
+    "sanitasi",
+    "energi",
+    "pendidikan",
+    "pekerjaan",
+    "pendapatan_rendah",
+    "kesehatan",
+    "pangan",
 )
 OBJECTIVES: tuple[str, ...] = ("complete", "weighted")
 
@@ -112,15 +121,22 @@ def _check_program(program: Program, known: frozenset[str]) -> None:
     c = program.code
     if not isinstance(c, str) or not c:
         raise _error("program_code", "Kode program kosong", "Program code is empty")
-    for value, id_name, en_name in ((program.budget, "Anggaran", "Budget"), (program.unit_cost, "Biaya satuan", "Unit cost")):
+    for value, id_name, en_name in (
+        (program.budget, "Anggaran", "Budget"),
+        (program.unit_cost, "Biaya satuan", "Unit cost"),
+    ):
         if not isinstance(value, Real) or math.isnan(value):
-            raise _error("not_a_number", f"{id_name} program {c} bukan angka", f"{en_name} of program {c} is not a number")
+            raise _error(
+                "not_a_number", f"{id_name} program {c} bukan angka", f"{en_name} of program {c} is not a number"
+            )
         if value < 0:
             raise _error("negative", f"{id_name} program {c} negatif", f"{en_name} of program {c} is negative")
     if math.isinf(program.unit_cost):
         raise _error("not_a_number", f"Biaya satuan program {c} tak hingga", f"Unit cost of program {c} is infinite")
     if program.unit_cost == 0:  # the tie-break stages were found wrong for free programs: refuse them
-        raise _error("zero_cost", f"Biaya satuan program {c} harus lebih dari 0", f"Unit cost of program {c} must be above 0")
+        raise _error(
+            "zero_cost", f"Biaya satuan program {c} harus lebih dari 0", f"Unit cost of program {c} must be above 0"
+        )
     unknown = program.removes - known
     if unknown:
         raise _error(
@@ -248,7 +264,9 @@ def build_problem(
     families, programs, deprivations = list(families), list(programs), tuple(deprivations)
     validate(families, programs, weights, deprivations)
     need, weight, eligible = _family_arrays(families, programs, weights or {}, deprivations)
-    removes = np.array([[d in p.removes for d in deprivations] for p in programs], dtype=bool).reshape(len(programs), len(deprivations))
+    removes = np.array([[d in p.removes for d in deprivations] for p in programs], dtype=bool).reshape(
+        len(programs), len(deprivations)
+    )
     return Problem(
         family_ids=[f.id for f in families],
         kecamatan=np.array([str(f.kecamatan) for f in families], dtype=object),

@@ -10,20 +10,63 @@
 Runs on polars (eager or lazy) and DuckDB through narwhals, with identical results. Definitions,
 inputs and guarantees: docs/convergence.md.
 """
+
 from __future__ import annotations
 
 from tepat.engine.convergence.frames import REGION_KEYS, Measure, drill
 from tepat.engine.convergence.inputs import (
-    DELIVERED, FLAG_PROGRAMS, STRATEGIES, Inputs, Program, combine_interventions, interventions_from_flags, prepare,
+    DELIVERED,
+    FLAG_PROGRAMS,
+    STRATEGIES,
+    Inputs,
+    Program,
+    combine_interventions,
+    interventions_from_flags,
+    prepare,
 )
 from tepat.engine.convergence.measures import (
-    MEASURES, convergence, convergence_detail, coverage, exclusion, inclusion, inclusion_detail, overlap_groups,
-    program_column, program_detail, served_pairs, stacking, stacking_detail, strategy_detail, unserved,
+    MEASURES,
+    convergence,
+    convergence_detail,
+    coverage,
+    exclusion,
+    inclusion,
+    inclusion_detail,
+    overlap_groups,
+    program_column,
+    program_detail,
+    served_pairs,
+    stacking,
+    stacking_detail,
+    strategy_detail,
+    unserved,
 )
 
 __all__ = [
-    "DELIVERED", "FLAG_PROGRAMS", "MEASURES", "REGION_KEYS", "STRATEGIES", "Inputs", "Measure", "Program",
-    "combine_interventions", "convergence", "convergence_detail", "coverage", "drill", "exclusion", "inclusion",
-    "inclusion_detail", "interventions_from_flags", "overlap_groups", "prepare", "program_column", "program_detail",
-    "served_pairs", "stacking", "stacking_detail", "strategy_detail", "unserved",
+    "DELIVERED",
+    "FLAG_PROGRAMS",
+    "MEASURES",
+    "REGION_KEYS",
+    "STRATEGIES",
+    "Inputs",
+    "Measure",
+    "Program",
+    "combine_interventions",
+    "convergence",
+    "convergence_detail",
+    "coverage",
+    "drill",
+    "exclusion",
+    "inclusion",
+    "inclusion_detail",
+    "interventions_from_flags",
+    "overlap_groups",
+    "prepare",
+    "program_column",
+    "program_detail",
+    "served_pairs",
+    "stacking",
+    "stacking_detail",
+    "strategy_detail",
+    "unserved",
 ]

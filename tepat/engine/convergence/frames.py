@@ -4,6 +4,7 @@ Every summary count is defined by a *filter* on the measure's detail frame (colu
 the same filter is what `Measure.cell` applies to list the rows behind one cell: a count and its
 drill-down cannot disagree.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -104,8 +105,13 @@ def grid(families: nw.LazyFrame, by: str | None, dims: Sequence[Mapping[str, str
     return table if keys else table.drop(ONE)
 
 
-def summarise(detail: nw.LazyFrame, zeros: nw.LazyFrame | None, keys: Sequence[str], counts: Mapping[str, Filters],
-              rates: Mapping[str, tuple[str, str]]) -> nw.LazyFrame:
+def summarise(
+    detail: nw.LazyFrame,
+    zeros: nw.LazyFrame | None,
+    keys: Sequence[str],
+    counts: Mapping[str, Filters],
+    rates: Mapping[str, tuple[str, str]],
+) -> nw.LazyFrame:
     """Counts of detail rows matching each filter per group of `keys`, zero-filled over `zeros`, then
     rates. Cost: one projection and one group_by of the detail (plus the small grid)."""
     indicators = [matches(f).cast(nw.Int64).alias(name) for name, f in counts.items()]

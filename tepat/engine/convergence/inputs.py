@@ -4,6 +4,7 @@ receipt flags of P3KE/DTSEN turned into interventions (`interventions_from_flags
 All frames of one call come from one backend (polars eager or lazy, or DuckDB relations of one
 connection). Nothing is materialised here except the program catalogue (tens of rows).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,17 +24,25 @@ KECAMATAN_LENGTH = len("NN.NN.NN")
 FLAG_STATUS, FLAG_SOURCE = "tersalur", "flag"
 # Receipt flag column -> program code of the catalogue (programs.json of the city pack, tepat/regions/packs/).
 # BST and BPUM are past national programs: they count only if the catalogue lists them.
-FLAG_PROGRAMS: Mapping[str, str] = MappingProxyType({
-    "penerima_pkh": "pkh",
-    "penerima_bpnt": "bpnt_sembako",
-    "penerima_sembako": "bpnt_sembako",
-    "penerima_pbi": "pbi_jk",
-    "penerima_bst": "bst",
-    "penerima_bpum": "bpum",
-})
-INTERVENTION_TYPES: Mapping[str, Any] = MappingProxyType({
-    "program": nw.String, "date": nw.Date, "amount": nw.Float64, "status": nw.String, "source": nw.String,
-})
+FLAG_PROGRAMS: Mapping[str, str] = MappingProxyType(
+    {
+        "penerima_pkh": "pkh",
+        "penerima_bpnt": "bpnt_sembako",
+        "penerima_sembako": "bpnt_sembako",
+        "penerima_pbi": "pbi_jk",
+        "penerima_bst": "bst",
+        "penerima_bpum": "bpum",
+    }
+)
+INTERVENTION_TYPES: Mapping[str, Any] = MappingProxyType(
+    {
+        "program": nw.String,
+        "date": nw.Date,
+        "amount": nw.Float64,
+        "status": nw.String,
+        "source": nw.String,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -63,9 +72,18 @@ class Inputs:
         return (frame.collect() if self.eager else frame).to_native()
 
 
-def prepare(families: Any, programs: Any, eligibility: Any, interventions: Any, *, extreme: str | None = None,
-            statuses: Iterable[str] = DELIVERED, start: date | None = None, end: date | None = None,
-            record_columns: Sequence[str] = ()) -> Inputs:
+def prepare(
+    families: Any,
+    programs: Any,
+    eligibility: Any,
+    interventions: Any,
+    *,
+    extreme: str | None = None,
+    statuses: Iterable[str] = DELIVERED,
+    start: date | None = None,
+    end: date | None = None,
+    record_columns: Sequence[str] = (),
+) -> Inputs:
     """Checks and normalises the four input frames (see docs/convergence.md).
 
     extreme: None -> the extreme poor are the families with desil == 1; else the name of a boolean
@@ -87,8 +105,9 @@ def prepare(families: Any, programs: Any, eligibility: Any, interventions: Any, 
         programs=listed,
         catalogue=catalogue,
         eligibility=_eligibility(eligibility_frame, registry, catalogue, id_type),
-        delivered=_delivered(intervention_frame, catalogue, id_type, set(statuses), (start, end),
-                             tuple(record_columns)),
+        delivered=_delivered(
+            intervention_frame, catalogue, id_type, set(statuses), (start, end), tuple(record_columns)
+        ),
         record_columns=tuple(record_columns),
         eager=isinstance(frames[0], nw.DataFrame),
     )
@@ -103,7 +122,8 @@ def _catalogue(programs: nw.LazyFrame) -> tuple[nw.LazyFrame, tuple[Program, ...
     names = programs.collect_schema().names()
     max_desil = nw.col("max_desil") if "max_desil" in names else nw.lit(None)
     catalogue = programs.select(
-        nw.col("program").cast(nw.String), nw.col("strategy").cast(nw.String),
+        nw.col("program").cast(nw.String),
+        nw.col("strategy").cast(nw.String),
         max_desil.cast(nw.Int64).alias("max_desil"),
     ).sort("program")
     listed = tuple(Program(row["program"], row["strategy"], row["max_desil"]) for row in rows(catalogue))
@@ -130,23 +150,35 @@ def _families(families: nw.LazyFrame, extreme: str | None) -> nw.LazyFrame:
     )
 
 
-def _eligibility(eligibility: nw.LazyFrame, registry: nw.LazyFrame, catalogue: nw.LazyFrame,
-                 id_type: Any) -> nw.LazyFrame:
+def _eligibility(
+    eligibility: nw.LazyFrame, registry: nw.LazyFrame, catalogue: nw.LazyFrame, id_type: Any
+) -> nw.LazyFrame:
     """One row per (family, program); duplicates are merged (eligible if any row says so)."""
     require(eligibility, {FAMILY_ID, "program", "eligible", "prioritised"}, "eligibility")
     table = eligibility.select(
-        nw.col(FAMILY_ID).cast(id_type), nw.col("program").cast(nw.String),
-        nw.col("eligible").cast(nw.Boolean).fill_null(False), nw.col("prioritised").cast(nw.Boolean).fill_null(False),
+        nw.col(FAMILY_ID).cast(id_type),
+        nw.col("program").cast(nw.String),
+        nw.col("eligible").cast(nw.Boolean).fill_null(False),
+        nw.col("prioritised").cast(nw.Boolean).fill_null(False),
     )
     table = table.join(registry.select(FAMILY_ID), on=FAMILY_ID, how="semi")
     table = table.join(catalogue.select("program"), on="program", how="semi")
     return table.group_by(FAMILY_ID, "program").agg(nw.col("eligible").any(), nw.col("prioritised").any())
 
 
-def _delivered(interventions: nw.LazyFrame, catalogue: nw.LazyFrame, id_type: Any, statuses: set[str],
-               period: tuple[date | None, date | None], record_columns: tuple[str, ...]) -> nw.LazyFrame:
-    require(interventions, {FAMILY_ID, "program", "status", *record_columns}
-            | ({"date"} if period != (None, None) else set()), "interventions")
+def _delivered(
+    interventions: nw.LazyFrame,
+    catalogue: nw.LazyFrame,
+    id_type: Any,
+    statuses: set[str],
+    period: tuple[date | None, date | None],
+    record_columns: tuple[str, ...],
+) -> nw.LazyFrame:
+    require(
+        interventions,
+        {FAMILY_ID, "program", "status", *record_columns} | ({"date"} if period != (None, None) else set()),
+        "interventions",
+    )
     table = interventions.select(nw.col(FAMILY_ID).cast(id_type), *_standard(interventions), *record_columns)
     table = table.filter(nw.col("status").is_in(sorted(statuses)).fill_null(False), _within(period))
     return table.join(catalogue.select("program"), on="program", how="semi")
@@ -155,8 +187,10 @@ def _delivered(interventions: nw.LazyFrame, catalogue: nw.LazyFrame, id_type: An
 def _standard(frame: nw.LazyFrame) -> list[nw.Expr]:
     """The standard intervention columns but family_id, typed; absent ones as typed nulls."""
     names = set(frame.collect_schema().names())
-    return [(nw.col(name) if name in names else nw.lit(None)).cast(dtype).alias(name)
-            for name, dtype in INTERVENTION_TYPES.items()]
+    return [
+        (nw.col(name) if name in names else nw.lit(None)).cast(dtype).alias(name)
+        for name, dtype in INTERVENTION_TYPES.items()
+    ]
 
 
 def _within(period: tuple[date | None, date | None]) -> nw.Expr:
@@ -172,8 +206,9 @@ def _within(period: tuple[date | None, date | None]) -> nw.Expr:
     return nw.col("date").is_null() | inside.fill_null(False)
 
 
-def interventions_from_flags(families: Any, mapping: Mapping[str, str] | None = None, *,
-                             snapshot: date | None = None) -> Any:
+def interventions_from_flags(
+    families: Any, mapping: Mapping[str, str] | None = None, *, snapshot: date | None = None
+) -> Any:
     """Delivered interventions from the receipt flags of a P3KE/DTSEN families frame: one row per
     (family, program) whose flag reads "Ya" (any case and spacing; a boolean column counts when true),
     with status "tersalur", source "flag", date `snapshot` (or null) and no amount. Flag columns
@@ -183,8 +218,11 @@ def interventions_from_flags(families: Any, mapping: Mapping[str, str] | None = 
     require(lazy, {FAMILY_ID}, "families")
     schema = lazy.collect_schema()
     chosen = FLAG_PROGRAMS if mapping is None else mapping
-    parts = [_flag_rows(lazy, _received(column, schema[column]), program, snapshot)
-             for column, program in chosen.items() if column in schema]
+    parts = [
+        _flag_rows(lazy, _received(column, schema[column]), program, snapshot)
+        for column, program in chosen.items()
+        if column in schema
+    ]
     if not parts:
         parts = [_flag_rows(lazy, nothing(), "", snapshot)]
     table = nw.concat(parts, how="vertical").unique().sort(FAMILY_ID, "program")
@@ -225,9 +263,15 @@ def combine_interventions(*frames: Any, keep: Sequence[str] = ()) -> Any:
         if not present:
             raise ValueError(f"no interventions frame has the column {column!r}")
         types[column] = present[0]
-    union = nw.concat([
-        table.select(nw.col(FAMILY_ID).cast(types[FAMILY_ID]), *_standard(table),
-                     *[(nw.col(c) if c in schema else nw.lit(None)).cast(types[c]).alias(c) for c in keep])
-        for table, schema in zip(lazies, schemas)
-    ], how="vertical")
+    union = nw.concat(
+        [
+            table.select(
+                nw.col(FAMILY_ID).cast(types[FAMILY_ID]),
+                *_standard(table),
+                *[(nw.col(c) if c in schema else nw.lit(None)).cast(types[c]).alias(c) for c in keep],
+            )
+            for table, schema in zip(lazies, schemas)
+        ],
+        how="vertical",
+    )
     return (union.collect() if isinstance(tables[0], nw.DataFrame) else union).to_native()

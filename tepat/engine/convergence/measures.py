@@ -6,6 +6,7 @@ flag) for a registry family. Interventions of programs outside the catalogue are
 Cost: each measure is one lazy query of a few joins and group_bys over families, eligibility and
 interventions; for eager input the detail is computed once and the summary reads it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,8 +27,15 @@ def program_column(code: str) -> str:
     return f"{PROGRAM_PREFIX}{code}"
 
 
-def _measure(name: str, inputs: Inputs, detail: nw.LazyFrame, by: str | None, dims: Sequence[Mapping[str, str]],
-             counts: Mapping[str, Filters], rates: Mapping[str, tuple[str, str]]) -> Measure:
+def _measure(
+    name: str,
+    inputs: Inputs,
+    detail: nw.LazyFrame,
+    by: str | None,
+    dims: Sequence[Mapping[str, str]],
+    counts: Mapping[str, Filters],
+    rates: Mapping[str, tuple[str, str]],
+) -> Measure:
     if by not in REGION_KEYS:
         raise ValueError(f"by must be one of {list(REGION_KEYS)}, not {by!r}")
     keys = REGION_KEYS[by] + (tuple(dims[0]) if dims else ())
@@ -42,7 +50,8 @@ def served_pairs(inputs: Inputs) -> nw.LazyFrame:
     (delivered records) and `amount` (sum of the known amounts, null when none is known)."""
     delivered = inputs.delivered.join(inputs.families.select(FAMILY_ID), on=FAMILY_ID, how="semi")
     grouped = delivered.group_by(*PAIR).agg(
-        nw.len().cast(nw.Int64).alias("interventions"), nw.col("amount").sum().alias("amount"),
+        nw.len().cast(nw.Int64).alias("interventions"),
+        nw.col("amount").sum().alias("amount"),
         nw.col("amount").count().alias("__known"),
     )
     return grouped.with_columns(amount=nw.when(nw.col("__known") > 0).then(nw.col("amount"))).drop("__known")
@@ -74,16 +83,30 @@ def convergence(inputs: Inputs, *, by: str | None = None) -> Measure:
     counts |= {program_column(p.code): {program_column(p.code): True} for p in inputs.programs}
     counts |= {f"strategies_{n}": {"n_strategies": n} for n in range(len(STRATEGIES) + 1)}
     counts["converged"] = {"converged": True}
-    return _measure("convergence", inputs, convergence_detail(inputs), by, (), counts,
-                    {"converged_share": ("converged", "extreme_poor")})
+    return _measure(
+        "convergence",
+        inputs,
+        convergence_detail(inputs),
+        by,
+        (),
+        counts,
+        {"converged_share": ("converged", "extreme_poor")},
+    )
 
 
 def unserved(inputs: Inputs, *, by: str | None = None) -> Measure:
     """Measure 6: extreme-poor families served by no catalogue program. Detail: every extreme-poor
     family with its `unserved` flag. Counts: extreme_poor, unserved; rate unserved_share."""
     detail = convergence_detail(inputs).select(FAMILY_ID, "kecamatan", "kelurahan", "desil", "extreme_poor", "unserved")
-    return _measure("unserved", inputs, detail, by, (), {"extreme_poor": {}, "unserved": {"unserved": True}},
-                    {"unserved_share": ("unserved", "extreme_poor")})
+    return _measure(
+        "unserved",
+        inputs,
+        detail,
+        by,
+        (),
+        {"extreme_poor": {}, "unserved": {"unserved": True}},
+        {"unserved_share": ("unserved", "extreme_poor")},
+    )
 
 
 # ---------------------------------------------------------------- 2 and 3: coverage and exclusion
@@ -94,19 +117,39 @@ def program_detail(inputs: Inputs) -> nw.LazyFrame:
     pairs = nw.concat([inputs.eligibility.select(*PAIR), served.select(*PAIR)], how="vertical").unique()
     table = pairs.join(inputs.eligibility, on=PAIR, how="left").join(served, on=PAIR, how="left")
     table = table.with_columns(
-        nw.col("eligible").fill_null(False), nw.col("prioritised").fill_null(False), nw.col("served").fill_null(False),
+        nw.col("eligible").fill_null(False),
+        nw.col("prioritised").fill_null(False),
+        nw.col("served").fill_null(False),
         nw.col("interventions").fill_null(0),
     ).filter(nw.col("eligible") | nw.col("served"))
     table = inputs.families.join(table, on=FAMILY_ID).join(inputs.catalogue.select("program", "strategy"), on="program")
-    return table.select(FAMILY_ID, "kecamatan", "kelurahan", "desil", "extreme_poor", "strategy", "program",
-                        "eligible", "prioritised", "served", "interventions", "amount").sort(*PAIR)
+    return table.select(
+        FAMILY_ID,
+        "kecamatan",
+        "kelurahan",
+        "desil",
+        "extreme_poor",
+        "strategy",
+        "program",
+        "eligible",
+        "prioritised",
+        "served",
+        "interventions",
+        "amount",
+    ).sort(*PAIR)
 
 
 def strategy_detail(inputs: Inputs) -> nw.LazyFrame:
     """One row per (registry family, strategy) eligible for or served by a program of the strategy."""
-    per_strategy = program_detail(inputs).group_by(FAMILY_ID, "strategy").agg(
-        nw.col("eligible").any(), nw.col("prioritised").any(), nw.col("served").any(),
-        nw.col("interventions").sum().cast(nw.Int64),
+    per_strategy = (
+        program_detail(inputs)
+        .group_by(FAMILY_ID, "strategy")
+        .agg(
+            nw.col("eligible").any(),
+            nw.col("prioritised").any(),
+            nw.col("served").any(),
+            nw.col("interventions").sum().cast(nw.Int64),
+        )
     )
     table = inputs.families.join(per_strategy, on=FAMILY_ID)
     return table.sort(FAMILY_ID, "strategy")
@@ -127,8 +170,15 @@ def coverage(inputs: Inputs, *, per: str = "program", by: str | None = None) -> 
     if per not in LEVELS:
         raise ValueError(f"per must be one of {LEVELS}, not {per!r}")
     detail = program_detail(inputs) if per == "program" else strategy_detail(inputs)
-    return _measure(f"coverage_{per}", inputs, detail, by, _dims(inputs, per), COVERAGE_COUNTS,
-                    {"coverage": ("served_eligible", "eligible")})
+    return _measure(
+        f"coverage_{per}",
+        inputs,
+        detail,
+        by,
+        _dims(inputs, per),
+        COVERAGE_COUNTS,
+        {"coverage": ("served_eligible", "eligible")},
+    )
 
 
 def exclusion(inputs: Inputs, *, by: str | None = None, prioritised_only: bool = True) -> Measure:
@@ -137,8 +187,15 @@ def exclusion(inputs: Inputs, *, by: str | None = None, prioritised_only: bool =
     excluded; rate exclusion_rate = excluded / target."""
     target = nw.col("eligible") & (nw.col("prioritised") if prioritised_only else nw.lit(True))
     detail = program_detail(inputs).filter(target).with_columns(excluded=~nw.col("served"))
-    return _measure("exclusion", inputs, detail, by, _dims(inputs, "program"),
-                    {"target": {}, "excluded": {"excluded": True}}, {"exclusion_rate": ("excluded", "target")})
+    return _measure(
+        "exclusion",
+        inputs,
+        detail,
+        by,
+        _dims(inputs, "program"),
+        {"target": {}, "excluded": {"excluded": True}},
+        {"exclusion_rate": ("excluded", "target")},
+    )
 
 
 def _dims(inputs: Inputs, per: str) -> list[dict[str, str]]:
@@ -148,8 +205,22 @@ def _dims(inputs: Inputs, per: str) -> list[dict[str, str]]:
 
 
 # ---------------------------------------------------------------- 4: inclusion errors
-INCLUSION_COLUMNS = (FAMILY_ID, "kecamatan", "kelurahan", "desil", "extreme_poor", "strategy", "program", "max_desil",
-                     "eligible", "interventions", "amount", "not_eligible", "above_desil", "not_registered")
+INCLUSION_COLUMNS = (
+    FAMILY_ID,
+    "kecamatan",
+    "kelurahan",
+    "desil",
+    "extreme_poor",
+    "strategy",
+    "program",
+    "max_desil",
+    "eligible",
+    "interventions",
+    "amount",
+    "not_eligible",
+    "above_desil",
+    "not_registered",
+)
 
 
 def inclusion_detail(inputs: Inputs) -> nw.LazyFrame:
@@ -180,9 +251,16 @@ def _unregistered(inputs: Inputs) -> nw.LazyFrame:
     return table.select(
         FAMILY_ID,
         *[nw.lit(None, dtype=region[c]).alias(c) for c in ("kecamatan", "kelurahan", "desil", "extreme_poor")],
-        "strategy", "program", "max_desil", nw.lit(None, dtype=nw.Boolean).alias("eligible"),
-        nw.lit(1, dtype=nw.Int64).alias("interventions"), "amount", nw.lit(False).alias("not_eligible"),
-        nw.lit(False).alias("above_desil"), nw.lit(True).alias("not_registered"), *inputs.record_columns,
+        "strategy",
+        "program",
+        "max_desil",
+        nw.lit(None, dtype=nw.Boolean).alias("eligible"),
+        nw.lit(1, dtype=nw.Int64).alias("interventions"),
+        "amount",
+        nw.lit(False).alias("not_eligible"),
+        nw.lit(False).alias("above_desil"),
+        nw.lit(True).alias("not_registered"),
+        *inputs.record_columns,
     )
 
 
@@ -190,8 +268,12 @@ def inclusion(inputs: Inputs, *, by: str | None = None) -> Measure:
     """Measure 4: inclusion errors per program and region. Counts: not_eligible, above_desil (pairs;
     one pair may be both), not_registered (delivered records, unregistered recipients cannot be
     deduplicated; they fall in the null region), inclusion (detail rows: any of the three)."""
-    counts = {"not_eligible": {"not_eligible": True}, "above_desil": {"above_desil": True},
-              "not_registered": {"not_registered": True}, "inclusion": {}}
+    counts = {
+        "not_eligible": {"not_eligible": True},
+        "above_desil": {"above_desil": True},
+        "not_registered": {"not_registered": True},
+        "inclusion": {},
+    }
     return _measure("inclusion", inputs, inclusion_detail(inputs), by, _dims(inputs, "program"), counts, {})
 
 
@@ -224,10 +306,13 @@ def _stacked(served: nw.LazyFrame, name: str, codes: Sequence[str]) -> nw.LazyFr
     flags = {f"__p{i}": nw.col("program") == code for i, code in enumerate(codes)}
     table = served.filter(nw.col("program").is_in(list(codes))).with_columns(**flags)
     table = table.group_by(FAMILY_ID).agg(
-        nw.len().cast(nw.Int64).alias("n_programs"), *[nw.col(flag).any() for flag in flags])
+        nw.len().cast(nw.Int64).alias("n_programs"), *[nw.col(flag).any() for flag in flags]
+    )
     listed = [nw.when(nw.col(flag)).then(nw.lit(code, dtype=nw.String)) for flag, code in zip(flags, codes)]
     return table.filter(nw.col("n_programs") >= 2).select(
-        FAMILY_ID, nw.lit(name, dtype=nw.String).alias("group"), "n_programs",
+        FAMILY_ID,
+        nw.lit(name, dtype=nw.String).alias("group"),
+        "n_programs",
         nw.concat_str(listed, separator=", ", ignore_nulls=True).alias("programs"),
     )
 
@@ -236,11 +321,22 @@ def stacking(inputs: Inputs, *, by: str | None = None, overlaps: Mapping[str, It
     """Measure 5: families served by two or more programs of one overlap group (default: of one
     strategy). Count: stacked (families) per group and region."""
     groups = overlap_groups(inputs, overlaps)
-    return _measure("stacking", inputs, stacking_detail(inputs, groups), by, [{"group": name} for name in groups],
-                    {"stacked": {}}, {})
+    return _measure(
+        "stacking",
+        inputs,
+        stacking_detail(inputs, groups),
+        by,
+        [{"group": name} for name in groups],
+        {"stacked": {}},
+        {},
+    )
 
 
 MEASURES: Mapping[str, Any] = {
-    "convergence": convergence, "coverage": coverage, "exclusion": exclusion, "inclusion": inclusion,
-    "stacking": stacking, "unserved": unserved,
+    "convergence": convergence,
+    "coverage": coverage,
+    "exclusion": exclusion,
+    "inclusion": inclusion,
+    "stacking": stacking,
+    "unserved": unserved,
 }

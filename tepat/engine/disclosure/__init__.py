@@ -8,6 +8,7 @@
 
 Method and audit: docs/measures.md ("Small cells"). One threshold, SMALL_CELL.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,24 @@ from tepat.engine.disclosure.tables import SMALL_CELL, InconsistentTables, Linke
 
 METHODS = {"lp": protect, "garis": line_rule}  # how complements are chosen; every result is audited the same way
 
-__all__ = ["METHODS", "SMALL_CELL", "Audit", "DisclosureRisk", "InconsistentTables", "Interval", "LinkedTables", "Protected", "Suppressed",
-           "audit", "checked", "line_rule", "protect", "released", "suppress", "table"]
+__all__ = [
+    "METHODS",
+    "SMALL_CELL",
+    "Audit",
+    "DisclosureRisk",
+    "InconsistentTables",
+    "Interval",
+    "LinkedTables",
+    "Protected",
+    "Suppressed",
+    "audit",
+    "checked",
+    "line_rule",
+    "protect",
+    "released",
+    "suppress",
+    "table",
+]
 
 
 class DisclosureRisk(RuntimeError):
@@ -27,8 +44,10 @@ class DisclosureRisk(RuntimeError):
 
     def __init__(self, result: Audit):
         worst = result.failures[0]
-        super().__init__(f"Audit gagal / audit failed: {len(result.failures)} hidden cell(s) computable to fewer than "
-                         f"{result.small} values, e.g. {worst.key!r} in [{worst.low:g}, {worst.high:g}]")
+        super().__init__(
+            f"Audit gagal / audit failed: {len(result.failures)} hidden cell(s) computable to fewer than "
+            f"{result.small} values, e.g. {worst.key!r} in [{worst.low:g}, {worst.high:g}]"
+        )
         self.audit = result
 
 
@@ -84,5 +103,9 @@ def suppress(cells: list[list[int]], threshold: int = SMALL_CELL) -> Suppressed:
         return None if i in hidden else tables.values[i]
 
     height, width = len(cells), len(cells[0]) if cells else 0
-    return Suppressed([[shown((r, c)) for c in range(width)] for r in range(height)], [shown((r, "total")) for r in range(height)],
-                      [shown(("total", c)) for c in range(width)], shown(("total", "total")))
+    return Suppressed(
+        [[shown((r, c)) for c in range(width)] for r in range(height)],
+        [shown((r, "total")) for r in range(height)],
+        [shown(("total", c)) for c in range(width)],
+        shown(("total", "total")),
+    )

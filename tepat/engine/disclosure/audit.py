@@ -15,6 +15,7 @@ reported interval is then a certified sub-interval of [low, high]. `exact=True` 
 Cost: 2 LPs per uncertified hidden cell, each a warm-started re-solve of a component's model.
 Guarantee: a failing cell's interval is exact (its own min and max were solved).
 """
+
 from __future__ import annotations
 
 import math
@@ -63,16 +64,26 @@ class Audit:
     def summary(self) -> dict:
         """JSON-ready: the rule, the verdict and each failing or tightest cell."""
         tightest = sorted(self.intervals, key=lambda i: (i.possible, str(i.key)))[:10]
-        return {"passed": self.passed, "hidden_cells": len(self.intervals), "small_cell": self.small,
-                "failures": [_record(i) for i in self.failures], "tightest": [_record(i) for i in tightest],
-                "seconds": round(self.seconds, 3), "exact": self.exact}
+        return {
+            "passed": self.passed,
+            "hidden_cells": len(self.intervals),
+            "small_cell": self.small,
+            "failures": [_record(i) for i in self.failures],
+            "tightest": [_record(i) for i in tightest],
+            "seconds": round(self.seconds, 3),
+            "exact": self.exact,
+        }
 
 
 def _record(interval: Interval) -> dict:
     high = None if math.isinf(interval.high) else round(interval.high, 6)
     possible = None if math.isinf(interval.possible) else interval.possible
-    return {"cell": list(interval.key) if isinstance(interval.key, tuple) else interval.key,
-            "low": round(interval.low, 6), "high": high, "possible_values": possible}
+    return {
+        "cell": list(interval.key) if isinstance(interval.key, tuple) else interval.key,
+        "low": round(interval.low, 6),
+        "high": high,
+        "possible_values": possible,
+    }
 
 
 def audit(tables: LinkedTables, hidden: set[int], small: int = SMALL_CELL, *, exact: bool = False) -> Audit:
@@ -130,7 +141,16 @@ def _model(cells: list[int], rows: list[tuple[dict[int, float], float]]) -> high
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     n = len(cells)
-    h.addCols(n, np.zeros(n), np.zeros(n), np.full(n, highspy.kHighsInf), 0, np.array([], np.int32), np.array([], np.int32), np.array([]))
+    h.addCols(
+        n,
+        np.zeros(n),
+        np.zeros(n),
+        np.full(n, highspy.kHighsInf),
+        0,
+        np.array([], np.int32),
+        np.array([], np.int32),
+        np.array([]),
+    )
     if rows:
         starts, indices, values, bounds = [], [], [], []
         for coefficients, rhs in rows:
@@ -139,14 +159,16 @@ def _model(cells: list[int], rows: list[tuple[dict[int, float], float]]) -> high
             values += list(coefficients.values())
             bounds.append(rhs)
         b = np.array(bounds)
-        h.addRows(len(rows), b, b, len(indices), np.array(starts, np.int32), np.array(indices, np.int32), np.array(values))
+        h.addRows(
+            len(rows), b, b, len(indices), np.array(starts, np.int32), np.array(indices, np.int32), np.array(values)
+        )
     return h
 
 
 def _ranges(tables: LinkedTables, cells: list[int], rows, small: int, exact: bool) -> dict[int, tuple[float, float]]:
     """{cell: (low, high)} for one component: exact, or certified by the solutions seen (module docstring)."""
     if not rows:  # tied to nothing shown: any count >= 0
-        return {cell: (0.0, math.inf) for cell in cells}
+        return dict.fromkeys(cells, (0.0, math.inf))
     h = _model(cells, rows)
     truth = np.array([tables.values[c] for c in cells], dtype=float)
     seen_low, seen_high = truth.copy(), truth.copy()

@@ -14,6 +14,7 @@ Guarantee: terminates (each round hides at least one more cell, and with every c
 equations are homogeneous, so every cell is unbounded above) and returns only an audited pattern.
 Cost: one LP per failing cell per round, over all cells of the release.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,8 +37,14 @@ class Protected:
     rounds: int
 
 
-def protect(tables: LinkedTables, small: int = SMALL_CELL, *, exact: bool = False, start: frozenset[int] = frozenset(),
-            frozen: frozenset[int] = frozenset()) -> Protected:
+def protect(
+    tables: LinkedTables,
+    small: int = SMALL_CELL,
+    *,
+    exact: bool = False,
+    start: frozenset[int] = frozenset(),
+    frozen: frozenset[int] = frozenset(),
+) -> Protected:
     """Primary and complementary cells such that the audit passes (module docstring). `start`: cells
     hidden already (an earlier release); `frozen`: shown cells that must stay shown (an earlier release
     published them), so a second release over the same tables stays consistent with the first."""
@@ -55,7 +62,9 @@ def protect(tables: LinkedTables, small: int = SMALL_CELL, *, exact: bool = Fals
             break
         hidden = lines(tables, tables.closed(hidden), small, frozen)
     everything = set(range(len(tables.values))) - frozen
-    return Protected(frozenset(everything), frozenset(primary), audit(tables, everything, small, exact=exact), MAX_ROUNDS + 1)
+    return Protected(
+        frozenset(everything), frozenset(primary), audit(tables, everything, small, exact=exact), MAX_ROUNDS + 1
+    )
 
 
 def _repaired(tables: LinkedTables, hidden: set[int], result: Audit, small: int, frozen: frozenset[int]) -> set[int]:
@@ -78,7 +87,9 @@ def _rise(value: int, low: float, small: int) -> int:
     return max(1, small - 1 - (value - math.ceil(low - TOLERANCE)))
 
 
-def lines(tables: LinkedTables, hidden: set[int], small: int = SMALL_CELL, frozen: frozenset[int] = frozenset()) -> set[int]:
+def lines(
+    tables: LinkedTables, hidden: set[int], small: int = SMALL_CELL, frozen: frozenset[int] = frozenset()
+) -> set[int]:
     """Hide one more cell of every equation with exactly one hidden cell, until none has (step 2)."""
     hidden = set(hidden)
     all_lines = tables.lines()
@@ -124,7 +135,15 @@ class Repair:
                 coefficients += [sign, -sign]
         if starts:
             zeros = np.zeros(len(starts))
-            h.addRows(len(starts), zeros, zeros, len(indices), np.array(starts, np.int32), np.array(indices, np.int32), np.array(coefficients))
+            h.addRows(
+                len(starts),
+                zeros,
+                zeros,
+                len(indices),
+                np.array(starts, np.int32),
+                np.array(indices, np.int32),
+                np.array(coefficients),
+            )
 
     def __call__(self, cell: int, rise: int) -> set[int]:
         """The shown cells to hide so that `cell` can rise by `rise`; frozen cells do not move.
@@ -148,7 +167,9 @@ class Repair:
         return added
 
 
-def repair(tables: LinkedTables, hidden: set[int], cell: int, rise: int, frozen: frozenset[int] = frozenset()) -> set[int]:
+def repair(
+    tables: LinkedTables, hidden: set[int], cell: int, rise: int, frozen: frozenset[int] = frozenset()
+) -> set[int]:
     """One repair LP (step 3) on its own: the shown cells to hide so that `cell` can rise by `rise`."""
     return Repair(tables, hidden, frozen)(cell, rise) | {cell}
 

@@ -5,12 +5,15 @@ total, a column total, a kecamatan = the sum of its kelurahan, ...) and groups o
 or hidden together (a family count and its people count; the cells behind one Alkire-Foster row).
 No Django, no polars: plain lists, so the audit can be recomputed from this description alone.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
-SMALL_CELL = 5  # the one threshold: counts 1..SMALL_CELL-1 are primary; every hidden cell keeps >= SMALL_CELL possible values
+SMALL_CELL = (
+    5  # the one threshold: counts 1..SMALL_CELL-1 are primary; every hidden cell keeps >= SMALL_CELL possible values
+)
 
 
 class InconsistentTables(ValueError):
@@ -44,7 +47,9 @@ class LinkedTables:
         """Declare `total = sum(parts)`. Guarantee: raises InconsistentTables when the counts disagree."""
         t, ps = self.index[total], tuple(self.index[p] for p in parts)
         if self.values[t] != sum(self.values[p] for p in ps):
-            raise InconsistentTables(f"{total!r} = {self.values[t]} but its parts sum to {sum(self.values[p] for p in ps)}")
+            raise InconsistentTables(
+                f"{total!r} = {self.values[t]} but its parts sum to {sum(self.values[p] for p in ps)}"
+            )
         self.equations.append((t, ps))
 
     def together(self, keys: Iterable[Hashable]) -> None:

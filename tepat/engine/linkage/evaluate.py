@@ -1,4 +1,5 @@
 """Accuracy of cross-source person links against a known truth, and the exact-NIK floor. No Django."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -18,15 +19,24 @@ def cross_source_accuracy(pairs: pl.DataFrame, persons: pl.DataFrame, threshold:
     truth = persons.select("record_id", "source", "truth", "nik")
     if threshold is not None:
         pairs = pairs.filter((pl.col("kind") == "cross_source") & (pl.col("probability") >= threshold))
-    found = pairs.select("left_id", "right_id").join(truth.rename(lambda c: c + "_l"), left_on="left_id", right_on="record_id_l").join(
-        truth.rename(lambda c: c + "_r"), left_on="right_id", right_on="record_id_r")
+    found = (
+        pairs.select("left_id", "right_id")
+        .join(truth.rename(lambda c: c + "_l"), left_on="left_id", right_on="record_id_l")
+        .join(truth.rename(lambda c: c + "_r"), left_on="right_id", right_on="record_id_r")
+    )
     correct = found.filter(pl.col("truth_l") == pl.col("truth_r"))
     left, right = (truth.filter(pl.col("source") == s) for s in sorted(truth["source"].unique().to_list())[:2])
     true_pairs = left.join(right, on="truth", suffix="_r")
-    nik_differs = true_pairs.filter(pl.col("nik").is_null() | pl.col("nik_r").is_null() | (pl.col("nik") != pl.col("nik_r")))
-    correct_differs = correct.filter(pl.col("nik_l").is_null() | pl.col("nik_r").is_null() | (pl.col("nik_l") != pl.col("nik_r")))
+    nik_differs = true_pairs.filter(
+        pl.col("nik").is_null() | pl.col("nik_r").is_null() | (pl.col("nik") != pl.col("nik_r"))
+    )
+    correct_differs = correct.filter(
+        pl.col("nik_l").is_null() | pl.col("nik_r").is_null() | (pl.col("nik_l") != pl.col("nik_r"))
+    )
     return {
-        "predicted": found.height, "correct": correct.height, "true": true_pairs.height,
+        "predicted": found.height,
+        "correct": correct.height,
+        "true": true_pairs.height,
         "precision": correct.height / found.height if found.height else 1.0,
         "recall": correct.height / true_pairs.height if true_pairs.height else 1.0,
         "true_nik_differs": nik_differs.height,

@@ -4,6 +4,7 @@ data, score the blocked pairs, keep each pair's probability and per-comparison w
 Cost: near-linear in persons (blocking rules of data/model.json: exact NIK; birth date within a
 kelurahan; normalised name within a kelurahan and sex); memory: DuckDB, bounded by `memory_limit`.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,15 @@ import polars as pl
 from tepat.engine.linkage.prepare import model_spec, prepare
 
 PAIR_SCHEMA = {
-    "left_id": pl.Int64, "right_id": pl.Int64, "left_source": pl.String, "right_source": pl.String,
-    "kind": pl.String, "method": pl.String, "probability": pl.Float64, "match_weight": pl.Float64, "weights": pl.String,
+    "left_id": pl.Int64,
+    "right_id": pl.Int64,
+    "left_source": pl.String,
+    "right_source": pl.String,
+    "kind": pl.String,
+    "method": pl.String,
+    "probability": pl.Float64,
+    "match_weight": pl.Float64,
+    "weights": pl.String,
 }
 
 
@@ -34,10 +42,12 @@ def settings_dict(link_type: str, spec: dict | None = None) -> dict:
     """The splink settings of data/model.json (comparisons and blocking rules as data)."""
     spec = spec or model_spec()
     return {
-        "link_type": link_type, "unique_id_column_name": "unique_id",
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
         "comparisons": spec["comparisons"],
         "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in spec["blocking"]],
-        "retain_matching_columns": False, "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": True,
         "additional_columns_to_retain": [],
     }
 
@@ -56,8 +66,10 @@ def _register(prepared: pl.DataFrame, con: duckdb.DuckDBPyConnection) -> list:
     from splink import DuckDBAPI
 
     db = DuckDBAPI(con)
-    return [db.register(part.drop("source_dataset").to_arrow(), dataset_display_name=source)
-            for (source,), part in prepared.sort("source_dataset").group_by("source_dataset", maintain_order=True)]
+    return [
+        db.register(part.drop("source_dataset").to_arrow(), dataset_display_name=source)
+        for (source,), part in prepared.sort("source_dataset").group_by("source_dataset", maintain_order=True)
+    ]
 
 
 def _linker(tables: list, settings: dict):
@@ -100,20 +112,34 @@ def _pairs(predictions: pl.DataFrame, prepared: pl.DataFrame, names: list[str]) 
         return pl.DataFrame(schema=PAIR_SCHEMA)
     records = prepared.select("unique_id", "nik", "source_dataset")  # dedupe_only output has no source column
     predictions = predictions.drop("source_dataset_l", "source_dataset_r", strict=False)
-    predictions = (predictions.join(records.rename(lambda c: f"{c}_l"), on="unique_id_l", how="left")
-                   .join(records.rename(lambda c: f"{c}_r"), on="unique_id_r", how="left"))
+    predictions = predictions.join(records.rename(lambda c: f"{c}_l"), on="unique_id_l", how="left").join(
+        records.rename(lambda c: f"{c}_r"), on="unique_id_r", how="left"
+    )
     same = pl.col("source_dataset_l") == pl.col("source_dataset_r")
     return predictions.select(
-        pl.col("unique_id_l").alias("left_id"), pl.col("unique_id_r").alias("right_id"),
-        pl.col("source_dataset_l").alias("left_source"), pl.col("source_dataset_r").alias("right_source"),
+        pl.col("unique_id_l").alias("left_id"),
+        pl.col("unique_id_r").alias("right_id"),
+        pl.col("source_dataset_l").alias("left_source"),
+        pl.col("source_dataset_r").alias("right_source"),
         pl.when(same).then(pl.lit("duplicate")).otherwise(pl.lit("cross_source")).alias("kind"),
-        pl.when(pl.col("nik_l") == pl.col("nik_r")).then(pl.lit("nik")).otherwise(pl.lit("probabilistic")).alias("method"),
-        pl.col("match_probability").alias("probability"), pl.col("match_weight"), _weights_json(names).alias("weights"),
+        pl.when(pl.col("nik_l") == pl.col("nik_r"))
+        .then(pl.lit("nik"))
+        .otherwise(pl.lit("probabilistic"))
+        .alias("method"),
+        pl.col("match_probability").alias("probability"),
+        pl.col("match_weight"),
+        _weights_json(names).alias("weights"),
     ).cast(PAIR_SCHEMA)
 
 
-def link_persons(persons: pl.DataFrame, *, model: dict | None = None, threads: int = 2, memory_limit: str | None = None,
-                 keep: float | None = None) -> LinkResult:
+def link_persons(
+    persons: pl.DataFrame,
+    *,
+    model: dict | None = None,
+    threads: int = 2,
+    memory_limit: str | None = None,
+    keep: float | None = None,
+) -> LinkResult:
     """Score every blocked pair of person records (within and across sources).
 
     persons: PERSON_SCHEMA rows (prepare.py). model: a trained settings dict to reuse (no training);
@@ -144,9 +170,13 @@ def link_persons(persons: pl.DataFrame, *, model: dict | None = None, threads: i
     candidates = candidate_pairs(prepared, spec["blocking"])
     con.close()
     timings["total"] = time.perf_counter() - started
-    stats = {"seconds": {k: round(v, 2) for k, v in timings.items()}, "persons": persons.height,
-             "candidate_pairs": candidates, "pairs_kept": pairs.height,
-             "pairs_per_second": round(candidates / max(timings["predict"], 1e-9))}
+    stats = {
+        "seconds": {k: round(v, 2) for k, v in timings.items()},
+        "persons": persons.height,
+        "candidate_pairs": candidates,
+        "pairs_kept": pairs.height,
+        "pairs_per_second": round(candidates / max(timings["predict"], 1e-9)),
+    }
     return LinkResult(pairs=pairs, model=json.loads(json.dumps(trained, default=str)), stats=stats)
 
 

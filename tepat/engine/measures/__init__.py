@@ -11,6 +11,7 @@ Frame measures run on polars (eager or lazy) and DuckDB relations through narwha
 results. User errors raise InputError (a ValueError) in Indonesian and English. Formulas,
 standard errors, status rules and labels: docs/measures.md.
 """
+
 from __future__ import annotations
 
 from tepat.engine.measures.alkire_foster import AFResult, AFRow, alkire_foster, check_parameters
@@ -18,11 +19,40 @@ from tepat.engine.measures.common import InputError, Kind
 from tepat.engine.measures.fgt import SE_METHOD, FgtResult, FgtRow, FgtSpec, fgt_from_frame
 from tepat.engine.measures.fgt_file import EXPENDITURE_COLUMNS, expenditure_column, fgt_cli_result, read_survey_csv
 from tepat.engine.measures.targets import (
-    DEFAULT_MARGIN, Observation, Status, Target, Tracking, Trend, check_series, fit_trend, track,
+    DEFAULT_MARGIN,
+    Observation,
+    Status,
+    Target,
+    Tracking,
+    Trend,
+    check_series,
+    fit_trend,
+    track,
 )
 
 __all__ = [
-    "DEFAULT_MARGIN", "EXPENDITURE_COLUMNS", "SE_METHOD", "AFResult", "AFRow", "FgtResult", "FgtRow", "FgtSpec",
-    "InputError", "Kind", "Observation", "Status", "Target", "Tracking", "Trend", "alkire_foster", "check_parameters",
-    "check_series", "expenditure_column", "fgt_cli_result", "fgt_from_frame", "fit_trend", "read_survey_csv", "track",
+    "DEFAULT_MARGIN",
+    "EXPENDITURE_COLUMNS",
+    "SE_METHOD",
+    "AFResult",
+    "AFRow",
+    "FgtResult",
+    "FgtRow",
+    "FgtSpec",
+    "InputError",
+    "Kind",
+    "Observation",
+    "Status",
+    "Target",
+    "Tracking",
+    "Trend",
+    "alkire_foster",
+    "check_parameters",
+    "check_series",
+    "expenditure_column",
+    "fgt_cli_result",
+    "fgt_from_frame",
+    "fit_trend",
+    "read_survey_csv",
+    "track",
 ]

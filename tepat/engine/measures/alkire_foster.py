@@ -10,6 +10,7 @@ Registry figures are counts over the registered families, not survey estimates: 
 Cost: one lazy projection and one group_by; only per-region integer counts are materialised, and
 every ratio is computed from them, so backends agree exactly.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,8 +62,13 @@ class AFResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": str(self.kind), "measure": "alkire_foster", "unit": "family", "k": self.k,
-            "weights": dict(self.weights), "region": self.region, **asdict(self.overall),
+            "kind": str(self.kind),
+            "measure": "alkire_foster",
+            "unit": "family",
+            "k": self.k,
+            "weights": dict(self.weights),
+            "region": self.region,
+            **asdict(self.overall),
             "groups": [asdict(row) for row in self.groups],
         }
 
@@ -74,21 +80,31 @@ def check_parameters(indicators: Mapping[str, Indicator], weights: Mapping[str, 
         raise InputError("Pilih paling sedikit satu indikator", "Choose at least one indicator")
     extra, absent = sorted(set(weights) - set(indicators)), sorted(set(indicators) - set(weights))
     if extra or absent:
-        raise InputError(f"Bobot tidak cocok dengan indikator: tanpa bobot {absent}, bobot tanpa indikator {extra}",
-                         f"Weights do not match the indicators: without weight {absent}, weight without indicator {extra}")
+        raise InputError(
+            f"Bobot tidak cocok dengan indikator: tanpa bobot {absent}, bobot tanpa indikator {extra}",
+            f"Weights do not match the indicators: without weight {absent}, weight without indicator {extra}",
+        )
     bad = [name for name in indicators if not (math.isfinite(weights[name]) and weights[name] > 0)]
     if bad:
         raise InputError(f"Bobot harus lebih dari 0: {bad}", f"Weights must be above 0: {bad}")
     weight_sum = math.fsum(weights.values())
     if abs(weight_sum - 1) > WEIGHT_TOLERANCE:
-        raise InputError(f"Jumlah bobot harus 1, bukan {weight_sum:g}", f"The weights must sum to 1, not {weight_sum:g}")
+        raise InputError(
+            f"Jumlah bobot harus 1, bukan {weight_sum:g}", f"The weights must sum to 1, not {weight_sum:g}"
+        )
     if not (isinstance(k, int | float) and math.isfinite(k) and 0 < k <= 1):
         raise InputError(f"Batas k harus 0 < k <= 1, bukan {k!r}", f"The cutoff k must satisfy 0 < k <= 1, not {k!r}")
     return {name: float(weights[name]) for name in indicators}
 
 
-def alkire_foster(frame: Any, indicators: Mapping[str, Indicator], weights: Mapping[str, float], k: float, *,
-                  region: str | None = None) -> AFResult:
+def alkire_foster(
+    frame: Any,
+    indicators: Mapping[str, Indicator],
+    weights: Mapping[str, float],
+    k: float,
+    *,
+    region: str | None = None,
+) -> AFResult:
     """H, A, M0, censored headcounts and contributions of the families of `frame` (polars eager or
     lazy, DuckDB relation), overall and per value of `region` (null last). Raises InputError on bad
     parameters, a missing or non-boolean indicator column, or an empty frame."""
@@ -112,12 +128,15 @@ def _check_columns(table: nw.LazyFrame, indicators: Mapping[str, Indicator], reg
     schema = table.collect_schema()
     wrong = [f"{name} ({column}: {schema[column]})" for name, column in columns.items() if schema[column] != nw.Boolean]
     if wrong:
-        raise InputError(f"Kolom indikator harus benar/salah (boolean): {', '.join(wrong)}",
-                         f"Indicator columns must be true/false (boolean): {', '.join(wrong)}")
+        raise InputError(
+            f"Kolom indikator harus benar/salah (boolean): {', '.join(wrong)}",
+            f"Indicator columns must be true/false (boolean): {', '.join(wrong)}",
+        )
 
 
-def _counts(table: nw.LazyFrame, indicators: Mapping[str, Indicator], weights: dict[str, float], k: float,
-            region: str | None) -> nw.LazyFrame:
+def _counts(
+    table: nw.LazyFrame, indicators: Mapping[str, Indicator], weights: dict[str, float], k: float, region: str | None
+) -> nw.LazyFrame:
     """Per region: n, poor, and per indicator j (by position) deprived, censored and missing counts."""
     sources = [nw.col(source) if isinstance(source, str) else source for source in indicators.values()]
     flags = [source.fill_null(False).alias(f"__d{j}") for j, source in enumerate(sources)]
@@ -130,8 +149,11 @@ def _counts(table: nw.LazyFrame, indicators: Mapping[str, Indicator], weights: d
     poor = nw.col("__poor")
     aggregates = [nw.len().cast(nw.Int64).alias("n"), total(poor).alias("poor")]
     for j in range(len(sources)):
-        aggregates += [total(nw.col(f"__d{j}")).alias(f"deprived{j}"), total(poor & nw.col(f"__d{j}")).alias(f"censored{j}"),
-                       total(nw.col(f"__m{j}")).alias(f"missing{j}")]
+        aggregates += [
+            total(nw.col(f"__d{j}")).alias(f"deprived{j}"),
+            total(poor & nw.col(f"__d{j}")).alias(f"censored{j}"),
+            total(nw.col(f"__m{j}")).alias(f"missing{j}"),
+        ]
     if not region:
         return rows.select(*aggregates)
     return rows.group_by("group").agg(*aggregates).sort("group", nulls_last=True)
@@ -139,12 +161,19 @@ def _counts(table: nw.LazyFrame, indicators: Mapping[str, Indicator], weights: d
 
 def _group_counts(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     """Integer counts of one group, by indicator name (sums of no rows read as 0)."""
+
     def count(key: str) -> int:
         return int(row[key] or 0)
 
-    return {"group": row.get("group"), "n": count("n"), "poor": count("poor"),
-            **{kind: {name: count(f"{kind}{j}") for j, name in enumerate(names)}
-               for kind in ("deprived", "censored", "missing")}}
+    return {
+        "group": row.get("group"),
+        "n": count("n"),
+        "poor": count("poor"),
+        **{
+            kind: {name: count(f"{kind}{j}") for j, name in enumerate(names)}
+            for kind in ("deprived", "censored", "missing")
+        },
+    }
 
 
 def _overall_counts(groups: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
@@ -161,11 +190,16 @@ def _measures(counts: dict[str, Any], weights: dict[str, float]) -> AFRow:
     weighted = {name: weights[name] * censored[name] for name in weights}
     score_sum = math.fsum(weighted.values())
     return AFRow(
-        n=n, poor=poor, h=poor / n, a=score_sum / poor if poor else None, m0=score_sum / n,
+        n=n,
+        poor=poor,
+        h=poor / n,
+        a=score_sum / poor if poor else None,
+        m0=score_sum / n,
         censored={name: censored[name] / n for name in weights},
         uncensored={name: counts["deprived"][name] / n for name in weights},
         contribution={name: 100 * weighted[name] / score_sum if score_sum else None for name in weights},
-        missing=dict(counts["missing"]), group=counts["group"],
+        missing=dict(counts["missing"]),
+        group=counts["group"],
     )
 
 

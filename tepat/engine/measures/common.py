@@ -3,6 +3,7 @@
 Every measure takes a native frame (polars eager or lazy, or a DuckDB relation), works on it lazily
 through narwhals and materialises only its small result (one row per group).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -48,8 +49,11 @@ def require_columns(frame: nw.LazyFrame, columns: list[str | None]) -> None:
     missing = [column for column in columns if column is not None and column not in names]
     if missing:
         wanted, present = ", ".join(missing), ", ".join(names)
-        raise InputError(f"Kolom tidak ditemukan: {wanted} (kolom yang ada: {present})",
-                         f"Column not found: {wanted} (available columns: {present})", column=missing[0])
+        raise InputError(
+            f"Kolom tidak ditemukan: {wanted} (kolom yang ada: {present})",
+            f"Column not found: {wanted} (available columns: {present})",
+            column=missing[0],
+        )
 
 
 def materialise(frame: nw.LazyFrame) -> list[dict[str, Any]]:

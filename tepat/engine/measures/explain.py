@@ -1,4 +1,5 @@
 """The target tracker's arithmetic as lines of text, in Indonesian or English (Tracking.explain)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -12,8 +13,15 @@ if TYPE_CHECKING:
 def explanation(t: Tracking, lang: str) -> list[str]:
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
-    return [_latest(t, lang), _target(t, lang), _gap(t, lang), _people(t, lang), _required(t, lang),
-            *_trend(t, lang), _status(t, lang)]
+    return [
+        _latest(t, lang),
+        _target(t, lang),
+        _gap(t, lang),
+        _people(t, lang),
+        _required(t, lang),
+        *_trend(t, lang),
+        _status(t, lang),
+    ]
 
 
 def _latest(t: Tracking, lang: str) -> str:
@@ -38,8 +46,10 @@ def _people(t: Tracking, lang: str) -> str:
     head = "Dalam jiwa" if lang == "id" else "In people"
     unit = "jiwa" if lang == "id" else "people"
     source = "penduduk" if lang == "id" else "population"
-    return (f"{head}: {percent(t.gap_pp, lang)} × {thousands(t.population, lang)} {unit} "
-            f"({source} {number(t.population, lang, 0)}) = {number(exact, lang)} ≈ {people(t.gap_people, lang)}")
+    return (
+        f"{head}: {percent(t.gap_pp, lang)} × {thousands(t.population, lang)} {unit} "
+        f"({source} {number(t.population, lang, 0)}) = {number(exact, lang)} ≈ {people(t.gap_people, lang)}"
+    )
 
 
 def _required(t: Tracking, lang: str) -> str:
@@ -49,26 +59,38 @@ def _required(t: Tracking, lang: str) -> str:
         return f"The target year {t.target.year} is reached or past (latest data {t.latest.year}): no time left"
     span = f"{t.latest.year} → {t.target.year}"
     if lang == "id":
-        return (f"Penurunan yang diperlukan: {points(max(t.gap_pp, 0), lang)} dalam {t.years_left} tahun ({span}) "
-                f"= {points(t.required_per_year, lang)} per tahun")
-    return (f"Reduction required: {points(max(t.gap_pp, 0), lang)} in {t.years_left} year(s) ({span}) "
-            f"= {points(t.required_per_year, lang)} per year")
+        return (
+            f"Penurunan yang diperlukan: {points(max(t.gap_pp, 0), lang)} dalam {t.years_left} tahun ({span}) "
+            f"= {points(t.required_per_year, lang)} per tahun"
+        )
+    return (
+        f"Reduction required: {points(max(t.gap_pp, 0), lang)} in {t.years_left} year(s) ({span}) "
+        f"= {points(t.required_per_year, lang)} per year"
+    )
 
 
 def _trend(t: Tracking, lang: str) -> list[str]:
     trend = t.trend
     if trend is None:
-        return ["Tren: belum dapat dihitung (perlu paling sedikit 2 tahun data)" if lang == "id"
-                else "Trend: cannot be computed (needs at least 2 years of data)"]
+        return [
+            "Tren: belum dapat dihitung (perlu paling sedikit 2 tahun data)"
+            if lang == "id"
+            else "Trend: cannot be computed (needs at least 2 years of data)"
+        ]
     years = f"{trend.years[0]}-{trend.years[-1]}, {len(trend.years)} {'titik' if lang == 'id' else 'points'}"
     per_year = "per tahun" if lang == "id" else "per year"
     head = "Tren garis lurus (kuadrat terkecil" if lang == "id" else "Linear trend (least squares"
     at = "proyeksi" if lang == "id" else "projection for"
-    line = (f"{head}, {years}): {number(trend.slope, lang, 3)} {'poin persen' if lang == 'id' else 'points'} "
-            f"{per_year}; {at} {t.target.year} = {percent(trend.projection, lang)}")
+    line = (
+        f"{head}, {years}): {number(trend.slope, lang, 3)} {'poin persen' if lang == 'id' else 'points'} "
+        f"{per_year}; {at} {t.target.year} = {percent(trend.projection, lang)}"
+    )
     if trend.raw_projection != trend.projection:
-        line += (f" (garis memberi {percent(trend.raw_projection, lang)}, dibatasi 0-100%)" if lang == "id"
-                 else f" (the line gives {percent(trend.raw_projection, lang)}, kept within 0-100%)")
+        line += (
+            f" (garis memberi {percent(trend.raw_projection, lang)}, dibatasi 0-100%)"
+            if lang == "id"
+            else f" (the line gives {percent(trend.raw_projection, lang)}, kept within 0-100%)"
+        )
     lines = [line]
     if t.missing_years:
         missing = ", ".join(str(year) for year in t.missing_years)
@@ -84,15 +106,23 @@ def _reason(t: Tracking, lang: str) -> str:
     target, margin = percent(t.target.value, lang), points(t.margin, lang)
     projection = percent(t.trend.projection, lang) if t.trend else ""
     reasons = {
-        "achieved": (f"nilai terakhir {percent(t.latest.value, lang)} ≤ target {target}",
-                     f"the latest value {percent(t.latest.value, lang)} ≤ target {target}"),
-        "off_passed": (f"tahun target {t.target.year} lewat dan target {target} belum tercapai",
-                       f"the target year {t.target.year} has passed and the target {target} is not met"),
+        "achieved": (
+            f"nilai terakhir {percent(t.latest.value, lang)} ≤ target {target}",
+            f"the latest value {percent(t.latest.value, lang)} ≤ target {target}",
+        ),
+        "off_passed": (
+            f"tahun target {t.target.year} lewat dan target {target} belum tercapai",
+            f"the target year {t.target.year} has passed and the target {target} is not met",
+        ),
         "on_track": (f"proyeksi {projection} ≤ target {target}", f"projection {projection} ≤ target {target}"),
-        "at_risk": (f"proyeksi {projection} di atas target {target} tetapi dalam toleransi {margin}",
-                    f"projection {projection} is above the target {target} but within the margin of {margin}"),
-        "off_track": (f"proyeksi {projection} > target {target} + toleransi {margin}",
-                      f"projection {projection} > target {target} + margin of {margin}"),
+        "at_risk": (
+            f"proyeksi {projection} di atas target {target} tetapi dalam toleransi {margin}",
+            f"projection {projection} is above the target {target} but within the margin of {margin}",
+        ),
+        "off_track": (
+            f"proyeksi {projection} > target {target} + toleransi {margin}",
+            f"projection {projection} > target {target} + margin of {margin}",
+        ),
         "unknown": ("tren belum dapat dihitung", "no trend can be computed yet"),
     }
     key = "off_passed" if t.deadline_passed and t.status == "off_track" else str(t.status)

@@ -10,6 +10,7 @@ stratum. Formulas and guarantees: docs/measures.md.
 Cost: one validation aggregate, then per level (overall, and per group when `by`) one lazy query of
 two group_bys and a join back to the rows. Only the result (one row per group) is materialised.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,15 @@ from typing import Any
 import narwhals.stable.v2 as nw
 
 from tepat.engine.measures.common import (
-    InputError, Kind, first_row, lazy_of, materialise, missing, number_expression, require_columns, total,
+    InputError,
+    Kind,
+    first_row,
+    lazy_of,
+    materialise,
+    missing,
+    number_expression,
+    require_columns,
+    total,
 )
 
 ALPHAS = (0, 1, 2)
@@ -84,10 +93,16 @@ class FgtResult:
         """The JSON shape of `tepat indicators fgt --json` (see docs/measures.md)."""
         spec = self.spec
         result: dict[str, Any] = {
-            "kind": str(self.kind), "measure": "fgt", "unit": "percent", "se_method": SE_METHOD,
+            "kind": str(self.kind),
+            "measure": "fgt",
+            "unit": "percent",
+            "se_method": SE_METHOD,
             "expenditure": spec.expenditure,
             "line": {"column": spec.line} if isinstance(spec.line, str) else spec.line,
-            "weight": spec.weight, "strata": spec.strata, "psu": spec.psu, "by": spec.by,
+            "weight": spec.weight,
+            "strata": spec.strata,
+            "psu": spec.psu,
+            "by": spec.by,
             **_row_dict(self.overall, with_group=False),
         }
         if spec.by is not None:
@@ -101,8 +116,16 @@ def _row_dict(row: FgtRow, *, with_group: bool) -> dict[str, Any]:
     return {"group": group, **values} if with_group else values
 
 
-def fgt_from_frame(frame: Any, expenditure: str, line: float | str, *, weight: str | None = None,
-                   by: str | None = None, strata: str | None = None, psu: str | None = None) -> FgtResult:
+def fgt_from_frame(
+    frame: Any,
+    expenditure: str,
+    line: float | str,
+    *,
+    weight: str | None = None,
+    by: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+) -> FgtResult:
     """P0, P1, P2 (percent) with standard errors, overall and per `by` group, from per-capita
     expenditure microdata in any supported frame (polars eager/lazy, DuckDB relation).
 
@@ -131,25 +154,56 @@ class Check:
 
 def _checks(spec: FgtSpec) -> list[Check]:
     numbers = [(spec.expenditure, "y")] + [(c, k) for c, k in ((spec.line_column, "z"), (spec.weight, "w")) if c]
-    checks = [Check(f"{key}_missing", column, missing(column),
-                    "Kolom '{column}' kosong atau bukan angka pada baris {row} ({count} baris)",
-                    "Column '{column}' is empty or not a number at row {row} ({count} rows)")
-              for column, key in numbers]
-    checks += [Check(f"{key}_missing", column, nw.col(column).is_null(),
-                     "Kolom desain survei '{column}' kosong pada baris {row} ({count} baris)",
-                     "Survey design column '{column}' is empty at row {row} ({count} rows)")
-               for column, key in ((spec.strata, "strata"), (spec.psu, "psu")) if column]
-    checks.append(Check("y_negative", spec.expenditure, number_expression(spec.expenditure) < 0,
-                        "Pengeluaran negatif di kolom '{column}' pada baris {row} ({count} baris)",
-                        "Negative expenditure in column '{column}' at row {row} ({count} rows)"))
+    checks = [
+        Check(
+            f"{key}_missing",
+            column,
+            missing(column),
+            "Kolom '{column}' kosong atau bukan angka pada baris {row} ({count} baris)",
+            "Column '{column}' is empty or not a number at row {row} ({count} rows)",
+        )
+        for column, key in numbers
+    ]
+    checks += [
+        Check(
+            f"{key}_missing",
+            column,
+            nw.col(column).is_null(),
+            "Kolom desain survei '{column}' kosong pada baris {row} ({count} baris)",
+            "Survey design column '{column}' is empty at row {row} ({count} rows)",
+        )
+        for column, key in ((spec.strata, "strata"), (spec.psu, "psu"))
+        if column
+    ]
+    checks.append(
+        Check(
+            "y_negative",
+            spec.expenditure,
+            number_expression(spec.expenditure) < 0,
+            "Pengeluaran negatif di kolom '{column}' pada baris {row} ({count} baris)",
+            "Negative expenditure in column '{column}' at row {row} ({count} rows)",
+        )
+    )
     if spec.line_column:
-        checks.append(Check("z_not_positive", spec.line_column, number_expression(spec.line_column) <= 0,
-                            "Garis kemiskinan harus lebih dari 0: kolom '{column}', baris {row} ({count} baris)",
-                            "The poverty line must be above 0: column '{column}', row {row} ({count} rows)"))
+        checks.append(
+            Check(
+                "z_not_positive",
+                spec.line_column,
+                number_expression(spec.line_column) <= 0,
+                "Garis kemiskinan harus lebih dari 0: kolom '{column}', baris {row} ({count} baris)",
+                "The poverty line must be above 0: column '{column}', row {row} ({count} rows)",
+            )
+        )
     if spec.weight:
-        checks.append(Check("w_negative", spec.weight, number_expression(spec.weight) < 0,
-                            "Bobot negatif di kolom '{column}' pada baris {row} ({count} baris): bobot tidak boleh negatif",
-                            "Negative weight in column '{column}' at row {row} ({count} rows): weights cannot be negative"))
+        checks.append(
+            Check(
+                "w_negative",
+                spec.weight,
+                number_expression(spec.weight) < 0,
+                "Bobot negatif di kolom '{column}' pada baris {row} ({count} baris): bobot tidak boleh negatif",
+                "Negative weight in column '{column}' at row {row} ({count} rows): weights cannot be negative",
+            )
+        )
     return checks
 
 
@@ -161,35 +215,49 @@ def check_input(table: nw.LazyFrame, spec: FgtSpec) -> None:
     _check_numeric(table, [spec.expenditure, spec.line_column, spec.weight])
     checks = _checks(spec)
     weight = number_expression(spec.weight).sum() if spec.weight else nw.len().cast(nw.Float64)
-    stats = materialise(table.select(nw.len().cast(nw.Int64).alias("n"), weight.alias("weight_sum"),
-                                     *[total(c.condition).alias(c.name) for c in checks]))[0]
+    stats = materialise(
+        table.select(
+            nw.len().cast(nw.Int64).alias("n"),
+            weight.alias("weight_sum"),
+            *[total(c.condition).alias(c.name) for c in checks],
+        )
+    )[0]
     if not stats["n"]:
         raise InputError("Data tidak berisi baris", "The data has no rows")
     for check in checks:
         if stats[check.name]:
             row = first_row(table, check.condition)
             values = {"column": check.column, "row": row, "count": stats[check.name]}
-            raise InputError(check.message_id.format(**values), check.message_en.format(**values),
-                             column=check.column, row=row)
+            raise InputError(
+                check.message_id.format(**values), check.message_en.format(**values), column=check.column, row=row
+            )
     if not stats["weight_sum"]:
-        raise InputError(f"Jumlah bobot di kolom '{spec.weight}' adalah 0: tidak ada yang dapat ditaksir",
-                         f"The weights in column '{spec.weight}' sum to 0: nothing to estimate", column=spec.weight)
+        raise InputError(
+            f"Jumlah bobot di kolom '{spec.weight}' adalah 0: tidak ada yang dapat ditaksir",
+            f"The weights in column '{spec.weight}' sum to 0: nothing to estimate",
+            column=spec.weight,
+        )
 
 
 def _check_line(line: float | str) -> None:
     if isinstance(line, str):
         return
     if isinstance(line, bool) or not isinstance(line, int | float) or not math.isfinite(line) or line <= 0:
-        raise InputError(f"Garis kemiskinan harus angka lebih dari 0, bukan {line!r}",
-                         f"The poverty line must be a number above 0, not {line!r}")
+        raise InputError(
+            f"Garis kemiskinan harus angka lebih dari 0, bukan {line!r}",
+            f"The poverty line must be a number above 0, not {line!r}",
+        )
 
 
 def _check_numeric(table: nw.LazyFrame, columns: list[str | None]) -> None:
     schema = table.collect_schema()
     for column in columns:
         if column is not None and not schema[column].is_numeric():
-            raise InputError(f"Kolom '{column}' harus berisi angka (tipe sekarang: {schema[column]})",
-                             f"Column '{column}' must hold numbers (its type is {schema[column]})", column=column)
+            raise InputError(
+                f"Kolom '{column}' harus berisi angka (tipe sekarang: {schema[column]})",
+                f"Column '{column}' must hold numbers (its type is {schema[column]})",
+                column=column,
+            )
 
 
 # -------------------------------------------------------------------------------------- estimating
@@ -200,21 +268,28 @@ def prepared(table: nw.LazyFrame, spec: FgtSpec, *, grouped: bool) -> nw.LazyFra
     gap = nw.when(y < z).then((z - y) / z).otherwise(nw.lit(0.0, dtype=nw.Float64))
     keys = [nw.lit("*", dtype=nw.String).alias(KEY), nw.lit(False).alias(KEY_NULL)]
     if grouped and spec.by is not None:
-        keys = [nw.col(spec.by).alias("group"), nw.col(spec.by).cast(nw.String).fill_null("").alias(KEY),
-                nw.col(spec.by).is_null().alias(KEY_NULL)]
+        keys = [
+            nw.col(spec.by).alias("group"),
+            nw.col(spec.by).cast(nw.String).fill_null("").alias(KEY),
+            nw.col(spec.by).is_null().alias(KEY_NULL),
+        ]
     return table.select(
         *keys,
         (nw.col(spec.strata) if spec.strata else nw.lit(0, dtype=nw.Int64)).alias(STRATUM),
         *([nw.col(spec.psu).alias(PSU)] if spec.psu else []),
         (number_expression(spec.weight) if spec.weight else nw.lit(1.0, dtype=nw.Float64)).alias(WEIGHT),
-        (y < z).cast(nw.Float64).alias("__g0"), gap.alias("__g1"), (gap * gap).alias("__g2"),
+        (y < z).cast(nw.Float64).alias("__g0"),
+        gap.alias("__g1"),
+        (gap * gap).alias("__g2"),
     )
 
 
 def _point_estimates(rows: nw.LazyFrame, keys: list[str]) -> nw.LazyFrame:
     weight_sum = nw.col("weight_sum")
     sums = [(nw.col(WEIGHT) * nw.col(f"__g{a}")).sum().alias(f"__s{a}") for a in ALPHAS]
-    table = rows.group_by(*keys).agg(nw.len().cast(nw.Int64).alias("n"), nw.col(WEIGHT).sum().alias("weight_sum"), *sums)
+    table = rows.group_by(*keys).agg(
+        nw.len().cast(nw.Int64).alias("n"), nw.col(WEIGHT).sum().alias("weight_sum"), *sums
+    )
     return table.with_columns(**{f"p{a}": nw.when(weight_sum > 0).then(nw.col(f"__s{a}") / weight_sum) for a in ALPHAS})
 
 
@@ -224,22 +299,30 @@ def _variances(rows: nw.LazyFrame, estimates: nw.LazyFrame, spec: FgtSpec) -> nw
     strata with a single PSU (their variance is undefined)."""
     joins = [KEY, KEY_NULL]
     residuals = rows.join(estimates.select(*joins, "weight_sum", *[f"p{a}" for a in ALPHAS]), on=joins)
-    residuals = residuals.with_columns(**{
-        f"__r{a}": nw.col(WEIGHT) * (nw.col(f"__g{a}") - nw.col(f"p{a}")) / nw.col("weight_sum") for a in ALPHAS})
+    residuals = residuals.with_columns(
+        **{f"__r{a}": nw.col(WEIGHT) * (nw.col(f"__g{a}") - nw.col(f"p{a}")) / nw.col("weight_sum") for a in ALPHAS}
+    )
     units = residuals
     if spec.psu:
         units = residuals.group_by(STRATUM, PSU, *joins).agg(*[nw.col(f"__r{a}").sum() for a in ALPHAS])
     per_stratum = units.group_by(STRATUM, *joins).agg(
         *[nw.col(f"__r{a}").sum().alias(f"__t{a}") for a in ALPHAS],
-        *[(nw.col(f"__r{a}") * nw.col(f"__r{a}")).sum().alias(f"__q{a}") for a in ALPHAS])
+        *[(nw.col(f"__r{a}") * nw.col(f"__r{a}")).sum().alias(f"__q{a}") for a in ALPHAS],
+    )
     size = nw.col(PSU).n_unique() if spec.psu else nw.len()
     sizes = rows.group_by(STRATUM).agg(size.cast(nw.Float64).alias("__nh"))
     nh = nw.col("__nh")
-    per_stratum = per_stratum.join(sizes, on=STRATUM).with_columns(**{
-        f"__v{a}": nw.when(nh > 1).then(nh / (nh - 1) * (nw.col(f"__q{a}") - nw.col(f"__t{a}") * nw.col(f"__t{a}") / nh))
-        .otherwise(nw.lit(0.0, dtype=nw.Float64)) for a in ALPHAS})
-    return per_stratum.group_by(*joins).agg(total(nh <= 1).alias("__lonely"),
-                                            *[nw.col(f"__v{a}").sum() for a in ALPHAS])
+    per_stratum = per_stratum.join(sizes, on=STRATUM).with_columns(
+        **{
+            f"__v{a}": nw.when(nh > 1)
+            .then(nh / (nh - 1) * (nw.col(f"__q{a}") - nw.col(f"__t{a}") * nw.col(f"__t{a}") / nh))
+            .otherwise(nw.lit(0.0, dtype=nw.Float64))
+            for a in ALPHAS
+        }
+    )
+    return per_stratum.group_by(*joins).agg(
+        total(nh <= 1).alias("__lonely"), *[nw.col(f"__v{a}").sum() for a in ALPHAS]
+    )
 
 
 def estimate(table: nw.LazyFrame, spec: FgtSpec, *, grouped: bool) -> list[FgtRow]:
@@ -258,12 +341,20 @@ def estimate(table: nw.LazyFrame, spec: FgtSpec, *, grouped: bool) -> list[FgtRo
 def _row(values: dict[str, Any], spec: FgtSpec) -> FgtRow:
     if not values["weight_sum"]:
         group = values.get("group")
-        raise InputError(f"Jumlah bobot kelompok {spec.by} = {group!r} adalah 0: tidak dapat ditaksir",
-                         f"The weights of group {spec.by} = {group!r} sum to 0: cannot estimate", column=spec.weight)
+        raise InputError(
+            f"Jumlah bobot kelompok {spec.by} = {group!r} adalah 0: tidak dapat ditaksir",
+            f"The weights of group {spec.by} = {group!r} sum to 0: cannot estimate",
+            column=spec.weight,
+        )
     lonely = values["__lonely"] > 0
     se = {f"se_p{a}": None if lonely else 100 * math.sqrt(max(values[f"__v{a}"], 0.0)) for a in ALPHAS}
-    return FgtRow(n=values["n"], weight_sum=float(values["weight_sum"]), **{f"p{a}": 100 * values[f"p{a}"] for a in ALPHAS},
-                  **se, group=values.get("group"))
+    return FgtRow(
+        n=values["n"],
+        weight_sum=float(values["weight_sum"]),
+        **{f"p{a}": 100 * values[f"p{a}"] for a in ALPHAS},
+        **se,
+        group=values.get("group"),
+    )
 
 
 def _refuse_lonely_strata(rows: nw.LazyFrame, spec: FgtSpec) -> None:
@@ -279,4 +370,6 @@ def _refuse_lonely_strata(rows: nw.LazyFrame, spec: FgtSpec) -> None:
             f"Strata {spec.strata or '-'} = {stratum!r} hanya punya satu {unit_id}: galat baku tidak dapat dihitung; "
             "gabungkan strata tersebut dengan strata lain",
             f"Stratum {spec.strata or '-'} = {stratum!r} has a single {unit_en}: no standard error can be computed; "
-            "merge it with another stratum", column=spec.strata or spec.psu)
+            "merge it with another stratum",
+            column=spec.strata or spec.psu,
+        )

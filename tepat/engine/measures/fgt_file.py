@@ -3,6 +3,7 @@
 The CLI itself lives outside the engine; it calls `fgt_cli_result` and prints the dict (as JSON with
 --json). The file is read once into polars; the estimation is `fgt_from_frame`.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,8 +17,13 @@ from tepat.engine.measures.fgt import fgt_from_frame
 
 # Per-capita expenditure column names recognised when the caller does not name one.
 EXPENDITURE_COLUMNS = (
-    "pengeluaran_per_kapita", "pengeluaran_kapita", "pengeluaran", "kapita", "expenditure",
-    "per_capita_expenditure", "pcexp",
+    "pengeluaran_per_kapita",
+    "pengeluaran_kapita",
+    "pengeluaran",
+    "kapita",
+    "expenditure",
+    "per_capita_expenditure",
+    "pcexp",
 )
 SEPARATORS = (",", ";", "\t", "|")
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -34,8 +40,10 @@ def read_survey_file(path: str | Path) -> pl.DataFrame:
     try:
         return fastexcel.read_excel(path).load_sheet(0).to_polars()
     except (fastexcel.FastExcelError, OSError, pl.exceptions.PolarsError) as error:
-        raise InputError(f"Berkas '{path.name}' tidak dapat dibaca sebagai lembar kerja ({path.suffix}): {error}",
-                         f"File '{path.name}' cannot be read as a spreadsheet ({path.suffix}): {error}") from error
+        raise InputError(
+            f"Berkas '{path.name}' tidak dapat dibaca sebagai lembar kerja ({path.suffix}): {error}",
+            f"File '{path.name}' cannot be read as a spreadsheet ({path.suffix}): {error}",
+        ) from error
 
 
 def read_survey_csv(path: str | Path) -> pl.DataFrame:
@@ -47,8 +55,10 @@ def read_survey_csv(path: str | Path) -> pl.DataFrame:
             header = handle.readline()
         return pl.read_csv(path, separator=_separator(header), infer_schema_length=10_000, encoding="utf8")
     except (OSError, UnicodeDecodeError, pl.exceptions.PolarsError) as error:
-        raise InputError(f"Berkas '{path.name}' tidak dapat dibaca sebagai csv: {error}",
-                         f"File '{path.name}' cannot be read as csv: {error}") from error
+        raise InputError(
+            f"Berkas '{path.name}' tidak dapat dibaca sebagai csv: {error}",
+            f"File '{path.name}' cannot be read as csv: {error}",
+        ) from error
 
 
 def _separator(header: str) -> str:
@@ -68,11 +78,20 @@ def expenditure_column(columns: list[str]) -> str:
         f"Sebutkan kolom pengeluaran per kapita: {'ada beberapa: ' + ', '.join(found) if found else 'tidak ditemukan'} "
         f"(nama yang dikenali: {known}; kolom berkas: {present})",
         f"Name the per-capita expenditure column: {'several match: ' + ', '.join(found) if found else 'none found'} "
-        f"(recognised names: {known}; file columns: {present})")
+        f"(recognised names: {known}; file columns: {present})",
+    )
 
 
-def fgt_cli_result(path: str | Path, line: float | str, weight: str | None = None, by: str | None = None, *,
-                   expenditure: str | None = None, strata: str | None = None, psu: str | None = None) -> dict[str, Any]:
+def fgt_cli_result(
+    path: str | Path,
+    line: float | str,
+    weight: str | None = None,
+    by: str | None = None,
+    *,
+    expenditure: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+) -> dict[str, Any]:
     """The JSON shape of the CLI: `kind` "survey_estimate", p0/p1/p2 and their SEs (percent), n,
     weight_sum, the inputs used, and `groups` (one dict per `by` value) when `by` is given. `line` is
     a number or the name of a column of lines. Values are JSON-safe (groups other than text, numbers

@@ -1,4 +1,5 @@
 """Numbers written the Indonesian way (1.890,05) or the English way (1,890.05), for explanations."""
+
 from __future__ import annotations
 
 from decimal import Decimal

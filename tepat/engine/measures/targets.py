@@ -9,6 +9,7 @@ reduction still required, a linear trend projection and a status, with the arith
 Gap, people and required reduction are computed in decimal arithmetic from the numbers as written
 (1.03 x 183500 / 100 = 1890.05 exactly). Status rules: docs/measures.md.
 """
+
 from __future__ import annotations
 
 import math
@@ -90,7 +91,11 @@ class Tracking:
     missing_years: tuple[int, ...]
 
     def status_label(self, lang: str = "id") -> str:
-        labels = DEADLINE_PASSED_LABEL if self.deadline_passed and self.status is Status.OFF_TRACK else STATUS_LABELS[self.status]
+        labels = (
+            DEADLINE_PASSED_LABEL
+            if self.deadline_passed and self.status is Status.OFF_TRACK
+            else STATUS_LABELS[self.status]
+        )
         return labels[0] if lang == "id" else labels[1]
 
     def explain(self, lang: str = "id") -> list[str]:
@@ -100,20 +105,42 @@ class Tracking:
     def to_dict(self) -> dict[str, Any]:
         trend = self.trend
         return {
-            "indicator": self.indicator, "latest_year": self.latest.year, "latest_value": self.latest.value,
-            "ppp_basis": self.ppp_basis, "target_year": self.target.year, "target_value": self.target.value,
-            "legal_basis": self.target.legal_basis, "population": self.population, "gap_pp": self.gap_pp,
-            "gap_people": self.gap_people, "years_left": self.years_left, "required_per_year": self.required_per_year,
-            "trend_years": list(trend.years) if trend else [], "slope": trend.slope if trend else None,
-            "projection": trend.projection if trend else None, "status": str(self.status),
-            "status_label_id": self.status_label("id"), "status_label_en": self.status_label("en"),
-            "deadline_passed": self.deadline_passed, "margin": self.margin, "missing_years": list(self.missing_years),
-            "explain_id": self.explain("id"), "explain_en": self.explain("en"),
+            "indicator": self.indicator,
+            "latest_year": self.latest.year,
+            "latest_value": self.latest.value,
+            "ppp_basis": self.ppp_basis,
+            "target_year": self.target.year,
+            "target_value": self.target.value,
+            "legal_basis": self.target.legal_basis,
+            "population": self.population,
+            "gap_pp": self.gap_pp,
+            "gap_people": self.gap_people,
+            "years_left": self.years_left,
+            "required_per_year": self.required_per_year,
+            "trend_years": list(trend.years) if trend else [],
+            "slope": trend.slope if trend else None,
+            "projection": trend.projection if trend else None,
+            "status": str(self.status),
+            "status_label_id": self.status_label("id"),
+            "status_label_en": self.status_label("en"),
+            "deadline_passed": self.deadline_passed,
+            "margin": self.margin,
+            "missing_years": list(self.missing_years),
+            "explain_id": self.explain("id"),
+            "explain_en": self.explain("en"),
         }
 
 
-def track(series: Sequence[Observation], target: Target, population: int, *, indicator: str = "",
-          last_n: int | None = None, margin: float = DEFAULT_MARGIN, as_of: int | None = None) -> Tracking:
+def track(
+    series: Sequence[Observation],
+    target: Target,
+    population: int,
+    *,
+    indicator: str = "",
+    last_n: int | None = None,
+    margin: float = DEFAULT_MARGIN,
+    as_of: int | None = None,
+) -> Tracking:
     """The tracker of one indicator against one target. `last_n` limits the trend to the last N
     observations (default all; at least 2). `as_of` (e.g. the current year) marks the target year as
     passed even before data for it are published. Raises InputError on a bad series or parameters."""
@@ -125,11 +152,20 @@ def track(series: Sequence[Observation], target: Target, population: int, *, ind
     trend = fit_trend(observations[-last_n:] if last_n else observations, target.year)
     passed = years_left <= 0 or (as_of is not None and as_of > target.year)
     return Tracking(
-        indicator=indicator, latest=latest, target=target, population=population, gap_pp=float(gap),
+        indicator=indicator,
+        latest=latest,
+        target=target,
+        population=population,
+        gap_pp=float(gap),
         gap_people=int((gap * population / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
-        years_left=years_left, required_per_year=_required(gap, years_left), trend=trend,
-        status=_status(gap, trend, target, margin, passed), deadline_passed=passed, margin=margin,
-        ppp_basis=latest.ppp_basis, missing_years=_missing_years(observations),
+        years_left=years_left,
+        required_per_year=_required(gap, years_left),
+        trend=trend,
+        status=_status(gap, trend, target, margin, passed),
+        deadline_passed=passed,
+        margin=margin,
+        ppp_basis=latest.ppp_basis,
+        missing_years=_missing_years(observations),
     )
 
 
@@ -199,17 +235,25 @@ def _check_ppp(observations: Sequence[Observation]) -> None:
         years.setdefault(ppp_key(o.ppp_basis), []).append(o.year)
     if len(years) > 1:
         listed = "; ".join(f"{basis or '-'}: {', '.join(map(str, found))}" for basis, found in years.items())
-        raise InputError(f"Seri mencampur dasar PPP ({listed}): tampilkan sebagai seri terpisah",
-                         f"The series mixes PPP bases ({listed}): show them as separate series")
+        raise InputError(
+            f"Seri mencampur dasar PPP ({listed}): tampilkan sebagai seri terpisah",
+            f"The series mixes PPP bases ({listed}): show them as separate series",
+        )
 
 
 def _check_parameters(target: Target, population: int, last_n: int | None, margin: float) -> None:
     if not (math.isfinite(target.value) and 0 <= target.value <= 100):
-        raise InputError(f"Target harus 0-100%, bukan {target.value}", f"The target must be within 0-100%, not {target.value}")
+        raise InputError(
+            f"Target harus 0-100%, bukan {target.value}", f"The target must be within 0-100%, not {target.value}"
+        )
     if isinstance(population, bool) or not isinstance(population, int) or population <= 0:
-        raise InputError(f"Jumlah penduduk harus bilangan bulat positif, bukan {population!r}",
-                         f"The population must be a positive whole number, not {population!r}")
+        raise InputError(
+            f"Jumlah penduduk harus bilangan bulat positif, bukan {population!r}",
+            f"The population must be a positive whole number, not {population!r}",
+        )
     if last_n is not None and last_n < 2:
-        raise InputError(f"Tren perlu paling sedikit 2 tahun, bukan {last_n}", f"A trend needs at least 2 years, not {last_n}")
+        raise InputError(
+            f"Tren perlu paling sedikit 2 tahun, bukan {last_n}", f"A trend needs at least 2 years, not {last_n}"
+        )
     if not (math.isfinite(margin) and margin >= 0):
         raise InputError(f"Batas toleransi harus >= 0, bukan {margin}", f"The margin must be >= 0, not {margin}")

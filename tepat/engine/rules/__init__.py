@@ -6,6 +6,7 @@
 
 See docs/rules.md for the grammar, the fields, the null semantics and the error codes.
 """
+
 from __future__ import annotations
 
 from tepat.engine.rules.counting import Counts, GroupCount, count, groupable
@@ -19,7 +20,25 @@ from tepat.engine.rules.schema import FieldSpec, Schema, default_schema
 from tepat.engine.rules.snippets import SNIPPETS
 
 __all__ = [
-    "EXAMPLES", "ERRORS", "SNIPPETS", "WARNINGS", "CheckResult", "Counts", "FieldSpec", "GroupCount", "Issue", "Node",
-    "Rule", "RuleError", "Schema", "check", "count", "coverage_warning", "default_schema", "evaluate", "groupable",
-    "parse", "render",
+    "EXAMPLES",
+    "ERRORS",
+    "SNIPPETS",
+    "WARNINGS",
+    "CheckResult",
+    "Counts",
+    "FieldSpec",
+    "GroupCount",
+    "Issue",
+    "Node",
+    "Rule",
+    "RuleError",
+    "Schema",
+    "check",
+    "count",
+    "coverage_warning",
+    "default_schema",
+    "evaluate",
+    "groupable",
+    "parse",
+    "render",
 ]

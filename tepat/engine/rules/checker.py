@@ -3,6 +3,7 @@
 Cost: one walk of the tree (snippet bodies included). Guarantee: a tree without errors evaluates
 without type errors on every backend.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -11,7 +12,19 @@ from dataclasses import dataclass
 
 from tepat.engine.rules.messages import TYPE_NAMES, Issue, make_issue
 from tepat.engine.rules.nodes import (
-    AGGREGATE_KINDS, ORDERING, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet, depends_on_data,
+    AGGREGATE_KINDS,
+    ORDERING,
+    Aggregate,
+    And,
+    Compare,
+    Field,
+    InList,
+    Literal,
+    Node,
+    Not,
+    Or,
+    Snippet,
+    depends_on_data,
     top_conditions,
 )
 from tepat.engine.rules.schema import MEMBER, Schema, fold_text
@@ -40,7 +53,7 @@ class Checker:
 
     # ------------------------------------------------------------------ helpers
     def source(self, node: Node) -> str:
-        return self.text[node.start:node.end]
+        return self.text[node.start : node.end]
 
     def error(self, code: str, node: Node, **values: object) -> None:
         self.errors.append(make_issue(code, self.text, node.start, node.end - node.start, **values))
@@ -81,7 +94,9 @@ class Checker:
         folded = [name for name in names if name.lower() == node.name.lower()]
         close = folded or difflib.get_close_matches(node.name, names, n=1, cutoff=0.6)
         suggestion = close[0] if close else None
-        self.error("unknown_field", node, name=node.name, hint="did_you_mean" if suggestion else None, suggestion=suggestion)
+        self.error(
+            "unknown_field", node, name=node.name, hint="did_you_mean" if suggestion else None, suggestion=suggestion
+        )
 
     def snippet(self, node: Snippet, scope: Scope) -> str:
         """Checks the body against its own text; level errors are reported at the snippet's name."""
@@ -114,8 +129,14 @@ class Checker:
             self.mismatch(node.left, left, node.right, right)
         elif node.op in ORDERING and left != "number":
             subject = node.left if not isinstance(node.left, Literal) else node.right
-            self.error("ordering_on_text", node, op=node.op, name=self.source(subject),
-                       type_id=TYPE_NAMES[left][0], type_en=TYPE_NAMES[left][1])
+            self.error(
+                "ordering_on_text",
+                node,
+                op=node.op,
+                name=self.source(subject),
+                type_id=TYPE_NAMES[left][0],
+                type_en=TYPE_NAMES[left][1],
+            )
         else:
             self.values(node.left, (node.right,))
             self.values(node.right, (node.left,))
@@ -126,8 +147,12 @@ class Checker:
         kinds = sorted({value.type for value in node.values})
         listed = Literal("", "text", start=node.values[0].start, end=node.values[-1].end)
         if len(kinds) > 1:
-            self.error("mixed_list", listed, types_id=", ".join(TYPE_NAMES[k][0] for k in kinds),
-                       types_en=", ".join(TYPE_NAMES[k][1] for k in kinds))
+            self.error(
+                "mixed_list",
+                listed,
+                types_id=", ".join(TYPE_NAMES[k][0] for k in kinds),
+                types_en=", ".join(TYPE_NAMES[k][1] for k in kinds),
+            )
         elif subject is not None and kinds[0] != subject:
             self.mismatch(node.subject, subject, listed, kinds[0])
         else:
@@ -135,9 +160,16 @@ class Checker:
         return "bool"
 
     def mismatch(self, left: Node, left_type: str, right: Node, right_type: str) -> None:
-        self.error("type_mismatch", right, left=self.source(left), right=self.source(right),
-                   left_id=TYPE_NAMES[left_type][0], left_en=TYPE_NAMES[left_type][1],
-                   right_id=TYPE_NAMES[right_type][0], right_en=TYPE_NAMES[right_type][1])
+        self.error(
+            "type_mismatch",
+            right,
+            left=self.source(left),
+            right=self.source(right),
+            left_id=TYPE_NAMES[left_type][0],
+            left_en=TYPE_NAMES[left_type][1],
+            right_id=TYPE_NAMES[right_type][0],
+            right_en=TYPE_NAMES[right_type][1],
+        )
 
     def values(self, subject: Node, candidates: tuple[Node, ...]) -> None:
         """Text literals compared with `subject`: not empty, and in the field's domain if it has one."""

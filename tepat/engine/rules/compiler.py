@@ -14,6 +14,7 @@ Member aggregates become reductions over one group_by of the members frame:
 size > 0 and not any(not c). When no reduction needs the family size, members satisfying none of
 the conditions are filtered out before grouping. Cost: one pass over members, one left join.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -27,7 +28,18 @@ from functools import reduce
 import narwhals.stable.v2 as nw
 
 from tepat.engine.rules.nodes import (
-    COMPARISONS, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet, walk,
+    COMPARISONS,
+    Aggregate,
+    And,
+    Compare,
+    Field,
+    InList,
+    Literal,
+    Node,
+    Not,
+    Or,
+    Snippet,
+    walk,
 )
 from tepat.engine.rules.rule import Rule
 from tepat.engine.rules.schema import BEFORE_LOWER, MEMBER, SPACES, Schema, fold_text
@@ -131,8 +143,12 @@ class AgeComparison:
         from_low, from_high = self.at_least(math.ceil(value)), self.at_least(math.floor(value) + 1)
         exact = from_low & ~from_high  # empty when value is not whole (then ceil == floor + 1)
         forms = {
-            ">=": from_low, ">": from_high, "<": present & ~from_low, "<=": present & ~from_high,
-            "==": exact, "!=": present & ~exact,
+            ">=": from_low,
+            ">": from_high,
+            "<": present & ~from_low,
+            "<=": present & ~from_high,
+            "==": exact,
+            "!=": present & ~exact,
         }
         return forms[op]
 
@@ -174,8 +190,13 @@ class ExpressionBuilder:
     def age_comparison(self, node: Compare) -> nw.Expr | None:
         """The cut-off form of `umur <op> number` (either side), or None for any other comparison."""
         pairs = ((node.left, node.right, node.op), (node.right, node.left, AgeComparison.FLIP[node.op]))
-        for field, value, op in pairs:
-            if isinstance(field, Field) and field.name == "umur" and isinstance(value, Literal) and value.type == "number":
+        for side, value, op in pairs:
+            if (
+                isinstance(side, Field)
+                and side.name == "umur"
+                and isinstance(value, Literal)
+                and value.type == "number"
+            ):
                 assert self.reference_date is not None, "umur needs a reference date"
                 return AgeComparison(nw.col("tanggal_lahir"), self.reference_date).build(op, float(value.value))
         return None

@@ -4,6 +4,7 @@ Cost: the evaluation query plus one aggregation, materialised as a few rows (one
 Guarantee: `members` counts the active members of eligible families; groups with no eligible family
 are listed with zeros, so the preview shows every kecamatan or kelurahan of the input.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,18 +52,30 @@ class Counts:
 
 def groupable(schema: Schema) -> list[str]:
     """Family fields a count may be grouped by: stored ones and `kecamatan`."""
-    return [name for name, spec in schema.fields.items() if spec.level == FAMILY and (not spec.derived or name == "kecamatan")]
+    return [
+        name
+        for name, spec in schema.fields.items()
+        if spec.level == FAMILY and (not spec.derived or name == "kecamatan")
+    ]
 
 
-def count(rule: str | Rule | Node, families: Any, members: Any, reference_date: date, *, by: str | None = None,
-          schema: Schema | None = None) -> Counts:
+def count(
+    rule: str | Rule | Node,
+    families: Any,
+    members: Any,
+    reference_date: date,
+    *,
+    by: str | None = None,
+    schema: Schema | None = None,
+) -> Counts:
     """Eligible families and members of eligible families, optionally per value of `by`."""
     schema = schema or default_schema()
     if by is not None and by not in groupable(schema):
         raise ValueError(f"cannot group by {by!r}; use one of: {', '.join(groupable(schema))}")
     checked = as_rule(rule, schema=schema)
-    table = eligibility_table(checked, frames_of(families, members), reference_date, schema=schema, with_size=True,
-                              keep=(by,) if by else ())
+    table = eligibility_table(
+        checked, frames_of(families, members), reference_date, schema=schema, with_size=True, keep=(by,) if by else ()
+    )
     eligible = nw.col("eligible")
     sums = [
         nw.when(eligible).then(1).otherwise(0).sum().cast(nw.Int64).alias("families"),
@@ -74,5 +87,10 @@ def count(rule: str | Rule | Node, families: Any, members: Any, reference_date: 
         return Counts(row["families"] or 0, row["members"] or 0, row["total"] or 0)
     groups = [GroupCount(r[by], r["families"], r["members"], r["total"]) for r in rows(table.group_by(by).agg(*sums))]
     groups.sort(key=lambda g: (g.key is None, g.key))
-    return Counts(sum(g.families for g in groups), sum(g.members for g in groups), sum(g.total_families for g in groups), by,
-                  tuple(groups))
+    return Counts(
+        sum(g.families for g in groups),
+        sum(g.members for g in groups),
+        sum(g.total_families for g in groups),
+        by,
+        tuple(groups),
+    )

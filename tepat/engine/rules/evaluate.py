@@ -12,6 +12,7 @@ Cost: one lazy query: a filtered group_by over members, one left join onto famil
 column-wise expressions; never a Python loop over families. Results come back in the backend of
 the input (eager polars in, eager polars out; lazy in, lazy out).
 """
+
 from __future__ import annotations
 
 import operator
@@ -39,8 +40,9 @@ class Frames:
     eager: bool
 
 
-def evaluate(rule: str | Rule | Node, families: Any, members: Any, reference_date: date, *,
-             schema: Schema | None = None) -> Any:
+def evaluate(
+    rule: str | Rule | Node, families: Any, members: Any, reference_date: date, *, schema: Schema | None = None
+) -> Any:
     """Native frame: `family_id`, `eligible`, and one boolean column per top-level condition, named
     by the condition's source text (see Rule.conditions), telling which conditions held."""
     checked = as_rule(rule, schema=schema)
@@ -51,8 +53,15 @@ def evaluate(rule: str | Rule | Node, families: Any, members: Any, reference_dat
     return (result.collect() if frames.eager else result).to_native()
 
 
-def eligibility_table(rule: Rule, frames: Frames, reference_date: date, *, schema: Schema | None = None,
-                      with_size: bool = False, keep: tuple[str, ...] = ()) -> nw.LazyFrame:
+def eligibility_table(
+    rule: Rule,
+    frames: Frames,
+    reference_date: date,
+    *,
+    schema: Schema | None = None,
+    with_size: bool = False,
+    keep: tuple[str, ...] = (),
+) -> nw.LazyFrame:
     """The families frame with every condition column, `eligible`, and `SIZE` when `with_size`."""
     plan = make_plan(rule, schema or default_schema(), with_size=with_size)
     builder = ExpressionBuilder(plan, reference_date)
@@ -67,7 +76,9 @@ def eligibility_table(rule: Rule, frames: Frames, reference_date: date, *, schem
     return table.with_columns(eligible=reduce(junction, [nw.col(label) for label in conditions]))
 
 
-def _member_reductions(plan: Plan, builder: ExpressionBuilder, members: nw.LazyFrame, reference_date: date) -> nw.LazyFrame | None:
+def _member_reductions(
+    plan: Plan, builder: ExpressionBuilder, members: nw.LazyFrame, reference_date: date
+) -> nw.LazyFrame | None:
     """One row per family with an active member: a column per reduction (and SIZE when needed)."""
     if not plan.reductions and not plan.needs_size:
         return None

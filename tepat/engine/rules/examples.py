@@ -5,6 +5,7 @@ guidelines (and the city's choice of desil range) decide the real rule. docs/rul
 Each selects families on a P3KE-only registry as well as on DTSEN (fields only DTSEN carries are
 paired with their P3KE reading; tests/test_program_views.py checks on the synthetic demo data).
 """
+
 from __future__ import annotations
 
 EXAMPLES: dict[str, str] = {

@@ -3,6 +3,7 @@
 The codes are a contract (the CLI, the preview and docs/rules.md use them): never rename one.
 An `Issue` carries the code, where it is (0-based offset, 1-based line and column) and both messages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,21 +18,32 @@ class Message:
 ERRORS: dict[str, Message] = {
     "empty_rule": Message("Aturan kosong", "The rule is empty"),
     "too_long": Message(
-        "Aturan terlalu panjang ({length} karakter, maksimum {limit})", "The rule is too long ({length} characters, at most {limit})"
+        "Aturan terlalu panjang ({length} karakter, maksimum {limit})",
+        "The rule is too long ({length} characters, at most {limit})",
     ),
     "too_deep": Message(
-        "Aturan bersarang terlalu dalam (maksimum {limit} tingkat)", "The rule is nested too deeply (at most {limit} levels)"
+        "Aturan bersarang terlalu dalam (maksimum {limit} tingkat)",
+        "The rule is nested too deeply (at most {limit} levels)",
     ),
     "invalid_character": Message("Karakter '{char}' tidak dikenal", "Unknown character '{char}'"),
     "single_equals": Message("Gunakan '==' untuk membandingkan, bukan '='", "Use '==' to compare, not '='"),
     "invalid_number": Message(
-        "Angka '{text}' tidak valid (pakai titik untuk desimal, mis. 2.5)", "Invalid number '{text}' (use a dot for decimals, e.g. 2.5)"
+        "Angka '{text}' tidak valid (pakai titik untuk desimal, mis. 2.5)",
+        "Invalid number '{text}' (use a dot for decimals, e.g. 2.5)",
     ),
-    "unclosed_string": Message("Teks yang dibuka di sini tidak ditutup dengan {quote}", "Text opened here is not closed with {quote}"),
-    "unclosed_paren": Message("Kurung '(' yang dibuka di sini tidak ditutup", "The parenthesis '(' opened here is not closed"),
+    "unclosed_string": Message(
+        "Teks yang dibuka di sini tidak ditutup dengan {quote}", "Text opened here is not closed with {quote}"
+    ),
+    "unclosed_paren": Message(
+        "Kurung '(' yang dibuka di sini tidak ditutup", "The parenthesis '(' opened here is not closed"
+    ),
     "unclosed_list": Message("Daftar '[' yang dibuka di sini tidak ditutup", "The list '[' opened here is not closed"),
-    "unexpected_token": Message("{found_id} tidak terduga; diharapkan {expected_id}", "Unexpected {found_en}; expected {expected_en}"),
-    "unexpected_end": Message("Aturan berakhir terlalu cepat; diharapkan {expected_id}", "The rule ends too early; expected {expected_en}"),
+    "unexpected_token": Message(
+        "{found_id} tidak terduga; diharapkan {expected_id}", "Unexpected {found_en}; expected {expected_en}"
+    ),
+    "unexpected_end": Message(
+        "Aturan berakhir terlalu cepat; diharapkan {expected_id}", "The rule ends too early; expected {expected_en}"
+    ),
     "empty_list": Message("Daftar kosong: isi paling sedikit satu nilai", "Empty list: give at least one value"),
     "unknown_function": Message(
         "Fungsi '{name}' tidak dikenal; yang tersedia: {known}", "Unknown function '{name}'; available: {known}"
@@ -58,7 +70,8 @@ ERRORS: dict[str, Message] = {
     ),
     "mixed_list": Message("Daftar mencampur jenis nilai ({types_id})", "The list mixes value types ({types_en})"),
     "ordering_on_text": Message(
-        "Operator '{op}' hanya untuk angka; {name} berisi {type_id}", "Operator '{op}' only applies to numbers; {name} is {type_en}"
+        "Operator '{op}' hanya untuk angka; {name} berisi {type_id}",
+        "Operator '{op}' only applies to numbers; {name} is {type_en}",
     ),
     "unknown_value": Message("Nilai '{value}' tidak dikenal untuk {name}", "Unknown value '{value}' for {name}"),
     "empty_text": Message(
@@ -75,7 +88,9 @@ WARNINGS: dict[str, Message] = {
         "Semua {total} keluarga memenuhi aturan ini; periksa apakah aturan memang menyaring",
         "All {total} families meet this rule; check that it filters as intended",
     ),
-    "always_false": Message("Tidak ada keluarga yang memenuhi aturan ini (dari {total})", "No family meets this rule (out of {total})"),
+    "always_false": Message(
+        "Tidak ada keluarga yang memenuhi aturan ini (dari {total})", "No family meets this rule (out of {total})"
+    ),
 }
 
 # Appended to a message when there is something to suggest.
@@ -111,8 +126,14 @@ class Issue:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "code": self.code, "offset": self.offset, "length": self.length, "line": self.line, "column": self.column,
-            "message_id": self.message_id, "message_en": self.message_en, "suggestion": self.suggestion,
+            "code": self.code,
+            "offset": self.offset,
+            "length": self.length,
+            "line": self.line,
+            "column": self.column,
+            "message_id": self.message_id,
+            "message_en": self.message_en,
+            "suggestion": self.suggestion,
         }
 
 
@@ -124,8 +145,17 @@ class RuleError(Exception):
         super().__init__("; ".join(f"{i.code} at {i.line}:{i.column}: {i.message}" for i in issues))
 
 
-def make_issue(code: str, source: str, offset: int, span: int = 1, /, *, hint: str | None = None,
-               suggestion: str | None = None, **values: object) -> Issue:
+def make_issue(
+    code: str,
+    source: str,
+    offset: int,
+    span: int = 1,
+    /,
+    *,
+    hint: str | None = None,
+    suggestion: str | None = None,
+    **values: object,
+) -> Issue:
     """An error or warning covering `span` characters at `offset` of `source`, with `hint` (a HINTS key) appended."""
     message = ERRORS.get(code) or WARNINGS[code]
     message_id, message_en = message.id.format(**values), message.en.format(**values)

@@ -3,14 +3,15 @@
 Nodes are frozen dataclasses; `start`/`end` (0-based offsets into the text they were parsed from)
 take no part in equality, so two rules that differ only in spacing or keyword language are equal.
 """
+
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
-LiteralValue = Union[int, float, str, bool]
+LiteralValue = int | float | str | bool
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,12 @@ AGGREGATE_NAMES: dict[str, str] = {
 
 # The same callables compare Python values (reference evaluation) and narwhals expressions.
 COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 ORDERING = frozenset({"<", "<=", ">", ">="})
 

@@ -14,6 +14,7 @@ A NAME is a snippet (expanded here, from the snippet's own text) or a field. Cos
 tokens plus the snippets used. Guarantee: raises only RuleError, at the first syntax error, and
 never recurses deeper than MAX_DEPTH nesting levels.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -21,7 +22,19 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from tepat.engine.rules.messages import RuleError, make_issue
-from tepat.engine.rules.nodes import AGGREGATE_NAMES, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet
+from tepat.engine.rules.nodes import (
+    AGGREGATE_NAMES,
+    Aggregate,
+    And,
+    Compare,
+    Field,
+    InList,
+    Literal,
+    Node,
+    Not,
+    Or,
+    Snippet,
+)
 from tepat.engine.rules.snippets import SNIPPETS
 from tepat.engine.rules.tokens import Token, tokenize
 
@@ -76,7 +89,9 @@ class Parser:
         if token.kind == "end":
             return self.fail("unexpected_end", token, expected_id=expected_id, expected_en=expected_en)
         found = f"'{token.text}'"
-        return self.fail("unexpected_token", token, found_id=found, found_en=found, expected_id=expected_id, expected_en=expected_en)
+        return self.fail(
+            "unexpected_token", token, found_id=found, found_en=found, expected_id=expected_id, expected_en=expected_en
+        )
 
     def enter(self) -> None:
         self.depth += 1
@@ -200,10 +215,20 @@ class Parser:
         if kind is None:
             known = ", ".join(AGGREGATE_NAMES)
             close = difflib.get_close_matches(str(name.value), list(AGGREGATE_NAMES), n=1)
-            raise RuleError([make_issue(
-                "unknown_function", self.text, name.start, name.end - name.start, name=name.value, known=known,
-                hint="did_you_mean" if close else None, suggestion=close[0] if close else None,
-            )])
+            raise RuleError(
+                [
+                    make_issue(
+                        "unknown_function",
+                        self.text,
+                        name.start,
+                        name.end - name.start,
+                        name=name.value,
+                        known=known,
+                        hint="did_you_mean" if close else None,
+                        suggestion=close[0] if close else None,
+                    )
+                ]
+            )
         opening = self.advance()
         condition = self.or_expr()
         closing = self.closing_paren(opening)

@@ -3,12 +3,25 @@
 Guarantee: parse(render(node)) == node for every tree the parser can produce; nested and/or and
 compared conditions are parenthesised so the tree shape survives. Cost: linear in the tree.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
 
-from tepat.engine.rules.nodes import AGGREGATE_KINDS, Aggregate, And, Compare, Field, InList, Literal, Node, Not, Or, Snippet
+from tepat.engine.rules.nodes import (
+    AGGREGATE_KINDS,
+    Aggregate,
+    And,
+    Compare,
+    Field,
+    InList,
+    Literal,
+    Node,
+    Not,
+    Or,
+    Snippet,
+)
 
 
 def render(node: Node) -> str:

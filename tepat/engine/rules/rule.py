@@ -3,6 +3,7 @@
 Cost: linear in the text (plus the snippets used); no data is read. Guarantee: parse() raises only
 RuleError for anything a user can type; a returned Rule is well-typed against the schema.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ class Rule:
         labels: list[tuple[str, Node]] = []
         seen: dict[str, int] = {}
         for node in top_conditions(self.root)[1]:
-            label = re.sub(r"\s+", " ", self.text[node.start:node.end]).strip() or render(node)
+            label = re.sub(r"\s+", " ", self.text[node.start : node.end]).strip() or render(node)
             seen[label] = seen.get(label, 0) + 1
             labels.append((label if seen[label] == 1 else f"{label} ({seen[label]})", node))
         return labels
@@ -55,7 +56,11 @@ class CheckResult:
         return Rule(self.text, self.ast, tuple(self.warnings)) if self.ast is not None else None
 
     def to_dict(self) -> dict[str, object]:
-        return {"ok": self.ok, "errors": [i.to_dict() for i in self.errors], "warnings": [i.to_dict() for i in self.warnings]}
+        return {
+            "ok": self.ok,
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+        }
 
 
 def check(text: str, *, schema: Schema | None = None, snippets: Mapping[str, str] | None = None) -> CheckResult:

@@ -3,6 +3,7 @@
 Value domains come from tepat/registry/profiles/domains.json; flag fields take "Ya"/"Tidak".
 `aset` (JSON), `kelurahan_id` (a database key) and `tanggal_lahir` (use `umur`) are not rule fields.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,9 @@ REGION = FieldSpec("kelurahan", FAMILY, "text")
 # Derived fields: computed by the evaluator, never read from a column of that name (except
 # `kecamatan`, read when the families frame has it).
 DERIVED: dict[str, FieldSpec] = {
-    "kecamatan": FieldSpec("kecamatan", FAMILY, "text", derived="the `kecamatan` column, else the first 8 characters of `kelurahan`"),
+    "kecamatan": FieldSpec(
+        "kecamatan", FAMILY, "text", derived="the `kecamatan` column, else the first 8 characters of `kelurahan`"
+    ),
     "jumlah_anggota": FieldSpec("jumlah_anggota", FAMILY, "number", derived="number of active members"),
     "umur": FieldSpec("umur", MEMBER, "number", derived="whole years from tanggal_lahir to the reference date"),
 }
@@ -75,7 +78,7 @@ def load_domains(path: Path = DOMAINS_PATH) -> dict[str, tuple[str, ...]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     domains = {name: tuple(values) for name, values in data["domains"].items() if not name.startswith("_")}
     flags = tuple(data["domains"]["_flags"])
-    return {**domains, **{name: flags for name in data["flag_fields"]}}
+    return {**domains, **dict.fromkeys(data["flag_fields"], flags)}
 
 
 @cache

@@ -5,6 +5,7 @@ They are expanded when a rule is parsed. Family-level ones mirror the deprivatio
 its snippet is called `berisiko_stunting`. Member-level ones are used inside member aggregates:
 `ada_anggota(balita)`. A snippet may use other snippets, never itself.
 """
+
 from __future__ import annotations
 
 SNIPPETS: dict[str, str] = {

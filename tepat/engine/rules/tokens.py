@@ -2,6 +2,7 @@
 
 Cost: one pass over the text. Guarantee: every failure is a RuleError with the offending offset.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,9 +14,12 @@ INT_LIMIT = 2**63 - 1
 
 # Keywords are case-insensitive; Indonesian and English spellings map to one canonical word.
 KEYWORDS: dict[str, str] = {
-    "and": "and", "dan": "and",
-    "or": "or", "atau": "or",
-    "not": "not", "bukan": "not",
+    "and": "and",
+    "dan": "and",
+    "or": "or",
+    "atau": "or",
+    "not": "not",
+    "bukan": "not",
     "in": "in",
 }
 BOOLEANS: dict[str, bool] = {"true": True, "false": False}
@@ -53,7 +57,7 @@ def _next(text: str, at: int) -> Token:
     char = text[at]
     if char in "\"'":
         return _string(text, at)
-    if char.isascii() and char.isdigit() or (char == "-" and text[at + 1:at + 2].isdigit()):
+    if char.isascii() and char.isdigit() or (char == "-" and text[at + 1 : at + 2].isdigit()):
         return _number(text, at)
     if char.isascii() and (char.isalpha() or char == "_"):
         return _word(text, at)
@@ -76,7 +80,7 @@ def _string(text: str, at: int) -> Token:
             chars.append(text[index + 1])
             index += 2
         elif char == quote:
-            return Token("text", text[at:index + 1], "".join(chars), at, index + 1)
+            return Token("text", text[at : index + 1], "".join(chars), at, index + 1)
         else:
             chars.append(char)
             index += 1

@@ -9,18 +9,58 @@
 
 Statistics use permutation pseudo p-values with a fixed seed (repeatable maps).
 """
+
 from __future__ import annotations
 
 from tepat.engine.spatial.geojson import (
-    Boundaries, BoundaryError, Problem, RegionKey, feature_collection, normalise, read_boundaries, read_geometry,
+    Boundaries,
+    BoundaryError,
+    Problem,
+    RegionKey,
+    feature_collection,
+    normalise,
+    read_boundaries,
+    read_geometry,
 )
 from tepat.engine.spatial.hotspots import (
-    LABELS, METHOD_LABELS, METHODS, PERMUTATIONS, SEED, Contiguity, Hotspots, Label, Spot, hotspots, neighbours,
+    LABELS,
+    METHOD_LABELS,
+    METHODS,
+    PERMUTATIONS,
+    SEED,
+    Contiguity,
+    Hotspots,
+    Label,
+    Spot,
+    hotspots,
+    neighbours,
 )
 from tepat.engine.spatial.ranking import Ranked, RegionValue, counts, flag_counts, rank, shares
 
 __all__ = [
-    "LABELS", "METHODS", "METHOD_LABELS", "PERMUTATIONS", "SEED", "Boundaries", "BoundaryError", "Contiguity", "Hotspots",
-    "Label", "Problem", "Ranked", "RegionKey", "RegionValue", "Spot", "counts", "feature_collection", "flag_counts",
-    "hotspots", "neighbours", "normalise", "rank", "read_boundaries", "read_geometry", "shares",
+    "LABELS",
+    "METHODS",
+    "METHOD_LABELS",
+    "PERMUTATIONS",
+    "SEED",
+    "Boundaries",
+    "BoundaryError",
+    "Contiguity",
+    "Hotspots",
+    "Label",
+    "Problem",
+    "Ranked",
+    "RegionKey",
+    "RegionValue",
+    "Spot",
+    "counts",
+    "feature_collection",
+    "flag_counts",
+    "hotspots",
+    "neighbours",
+    "normalise",
+    "rank",
+    "read_boundaries",
+    "read_geometry",
+    "shares",
 ]

@@ -11,6 +11,7 @@ Codes match the Kemendagri code with or without dots (12.09.20.1001, 1209201001)
 the property holding them is given or detected (the property whose values match most kelurahan).
 Cost: one JSON parse and one shapely validity check per feature.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,10 +27,17 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-WGS84_NAMES = frozenset({
-    "urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:ogc::crs84", "ogc:crs84", "crs84",
-    "urn:ogc:def:crs:epsg::4326", "urn:ogc:def:crs:epsg:4326", "epsg:4326",
-})
+WGS84_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:ogc:1.3:crs84",
+        "urn:ogc:def:crs:ogc::crs84",
+        "ogc:crs84",
+        "crs84",
+        "urn:ogc:def:crs:epsg::4326",
+        "urn:ogc:def:crs:epsg:4326",
+        "epsg:4326",
+    }
+)
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
 LISTED = 30  # how many codes or feature numbers one message names
 
@@ -82,7 +90,7 @@ def _listed(values: Iterable[Any]) -> str:
 
 def normalise(value: Any) -> str | None:
     """A code as digits only: '12.09.20.1001', ' 1209201001 ' and 1209201001 all give '1209201001'."""
-    if value is None or isinstance(value, bool) or isinstance(value, (dict, list)):
+    if value is None or isinstance(value, (bool, dict, list)):
         return None
     if isinstance(value, float):
         if not value.is_integer():
@@ -116,21 +124,48 @@ def parse_json(data: bytes | str, max_depth: int = MAX_DEPTH) -> dict:
     `max_depth` (checked before parsing) or another GeoJSON type."""
     depth = nesting_depth(data)
     if depth > max_depth:
-        raise BoundaryError([Problem("too_deep", f"JSON bersarang {depth} tingkat; batasnya {max_depth}",
-                                     f"The JSON nests {depth} levels deep; the limit is {max_depth}")])
+        raise BoundaryError(
+            [
+                Problem(
+                    "too_deep",
+                    f"JSON bersarang {depth} tingkat; batasnya {max_depth}",
+                    f"The JSON nests {depth} levels deep; the limit is {max_depth}",
+                )
+            ]
+        )
     try:
         document = json.loads(data)
     except UnicodeDecodeError:
         raise BoundaryError([Problem("encoding", "Berkas bukan teks UTF-8", "The file is not UTF-8 text")]) from None
     except json.JSONDecodeError as error:
-        raise BoundaryError([Problem("json", f"Bukan JSON yang sah: {error.msg} (baris {error.lineno}, kolom {error.colno})",
-                                     f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")]) from None
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection" or not isinstance(document.get("features"), list):
+        raise BoundaryError(
+            [
+                Problem(
+                    "json",
+                    f"Bukan JSON yang sah: {error.msg} (baris {error.lineno}, kolom {error.colno})",
+                    f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+                )
+            ]
+        ) from None
+    if (
+        not isinstance(document, dict)
+        or document.get("type") != "FeatureCollection"
+        or not isinstance(document.get("features"), list)
+    ):
         found = document.get("type") if isinstance(document, dict) else type(document).__name__
-        raise BoundaryError([Problem("not_feature_collection", f"Berkas harus GeoJSON FeatureCollection, bukan {found!r}",
-                                     f"The file must be a GeoJSON FeatureCollection, not {found!r}")])
+        raise BoundaryError(
+            [
+                Problem(
+                    "not_feature_collection",
+                    f"Berkas harus GeoJSON FeatureCollection, bukan {found!r}",
+                    f"The file must be a GeoJSON FeatureCollection, not {found!r}",
+                )
+            ]
+        )
     if not document["features"]:
-        raise BoundaryError([Problem("empty", "FeatureCollection tidak berisi fitur", "The FeatureCollection has no features")])
+        raise BoundaryError(
+            [Problem("empty", "FeatureCollection tidak berisi fitur", "The FeatureCollection has no features")]
+        )
     return document
 
 
@@ -141,8 +176,15 @@ def check_crs(document: dict) -> None:
         return
     name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
     if not isinstance(name, str) or name.strip().lower() not in WGS84_NAMES:
-        raise BoundaryError([Problem("crs", f"Sistem koordinat {name or crs!r} bukan WGS84 (bujur/lintang); ubah ke EPSG:4326",
-                                     f"Coordinate system {name or crs!r} is not WGS84 (longitude/latitude); convert to EPSG:4326")])
+        raise BoundaryError(
+            [
+                Problem(
+                    "crs",
+                    f"Sistem koordinat {name or crs!r} bukan WGS84 (bujur/lintang); ubah ke EPSG:4326",
+                    f"Coordinate system {name or crs!r} is not WGS84 (longitude/latitude); convert to EPSG:4326",
+                )
+            ]
+        )
 
 
 def _properties(feature: Any) -> dict:
@@ -157,8 +199,15 @@ def detect_property(features: list, regions: Sequence[RegionKey], wanted: str | 
     names = Counter(name for feature in features for name in _properties(feature))
     candidates = [wanted] if wanted else list(names)
     if wanted and wanted not in names:
-        raise BoundaryError([Problem("property", f"Properti {wanted!r} tidak ada di fitur mana pun (yang ada: {_listed(names)})",
-                                     f"No feature has the property {wanted!r} (properties found: {_listed(names)})")])
+        raise BoundaryError(
+            [
+                Problem(
+                    "property",
+                    f"Properti {wanted!r} tidak ada di fitur mana pun (yang ada: {_listed(names)})",
+                    f"No feature has the property {wanted!r} (properties found: {_listed(names)})",
+                )
+            ]
+        )
     scores = []
     for name in candidates:
         values = {normalise(_properties(f).get(name)) for f in features}
@@ -166,10 +215,16 @@ def detect_property(features: list, regions: Sequence[RegionKey], wanted: str | 
             scores.append((len(values & lookup.keys()), kind == "kemendagri", name, kind))
     best = max(scores, default=(0, False, "", "kemendagri"))
     if best[0] == 0 and not wanted:
-        raise BoundaryError([Problem("property", "Tidak ada properti yang berisi kode kelurahan (kode Kemendagri atau BPS); "
-                                     f"properti yang ada: {_listed(names)}",
-                                     "No property holds kelurahan codes (Kemendagri or BPS code); "
-                                     f"properties found: {_listed(names)}")])
+        raise BoundaryError(
+            [
+                Problem(
+                    "property",
+                    "Tidak ada properti yang berisi kode kelurahan (kode Kemendagri atau BPS); "
+                    f"properti yang ada: {_listed(names)}",
+                    f"No property holds kelurahan codes (Kemendagri or BPS code); properties found: {_listed(names)}",
+                )
+            ]
+        )
     return best[2], best[3]
 
 
@@ -178,24 +233,35 @@ def _out_of_range(geometry: BaseGeometry) -> Problem | None:
     if all(-180 <= x <= 180 for x in (west, east)) and all(-90 <= y <= 90 for y in (south, north)):
         return None
     if all(-90 <= x <= 90 for x in (west, east)) and all(-180 <= y <= 180 for y in (south, north)):
-        return Problem("swapped", f"Koordinat di luar rentang lintang ({west:g}, {south:g}); bujur dan lintang tampaknya tertukar",
-                       f"Coordinates outside the latitude range ({west:g}, {south:g}); longitude and latitude seem swapped")
-    return Problem("projection", f"Koordinat ({west:g}, {south:g}) di luar rentang bujur/lintang: tampaknya meter proyeksi "
-                   "(mis. UTM); ubah ke WGS84 (EPSG:4326)",
-                   f"Coordinates ({west:g}, {south:g}) are outside longitude/latitude ranges: they look like projected "
-                   "metres (e.g. UTM); convert to WGS84 (EPSG:4326)")
+        return Problem(
+            "swapped",
+            f"Koordinat di luar rentang lintang ({west:g}, {south:g}); bujur dan lintang tampaknya tertukar",
+            f"Coordinates outside the latitude range ({west:g}, {south:g}); longitude and latitude seem swapped",
+        )
+    return Problem(
+        "projection",
+        f"Koordinat ({west:g}, {south:g}) di luar rentang bujur/lintang: tampaknya meter proyeksi "
+        "(mis. UTM); ubah ke WGS84 (EPSG:4326)",
+        f"Coordinates ({west:g}, {south:g}) are outside longitude/latitude ranges: they look like projected "
+        "metres (e.g. UTM); convert to WGS84 (EPSG:4326)",
+    )
 
 
 def read_geometry(raw: Any) -> tuple[BaseGeometry | None, Problem | None]:
     """A valid (multi)polygon in lon/lat, or the problem with it (without its feature number)."""
     if not isinstance(raw, dict) or raw.get("type") not in POLYGON_TYPES:
         found = raw.get("type") if isinstance(raw, dict) else raw
-        return None, Problem("geometry_type", f"Geometri harus Polygon atau MultiPolygon, bukan {found!r}",
-                             f"The geometry must be a Polygon or MultiPolygon, not {found!r}")
+        return None, Problem(
+            "geometry_type",
+            f"Geometri harus Polygon atau MultiPolygon, bukan {found!r}",
+            f"The geometry must be a Polygon or MultiPolygon, not {found!r}",
+        )
     try:
         geometry = shape(raw)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
-        return None, Problem("geometry", f"Geometri tidak dapat dibaca: {error}", f"The geometry cannot be read: {error}")
+        return None, Problem(
+            "geometry", f"Geometri tidak dapat dibaca: {error}", f"The geometry cannot be read: {error}"
+        )
     if geometry.is_empty:
         return None, Problem("geometry_empty", "Geometri kosong", "The geometry is empty")
     if not all(math.isfinite(v) for v in geometry.bounds):
@@ -233,12 +299,22 @@ def read_features(features: list, lookup: dict[str, str], prop: str) -> tuple[di
             if geometry is not None:
                 polygons[code] = geometry
     if unmatched:
-        problems.append(Problem("unmatched", f"Kode tanpa kelurahan di master wilayah (kode (fitur)): {_listed(unmatched)}",
-                                f"Codes matching no kelurahan of the region master (code (feature)): {_listed(unmatched)}"))
+        problems.append(
+            Problem(
+                "unmatched",
+                f"Kode tanpa kelurahan di master wilayah (kode (fitur)): {_listed(unmatched)}",
+                f"Codes matching no kelurahan of the region master (code (feature)): {_listed(unmatched)}",
+            )
+        )
     duplicates = [f"{code} ({', '.join(map(str, numbers))})" for code, numbers in seen.items() if len(numbers) > 1]
     if duplicates:
-        problems.append(Problem("duplicate", f"Kelurahan dengan lebih dari satu fitur: {_listed(duplicates)}",
-                                f"Kelurahan with more than one feature: {_listed(duplicates)}"))
+        problems.append(
+            Problem(
+                "duplicate",
+                f"Kelurahan dengan lebih dari satu fitur: {_listed(duplicates)}",
+                f"Kelurahan with more than one feature: {_listed(duplicates)}",
+            )
+        )
     return polygons, problems
 
 
@@ -252,8 +328,17 @@ def read_boundaries(data: bytes | str, regions: Sequence[RegionKey], code_proper
     if problems:
         raise BoundaryError(problems)
     missing = tuple(r for r in regions if r.code not in polygons)
-    warnings = (Problem("missing", f"Kelurahan tanpa poligon (tidak tampil di peta): {_listed(r.code + ' ' + r.name for r in missing)}",
-                        f"Kelurahan without a polygon (left off the map): {_listed(r.code + ' ' + r.name for r in missing)}"),) if missing else ()
+    warnings = (
+        (
+            Problem(
+                "missing",
+                f"Kelurahan tanpa poligon (tidak tampil di peta): {_listed(r.code + ' ' + r.name for r in missing)}",
+                f"Kelurahan without a polygon (left off the map): {_listed(r.code + ' ' + r.name for r in missing)}",
+            ),
+        )
+        if missing
+        else ()
+    )
     ordered = {r.code: polygons[r.code] for r in regions if r.code in polygons}
     return Boundaries(ordered, prop, kind, missing, warnings)
 
@@ -261,6 +346,14 @@ def read_boundaries(data: bytes | str, regions: Sequence[RegionKey], code_proper
 def feature_collection(polygons: dict[str, BaseGeometry], properties: dict[str, dict] | None = None) -> dict:
     """GeoJSON of polygons keyed by code, each feature's properties = {"code": code, **properties[code]}."""
     properties = properties or {}
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": code, **properties.get(code, {})}, "geometry": shapely.geometry.mapping(geometry)}
-        for code, geometry in polygons.items()]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": code, **properties.get(code, {})},
+                "geometry": shapely.geometry.mapping(geometry),
+            }
+            for code, geometry in polygons.items()
+        ],
+    }

@@ -13,6 +13,7 @@ A kelurahan without a value (no families, or no polygon) takes no part; one with
 the rest is labelled ISLAND. Fewer than MIN_REGIONS connected kelurahan, or values that do not vary,
 give no significant result (`Hotspots.note` says why). Cost: O(permutations x regions x neighbours).
 """
+
 from __future__ import annotations
 
 import math
@@ -116,7 +117,9 @@ def _moran(values: np.ndarray, graph: Mapping[str, list[str]], codes: list[str],
     import esda
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # esda's notice about a future default; p-values here are directed
+        warnings.simplefilter(
+            "ignore", DeprecationWarning
+        )  # esda's notice about a future default; p-values here are directed
         result = esda.Moran_Local(values, _weights(graph, codes, "r"), permutations=permutations, seed=seed, n_jobs=1)
     labels = [QUADRANTS[int(q)] if p < 0.05 else Label.NOT_SIGNIFICANT for q, p in zip(result.q, result.p_sim)]
     return result.Is, result.p_sim, labels
@@ -135,13 +138,23 @@ def _getis(values: np.ndarray, graph: Mapping[str, list[str]], codes: list[str],
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        result = esda.G_Local(values, _weights(graph, codes, "b"), transform="B", star=True, permutations=permutations,
-                              seed=seed, n_jobs=1)
+        result = esda.G_Local(
+            values,
+            _weights(graph, codes, "b"),
+            transform="B",
+            star=True,
+            permutations=permutations,
+            seed=seed,
+            n_jobs=1,
+        )
     return result.Zs, result.p_sim, [_gi_label(z, p) for z, p in zip(result.Zs, result.p_sim)]
 
 
 METHODS: dict[str, Callable] = {"moran": _moran, "getis": _getis}
-METHOD_LABELS = {"moran": ("Moran's I lokal (LISA)", "Local Moran's I (LISA)"), "getis": ("Getis-Ord Gi*", "Getis-Ord Gi*")}
+METHOD_LABELS = {
+    "moran": ("Moran's I lokal (LISA)", "Local Moran's I (LISA)"),
+    "getis": ("Getis-Ord Gi*", "Getis-Ord Gi*"),
+}
 
 
 def _connected(graph: Mapping[str, list[str]], codes: list[str]) -> list[str]:
@@ -149,8 +162,15 @@ def _connected(graph: Mapping[str, list[str]], codes: list[str]) -> list[str]:
     return [c for c in codes if any(n in present for n in graph.get(c, []))]
 
 
-def hotspots(values: Mapping[str, float | None], graph: Mapping[str, list[str]], method: str = "moran", *,
-             contiguity: Contiguity = Contiguity.QUEEN, permutations: int = PERMUTATIONS, seed: int = SEED) -> Hotspots:
+def hotspots(
+    values: Mapping[str, float | None],
+    graph: Mapping[str, list[str]],
+    method: str = "moran",
+    *,
+    contiguity: Contiguity = Contiguity.QUEEN,
+    permutations: int = PERMUTATIONS,
+    seed: int = SEED,
+) -> Hotspots:
     """Label every code of `graph` (see the module docstring). Raises KeyError for an unknown method."""
     compute = METHODS[method]
     valued = [c for c in graph if values.get(c) is not None and math.isfinite(values[c])]
@@ -160,13 +180,20 @@ def hotspots(values: Mapping[str, float | None], graph: Mapping[str, list[str]],
     note = None
     array = np.array([float(values[c]) for c in tested])
     if len(tested) < MIN_REGIONS:
-        note = (f"Terlalu sedikit kelurahan bertetangga yang bernilai ({len(tested)}; paling sedikit {MIN_REGIONS})"
-                f" / Too few neighbouring kelurahan with a value ({len(tested)}; at least {MIN_REGIONS})")
+        note = (
+            f"Terlalu sedikit kelurahan bertetangga yang bernilai ({len(tested)}; paling sedikit {MIN_REGIONS})"
+            f" / Too few neighbouring kelurahan with a value ({len(tested)}; at least {MIN_REGIONS})"
+        )
     elif np.ptp(array) == 0:
         note = "Nilai sama di semua kelurahan: tidak ada pola / The value is the same everywhere: no pattern"
     if note:
         spots.update({c: Spot(c, values[c], None, None, Label.NOT_SIGNIFICANT) for c in tested})
         return Hotspots(method, contiguity, spots, permutations, seed, note)
     statistics, pvalues, labels = compute(array, graph, tested, permutations, seed)
-    spots.update({c: Spot(c, values[c], float(s), float(p), label) for c, s, p, label in zip(tested, statistics, pvalues, labels)})
+    spots.update(
+        {
+            c: Spot(c, values[c], float(s), float(p), label)
+            for c, s, p, label in zip(tested, statistics, pvalues, labels)
+        }
+    )
     return Hotspots(method, contiguity, spots, permutations, seed)

@@ -8,6 +8,7 @@ Frames: polars (eager or lazy) or DuckDB relations through narwhals, with one ro
 a region column and the columns the flag expressions read. Cost: one group_by; only one row per
 region is materialised.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -44,11 +45,20 @@ def flag_counts(frame: Any, flags: Mapping[str, nw.Expr], region: str = REGION) 
     """Per region: `n` (families) and the number of families where each flag holds (null = no)."""
     table = lazy_of(frame)
     require_columns(table, [region])
-    flagged = table.select(nw.col(region).alias("__region"), *(expr.fill_null(False).alias(f"__f{i}") for i, expr in enumerate(flags.values())))
-    aggregates = [nw.len().cast(nw.Int64).alias("n"), *(total(nw.col(f"__f{i}")).alias(f"__f{i}") for i in range(len(flags)))]
+    flagged = table.select(
+        nw.col(region).alias("__region"),
+        *(expr.fill_null(False).alias(f"__f{i}") for i, expr in enumerate(flags.values())),
+    )
+    aggregates = [
+        nw.len().cast(nw.Int64).alias("n"),
+        *(total(nw.col(f"__f{i}")).alias(f"__f{i}") for i in range(len(flags))),
+    ]
     rows = materialise(flagged.group_by("__region").agg(*aggregates))
-    return {row["__region"]: {"n": int(row["n"]), **{name: int(row[f"__f{i}"] or 0) for i, name in enumerate(flags)}}
-            for row in rows if row["__region"] is not None}
+    return {
+        row["__region"]: {"n": int(row["n"]), **{name: int(row[f"__f{i}"] or 0) for i, name in enumerate(flags)}}
+        for row in rows
+        if row["__region"] is not None
+    }
 
 
 def shares(frame: Any, flag: nw.Expr, region: str = REGION, *, known: nw.Expr | None = None) -> list[RegionValue]:
@@ -58,8 +68,10 @@ def shares(frame: Any, flag: nw.Expr, region: str = REGION, *, known: nw.Expr | 
         found = flag_counts(frame, {"flag": flag}, region)
         return [RegionValue(code, c["n"], c["flag"], 100 * c["flag"] / c["n"]) for code, c in sorted(found.items())]
     found = flag_counts(frame, {"flag": flag.fill_null(False) & known, "known": known}, region)
-    return [RegionValue(code, c["known"], c["flag"], 100 * c["flag"] / c["known"] if c["known"] else None)
-            for code, c in sorted(found.items())]
+    return [
+        RegionValue(code, c["known"], c["flag"], 100 * c["flag"] / c["known"] if c["known"] else None)
+        for code, c in sorted(found.items())
+    ]
 
 
 def counts(frame: Any, flag: nw.Expr, region: str = REGION) -> list[RegionValue]:
@@ -77,7 +89,9 @@ def _hidden(values: Sequence[RegionValue], threshold: int) -> set[str]:
     return {v.code for v, row, total_ in zip(values, table.cells, table.row_totals) if row[0] is None or total_ is None}
 
 
-def rank(values: Sequence[RegionValue], *, threshold: int = 0, descending: bool = True, hidden: set[str] | None = None) -> list[Ranked]:
+def rank(
+    values: Sequence[RegionValue], *, threshold: int = 0, descending: bool = True, hidden: set[str] | None = None
+) -> list[Ranked]:
     """Highest value first (ties share a rank: 1, 2, 2, 4). With a threshold, suppressed regions lose
     their value, counts and rank and are listed last, so their position does not hint at the value.
     `hidden`: the regions to suppress as decided by a release covering more tables (instead of `threshold`)."""
@@ -91,6 +105,10 @@ def rank(values: Sequence[RegionValue], *, threshold: int = 0, descending: bool 
         ranked.append(Ranked(number, v.code, v.families, v.counted, v.value))
         previous = v.value
     rest = sorted((v for v in values if v.code in hidden or v.value is None), key=lambda v: v.code)
-    ranked += [Ranked(None, v.code, None, None, None, True) if v.code in hidden else Ranked(None, v.code, v.families, v.counted, None)
-               for v in rest]
+    ranked += [
+        Ranked(None, v.code, None, None, None, True)
+        if v.code in hidden
+        else Ranked(None, v.code, v.families, v.counted, None)
+        for v in rest
+    ]
     return ranked

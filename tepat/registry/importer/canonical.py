@@ -1,4 +1,5 @@
 """From raw headers to canonical columns: format detection, required columns, value normalisation."""
+
 from __future__ import annotations
 
 import difflib
@@ -58,7 +59,9 @@ def canonical_frame(table: Table, profile: Profile) -> pl.DataFrame:
     the file lacks stay absent, so that an import never overwrites a field its format does not carry.
     """
     found = mapping(profile, table.headers)
-    columns = [_clean(pl.col(raw)).alias(canonical) for canonical, raw in found.items() if canonical not in profile.ignored]
+    columns = [
+        _clean(pl.col(raw)).alias(canonical) for canonical, raw in found.items() if canonical not in profile.ignored
+    ]
     frame = _collect(table.frame.lazy().select(pl.col(ROW), *columns))
     if frame.height == 0:
         raise ImportFatal("file_empty")
@@ -81,7 +84,12 @@ def _collect(frame: pl.LazyFrame) -> pl.DataFrame:
 def _clean(expr: pl.Expr) -> pl.Expr:
     text = expr.cast(pl.String)
     # the guard halves the cost: most cells have no run of whitespace to collapse
-    text = pl.when(text.str.contains(r"\s\s|[\t\n\r]")).then(text.str.replace_all(r"\s+", " ")).otherwise(text).str.strip_chars()
+    text = (
+        pl.when(text.str.contains(r"\s\s|[\t\n\r]"))
+        .then(text.str.replace_all(r"\s+", " "))
+        .otherwise(text)
+        .str.strip_chars()
+    )
     return pl.when(text == "").then(None).otherwise(text)
 
 

@@ -4,6 +4,7 @@ Each check returns issue rows `{_row, field, value, code, message}`; a row with 
 out of the import, warnings only annotate. Cost: a handful of column passes per check, so a
 400k-row file is checked in well under a second.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,9 @@ class Context:
 
     known_prefixes: frozenset[str]  # 4-digit kab/kota codes that can start a NIK or No KK
     kelurahan: pl.DataFrame  # digits (Kemendagri without dots), bps, region_id
-    registry_niks: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"nik": pl.String, "family_key": pl.String}))
+    registry_niks: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"nik": pl.String, "family_key": pl.String})
+    )
     registry_family_keys: frozenset[str] = frozenset()
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -54,7 +57,9 @@ def issues(frame: pl.DataFrame, mask: pl.Expr, name: str, code: str, catalogue=R
     return frame.filter(mask).select(
         pl.col(ROW).cast(pl.Int64),
         pl.lit(name).alias("field"),
-        pl.col(name).cast(pl.String).alias("value") if name in frame.columns else pl.lit(None, pl.String).alias("value"),
+        pl.col(name).cast(pl.String).alias("value")
+        if name in frame.columns
+        else pl.lit(None, pl.String).alias("value"),
         pl.lit(code).alias("code"),
         message.alias("message"),
     )
@@ -73,9 +78,7 @@ def nik_date_parts(nik: pl.Expr, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     true_day = pl.when(day > 40).then(day - 40).otherwise(day)
     year2 = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
     year = pl.when(2000 + year2 <= today.year % 100 + 2000).then(2000 + year2).otherwise(1900 + year2)
-    text = pl.concat_str(
-        [true_day.cast(pl.String).str.zfill(2), nik.str.slice(8, 2), year.cast(pl.String)]
-    )
+    text = pl.concat_str([true_day.cast(pl.String).str.zfill(2), nik.str.slice(8, 2), year.cast(pl.String)])
     return day, text.str.strptime(pl.Date, "%d%m%Y", strict=False)
 
 
@@ -88,16 +91,25 @@ def identity_code(column: str, prefixes: frozenset[str], kind: str, today: dt.da
     known = value.str.slice(0, 4).is_in(list(prefixes))
     chain = pl.when(value.is_null()).then(None).when(excel).then(pl.lit(f"{kind}_excel_number"))
     if kind == "kk":
-        return chain.when(~digits | (value.str.len_chars() != 16)).then(pl.lit("kk_invalid")).when(~known).then(
-            pl.lit("kk_region_unknown")
-        ).otherwise(None)
+        return (
+            chain.when(~digits | (value.str.len_chars() != 16))
+            .then(pl.lit("kk_invalid"))
+            .when(~known)
+            .then(pl.lit("kk_region_unknown"))
+            .otherwise(None)
+        )
     day, born = nik_date_parts(value, today)
     return (
-        chain.when(~digits).then(pl.lit("nik_not_digits"))
-        .when(value.str.len_chars() != 16).then(pl.lit("nik_length"))
-        .when(~known).then(pl.lit("nik_region_unknown"))
-        .when(born.is_null() | (day > 71) | (day.is_between(32, 40))).then(pl.lit("nik_birthdate_invalid"))
-        .when(_sex_mismatch(day) if has_sex else pl.lit(False)).then(pl.lit("nik_sex_mismatch"))
+        chain.when(~digits)
+        .then(pl.lit("nik_not_digits"))
+        .when(value.str.len_chars() != 16)
+        .then(pl.lit("nik_length"))
+        .when(~known)
+        .then(pl.lit("nik_region_unknown"))
+        .when(born.is_null() | (day > 71) | (day.is_between(32, 40)))
+        .then(pl.lit("nik_birthdate_invalid"))
+        .when(_sex_mismatch(day) if has_sex else pl.lit(False))
+        .then(pl.lit("nik_sex_mismatch"))
         .otherwise(None)
     )
 
@@ -115,11 +127,22 @@ def _whole_column_numeric(coded: pl.DataFrame, column: str, kind: str) -> pl.Dat
     one cause (the column's format), told once per column by collapse_whole_columns."""
     numeric = (pl.col("_code") == f"{kind}_excel_number").fill_null(False)
     whole = coded.select((numeric | pl.col(column).is_null()).all() & numeric.any()).item()
-    return coded.with_columns(pl.when(numeric).then(pl.lit("column_numeric")).otherwise(pl.col("_code")).alias("_code")) if whole else coded
+    return (
+        coded.with_columns(pl.when(numeric).then(pl.lit("column_numeric")).otherwise(pl.col("_code")).alias("_code"))
+        if whole
+        else coded
+    )
 
 
 def _column_numeric_issues(coded: pl.DataFrame, column: str) -> pl.DataFrame:
-    return issues(coded, pl.col("_code") == "column_numeric", column, "column_numeric", column=IDENTITY_LABELS[column], rows=pl.col(ROW))
+    return issues(
+        coded,
+        pl.col("_code") == "column_numeric",
+        column,
+        "column_numeric",
+        column=IDENTITY_LABELS[column],
+        rows=pl.col(ROW),
+    )
 
 
 def compact_rows(rows: list[int], shown: int = 12) -> str:
@@ -168,10 +191,18 @@ def check_nik(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     for code in ROW_ERRORS:
         if code.startswith("nik_") and code not in ("nik_duplicate_in_file", "nik_duplicate_registry"):
             found.append(
-                issues(coded, pl.col("_code") == code, "nik", code, length=pl.col("nik").str.len_chars(),
-                       prefix=pl.col("nik").str.slice(0, 4), day=day, sex=pl.col("jenis_kelamin") if has_sex else "")
-                if code in ("nik_length", "nik_region_unknown", "nik_sex_mismatch") else
-                issues(coded, pl.col("_code") == code, "nik", code)
+                issues(
+                    coded,
+                    pl.col("_code") == code,
+                    "nik",
+                    code,
+                    length=pl.col("nik").str.len_chars(),
+                    prefix=pl.col("nik").str.slice(0, 4),
+                    day=day,
+                    sex=pl.col("jenis_kelamin") if has_sex else "",
+                )
+                if code in ("nik_length", "nik_region_unknown", "nik_sex_mismatch")
+                else issues(coded, pl.col("_code") == code, "nik", code)
             )
     return pl.concat(found)
 
@@ -181,12 +212,20 @@ def check_kk(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         return empty_issues()
     coded = frame.with_columns(identity_code("no_kk", ctx.known_prefixes, "kk", ctx.today).alias("_code"))
     coded = _whole_column_numeric(coded, "no_kk", "kk")
-    return pl.concat([
-        _column_numeric_issues(coded, "no_kk"),
-        issues(coded, pl.col("_code") == "kk_excel_number", "no_kk", "kk_excel_number"),
-        issues(coded, pl.col("_code") == "kk_invalid", "no_kk", "kk_invalid"),
-        issues(coded, pl.col("_code") == "kk_region_unknown", "no_kk", "kk_region_unknown", prefix=pl.col("no_kk").str.slice(0, 4)),
-    ])
+    return pl.concat(
+        [
+            _column_numeric_issues(coded, "no_kk"),
+            issues(coded, pl.col("_code") == "kk_excel_number", "no_kk", "kk_excel_number"),
+            issues(coded, pl.col("_code") == "kk_invalid", "no_kk", "kk_invalid"),
+            issues(
+                coded,
+                pl.col("_code") == "kk_region_unknown",
+                "no_kk",
+                "kk_region_unknown",
+                prefix=pl.col("no_kk").str.slice(0, 4),
+            ),
+        ]
+    )
 
 
 def check_duplicate_nik(frame: pl.DataFrame, ctx: Context, family_key: str) -> pl.DataFrame:
@@ -196,7 +235,9 @@ def check_duplicate_nik(frame: pl.DataFrame, ctx: Context, family_key: str) -> p
     first = pl.col(ROW).first().over("nik")
     well_formed = pl.col("nik").str.contains(r"^[0-9]{16}$") & ~pl.col("_numeric_nik")  # others fail on their own
     in_file = frame.filter(well_formed).with_columns(first.alias("_first"))
-    duplicates = issues(in_file, pl.col(ROW) != pl.col("_first"), "nik", "nik_duplicate_in_file", other=pl.col("_first"))
+    duplicates = issues(
+        in_file, pl.col(ROW) != pl.col("_first"), "nik", "nik_duplicate_in_file", other=pl.col("_first")
+    )
     registered = frame.join(ctx.registry_niks, on="nik", how="inner", suffix="_registry")
     other_family = pl.col("family_key") != pl.col(family_key).cast(pl.String)
     return pl.concat([duplicates, issues(registered, other_family, "nik", "nik_duplicate_registry")])
@@ -241,7 +282,18 @@ def check_desil(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
         given = pl.col(name).is_not_null()
         found.append(issues(frame, given & value.is_null(), name, "desil_invalid"))
         outside = given & value.is_not_null() & ~value.is_between(spec.min, spec.max)
-        found.append(issues(frame, outside, name, "desil_out_of_range", value=pl.col(name), scale=spec.scale, low=str(spec.min), high=str(spec.max)))
+        found.append(
+            issues(
+                frame,
+                outside,
+                name,
+                "desil_out_of_range",
+                value=pl.col(name),
+                scale=spec.scale,
+                low=str(spec.min),
+                high=str(spec.max),
+            )
+        )
     return pl.concat(found) if found else empty_issues()
 
 
@@ -267,7 +319,10 @@ def check_region(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
 
 def check_required(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     return pl.concat(
-        [issues(frame, pl.col(name).is_null(), name, "required_missing", column=profile.header_for(name)) for name in profile.required]
+        [
+            issues(frame, pl.col(name).is_null(), name, "required_missing", column=profile.header_for(name))
+            for name in profile.required
+        ]
     )
 
 
@@ -277,7 +332,17 @@ def check_domains(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     for name, values in domains.items():
         if name in frame.columns:
             outside = pl.col(name).is_not_null() & ~pl.col(name).is_in(list(values))
-            found.append(issues(frame, outside, name, "value_out_of_domain", WARNINGS, value=pl.col(name), column=profile.header_for(name)))
+            found.append(
+                issues(
+                    frame,
+                    outside,
+                    name,
+                    "value_out_of_domain",
+                    WARNINGS,
+                    value=pl.col(name),
+                    column=profile.header_for(name),
+                )
+            )
     return pl.concat(found) if found else empty_issues()
 
 
@@ -286,7 +351,9 @@ def check_nik_vs_birthdate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         return empty_issues()
     _, from_nik = nik_date_parts(pl.col("nik"), ctx.today)
     stated = parsed_date("tanggal_lahir")
-    differ = from_nik.is_not_null() & stated.is_not_null() & (from_nik.dt.strftime("%d%m%y") != stated.dt.strftime("%d%m%y"))
+    differ = (
+        from_nik.is_not_null() & stated.is_not_null() & (from_nik.dt.strftime("%d%m%y") != stated.dt.strftime("%d%m%y"))
+    )
     return issues(frame, differ, "tanggal_lahir", "nik_birthdate_mismatch", WARNINGS)
 
 
@@ -306,13 +373,17 @@ def check_heads(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
         is_head().fill_null(False).sum().over(key).alias("_heads"),
         is_head().fill_null(False).cum_sum().over(key).alias("_head_rank"),
     )
-    no_head = issues(counted, pl.col("_heads") == 0, "hubungan_dengan_kepala_keluarga", "family_no_head", family=pl.col(key))
+    no_head = issues(
+        counted, pl.col("_heads") == 0, "hubungan_dengan_kepala_keluarga", "family_no_head", family=pl.col(key)
+    )
     extra = is_head().fill_null(False) & (pl.col("_head_rank") > 1)
     many = issues(counted, extra, "hubungan_dengan_kepala_keluarga", "family_many_heads", family=pl.col(key))
     return pl.concat([no_head, many])
 
 
-def check_member_family(frame: pl.DataFrame, profile: Profile, ctx: Context, families_in_file: frozenset[str]) -> pl.DataFrame:
+def check_member_family(
+    frame: pl.DataFrame, profile: Profile, ctx: Context, families_in_file: frozenset[str]
+) -> pl.DataFrame:
     """Members of a separate member file whose family is neither in the registry nor imported alongside."""
     if profile.level != "anggota":
         return empty_issues()

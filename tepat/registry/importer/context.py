@@ -1,4 +1,5 @@
 """What the checks need from the database: known region prefixes, kelurahan, registered NIKs."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -38,7 +39,8 @@ def kelurahan_frame() -> pl.DataFrame:
     rows = Region.objects.filter(level=Level.KELURAHAN).values_list("code", "bps_code", "id")
     return pl.DataFrame(
         [(code.replace(".", ""), bps or "", pk) for code, bps, pk in rows],
-        schema={"digits": pl.String, "bps": pl.String, "region_id": pl.Int64}, orient="row",
+        schema={"digits": pl.String, "bps": pl.String, "region_id": pl.Int64},
+        orient="row",
     )
 
 

@@ -1,9 +1,10 @@
 """Compare incoming records with what the registry holds, vectorised. No database access here."""
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -39,13 +40,23 @@ class MissingGuard:
         return self.share() > self.threshold
 
     def as_dict(self) -> dict:
-        return {"families_in_file": self.families_in_file, "kelurahan": self.kelurahan, "registry_active": self.registry_active,
-                "missing": self.missing, "share": round(self.share(), 4), "threshold": self.threshold}
+        return {
+            "families_in_file": self.families_in_file,
+            "kelurahan": self.kelurahan,
+            "registry_active": self.registry_active,
+            "missing": self.missing,
+            "share": round(self.share(), 4),
+            "threshold": self.threshold,
+        }
 
 
-def missing_guard(existing: pl.DataFrame, coverage: frozenset[int], missing: int, families_in_file: int, threshold: float) -> MissingGuard:
+def missing_guard(
+    existing: pl.DataFrame, coverage: frozenset[int], missing: int, families_in_file: int, threshold: float
+) -> MissingGuard:
     """existing: the source's families (id, kelurahan_id, is_active, missing_since_id). Cost: one filter."""
-    inside = existing.filter(pl.col("is_active") & pl.col("missing_since_id").is_null() & pl.col("kelurahan_id").is_in(list(coverage)))
+    inside = existing.filter(
+        pl.col("is_active") & pl.col("missing_since_id").is_null() & pl.col("kelurahan_id").is_in(list(coverage))
+    )
     return MissingGuard(families_in_file, len(coverage), inside.height, missing, threshold)
 
 
@@ -53,8 +64,13 @@ def as_text(frame: pl.DataFrame, fields: Sequence[str]) -> list[pl.Expr]:
     return [pl.col(f).cast(pl.String).fill_null("").alias(f) for f in fields]
 
 
-def compare(incoming: pl.DataFrame, existing: pl.DataFrame, fields: Sequence[str], covered: Sequence[str] = (),
-            held: Sequence[str] = ()) -> Diff:
+def compare(
+    incoming: pl.DataFrame,
+    existing: pl.DataFrame,
+    fields: Sequence[str],
+    covered: Sequence[str] = (),
+    held: Sequence[str] = (),
+) -> Diff:
     """incoming: source_key + fields; existing: id, source_key, fields, is_active, inactive_reason, missing_since_id.
 
     `covered` names the fields whose value combinations in this export select the records it speaks
@@ -84,18 +100,24 @@ def _revived() -> pl.Expr:
     return ~pl.col("is_active") & (pl.col("inactive_reason") == REVERTED_REASON)
 
 
-def _absent(incoming: pl.DataFrame, existing: pl.DataFrame, keys: pl.DataFrame, covered: Sequence[str], held: Sequence[str]) -> list[int]:
+def _absent(
+    incoming: pl.DataFrame, existing: pl.DataFrame, keys: pl.DataFrame, covered: Sequence[str], held: Sequence[str]
+) -> list[int]:
     if not covered:
         return []
     present = pl.concat([keys, pl.DataFrame({"source_key": list(held)}, schema={"source_key": pl.String})])
-    absent = existing.filter(pl.col("is_active") & pl.col("missing_since_id").is_null()).join(present, on="source_key", how="anti")
+    absent = existing.filter(pl.col("is_active") & pl.col("missing_since_id").is_null()).join(
+        present, on="source_key", how="anti"
+    )
     combos = incoming.select(as_text(incoming, covered)).unique()
     return absent.with_columns(as_text(absent, covered)).join(combos, on=list(covered), how="semi")["id"].to_list()
 
 
 def _change_json(changed: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
     """{field: [before, after]} for the fields that differ, per changed record (few rows: a loop is fine)."""
-    rows = changed.select(["id", "missing_since_id", "is_active", "inactive_reason", *fields, *[f"{f}__old" for f in fields]]).iter_rows(named=True)
+    rows = changed.select(
+        ["id", "missing_since_id", "is_active", "inactive_reason", *fields, *[f"{f}__old" for f in fields]]
+    ).iter_rows(named=True)
     out = []
     for row in rows:
         delta = {f: [row[f"{f}__old"], row[f]] for f in fields if row[f] != row[f"{f}__old"]}

@@ -7,6 +7,7 @@ that tripped it, so the CLI exits 2 and the page names the limit and the setting
 
 Guarantee: every check here costs at most one streaming pass over the raw bytes, in constant memory.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,10 +47,12 @@ class Limits:
             return int(os.getenv(name, str(default)))
 
         return cls(
-            columns=value("TEPAT_IMPORT_MAX_COLUMNS", cls.columns), rows=value("TEPAT_IMPORT_MAX_ROWS", cls.rows),
+            columns=value("TEPAT_IMPORT_MAX_COLUMNS", cls.columns),
+            rows=value("TEPAT_IMPORT_MAX_ROWS", cls.rows),
             unzip_ratio=value("TEPAT_IMPORT_MAX_UNZIP_RATIO", cls.unzip_ratio),
             unzip_floor_mb=value("TEPAT_IMPORT_UNZIP_FLOOR_MB", cls.unzip_floor_mb),
-            unzip_max_mb=value("TEPAT_IMPORT_MAX_UNZIP_MB", cls.unzip_max_mb), field_kb=value("TEPAT_IMPORT_MAX_FIELD_KB", cls.field_kb),
+            unzip_max_mb=value("TEPAT_IMPORT_MAX_UNZIP_MB", cls.unzip_max_mb),
+            field_kb=value("TEPAT_IMPORT_MAX_FIELD_KB", cls.field_kb),
         )
 
     def unzip_budget(self, file_size: int) -> int:

@@ -3,12 +3,13 @@
 Runs inside the caller's transaction. Cost: one SELECT of the source's records, one COPY/executemany
 per table, one UPDATE per changed record; no per-record ORM objects.
 """
+
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import polars as pl
 from django.conf import settings
@@ -57,8 +58,14 @@ class MissingHeld(Exception):
 
 
 def held_values(guard: MissingGuard) -> dict[str, object]:
-    return {"families": guard.families_in_file, "kelurahan": guard.kelurahan, "registry": guard.registry_active,
-            "missing": guard.missing, "share": f"{guard.share():.0%}", "threshold": f"{guard.threshold:.0%}"}
+    return {
+        "families": guard.families_in_file,
+        "kelurahan": guard.kelurahan,
+        "registry": guard.registry_active,
+        "missing": guard.missing,
+        "share": f"{guard.share():.0%}",
+        "threshold": f"{guard.threshold:.0%}",
+    }
 
 
 def missing_threshold() -> float:
@@ -93,7 +100,14 @@ def _existing(table: str, incoming: pl.DataFrame, fields: list[str], source: str
     select = ", ".join(["id", "source_key", *casts, "is_active", "inactive_reason", "missing_since_id"])
     rows = fetch(f"SELECT {select} FROM {table} WHERE source = %s", [source])
     types = {f: incoming.schema[f] if f in incoming.columns else pl.String for f in fields}
-    schema = {"id": pl.Int64, "source_key": pl.String, **types, "is_active": pl.Boolean, "inactive_reason": pl.String, "missing_since_id": pl.Int64}
+    schema = {
+        "id": pl.Int64,
+        "source_key": pl.String,
+        **types,
+        "is_active": pl.Boolean,
+        "inactive_reason": pl.String,
+        "missing_since_id": pl.Int64,
+    }
     frame = pl.DataFrame(rows, schema=schema, orient="row", strict=False)
     if "aset" in fields:
         frame = frame.with_columns(pl.col("aset").map_elements(_canonical_json, return_dtype=pl.String))
@@ -125,7 +139,10 @@ def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) ->
 def _write_families(prepared: Prepared, batch, user_id, outcome: Outcome, progress: Progress) -> dict[str, int]:
     counts = outcome.families
     exported = batch.export_date.isoformat() if batch.export_date else None
-    profile, incoming = prepared.profile, prepared.families.with_columns(pl.lit(exported, pl.String).alias("export_date"))
+    profile, incoming = (
+        prepared.profile,
+        prepared.families.with_columns(pl.lit(exported, pl.String).alias("export_date")),
+    )
     fields = family_fields(profile, prepared.present)
     existing = _existing("registry_family", incoming, fields, profile.source)
     covered = tuple(f for f in ("kelurahan_id", "desil") if f in fields)
@@ -133,20 +150,31 @@ def _write_families(prepared: Prepared, batch, user_id, outcome: Outcome, progre
     counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
     counts.missing, counts.rejected = len(diff.missing_ids), len(prepared.rejected_family_keys)
     if "kelurahan_id" in existing.columns:
-        outcome.guard = missing_guard(existing, prepared.coverage, counts.missing, prepared.families_in_file, missing_threshold())
+        outcome.guard = missing_guard(
+            existing, prepared.coverage, counts.missing, prepared.families_in_file, missing_threshold()
+        )
         if outcome.guard.trips() and not (batch.dry_run or batch.allow_missing):
             raise MissingHeld(outcome)
     if batch.dry_run:  # stand-in ids let the members of new families count as new
-        return {**dict(existing.select("source_key", "id").iter_rows()), **{k: -i for i, k in enumerate(diff.new["source_key"], 1)}}
+        return {
+            **dict(existing.select("source_key", "id").iter_rows()),
+            **{k: -i for i, k in enumerate(diff.new["source_key"], 1)},
+        }
     progress("menulis keluarga", 0.6)
     _insert_new("registry_family", diff.new, (*FAMILY_FIELDS, "export_date"), profile.source, batch.pk)
     _apply_changes("registry_family", diff, fields, batch.pk, user_id, member=False, stamped=("export_date",))
     ids = dict(existing.select("source_key", "id").iter_rows())
-    ids.update(fetch("SELECT source_key, id FROM registry_family WHERE source = %s AND batch_id = %s", [profile.source, batch.pk]))
+    ids.update(
+        fetch(
+            "SELECT source_key, id FROM registry_family WHERE source = %s AND batch_id = %s", [profile.source, batch.pk]
+        )
+    )
     return ids
 
 
-def _write_members(prepared: Prepared, batch, user_id, family_ids: dict[str, int], counts: Counts, progress: Progress) -> None:
+def _write_members(
+    prepared: Prepared, batch, user_id, family_ids: dict[str, int], counts: Counts, progress: Progress
+) -> None:
     profile = prepared.profile
     if not family_ids:
         family_ids = dict(fetch("SELECT source_key, id FROM registry_family WHERE source = %s", [profile.source]))
@@ -179,30 +207,51 @@ def _held_members(rejected: pl.DataFrame, existing: pl.DataFrame) -> tuple[str, 
 def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: int) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     data = new.select(
-        pl.lit(source).alias("source"), "source_key", *fields, pl.lit(batch_id).alias("batch_id"),
-        pl.lit(batch_id).alias("first_batch_id"), pl.lit(True).alias("is_active"),
-        pl.lit("").alias("inactive_reason"), pl.lit(1).alias("version"), pl.lit(str(now)).alias("updated_at"),
+        pl.lit(source).alias("source"),
+        "source_key",
+        *fields,
+        pl.lit(batch_id).alias("batch_id"),
+        pl.lit(batch_id).alias("first_batch_id"),
+        pl.lit(True).alias("is_active"),
+        pl.lit("").alias("inactive_reason"),
+        pl.lit(1).alias("version"),
+        pl.lit(str(now)).alias("updated_at"),
     )
     insert_frame(table, data)
 
 
-def _apply_changes(table: str, diff: Diff, fields: list[str], batch_id: int, user_id, member: bool, stamped: tuple[str, ...] = ()) -> None:
+def _apply_changes(
+    table: str, diff: Diff, fields: list[str], batch_id: int, user_id, member: bool, stamped: tuple[str, ...] = ()
+) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     changed = diff.changed.select(*fields, *stamped, "id")
-    update_rows(table, [*fields, *stamped, "batch_id", "updated_at"], ((*row[:-1], batch_id, now, row[-1]) for row in changed.iter_rows()),
-                extra_sql=", version = version + 1, missing_since_id = NULL")
+    update_rows(
+        table,
+        [*fields, *stamped, "batch_id", "updated_at"],
+        ((*row[:-1], batch_id, now, row[-1]) for row in changed.iter_rows()),
+        extra_sql=", version = version + 1, missing_since_id = NULL",
+    )
     update_rows(table, ["missing_since_id", "updated_at"], ((batch_id, now, pk) for pk in diff.missing_ids))
     update_rows(table, ["is_active", "inactive_reason"], ((True, "", pk) for pk in diff.revived_ids))
     _history(table, diff, batch_id, user_id, member, now)
 
 
 def _history(table: str, diff: Diff, batch_id: int, user_id, member: bool, now) -> None:
-    reason = "impor berkas (batch {})".format(batch_id)
+    reason = f"impor berkas (batch {batch_id})"
     family_of = _family_ids(table, diff, member)
-    updates = [(family_of(pk), pk if member else None, ChangeAction.UPDATE, changes, reason, user_id, batch_id, now)
-               for pk, changes in diff.changed.select("id", "_changes").iter_rows()]
-    missing = [(family_of(pk), pk if member else None, ChangeAction.MISSING, "{}", reason, user_id, batch_id, now) for pk in diff.missing_ids]
-    insert_rows("registry_change", ["family_id", "member_id", "action", "fields", "reason", "user_id", "batch_id", "at"], updates + missing)
+    updates = [
+        (family_of(pk), pk if member else None, ChangeAction.UPDATE, changes, reason, user_id, batch_id, now)
+        for pk, changes in diff.changed.select("id", "_changes").iter_rows()
+    ]
+    missing = [
+        (family_of(pk), pk if member else None, ChangeAction.MISSING, "{}", reason, user_id, batch_id, now)
+        for pk in diff.missing_ids
+    ]
+    insert_rows(
+        "registry_change",
+        ["family_id", "member_id", "action", "fields", "reason", "user_id", "batch_id", "at"],
+        updates + missing,
+    )
 
 
 def _family_ids(table: str, diff: Diff, member: bool) -> Callable[[int], int]:

@@ -2,6 +2,7 @@
 
 The codes are part of the JSON report's contract (docs/import-report.md): never rename one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ ROW_ERRORS: dict[str, Message] = {
     "nik_not_digits": Message("NIK harus berisi angka saja", "NIK must contain digits only"),
     "nik_length": Message("NIK harus 16 digit, ini {length} digit", "NIK must have 16 digits, this has {length}"),
     "nik_region_unknown": Message("Kode wilayah NIK {prefix} tidak dikenal", "NIK region code {prefix} is unknown"),
-    "nik_birthdate_invalid": Message("Tanggal lahir dalam NIK tidak valid", "The birth date inside the NIK is not a valid date"),
+    "nik_birthdate_invalid": Message(
+        "Tanggal lahir dalam NIK tidak valid", "The birth date inside the NIK is not a valid date"
+    ),
     "nik_sex_mismatch": Message(
         "Tanggal dalam NIK ({day}) tidak sesuai jenis kelamin {sex} (perempuan: tanggal + 40)",
         "The day inside the NIK ({day}) does not match sex {sex} (women: day + 40)",
@@ -34,21 +37,27 @@ ROW_ERRORS: dict[str, Message] = {
     "nik_duplicate_in_file": Message("NIK sama dengan baris {other}", "NIK duplicates row {other}"),
     "nik_duplicate_registry": Message(
         "NIK sudah terdaftar di keluarga lain (sumber yang sama) di registri",
-        "NIK is already registered in another family of the same source"
+        "NIK is already registered in another family of the same source",
     ),
     "kk_excel_number": Message(
-        "No KK tersimpan sebagai angka oleh Excel (digit ke-16 hilang)", "No KK was stored as a number by Excel (16th digit lost)"
+        "No KK tersimpan sebagai angka oleh Excel (digit ke-16 hilang)",
+        "No KK was stored as a number by Excel (16th digit lost)",
     ),
     "kk_invalid": Message("No KK harus 16 digit angka", "No KK must be 16 digits"),
     "kk_region_unknown": Message("Kode wilayah No KK {prefix} tidak dikenal", "No KK region code {prefix} is unknown"),
     "birthdate_invalid": Message("Tanggal lahir tidak dapat dibaca", "Birth date cannot be read"),
     "desil_invalid": Message("Desil harus berupa bilangan bulat", "Desil must be a whole number"),
     "desil_out_of_range": Message(
-        "Desil {value} di luar rentang skala {scale} ({low}-{high})", "Desil {value} is outside the {scale} scale ({low}-{high})"
+        "Desil {value} di luar rentang skala {scale} ({low}-{high})",
+        "Desil {value} is outside the {scale} scale ({low}-{high})",
     ),
-    "kelurahan_unknown": Message("Kode kelurahan {value} tidak ada di master wilayah", "Kelurahan code {value} is not in the region master"),
+    "kelurahan_unknown": Message(
+        "Kode kelurahan {value} tidak ada di master wilayah", "Kelurahan code {value} is not in the region master"
+    ),
     "family_no_head": Message("Keluarga {family} tidak memiliki kepala keluarga", "Family {family} has no head"),
-    "family_many_heads": Message("Keluarga {family} memiliki lebih dari satu kepala keluarga", "Family {family} has more than one head"),
+    "family_many_heads": Message(
+        "Keluarga {family} memiliki lebih dari satu kepala keluarga", "Family {family} has more than one head"
+    ),
     "family_head_rejected": Message(
         "Kepala keluarga baris {row} ditolak; keluarga ini tidak diimpor",
         "The family head on row {row} was rejected; this family is not imported",
@@ -65,7 +74,8 @@ ROW_ERRORS: dict[str, Message] = {
 
 WARNINGS: dict[str, Message] = {
     "value_out_of_domain": Message(
-        "Nilai '{value}' tidak dikenal untuk {column}; disimpan apa adanya", "Value '{value}' is not known for {column}; kept as given"
+        "Nilai '{value}' tidak dikenal untuk {column}; disimpan apa adanya",
+        "Value '{value}' is not known for {column}; kept as given",
     ),
     "nik_birthdate_mismatch": Message(
         "Tanggal lahir berbeda dengan tanggal dalam NIK", "Birth date differs from the date inside the NIK"
@@ -93,7 +103,8 @@ FATAL: dict[str, Message] = {
     ),
     "format_unknown": Message("Format {detail} tidak dikenal", "Unknown format {detail}"),
     "interrupted": Message(
-        "Impor terputus karena server dihentikan; unggah ulang berkas", "The import was interrupted by a server stop; upload the file again"
+        "Impor terputus karena server dihentikan; unggah ulang berkas",
+        "The import was interrupted by a server stop; upload the file again",
     ),
     # limits checked before any cell is read (tepat/registry/importer/limits.py, docs/operations.md)
     "too_many_columns": Message(

@@ -3,12 +3,13 @@
 The Django half (tepat.registry.importer.load) supplies the Context (what the registry already
 holds) through a callback and writes the shaped frames.
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import polars as pl
 
@@ -44,7 +45,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataFrame], checks.Context], sha256: str | None = None) -> Prepared:
+def prepare(
+    path: Path,
+    requested: str,
+    context_for: Callable[[Profile, pl.DataFrame], checks.Context],
+    sha256: str | None = None,
+) -> Prepared:
     """Everything up to the database write. Raises ImportFatal for a problem with the whole file.
     `sha256`: the file's digest when the caller has computed it already."""
     profiles = load_profiles()
@@ -63,34 +69,44 @@ def prepare(path: Path, requested: str, context_for: Callable[[Profile, pl.DataF
     frame_columns, coverage, families_in_file = frame.columns, _coverage(frame), _family_count(frame, profile)
     del frame
     return Prepared(
-        profile=profile, sha256=sha256 or sha256_of(path), rows=rows,
-        families=shape.families(valid, profile), members=shape.members(valid, profile),
+        profile=profile,
+        sha256=sha256 or sha256_of(path),
+        rows=rows,
+        families=shape.families(valid, profile),
+        members=shape.members(valid, profile),
         errors=_as_report(checks.collapse_whole_columns(errors), headers),
         warnings=_as_report(pl.concat([notes, warnings]), headers),
-        rejected_family_keys=rejected_keys, rejected_members=rejected_members, present=frozenset(frame_columns),
-        coverage=coverage, families_in_file=families_in_file,
+        rejected_family_keys=rejected_keys,
+        rejected_members=rejected_members,
+        present=frozenset(frame_columns),
+        coverage=coverage,
+        families_in_file=families_in_file,
     )
 
 
 def run_checks(frame: pl.DataFrame, profile: Profile, ctx: checks.Context) -> tuple[pl.DataFrame, pl.DataFrame]:
     families_in_file = frozenset()
-    errors = pl.concat([
-        checks.check_required(frame, profile),
-        checks.check_nik(frame, ctx),
-        checks.check_kk(frame, ctx),
-        checks.check_duplicate_nik(frame, ctx, profile.family_key),
-        checks.check_birthdate(frame),
-        checks.check_desil(frame, profile),
-        checks.check_region(frame, profile),
-        checks.check_heads(frame, profile),
-        checks.check_member_family(frame, profile, ctx, families_in_file),
-    ])
+    errors = pl.concat(
+        [
+            checks.check_required(frame, profile),
+            checks.check_nik(frame, ctx),
+            checks.check_kk(frame, ctx),
+            checks.check_duplicate_nik(frame, ctx, profile.family_key),
+            checks.check_birthdate(frame),
+            checks.check_desil(frame, profile),
+            checks.check_region(frame, profile),
+            checks.check_heads(frame, profile),
+            checks.check_member_family(frame, profile, ctx, families_in_file),
+        ]
+    )
     errors = pl.concat([errors, headless(frame, errors, profile)])
-    warnings = pl.concat([
-        checks.check_domains(frame, profile),
-        checks.check_nik_vs_birthdate(frame, ctx),
-        checks.check_coordinates(frame),
-    ])
+    warnings = pl.concat(
+        [
+            checks.check_domains(frame, profile),
+            checks.check_nik_vs_birthdate(frame, ctx),
+            checks.check_coordinates(frame),
+        ]
+    )
     return errors.sort(ROW, "field"), warnings.sort(ROW, "field")
 
 
@@ -104,7 +120,11 @@ def headless(frame: pl.DataFrame, errors: pl.DataFrame, profile: Profile) -> pl.
     if profile.level not in ("individu", "anggota") or relation not in frame.columns or key not in frame.columns:
         return checks.empty_issues()
     rejected = errors[ROW].implode()
-    heads = frame.filter(checks.is_head().fill_null(False) & pl.col(key).is_not_null()).group_by(key).agg(pl.col(ROW).min().alias("_head_row"))
+    heads = (
+        frame.filter(checks.is_head().fill_null(False) & pl.col(key).is_not_null())
+        .group_by(key)
+        .agg(pl.col(ROW).min().alias("_head_row"))
+    )
     lost = heads.filter(pl.col("_head_row").is_in(rejected))
     rows = frame.join(lost, on=key, how="inner").filter(~pl.col(ROW).is_in(rejected))
     return checks.issues(rows, pl.lit(True), key, "family_head_rejected", row=pl.col("_head_row"))
@@ -126,7 +146,9 @@ def _as_report(found: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
     return found.select(
         pl.col(ROW).alias("row"),
         pl.col("field").replace_strict(headers, default=pl.col("field")).alias("column"),
-        "value", "code", "message",
+        "value",
+        "code",
+        "message",
     )
 
 

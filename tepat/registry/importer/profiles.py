@@ -4,6 +4,7 @@ A profile maps each canonical field (P3KE column names in snake_case) to the hea
 in real files. Headers are compared after `normalize_header`, so case, spaces and punctuation drift
 (`Kode Kemendagri`, `kode_kemdagri `, `penerima _bpnt`) do not need their own alias.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,11 +76,19 @@ def profile_from_dict(data: dict) -> Profile:
     columns = {key: tuple(values) for key, values in data["columns"].items()}
     desil = DesilSpec(**{**data["desil"], "also": tuple(data["desil"].get("also", ()))}) if data.get("desil") else None
     return Profile(
-        name=data["name"], source=data["source"], level=data["level"], family_key=data["family_key"],
-        required=tuple(data["required"]), columns=columns,
-        description=data.get("description", ""), desil=desil, region_column=data.get("region_column"),
-        ignored=tuple(data.get("ignored", ())), asset_columns=tuple(data.get("asset_columns", ())),
-        head_from_row=bool(data.get("head_from_row", False)), aliases=_aliases(columns),
+        name=data["name"],
+        source=data["source"],
+        level=data["level"],
+        family_key=data["family_key"],
+        required=tuple(data["required"]),
+        columns=columns,
+        description=data.get("description", ""),
+        desil=desil,
+        region_column=data.get("region_column"),
+        ignored=tuple(data.get("ignored", ())),
+        asset_columns=tuple(data.get("asset_columns", ())),
+        head_from_row=bool(data.get("head_from_row", False)),
+        aliases=_aliases(columns),
     )
 
 

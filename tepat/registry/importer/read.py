@@ -8,6 +8,7 @@ tepat.registry.importer.limits are checked before any cell is parsed. Cost: one 
 (xlsx; ods and xls read a second time for cell types) or polars (csv), plus one streaming pass over
 the raw bytes for the limits.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -129,7 +130,9 @@ def read_xlsx(path: Path, profiles: list[Profile], limits: Limits | None = None)
 
 
 def _load_sheet(reader: fastexcel.ExcelReader, index: int, limits: Limits) -> pl.DataFrame:
-    full = _unreadable_as_fatal(lambda: reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string").to_polars())
+    full = _unreadable_as_fatal(
+        lambda: reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    )
     check_columns(full.width, limits)
     check_rows(full.height, limits)
     return full
@@ -150,7 +153,11 @@ def check_dimension(path: Path, index: int, limits: Limits) -> None:
     match = DIMENSION_REF.search(head)
     rows = 0
     if match and match.group(2):
-        first, last, rows = _column_index(match.group(1).decode()), _column_index(match.group(2).decode()), int(match.group(3))
+        first, last, rows = (
+            _column_index(match.group(1).decode()),
+            _column_index(match.group(2).decode()),
+            int(match.group(3)),
+        )
         check_columns(last - first + 1, limits)
         check_rows(rows, limits)
     if size > BYTES_PER_ROW * max(rows, 1):
@@ -234,7 +241,9 @@ def _unreadable_as_fatal(read):
     try:
         return read()
     except (fastexcel.FastExcelError, zipfile.BadZipFile, KeyError, EOFError, OSError) as error:
-        raise ImportFatal("file_unreadable", detail=str(error).splitlines()[0][:200] if str(error) else type(error).__name__) from error
+        raise ImportFatal(
+            "file_unreadable", detail=str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        ) from error
 
 
 def _xlsx_table(full: pl.DataFrame, header_index: int, numeric: set[tuple[str, int]], first_column: int) -> Table:
@@ -260,7 +269,9 @@ def _column_index(letters: str) -> int:
     return value - 1
 
 
-NUMERIC_BIG = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?:(?! t=")[^>])*(?: t="n"[^>]*)?>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([0-9]{14,17}(?:\.0*)?|[0-9]\.[0-9]+E\+1[3-6])</v>')
+NUMERIC_BIG = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]+)"(?:(?! t=")[^>])*(?: t="n"[^>]*)?>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([0-9]{14,17}(?:\.0*)?|[0-9]\.[0-9]+E\+1[3-6])</v>'
+)
 DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})[0-9]+')
 DIMENSION_REF = re.compile(rb'<dimension ref="([A-Z]{1,3})[0-9]+(?::([A-Z]{1,3})([0-9]+))?"')
 
@@ -382,7 +393,7 @@ def scan_bytes(path: Path | None, limits: Limits, data: bytes | None = None) -> 
     scan = ByteScan(limit=limits.field_kb * 1024)
     if data is not None:
         for start in range(0, len(data), 1 << 24):
-            scan.feed(data[start:start + (1 << 24)])
+            scan.feed(data[start : start + (1 << 24)])
         return scan.finish()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 24):
@@ -427,7 +438,13 @@ def _decoded(path: Path, limits: Limits, utf16: bool) -> tuple[bytes | None, Byt
     if scan.utf8:
         return None, scan, []
     data = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
-    note = {ROW: None, "field": None, "value": "windows-1252", "code": "encoding_cp1252", "message": WARNINGS["encoding_cp1252"].text()}
+    note = {
+        ROW: None,
+        "field": None,
+        "value": "windows-1252",
+        "code": "encoding_cp1252",
+        "message": WARNINGS["encoding_cp1252"].text(),
+    }
     return data, scan, [note]
 
 
@@ -453,7 +470,7 @@ def read_csv(path: Path, profiles: list[Profile], limits: Limits | None = None, 
         frame = _scan_csv_body(path, header_row, headers, delimiter)
     else:
         starts = _line_starts(data, header_row)
-        frame = _parse_csv_body(data[starts[-1] if len(starts) > header_row else len(data):], headers, delimiter)
+        frame = _parse_csv_body(data[starts[-1] if len(starts) > header_row else len(data) :], headers, delimiter)
         frame = frame.with_columns(pl.int_range(header_row + 1, header_row + 1 + frame.height).alias(ROW))
         frame, _ = _drop_empty_rows(frame, {}, headers)
     return Table(frame=frame, headers=headers, header_row=header_row, notes=notes)
@@ -461,8 +478,14 @@ def read_csv(path: Path, profiles: list[Profile], limits: Limits | None = None, 
 
 def _scan_csv_body(path: Path, skip: int, headers: list[str], delimiter: str) -> pl.LazyFrame:
     frame = pl.scan_csv(
-        path, has_header=False, skip_rows=skip, new_columns=headers, separator=delimiter,
-        infer_schema=False, truncate_ragged_lines=True, raise_if_empty=False,
+        path,
+        has_header=False,
+        skip_rows=skip,
+        new_columns=headers,
+        separator=delimiter,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
     )
     frame = frame.with_row_index(ROW, offset=skip + 1).with_columns(pl.col(ROW).cast(pl.Int64))
     keep = pl.any_horizontal([pl.col(h).str.strip_chars().fill_null("") != "" for h in headers])
@@ -472,11 +495,15 @@ def _scan_csv_body(path: Path, skip: int, headers: list[str], delimiter: str) ->
 
 def _parse_csv_body(body: bytes, headers: list[str], delimiter: str) -> pl.DataFrame:
     if not body.strip():
-        return pl.DataFrame({h: [] for h in headers}, schema={h: pl.String for h in headers})
+        return pl.DataFrame({h: [] for h in headers}, schema=dict.fromkeys(headers, pl.String))
     try:
         return pl.read_csv(
-            body, has_header=False, new_columns=headers, separator=delimiter,
-            infer_schema=False, truncate_ragged_lines=True,
+            body,
+            has_header=False,
+            new_columns=headers,
+            separator=delimiter,
+            infer_schema=False,
+            truncate_ragged_lines=True,
             raise_if_empty=False,
         ).select(headers)
     except pl.exceptions.PolarsError as error:

@@ -1,4 +1,5 @@
 """The import report: a dict with stable keys (docs/import-report.md), written as JSON or xlsx."""
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,10 @@ def build(prepared: Prepared, outcome: Outcome, *, dry_run: bool, file_name: str
 
 def held(report: dict, problem: MissingHeld) -> dict:
     """The report of an import stopped before writing: the would-be counts and why it waits."""
-    return {**report, "held": {"code": "missing_over_threshold", "message": str(problem), **problem.outcome.guard.as_dict()}}
+    return {
+        **report,
+        "held": {"code": "missing_over_threshold", "message": str(problem), **problem.outcome.guard.as_dict()},
+    }
 
 
 def same_file(previous: dict, *, dry_run: bool, file_name: str, batch_id: int) -> dict:
@@ -48,8 +52,13 @@ def same_file(previous: dict, *, dry_run: bool, file_name: str, batch_id: int) -
 
 
 def _settled(counts: dict) -> dict:
-    return {"new": 0, "updated": 0, "unchanged": counts["new"] + counts["updated"] + counts["unchanged"],
-            "missing": 0, "rejected": counts["rejected"]}
+    return {
+        "new": 0,
+        "updated": 0,
+        "unchanged": counts["new"] + counts["updated"] + counts["unchanged"],
+        "missing": 0,
+        "rejected": counts["rejected"],
+    }
 
 
 def fatal(code: str, message: str, file_name: str, sha256: str) -> dict:
@@ -67,10 +76,14 @@ def save(report: dict, path: Path) -> None:
 
 
 def report_sheets(report: dict) -> dict[str, pl.DataFrame]:
-    summary = [("format", str(report.get("format"))), ("berkas / file", report.get("file", "")),
-               ("sha256", report.get("sha256", "")), ("baris / rows", str(report.get("rows", ""))),
-               ("uji coba / dry run", "ya / yes" if report.get("dry_run") else "tidak / no"),
-               ("cakupan / coverage", ", ".join(report.get("coverage", [])))]
+    summary = [
+        ("format", str(report.get("format"))),
+        ("berkas / file", report.get("file", "")),
+        ("sha256", report.get("sha256", "")),
+        ("baris / rows", str(report.get("rows", ""))),
+        ("uji coba / dry run", "ya / yes" if report.get("dry_run") else "tidak / no"),
+        ("cakupan / coverage", ", ".join(report.get("coverage", []))),
+    ]
     for level in ("families", "members"):
         for key, value in (report.get(level) or {}).items():
             summary.append((f"{level}.{key}", str(value)))

@@ -1,4 +1,5 @@
 """Turn checked rows into one frame of families and one of members, typed as the registry stores them."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -27,7 +28,11 @@ def _bounded(value: pl.Expr, name: str) -> pl.Expr:
 
 def _desil_columns(frame: pl.DataFrame, profile: Profile) -> list[pl.Expr]:
     spec = profile.desil
-    columns = [parsed_int(n).alias(n) if n in frame.columns else pl.lit(None, pl.Int32).alias(n) for n in FAMILY_NUMBERS if n != "desil"]
+    columns = [
+        parsed_int(n).alias(n) if n in frame.columns else pl.lit(None, pl.Int32).alias(n)
+        for n in FAMILY_NUMBERS
+        if n != "desil"
+    ]
     if spec is None:
         return [*columns, pl.lit(None, pl.Int32).alias("desil"), pl.lit("").alias("desil_skala")]
     return [*columns, parsed_int(spec.column).alias("desil"), pl.lit(spec.scale).alias("desil_skala")]
@@ -47,16 +52,26 @@ def families(valid: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     key = profile.family_key
     rows = valid
     if profile.level == "individu":
-        rows = valid.sort([key, is_head().fill_null(False).not_(), "_row"]).unique(key, keep="first", maintain_order=True)
-        head_names = valid.filter(is_head().fill_null(False)).select(key, pl.col("nama").alias("kepala_keluarga")).unique(key)
+        rows = valid.sort([key, is_head().fill_null(False).not_(), "_row"]).unique(
+            key, keep="first", maintain_order=True
+        )
+        head_names = (
+            valid.filter(is_head().fill_null(False)).select(key, pl.col("nama").alias("kepala_keluarga")).unique(key)
+        )
         rows = rows.drop("kepala_keluarga", strict=False).join(head_names, on=key, how="left").sort("_row")
     texts = [_text(rows, name) for name in FAMILY_TEXT if name not in ("desil_skala",)]
-    floats = [_bounded(parsed_float(n), n).alias(n) if n in rows.columns else pl.lit(None, pl.Float64).alias(n) for n in FAMILY_FLOATS]
+    floats = [
+        _bounded(parsed_float(n), n).alias(n) if n in rows.columns else pl.lit(None, pl.Float64).alias(n)
+        for n in FAMILY_FLOATS
+    ]
     return rows.select(
         pl.col("_row"),
         pl.col(key).alias("source_key"),
         pl.col("_region_id").alias("kelurahan_id"),
-        *texts, *_desil_columns(rows, profile), *floats, _aset(rows, profile),
+        *texts,
+        *_desil_columns(rows, profile),
+        *floats,
+        _aset(rows, profile),
     )
 
 
@@ -70,7 +85,11 @@ def members(valid: pl.DataFrame, profile: Profile) -> pl.DataFrame:
             pl.coalesce(_optional(rows, "nama"), pl.col("kepala_keluarga")).alias("nama"),
             pl.lit("Kepala Keluarga").alias("hubungan_dengan_kepala_keluarga"),
         )
-    birth = parsed_date("tanggal_lahir").dt.strftime("%Y-%m-%d") if "tanggal_lahir" in rows.columns else pl.lit(None, pl.String)
+    birth = (
+        parsed_date("tanggal_lahir").dt.strftime("%Y-%m-%d")
+        if "tanggal_lahir" in rows.columns
+        else pl.lit(None, pl.String)
+    )
     return rows.select(
         pl.col("_row"),
         pl.col("nik").alias("source_key"),

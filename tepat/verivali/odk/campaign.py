@@ -3,6 +3,7 @@
 Three queries whatever the campaign's size. Labels hold names, address and RT/RW only, never a NIK
 or No KK (see xlsform.py).
 """
+
 from __future__ import annotations
 
 from tepat.registry.models import Member
@@ -21,8 +22,11 @@ def member_label(member) -> str:
 def campaign_form_spec(campaign) -> FormSpec:
     from tepat.verivali.models import Keberadaan
 
-    rows = list(campaign.families.filter(enumerator__isnull=False).select_related("family", "enumerator")
-                .order_by("family__rw", "family__rt", "family__kepala_keluarga", "family_id"))
+    rows = list(
+        campaign.families.filter(enumerator__isnull=False)
+        .select_related("family", "enumerator")
+        .order_by("family__rw", "family__rt", "family__kepala_keluarga", "family_id")
+    )
     families = [FormFamily(r.family_id, family_label(r.family), r.family.version, r.enumerator.username) for r in rows]
     members = Member.objects.filter(family_id__in=[f.id for f in families], is_active=True).order_by("family_id", "id")
     enumerators = sorted({(r.enumerator.username, r.enumerator.get_full_name() or r.enumerator.username) for r in rows})

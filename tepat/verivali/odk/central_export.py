@@ -21,6 +21,7 @@ What Central writes:
 - the zip "All data and attachments" adds `media/<file>`; the csv.zip without attachments has only the csv
   files; `<formId>.csv` alone (root only) has no repeat at all.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,8 +35,18 @@ from tepat.verivali.odk.xlsform import survey_rows
 
 FORM_ID = "tepat_verivali_1"
 GEO_PARTS = ("Latitude", "Longitude", "Altitude", "Accuracy")
-CENTRAL_META = ["KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status",
-                "ReviewState", "DeviceID", "Edits", "FormVersion"]
+CENTRAL_META = [
+    "KEY",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+]
 
 
 def form_paths() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -50,7 +61,7 @@ def form_paths() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         elif kind in ("end group", "end repeat"):
             stack.pop()
         elif form.MEMBERS in stack:
-            members[row["name"]] = stack[stack.index(form.MEMBERS) + 1:] + [row["name"]]
+            members[row["name"]] = stack[stack.index(form.MEMBERS) + 1 :] + [row["name"]]
         else:
             main[row["name"]] = [*stack, row["name"]]
     main["instanceID"] = ["meta", "instanceID"]
@@ -85,9 +96,18 @@ def logical_key(sub: dict) -> str:
 
 
 def _meta(sub: dict, attachments: tuple[int, int]) -> list[str]:
-    return [logical_key(sub), str(sub.get("SubmitterID", "5")), sub.get("SubmitterName", "pendata-hp"), str(attachments[0]),
-            str(attachments[1]), sub.get("Status", ""), sub.get("ReviewState", ""), sub.get("DeviceID", "collect:Xy12AbCd"),
-            str(sub.get("Edits", 0)), sub.get("FormVersion", "202611010800")]
+    return [
+        logical_key(sub),
+        str(sub.get("SubmitterID", "5")),
+        sub.get("SubmitterName", "pendata-hp"),
+        str(attachments[0]),
+        str(attachments[1]),
+        sub.get("Status", ""),
+        sub.get("ReviewState", ""),
+        sub.get("DeviceID", "collect:Xy12AbCd"),
+        str(sub.get("Edits", 0)),
+        sub.get("FormVersion", "202611010800"),
+    ]
 
 
 def _attachments(sub: dict, media: dict[str, bytes] | None) -> tuple[int, int]:
@@ -100,35 +120,53 @@ def _order(submissions: list[dict], options: CentralOptions) -> list[int]:
     return order[::-1] if options.newest_first else order
 
 
-def central_tables(submissions: list[dict], members=(), media: dict[str, bytes] | None = None,
-                   options: CentralOptions = CentralOptions()) -> tuple[str, str]:
+def central_tables(
+    submissions: list[dict],
+    members=(),
+    media: dict[str, bytes] | None = None,
+    options: CentralOptions = CentralOptions(),
+) -> tuple[str, str]:
     """(root csv, anggota csv) text as Central writes them. `members`: (submission index, member dict) pairs."""
     main_paths, member_paths = form_paths()
     if options.deprecated_column:
         main_paths["deprecatedID"] = ["meta", "deprecatedID"]
     main_out, member_out = io.StringIO(), io.StringIO()
     writer = csv.writer(main_out, lineterminator="\n")
-    writer.writerow(["SubmissionDate"] + [h for p in main_paths.values() for h in central_header(p, options.group_paths)]
-                    + CENTRAL_META)
+    writer.writerow(
+        ["SubmissionDate"]
+        + [h for p in main_paths.values() for h in central_header(p, options.group_paths)]
+        + CENTRAL_META
+    )
     by_submission: dict[int, list[dict]] = {}
     for index, member in members:
         by_submission.setdefault(index, []).append(member)
     member_writer = csv.writer(member_out, lineterminator="\n")
-    member_writer.writerow([h for p in member_paths.values() for h in central_header(p, options.group_paths)] + ["PARENT_KEY", "KEY"])
+    member_writer.writerow(
+        [h for p in member_paths.values() for h in central_header(p, options.group_paths)] + ["PARENT_KEY", "KEY"]
+    )
     for index in _order(submissions, options):
         sub = submissions[index]
         values = {**sub, "instanceName": sub.get("instanceName", f"{sub.get('pendata', '')} {sub.get('keluarga', '')}")}
         cells = [c for name, p in main_paths.items() for c in central_cells(p, str(values.get(name, "")))]
-        writer.writerow([sub.get("SubmissionDate", "2026-11-28T02:15:00.000Z")] + cells + _meta(sub, _attachments(sub, media)))
+        writer.writerow(
+            [sub.get("SubmissionDate", "2026-11-28T02:15:00.000Z")] + cells + _meta(sub, _attachments(sub, media))
+        )
         for position, member in enumerate(by_submission.get(index, []), start=1):
-            member_writer.writerow([str(member.get(name, "")) for name in member_paths]
-                                   + [logical_key(sub), f"{logical_key(sub)}/{form.MEMBERS}[{position}]"])
+            member_writer.writerow(
+                [str(member.get(name, "")) for name in member_paths]
+                + [logical_key(sub), f"{logical_key(sub)}/{form.MEMBERS}[{position}]"]
+            )
     return main_out.getvalue(), member_out.getvalue()
 
 
-def write_central_zip(path: Path, submissions: list[dict], members=(), media: dict[str, bytes] | None = None,
-                      options: CentralOptions = CentralOptions()) -> Path:
-    """"All data and attachments" (media given, possibly empty) or the csv.zip without attachments (media None)."""
+def write_central_zip(
+    path: Path,
+    submissions: list[dict],
+    members=(),
+    media: dict[str, bytes] | None = None,
+    options: CentralOptions = CentralOptions(),
+) -> Path:
+    """ "All data and attachments" (media given, possibly empty) or the csv.zip without attachments (media None)."""
     main, repeat = central_tables(submissions, list(members), media, options)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{FORM_ID}.csv", main)
@@ -158,14 +196,30 @@ def write_odk_csv(path: Path, submissions: list[dict]) -> Path:
 
 def submission(family_id: int, key: str, **values) -> dict:
     """A first-version submission of a registered family (instanceID = KEY = key)."""
-    base = {"pendata": "enumerator", "jenis_kunjungan": form.REGISTERED, "keluarga": str(family_id), "versi_awal": "1",
-            "keberadaan": "terkonfirmasi", "memenuhi_kriteria": "ya", "gps": "2.9655 99.8010 3.0 6.5",
-            "kk_tidak_bekerja": "ya", "lantai_tanah": "tidak", "instanceID": key}
+    base = {
+        "pendata": "enumerator",
+        "jenis_kunjungan": form.REGISTERED,
+        "keluarga": str(family_id),
+        "versi_awal": "1",
+        "keberadaan": "terkonfirmasi",
+        "memenuhi_kriteria": "ya",
+        "gps": "2.9655 99.8010 3.0 6.5",
+        "kk_tidak_bekerja": "ya",
+        "lantai_tanah": "tidak",
+        "instanceID": key,
+    }
     base.update(values)
     return base
 
 
 def edited(sub: dict, new_instance: str, **changes) -> dict:
     """The same logical submission after an edit in Central: new meta-instanceID, KEY kept, Edits + 1."""
-    return {**sub, **changes, "KEY": logical_key(sub), "instanceID": new_instance, "deprecatedID": sub["instanceID"],
-            "Edits": int(sub.get("Edits", 0)) + 1, "ReviewState": changes.get("ReviewState", "edited")}
+    return {
+        **sub,
+        **changes,
+        "KEY": logical_key(sub),
+        "instanceID": new_instance,
+        "deprecatedID": sub["instanceID"],
+        "Edits": int(sub.get("Edits", 0)) + 1,
+        "ReviewState": changes.get("ReviewState", "edited"),
+    }

@@ -8,16 +8,22 @@ separator the analyst chose, `/` by default (`kunjungan/keluarga`, `kunjungan.ke
 `_submission_time`, `_index`, `_parent_index`). `field_key` strips the known group prefixes so every
 spelling gives the same key; values are parsed leniently but never guessed.
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 SEPARATORS = ("/", "-", ".", ":", "|", "\\")  # Kobo lets the analyst pick any; never "_" (inside names)
 # Geopoint parts: ODK Central writes `gps-Latitude`, Kobo `_gps_latitude` (and `_gps_precision`).
-GEO_PARTS = {"latitude": "latitude", "longitude": "longitude", "altitude": "altitude", "accuracy": "accuracy",
-             "precision": "accuracy"}
+GEO_PARTS = {
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "altitude": "altitude",
+    "accuracy": "accuracy",
+    "precision": "accuracy",
+}
 _ODK_GEO = re.compile(r"^(?P<name>.+)-(?P<part>latitude|longitude|altitude|accuracy)$", re.IGNORECASE)
 _KOBO_GEO = re.compile(r"^_(?P<name>.+)_(?P<part>latitude|longitude|altitude|precision)$", re.IGNORECASE)
 
@@ -108,5 +114,5 @@ def parse_timestamp(value: str) -> str | None:
         return None
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)  # Kobo's _submission_time is UTC without an offset
+        moment = moment.replace(tzinfo=UTC)  # Kobo's _submission_time is UTC without an offset
     return moment.isoformat()

@@ -3,6 +3,7 @@
 The XLSForm writer (`xlsform.py`) builds the form from these tables and the ingest (`ingest.py`)
 reads submissions back through the same tables, so a field added here appears in both. No Django.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,14 @@ from tepat.registry.importer.profiles import load_domains
 # Group names: exports prefix each field with them ('kunjungan-keluarga' in ODK Central,
 # 'kunjungan/keluarga' in KoboToolbox); the ingest strips exactly these.
 VISIT, CORRECTIONS, MEMBERS, LOCATION, PHOTOS, SCREENING, META = (
-    "kunjungan", "perbaikan", "anggota", "lokasi", "foto", "skrining", "meta")
+    "kunjungan",
+    "perbaikan",
+    "anggota",
+    "lokasi",
+    "foto",
+    "skrining",
+    "meta",
+)
 GROUPS = (VISIT, CORRECTIONS, MEMBERS, LOCATION, PHOTOS, SCREENING, META)
 
 NEW_MEMBER = "baru"  # the anggota choice for a member to add
@@ -59,7 +67,9 @@ MEMBER_CORRECTIONS: tuple[Correction, ...] = (
 NEW_MEMBER_ONLY = ("jenis_kelamin_anggota", "hubungan_anggota", "tanggal_lahir_anggota")
 
 # Photo kind (PhotoKind values) -> form field
-PHOTO_FIELDS = {kind: f"foto_{kind}" for kind in ("depan_rumah", "atap", "lantai", "dinding", "jamban", "kartu_keluarga")}
+PHOTO_FIELDS = {
+    kind: f"foto_{kind}" for kind in ("depan_rumah", "atap", "lantai", "dinding", "jamban", "kartu_keluarga")
+}
 
 
 def choice_name(label: str) -> str:
@@ -87,4 +97,5 @@ def domain_choices(domain: str) -> tuple[tuple[str, str], ...]:
 def domain_of(correction: Correction) -> str:
     """The domains.json list a domain correction takes its choices from."""
     return {"jenis_kelamin_anggota": "jenis_kelamin", "hubungan_anggota": "hubungan_dengan_kepala_keluarga"}.get(
-        correction.name, correction.field)
+        correction.name, correction.field
+    )

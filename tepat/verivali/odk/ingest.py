@@ -15,6 +15,7 @@ them: the logical submission is ODK Central's `KEY` / Kobo's `_id`, the version 
 The raw row is kept on the visit. Cost: two queries for the keys already ingested plus what
 `do_submit_visit` costs per row.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,22 +29,41 @@ from tepat.verivali.odk.tables import Export, ExportUnreadable, read_export
 REQUIRED = (("keberadaan",), ("keluarga", "jenis_kunjungan"), ("instanceid", "_uuid", "key"))
 # What to download instead of a file that holds no repeat rows, per server.
 FULL_EXPORT = {
-    "odk": ("ODK Central: Download → \"All data and attachments\" (zip, juga submissions.csv.zip)",
-            "ODK Central: Download → \"All data and attachments\" (the zip; submissions.csv.zip also works)"),
-    "kobo": ("KoboToolbox: Downloads → XLS dengan \"XML values and headers\"",
-             "KoboToolbox: Downloads → XLS with \"XML values and headers\""),
+    "odk": (
+        'ODK Central: Download → "All data and attachments" (zip, juga submissions.csv.zip)',
+        'ODK Central: Download → "All data and attachments" (the zip; submissions.csv.zip also works)',
+    ),
+    "kobo": (
+        'KoboToolbox: Downloads → XLS dengan "XML values and headers"',
+        'KoboToolbox: Downloads → XLS with "XML values and headers"',
+    ),
 }
 PHOTO_HINT = {
-    "odk": ("unggah zip ODK Central \"All data and attachments\"", "upload ODK Central's \"All data and attachments\" zip"),
-    "kobo": ("ekspor KoboToolbox tidak membawa foto; unduh dari server Kobo (kolom _URL)",
-             "KoboToolbox exports carry no photos; download them from the Kobo server (the _URL columns)"),
+    "odk": (
+        'unggah zip ODK Central "All data and attachments"',
+        'upload ODK Central\'s "All data and attachments" zip',
+    ),
+    "kobo": (
+        "ekspor KoboToolbox tidak membawa foto; unduh dari server Kobo (kolom _URL)",
+        "KoboToolbox exports carry no photos; download them from the Kobo server (the _URL columns)",
+    ),
 }
 LINKS = {"kobo": (("_index", "_parent_index"), ("_uuid", "_submission__uuid")), "odk": (("key", "parent_key"),)}
 # payload field (as SubmissionRejected names it) -> form field
-PAYLOAD_TO_FORM = {"submission_key": "instanceid", "family_id": "keluarga", "started_version": "versi_awal",
-                   "enumerator": "pendata", "gps": "gps", "submitted_at": "submissiondate"}
-MEMBER_TO_FORM = {"member_id": "anggota_id", "keberadaan": "keberadaan_anggota", "keterangan": "keterangan_anggota",
-                  **{c.field: c.name for c in form.MEMBER_CORRECTIONS}}
+PAYLOAD_TO_FORM = {
+    "submission_key": "instanceid",
+    "family_id": "keluarga",
+    "started_version": "versi_awal",
+    "enumerator": "pendata",
+    "gps": "gps",
+    "submitted_at": "submissiondate",
+}
+MEMBER_TO_FORM = {
+    "member_id": "anggota_id",
+    "keberadaan": "keberadaan_anggota",
+    "keterangan": "keterangan_anggota",
+    **{c.field: c.name for c in form.MEMBER_CORRECTIONS},
+}
 FAMILY_TO_FORM = {c.field: c.name for c in form.FAMILY_CORRECTIONS}
 
 
@@ -92,20 +112,30 @@ class IngestReport:
     def summary(self) -> str:
         if self.fatal:
             return f"{self.file}: GAGAL / FAILED [{self.fatal.code}]: {self.fatal.message}"
-        lines = [f"{self.file} ({self.source}): {self.rows} kiriman, {self.accepted} diterima, {self.updated} diperbarui, "
-                 f"{self.duplicates} sudah pernah masuk, {len(self.skipped)} dilewati, {len(self.rejected)} ditolak / submissions, "
-                 "accepted, updated, duplicates, skipped, rejected"]
+        lines = [
+            f"{self.file} ({self.source}): {self.rows} kiriman, {self.accepted} diterima, {self.updated} diperbarui, "
+            f"{self.duplicates} sudah pernah masuk, {len(self.skipped)} dilewati, {len(self.rejected)} ditolak / submissions, "
+            "accepted, updated, duplicates, skipped, rejected"
+        ]
         lines += [f"  baris {i.row} [{i.sheet}:{i.column}] {i.code}: {i.message}" for i in self.rejected]
         lines += [f"  dilewati baris {i.row} [{i.column}] {i.code}: {i.message}" for i in self.skipped]
         lines += [f"  peringatan baris {i.row} [{i.column}] {i.code}: {i.message}" for i in self.warnings]
         return "\n".join(lines)
 
 
-def ingest_file(campaign, path: Path, *, acting_user, file_name: str | None = None, include_rejected: bool = False) -> IngestReport:
+def ingest_file(
+    campaign, path: Path, *, acting_user, file_name: str | None = None, include_rejected: bool = False
+) -> IngestReport:
     report = IngestReport(file=file_name or path.name)
     if not campaign.accepts_visits():
-        report.fatal = Issue(None, "", "", "campaign_closed", f"Kampanye {campaign.name} tidak sedang berjalan; tidak ada yang dicatat",
-                             f"Campaign {campaign.name} is not running; nothing was recorded")
+        report.fatal = Issue(
+            None,
+            "",
+            "",
+            "campaign_closed",
+            f"Kampanye {campaign.name} tidak sedang berjalan; tidak ada yang dicatat",
+            f"Campaign {campaign.name} is not running; nothing was recorded",
+        )
         return report
     try:
         export = read_export(path, report.file)
@@ -120,7 +150,9 @@ def ingest_file(campaign, path: Path, *, acting_user, file_name: str | None = No
     prefixes = _prefixes()
     for cells in cells_of(export.main):
         report.rows += 1
-        row = RowContext(campaign, export, cells, members.get(_parent_id(export.source, cells), []), acting_user, prefixes)
+        row = RowContext(
+            campaign, export, cells, members.get(_parent_id(export.source, cells), []), acting_user, prefixes
+        )
         _ingest_row(row, known, report, include_rejected)
     return report
 
@@ -163,7 +195,9 @@ def _ingest_row(row: RowContext, known: Known, report: IngestReport, include_rej
     try:
         flag, rejected_on_server, written = review_state(cells)
     except RowProblem as problem:
-        report.rejected.append(Issue(problem.row, problem.sheet, problem.column, problem.code, problem.message_id, problem.message_en))
+        report.rejected.append(
+            Issue(problem.row, problem.sheet, problem.column, problem.code, problem.message_id, problem.message_en)
+        )
         return
     key, instance = submission_key(cells), instance_id(cells)
     if instance in known.instances or (not instance and key in known.visits):
@@ -172,15 +206,24 @@ def _ingest_row(row: RowContext, known: Known, report: IngestReport, include_rej
         return
     if rejected_on_server and not include_rejected:
         column = cells.column("reviewstate" if cells.get("reviewstate") else "_validation_status")
-        report.skipped.append(Issue(cells.row.number, cells.sheet, column, "review_rejected",
-                                    f"Ditolak peninjau di server ({written}); tidak dimasukkan (pakai --include-rejected untuk memasukkan)",
-                                    f"Rejected by the server's reviewer ({written}); not taken (use --include-rejected to take it)"))
+        report.skipped.append(
+            Issue(
+                cells.row.number,
+                cells.sheet,
+                column,
+                "review_rejected",
+                f"Ditolak peninjau di server ({written}); tidak dimasukkan (pakai --include-rejected untuk memasukkan)",
+                f"Rejected by the server's reviewer ({written}); not taken (use --include-rejected to take it)",
+            )
+        )
         return
     known.instances[instance] = None
     _take(row, known, report, key, instance, flag)
 
 
-def _review_changed(row: RowContext, known: Known, visit_id: int | None, flag: str, written: str, report: IngestReport) -> None:
+def _review_changed(
+    row: RowContext, known: Known, visit_id: int | None, flag: str, written: str, report: IngestReport
+) -> None:
     """A version already ingested whose review on the server changed since (e.g. rejected after the upload): the
     visit's flag follows, so the lurah sees it on the card; listed as a warning."""
     from tepat.verivali.actions import do_flag_review
@@ -189,10 +232,16 @@ def _review_changed(row: RowContext, known: Known, visit_id: int | None, flag: s
         return
     do_flag_review(visit_id, flag, acting_user=row.acting_user)
     known.flags[visit_id] = flag
-    report.warnings.append(Issue(row.cells.row.number, row.cells.sheet, row.cells.column("reviewstate" if row.cells.get("reviewstate")
-                                                                                          else "_validation_status"),
-                                 "review_changed", f"Tinjauan di server untuk kunjungan #{visit_id} berubah: {written or '(kosong)'}",
-                                 f"The server review of visit #{visit_id} changed: {written or '(empty)'}"))
+    report.warnings.append(
+        Issue(
+            row.cells.row.number,
+            row.cells.sheet,
+            row.cells.column("reviewstate" if row.cells.get("reviewstate") else "_validation_status"),
+            "review_changed",
+            f"Tinjauan di server untuk kunjungan #{visit_id} berubah: {written or '(kosong)'}",
+            f"The server review of visit #{visit_id} changed: {written or '(empty)'}",
+        )
+    )
 
 
 def _take(row: RowContext, known: Known, report: IngestReport, key: str, instance: str, flag: str) -> None:
@@ -207,16 +256,32 @@ def _take(row: RowContext, known: Known, report: IngestReport, key: str, instanc
         data, missing = payload(cells, row.member_rows, export.media, row.prefixes)
         data["submission_key"] = key
         if key in known.visits:
-            result = do_update_visit(Visit.objects.get(pk=known.visits[key]), data, acting_user=row.acting_user, raw=raw,
-                                     instance_id=instance, previous_instance_id=cells.get("deprecatedid"), review_flag=flag)
+            result = do_update_visit(
+                Visit.objects.get(pk=known.visits[key]),
+                data,
+                acting_user=row.acting_user,
+                raw=raw,
+                instance_id=instance,
+                previous_instance_id=cells.get("deprecatedid"),
+                review_flag=flag,
+            )
             known.instances[instance], known.flags[result.visit.pk] = result.visit.pk, flag
             _report_edit(report, cells, result)
             _photo_warnings(report, export, cells, missing)
             return
-        visit = do_submit_visit(row.campaign, data, acting_user=row.acting_user, source=export.source, raw=raw,
-                                instance_id=instance, review_flag=flag)
+        visit = do_submit_visit(
+            row.campaign,
+            data,
+            acting_user=row.acting_user,
+            source=export.source,
+            raw=raw,
+            instance_id=instance,
+            review_flag=flag,
+        )
     except RowProblem as problem:
-        report.rejected.append(Issue(problem.row, problem.sheet, problem.column, problem.code, problem.message_id, problem.message_en))
+        report.rejected.append(
+            Issue(problem.row, problem.sheet, problem.column, problem.code, problem.message_id, problem.message_en)
+        )
         return
     except SubmissionRejected as problem:
         sheet, number, column = _locate(problem.field, cells, row.member_rows, data)
@@ -236,19 +301,33 @@ def _report_edit(report: IngestReport, cells: Cells, result) -> None:
     report.visits.append(result.visit.pk)
     if not result.replaced:
         request = result.visit.change_request
-        report.warnings.append(Issue(
-            cells.row.number, cells.sheet, cells.column("instanceid"), "edited_after_decision",
-            f"Kiriman kunjungan #{result.visit.pk} diubah di server setelah usulan #{request.pk} diputuskan "
-            f"({request.get_status_display()}); keputusan tidak diubah, perubahan dicatat untuk lurah",
-            f"Submission of visit #{result.visit.pk} was edited on the server after request #{request.pk} was decided; "
-            "the decision stands, the edit is recorded for the lurah"))
+        report.warnings.append(
+            Issue(
+                cells.row.number,
+                cells.sheet,
+                cells.column("instanceid"),
+                "edited_after_decision",
+                f"Kiriman kunjungan #{result.visit.pk} diubah di server setelah usulan #{request.pk} diputuskan "
+                f"({request.get_status_display()}); keputusan tidak diubah, perubahan dicatat untuk lurah",
+                f"Submission of visit #{result.visit.pk} was edited on the server after request #{request.pk} was decided; "
+                "the decision stands, the edit is recorded for the lurah",
+            )
+        )
 
 
 def _photo_warnings(report: IngestReport, export: Export, cells: Cells, missing: list[str]) -> None:
     hint_id, hint_en = PHOTO_HINT[export.source]
     for name in missing:
-        report.warnings.append(Issue(cells.row.number, cells.sheet, name, "photo_not_in_export",
-                                     f"Foto {name} tidak ada di berkas; {hint_id}", f"Photo {name} is not in the file; {hint_en}"))
+        report.warnings.append(
+            Issue(
+                cells.row.number,
+                cells.sheet,
+                name,
+                "photo_not_in_export",
+                f"Foto {name} tidak ada di berkas; {hint_id}",
+                f"Photo {name} is not in the file; {hint_en}",
+            )
+        )
 
 
 def _prefixes() -> frozenset[str]:
@@ -274,13 +353,18 @@ def _check_columns(export: Export) -> None:
     if found:
         shown = ", ".join(found[:3])
         raise ExportUnreadable(
-            "labels_not_names", f"Berkas diekspor dengan label pertanyaan ({shown}), bukan nama XML; ekspor ulang: "
-            f"KoboToolbox \"XML values and headers\", ODK Central tanpa mengubah judul kolom",
+            "labels_not_names",
+            f"Berkas diekspor dengan label pertanyaan ({shown}), bukan nama XML; ekspor ulang: "
+            f'KoboToolbox "XML values and headers", ODK Central tanpa mengubah judul kolom',
             f"The file was exported with question labels ({shown}), not XML names; export again: KoboToolbox "
-            "\"XML values and headers\", ODK Central without renaming the columns")
+            '"XML values and headers", ODK Central without renaming the columns',
+        )
     listed = ", ".join(missing)
-    raise ExportUnreadable("columns_missing", f"Kolom wajib tidak ada: {listed}; apakah ini ekspor kiriman formulir verivali Tepat?",
-                           f"Required columns missing: {listed}; is this a submission export of Tepat's verivali form?")
+    raise ExportUnreadable(
+        "columns_missing",
+        f"Kolom wajib tidak ada: {listed}; apakah ini ekspor kiriman formulir verivali Tepat?",
+        f"Required columns missing: {listed}; is this a submission export of Tepat's verivali form?",
+    )
 
 
 def _check_repeats(export: Export) -> None:
@@ -290,10 +374,12 @@ def _check_repeats(export: Export) -> None:
         return
     what_id, what_en = FULL_EXPORT[export.source]
     raise ExportUnreadable(
-        "repeats_missing", f"Berkas {export.file_name} tidak memuat tabel anggota keluarga (repeat '{form.MEMBERS}'): "
+        "repeats_missing",
+        f"Berkas {export.file_name} tidak memuat tabel anggota keluarga (repeat '{form.MEMBERS}'): "
         f"perbaikan dan penambahan anggota akan hilang. Tidak ada yang dicatat. Unduh: {what_id}",
         f"File {export.file_name} has no member table (repeat '{form.MEMBERS}'): member corrections and new members "
-        f"would be lost. Nothing was recorded. Download: {what_en}")
+        f"would be lost. Nothing was recorded. Download: {what_en}",
+    )
 
 
 def _parent_id(source: str, cells: Cells) -> str:
@@ -317,8 +403,13 @@ def _members_by_parent(export: Export) -> dict[str, list[Cells]]:
 
 
 def _raw(export: Export, cells: Cells, member_rows: list[Cells]) -> dict:
-    return {"file": export.file_name, "source": export.source, "row": cells.row.number, "cells": cells.row.cells,
-            "members": [{"sheet": m.sheet, "row": m.row.number, "cells": m.row.cells} for m in member_rows]}
+    return {
+        "file": export.file_name,
+        "source": export.source,
+        "row": cells.row.number,
+        "cells": cells.row.cells,
+        "members": [{"sheet": m.sheet, "row": m.row.number, "cells": m.row.cells} for m in member_rows],
+    }
 
 
 MEMBER_FIELD = re.compile(r"^members\[(\d+)\]\.?(.*)$")
@@ -340,7 +431,7 @@ def _locate(name: str | None, cells: Cells, member_rows: list[Cells], data: dict
         present = [c for c in form.PHOTO_FIELDS.values() if cells.get(c)]
         return cells.sheet, cells.row.number, cells.column(present[0] if present else "foto")
     if name.startswith("photos["):
-        index = int(name[7:name.index("]")])
+        index = int(name[7 : name.index("]")])
         kind = data["photos"][index]["kind"] if index < len(data["photos"]) else ""
         return cells.sheet, cells.row.number, cells.column(form.PHOTO_FIELDS.get(kind, "foto"))
     base = name.split(".", 1)[0]

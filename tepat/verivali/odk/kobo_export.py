@@ -19,6 +19,7 @@ What Kobo writes, "XML values and headers":
   of those types; text questions (NIK, RT) stay text. csv: `;`, every value quoted, CRLF, the main table only.
 - `_validation_status` holds the status uid (`validation_status_approved`, `..._not_approved`, `..._on_hold`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,7 +48,9 @@ class KoboOptions:
 
 def _header(path: list[str], options: KoboOptions) -> list[str]:
     if is_geopoint(path):
-        prefix = options.group_sep.join(path[:-1]) + options.group_sep if options.groups_in_headers and path[:-1] else ""
+        prefix = (
+            options.group_sep.join(path[:-1]) + options.group_sep if options.groups_in_headers and path[:-1] else ""
+        )
         return [path[-1]] + [f"{prefix}_{path[-1]}_{part}" for part in GEO_PARTS]
     name = options.group_sep.join(path) if options.groups_in_headers else path[-1]
     return [name, f"{name}_URL"] if options.media_urls and path[-1] in form.PHOTO_FIELDS.values() else [name]
@@ -73,16 +76,24 @@ def _cells(name: str, path: list[str], value: str, options: KoboOptions) -> list
         return [value] + [p if options.types_as_text or not p else float(p) for p in parts]
     cells = [_typed(name, value, options)]
     if options.media_urls and name in form.PHOTO_FIELDS.values():
-        cells.append(f"https://kc.kobotoolbox.org/media/original?media_file=pendata%2Fattachments%2F{value}" if value else "")
+        cells.append(
+            f"https://kc.kobotoolbox.org/media/original?media_file=pendata%2Fattachments%2F{value}" if value else ""
+        )
     return cells
 
 
 def _copy(sub: dict, position: int) -> dict[str, str]:
     uuid = sub["instanceID"].removeprefix("uuid:")
-    return {"_id": str(sub.get("_id", 4400 + position)), "_uuid": uuid,
-            "_submission_time": sub.get("_submission_time", "2026-11-28T02:15:00"),
-            "_validation_status": sub.get("_validation_status", ""), "_notes": "", "_status": "submitted_via_web",
-            "_submitted_by": sub.get("_submitted_by", ""), "_tags": ""}
+    return {
+        "_id": str(sub.get("_id", 4400 + position)),
+        "_uuid": uuid,
+        "_submission_time": sub.get("_submission_time", "2026-11-28T02:15:00"),
+        "_validation_status": sub.get("_validation_status", ""),
+        "_notes": "",
+        "_status": "submitted_via_web",
+        "_submitted_by": sub.get("_submitted_by", ""),
+        "_tags": "",
+    }
 
 
 def kobo_tables(submissions: list[dict], members=(), options: KoboOptions = KoboOptions()):
@@ -90,8 +101,11 @@ def kobo_tables(submissions: list[dict], members=(), options: KoboOptions = Kobo
     main_paths, member_paths = form_paths()
     main_paths = {n: p for n, p in main_paths.items() if p[0] != form.META}  # Kobo exports no meta/ columns
     header = [h for p in main_paths.values() for h in _header(p, options)] + list(COPY_FIELDS) + ["_index"]
-    member_header = ([h for p in member_paths.values() for h in _header([form.MEMBERS, *p], options)]
-                     + ["_index", "_parent_table_name", "_parent_index"] + [f"_submission_{c}" for c in COPY_FIELDS])
+    member_header = (
+        [h for p in member_paths.values() for h in _header([form.MEMBERS, *p], options)]
+        + ["_index", "_parent_table_name", "_parent_index"]
+        + [f"_submission_{c}" for c in COPY_FIELDS]
+    )
     title = "Verivali"
     rows, member_rows = [], []
     for position, sub in enumerate(submissions, start=1):
@@ -100,9 +114,14 @@ def kobo_tables(submissions: list[dict], members=(), options: KoboOptions = Kobo
         rows.append(cells + [_typed(c, copy[c], options) for c in COPY_FIELDS] + [position])
         for index, member in members:
             if index == position - 1:
-                values = [c for name, p in member_paths.items() for c in _cells(name, p, str(member.get(name, "")), options)]
-                member_rows.append(values + [len(member_rows) + 1, title, position]
-                                   + [_typed(c, copy[c], options) for c in COPY_FIELDS])
+                values = [
+                    c for name, p in member_paths.items() for c in _cells(name, p, str(member.get(name, "")), options)
+                ]
+                member_rows.append(
+                    values
+                    + [len(member_rows) + 1, title, position]
+                    + [_typed(c, copy[c], options) for c in COPY_FIELDS]
+                )
     return {title: (header, rows), form.MEMBERS: (member_header, member_rows)}
 
 
@@ -118,8 +137,9 @@ def write_kobo_xlsx(path: Path, submissions: list[dict], members=(), options: Ko
     return path
 
 
-def write_kobo_csv(path: Path, submissions: list[dict], options: KoboOptions = KoboOptions(types_as_text=True),
-                   sep: str = ";") -> Path:
+def write_kobo_csv(
+    path: Path, submissions: list[dict], options: KoboOptions = KoboOptions(types_as_text=True), sep: str = ";"
+) -> Path:
     """kpi's csv: formpack's to_csv lines (main table only, every value quoted, quotes doubled) ended with CRLF."""
     header, rows = next(iter(kobo_tables(submissions, (), options).values()))
 
@@ -144,16 +164,22 @@ def write_ods(path: Path, sheets: dict[str, tuple[list, list[list]]]) -> Path:
     tables = "".join(
         f'<table:table table:name="{escape(name)}">'
         + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in [header, *rows])
-        + "</table:table>" for name, (header, rows) in sheets.items())
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               f'<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>')
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        + "</table:table>"
+        for name, (header, rows) in sheets.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)

@@ -5,6 +5,7 @@ exported instead of a name is accepted as it is. A value the form cannot have pr
 `RowProblem` naming the column, so the ingest can report row and column; the payload's own rules
 (keberadaan values, NIK checks, required reasons) are left to `do_submit_visit`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,9 @@ from tepat.verivali.odk.tables import Row, Sheet
 
 
 class RowProblem(ValueError):
-    def __init__(self, code: str, column: str, message_id: str, message_en: str, sheet: str = "", row: int | None = None):
+    def __init__(
+        self, code: str, column: str, message_id: str, message_en: str, sheet: str = "", row: int | None = None
+    ):
         super().__init__(f"{message_id} / {message_en}")
         self.code, self.column, self.message_id, self.message_en = code, column, message_id, message_en
         self.sheet, self.row = sheet, row
@@ -42,8 +45,12 @@ class Cells:
 
     def unknown(self, key: str, value: str, choices) -> RowProblem:
         listed = ", ".join(choices)
-        return self.problem("unknown_choice", key, f"Nilai '{value}' tidak dikenal untuk {key}; pilihan: {listed}",
-                            f"Unknown value '{value}' for {key}; choices: {listed}")
+        return self.problem(
+            "unknown_choice",
+            key,
+            f"Nilai '{value}' tidak dikenal untuk {key}; pilihan: {listed}",
+            f"Unknown value '{value}' for {key}; choices: {listed}",
+        )
 
 
 def instance_id(cells: Cells) -> str:
@@ -69,10 +76,17 @@ def submission_key(cells: Cells) -> str:
 # ReviewState is empty, hasIssues, edited, approved or rejected; Kobo's _validation_status holds the uid
 # (XML values) or its label.
 REVIEW_STATES = {
-    "": ("", False), "approved": ("", False), "edited": ("", False), "received": ("", False),
-    "hasissues": ("has_issues", False), "rejected": ("rejected", True),
-    "validation_status_approved": ("", False), "validation_status_on_hold": ("on_hold", False),
-    "validation_status_not_approved": ("rejected", True), "on hold": ("on_hold", False), "not approved": ("rejected", True),
+    "": ("", False),
+    "approved": ("", False),
+    "edited": ("", False),
+    "received": ("", False),
+    "hasissues": ("has_issues", False),
+    "rejected": ("rejected", True),
+    "validation_status_approved": ("", False),
+    "validation_status_on_hold": ("on_hold", False),
+    "validation_status_not_approved": ("rejected", True),
+    "on hold": ("on_hold", False),
+    "not approved": ("rejected", True),
 }
 
 
@@ -92,8 +106,12 @@ def submitted_at(cells: Cells) -> str | None:
             try:
                 return parse_timestamp(value)
             except ValueError:
-                raise cells.problem("bad_date", key, f"Tanggal tidak dapat dibaca di {key}: '{value}'",
-                                    f"Cannot read the date in {key}: '{value}'") from None
+                raise cells.problem(
+                    "bad_date",
+                    key,
+                    f"Tanggal tidak dapat dibaca di {key}: '{value}'",
+                    f"Cannot read the date in {key}: '{value}'",
+                ) from None
     return None
 
 
@@ -118,7 +136,9 @@ def _yes_no(cells: Cells, key: str) -> bool | None:
         raise cells.unknown(key, value, ["ya", "tidak"]) from None
 
 
-def corrections(cells: Cells, table: tuple[form.Correction, ...], prefixes: frozenset[str] | None = None) -> dict[str, str]:
+def corrections(
+    cells: Cells, table: tuple[form.Correction, ...], prefixes: frozenset[str] | None = None
+) -> dict[str, str]:
     """Registry field -> corrected value, for the corrections the enumerator filled in. With `prefixes` (the
     known kab/kota codes), NIK and No KK get the registry importer's checks and codes first."""
     fields = {}
@@ -167,8 +187,12 @@ def location(cells: Cells) -> dict[str, float] | None:
         return geopoint(float(lat), float(lon), float(accuracy) if accuracy else None)
     except ValueError:
         shown = cells.get("gps") or f"{cells.get('gps_latitude')} {cells.get('gps_longitude')}"
-        raise cells.problem("bad_gps", "gps" if cells.get("gps") else "gps_latitude", f"Posisi GPS tidak valid: {shown}",
-                            f"Invalid GPS position: {shown}") from None
+        raise cells.problem(
+            "bad_gps",
+            "gps" if cells.get("gps") else "gps_latitude",
+            f"Posisi GPS tidak valid: {shown}",
+            f"Invalid GPS position: {shown}",
+        ) from None
 
 
 def screening(cells: Cells) -> dict[str, bool]:
@@ -202,8 +226,12 @@ def member(cells: Cells, prefixes: frozenset[str] | None = None) -> dict:
         member_id = int(chosen)
     else:
         raise cells.unknown("anggota_id", chosen, ["<id anggota>", form.NEW_MEMBER])
-    return {"member_id": member_id, "keberadaan": cells.get("keberadaan_anggota"),
-            "keterangan": cells.get("keterangan_anggota"), "fields": corrections(cells, form.MEMBER_CORRECTIONS, prefixes)}
+    return {
+        "member_id": member_id,
+        "keberadaan": cells.get("keberadaan_anggota"),
+        "keterangan": cells.get("keterangan_anggota"),
+        "fields": corrections(cells, form.MEMBER_CORRECTIONS, prefixes),
+    }
 
 
 def family_choice(cells: Cells) -> tuple[int | None, str]:
@@ -213,13 +241,17 @@ def family_choice(cells: Cells) -> tuple[int | None, str]:
     if kind == form.PROPOSAL or (not kind and not chosen):
         return None, cells.get("kelurahan")
     if not chosen.isdigit():
-        raise cells.unknown("keluarga", chosen, ["<id keluarga>"]) if chosen else cells.problem(
-            "missing", "keluarga", "Kolom keluarga wajib diisi", "Field keluarga is required")
+        raise (
+            cells.unknown("keluarga", chosen, ["<id keluarga>"])
+            if chosen
+            else cells.problem("missing", "keluarga", "Kolom keluarga wajib diisi", "Field keluarga is required")
+        )
     return int(chosen), ""
 
 
-def payload(cells: Cells, member_rows: list[Cells], media: dict[str, bytes],
-            prefixes: frozenset[str] | None = None) -> tuple[dict, list[str]]:
+def payload(
+    cells: Cells, member_rows: list[Cells], media: dict[str, bytes], prefixes: frozenset[str] | None = None
+) -> tuple[dict, list[str]]:
     """The payload for do_submit_visit, and the names of photos missing from the export."""
     family_id, kelurahan = family_choice(cells)
     pictures, missing = photos(cells, media)

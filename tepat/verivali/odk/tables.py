@@ -10,6 +10,7 @@ Row numbers are the rows a spreadsheet shows (header = 1; a csv cell spanning li
 file that cannot be read whole (truncated, not UTF-8, ragged rows, broken zip) raises
 `ExportUnreadable` and nothing of it is used.
 """
+
 from __future__ import annotations
 
 import csv
@@ -76,8 +77,11 @@ def read_export(path: Path, file_name: str | None = None) -> Export:
     if data.startswith(b"PK"):
         sheets, media, kind = _read_zip(data, name, path)
     elif data[:8].startswith(b"\xd0\xcf\x11\xe0"):
-        raise ExportUnreadable("file_type", "Berkas .xls lama tidak didukung; simpan sebagai .xlsx atau ekspor csv",
-                               "Old .xls files are not supported; save as .xlsx or export csv")
+        raise ExportUnreadable(
+            "file_type",
+            "Berkas .xls lama tidak didukung; simpan sebagai .xlsx atau ekspor csv",
+            "Old .xls files are not supported; save as .xlsx or export csv",
+        )
     else:
         sheets, media, kind = [_read_csv(data, name, name)], {}, "csv"
     return _assemble(name, sheets, media, kind)
@@ -89,7 +93,9 @@ def _assemble(name: str, sheets: list[Sheet], media: dict[str, bytes], kind: str
         raise ExportUnreadable("file_empty", f"Berkas {name} tidak berisi tabel", f"File {name} holds no table")
     main = next((s for s in sheets if not _is_repeat(s)), sheets[0])
     repeats = {_repeat_name(s): s for s in sheets if s is not main and _is_repeat(s)}
-    return Export(file_name=name, source=detect_source(main.headers), main=main, repeats=repeats, media=media, kind=kind)
+    return Export(
+        file_name=name, source=detect_source(main.headers), main=main, repeats=repeats, media=media, kind=kind
+    )
 
 
 def detect_source(headers: list[str]) -> str:
@@ -98,8 +104,11 @@ def detect_source(headers: list[str]) -> str:
         return "kobo"
     if lowered & ODK_MARKERS or any("-" in h for h in headers):
         return "odk"
-    raise ExportUnreadable("not_an_export", "Bukan ekspor kiriman ODK Central atau KoboToolbox (kolom metadata tidak ada)",
-                           "Not an ODK Central or KoboToolbox submission export (no metadata columns)")
+    raise ExportUnreadable(
+        "not_an_export",
+        "Bukan ekspor kiriman ODK Central atau KoboToolbox (kolom metadata tidak ada)",
+        "Not an ODK Central or KoboToolbox submission export (no metadata columns)",
+    )
 
 
 def _is_repeat(sheet: Sheet) -> bool:
@@ -120,8 +129,9 @@ def _read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ExportUnreadable("encoding", f"{name}: bukan teks UTF-8 (byte {error.start})",
-                               f"{name}: not UTF-8 text (byte {error.start})") from error
+        raise ExportUnreadable(
+            "encoding", f"{name}: bukan teks UTF-8 (byte {error.start})", f"{name}: not UTF-8 text (byte {error.start})"
+        ) from error
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -129,8 +139,11 @@ def _read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
         header = next(reader, [])
         rows = _csv_rows(reader, header, name)
     except csv.Error as error:
-        raise ExportUnreadable("csv_broken", f"{name}: csv rusak atau terpotong di baris {reader.line_num} ({error})",
-                               f"{name}: broken or truncated csv at line {reader.line_num} ({error})") from error
+        raise ExportUnreadable(
+            "csv_broken",
+            f"{name}: csv rusak atau terpotong di baris {reader.line_num} ({error})",
+            f"{name}: broken or truncated csv at line {reader.line_num} ({error})",
+        ) from error
     return Sheet(name=sheet_name, headers=[h.strip() for h in header], rows=rows)
 
 
@@ -142,8 +155,10 @@ def _csv_rows(reader, header: list[str], name: str) -> list[Row]:
             continue
         if len(cells) != len(header):
             raise ExportUnreadable(
-                "row_length", f"{name}: baris {number} berisi {len(cells)} kolom, judul {len(header)}; berkas terpotong atau rusak",
-                f"{name}: row {number} has {len(cells)} columns, the header {len(header)}; the file is truncated or broken")
+                "row_length",
+                f"{name}: baris {number} berisi {len(cells)} kolom, judul {len(header)}; berkas terpotong atau rusak",
+                f"{name}: row {number} has {len(cells)} columns, the header {len(header)}; the file is truncated or broken",
+            )
         rows.append(Row(number=number, cells=dict(zip((h.strip() for h in header), cells))))
     return rows
 
@@ -163,7 +178,11 @@ def _read_zip(data: bytes, name: str, path: Path) -> tuple[list[Sheet], dict[str
             return _read_workbook(data, name, lambda index: _xlsx_numeric(path, index)), {}, "xlsx"
         if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
             numeric = ods_identity_cells(archive.read("content.xml"))
-            return _read_workbook(data, name, lambda index: numeric[index] if index < len(numeric) else set()), {}, "ods"
+            return (
+                _read_workbook(data, name, lambda index: numeric[index] if index < len(numeric) else set()),
+                {},
+                "ods",
+            )
         return (*_read_odk_zip(archive, name), "zip")
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _broken(name, error) from error
@@ -178,14 +197,20 @@ def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
     for member in archive.infolist():
         if member.file_size > limit:
             size = f"{member.file_size >> 20:,} MB"
-            raise ExportUnreadable("attachment_too_large", f"{name}: lampiran {member.filename} berukuran {size}; batasnya {limit >> 20} MB",
-                                   f"{name}: attachment {member.filename} is {size}; the limit is {limit >> 20} MB")
+            raise ExportUnreadable(
+                "attachment_too_large",
+                f"{name}: lampiran {member.filename} berukuran {size}; batasnya {limit >> 20} MB",
+                f"{name}: attachment {member.filename} is {size}; the limit is {limit >> 20} MB",
+            )
 
 
 def _broken(name: str, error: BaseException) -> ExportUnreadable:
     detail = (str(error).splitlines() or [type(error).__name__])[0][:160]
-    return ExportUnreadable("file_unreadable", f"{name}: berkas rusak atau terpotong ({detail})",
-                            f"{name}: the file is broken or truncated ({detail})")
+    return ExportUnreadable(
+        "file_unreadable",
+        f"{name}: berkas rusak atau terpotong ({detail})",
+        f"{name}: the file is broken or truncated ({detail})",
+    )
 
 
 def _read_odk_zip(archive: zipfile.ZipFile, name: str) -> tuple[list[Sheet], dict[str, bytes]]:
@@ -208,7 +233,10 @@ def _read_workbook(data: bytes, name: str, numeric) -> list[Sheet]:
     cells as (column index, row) pairs."""
     try:
         reader = fastexcel.read_excel(data)
-        return [_workbook_sheet(reader, index, sheet_name, numeric(index)) for index, sheet_name in enumerate(reader.sheet_names)]
+        return [
+            _workbook_sheet(reader, index, sheet_name, numeric(index))
+            for index, sheet_name in enumerate(reader.sheet_names)
+        ]
     except (fastexcel.FastExcelError, OSError, IndexError) as error:
         raise _broken(name, error) from error
 
@@ -228,8 +256,11 @@ def ods_identity_cells(content: bytes) -> list[set[tuple[int, int]]]:
     a spreadsheet turned into numbers. Repeated rows and cells are counted as the spreadsheet shows them."""
     from xml.etree import ElementTree
 
-    table, row_tag, cell_tags = ODS % "table" + "table", ODS % "table" + "table-row", (
-        ODS % "table" + "table-cell", ODS % "table" + "covered-table-cell")
+    table, row_tag, cell_tags = (
+        ODS % "table" + "table",
+        ODS % "table" + "table-row",
+        (ODS % "table" + "table-cell", ODS % "table" + "covered-table-cell"),
+    )
     repeat_rows, repeat_cells = ODS % "table" + "number-rows-repeated", ODS % "table" + "number-columns-repeated"
     kind, value = ODS % "office" + "value-type", ODS % "office" + "value"
     sheets = []

@@ -10,6 +10,7 @@ ingest hands to the version check.
 
 Cost: one pass over the rows; the workbook is written with xlsxwriter, every cell as a string.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,20 @@ import xlsxwriter
 from tepat.verivali.checklist import checklist_items
 from tepat.verivali.odk import form
 
-SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
-                  "choice_filter", "appearance", "calculation", "parameters")
+SURVEY_COLUMNS = (
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "choice_filter",
+    "appearance",
+    "calculation",
+    "parameters",
+)
 CHOICE_COLUMNS = ("list_name", "name", "label", "pendata", "keluarga", "versi")
 YES_NO = (("ya", "Ya"), ("tidak", "Tidak"))
 VISIT_KINDS = ((form.REGISTERED, "Keluarga dalam daftar"), (form.PROPOSAL, "Usulan baru (keluarga belum terdaftar)"))
@@ -72,9 +85,16 @@ def _visit_questions() -> list[dict[str, str]]:
         _q("begin group", form.VISIT, "Kunjungan"),
         _q("select_one pendata", "pendata", "Nama pendata", required="yes"),
         _q("select_one jenis_kunjungan", "jenis_kunjungan", "Jenis kunjungan", required="yes"),
-        _q("select_one keluarga", "keluarga", "Keluarga yang dikunjungi", required="yes", relevant=registered,
-           choice_filter="pendata=${pendata}", appearance="autocomplete",
-           hint="Hanya keluarga yang ditugaskan kepada pendata ini."),
+        _q(
+            "select_one keluarga",
+            "keluarga",
+            "Keluarga yang dikunjungi",
+            required="yes",
+            relevant=registered,
+            choice_filter="pendata=${pendata}",
+            appearance="autocomplete",
+            hint="Hanya keluarga yang ditugaskan kepada pendata ini.",
+        ),
         _q("calculate", "versi_awal", calculation="instance('keluarga')/root/item[name=${keluarga}]/versi"),
         _q("select_one kelurahan", "kelurahan", "Kelurahan keluarga usulan", required="yes", relevant=proposal),
         _q("select_one keberadaan", "keberadaan", "Keberadaan keluarga", required="yes"),
@@ -107,10 +127,18 @@ def _correction(correction: form.Correction, **columns: str) -> dict[str, str]:
 
 def _correction_questions() -> list[dict[str, str]]:
     required_for_proposal = {"kepala_keluarga", "alamat"}
-    rows = [_q("begin group", form.CORRECTIONS, "Perbaikan data keluarga",
-               hint="Isi hanya yang berbeda dari data; untuk usulan baru isi data keluarga.")]
+    rows = [
+        _q(
+            "begin group",
+            form.CORRECTIONS,
+            "Perbaikan data keluarga",
+            hint="Isi hanya yang berbeda dari data; untuk usulan baru isi data keluarga.",
+        )
+    ]
     for correction in form.FAMILY_CORRECTIONS:
-        extra = {"required": f"${{jenis_kunjungan}}='{form.PROPOSAL}'"} if correction.name in required_for_proposal else {}
+        extra = (
+            {"required": f"${{jenis_kunjungan}}='{form.PROPOSAL}'"} if correction.name in required_for_proposal else {}
+        )
         rows.append(_correction(correction, **extra))
     return [*rows, _q("end group")]
 
@@ -119,8 +147,13 @@ def _member_questions() -> list[dict[str, str]]:
     new = f"${{anggota_id}}='{form.NEW_MEMBER}'"
     rows = [
         _q("begin repeat", form.MEMBERS, "Anggota keluarga (yang diperiksa, diperbaiki, ditambah atau keluar)"),
-        _q("select_one anggota", "anggota_id", "Anggota", required="yes",
-           choice_filter=f"keluarga=${{keluarga}} or name='{form.NEW_MEMBER}'"),
+        _q(
+            "select_one anggota",
+            "anggota_id",
+            "Anggota",
+            required="yes",
+            choice_filter=f"keluarga=${{keluarga}} or name='{form.NEW_MEMBER}'",
+        ),
         _q("select_one keberadaan", "keberadaan_anggota", "Keberadaan anggota", required="yes"),
         _q("text", "keterangan_anggota", "Keterangan", required="yes", relevant="${keberadaan_anggota}='lainnya'"),
     ]
@@ -133,14 +166,24 @@ def _member_questions() -> list[dict[str, str]]:
 
 
 def _other_questions() -> list[dict[str, str]]:
-    rows = [_q("begin group", form.LOCATION, "Lokasi"),
-            _q("geopoint", "gps", "Posisi rumah (GPS)", hint="Tunggu sampai akurasi di bawah 10 m."),
-            _q("end group"),
-            _q("begin group", form.PHOTOS, "Foto")]
-    labels = {"depan_rumah": "Tampak depan rumah", "atap": "Atap", "lantai": "Lantai", "dinding": "Dinding",
-              "jamban": "Jamban / toilet", "kartu_keluarga": "Kartu keluarga"}
-    rows += [_q("image", name, f"Foto {labels[kind].lower()}", parameters="max-pixels=1600")
-             for kind, name in form.PHOTO_FIELDS.items()]
+    rows = [
+        _q("begin group", form.LOCATION, "Lokasi"),
+        _q("geopoint", "gps", "Posisi rumah (GPS)", hint="Tunggu sampai akurasi di bawah 10 m."),
+        _q("end group"),
+        _q("begin group", form.PHOTOS, "Foto"),
+    ]
+    labels = {
+        "depan_rumah": "Tampak depan rumah",
+        "atap": "Atap",
+        "lantai": "Lantai",
+        "dinding": "Dinding",
+        "jamban": "Jamban / toilet",
+        "kartu_keluarga": "Kartu keluarga",
+    }
+    rows += [
+        _q("image", name, f"Foto {labels[kind].lower()}", parameters="max-pixels=1600")
+        for kind, name in form.PHOTO_FIELDS.items()
+    ]
     rows += [_q("end group"), _q("begin group", form.SCREENING, "Penapisan Kepmensos 262/HUK/2022")]
     rows += [_q("select_one ya_tidak", item.code, item.label_id) for item in checklist_items()]
     return [*rows, _q("end group"), _q("start", "start"), _q("end", "end")]
@@ -156,10 +199,17 @@ def choice_rows(spec: FormSpec) -> list[dict[str, str]]:
     rows += [{"list_name": "keberadaan", "name": n, "label": label} for n, label in spec.keberadaan]
     rows += [{"list_name": "pendata", "name": n, "label": label} for n, label in spec.enumerators]
     rows += [{"list_name": "kelurahan", "name": n, "label": label} for n, label in spec.kelurahan]
-    rows += [{"list_name": "keluarga", "name": str(f.id), "label": f.label, "pendata": f.enumerator, "versi": str(f.version)}
-             for f in spec.families]
-    rows += [{"list_name": "anggota", "name": str(m.id), "label": m.label, "keluarga": str(m.family_id)} for m in spec.members]
-    rows.append({"list_name": "anggota", "name": form.NEW_MEMBER, "label": "+ Anggota baru (belum terdaftar)", "keluarga": ""})
+    rows += [
+        {"list_name": "keluarga", "name": str(f.id), "label": f.label, "pendata": f.enumerator, "versi": str(f.version)}
+        for f in spec.families
+    ]
+    rows += [
+        {"list_name": "anggota", "name": str(m.id), "label": m.label, "keluarga": str(m.family_id)}
+        for m in spec.members
+    ]
+    rows.append(
+        {"list_name": "anggota", "name": form.NEW_MEMBER, "label": "+ Anggota baru (belum terdaftar)", "keluarga": ""}
+    )
     domains = {form.domain_of(c) for c in (*form.FAMILY_CORRECTIONS, *form.MEMBER_CORRECTIONS) if c.kind == "domain"}
     for domain in sorted(domains):
         rows += [{"list_name": domain, "name": n, "label": value} for n, value in form.domain_choices(domain)]
@@ -167,17 +217,29 @@ def choice_rows(spec: FormSpec) -> list[dict[str, str]]:
 
 
 def settings_rows(spec: FormSpec) -> list[dict[str, str]]:
-    return [{"form_title": spec.title, "form_id": spec.form_id, "version": spec.version,
-             "instance_name": "concat(${pendata}, ' ', ${keluarga}, ${kelurahan})", "default_language": "id"}]
+    return [
+        {
+            "form_title": spec.title,
+            "form_id": spec.form_id,
+            "version": spec.version,
+            "instance_name": "concat(${pendata}, ' ', ${keluarga}, ${kelurahan})",
+            "default_language": "id",
+        }
+    ]
 
 
 def xlsform_bytes(spec: FormSpec) -> bytes:
     """The XLSForm as an xlsx file (text cells only: nothing a spreadsheet would evaluate)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     settings = settings_rows(spec)
-    for name, header, rows in (("survey", SURVEY_COLUMNS, survey_rows()), ("choices", CHOICE_COLUMNS, choice_rows(spec)),
-                               ("settings", tuple(settings[0]), settings)):
+    for name, header, rows in (
+        ("survey", SURVEY_COLUMNS, survey_rows()),
+        ("choices", CHOICE_COLUMNS, choice_rows(spec)),
+        ("settings", tuple(settings[0]), settings),
+    ):
         sheet = book.add_worksheet(name)
         for column, title in enumerate(header):
             sheet.write_string(0, column, title)

@@ -1,4 +1,5 @@
 """Accountability pages for the admin (`manages_users`): users and the access log."""
+
 from django.urls import path
 
 from tepat.web.views import admin_log, admin_users

@@ -1,4 +1,5 @@
 """URL modules per area, included by tepat/urls.py (one owner per file)."""
+
 from django.urls import path
 
 from tepat.web.views.indicators import entry, fgt, official, registry, snapshots

@@ -1,4 +1,5 @@
 """Meetings (rakor) and their follow-up: tepat/web/views/meetings.py."""
+
 from django.urls import path
 
 from tepat.web.views import meetings

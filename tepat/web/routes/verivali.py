@@ -1,4 +1,5 @@
 """Verivali pages (tepat/web/views/verivali/)."""
+
 from django.urls import path
 
 from tepat.web.views import verivali_ingest
@@ -24,7 +25,15 @@ urlpatterns = [
     path("verivali/usulan/<int:pk>/", decisions.request_detail, name="verivali_request"),
     # ODK/Kobo files and the berita acara (views and work by the ODK/documents side: tepat/verivali/odk, documents.py)
     path("verivali/<int:pk>/unggah/", verivali_ingest.ingest_page, name="verivali_ingest"),
-    path("verivali/<int:pk>/unggah/<int:job>/laporan.<str:fmt>", verivali_ingest.ingest_report, name="verivali_ingest_report"),
+    path(
+        "verivali/<int:pk>/unggah/<int:job>/laporan.<str:fmt>",
+        verivali_ingest.ingest_report,
+        name="verivali_ingest_report",
+    ),
     path("verivali/<int:pk>/xlsform.xlsx", verivali_ingest.xlsform_download, name="verivali_xlsform"),
-    path("verivali/musyawarah/<int:pk>/berita-acara.<str:kind>", verivali_ingest.berita_acara_download, name="verivali_berita_acara"),
+    path(
+        "verivali/musyawarah/<int:pk>/berita-acara.<str:kind>",
+        verivali_ingest.berita_acara_download,
+        name="verivali_berita_acara",
+    ),
 ]

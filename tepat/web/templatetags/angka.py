@@ -1,7 +1,8 @@
 """Number filters for templates, in the active language (tepat.formatting).
 
-    {% load angka %}{{ families|angka }} {{ share|persen }} {{ share|persen:2 }} {{ cost|rupiah }} {{ ratio|angka:2 }}
+{% load angka %}{{ families|angka }} {{ share|persen }} {{ share|persen:2 }} {{ cost|rupiah }} {{ ratio|angka:2 }}
 """
+
 from __future__ import annotations
 
 from django import template

@@ -1,5 +1,6 @@
 """The personal-data access log for the admin (and the data protection officer working as admin):
 filter by person (NIK / No KK), user, date range and kind; paginated; downloadable (the download logged)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from tepat.accounts.models import AccessKind, User
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import user_manager
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _read(request, kind: AccessKind) -> tuple[LogQuery, Person | None]:
@@ -37,9 +41,13 @@ def access_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "spec": spec, "page": page, "query": query.urlencode(), "kinds": AccessKind.choices,
+        "spec": spec,
+        "page": page,
+        "query": query.urlencode(),
+        "kinds": AccessKind.choices,
         "usernames": User.objects.order_by("username").values_list("username", flat=True),
-        "person": person, "person_rows": person_rows(request.user, person) if person else [],
+        "person": person,
+        "person_rows": person_rows(request.user, person) if person else [],
     }
     return render(request, "web/admin/access_log.html", context)
 
@@ -51,7 +59,12 @@ def access_log_export(request, kind: str):
         raise Http404
     spec, person = _read(request, AccessKind.EXPORT)
     frame = log_frame(request.user, spec.entries(person))
-    log_access(request.user, AccessKind.EXPORT, mask_numbers(f"log akses ({kind}) {request.GET.urlencode()}"), records=frame.height)
+    log_access(
+        request.user,
+        AccessKind.EXPORT,
+        mask_numbers(f"log akses ({kind}) {request.GET.urlencode()}"),
+        records=frame.height,
+    )
     data = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Log akses": frame})
     response = HttpResponse(data, content_type=CONTENT_TYPES[kind])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -2,6 +2,7 @@
 
 Every change is one audited action in tepat.accounts.actions; new passwords are shown once, in the
 answer to the POST that made them (never stored in the session or a message)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -22,8 +23,13 @@ from tepat.accounts.roles import Role
 from tepat.regions.models import Level, Region
 from tepat.web.decorators import user_manager
 
-ACCOUNT_ACTIONS = [AuditAction.USER_CREATED, AuditAction.USER_CHANGED, AuditAction.PASSWORD_RESET, AuditAction.USER_DEACTIVATED,
-                   AuditAction.USER_REACTIVATED]
+ACCOUNT_ACTIONS = [
+    AuditAction.USER_CREATED,
+    AuditAction.USER_CHANGED,
+    AuditAction.PASSWORD_RESET,
+    AuditAction.USER_DEACTIVATED,
+    AuditAction.USER_REACTIVATED,
+]
 
 
 def region_choices() -> list:
@@ -47,7 +53,7 @@ class AccountForm(forms.Form):
 
     def apply(self, error: ValidationError) -> None:
         """Put an action's ValidationError on the fields it names (others on the form)."""
-        for name, texts in (error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]):
+        for name, texts in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
             self.add_error(name if name in self.fields else None, texts)
 
 
@@ -84,7 +90,9 @@ def user_create(request):
     form = NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, password = do_create_user(form.cleaned_data["username"].strip(), acting_user=request.user, **_account(form.cleaned_data))
+            user, password = do_create_user(
+                form.cleaned_data["username"].strip(), acting_user=request.user, **_account(form.cleaned_data)
+            )
         except ValidationError as error:
             form.apply(error)
         else:
@@ -96,7 +104,11 @@ def user_create(request):
 @never_cache
 def user_detail(request, pk: int):
     account = get_object_or_404(User.objects.select_related("region", "opd"), pk=pk)
-    initial = {"role": account.role, "region": account.region.code if account.region else "", "opd": account.opd.code if account.opd else ""}
+    initial = {
+        "role": account.role,
+        "region": account.region.code if account.region else "",
+        "opd": account.opd.code if account.opd else "",
+    }
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +128,9 @@ def user_detail(request, pk: int):
 @require_POST
 def user_password(request, pk: int):
     account = get_object_or_404(User, pk=pk)
-    return _password_page(request, account, do_reset_password(account.username, acting_user=request.user), created=False)
+    return _password_page(
+        request, account, do_reset_password(account.username, acting_user=request.user), created=False
+    )
 
 
 @user_manager

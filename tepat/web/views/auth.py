@@ -27,7 +27,9 @@ def login_view(request):
 def _safe_next(request) -> str:
     """Only redirect within this site after login (no open redirect)."""
     target = request.GET.get("next", "")
-    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return target if target and allowed else "/"
 
 

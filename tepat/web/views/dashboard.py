@@ -7,6 +7,7 @@ the pocket map on the registry snapshot, the coverage panel also on the programs
 versions; so a realisasi row rebuilds the coverage panel only, and a repeat visit costs a few small
 queries and no rendering.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,15 @@ def trend(user, state: tuple) -> dict | None:
     """The official series of the city with its targets."""
     figures = []
     for series in official.city_trends():
-        key = ("trend", series["indicator"], json.dumps([series["points"], series["targets"]], sort_keys=True, default=str), get_language())
-        chart = cached(key, lambda: svg(trend_chart(series["points"], series["targets"], title=series["title"], width=TREND_WIDTH)))
+        key = (
+            "trend",
+            series["indicator"],
+            json.dumps([series["points"], series["targets"]], sort_keys=True, default=str),
+            get_language(),
+        )
+        chart = cached(
+            key, lambda: svg(trend_chart(series["points"], series["targets"], title=series["title"], width=TREND_WIDTH))
+        )
         figures.append({"indicator": series["indicator"], "svg": chart})
     return {"figures": figures} if figures else None
 
@@ -98,8 +106,13 @@ def rakor(user, state: tuple) -> dict | None:
     """This year's rakor against the legal minimum, the next one due, and open action items (OPD: its own)."""
     today = date.today()
     items = visible_items(user, ActionItem.objects.still_open())
-    return {"compliance": compliance(today.year, today=today), "next": next_planned_rakor(today=today),
-            "open": items.count(), "overdue": items.overdue(today).count(), "follows_up": can_follow_up(user)}
+    return {
+        "compliance": compliance(today.year, today=today),
+        "next": next_planned_rakor(today=today),
+        "open": items.count(),
+        "overdue": items.overdue(today).count(),
+        "follows_up": can_follow_up(user),
+    }
 
 
 @dataclass(frozen=True)
@@ -129,4 +142,3 @@ def dashboard(user, state: tuple | None = None) -> list[dict]:
         if data:
             shown.append({"key": panel.key, "template": panel.template, "data": data})
     return shown
-

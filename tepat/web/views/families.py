@@ -18,8 +18,20 @@ from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import exporter, personal_data, records_interventions
 from tepat.web.views.realisasi import InterventionForm
 
-LIST_FIELDS = ("id", "source_key", "kepala_keluarga", "kelurahan__name", "kelurahan__parent__name", "alamat", "rt", "rw",
-               "desil", "desil_skala", "is_active", "missing_since_id")
+LIST_FIELDS = (
+    "id",
+    "source_key",
+    "kepala_keluarga",
+    "kelurahan__name",
+    "kelurahan__parent__name",
+    "alamat",
+    "rt",
+    "rw",
+    "desil",
+    "desil_skala",
+    "is_active",
+    "missing_since_id",
+)
 
 
 def _filtered(request) -> tuple[FamilyFilter, object]:
@@ -28,7 +40,9 @@ def _filtered(request) -> tuple[FamilyFilter, object]:
 
 
 def _region_choices(request):
-    kelurahan = Region.objects.filter(level=Level.KELURAHAN, pk__in=scoped(request.user, Family.objects.all()).values("kelurahan_id"))
+    kelurahan = Region.objects.filter(
+        level=Level.KELURAHAN, pk__in=scoped(request.user, Family.objects.all()).values("kelurahan_id")
+    )
     kecamatan = Region.objects.filter(level=Level.KECAMATAN, children__in=kelurahan).distinct()
     return kecamatan, kelurahan
 
@@ -36,14 +50,23 @@ def _region_choices(request):
 @personal_data
 def family_list(request):
     spec, families = _filtered(request)
-    page = Paginator(families.order_by("id").values(*LIST_FIELDS), settings.TEPAT_PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(request.user, AccessKind.VIEW, f"daftar keluarga {request.GET.urlencode()}", records=len(page.object_list))
+    page = Paginator(families.order_by("id").values(*LIST_FIELDS), settings.TEPAT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    log_access(
+        request.user, AccessKind.VIEW, f"daftar keluarga {request.GET.urlencode()}", records=len(page.object_list)
+    )
     kecamatan, kelurahan = _region_choices(request)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page": page, "filter": spec, "kecamatan": kecamatan, "kelurahan": kelurahan, "query": query.urlencode(),
-        "deprivations": [(k, v[0]) for k, v in DEPRIVATIONS.items()], "receipts": RECEIPT_FLAGS.items(),
+        "page": page,
+        "filter": spec,
+        "kecamatan": kecamatan,
+        "kelurahan": kelurahan,
+        "query": query.urlencode(),
+        "deprivations": [(k, v[0]) for k, v in DEPRIVATIONS.items()],
+        "receipts": RECEIPT_FLAGS.items(),
         "desils": range(1, 11),
     }
     return render(request, "web/family_list.html", context)
@@ -51,7 +74,9 @@ def family_list(request):
 
 @personal_data
 def family_detail(request, pk: int):
-    family = get_in_scope_or_404(request.user, Family.objects.select_related("kelurahan__parent", "batch", "first_batch__user"), pk=pk)
+    family = get_in_scope_or_404(
+        request.user, Family.objects.select_related("kelurahan__parent", "batch", "first_batch__user"), pk=pk
+    )
     members = family.members.order_by("-is_active", "id")
     for member in members:
         member.nik_shown = identity_for(request.user, member.nik)
@@ -60,10 +85,17 @@ def family_detail(request, pk: int):
     for change in changes:
         change.shown_fields = masked_changes(request.user, change.fields)
     context = {
-        "family": family, "members": members, "no_kk": identity_for(request.user, family.no_kk), "changes": changes,
+        "family": family,
+        "members": members,
+        "no_kk": identity_for(request.user, family.no_kk),
+        "changes": changes,
         "interventions": family.interventions.select_related("program").order_by("-date")[:50],
-        "intervention_form": InterventionForm(user=request.user) if records_interventions(policy_for(request.user)) else None,
-        "source_key": identity_for(request.user, family.source_key) if family.source_key == family.no_kk else family.source_key,
+        "intervention_form": InterventionForm(user=request.user)
+        if records_interventions(policy_for(request.user))
+        else None,
+        "source_key": identity_for(request.user, family.source_key)
+        if family.source_key == family.no_kk
+        else family.source_key,
     }
     return render(request, "web/family_detail.html", context)
 
@@ -74,11 +106,16 @@ def family_export(request, kind: str):
         raise Http404
     _, families = _filtered(request)
     frame = family_frame(request.user, families)
-    log_access(request.user, AccessKind.EXPORT, f"daftar keluarga ({kind}) {request.GET.urlencode()}", records=frame.height)
+    log_access(
+        request.user, AccessKind.EXPORT, f"daftar keluarga ({kind}) {request.GET.urlencode()}", records=frame.height
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if kind == "csv":
         response = HttpResponse(csv_bytes(frame), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(xlsx_bytes({"Keluarga": frame}), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            xlsx_bytes({"Keluarga": frame}),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="keluarga-{stamp}.{kind}"'
     return response

@@ -4,6 +4,7 @@ Every figure is computed within the user's scope (tepat.programs.gaps); names, d
 charts come from tepat.programs.gap_report. Downloads are the page's tables (xlsx/csv), the
 drill-down's are the families behind a figure with NIK/No KK masked per role; both are logged.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -51,7 +52,10 @@ def _chart_svg(key: tuple, measure, name: str, by: str, names: Names) -> str:
 
 
 def _choices(selected: str, options: dict) -> list[dict]:
-    return [{"value": k, "label": str(v[0].label if isinstance(v, tuple) else v), "selected": k == selected} for k, v in options.items()]
+    return [
+        {"value": k, "label": str(v[0].label if isinstance(v, tuple) else v), "selected": k == selected}
+        for k, v in options.items()
+    ]
 
 
 @rule_editor
@@ -60,9 +64,15 @@ def gaps(request):
     name, by, measure, key = _measure(request, with_key=True)
     names = Names.load()
     context = {
-        "measures": _choices(name, TERMS), "bys": _choices(by, BY), "name": name, "by": by, "term": TERMS[name][0],
-        "table": summary_table(measure, name, by, names), "chart_svg": _chart_svg(key, measure, name, by, names),
-        "query": request.GET.urlencode(), "can_export": policy_for(request.user).can_export,
+        "measures": _choices(name, TERMS),
+        "bys": _choices(by, BY),
+        "name": name,
+        "by": by,
+        "term": TERMS[name][0],
+        "table": summary_table(measure, name, by, names),
+        "chart_svg": _chart_svg(key, measure, name, by, names),
+        "query": request.GET.urlencode(),
+        "can_export": policy_for(request.user).can_export,
     }
     return render(request, "web/gaps.html", context)
 
@@ -92,15 +102,25 @@ def _family_ids(detail: pl.DataFrame) -> list[int]:
 def gaps_drill(request):
     name, by, measure, column, keys, detail = _detail(request)
     ids = _family_ids(detail)
-    shown = {f.pk: f for f in scoped(request.user, Family.objects.filter(pk__in=ids[:SHOWN])).select_related("kelurahan")}
+    shown = {
+        f.pk: f for f in scoped(request.user, Family.objects.filter(pk__in=ids[:SHOWN])).select_related("kelurahan")
+    }
     families = [shown[i] for i in ids[:SHOWN] if i in shown]
     log_access(request.user, AccessKind.VIEW, f"kesenjangan {name} {request.GET.urlencode()}", records=len(families))
     names = Names.load()
     term = next(h for h in headers(measure, names) if h["key"] == column)
     context = {
-        "name": name, "by": by, "term": TERMS[name][0], "column": term, "families": families, "total": len(ids), "rows": detail.height,
+        "name": name,
+        "by": by,
+        "term": TERMS[name][0],
+        "column": term,
+        "families": families,
+        "total": len(ids),
+        "rows": detail.height,
         "keys": [{"label": str(KEYS[k]), "name": names.of(k, v), "code": v} for k, v in keys.items()],
-        "query": request.GET.urlencode(), "can_export": policy_for(request.user).can_export, "more": len(ids) > SHOWN,
+        "query": request.GET.urlencode(),
+        "can_export": policy_for(request.user).can_export,
+        "more": len(ids) > SHOWN,
     }
     return render(request, "web/gaps_drill.html", context)
 
@@ -123,7 +143,9 @@ def gaps_export(request, kind: str):
     _exporting(request, kind)
     name, by, measure = _measure(request)
     frame = summary_frame(measure, Names.load())
-    log_access(request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height)
+    log_access(
+        request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height
+    )
     body = csv_bytes(frame) if kind == "csv" else xlsx_bytes_fast({str(TERMS[name][0].label): frame})
     return _download(body, kind, f"kesenjangan-{name}")
 
@@ -135,8 +157,10 @@ def gaps_drill_export(request, kind: str):
     name, by, measure, column, keys, detail = _detail(request)
     ids = _family_ids(detail)
     in_scope = scoped(request.user, Family.objects.all())
-    parts = [family_frame(request.user, in_scope.filter(pk__in=ids[i:i + CHUNK])) for i in range(0, len(ids), CHUNK)]
+    parts = [family_frame(request.user, in_scope.filter(pk__in=ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK)]
     frame = pl.concat(parts) if parts else family_frame(request.user, in_scope.none())
-    log_access(request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height)
+    log_access(
+        request.user, AccessKind.EXPORT, f"kesenjangan {name} ({kind}) {request.GET.urlencode()}", records=frame.height
+    )
     body = csv_bytes(frame) if kind == "csv" else xlsx_bytes_fast({"Keluarga": frame})
     return _download(body, kind, f"kesenjangan-{name}-{column}")

@@ -13,7 +13,6 @@ from tepat.registry.models import ImportBatch
 from tepat.web.views.dashboard import dashboard
 
 
-
 def desil_counts(user, state) -> tuple[list[tuple[str, str]], list[int | None], list[list[int]]]:
     """Active families of the user's aggregate scope by kecamatan x desil: (kecamatan code+name, the
     desils present, counts). Read from the registry indicators' family table (cached per scope and
@@ -38,8 +37,12 @@ def _released(rows: list[tuple[str, str]], desils: list[int | None], state: tupl
     def shown(level: str, region: str, category: str) -> int | None:
         return release.shown(("keluarga", level, region, category))
 
-    return Suppressed([[shown("kecamatan", code, c) for c in categories] for code, _ in rows], [shown("kecamatan", code, "jumlah") for code, _ in rows],
-                      [shown("kota", registry.CITY, c) for c in categories], shown("kota", registry.CITY, "jumlah"))
+    return Suppressed(
+        [[shown("kecamatan", code, c) for c in categories] for code, _ in rows],
+        [shown("kecamatan", code, "jumlah") for code, _ in rows],
+        [shown("kota", registry.CITY, c) for c in categories],
+        shown("kota", registry.CITY, "jumlah"),
+    )
 
 
 @login_required
@@ -48,9 +51,20 @@ def home(request):
     rows, desils, cells = desil_counts(request.user, state)
     aggregate_only = policy_for(request.user).scope == Scope.NONE
     table = (_released(rows, desils, state) if aggregate_only else _plain(cells)) if rows else None
-    body = [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)] if table else []
+    body = (
+        [{"name": name, "cells": table.cells[i], "total": table.row_totals[i]} for i, (_, name) in enumerate(rows)]
+        if table
+        else []
+    )
     batches = scoped(request.user, ImportBatch.objects.all())[:5]
-    context = {"table": table, "body": body, "desils": desils, "batches": batches, "suppressed": aggregate_only,
-               "panels": dashboard(request.user, state), "linkage_pending": pending_by_kelurahan(request.user),
-               "data_as_of": data_as_of(state)}
+    context = {
+        "table": table,
+        "body": body,
+        "desils": desils,
+        "batches": batches,
+        "suppressed": aggregate_only,
+        "panels": dashboard(request.user, state),
+        "linkage_pending": pending_by_kelurahan(request.user),
+        "data_as_of": data_as_of(state),
+    }
     return render(request, "web/home.html", context)

@@ -29,13 +29,19 @@ from tepat.web.forms import form_errors
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Berkas ekspor (.xlsx, .xls, .ods atau .csv)"))
     format = forms.ChoiceField(label=_("Format"), choices=[(f, f) for f in ["auto", *format_names()]], initial="auto")
-    export_date = forms.DateField(label=_("Tanggal ekspor sumber (jika diketahui)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    export_date = forms.DateField(
+        label=_("Tanggal ekspor sumber (jika diketahui)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     dry_run = forms.BooleanField(label=_("Uji coba saja (tidak menulis data)"), required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.TEPAT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": settings.TEPAT_MAX_UPLOAD_BYTES // 2**20})
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": settings.TEPAT_MAX_UPLOAD_BYTES // 2**20}
+            )
         return upload
 
 
@@ -44,18 +50,32 @@ def import_page(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        batch = start(data["file"], acting_user=request.user, requested_format=data["format"], dry_run=data["dry_run"], export_date=data["export_date"])
+        batch = start(
+            data["file"],
+            acting_user=request.user,
+            requested_format=data["format"],
+            dry_run=data["dry_run"],
+            export_date=data["export_date"],
+        )
         return redirect("import_status", pk=batch.pk)
     batches = scoped(request.user, ImportBatch.objects.select_related("user"))[:20]
-    return render(request, "web/import.html", {"form": form, "batches": batches, "threshold_percent": round(missing_threshold() * 100)})
+    return render(
+        request,
+        "web/import.html",
+        {"form": form, "batches": batches, "threshold_percent": round(missing_threshold() * 100)},
+    )
 
 
 class ConfirmForm(forms.Form):
-    full_export = forms.BooleanField(label=_("Saya sudah memeriksa: berkas ini ekspor lengkap untuk kelurahan dan desil di dalamnya"))
+    full_export = forms.BooleanField(
+        label=_("Saya sudah memeriksa: berkas ini ekspor lengkap untuk kelurahan dan desil di dalamnya")
+    )
 
 
 class RevertForm(forms.Form):
-    reason = forms.CharField(label=pgettext_lazy("import", "Alasan pembatalan"), max_length=200, widget=forms.TextInput(attrs={"size": 60}))
+    reason = forms.CharField(
+        label=pgettext_lazy("import", "Alasan pembatalan"), max_length=200, widget=forms.TextInput(attrs={"size": 60})
+    )
 
 
 def _batch(request, pk: int) -> ImportBatch:
@@ -100,9 +120,18 @@ def import_revert(request, pk: int):
     except RevertRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("Impor dibatalkan: %(created)s keluarga baru dinonaktifkan, %(restored)s keluarga dikembalikan, "
-                                    "%(unflagged)s tanda tidak ada lagi dicabut.") % {
-            "created": counts["deactivated"]["family"], "restored": counts["restored"]["family"], "unflagged": counts["unflagged"]["family"]})
+        messages.success(
+            request,
+            _(
+                "Impor dibatalkan: %(created)s keluarga baru dinonaktifkan, %(restored)s keluarga dikembalikan, "
+                "%(unflagged)s tanda tidak ada lagi dicabut."
+            )
+            % {
+                "created": counts["deactivated"]["family"],
+                "restored": counts["restored"]["family"],
+                "unflagged": counts["unflagged"]["family"],
+            },
+        )
     return redirect("import_status", pk=batch.pk)
 
 
@@ -123,10 +152,15 @@ def import_report(request, pk: int, kind: str):
     if kind == "json":
         body, content_type = json.dumps(report, ensure_ascii=False, indent=1).encode(), "application/json"
     elif kind == "xlsx":
-        body, content_type = xlsx_bytes(report_sheets(report)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, content_type = (
+            xlsx_bytes(report_sheets(report)),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
         raise Http404
-    log_access(request.user, AccessKind.EXPORT, f"laporan impor {batch.pk} ({kind})", records=len(report.get("rejected", [])))
+    log_access(
+        request.user, AccessKind.EXPORT, f"laporan impor {batch.pk} ({kind})", records=len(report.get("rejected", []))
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="laporan-impor-{batch.pk}.{kind}"'
     return response

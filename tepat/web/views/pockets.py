@@ -3,6 +3,7 @@
 Every logged-in role sees the aggregates of its scope (the viewer: the whole city with cells under
 5 families suppressed); uploading boundaries is for importers (analyst, admin).
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -31,8 +32,11 @@ SHEETS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlform
 
 def options(params) -> dict[str, str]:
     """The chosen measure, hotspot method and contiguity (404 for unknown values)."""
-    chosen = {"measure": params.get("measure", "desil1"), "method": params.get("method", "moran"),
-              "contiguity": params.get("contiguity", "queen")}
+    chosen = {
+        "measure": params.get("measure", "desil1"),
+        "method": params.get("method", "moran"),
+        "contiguity": params.get("contiguity", "queen"),
+    }
     if chosen["measure"] not in MEASURES or chosen["method"] not in METHODS or chosen["contiguity"] not in CONTIGUITIES:
         raise Http404
     return chosen
@@ -46,10 +50,18 @@ def pockets_page(request):
     query = urlencode(chosen)
     significant = [row for row in result.rows if row.spot and row.spot.label not in QUIET]
     context = {
-        **chosen, "result": result, "query": query, "measures": MEASURES, "methods": {key: method_text(key) for key in METHODS}, "contiguities": CONTIGUITIES,
-        "map_svg": mark_safe(rendered(result, "peta") or ""), "hotspot_svg": mark_safe(rendered(result, "hotspot") or ""),
-        "significant": significant, "table": [(row, row.shown(result.unit)) for row in result.rows],
-        "drill": policy_for(request.user).scope != Scope.NONE, "can_upload": policy_for(request.user).can_import,
+        **chosen,
+        "result": result,
+        "query": query,
+        "measures": MEASURES,
+        "methods": {key: method_text(key) for key in METHODS},
+        "contiguities": CONTIGUITIES,
+        "map_svg": mark_safe(rendered(result, "peta") or ""),
+        "hotspot_svg": mark_safe(rendered(result, "hotspot") or ""),
+        "significant": significant,
+        "table": [(row, row.shown(result.unit)) for row in result.rows],
+        "drill": policy_for(request.user).scope != Scope.NONE,
+        "can_upload": policy_for(request.user).can_import,
         "data_as_of": data_as_of(state),
     }
     return render(request, "web/pockets.html", context)
@@ -69,15 +81,33 @@ def pockets_map(request, which: str, kind: str):
 
 
 def ranking_frame(result: Pockets) -> pl.DataFrame:
-    rows = [{
-        "peringkat": row.rank, "kode_kelurahan": row.code, "kelurahan": row.name, "kecamatan": row.kecamatan,
-        "jumlah_keluarga": row.families, "keluarga_terhitung": row.counted, "nilai": row.value,
-        "keterangan": row.shown(result.unit) if row.value is None else "",
-        "hotspot": label_text(row.spot.label) if row.spot else "", "p": row.spot.p if row.spot else None,
-    } for row in result.rows]
-    schema = {"peringkat": pl.Int64, "kode_kelurahan": pl.String, "kelurahan": pl.String, "kecamatan": pl.String,
-              "jumlah_keluarga": pl.Int64, "keluarga_terhitung": pl.Int64, "nilai": pl.Float64, "keterangan": pl.String,
-              "hotspot": pl.String, "p": pl.Float64}
+    rows = [
+        {
+            "peringkat": row.rank,
+            "kode_kelurahan": row.code,
+            "kelurahan": row.name,
+            "kecamatan": row.kecamatan,
+            "jumlah_keluarga": row.families,
+            "keluarga_terhitung": row.counted,
+            "nilai": row.value,
+            "keterangan": row.shown(result.unit) if row.value is None else "",
+            "hotspot": label_text(row.spot.label) if row.spot else "",
+            "p": row.spot.p if row.spot else None,
+        }
+        for row in result.rows
+    ]
+    schema = {
+        "peringkat": pl.Int64,
+        "kode_kelurahan": pl.String,
+        "kelurahan": pl.String,
+        "kecamatan": pl.String,
+        "jumlah_keluarga": pl.Int64,
+        "keluarga_terhitung": pl.Int64,
+        "nilai": pl.Float64,
+        "keterangan": pl.String,
+        "hotspot": pl.String,
+        "p": pl.Float64,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -102,9 +132,14 @@ def boundary_upload(request):
         if upload is None or upload.size > MAX_UPLOAD:
             problems = [_("Pilih berkas GeoJSON (paling besar 20 MB) / Choose a GeoJSON file (at most 20 MB)")]
         else:
-            result, problem = run_for_page("boundaries", acting_user=request.user, path=str(store_upload(upload)), file_name=upload.name,
-                                           source=request.POST.get("source", "").strip(),
-                                           code_property=request.POST.get("code_property", "").strip() or None)
+            result, problem = run_for_page(
+                "boundaries",
+                acting_user=request.user,
+                path=str(store_upload(upload)),
+                file_name=upload.name,
+                source=request.POST.get("source", "").strip(),
+                code_property=request.POST.get("code_property", "").strip() or None,
+            )
             problems = [problem] if problem else result.get("problems", [])
             if not problems:
                 messages.success(request, _("Batas wilayah disimpan: %(n)d poligon.") % {"n": result["polygons"]})

@@ -29,11 +29,24 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = ["name", "strategy", "opd", "funding", "unit", "unit_cost", "year", "max_desil", "description", "is_active"]
+        fields = [
+            "name",
+            "strategy",
+            "opd",
+            "funding",
+            "unit",
+            "unit_cost",
+            "year",
+            "max_desil",
+            "description",
+            "is_active",
+        ]
 
 
 class RuleForm(forms.Form):
-    text = forms.CharField(label=_lazy("Aturan kelayakan"), widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}))
+    text = forms.CharField(
+        label=_lazy("Aturan kelayakan"), widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"})
+    )
     reason = forms.CharField(label=_lazy("Alasan perubahan"), max_length=255)
     confirm = forms.BooleanField(required=False, label=_lazy("Saya mengerti; simpan tetap"))
 
@@ -74,7 +87,9 @@ def _save_rule(request, program: Program, form: RuleForm, context: dict) -> obje
         form.add_error("confirm", one_language(context["all_or_none"]))
         return None
     try:
-        return do_save_rule(program, form.cleaned_data["text"], acting_user=request.user, reason=form.cleaned_data["reason"])
+        return do_save_rule(
+            program, form.cleaned_data["text"], acting_user=request.user, reason=form.cleaned_data["reason"]
+        )
     except RuleRejected as problem:
         form.add_error("text", str(problem))
         return None
@@ -92,8 +107,14 @@ def program_detail(request, code: str):
         if version is not None:
             messages.success(request, _("Aturan versi %(v)s disimpan.") % {"v": version.version})
             return redirect("program_detail", code=program.code)
-    context = {"program": program, "form": form, "versions": program.rules.select_related("author"), **shown,
-               "fields": picker(*_frames(request)), "example": EXAMPLES.get(program.code, GENERIC_EXAMPLE)}
+    context = {
+        "program": program,
+        "form": form,
+        "versions": program.rules.select_related("author"),
+        **shown,
+        "fields": picker(*_frames(request)),
+        "example": EXAMPLES.get(program.code, GENERIC_EXAMPLE),
+    }
     return render(request, "web/program_detail.html", context)
 
 

@@ -20,11 +20,15 @@ from tepat.web.decorators import intervention_recorder
 
 
 class RealisasiForm(forms.Form):
-    file = forms.FileField(label=_("Berkas realisasi (.xlsx atau .csv): kode_program, nik atau no_kk, tanggal, nilai, status"))
+    file = forms.FileField(
+        label=_("Berkas realisasi (.xlsx atau .csv): kode_program, nik atau no_kk, tanggal, nilai, status")
+    )
 
 
 def _recent(user):
-    return scoped(user, Intervention.objects.select_related("program", "family__kelurahan")).order_by("-recorded_at")[:50]
+    return scoped(user, Intervention.objects.select_related("program", "family__kelurahan")).order_by("-recorded_at")[
+        :50
+    ]
 
 
 @intervention_recorder
@@ -34,14 +38,21 @@ def realisasi_page(request):
     report, fatal = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result, fatal = run_for_page("realisasi", acting_user=request.user, path=str(store_upload(upload)), file_name=upload.name)
+        result, fatal = run_for_page(
+            "realisasi", acting_user=request.user, path=str(store_upload(upload)), file_name=upload.name
+        )
         fatal = fatal or (result or {}).get("fatal")
         report = masked_report(request.user, result["report"]) if result and "report" in result else None
     interventions = list(_recent(request.user))
     log_access(request.user, AccessKind.VIEW, "realisasi terakhir", records=len(interventions))
-    context = {"form": form, "report": report, "fatal": fatal, "interventions": interventions,
-               "linked": linkable_families(request.user, [i.family_id for i in interventions]),
-               "uploads": history(request.user, "realisasi")}
+    context = {
+        "form": form,
+        "report": report,
+        "fatal": fatal,
+        "interventions": interventions,
+        "linked": linkable_families(request.user, [i.family_id for i in interventions]),
+        "uploads": history(request.user, "realisasi"),
+    }
     return render(request, "web/realisasi.html", context)
 
 
@@ -73,8 +84,14 @@ def record_for_family(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            do_record_intervention(data["program"], family, acting_user=request.user, date=data["date"],
-                                   amount=data["amount"] or 0, status=data["status"])
+            do_record_intervention(
+                data["program"],
+                family,
+                acting_user=request.user,
+                date=data["date"],
+                amount=data["amount"] or 0,
+                status=data["status"],
+            )
             messages.success(request, _("Realisasi dicatat."))
         except ValueError as problem:
             messages.error(request, str(problem))

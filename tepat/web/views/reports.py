@@ -1,4 +1,5 @@
 """Report downloads (briefing pack, LP2KD, periodic report) and their written sections."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,8 +17,11 @@ from tepat.reports.models import WrittenSection
 from tepat.reports.periods import PeriodError, parse_period
 from tepat.web.decorators import secretariat
 
-CONTENT_TYPES = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _period_code(request) -> str:
@@ -41,8 +45,13 @@ def _written_forms(code: str) -> list[dict]:
     for kind, document in DOCUMENTS.items():
         if document.text_kind:
             texts = written_texts(document.text_kind, code)
-            forms.append({"kind": kind, "title": document.title,
-                          "fields": [(key, label, texts[key]) for key, label in WrittenSection.choices]})
+            forms.append(
+                {
+                    "kind": kind,
+                    "title": document.title,
+                    "fields": [(key, label, texts[key]) for key, label in WrittenSection.choices],
+                }
+            )
     return forms
 
 

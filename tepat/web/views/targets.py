@@ -37,8 +37,14 @@ def freeze(request, code: str):
         return redirect("program_detail", code=program.code)
     data = form.cleaned_data
     try:
-        target = do_freeze_target_list(program, acting_user=request.user, quota=data["quota"], budget=data["budget"],
-                                       per_kecamatan=data["per_kecamatan"], priority=data["priority"])
+        target = do_freeze_target_list(
+            program,
+            acting_user=request.user,
+            quota=data["quota"],
+            budget=data["budget"],
+            per_kecamatan=data["per_kecamatan"],
+            priority=data["priority"],
+        )
     except ValueError as problem:
         messages.error(request, str(problem))
         return redirect("program_detail", code=program.code)
@@ -53,7 +59,9 @@ def target_list(request):
 
 @login_required
 def target_detail(request, pk: int):
-    target = get_in_scope_or_404(request.user, TargetList.objects.select_related("program__opd", "rule", "created_by"), pk=pk)
+    target = get_in_scope_or_404(
+        request.user, TargetList.objects.select_related("program__opd", "rule", "created_by"), pk=pk
+    )
     entries = target.entries.select_related("family__kelurahan").order_by("rank")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     log_access(request.user, AccessKind.VIEW, f"daftar sasaran {target.pk}", records=len(page.object_list))
@@ -69,7 +77,11 @@ def target_export(request, pk: int, kind: str):
     frame = target_frame(request.user, target)
     log_access(request.user, AccessKind.EXPORT, f"daftar sasaran {target.pk} ({kind})", records=frame.height)
     body = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Sasaran": frame})
-    content_type = "text/csv; charset=utf-8" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content_type = (
+        "text/csv; charset=utf-8"
+        if kind == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="sasaran-{target.program.code}-{target.pk}.{kind}"'
     return response

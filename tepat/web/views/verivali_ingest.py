@@ -4,6 +4,7 @@ Thin views: the work is in tepat.verivali.odk and tepat.verivali.documents. The 
 $TEPAT_HOME/uploads like every other import and ingested by a worker process (tepat.jobs); the page
 waits for it and shows the report.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -33,12 +34,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class SubmissionsForm(forms.Form):
     file = forms.FileField(label=_("Ekspor kiriman ODK Central (zip) atau KoboToolbox (xlsx), atau .ods"))
-    include_rejected = forms.BooleanField(required=False, label=_("Masukkan juga kiriman yang ditolak peninjau di server"))
+    include_rejected = forms.BooleanField(
+        required=False, label=_("Masukkan juga kiriman yang ditolak peninjau di server")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.TEPAT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": settings.TEPAT_MAX_UPLOAD_BYTES // 2**20})
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": settings.TEPAT_MAX_UPLOAD_BYTES // 2**20}
+            )
         return upload
 
 
@@ -56,11 +61,25 @@ def ingest_page(request, pk: int):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report, problem = run_for_page("odk", acting_user=request.user, campaign=campaign.pk, path=str(store_upload(upload)),
-                                       file_name=upload.name, include_rejected=form.cleaned_data["include_rejected"])
+        report, problem = run_for_page(
+            "odk",
+            acting_user=request.user,
+            campaign=campaign.pk,
+            path=str(store_upload(upload)),
+            file_name=upload.name,
+            include_rejected=form.cleaned_data["include_rejected"],
+        )
         report = report or {"file": upload.name, "fatal": {"message": problem}}
-    return render(request, "web/verivali/ingest.html", {"campaign": campaign, "form": form, "report": report,
-                                                        "uploads": history(request.user, "odk", campaign=campaign.pk)})
+    return render(
+        request,
+        "web/verivali/ingest.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "report": report,
+            "uploads": history(request.user, "odk", campaign=campaign.pk),
+        },
+    )
 
 
 @importer

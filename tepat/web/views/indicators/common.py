@@ -1,4 +1,5 @@
 """Downloads shared by the indicator pages: every chart as SVG/PNG, every table as xlsx/csv."""
+
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
@@ -10,8 +11,10 @@ from tepat.charts import png, svg
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.decorators import needs
 
-TABLE_TYPES = {"csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 can_import = needs(lambda policy: policy.can_import)

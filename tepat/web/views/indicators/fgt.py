@@ -1,5 +1,6 @@
 """FGT poverty measures from survey microdata (Susenas-like): upload a csv, xlsx or ods file, get P0, P1, P2 with standard
 errors, labelled as survey estimates. The file is read in a temporary file and never kept."""
+
 from __future__ import annotations
 
 import tempfile
@@ -20,12 +21,16 @@ MEASURES = ("p0", "se_p0", "p1", "se_p1", "p2", "se_p2", "n", "weight_sum")
 class FgtForm(forms.Form):
     file = forms.FileField(label=_("Data mikro pengeluaran per kapita (.csv, .xlsx atau .ods)"))
     line = forms.FloatField(label=_("Garis kemiskinan Z (Rp per kapita per bulan)"), min_value=0.01)
-    expenditure = forms.CharField(label=_("Kolom pengeluaran (kosong: dikenali otomatis)"), required=False, max_length=100)
+    expenditure = forms.CharField(
+        label=_("Kolom pengeluaran (kosong: dikenali otomatis)"), required=False, max_length=100
+    )
     weight = forms.CharField(label=_("Kolom penimbang (opsional)"), required=False, max_length=100)
     by = forms.CharField(label=_("Kolom kelompok, mis. kecamatan (opsional)"), required=False, max_length=100)
     strata = forms.CharField(label=_("Kolom strata desain survei (opsional)"), required=False, max_length=100)
     psu = forms.CharField(label=_("Kolom PSU / klaster desain survei (opsional)"), required=False, max_length=100)
-    download = forms.ChoiceField(choices=[("", "-"), *[(k, k) for k in TABLE_TYPES]], required=False)  # set by the submit buttons
+    download = forms.ChoiceField(
+        choices=[("", "-"), *[(k, k) for k in TABLE_TYPES]], required=False
+    )  # set by the submit buttons
 
 
 def _estimate(upload, data: dict) -> dict:
@@ -34,15 +39,22 @@ def _estimate(upload, data: dict) -> dict:
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        return fgt_cli_result(path, data["line"], weight=data["weight"] or None, by=data["by"] or None,
-                              expenditure=data["expenditure"] or None, strata=data["strata"] or None, psu=data["psu"] or None)
+        return fgt_cli_result(
+            path,
+            data["line"],
+            weight=data["weight"] or None,
+            by=data["by"] or None,
+            expenditure=data["expenditure"] or None,
+            strata=data["strata"] or None,
+            psu=data["psu"] or None,
+        )
 
 
 def result_frame(result: dict) -> pl.DataFrame:
     """Overall first, then each group: the measures in percent with their standard errors."""
     rows = [{"kelompok": "semua", **{m: result[m] for m in MEASURES}}]
     rows += [{"kelompok": str(g["group"]), **{m: g[m] for m in MEASURES}} for g in result.get("groups", [])]
-    return pl.DataFrame(rows, schema={"kelompok": pl.String, **{m: pl.Float64 for m in MEASURES}})
+    return pl.DataFrame(rows, schema={"kelompok": pl.String, **dict.fromkeys(MEASURES, pl.Float64)})
 
 
 @secretariat

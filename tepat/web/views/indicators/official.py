@@ -1,4 +1,5 @@
 """Official figures: targets with their arithmetic, trend and comparison charts, the stored values."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -7,7 +8,14 @@ from django.shortcuts import render
 
 from tepat.charts.indicators import comparison_chart, trend_chart
 from tepat.indicators.models import Indicator, Observation, PERCENT_INDICATORS
-from tepat.indicators.official import comparison_data, home_city_code, observations_frame, series_regions, trend_data, years_of
+from tepat.indicators.official import (
+    comparison_data,
+    home_city_code,
+    observations_frame,
+    series_regions,
+    trend_data,
+    years_of,
+)
 from tepat.indicators.tracker import trackers
 from tepat.web.views.indicators.common import chart_response, inline_svg, table_response
 
@@ -37,7 +45,9 @@ def _charts(choice: dict) -> dict:
     name = choice["regions"].get(choice["region"], choice["region"])
     trend = trend_chart(points, targets, title=f"{label} — {name}", unit=_unit(choice["indicator"])) if points else None
     rows = comparison_data(choice["indicator"], choice["year"]) if choice["year"] else []
-    comparison = comparison_chart(rows, title=f"{label}, {choice['year']}", unit=_unit(choice["indicator"])) if rows else None
+    comparison = (
+        comparison_chart(rows, title=f"{label}, {choice['year']}", unit=_unit(choice["indicator"])) if rows else None
+    )
     return {"trend": trend, "comparison": comparison, "comparison_rows": rows, "points": points}
 
 
@@ -48,10 +58,13 @@ def indicator_targets(request):
     choice = _choice(request)
     charts = _charts(choice)
     context = {
-        "trackers": trackers(), "choice": choice, "indicators": Indicator.choices,
+        "trackers": trackers(),
+        "choice": choice,
+        "indicators": Indicator.choices,
         "trend_svg": inline_svg(charts["trend"]) if charts["trend"] else "",
         "comparison_svg": inline_svg(charts["comparison"]) if charts["comparison"] else "",
-        "comparison_rows": charts["comparison_rows"], "query": request.GET.urlencode(),
+        "comparison_rows": charts["comparison_rows"],
+        "query": request.GET.urlencode(),
         "mixed_bases": len({p["ppp_basis"] for p in charts["points"]}) > 1,
         "observations": Observation.objects.select_related("region").order_by("indicator", "region__code", "year"),
     }

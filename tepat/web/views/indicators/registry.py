@@ -1,6 +1,7 @@
 """Registry indicators (counts, not survey estimates): desil, deprivation rates, Alkire-Foster, by region.
 Every role sees aggregates of its scope; the viewer's are suppressed (fewer than 5 families), and so
 is any download asked for as public (`?publik=1`)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -14,7 +15,15 @@ import polars as pl
 from tepat.charts.indicators import registry_bar_chart
 from tepat.engine.disclosure import DisclosureRisk
 from tepat.engine.measures import InputError
-from tepat.indicators.registry import LABEL, LEVELS, af_by_region, af_defaults, dimensions, is_public, registry_indicators
+from tepat.indicators.registry import (
+    LABEL,
+    LEVELS,
+    af_by_region,
+    af_defaults,
+    dimensions,
+    is_public,
+    registry_indicators,
+)
 from tepat.web.views.indicators.common import can_import, chart_response, inline_svg, table_response
 
 TABLES = ("desil", "deprivation")
@@ -38,22 +47,42 @@ def _measure(request) -> str:
 def registry_page(request):
     level, measure = _level(request), _measure(request)
     tables = registry_indicators(request.user, level, public=_public(request))
-    chart = registry_bar_chart(tables.deprivation.to_dicts(), f"{measure}_persen", title=str(dimensions()[measure].label))
-    context = {"tables": tables, "level": level, "levels": list(LEVELS), "dimensions": dimensions(), "measure": measure,
-               "desil_rows": _desil_rows(tables.desil), "deprivation_rows": _deprivation_rows(tables.deprivation),
-               "chart_svg": inline_svg(chart) if tables.families else "", "query": request.GET.urlencode(), "label": LABEL}
+    chart = registry_bar_chart(
+        tables.deprivation.to_dicts(), f"{measure}_persen", title=str(dimensions()[measure].label)
+    )
+    context = {
+        "tables": tables,
+        "level": level,
+        "levels": list(LEVELS),
+        "dimensions": dimensions(),
+        "measure": measure,
+        "desil_rows": _desil_rows(tables.desil),
+        "deprivation_rows": _deprivation_rows(tables.deprivation),
+        "chart_svg": inline_svg(chart) if tables.families else "",
+        "query": request.GET.urlencode(),
+        "label": LABEL,
+    }
     return render(request, "web/indicators/registry.html", context)
 
 
 def _desil_rows(frame: pl.DataFrame) -> list[dict]:
     columns = [f"keluarga_d{d}" for d in range(1, 11)] + ["keluarga_tanpa_desil"]
-    return [{"name": r["region_name"], "cells": [r[c] for c in columns], "families": r["keluarga"], "people": r["jiwa"]} for r in frame.to_dicts()]
+    return [
+        {"name": r["region_name"], "cells": [r[c] for c in columns], "families": r["keluarga"], "people": r["jiwa"]}
+        for r in frame.to_dicts()
+    ]
 
 
 def _deprivation_rows(frame: pl.DataFrame) -> list[dict]:
     keys = list(dimensions())
-    return [{"name": r["region_name"], "families": r["keluarga"], "cells": [(r[f"{k}_persen"], r[f"{k}_n"], r[f"{k}_data"]) for k in keys]}
-            for r in frame.to_dicts()]
+    return [
+        {
+            "name": r["region_name"],
+            "families": r["keluarga"],
+            "cells": [(r[f"{k}_persen"], r[f"{k}_n"], r[f"{k}_data"]) for k in keys],
+        }
+        for r in frame.to_dicts()
+    ]
 
 
 @login_required
@@ -71,23 +100,31 @@ def registry_table(request, table: str, fmt: str):
 def registry_chart(request, fmt: str):
     measure = _measure(request)
     tables = registry_indicators(request.user, _level(request), public=_public(request))
-    return chart_response(registry_bar_chart(tables.deprivation.to_dicts(), f"{measure}_persen", title=str(dimensions()[measure].label)),
-                          fmt, f"registri-{measure}-{tables.level}")
+    return chart_response(
+        registry_bar_chart(tables.deprivation.to_dicts(), f"{measure}_persen", title=str(dimensions()[measure].label)),
+        fmt,
+        f"registri-{measure}-{tables.level}",
+    )
 
 
 class AFForm(forms.Form):
     """Indicators (checkboxes), a relative weight per indicator and k; read from the query string."""
 
-    level = forms.ChoiceField(label=_("Tingkat"), choices=[(level, level) for level in LEVELS], initial="kecamatan", required=False)
+    level = forms.ChoiceField(
+        label=_("Tingkat"), choices=[(level, level) for level in LEVELS], initial="kecamatan", required=False
+    )
     k = forms.FloatField(label=_("Batas miskin k (0-1)"), min_value=0.01, max_value=1, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         defaults = af_defaults()
         for key, dim in dimensions().items():
-            self.fields[f"i_{key}"] = forms.BooleanField(label=dim.label, required=False, initial=key in defaults["indicators"])
-            self.fields[f"w_{key}"] = forms.FloatField(label=_("bobot relatif"), min_value=0.0001, required=False,
-                                                       initial=defaults["weights"].get(key, 1))
+            self.fields[f"i_{key}"] = forms.BooleanField(
+                label=dim.label, required=False, initial=key in defaults["indicators"]
+            )
+            self.fields[f"w_{key}"] = forms.FloatField(
+                label=_("bobot relatif"), min_value=0.0001, required=False, initial=defaults["weights"].get(key, 1)
+            )
 
     def parameters(self) -> tuple[list[str], dict[str, float], float, str]:
         data, defaults = self.cleaned_data, af_defaults()
@@ -117,7 +154,9 @@ def _af(request):
         return form, None, None, None
     indicators, weights, k, level = form.parameters() if request.GET else (*_default_parameters(), "kecamatan")
     try:
-        result, frame = af_by_region(request.user, level, indicators=indicators, weights=weights, k=k, public=_public(request))
+        result, frame = af_by_region(
+            request.user, level, indicators=indicators, weights=weights, k=k, public=_public(request)
+        )
     except (InputError, DisclosureRisk) as problem:  # DisclosureRisk: the audit refused this public table
         return form, None, None, str(problem)
     return form, result, frame, None
@@ -132,17 +171,33 @@ def _default_parameters():
 def af_page(request):
     """Alkire-Foster with the indicators, weights and k of the form (defaults: data/registry.json)."""
     form, result, frame, problem = _af(request)
-    context = {"form": form, "result": result, "rows": frame.to_dicts() if frame is not None else [], "problem": problem,
-               "dimensions": dimensions(), "query": request.GET.urlencode(), "label": LABEL, "suppressed": _public(request)}
+    context = {
+        "form": form,
+        "result": result,
+        "rows": frame.to_dicts() if frame is not None else [],
+        "problem": problem,
+        "dimensions": dimensions(),
+        "query": request.GET.urlencode(),
+        "label": LABEL,
+        "suppressed": _public(request),
+    }
     if result is not None:
         shown = _city_cells(request, form) if _public(request) else None
         context["overall"] = result.overall if shown is None or shown("af", "miskin") else None
-        context["indicator_rows"] = [{"key": key, "label": dimensions()[key].label, "weight": result.weights[key],
-                                      "censored": 100 * result.overall.censored[key],
-                                      "uncensored": 100 * result.overall.uncensored[key] if shown is None or shown("deprivasi", key) else None,
-                                      "contribution": result.overall.contribution[key],
-                                      "missing": result.overall.missing[key] if shown is None or shown("deprivasi", f"{key}:data") else None}
-                                     for key in result.indicators]
+        context["indicator_rows"] = [
+            {
+                "key": key,
+                "label": dimensions()[key].label,
+                "weight": result.weights[key],
+                "censored": 100 * result.overall.censored[key],
+                "uncensored": 100 * result.overall.uncensored[key]
+                if shown is None or shown("deprivasi", key)
+                else None,
+                "contribution": result.overall.contribution[key],
+                "missing": result.overall.missing[key] if shown is None or shown("deprivasi", f"{key}:data") else None,
+            }
+            for key in result.indicators
+        ]
     return render(request, "web/indicators/af.html", context, status=200 if problem is None else 422)
 
 

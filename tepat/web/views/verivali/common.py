@@ -1,4 +1,5 @@
 """Display helpers shared by the verivali pages (their guards are in tepat/web/decorators.py)."""
+
 from __future__ import annotations
 
 from django.db.models import Prefetch
@@ -11,6 +12,7 @@ from tepat.verivali.models import ChangeLine, ChangeRequest, LineTarget
 
 # Prefetch for every request whose lines a page shows (line_rows reads them, with their member, from this cache).
 LINES = Prefetch("lines", queryset=ChangeLine.objects.select_related("member"))
+
 
 def shown(user, field: str, value) -> str:
     if value is None or value == "":
@@ -33,9 +35,14 @@ def line_rows(request: ChangeRequest, user) -> list[dict]:
             who = line.member.nama
         else:
             who = _("anggota baru %(n)s") % {"n": line.new_member_index + 1}
-        rows.append({"who": who, "target": line.get_target_display(), "field": str(FIELD_LABELS.get(line.field, line.field)),
-                     "current": shown(user, line.field, line.current), "proposed": shown(user, line.field, line.proposed),
-                     "note": line.note})
+        rows.append(
+            {
+                "who": who,
+                "target": line.get_target_display(),
+                "field": str(FIELD_LABELS.get(line.field, line.field)),
+                "current": shown(user, line.field, line.current),
+                "proposed": shown(user, line.field, line.proposed),
+                "note": line.note,
+            }
+        )
     return rows
-
-

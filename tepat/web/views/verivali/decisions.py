@@ -1,4 +1,5 @@
 """The lurah's musyawarah page: open requests of the kelurahan, current vs proposed, decisions, meetings."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -39,7 +40,9 @@ def _kelurahan(request) -> Region | None:
 
 def _open_requests(user, kelurahan: Region):
     requests = scoped(user, ChangeRequest.objects.filter(kelurahan=kelurahan, status__in=OPEN))
-    return requests.select_related("visit__enumerator", "family", "conflict_with", "campaign").order_by("created_at", "id")
+    return requests.select_related("visit__enumerator", "family", "conflict_with", "campaign").order_by(
+        "created_at", "id"
+    )
 
 
 def _cards(pending: list[ChangeRequest], user) -> list[tuple]:
@@ -54,21 +57,42 @@ def _cards(pending: list[ChangeRequest], user) -> list[tuple]:
 def musyawarah_page(request):
     kelurahan = _kelurahan(request)
     if kelurahan is None:
-        return render(request, "web/verivali/musyawarah.html", {"kelurahan": None, "choices": _kelurahan_choices(request.user)})
+        return render(
+            request, "web/verivali/musyawarah.html", {"kelurahan": None, "choices": _kelurahan_choices(request.user)}
+        )
     pending = list(_open_requests(request.user, kelurahan).prefetch_related(LINES))
     meetings = Musyawarah.objects.filter(kelurahan=kelurahan)
-    decided = (scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan)).exclude(status__in=OPEN)
-               .select_related("family", "musyawarah", "decided_by", "created_family", "visit").order_by("-decided_at")[:50])
+    decided = (
+        scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan))
+        .exclude(status__in=OPEN)
+        .select_related("family", "musyawarah", "decided_by", "created_family", "visit")
+        .order_by("-decided_at")[:50]
+    )
     decided = list(decided)
     # Every request the page shows: the open ones (with their lines) and the last 50 decided (family, decision).
-    log_access(request.user, AccessKind.VIEW, f"verivali: musyawarah {kelurahan.code}", records=len(pending) + len(decided))
-    return render(request, "web/verivali/musyawarah.html", {
-        "kelurahan": kelurahan, "choices": _kelurahan_choices(request.user), "decides": decides_for(request.user, kelurahan.pk),
-        "pending": _cards(pending, request.user), "meetings": meetings, "decided": decided,
-        "meeting_form": MusyawarahForm(), "latest_meeting": meetings.first(),
-        "edited_after": scoped(request.user, ChangeRequest.objects.filter(kelurahan=kelurahan, visit__edited_after_decision=True))
-        .exclude(status__in=OPEN).select_related("family", "visit").order_by("-decided_at"),
-    })
+    log_access(
+        request.user, AccessKind.VIEW, f"verivali: musyawarah {kelurahan.code}", records=len(pending) + len(decided)
+    )
+    return render(
+        request,
+        "web/verivali/musyawarah.html",
+        {
+            "kelurahan": kelurahan,
+            "choices": _kelurahan_choices(request.user),
+            "decides": decides_for(request.user, kelurahan.pk),
+            "pending": _cards(pending, request.user),
+            "meetings": meetings,
+            "decided": decided,
+            "meeting_form": MusyawarahForm(),
+            "latest_meeting": meetings.first(),
+            "edited_after": scoped(
+                request.user, ChangeRequest.objects.filter(kelurahan=kelurahan, visit__edited_after_decision=True)
+            )
+            .exclude(status__in=OPEN)
+            .select_related("family", "visit")
+            .order_by("-decided_at"),
+        },
+    )
 
 
 def _back(kelurahan: Region):
@@ -96,7 +120,10 @@ def meeting_create(request):
     except DecisionRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("Musyawarah %(d)s di %(p)s dicatat.") % {"d": meeting.held_on.strftime("%d-%m-%Y"), "p": meeting.place})
+        messages.success(
+            request,
+            _("Musyawarah %(d)s di %(p)s dicatat.") % {"d": meeting.held_on.strftime("%d-%m-%Y"), "p": meeting.place},
+        )
     return _back(kelurahan)
 
 
@@ -115,8 +142,13 @@ def decide(request):
     data = form.cleaned_data
     ids = set(data["ids"])
     chosen = [r for r in requests if r.pk in ids]
-    result = do_decide_many(chosen, acting_user=request.user, approve=data["decision"] == DecisionForm.APPROVE,
-                            reason=data["reason"], musyawarah=data["musyawarah"])
+    result = do_decide_many(
+        chosen,
+        acting_user=request.user,
+        approve=data["decision"] == DecisionForm.APPROVE,
+        reason=data["reason"],
+        musyawarah=data["musyawarah"],
+    )
     if result.decided:
         messages.success(request, _("%(n)s usulan diputuskan.") % {"n": len(result.decided)})
     for item, refused in result.refused:
@@ -126,11 +158,32 @@ def decide(request):
 
 @verivali_user
 def request_detail(request, pk: int):
-    item = get_in_scope_or_404(request.user, ChangeRequest.objects.select_related(
-        "visit__enumerator", "family", "campaign", "musyawarah", "decided_by", "conflict_with", "kelurahan", "created_family").prefetch_related(LINES), pk=pk)
+    item = get_in_scope_or_404(
+        request.user,
+        ChangeRequest.objects.select_related(
+            "visit__enumerator",
+            "family",
+            "campaign",
+            "musyawarah",
+            "decided_by",
+            "conflict_with",
+            "kelurahan",
+            "created_family",
+        ).prefetch_related(LINES),
+        pk=pk,
+    )
     log_access(request.user, AccessKind.VIEW, f"verivali: usulan {item.pk}")
-    return render(request, "web/verivali/request_detail.html", {
-        "item": item, "visit": item.visit, "lines": line_rows(item, request.user), "photos": item.visit.photos.all(),
-        "history": item.applied.all().order_by("id"),
-        "checklist": [(c.label_id, item.visit.checklist[c.code]) for c in checklist_items() if c.code in item.visit.checklist],
-    })
+    return render(
+        request,
+        "web/verivali/request_detail.html",
+        {
+            "item": item,
+            "visit": item.visit,
+            "lines": line_rows(item, request.user),
+            "photos": item.visit.photos.all(),
+            "history": item.applied.all().order_by("id"),
+            "checklist": [
+                (c.label_id, item.visit.checklist[c.code]) for c in checklist_items() if c.code in item.visit.checklist
+            ],
+        },
+    )

@@ -1,4 +1,5 @@
 """The hand-back of a campaign's approved changes to the central data: the download and "mark as sent"."""
+
 from __future__ import annotations
 
 from django import forms
@@ -23,8 +24,9 @@ from tepat.web.views.verivali.campaigns import CONTENT_TYPES
 
 class HandBackForm(forms.Form):
     sent_on = forms.DateField(label=_lazy("Tanggal dikirim"), widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.CharField(label=_lazy("Saluran"), max_length=120,
-                              help_text=_lazy("mis. SIKS-NG, usulan DTSEN lewat Dinas Sosial"))
+    channel = forms.CharField(
+        label=_lazy("Saluran"), max_length=120, help_text=_lazy("mis. SIKS-NG, usulan DTSEN lewat Dinas Sosial")
+    )
     note = forms.CharField(label=_lazy("Catatan"), max_length=255, required=False)
     ids = forms.CharField(label=_lazy("Nomor usulan (kosong = semua yang belum dikirim)"), required=False)
 
@@ -42,7 +44,9 @@ def handback_download(request, pk: int, kind: str):
         raise Http404
     campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
     unsent = request.GET.get("belum") == "1"
-    rows = handback_rows(campaign, request.user, unsent_only=unsent, within=scoped(request.user, ChangeRequest.objects.all()))
+    rows = handback_rows(
+        campaign, request.user, unsent_only=unsent, within=scoped(request.user, ChangeRequest.objects.all())
+    )
     frame = handback_frame(rows)
     log_access(request.user, AccessKind.EXPORT, f"hand-back verivali {campaign.name}", records=len(rows))
     body = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Perubahan": frame})
@@ -62,11 +66,20 @@ def handback_sent(request, pk: int):
     data = form.cleaned_data
     chosen = data["ids"] if data["ids"] is not None else list(awaiting_handback(campaign).values_list("pk", flat=True))
     try:
-        handback = do_record_handback(campaign, chosen, sent_on=data["sent_on"], channel=data["channel"], note=data["note"],
-                                      acting_user=request.user)
+        handback = do_record_handback(
+            campaign,
+            chosen,
+            sent_on=data["sent_on"],
+            channel=data["channel"],
+            note=data["note"],
+            acting_user=request.user,
+        )
     except DecisionRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("%(n)s usulan dicatat terkirim (%(when)s, %(channel)s).")
-                         % {"n": handback.requests.count(), "when": f"{handback.sent_on:%d-%m-%Y}", "channel": handback.channel})
+        messages.success(
+            request,
+            _("%(n)s usulan dicatat terkirim (%(when)s, %(channel)s).")
+            % {"n": handback.requests.count(), "when": f"{handback.sent_on:%d-%m-%Y}", "channel": handback.channel},
+        )
     return redirect("verivali_campaign", pk=campaign.pk)

@@ -1,4 +1,5 @@
 """The enumerator's side: my families, the phone visit form, usulan baru, the confirmation, photos."""
+
 from __future__ import annotations
 
 import uuid
@@ -21,15 +22,22 @@ from tepat.web.views.verivali.common import LINES, line_rows
 def _walking_order(cf: CampaignFamily) -> tuple:
     """Kelurahan, RW, RT, then the address with its house number as a number ("No. 38" before "No. 146")."""
     family = cf.family
-    return (cf.campaign_id, family.kelurahan.name, natural_key(family.rw), natural_key(family.rt), natural_key(family.alamat))
+    return (
+        cf.campaign_id,
+        family.kelurahan.name,
+        natural_key(family.rw),
+        natural_key(family.rt),
+        natural_key(family.alamat),
+    )
 
 
 @visitor
 def my_families(request):
     """Families assigned to me in running campaigns, not yet visited first (phone-first list), in
     walking order; `q` keeps those whose head's name or address contains it."""
-    mine = (CampaignFamily.objects.filter(enumerator=request.user, campaign__status=CampaignStatus.ACTIVE)
-            .select_related("campaign", "family__kelurahan"))
+    mine = CampaignFamily.objects.filter(
+        enumerator=request.user, campaign__status=CampaignStatus.ACTIVE
+    ).select_related("campaign", "family__kelurahan")
     query = request.GET.get("q", "").strip()
     if query:
         mine = mine.filter(Q(family__kepala_keluarga__icontains=query) | Q(family__alamat__icontains=query))
@@ -41,7 +49,11 @@ def my_families(request):
         entry["done" if (cf.campaign_id, cf.family_id) in visited else "todo"].append(cf)
     log_access(request.user, AccessKind.VIEW, "verivali: keluarga yang ditugaskan", records=len(mine))
     running = Campaign.objects.filter(status=CampaignStatus.ACTIVE) if acts_for_others(request.user) else []
-    return render(request, "web/verivali/my_families.html", {"campaigns": list(campaigns.values()), "running": running, "q": query})
+    return render(
+        request,
+        "web/verivali/my_families.html",
+        {"campaigns": list(campaigns.values()), "running": running, "q": query},
+    )
 
 
 def _campaign_family(request, pk: int, family_pk: int) -> CampaignFamily:
@@ -69,8 +81,13 @@ def _form(request, campaign: Campaign, family):
     if request.method == "POST":
         code = request.POST.get("kelurahan", "") if family is None else ""
         try:
-            visit = do_submit_visit(campaign, visit_payload(request.POST, request.FILES, family, kelurahan_code=code, user=request.user),
-                                    acting_user=request.user, source=VisitSource.WEB, raw=_raw(request))
+            visit = do_submit_visit(
+                campaign,
+                visit_payload(request.POST, request.FILES, family, kelurahan_code=code, user=request.user),
+                acting_user=request.user,
+                source=VisitSource.WEB,
+                raw=_raw(request),
+            )
         except SubmissionRejected as problem:
             error = problem
         else:
@@ -78,7 +95,10 @@ def _form(request, campaign: Campaign, family):
     if family is not None:
         log_access(request.user, AccessKind.VIEW, f"verivali: formulir kunjungan keluarga {family.pk}")
     context = {
-        "campaign": campaign, "family": family, "error": error, "submission_key": f"uuid:{uuid.uuid4()}",
+        "campaign": campaign,
+        "family": family,
+        "error": error,
+        "submission_key": f"uuid:{uuid.uuid4()}",
         "kelurahan_choices": _proposal_kelurahan(request, campaign) if family is None else [],
         **form_context(family, request.user),
     }
@@ -95,20 +115,29 @@ def _raw(request) -> dict:
 def _proposal_kelurahan(request, campaign: Campaign):
     kelurahan = campaign.kelurahan.all()
     if not acts_for_others(request.user):
-        kelurahan = kelurahan.filter(families__verivali_campaigns__campaign=campaign,
-                                     families__verivali_campaigns__enumerator=request.user).distinct()
+        kelurahan = kelurahan.filter(
+            families__verivali_campaigns__campaign=campaign, families__verivali_campaigns__enumerator=request.user
+        ).distinct()
     return kelurahan
 
 
 @verivali_user
 def visit_done(request, pk: int):
     visits = Visit.objects.select_related("campaign", "family", "change_request", "kelurahan")
-    visit = get_in_scope_or_404(request.user, visits.prefetch_related(Prefetch("change_request__lines", LINES.queryset)), pk=pk)
+    visit = get_in_scope_or_404(
+        request.user, visits.prefetch_related(Prefetch("change_request__lines", LINES.queryset)), pk=pk
+    )
     log_access(request.user, AccessKind.VIEW, f"verivali: kunjungan {visit.pk}")
-    return render(request, "web/verivali/visit_done.html", {
-        "visit": visit, "request_": visit.change_request, "lines": line_rows(visit.change_request, request.user),
-        "photos": visit.photos.all(),
-    })
+    return render(
+        request,
+        "web/verivali/visit_done.html",
+        {
+            "visit": visit,
+            "request_": visit.change_request,
+            "lines": line_rows(visit.change_request, request.user),
+            "photos": visit.photos.all(),
+        },
+    )
 
 
 @verivali_user
