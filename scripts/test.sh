@@ -26,4 +26,5 @@ if [ ! -f "$TEPAT_NPM_CACHE/node_modules/axe-core/axe.min.js" ]; then
     mkdir -p "$TEPAT_NPM_CACHE" && npm install --silent --no-audit --no-fund --prefix "$TEPAT_NPM_CACHE" "axe-core@$AXE_VERSION" >&2
   fi
 fi
-exec .venv/bin/python -m pytest "$@"
+# Two test processes by default (pytest-xdist; each has its own test database): TEPAT_TEST_WORKERS=0 runs in one.
+exec .venv/bin/python -m pytest -n "${TEPAT_TEST_WORKERS:-auto}" "$@"
