@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
-class Message:
-    id: str
-    en: str
+from tepat.engine.bilingual import Message
 
 
 ERRORS: dict[str, Message] = {

@@ -5,17 +5,8 @@ The codes are part of the JSON report's contract (docs/import-report.md): never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Message:
-    id: str
-    en: str
-
-    def text(self, **values: object) -> str:
-        """'<Indonesian> / <English>' with the values filled in."""
-        return f"{self.id.format(**values)} / {self.en.format(**values)}"
+from tepat.engine.bilingual import Message
 
 
 ROW_ERRORS: dict[str, Message] = {

@@ -1,0 +1,30 @@
+"""The one bilingual message type: Indonesian first, English second, with `{name}` placeholders.
+
+Every error, warning and reason a user can read (rule errors, import problems, permission reasons,
+field-data checks) is a `Message`, so the pages, the CLI, the JSON reports and the API render them one way.
+No Django here: the engine uses it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    en: str
+
+    def format(self, **values: object) -> Message:
+        """The same message with its placeholders filled in."""
+        return Message(self.id.format(**values), self.en.format(**values))
+
+    def text(self, **values: object) -> str:
+        """'<Indonesian> / <English>' with the values filled in (logs, CLI, one-line reports)."""
+        filled = self.format(**values)
+        return f"{filled.id} / {filled.en}"
+
+    def in_language(self, language: str, **values: object) -> str:
+        """The message in one language ('en…' gives English, anything else Indonesian)."""
+        filled = self.format(**values)
+        return filled.en if language.lower().startswith("en") else filled.id
