@@ -8,6 +8,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Program dan sasaran"
 
     def ready(self) -> None:
+        from tepat.accounts.accesslog import register_named
         from tepat.accounts.permissions import Action
         from tepat.accounts.scope import by_agency, register
         from tepat.programs.models import Intervention, TargetList
@@ -18,3 +19,12 @@ class ProgramsConfig(AppConfig):
             Intervention,
             by_agency(Action.INTERVENTIONS_RECORD, "program__opd_id", lambda policy: policy.can_edit_rules),
         )
+        register_named("target list", _target_lists)
+
+
+def _target_lists(ids: list[int]) -> list[str]:
+    """Access-log texts of the target lists (pages and downloads) that hold these families, for the person search."""
+    from tepat.programs.models import TargetEntry
+
+    lists = set(TargetEntry.objects.filter(family_id__in=ids).values_list("target_list_id", flat=True))
+    return [f"daftar sasaran {t}{suffix}" for t in lists for suffix in ("", " (csv)", " (xlsx)")]

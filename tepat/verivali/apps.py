@@ -19,6 +19,8 @@ class VerivaliConfig(AppConfig):
     def ready(self) -> None:
         from tepat.accounts.permissions import Action
         from tepat.accounts.scope import by_area, register
+        from tepat.verivali import access_texts
 
         for name, (mine, area) in SCOPE_FIELDS.items():
             register(self.get_model(name), by_area(Action.VERIVALI_VIEW, mine, area))
+        access_texts.register()
