@@ -23,7 +23,7 @@ Reason codes (`Decision.code`, stable; the message says the same in Indonesian a
 Guarantee: `can` never raises for a known action and any user (None, anonymous, an unsaved User); it reads no
 database (only the user's and the object's own fields). A refusal shown to a user is a 404 exactly like a missing
 page (`require`), and its reason goes to the `tepat.access` log at INFO (user, action, code).
-Cost: a dictionary look-up and a few attribute reads.
+Cost: a dictionary look-up and a few attribute reads (a few µs).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from django.http import Http404
 
@@ -85,7 +86,9 @@ class Decision:
         return self.allowed
 
 
+@cache
 def _decision(code: str, action: Action) -> Decision:
+    """Decisions are values: one per (code, action), built once."""
     return Decision(code == "ok", code, REASONS[code].format(action=action.value))
 
 
@@ -176,9 +179,20 @@ RULES: dict[Action, Rule] = {
 }
 
 
+ACTIONS: dict[str, Action] = {a.value: a for a in Action}
+
+
+def _action(name: Action | str) -> Action:
+    """The Action of a name (an Action is its own name); ValueError for an unknown one."""
+    try:
+        return ACTIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown action {name!r}; known: {', '.join(ACTIONS)}") from None
+
+
 def can(user, action: Action | str, obj=None) -> Decision:
     """May this user do this action (on this object)? A Decision: true or false, with a reason code and message."""
-    action = Action(action)
+    action = _action(action)
     if not getattr(user, "is_authenticated", False):
         return _decision("not_signed_in", action)
     rule, policy = RULES[action], policy_for(user)
@@ -196,6 +210,6 @@ def require(user, action: Action | str, obj=None) -> Decision:
     """`can`, or Http404 with the reason logged: pages do not reveal what exists."""
     decision = can(user, action, obj)
     if not decision:
-        refused(user, str(Action(action)), decision.code)
+        refused(user, _action(action).value, decision.code)
         raise Http404
     return decision
