@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -30,48 +31,27 @@ from tepat.registry.filters import FamilyFilter
 from tepat.registry.models import Family, Member
 
 
-def _visits(ids: list[int]) -> list[str]:
-    from tepat.verivali.models import Visit
-
-    return [f"verivali: kunjungan {v}" for v in Visit.objects.filter(family_id__in=ids).values_list("pk", flat=True)]
-
-
-def _photos(ids: list[int]) -> list[str]:
-    from tepat.verivali.models import VisitPhoto
-
-    rows = VisitPhoto.objects.filter(visit__family_id__in=ids).values_list("pk", "visit_id")
-    return [f"verivali: foto {p} kunjungan {v}" for p, v in rows]
-
-
-def _requests(ids: list[int]) -> list[str]:
-    from tepat.verivali.models import ChangeRequest
-
-    rows = ChangeRequest.objects.filter(Q(family_id__in=ids) | Q(created_family_id__in=ids)).values_list(
-        "pk", flat=True
-    )
-    return [f"verivali: usulan {r}" for r in rows]
-
-
-def _target_lists(ids: list[int]) -> list[str]:
-    from tepat.programs.models import TargetEntry
-
-    lists = set(TargetEntry.objects.filter(family_id__in=ids).values_list("target_list_id", flat=True))
-    return [f"daftar sasaran {t}{suffix}" for t in lists for suffix in ("", " (csv)", " (xlsx)")]
-
-
 # Log texts that name one family (or a record only about it): exact matches. Keep in step with the views.
-NAMED = {
+# Each app adds the texts of its own pages in its AppConfig.ready() (`register_named`).
+NAMED: dict[str, Callable[[list[int]], list[str]]] = {
     "family page": lambda ids: [f"keluarga {i}" for i in ids],
-    "visit form": lambda ids: [f"verivali: formulir kunjungan keluarga {i}" for i in ids],
-    "visit": _visits,
-    "photo": _photos,
-    "change request": _requests,
-    "target list": _target_lists,
     "access-log person search": lambda ids: [f"log akses: keluarga {i}" for i in ids],
 }
+# (log text of a list of one user's assigned families, users assigned any of these families): from verivali.
+ASSIGNED_LISTS: list[tuple[str, Callable[[list[int]], QuerySet]]] = []
+
+
+def register_named(name: str, texts: Callable[[list[int]], list[str]]) -> None:
+    """Log texts naming these families (ids -> exact texts), for the person search."""
+    NAMED[name] = texts
+
+
+def register_assigned_list(what: str, users_of: Callable[[list[int]], QuerySet]) -> None:
+    """A list page of the families assigned to its viewer: matched when the viewer was assigned one of them."""
+    ASSIGNED_LISTS.append((what, users_of))
+
 
 LIST_WHAT = re.compile(r"^daftar keluarga (?:\((?P<kind>csv|xlsx)\) )?(?P<query>.*)$")
-ASSIGNED_LIST = "verivali: keluarga yang ditugaskan"
 
 
 PAGE_PARAM = re.compile(r"(?:^|&)page=([^&]*)")
@@ -159,11 +139,9 @@ def touching(entries: QuerySet, ids: list[int]) -> QuerySet:
     (`listed`), and an enumerator's assigned-families list while the family was in their campaigns.
 
     Cost: one query per NAMED rule, `listed`'s, and the final one."""
-    from tepat.verivali.models import CampaignAssignment
-
     condition = Q(what__in=[text for rule in NAMED.values() for text in rule(ids)]) | listed(entries, ids)
-    enumerators = CampaignAssignment.objects.filter(campaign_family__family_id__in=ids).values("enumerator_id")
-    condition |= Q(what=ASSIGNED_LIST, user_id__in=enumerators)
+    for what, users_of in ASSIGNED_LISTS:
+        condition |= Q(what=what, user_id__in=users_of(ids))
     return entries.filter(condition)
 
 

@@ -1,4 +1,9 @@
-"""Roles and what each may do, kept as one table (docs/roles.md describes it; keep the two in step)."""
+"""Roles and what each may do, kept as one table (docs/roles.md describes it; a test keeps the two in step).
+
+Nothing outside tepat.accounts reads these flags to decide a permission: ask `tepat.accounts.permissions.can`,
+which is built from this table. `policy_for(user).scope` and `.sees_identity_numbers` (which rows, masked or not) are
+read by tepat.accounts.scope and tepat.accounts.masking.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ class Policy:
     manages_campaigns: bool = False  # creates campaigns, assigns families
     visits_families: bool = False  # fills in the visit form (enumerators: their assigned families)
     manages_users: bool = False  # user accounts and the personal-data access log (pages under /pengguna/, /log-akses/)
+    agency: bool = False  # works for one OPD (user.opd): its programs' target lists, interventions and action items
 
 
 POLICIES: dict[str, Policy] = {
@@ -65,7 +71,7 @@ POLICIES: dict[str, Policy] = {
         manages_campaigns=True,
         visits_families=True,
     ),
-    Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True),
+    Role.OPD: Policy(Scope.CITY, sees_identity_numbers=True, agency=True),
     Role.CAMAT: Policy(Scope.KECAMATAN, sees_identity_numbers=False, verivali=True, musyawarah=True),
     Role.LURAH: Policy(Scope.KELURAHAN, sees_identity_numbers=True, verivali=True, musyawarah=True),
     Role.ENUMERATOR: Policy(

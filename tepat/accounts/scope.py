@@ -1,15 +1,33 @@
-"""The one place that decides which registry rows a user may see. Every view and export uses it.
+"""The one place that decides which rows a user may see. Every view and export uses it.
 
-Out-of-scope objects are indistinguishable from missing ones: `get_in_scope_or_404` raises 404.
+Each app registers its models here in its `AppConfig.ready()` (`register(model, scope_function)`), built from the
+helpers below; this module imports no other app but the registry (families are what every scope is made of).
+`scoped()` on a model nobody registered raises `KeyError`: an unscoped model never leaks.
+
+Out-of-scope objects are indistinguishable from missing ones: `get_in_scope_or_404` raises 404 (and writes the reason,
+`scope` or `missing`, to the `tepat.access` log).
+
+Guarantee: a scope function only narrows the queryset it is given (filter / none), never widens it.
 """
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from collections.abc import Callable
 
-from tepat.accounts.roles import Role, Scope, policy_for
-from tepat.registry.models import Family, ImportBatch, Member
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from tepat.accounts.permissions import Action, can, refused
+from tepat.accounts.roles import Scope, policy_for
+from tepat.registry.models import Family
+
+ScopeFunction = Callable[[object, QuerySet], QuerySet]
+REGISTERED: dict[type[Model], ScopeFunction] = {}
+
+
+def register(model: type[Model], scope_function: ScopeFunction) -> None:
+    """Make `scoped(user, model.objects...)` call scope_function(user, queryset). Called from AppConfig.ready()."""
+    REGISTERED[model] = scope_function
 
 
 def family_filter(user) -> Q | None:
@@ -26,96 +44,97 @@ def family_filter(user) -> Q | None:
     return Q(pk__in=[])
 
 
-def _prefixed(condition: Q | None, prefix: str) -> Q | None:
-    if condition is None:
-        return None
-    return Q(**{f"{prefix}__in": Family.objects.filter(condition).values("pk")})
-
-
-def _either_family(condition: Q | None) -> Q | None:
-    """Linkage pairs: visible when either record's family is in scope."""
-    if condition is None:
-        return None
-    families = Family.objects.filter(condition).values("pk")
-    return Q(left_family__in=families) | Q(right_family__in=families)
-
-
-SCOPED_MODELS = {
-    Family: family_filter,
-    Member: lambda user: _prefixed(family_filter(user), "family"),
-}
-
-
-def _agency_programs(user, queryset: QuerySet) -> QuerySet:
-    """Target lists and interventions: rule editors see all; an OPD operator those of their own agency's programs."""
-    policy = policy_for(user)
-    if policy.can_edit_rules:
-        return queryset
-    if user.is_authenticated and user.role == Role.OPD and user.opd_id:
-        return queryset.filter(program__opd_id=user.opd_id)
-    return queryset.none()
-
-
-# Verivali models: (field naming the enumerator who owns the row, field naming its kelurahan).
-VERIVALI_FIELDS = {
-    "Campaign": ("families__enumerator", "kelurahan"),
-    "CampaignFamily": ("enumerator", "family__kelurahan"),
-    "Visit": ("enumerator", "kelurahan"),
-    "ChangeRequest": ("visit__enumerator", "kelurahan"),
-    "Musyawarah": (None, "kelurahan"),
-}
-
-
-def _verivali(user, queryset: QuerySet) -> QuerySet:
-    """Roles with verivali rights, by their scope: the city (analyst, admin) all; the assigned scope
-    (enumerator) their own assignments and visits; a kelurahan or kecamatan its area. Others nothing."""
-    mine, area = VERIVALI_FIELDS[queryset.model.__name__]
-    policy = policy_for(user)
-    if not user.is_authenticated or not policy.verivali:
-        return queryset.none()
-    if policy.scope == Scope.CITY:
-        return queryset
-    if policy.scope == Scope.ASSIGNED and mine:
-        return queryset.filter(**{mine: user}).distinct()
-    if policy.scope == Scope.KELURAHAN and user.region_id:
-        return queryset.filter(**{area: user.region_id}).distinct()
-    if policy.scope == Scope.KECAMATAN and user.region_id:
-        return queryset.filter(**{f"{area}__parent_id": user.region_id}).distinct()
-    return queryset.none()
-
-
-def _uploads(user, queryset: QuerySet) -> QuerySet:
-    """Background jobs: a realisasi upload as the realisasi page scopes it (rule editors all, an OPD
-    operator the uploads of its agency's operators, anyone else their own); other kinds are reached
-    through their campaign or batch, which the caller has already scoped."""
-    if policy_for(user).can_edit_rules:
-        return queryset
-    same_opd = user.role == Role.OPD and user.opd_id
-    own = Q(user__opd_id=user.opd_id, user__role=Role.OPD) if same_opd else Q(user=user)
-    return queryset.filter(~Q(kind="realisasi") | own)
-
-
-def scoped(user, queryset: QuerySet) -> QuerySet:
-    """Restrict any registry queryset to the user's scope."""
-    from tepat.programs.models import Intervention, TargetList
-
-    if queryset.model._meta.app_label == "verivali":
-        return _verivali(user, queryset)
-    if queryset.model is ImportBatch:
-        return queryset if policy_for(user).can_import else queryset.none()
-    if queryset.model in (TargetList, Intervention):
-        return _agency_programs(user, queryset)
-    if queryset.model._meta.label == "jobs.Job":
-        return _uploads(user, queryset)
-    if queryset.model._meta.label == "linkage.Pair":
-        condition = _either_family(family_filter(user))
-        return queryset if condition is None else queryset.filter(condition)
-    condition = SCOPED_MODELS[queryset.model](user)
+def _narrowed(queryset: QuerySet, condition: Q | None) -> QuerySet:
     return queryset if condition is None else queryset.filter(condition)
 
 
+def families(user, queryset: QuerySet) -> QuerySet:
+    """Families by the role's scope."""
+    return _narrowed(queryset, family_filter(user))
+
+
+def through_family(prefix: str) -> ScopeFunction:
+    """Rows that belong to one family (members: "family"): visible when that family is."""
+
+    def scope(user, queryset: QuerySet) -> QuerySet:
+        condition = family_filter(user)
+        if condition is None:
+            return queryset
+        return queryset.filter(**{f"{prefix}__in": Family.objects.filter(condition).values("pk")})
+
+    return scope
+
+
+def either_family(left: str, right: str) -> ScopeFunction:
+    """Rows linking two families (linkage pairs): visible when either family is in scope."""
+
+    def scope(user, queryset: QuerySet) -> QuerySet:
+        condition = family_filter(user)
+        if condition is None:
+            return queryset
+        in_scope = Family.objects.filter(condition).values("pk")
+        return queryset.filter(Q(**{f"{left}__in": in_scope}) | Q(**{f"{right}__in": in_scope}))
+
+    return scope
+
+
+def allowed_to(action: Action) -> ScopeFunction:
+    """All rows for users who may do the action, none for the others (e.g. import batches: `registry.import`)."""
+    return lambda user, queryset: queryset if can(user, action) else queryset.none()
+
+
+def by_agency(action: Action, owner: str, everything: Callable) -> ScopeFunction:
+    """Rows owned by an OPD (`owner` names the OPD field): all for roles with `everything(policy)`, an OPD
+    operator's own agency's rows when they may do `action`, none for the others."""
+
+    def scope(user, queryset: QuerySet) -> QuerySet:
+        if not can(user, action):
+            return queryset.none()
+        if everything(policy_for(user)):
+            return queryset
+        return queryset.filter(**{owner: user.opd_id})
+
+    return scope
+
+
+def by_area(action: Action, mine: str | None, area: str) -> ScopeFunction:
+    """Verivali rows for users who may do `action`, by their scope: the city all; the assigned scope (enumerator)
+    the rows naming them in `mine`; a kelurahan or kecamatan the rows whose `area` (a kelurahan) lies in it."""
+
+    def scope(user, queryset: QuerySet) -> QuerySet:
+        policy = policy_for(user)
+        if not can(user, action):
+            return queryset.none()
+        if policy.scope == Scope.CITY:
+            return queryset
+        if policy.scope == Scope.ASSIGNED and mine:
+            return queryset.filter(**{mine: user}).distinct()
+        if policy.scope == Scope.KELURAHAN and user.region_id:
+            return queryset.filter(**{area: user.region_id}).distinct()
+        if policy.scope == Scope.KECAMATAN and user.region_id:
+            return queryset.filter(**{f"{area}__parent_id": user.region_id}).distinct()
+        return queryset.none()
+
+    return scope
+
+
+def scoped(user, queryset: QuerySet) -> QuerySet:
+    """Restrict any registered queryset to the user's scope; an unregistered model raises KeyError."""
+    try:
+        scope = REGISTERED[queryset.model]
+    except KeyError:
+        raise KeyError(f"{queryset.model._meta.label}: no scope registered (tepat.accounts.scope.register)") from None
+    return scope(user, queryset)
+
+
 def get_in_scope_or_404(user, queryset: QuerySet, **lookup) -> Model:
-    return get_object_or_404(scoped(user, queryset), **lookup)
+    """The object, or 404 whether it is missing or out of scope (the log tells which)."""
+    try:
+        return scoped(user, queryset).get(**lookup)
+    except queryset.model.DoesNotExist:
+        code = "scope" if queryset.filter(**lookup).exists() else "missing"
+        refused(user, f"get {queryset.model._meta.label}", code)
+        raise Http404 from None
 
 
 def aggregate_families(user) -> QuerySet:

@@ -10,26 +10,21 @@ from django.views.decorators.http import require_POST
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import Scope
+from tepat.accounts.permissions import Action, can
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.linkage.actions import do_decide_pair, do_undo_pair
 from tepat.linkage.models import Decision, Pair, PairKind, PairStatus
 from tepat.linkage.review import side_by_side, waterfall, waterfall_svg
 from tepat.linkage.serialize import with_records
-from tepat.web.decorators import needs
+from tepat.web.decorators import reviewer
 
-REVIEW_SCOPES = (Scope.CITY, Scope.KECAMATAN, Scope.KELURAHAN)
-reviewer = needs(lambda policy: policy.verivali and policy.scope in REVIEW_SCOPES)
 OPEN = (PairStatus.PENDING, PairStatus.UNSURE)
 PAGE = 100
 
 
 def pending_by_kelurahan(user) -> list[dict]:
     """Pending pairs in the user's scope per kelurahan (of the left record); empty for non-reviewers."""
-    from tepat.accounts.roles import policy_for
-
-    policy = policy_for(user)
-    if not (policy.verivali and policy.scope in REVIEW_SCOPES):
+    if not can(user, Action.LINKAGE_REVIEW):
         return []
     rows = (
         scoped(user, Pair.objects.filter(status__in=OPEN))

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from tepat.accounts.models import AuditAction, audit
+from tepat.accounts.permissions import Action, can
+from tepat.accounts.roles import policy_for
 from tepat.engine.rules import RuleError, check
 from tepat.engine.rules.examples import EXAMPLES
 from tepat.programs.models import Program, RuleVersion
@@ -80,12 +82,11 @@ def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> Ru
 
 
 def reportable_programs(user) -> set[int] | None:
-    """An OPD operator reports only for their agency's programs; other roles that may report, for all."""
-    from tepat.accounts.roles import Role
-
-    if getattr(user, "role", None) == Role.OPD:
-        return set(Program.objects.filter(opd_id=user.opd_id).values_list("id", flat=True))
-    return None
+    """None (every program) unless the user is bound to one OPD: then the programs it may record for
+    (`interventions.record` on each: its own agency's)."""
+    if user is None or not policy_for(user).agency:
+        return None
+    return {p.pk for p in Program.objects.only("pk", "opd_id") if can(user, Action.INTERVENTIONS_RECORD, p)}
 
 
 def do_import_interventions(path, *, acting_user, file_name: str | None = None):

@@ -14,7 +14,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from tepat.accounts.models import audit
-from tepat.accounts.roles import Role, Scope, policy_for
+from tepat.accounts.permissions import Action, can
+from tepat.accounts.roles import Role
 from tepat.regions.codes import dotted
 from tepat.regions.models import Level, Region
 from tepat.registry.actions import do_assign
@@ -61,17 +62,12 @@ __all__ = [
 
 def acts_for_others(user) -> bool:
     """Campaign managers (analysts, admins) may submit for any family (e.g. an ODK file uploaded on behalf of enumerators)."""
-    return bool(getattr(user, "is_authenticated", False)) and policy_for(user).manages_campaigns
+    return bool(can(user, Action.CAMPAIGNS_MANAGE))
 
 
-def decides_for(user, kelurahan_id: int) -> bool:
-    """Who may decide a kelurahan's requests: campaign managers (city-wide), or the lurah of that kelurahan."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    policy = policy_for(user)
-    return policy.manages_campaigns or (
-        policy.verivali and policy.scope == Scope.KELURAHAN and user.region_id == kelurahan_id
-    )
+def decides_for(user, kelurahan) -> bool:
+    """Who may decide a kelurahan's requests (a kelurahan Region, a change request or a musyawarah): `verivali.decide`."""
+    return bool(can(user, Action.VERIVALI_DECIDE, kelurahan))
 
 
 def _actor(acting_user):
@@ -628,7 +624,7 @@ def do_record_musyawarah(
     values: dict, *, kelurahan: Region, acting_user, campaign: Campaign | None = None
 ) -> Musyawarah:
     """Record a kelurahan meeting (date, place, attendees). Only its lurah or an analyst/admin may."""
-    if not decides_for(acting_user, kelurahan.pk):
+    if not decides_for(acting_user, kelurahan):
         raise DecisionRefused("not_your_kelurahan", request="-")
     meeting = Musyawarah(**values, kelurahan=kelurahan, campaign=campaign, held_by=acting_user)
     meeting.full_clean()
@@ -666,7 +662,7 @@ def do_decide_change_request(
 
 
 def _check_decision(request: ChangeRequest, acting_user, approve: bool, reason: str, musyawarah) -> None:
-    if not decides_for(acting_user, request.kelurahan_id):
+    if not decides_for(acting_user, request):
         raise DecisionRefused("not_your_kelurahan", request=request.pk)
     if not request.is_open():
         raise DecisionRefused("already_decided", request=request.pk, status=request.get_status_display())

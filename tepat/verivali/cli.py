@@ -168,7 +168,7 @@ def handback_command(campaign_id: int, out: Path, username: str, unsent: bool) -
     ensure_database()
     from tepat.accounts.masking import log_access
     from tepat.accounts.models import AccessKind, User
-    from tepat.accounts.roles import policy_for
+    from tepat.accounts.permissions import Action, can
     from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
     from tepat.verivali.handback import handback_frame, handback_rows
 
@@ -176,7 +176,7 @@ def handback_command(campaign_id: int, out: Path, username: str, unsent: bool) -
         fail("--out harus berakhiran .xlsx atau .csv / must end in .xlsx or .csv")
     campaign = _campaign(campaign_id)
     user = User.objects.filter(username=username).first()
-    if user is None or not policy_for(user).can_export or not policy_for(user).manages_campaigns:
+    if not (can(user, Action.REGISTRY_EXPORT) and can(user, Action.CAMPAIGNS_MANAGE)):
         fail(f"{username}: bukan analis atau admin / not an analyst or admin")
     rows = handback_rows(campaign, user, unsent_only=unsent)
     frame = handback_frame(rows)

@@ -1,44 +1,50 @@
-"""View guards: every permission decision goes through the role policy (tepat.accounts.roles)."""
+"""View guards: thin wrappers over `tepat.accounts.permissions.can` (login first, then the action; refused = 404).
+
+Each guarded view carries its action as `view.tepat_action`; tests/test_permissions.py checks that every guarded
+page is named in docs/roles.md under its action.
+"""
 
 from __future__ import annotations
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 
-from tepat.accounts.roles import Scope, policy_for
+from tepat.accounts.permissions import Action, require
 
 
-def needs(check):
-    """Allow the view when check(policy) is true; otherwise 404 (we do not reveal what exists)."""
+def needs(action: Action | str):
+    """Allow the view when can(user, action) holds; otherwise 404 with the reason logged (we do not reveal what exists)."""
+    action = Action(action)
 
     def decorate(view):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not check(policy_for(request.user)):
-                raise Http404
+            require(request.user, action)
             return view(request, *args, **kwargs)
 
+        wrapper.tepat_action = action
         return wrapper
 
     return decorate
 
 
-def records_interventions(policy) -> bool:
-    """Who records delivered interventions: rule editors and the city-wide OPD operators."""
-    return policy.can_edit_rules or policy.scope == Scope.CITY
-
-
-personal_data = needs(lambda policy: policy.scope != Scope.NONE)
-importer = needs(lambda policy: policy.can_import)
-rule_editor = needs(lambda policy: policy.can_edit_rules)
-exporter = needs(lambda policy: policy.scope != Scope.NONE and policy.can_export)
-secretariat = needs(lambda policy: policy.secretariat)  # the Bapperida secretariat of the TKPKD: reports, meetings
-verivali_user = needs(lambda policy: policy.verivali)
-musyawarah_user = needs(lambda policy: policy.musyawarah)  # not the enumerator (docs/roles.md)
-campaign_manager = needs(lambda policy: policy.manages_campaigns)
-visitor = needs(lambda policy: policy.visits_families)
-user_manager = needs(lambda policy: policy.manages_users)  # users and the access log
-intervention_recorder = needs(records_interventions)
+personal_data = needs(Action.REGISTRY_VIEW)
+importer = needs(Action.REGISTRY_IMPORT)
+rule_editor = needs(Action.RULES_EDIT)
+freezer = needs(Action.TARGETS_FREEZE)
+allocator = needs(Action.ALLOCATION_RUN)
+gaps_reader = needs(Action.GAPS_VIEW)
+exporter = needs(Action.REGISTRY_EXPORT)
+secretariat = needs(Action.MEETINGS_MANAGE)  # the Bapperida secretariat of the TKPKD: meetings
+reporter = needs(Action.REPORTS_MAKE)
+survey_analyst = needs(Action.INDICATORS_FGT)
+follow_up = needs(Action.MEETINGS_FOLLOW_UP)  # the secretariat, OPD operators (their own items)
+verivali_user = needs(Action.VERIVALI_VIEW)
+musyawarah_user = needs(Action.VERIVALI_MUSYAWARAH)  # not the enumerator (docs/roles.md)
+campaign_manager = needs(Action.CAMPAIGNS_MANAGE)
+visitor = needs(Action.VISITS_FILL)
+user_manager = needs(Action.USERS_MANAGE)  # users and the access log
+intervention_recorder = needs(Action.REALISASI_UPLOAD)
+reviewer = needs(Action.LINKAGE_REVIEW)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tepat.accounts.roles import Scope, policy_for
+from tepat.accounts.permissions import Action, can
 from tepat.accounts.scope import scoped
 from tepat.registry.models import Family
 
@@ -13,6 +13,6 @@ from tepat.registry.models import Family
 def linkable_families(user, family_ids: Iterable[int | None]) -> set[int]:
     """The ids among `family_ids` whose family page `user` may open. One query (none without scope)."""
     wanted = {i for i in family_ids if i is not None}
-    if not wanted or policy_for(user).scope == Scope.NONE:
+    if not wanted or not can(user, Action.REGISTRY_VIEW):
         return set()
     return set(scoped(user, Family.objects.filter(pk__in=wanted)).values_list("pk", flat=True))

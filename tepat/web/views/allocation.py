@@ -10,7 +10,7 @@ from tepat.programs.actions import do_targets_from_plan
 from tepat.programs.allocation import plans
 from tepat.programs.models import Program
 from tepat.regions.models import Region
-from tepat.web.decorators import rule_editor
+from tepat.web.decorators import allocator
 
 # solver status (tepat.engine.allocation) -> what the page says
 STATUS = {
@@ -55,7 +55,7 @@ def _rows(exact, baseline) -> list[tuple]:
     return rows
 
 
-@rule_editor
+@allocator
 def allocation(request):
     """Budgets per program -> the exact plan beside the greedy one; the plan can become target lists."""
     form = budget_form(request.POST or None)

@@ -17,7 +17,7 @@ from datetime import date
 
 from django.utils.translation import get_language
 
-from tepat.accounts.roles import policy_for
+from tepat.accounts.permissions import Action, can
 from tepat.charts import svg
 from tepat.charts.indicators import trend_chart
 from tepat.indicators import official
@@ -79,7 +79,7 @@ def pocket_map(user, state: tuple) -> dict | None:
 
 def coverage(user, state: tuple) -> dict | None:
     """Families eligible and served per strategy (rule editors, who may open the gap tables)."""
-    if not policy_for(user).can_edit_rules:
+    if not can(user, Action.GAPS_VIEW):
         return None
     from tepat.engine import convergence as cv
     from tepat.programs.gaps import gap_inputs
@@ -96,7 +96,7 @@ def coverage(user, state: tuple) -> dict | None:
 
 def verivali(user, state: tuple) -> dict | None:
     """Verivali progress of every campaign the user may see, with the outcomes so far."""
-    if not policy_for(user).verivali:
+    if not can(user, Action.VERIVALI_VIEW):
         return None
     rows = campaign_progress(by="campaign", user=user)
     return {"rows": rows, "totals": totals(rows)} if rows else None

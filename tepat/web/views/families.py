@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from tepat.accounts.masking import identity_for, log_access, masked_changes
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import policy_for
+from tepat.accounts.permissions import Action, can
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.regions.models import Level, Region
 from tepat.registry.exports import family_frame
 from tepat.registry.filters import DEPRIVATIONS, RECEIPT_FLAGS, FamilyFilter
 from tepat.registry.models import Family
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
-from tepat.web.decorators import exporter, personal_data, records_interventions
+from tepat.web.decorators import exporter, personal_data
 from tepat.web.views.realisasi import InterventionForm
 
 LIST_FIELDS = (
@@ -91,7 +91,7 @@ def family_detail(request, pk: int):
         "changes": changes,
         "interventions": family.interventions.select_related("program").order_by("-date")[:50],
         "intervention_form": InterventionForm(user=request.user)
-        if records_interventions(policy_for(request.user))
+        if can(request.user, Action.INTERVENTIONS_RECORD)
         else None,
         "source_key": identity_for(request.user, family.source_key)
         if family.source_key == family.no_kk

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import policy_for
+from tepat.accounts.permissions import Action, can
 from tepat.accounts.scope import scoped
 from tepat.charts import svg
 from tepat.programs.gap_labels import BY, KEYS, MEASURES as TERMS
@@ -26,7 +26,7 @@ from tepat.programs.gaps import MEASURES, cached_measure, measure_key
 from tepat.registry.exports import family_frame
 from tepat.registry.models import Family
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes_fast
-from tepat.web.decorators import rule_editor
+from tepat.web.decorators import gaps_reader
 from tepat.web.views.indicators.common import TABLE_TYPES
 
 _CHARTS: LRU[str] = LRU(48)  # rendered SVG per (measure_key, language): rendering a 31 x 11 heat map takes ~0.3 s
@@ -58,7 +58,7 @@ def _choices(selected: str, options: dict) -> list[dict]:
     ]
 
 
-@rule_editor
+@gaps_reader
 def gaps(request):
     """Convergence and gap tables with a chart per measure; every count links to the families behind it."""
     name, by, measure, key = _measure(request, with_key=True)
@@ -72,7 +72,7 @@ def gaps(request):
         "table": summary_table(measure, name, by, names),
         "chart_svg": _chart_svg(key, measure, name, by, names),
         "query": request.GET.urlencode(),
-        "can_export": policy_for(request.user).can_export,
+        "can_export": bool(can(request.user, Action.REGISTRY_EXPORT)),
     }
     return render(request, "web/gaps.html", context)
 
@@ -98,7 +98,7 @@ def _family_ids(detail: pl.DataFrame) -> list[int]:
     return table.sort(order, nulls_last=True)["family_id"].unique(maintain_order=True).to_list()
 
 
-@rule_editor
+@gaps_reader
 def gaps_drill(request):
     name, by, measure, column, keys, detail = _detail(request)
     ids = _family_ids(detail)
@@ -119,7 +119,7 @@ def gaps_drill(request):
         "rows": detail.height,
         "keys": [{"label": str(KEYS[k]), "name": names.of(k, v), "code": v} for k, v in keys.items()],
         "query": request.GET.urlencode(),
-        "can_export": policy_for(request.user).can_export,
+        "can_export": bool(can(request.user, Action.REGISTRY_EXPORT)),
         "more": len(ids) > SHOWN,
     }
     return render(request, "web/gaps_drill.html", context)
@@ -132,11 +132,11 @@ def _download(body: bytes, kind: str, stem: str) -> HttpResponse:
 
 
 def _exporting(request, kind: str) -> None:
-    if kind not in TABLE_TYPES or not policy_for(request.user).can_export:
+    if kind not in TABLE_TYPES or not bool(can(request.user, Action.REGISTRY_EXPORT)):
         raise Http404
 
 
-@rule_editor
+@gaps_reader
 def gaps_export(request, kind: str):
     """The page's table as xlsx/csv, named and labelled like the page. Logged (no personal data, but
     counts of the user's scope)."""
@@ -150,7 +150,7 @@ def gaps_export(request, kind: str):
     return _download(body, kind, f"kesenjangan-{name}")
 
 
-@rule_editor
+@gaps_reader
 def gaps_drill_export(request, kind: str):
     """Every family behind one figure (scope applied, NIK/No KK masked per role), as xlsx/csv. Logged."""
     _exporting(request, kind)

@@ -7,8 +7,6 @@ any signed-in user reads them; action items are listed for the secretariat and t
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_POST
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind, Opd
 from tepat.meetings import actions, queries, tables
-from tepat.meetings.access import can_follow_up, can_manage, can_report_on, visible_items
+from tepat.meetings.access import can_manage, can_report_on, visible_items
 from tepat.meetings.documents import DOCUMENTS, file_name
 from tepat.meetings.forms import (
     ActionItemForm,
@@ -38,30 +36,10 @@ from tepat.meetings.forms import (
 from tepat.meetings.models import OPEN_STATUSES, ActionItem, ActionStatus, Meeting
 from tepat.regions.models import Region
 from tepat.registry.spreadsheet import xlsx_bytes
-from tepat.web.decorators import secretariat
+from tepat.web.decorators import follow_up, secretariat
 from tepat.web.forms import form_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _guard(check):
-    """Allow the view when check(user) holds; otherwise 404. Only for checks on the user itself (their OPD), which
-    tepat.web.decorators.needs cannot express: it sees the role policy alone."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not check(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-follow_up = _guard(can_follow_up)
 
 
 def _xlsx(sheets: dict, name: str) -> HttpResponse:

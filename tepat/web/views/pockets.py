@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tepat.accounts.roles import Scope, policy_for
+from tepat.accounts.permissions import Action, can
 from tepat.jobs.run import run_for_page
 from tepat.pockets.maps import QUIET, RENDERERS, rendered
 from tepat.pockets.measures import CONTIGUITIES, MEASURES, METHODS, Pockets, label_text, method_text, pockets
@@ -60,8 +60,8 @@ def pockets_page(request):
         "hotspot_svg": mark_safe(rendered(result, "hotspot") or ""),
         "significant": significant,
         "table": [(row, row.shown(result.unit)) for row in result.rows],
-        "drill": policy_for(request.user).scope != Scope.NONE,
-        "can_upload": policy_for(request.user).can_import,
+        "drill": bool(can(request.user, Action.REGISTRY_VIEW)),
+        "can_upload": bool(can(request.user, Action.REGISTRY_IMPORT)),
         "data_as_of": data_as_of(state),
     }
     return render(request, "web/pockets.html", context)

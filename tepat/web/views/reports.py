@@ -15,7 +15,7 @@ from tepat.reports.actions import do_generate_report, do_write_section
 from tepat.reports.documents import DOCUMENTS, written_texts
 from tepat.reports.models import WrittenSection
 from tepat.reports.periods import PeriodError, parse_period
-from tepat.web.decorators import secretariat
+from tepat.web.decorators import reporter
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -28,7 +28,7 @@ def _period_code(request) -> str:
     return request.GET.get("periode") or request.POST.get("periode") or str(date.today().year)
 
 
-@secretariat
+@reporter
 def report_page(request):
     """The three documents, each with its period and formats, and the written sections of the chosen period."""
     code = _period_code(request)
@@ -55,7 +55,7 @@ def _written_forms(code: str) -> list[dict]:
     return forms
 
 
-@secretariat
+@reporter
 def report_download(request, kind: str, fmt: str):
     document = DOCUMENTS.get(kind)
     if document is None or fmt not in document.formats:
@@ -72,7 +72,7 @@ def report_download(request, kind: str, fmt: str):
     return response
 
 
-@secretariat
+@reporter
 @require_POST
 def report_write(request, kind: str):
     document = DOCUMENTS.get(kind)

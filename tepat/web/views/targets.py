@@ -17,7 +17,7 @@ from tepat.programs.models import Program, TargetList
 from tepat.registry.exports import target_frame
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.linking import linkable_families
-from tepat.web.decorators import rule_editor
+from tepat.web.decorators import freezer
 
 
 class FreezeForm(forms.Form):
@@ -28,7 +28,7 @@ class FreezeForm(forms.Form):
 
 
 @require_POST
-@rule_editor
+@freezer
 def freeze(request, code: str):
     program = get_object_or_404(Program, code=code)
     form = FreezeForm(request.POST)

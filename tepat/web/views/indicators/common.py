@@ -9,7 +9,7 @@ import polars as pl
 
 from tepat.charts import png, svg
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
-from tepat.web.decorators import needs
+from tepat.web.decorators import importer
 
 TABLE_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -17,7 +17,7 @@ TABLE_TYPES = {
 }
 CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
-can_import = needs(lambda policy: policy.can_import)
+can_import = importer  # official figures, snapshots and the public release: `registry.import`
 
 
 def inline_svg(chart) -> str:

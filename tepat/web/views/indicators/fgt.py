@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from tepat.engine.measures import InputError, fgt_cli_result
-from tepat.web.decorators import secretariat
+from tepat.web.decorators import survey_analyst
 from tepat.web.views.indicators.common import TABLE_TYPES, table_response
 
 MEASURES = ("p0", "se_p0", "p1", "se_p1", "p2", "se_p2", "n", "weight_sum")
@@ -57,7 +57,7 @@ def result_frame(result: dict) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"kelompok": pl.String, **dict.fromkeys(MEASURES, pl.Float64)})
 
 
-@secretariat
+@survey_analyst
 def fgt_page(request):
     form = FgtForm(request.POST or None, request.FILES or None)
     context = {"form": form, "current": "fgt"}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from tepat.accounts.roles import policy_for
+from tepat.accounts.permissions import Action, can
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.verivali.actions import (
@@ -40,7 +40,7 @@ def campaign_list(request):
     return render(
         request,
         "web/verivali/campaign_list.html",
-        {"rows": rows, "manages": policy_for(request.user).manages_campaigns},
+        {"rows": rows, "manages": bool(can(request.user, Action.CAMPAIGNS_MANAGE))},
     )
 
 
@@ -74,7 +74,7 @@ def campaign_detail(request, pk: int):
     campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=pk)
     by = _by(request)
     rows = campaign_progress(campaign, by=by, user=request.user)
-    manages = policy_for(request.user).manages_campaigns
+    manages = bool(can(request.user, Action.CAMPAIGNS_MANAGE))
     return render(
         request,
         "web/verivali/campaign_detail.html",
@@ -99,11 +99,10 @@ def _handback_context(user, campaign: Campaign, manages: bool) -> dict:
     from tepat.verivali.actions import awaiting_handback
     from tepat.web.views.verivali.handback import HandBackForm
 
-    policy = policy_for(user)
     return {
         "handback_awaiting": scoped(user, awaiting_handback(campaign)).count(),
         "handbacks": campaign.handbacks.annotate(n=Count("requests")).select_related("recorded_by"),
-        "handback_download": policy.can_export,
+        "handback_download": bool(can(user, Action.REGISTRY_EXPORT)),
         "handback_form": HandBackForm() if manages else None,
     }
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import Role
+from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.regions.models import Level, Region
 from tepat.verivali.actions import DecisionRefused, decides_for, do_decide_many, do_record_musyawarah
@@ -29,9 +29,19 @@ def _kelurahan_choices(user):
     return Region.objects.filter(level=Level.KELURAHAN, pk__in=with_requests).order_by("name")
 
 
+def _own_kelurahan(user) -> bool:
+    """A kelurahan-scoped user (the lurah) sees their own kelurahan and chooses none."""
+    return policy_for(user).scope == Scope.KELURAHAN
+
+
+def _choices(user):
+    """The kelurahan the page offers to choose from (none for the lurah)."""
+    return [] if _own_kelurahan(user) else _kelurahan_choices(user)
+
+
 def _kelurahan(request) -> Region | None:
     """The lurah's own kelurahan; others choose one of those with requests they may see (?kelurahan=code)."""
-    if request.user.role == Role.LURAH:
+    if _own_kelurahan(request.user):
         return request.user.region
     code = request.GET.get("kelurahan") or request.POST.get("kelurahan")
     choices = _kelurahan_choices(request.user)
@@ -57,9 +67,7 @@ def _cards(pending: list[ChangeRequest], user) -> list[tuple]:
 def musyawarah_page(request):
     kelurahan = _kelurahan(request)
     if kelurahan is None:
-        return render(
-            request, "web/verivali/musyawarah.html", {"kelurahan": None, "choices": _kelurahan_choices(request.user)}
-        )
+        return render(request, "web/verivali/musyawarah.html", {"kelurahan": None, "choices": _choices(request.user)})
     pending = list(_open_requests(request.user, kelurahan).prefetch_related(LINES))
     meetings = Musyawarah.objects.filter(kelurahan=kelurahan)
     decided = (
@@ -78,8 +86,8 @@ def musyawarah_page(request):
         "web/verivali/musyawarah.html",
         {
             "kelurahan": kelurahan,
-            "choices": _kelurahan_choices(request.user),
-            "decides": decides_for(request.user, kelurahan.pk),
+            "choices": _choices(request.user),
+            "decides": decides_for(request.user, kelurahan),
             "pending": _cards(pending, request.user),
             "meetings": meetings,
             "decided": decided,
