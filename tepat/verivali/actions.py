@@ -20,8 +20,6 @@ from tepat.regions.models import Level, Region
 from tepat.registry.actions import do_assign
 from tepat.registry.models import Assignment, Family
 from tepat.verivali import photos as photo_store
-from tepat.registry.models import VersionPart
-from tepat.registry.version import bump
 from tepat.verivali.apply import DecisionRefused, apply_proposal, apply_update, stale_reason
 from tepat.verivali.lines import conflict_for, family_lines, member_lines, proposal_lines, why
 from tepat.verivali.models import (
@@ -692,7 +690,6 @@ def _decide(request: ChangeRequest, acting_user, approve: bool, reason: str, mus
             if request.kind == RequestKind.PROPOSAL
             else apply_update(request, acting_user)
         )
-        bump(VersionPart.REGISTRY)  # tepat.registry.version: the frames changed
         request.save()
         request.applied.set([c for c in changes if c is not None])
     else:
