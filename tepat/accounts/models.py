@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tepat.accounts.actor import actor_user
 from tepat.accounts.roles import POLICIES, Role, Scope
 
 
@@ -98,7 +99,7 @@ class AuditEvent(models.Model):
 
 
 def audit(action: str, target: str, *, acting_user, **details) -> AuditEvent:
-    actor = acting_user if getattr(acting_user, "pk", None) else None
+    actor = actor_user(acting_user)
     return AuditEvent.objects.create(user=actor, action=action, target=target[:200], details=details)
 
 

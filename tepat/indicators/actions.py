@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from tepat.accounts.actor import actor_user
 from tepat.accounts.models import audit
 from tepat.indicators import series
 from tepat.indicators.models import Observation, RegistrySnapshot
@@ -135,7 +136,7 @@ def _import_rows(rows: list[list[str]], name: str, *, acting_user, dry_run: bool
 
 def _write(values: list[series.Value], report: SeriesImport, acting_user) -> None:
     regions = {r.code: r for r in Region.objects.filter(code__in={v.region for v in values if v.region})}
-    actor = acting_user if getattr(acting_user, "pk", None) else None
+    actor = actor_user(acting_user)
     for v in values:
         _, created = Observation.objects.update_or_create(
             indicator=v.indicator,
@@ -155,7 +156,7 @@ def do_create_snapshot(label: str, *, acting_user) -> RegistrySnapshot:
 
     data = snapshot_data()
     with transaction.atomic():
-        actor = acting_user if getattr(acting_user, "pk", None) else None
+        actor = actor_user(acting_user)
         snap = RegistrySnapshot.objects.create(
             label=label[:120] or "snapshot", created_by=actor, registry_state=registry_state(), data=data
         )

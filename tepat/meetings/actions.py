@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from tepat.accounts.actor import actor_id, actor_user
 from tepat.accounts.models import audit
 from tepat.meetings.access import can_manage, can_report_on
 from tepat.meetings.models import (
@@ -69,7 +70,7 @@ class Guest:
 
 
 def _require_manager(user) -> None:
-    if not can_manage(user) and getattr(user, "pk", None) is not None:
+    if not can_manage(user) and actor_id(user) is not None:
         raise PermissionDenied("hanya sekretariat (Bapperida) / secretariat only")
 
 
@@ -89,7 +90,7 @@ def do_create_meeting(
     """A planned meeting with its invitees; every still-open action item of an earlier meeting is carried into it."""
     _require_manager(acting_user)
     meeting = Meeting(**{k: v for k, v in values.items() if k in MEETING_FIELDS})
-    meeting.created_by = acting_user if getattr(acting_user, "pk", None) else None
+    meeting.created_by = actor_user(acting_user)
     _clean(meeting)
     meeting.save()
     _invite(meeting, opds, regions, guests)
@@ -216,7 +217,7 @@ def do_cancel_meeting(meeting: Meeting, *, reason: str, acting_user) -> Meeting:
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
     meeting.cancelled_at, meeting.cancelled_by = (
         timezone.now(),
-        acting_user if getattr(acting_user, "pk", None) else None,
+        actor_user(acting_user),
     )
     meeting.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by"])
     audit(MeetingAudit.CANCELLED, _target(meeting), acting_user=acting_user, reason=reason, status_before=before)
@@ -294,7 +295,7 @@ def do_record_progress(item: ActionItem, *, note: str, acting_user, evidence=Non
         evidence_name=name,
         evidence_path=path,
         status_after=item.status,
-        by=_actor(acting_user),
+        by=actor_user(acting_user),
     )
     audit(MeetingAudit.PROGRESS, f"tindak lanjut {item.pk}", acting_user=acting_user, evidence=name)
     return progress
@@ -306,7 +307,7 @@ def do_close_action_item(item: ActionItem, *, status: str, acting_user, note: st
     _require_reporter(acting_user, item)
     if status not in (ActionStatus.DONE, ActionStatus.DROPPED):
         raise MeetingError(f"status {status!r}: pilih selesai atau dibatalkan / choose done or dropped")
-    if status == ActionStatus.DROPPED and not can_manage(acting_user) and getattr(acting_user, "pk", None):
+    if status == ActionStatus.DROPPED and not can_manage(acting_user) and actor_id(acting_user) is not None:
         raise PermissionDenied("hanya sekretariat yang membatalkan / only the secretariat drops items")
     if status == ActionStatus.DROPPED and not note.strip():
         raise MeetingError("catatan: alasan pembatalan wajib diisi / note: a reason is required to drop an item")
@@ -315,14 +316,14 @@ def do_close_action_item(item: ActionItem, *, status: str, acting_user, note: st
     item.status, item.closing_note, item.closed_at = status, note.strip(), timezone.now()
     item.save(update_fields=["status", "closing_note", "closed_at"])
     ActionProgress.objects.create(
-        item=item, note=note.strip() or str(ActionStatus(status).label), status_after=status, by=_actor(acting_user)
+        item=item, note=note.strip() or str(ActionStatus(status).label), status_after=status, by=actor_user(acting_user)
     )
     audit(MeetingAudit.CLOSED, f"tindak lanjut {item.pk}", acting_user=acting_user, status=status)
     return item
 
 
 def _require_reporter(user, item: ActionItem) -> None:
-    if getattr(user, "pk", None) is not None and not can_report_on(user, item):
+    if actor_id(user) is not None and not can_report_on(user, item):
         raise PermissionDenied("hanya OPD penanggung jawab / only the owning OPD")
 
 
@@ -347,10 +348,6 @@ def _store_evidence(item: ActionItem, upload) -> tuple[str, str]:
         for chunk in upload.chunks():
             handle.write(chunk)
     return original[:200], relative.as_posix()
-
-
-def _actor(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def _target(meeting: Meeting) -> str:

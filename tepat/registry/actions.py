@@ -27,7 +27,7 @@ Progress = Callable[[str, float], None]
 def create_batch(
     path: Path,
     *,
-    acting_user,
+    acting_user: Actor,
     file_name: str | None = None,
     requested_format: str = "auto",
     dry_run: bool = False,
@@ -45,7 +45,7 @@ def create_batch(
     )
 
 
-def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = None) -> ImportBatch:
+def do_import(batch: ImportBatch, *, acting_user: Actor, progress: Progress | None = None) -> ImportBatch:
     """Import the batch's file. Valid rows are written in one transaction; a fatal problem writes nothing.
 
     The report (batch.report) follows docs/import-report.md. Never raises for a bad file.
@@ -92,7 +92,7 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
 
 
 @transaction.atomic
-def do_confirm_missing(batch: ImportBatch, *, acting_user) -> ImportBatch:
+def do_confirm_missing(batch: ImportBatch, *, acting_user: Actor) -> ImportBatch:
     """A person confirmed that a held import is a full export: queue it again, allowed to flag missing.
     The caller runs it (tepat.registry.runner). Raises ValueError for a batch that is not held."""
     if not batch.is_held():
@@ -113,7 +113,7 @@ def do_confirm_missing(batch: ImportBatch, *, acting_user) -> ImportBatch:
 
 
 @transaction.atomic
-def do_revert_batch(batch: ImportBatch, *, acting_user, reason: str) -> dict:
+def do_revert_batch(batch: ImportBatch, *, acting_user: Actor, reason: str) -> dict:
     """Undo an import: every record it created, changed or flagged missing returns to its state before it,
     read from history. History is kept; each record put back gets a `revert` Change (batch = this import)
     and the batch records who reverted it, when and why. Raises RevertRefused (nothing written) when it
@@ -265,7 +265,7 @@ def _refreshed(record: Family | Member, change: Change) -> Change:
 
 
 @transaction.atomic
-def do_assign(families, *, enumerator, acting_user) -> int:
+def do_assign(families, *, enumerator, acting_user: Actor) -> int:
     """Assign families to an enumerator (verivali campaigns build on this). Returns how many are new."""
     from tepat.accounts.models import AuditAction, audit
     from tepat.registry.models import Assignment

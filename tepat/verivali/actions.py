@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from tepat.accounts.actor import actor_user
 from tepat.accounts.models import audit
 from tepat.accounts.roles import Role, Scope, policy_for
 from tepat.regions.codes import dotted
@@ -72,18 +73,13 @@ def decides_for(user, kelurahan_id: int) -> bool:
     )
 
 
-def _actor(acting_user):
-    """The user to store as the actor: None for the system (CLI, demo) where no account acts."""
-    return acting_user if getattr(acting_user, "pk", None) else None
-
-
 # --- campaigns and assignments ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def do_create_campaign(values: dict, *, kelurahan, acting_user, families: QuerySet | None = None) -> Campaign:
     """A campaign over these kelurahan; its families are `families` or the active ones up to max_desil."""
-    campaign = Campaign(**values, created_by=_actor(acting_user))
+    campaign = Campaign(**values, created_by=actor_user(acting_user))
     campaign.full_clean()
     campaign.save()
     campaign.kelurahan.set(kelurahan)
@@ -166,7 +162,7 @@ def do_assign_campaign(
     free = list(chosen.filter(enumerator__isnull=True).values_list("pk", "family_id"))
     CampaignAssignment.objects.bulk_create(
         [
-            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user))
+            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=actor_user(acting_user))
             for pk, _ in free
         ],
         batch_size=2000,
@@ -205,7 +201,7 @@ def do_assign_campaign(
 def _start(campaign_family_ids: list[int], enumerator, acting_user) -> None:
     CampaignAssignment.objects.bulk_create(
         [
-            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user))
+            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=actor_user(acting_user))
             for pk in campaign_family_ids
         ],
         batch_size=2000,
@@ -218,7 +214,7 @@ def _move(taken: list[CampaignFamily], enumerator, acting_user, reason: str) -> 
     enumerator's. Set-based but for the audit row each family gets."""
     ids = [cf.pk for cf in taken]
     CampaignAssignment.objects.filter(campaign_family_id__in=ids, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=_actor(acting_user), reason=reason[:255]
+        ended_at=timezone.now(), ended_by=actor_user(acting_user), reason=reason[:255]
     )
     _start(ids, enumerator, acting_user)
     _release(taken)
@@ -308,7 +304,7 @@ def do_close_campaign(campaign: Campaign, *, acting_user) -> CloseResult:
     result = CloseResult(kept=touched.filter(Exists(elsewhere)).count())
     result.released = touched.exclude(Exists(elsewhere)).update(is_active=False)
     CampaignAssignment.objects.filter(campaign_family__campaign=campaign, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=_actor(acting_user), reason="kampanye ditutup / campaign closed"
+        ended_at=timezone.now(), ended_by=actor_user(acting_user), reason="kampanye ditutup / campaign closed"
     )
     campaign.status = given.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
@@ -499,7 +495,7 @@ def do_update_visit(
             after={"payload": data.stored(), "raw": raw},
             request_status=request.status,
             outcome=RevisionOutcome.REPLACED if replaced else RevisionOutcome.AFTER_DECISION,
-            received_by=_actor(acting_user),
+            received_by=actor_user(acting_user),
         )
         audit(
             VerivaliAudit.VISIT_EDITED,
@@ -757,7 +753,7 @@ def do_record_handback(campaign: Campaign, requests, *, sent_on, channel: str, a
         sent_on=sent_on,
         channel=channel.strip()[:120],
         note=note[:255],
-        recorded_by=_actor(acting_user),
+        recorded_by=actor_user(acting_user),
     )
     ChangeRequest.objects.filter(pk__in=chosen).update(handback=handback)
     audit(
