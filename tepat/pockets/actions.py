@@ -8,9 +8,9 @@ from django.db import transaction
 from shapely.geometry import mapping
 
 from tepat.accounts.actor import actor_user
-from tepat.accounts.models import audit
+from tepat.accounts.models import AuditAction, audit
 from tepat.engine.spatial import read_boundaries
-from tepat.pockets.models import AuditAction, Boundary, BoundarySet
+from tepat.pockets.models import Boundary, BoundarySet
 from tepat.pockets.regions import region_keys
 from tepat.regions.models import Region
 

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from tepat.accounts.actor import actor_user
-from tepat.accounts.models import audit
+from tepat.accounts.models import AuditAction, audit
 from tepat.accounts.roles import Role, Scope, policy_for
 from tepat.regions.codes import dotted
 from tepat.regions.models import Level, Region
@@ -34,7 +34,6 @@ from tepat.verivali.models import (
     RequestKind,
     RequestStatus,
     RevisionOutcome,
-    VerivaliAudit,
     Visit,
     VisitPhoto,
     VisitRevision,
@@ -89,7 +88,7 @@ def do_create_campaign(values: dict, *, kelurahan, acting_user, families: QueryS
             families = families.filter(desil__lte=campaign.max_desil)
     added = _add(campaign, families)
     audit(
-        VerivaliAudit.CAMPAIGN_CREATED,
+        AuditAction.CAMPAIGN_CREATED,
         campaign.name,
         acting_user=acting_user,
         campaign=campaign.pk,
@@ -111,7 +110,7 @@ def _add(campaign: Campaign, families: QuerySet) -> int:
 def do_add_families(campaign: Campaign, families: QuerySet, *, acting_user) -> int:
     """Add more families (of the campaign's kelurahan) to a campaign. Returns how many were new."""
     added = _add(campaign, families)
-    audit(VerivaliAudit.CAMPAIGN_CREATED, campaign.name, acting_user=acting_user, campaign=campaign.pk, added=added)
+    audit(AuditAction.CAMPAIGN_CREATED, campaign.name, acting_user=acting_user, campaign=campaign.pk, added=added)
     return added
 
 
@@ -188,7 +187,7 @@ def do_assign_campaign(
     if free:
         campaign = CampaignFamily.objects.select_related("campaign").get(pk=free[0][0]).campaign
         audit(
-            VerivaliAudit.CAMPAIGN_ASSIGNED,
+            AuditAction.CAMPAIGN_ASSIGNED,
             campaign.name,
             acting_user=acting_user,
             campaign=campaign.pk,
@@ -220,7 +219,7 @@ def _move(taken: list[CampaignFamily], enumerator, acting_user, reason: str) -> 
     _release(taken)
     for cf in taken:
         audit(
-            VerivaliAudit.CAMPAIGN_REASSIGNED,
+            AuditAction.CAMPAIGN_REASSIGNED,
             cf.campaign.name,
             acting_user=acting_user,
             campaign=cf.campaign_id,
@@ -310,7 +309,7 @@ def do_close_campaign(campaign: Campaign, *, acting_user) -> CloseResult:
     campaign.save(update_fields=["status"])
     result.pending = campaign.change_requests.filter(status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT)).count()
     audit(
-        VerivaliAudit.CAMPAIGN_CLOSED,
+        AuditAction.CAMPAIGN_CLOSED,
         campaign.name,
         acting_user=acting_user,
         campaign=campaign.pk,
@@ -436,7 +435,7 @@ def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, sourc
     _store_photos(visit, checked)
     request = _request(visit, data, lines)
     audit(
-        VerivaliAudit.VISIT_SUBMITTED,
+        AuditAction.VISIT_SUBMITTED,
         f"kunjungan #{visit.pk}",
         acting_user=acting_user,
         campaign=campaign.pk,
@@ -498,7 +497,7 @@ def do_update_visit(
             received_by=actor_user(acting_user),
         )
         audit(
-            VerivaliAudit.VISIT_EDITED,
+            AuditAction.VISIT_EDITED,
             f"kunjungan #{visit.pk}",
             acting_user=acting_user,
             campaign=visit.campaign_id,
@@ -517,7 +516,7 @@ def do_flag_review(visit_id: int, flag: str, *, acting_user) -> None:
     before, visit.review_flag = visit.review_flag, flag
     visit.save(update_fields=["review_flag"])
     audit(
-        VerivaliAudit.VISIT_EDITED,
+        AuditAction.VISIT_EDITED,
         f"kunjungan #{visit.pk}",
         acting_user=acting_user,
         campaign=visit.campaign_id,
@@ -628,7 +627,7 @@ def do_record_musyawarah(
     meeting.full_clean()
     meeting.save()
     audit(
-        VerivaliAudit.MUSYAWARAH_RECORDED,
+        AuditAction.MUSYAWARAH_RECORDED,
         str(meeting),
         acting_user=acting_user,
         meeting=meeting.pk,
@@ -691,7 +690,7 @@ def _decide(request: ChangeRequest, acting_user, approve: bool, reason: str, mus
     else:
         request.save()
     audit(
-        VerivaliAudit.REQUEST_DECIDED,
+        AuditAction.REQUEST_DECIDED,
         f"usulan #{request.pk}",
         acting_user=acting_user,
         status=request.status,
@@ -757,7 +756,7 @@ def do_record_handback(campaign: Campaign, requests, *, sent_on, channel: str, a
     )
     ChangeRequest.objects.filter(pk__in=chosen).update(handback=handback)
     audit(
-        VerivaliAudit.HANDBACK_SENT,
+        AuditAction.HANDBACK_SENT,
         f"{campaign.name}: {len(chosen)} perubahan",
         acting_user=acting_user,
         campaign=campaign.pk,
