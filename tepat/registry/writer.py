@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import polars as pl
@@ -54,6 +54,10 @@ class Why:
     @classmethod
     def of(cls, actor: Actor, reason: str, batch_id: int | None = None) -> Why:
         return cls(actor_id(actor), reason[:255], batch_id)
+
+    def saying(self, reason: str) -> Why:
+        """The same who and source with another reason (cut to the column's 255 characters)."""
+        return replace(self, reason=reason[:255])
 
 
 def history(family_id: int, member_id: int | None, action: str, fields, why: Why, at) -> tuple:

@@ -99,7 +99,7 @@ def apply_update(request: ChangeRequest, acting_user: Actor) -> list[Change]:
 
 def _note(why: Why, note: str) -> Why:
     """A leaving record's reason: the line's note, then the decision."""
-    return Why(why.user_id, f"{note} ({why.reason})"[:255], why.batch_id)
+    return why.saying(f"{note} ({why.reason})")
 
 
 def add_members(family: Family, request: ChangeRequest, lines: list[ChangeLine], why: Why) -> list[Change]:
@@ -107,7 +107,7 @@ def add_members(family: Family, request: ChangeRequest, lines: list[ChangeLine],
     for line in lines:
         if line.target == LineTarget.NEW_MEMBER:
             grouped[line.new_member_index][line.field] = line.proposed
-    why = Why(why.user_id, f"anggota baru; {why.reason}"[:255], why.batch_id)
+    why = why.saying(f"anggota baru; {why.reason}")
     changes = []
     for index, values in sorted(grouped.items()):
         _member, change = writer.create(
@@ -126,16 +126,16 @@ def add_members(family: Family, request: ChangeRequest, lines: list[ChangeLine],
 def apply_proposal(request: ChangeRequest, acting_user: Actor) -> list[Change]:
     """An approved usulan baru becomes a new active family (source verivali) with its members."""
     reason = history_reason(request, acting_user)
-    lines = list(request.lines.all())
+    why, lines = Why.of(acting_user, reason), list(request.lines.all())
     family_lines = [l for l in lines if l.target == LineTarget.FAMILY]
     family, first = writer.create(
         Family,
         {l.field: _value(Family, l.field, l.proposed) for l in family_lines},
-        why=Why.of(acting_user, f"usulan baru; {reason}"),
+        why=why.saying(f"usulan baru; {reason}"),
         shown={l.field: l.proposed for l in family_lines},
         source=Source.VERIVALI,
         source_key=f"vv{request.pk}",
         kelurahan=request.kelurahan,
     )
     request.created_family = family
-    return [first, *add_members(family, request, lines, Why.of(acting_user, reason))]
+    return [first, *add_members(family, request, lines, why)]
