@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tepat.accounts.actor import actor_id
 from tepat.accounts import throttle
 from tepat.accounts.models import AuditAction, Opd, User, audit
 from tepat.accounts.roles import Role
@@ -53,7 +54,7 @@ def do_reset_password(username: str, *, acting_user) -> str:
 
 
 def _not_yourself(user: User, acting_user, field: str) -> None:
-    if getattr(acting_user, "pk", None) == user.pk:
+    if actor_id(acting_user) == user.pk:
         raise ValidationError(
             {
                 field: ValidationError(

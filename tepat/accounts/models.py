@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tepat.accounts.actor import Actor, actor_user
 from tepat.accounts.roles import POLICIES, Role, Scope
 
 
@@ -63,22 +64,63 @@ class PersonalDataAccess(models.Model):
 
 
 class AuditAction(models.TextChoices):
+    """The one audit vocabulary: every `AuditEvent.action` any app's `do_*` actions write.
+
+    The stored values are the strings each app wrote before they were gathered here (old rows read as
+    they did); grouped by the app that writes them.
+    """
+
+    # accounts
     USER_CREATED = "user_created", _("pengguna dibuat")
     PASSWORD_RESET = "password_reset", _("kata sandi diganti")
     OPD_CREATED = "opd_created", _("OPD dibuat")
+    USER_CHANGED = "user_changed", _("peran/wilayah/OPD pengguna diubah")
+    USER_DEACTIVATED = "user_deactivated", _("pengguna dinonaktifkan")
+    USER_REACTIVATED = "user_reactivated", _("pengguna diaktifkan kembali")
+    # registry
     FAMILIES_ASSIGNED = "families_assigned", _("keluarga ditugaskan")
+    # programs
     PROGRAM_SAVED = "program_saved", _("program disimpan")
     RULE_SAVED = "rule_saved", _("aturan disimpan")
     TARGET_FROZEN = "target_frozen", _("daftar sasaran dibekukan")
     INTERVENTIONS_IMPORTED = "interventions_imported", _("realisasi diimpor")
     INTERVENTION_RECORDED = "intervention_recorded", _("realisasi dicatat")
-    USER_CHANGED = "user_changed", _("peran/wilayah/OPD pengguna diubah")
-    USER_DEACTIVATED = "user_deactivated", _("pengguna dinonaktifkan")
-    USER_REACTIVATED = "user_reactivated", _("pengguna diaktifkan kembali")
+    # verivali (member names as in its former VerivaliAudit, still importable under that name)
+    CAMPAIGN_CREATED = "vv_campaign_created", _("kampanye verivali dibuat")
+    CAMPAIGN_ASSIGNED = "vv_campaign_assigned", _("keluarga kampanye ditugaskan")
+    CAMPAIGN_REASSIGNED = "vv_campaign_reassigned", _("keluarga kampanye dialihkan")
+    CAMPAIGN_CLOSED = "vv_campaign_closed", _("kampanye verivali ditutup")
+    VISIT_SUBMITTED = "vv_visit_submitted", _("kunjungan verivali dikirim")
+    MUSYAWARAH_RECORDED = "vv_musyawarah_recorded", _("musyawarah kelurahan dicatat")
+    REQUEST_DECIDED = "vv_request_decided", _("usulan perubahan diputuskan")
+    VISIT_EDITED = "vv_visit_edited", _("kunjungan diubah di server ODK/Kobo")
+    HANDBACK_SENT = "vv_handback_sent", _("perubahan dikirim ke data pusat")
+    # meetings
+    MEETING_CREATED = "meeting_created", _("rapat dibuat")
+    MEETING_UPDATED = "meeting_updated", _("rapat diubah")
+    MEETING_INVITED = "meeting_invited", _("peserta diundang")
+    MEETING_ATTENDANCE = "meeting_attendance", _("kehadiran dicatat")
+    MEETING_MINUTES = "meeting_minutes", _("notulen dicatat")
+    MEETING_HELD = "meeting_held", _("rapat terlaksana")
+    MEETING_DECISION = "meeting_decision", _("keputusan dicatat")
+    ACTION_ITEM_ADDED = "action_item_added", _("tindak lanjut dicatat")
+    ACTION_PROGRESS = "action_progress", _("perkembangan dicatat")
+    ACTION_ITEM_CLOSED = "action_item_closed", _("tindak lanjut ditutup")
+    MEETING_CANCELLED = "meeting_cancelled", _("rapat dibatalkan")
+    # indicators
+    SERIES_IMPORTED = "series_imported", _("data resmi diimpor")
+    OBSERVATION_RECORDED = "observation_recorded", _("data resmi dicatat")
+    REGISTRY_SNAPSHOT = "registry_snapshot", _("snapshot registri disimpan")
+    # pockets
+    BOUNDARIES_UPLOADED = "boundaries_uploaded", _("batas wilayah diunggah")
+    # reports
+    REPORT_GENERATED = "report_generated", _("laporan dibuat")
+    REPORT_SECTION_WRITTEN = "report_section_written", _("bagian laporan ditulis")
 
 
 class AuditEvent(models.Model):
-    """State changes outside the registry's own history (users, OPDs, assignments): who, when, what."""
+    """State changes outside the registry's own history (users, OPDs, assignments, programs, verivali,
+    meetings, indicators, boundaries, reports): who, when, what. `action` is one of AuditAction."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,8 +139,10 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
 
 
-def audit(action: str, target: str, *, acting_user, **details) -> AuditEvent:
-    actor = acting_user if getattr(acting_user, "pk", None) else None
+def audit(action: AuditAction, target: str, *, acting_user: Actor, **details) -> AuditEvent:
+    """One audit row, in the caller's transaction. `action` must be in the vocabulary (ValueError otherwise)."""
+    action = AuditAction(action)
+    actor = actor_user(acting_user)
     return AuditEvent.objects.create(user=actor, action=action, target=target[:200], details=details)
 
 

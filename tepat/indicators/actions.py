@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
-from tepat.accounts.models import audit
+from tepat.accounts.actor import actor_user
+from tepat.accounts.models import AuditAction, audit
 from tepat.indicators import series
 from tepat.indicators.models import Observation, RegistrySnapshot
 from tepat.regions.codes import level_of
@@ -101,7 +102,7 @@ def do_import_series(path: Path, *, acting_user, file_name: str = "", dry_run: b
             )
         )
         return report
-    return _import_rows(rows, name, acting_user=acting_user, dry_run=dry_run, action="series_imported")
+    return _import_rows(rows, name, acting_user=acting_user, dry_run=dry_run, action=AuditAction.SERIES_IMPORTED)
 
 
 def do_record_observation(
@@ -112,10 +113,12 @@ def do_record_observation(
         ["kode_wilayah", "tahun", "indikator", "nilai", "basis_ppp", "sumber"],
         [region_code, str(year), indicator_column, str(value), ppp_basis, source],
     ]
-    return _import_rows(rows, "isian manual", acting_user=acting_user, dry_run=False, action="observation_recorded")
+    return _import_rows(
+        rows, "isian manual", acting_user=acting_user, dry_run=False, action=AuditAction.OBSERVATION_RECORDED
+    )
 
 
-def _import_rows(rows: list[list[str]], name: str, *, acting_user, dry_run: bool, action: str) -> SeriesImport:
+def _import_rows(rows: list[list[str]], name: str, *, acting_user, dry_run: bool, action: AuditAction) -> SeriesImport:
     report, values = check_table(rows, name)
     report.dry_run = dry_run
     if report.errors or dry_run:
@@ -135,7 +138,7 @@ def _import_rows(rows: list[list[str]], name: str, *, acting_user, dry_run: bool
 
 def _write(values: list[series.Value], report: SeriesImport, acting_user) -> None:
     regions = {r.code: r for r in Region.objects.filter(code__in={v.region for v in values if v.region})}
-    actor = acting_user if getattr(acting_user, "pk", None) else None
+    actor = actor_user(acting_user)
     for v in values:
         _, created = Observation.objects.update_or_create(
             indicator=v.indicator,
@@ -155,9 +158,9 @@ def do_create_snapshot(label: str, *, acting_user) -> RegistrySnapshot:
 
     data = snapshot_data()
     with transaction.atomic():
-        actor = acting_user if getattr(acting_user, "pk", None) else None
+        actor = actor_user(acting_user)
         snap = RegistrySnapshot.objects.create(
             label=label[:120] or "snapshot", created_by=actor, registry_state=registry_state(), data=data
         )
-        audit("registry_snapshot", str(snap), acting_user=acting_user, families=data["families"])
+        audit(AuditAction.REGISTRY_SNAPSHOT, str(snap), acting_user=acting_user, families=data["families"])
     return snap

@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks import task
 
+from tepat.accounts.actor import actor_user
 from tepat.jobs.kinds import RUNNERS
 from tepat.jobs.lease import fail_job, heartbeat
 from tepat.jobs.models import Job, JobStatus
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 def enqueue(kind: str, *, acting_user=None, batch=None, **params) -> Job:
     """Record the job and hand it to a worker (or run it now when the runner is "sync")."""
-    user = acting_user if getattr(acting_user, "pk", None) else None
+    user = actor_user(acting_user)
     job = Job.objects.create(kind=kind, user=user, batch=batch, params=params)
     if settings.TEPAT_IMPORT_RUNNER == "sync":
         execute(job)
@@ -80,7 +81,7 @@ def run_job(job_id: int) -> None:
 def tracked(kind: str, *, acting_user=None, batch=None, **params):
     """A job run by this very process (`tepat import`): same Job row and heartbeat as a worker's, so a
     `kill -9` of the command is seen as a dead job by the next process that opens the database."""
-    user = acting_user if getattr(acting_user, "pk", None) else None
+    user = actor_user(acting_user)
     job = Job.objects.create(kind=kind, user=user, batch=batch, params=params)
     with heartbeat(job):
         try:

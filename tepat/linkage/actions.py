@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from tepat.accounts.actor import actor_user
 from tepat.engine.linkage import family_pairs, link_persons, model_spec
 from tepat.linkage.frames import person_frame
 from tepat.linkage.identities import refresh_identities, refresh_identities_of
@@ -45,10 +46,6 @@ class RunReport:
             "seconds": round(self.seconds, 2),
             "stats": self.stats,
         }
-
-
-def _user(acting_user):
-    return acting_user if getattr(acting_user, "pk", None) else None
 
 
 def _person_rows(pairs: pl.DataFrame, persons: pl.DataFrame, lower: float, upper: float) -> pl.DataFrame:
@@ -146,7 +143,7 @@ def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, 
                 before=PairStatus.PENDING,
                 after=PairStatus.LINKED,
                 reason="NIK sama, peluang di atas ambang atas / same NIK above the upper threshold",
-                user=_user(acting_user),
+                user=actor_user(acting_user),
             )
             for p in auto
         ],
@@ -169,7 +166,7 @@ def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) 
             version=version,
             settings=result.model if result else {},
             stats=result.stats if result else {},
-            created_by=_user(acting_user),
+            created_by=actor_user(acting_user),
         )
         counts, auto = {}, 0
         if result is not None and result.pairs.height:
@@ -245,7 +242,7 @@ def do_undo_pair(pair: Pair, *, acting_user, reason: str) -> PairDecision:
 def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> PairDecision:
     before, after = pair.status, DECISION_STATUS[decision]
     pair.status, pair.reason = after, reason[:255]
-    pair.decided_at, pair.decided_by = timezone.now(), _user(acting_user)
+    pair.decided_at, pair.decided_by = timezone.now(), actor_user(acting_user)
     pair.save()
     history = PairDecision.objects.create(
         pair=pair,
@@ -253,7 +250,7 @@ def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> Pair
         before=before,
         after=after,
         reason=reason[:255],
-        user=_user(acting_user),
+        user=actor_user(acting_user),
         change=change,
     )
     if PairStatus.LINKED in (before, after) and pair.left_member_id and pair.right_member_id:

@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from tepat.accounts.models import audit
+from tepat.accounts.actor import actor_id, actor_user
+from tepat.accounts.models import AuditAction, audit
 from tepat.meetings.access import can_manage, can_report_on
 from tepat.meetings.models import (
     ActionItem,
@@ -31,22 +32,6 @@ from tepat.meetings.models import (
     ParticipantKind,
 )
 from tepat.secure import open_private
-
-
-class MeetingAudit(models.TextChoices):
-    """AuditEvent.action values written by this app."""
-
-    CREATED = "meeting_created", "rapat dibuat"
-    UPDATED = "meeting_updated", "rapat diubah"
-    INVITED = "meeting_invited", "peserta diundang"
-    ATTENDANCE = "meeting_attendance", "kehadiran dicatat"
-    MINUTES = "meeting_minutes", "notulen dicatat"
-    HELD = "meeting_held", "rapat terlaksana"
-    DECISION = "meeting_decision", "keputusan dicatat"
-    ACTION_ADDED = "action_item_added", "tindak lanjut dicatat"
-    PROGRESS = "action_progress", "perkembangan dicatat"
-    CLOSED = "action_item_closed", "tindak lanjut ditutup"
-    CANCELLED = "meeting_cancelled", "rapat dibatalkan"
 
 
 class MeetingError(ValueError):
@@ -69,7 +54,7 @@ class Guest:
 
 
 def _require_manager(user) -> None:
-    if not can_manage(user) and getattr(user, "pk", None) is not None:
+    if not can_manage(user) and actor_id(user) is not None:
         raise PermissionDenied("hanya sekretariat (Bapperida) / secretariat only")
 
 
@@ -89,13 +74,13 @@ def do_create_meeting(
     """A planned meeting with its invitees; every still-open action item of an earlier meeting is carried into it."""
     _require_manager(acting_user)
     meeting = Meeting(**{k: v for k, v in values.items() if k in MEETING_FIELDS})
-    meeting.created_by = acting_user if getattr(acting_user, "pk", None) else None
+    meeting.created_by = actor_user(acting_user)
     _clean(meeting)
     meeting.save()
     _invite(meeting, opds, regions, guests)
     carried = carry_over(meeting)
     audit(
-        MeetingAudit.CREATED,
+        AuditAction.MEETING_CREATED,
         _target(meeting),
         acting_user=acting_user,
         date=str(meeting.date),
@@ -127,7 +112,7 @@ def do_update_meeting(meeting: Meeting, values: dict, *, acting_user) -> Meeting
     changes = {
         f: [before[f], str(getattr(meeting, f))] for f in MEETING_FIELDS if before[f] != str(getattr(meeting, f))
     }
-    audit(MeetingAudit.UPDATED, _target(meeting), acting_user=acting_user, changes=changes)
+    audit(AuditAction.MEETING_UPDATED, _target(meeting), acting_user=acting_user, changes=changes)
     return meeting
 
 
@@ -138,7 +123,7 @@ def do_invite(
     """Add invitees (an OPD or region already invited is skipped); returns how many were added."""
     _require_manager(acting_user)
     added = _invite(meeting, opds, regions, guests)
-    audit(MeetingAudit.INVITED, _target(meeting), acting_user=acting_user, added=added)
+    audit(AuditAction.MEETING_INVITED, _target(meeting), acting_user=acting_user, added=added)
     return added
 
 
@@ -188,7 +173,9 @@ def do_record_attendance(
     meeting.participants.filter(pk__in=present).update(attended=True)
     meeting.participants.exclude(pk__in=present).update(attended=False)
     counts = meeting.attendance()
-    audit(MeetingAudit.ATTENDANCE, _target(meeting), acting_user=acting_user, present=counts[0], invited=counts[1])
+    audit(
+        AuditAction.MEETING_ATTENDANCE, _target(meeting), acting_user=acting_user, present=counts[0], invited=counts[1]
+    )
     return counts
 
 
@@ -197,7 +184,7 @@ def do_record_minutes(meeting: Meeting, text: str, *, acting_user) -> Meeting:
     _require_manager(acting_user)
     meeting.minutes = text.strip()
     meeting.save(update_fields=["minutes"])
-    audit(MeetingAudit.MINUTES, _target(meeting), acting_user=acting_user, characters=len(meeting.minutes))
+    audit(AuditAction.MEETING_MINUTES, _target(meeting), acting_user=acting_user, characters=len(meeting.minutes))
     return meeting
 
 
@@ -216,10 +203,10 @@ def do_cancel_meeting(meeting: Meeting, *, reason: str, acting_user) -> Meeting:
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
     meeting.cancelled_at, meeting.cancelled_by = (
         timezone.now(),
-        acting_user if getattr(acting_user, "pk", None) else None,
+        actor_user(acting_user),
     )
     meeting.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by"])
-    audit(MeetingAudit.CANCELLED, _target(meeting), acting_user=acting_user, reason=reason, status_before=before)
+    audit(AuditAction.MEETING_CANCELLED, _target(meeting), acting_user=acting_user, reason=reason, status_before=before)
     return meeting
 
 
@@ -235,7 +222,7 @@ def do_hold_meeting(meeting: Meeting, *, acting_user, today: date | None = None)
         )
     meeting.status = MeetingStatus.HELD
     meeting.save(update_fields=["status"])
-    audit(MeetingAudit.HELD, _target(meeting), acting_user=acting_user, date=str(meeting.date))
+    audit(AuditAction.MEETING_HELD, _target(meeting), acting_user=acting_user, date=str(meeting.date))
     return meeting
 
 
@@ -246,7 +233,7 @@ def do_add_decision(meeting: Meeting, text: str, *, acting_user) -> Decision:
         raise MeetingError("keputusan: wajib diisi / decision: required")
     number = (meeting.decisions.aggregate(n=models.Max("number"))["n"] or 0) + 1
     decision = Decision.objects.create(meeting=meeting, number=number, text=text.strip())
-    audit(MeetingAudit.DECISION, _target(meeting), acting_user=acting_user, number=number)
+    audit(AuditAction.MEETING_DECISION, _target(meeting), acting_user=acting_user, number=number)
     return decision
 
 
@@ -262,7 +249,7 @@ def do_add_action_item(
     _clean(item)
     item.save()
     audit(
-        MeetingAudit.ACTION_ADDED,
+        AuditAction.ACTION_ITEM_ADDED,
         f"tindak lanjut {item.pk}",
         acting_user=acting_user,
         meeting=meeting.pk,
@@ -294,9 +281,9 @@ def do_record_progress(item: ActionItem, *, note: str, acting_user, evidence=Non
         evidence_name=name,
         evidence_path=path,
         status_after=item.status,
-        by=_actor(acting_user),
+        by=actor_user(acting_user),
     )
-    audit(MeetingAudit.PROGRESS, f"tindak lanjut {item.pk}", acting_user=acting_user, evidence=name)
+    audit(AuditAction.ACTION_PROGRESS, f"tindak lanjut {item.pk}", acting_user=acting_user, evidence=name)
     return progress
 
 
@@ -306,7 +293,7 @@ def do_close_action_item(item: ActionItem, *, status: str, acting_user, note: st
     _require_reporter(acting_user, item)
     if status not in (ActionStatus.DONE, ActionStatus.DROPPED):
         raise MeetingError(f"status {status!r}: pilih selesai atau dibatalkan / choose done or dropped")
-    if status == ActionStatus.DROPPED and not can_manage(acting_user) and getattr(acting_user, "pk", None):
+    if status == ActionStatus.DROPPED and not can_manage(acting_user) and actor_id(acting_user) is not None:
         raise PermissionDenied("hanya sekretariat yang membatalkan / only the secretariat drops items")
     if status == ActionStatus.DROPPED and not note.strip():
         raise MeetingError("catatan: alasan pembatalan wajib diisi / note: a reason is required to drop an item")
@@ -315,14 +302,14 @@ def do_close_action_item(item: ActionItem, *, status: str, acting_user, note: st
     item.status, item.closing_note, item.closed_at = status, note.strip(), timezone.now()
     item.save(update_fields=["status", "closing_note", "closed_at"])
     ActionProgress.objects.create(
-        item=item, note=note.strip() or str(ActionStatus(status).label), status_after=status, by=_actor(acting_user)
+        item=item, note=note.strip() or str(ActionStatus(status).label), status_after=status, by=actor_user(acting_user)
     )
-    audit(MeetingAudit.CLOSED, f"tindak lanjut {item.pk}", acting_user=acting_user, status=status)
+    audit(AuditAction.ACTION_ITEM_CLOSED, f"tindak lanjut {item.pk}", acting_user=acting_user, status=status)
     return item
 
 
 def _require_reporter(user, item: ActionItem) -> None:
-    if getattr(user, "pk", None) is not None and not can_report_on(user, item):
+    if actor_id(user) is not None and not can_report_on(user, item):
         raise PermissionDenied("hanya OPD penanggung jawab / only the owning OPD")
 
 
@@ -347,10 +334,6 @@ def _store_evidence(item: ActionItem, upload) -> tuple[str, str]:
         for chunk in upload.chunks():
             handle.write(chunk)
     return original[:200], relative.as_posix()
-
-
-def _actor(user):
-    return user if getattr(user, "pk", None) else None
 
 
 def _target(meeting: Meeting) -> str:

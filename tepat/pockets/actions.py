@@ -7,9 +7,10 @@ import json
 from django.db import transaction
 from shapely.geometry import mapping
 
-from tepat.accounts.models import audit
+from tepat.accounts.actor import actor_user
+from tepat.accounts.models import AuditAction, audit
 from tepat.engine.spatial import read_boundaries
-from tepat.pockets.models import AuditAction, Boundary, BoundarySet
+from tepat.pockets.models import Boundary, BoundarySet
 from tepat.pockets.regions import region_keys
 from tepat.regions.models import Region
 
@@ -22,7 +23,7 @@ def do_upload_boundaries(
     written) for an invalid file; kelurahan without a polygon are accepted and kept as warnings."""
     boundaries = read_boundaries(data, region_keys(), code_property)
     upload = BoundarySet.objects.create(
-        uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        uploaded_by=actor_user(acting_user),
         file_name=file_name[:200],
         source=source[:300] or "-",
         synthetic=synthetic,

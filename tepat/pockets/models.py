@@ -8,10 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditAction(models.TextChoices):
-    BOUNDARIES_UPLOADED = "boundaries_uploaded", _("batas wilayah diunggah")
-
-
 class BoundarySet(models.Model):
     """One accepted upload: who, when, from which file; `synthetic` marks the demo's made-up boundaries."""
 

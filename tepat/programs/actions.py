@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
+from tepat.accounts.actor import actor_user
 from tepat.accounts.models import AuditAction, audit
 from tepat.accounts.permissions import Action, can
 from tepat.accounts.roles import policy_for
@@ -75,7 +76,7 @@ def do_save_rule(program: Program, text: str, *, acting_user, reason: str) -> Ru
         version=latest + 1,
         text=text.strip(),
         reason=reason or "-",
-        author=acting_user if getattr(acting_user, "pk", None) else None,
+        author=actor_user(acting_user),
     )
     audit(AuditAction.RULE_SAVED, f"{program.code} v{version.version}", acting_user=acting_user, reason=reason)
     return version
@@ -189,7 +190,7 @@ def do_freeze_target_list(
         priority=priority.strip(),
         registry_state=snapshot(),
         reference_date=today,
-        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        created_by=actor_user(acting_user),
     )
     TargetEntry.objects.bulk_create(
         TargetEntry(
@@ -220,7 +221,7 @@ def do_targets_from_plan(plan, *, acting_user, budgets: dict[str, int]) -> list:
     from tepat.programs.targeting import snapshot
 
     created = []
-    user = acting_user if getattr(acting_user, "pk", None) else None
+    user = actor_user(acting_user)
     lists = plan.target_lists()
     programs = Program.objects.prefetch_related("rules").in_bulk(list(lists), field_name="code")
     state = {**snapshot(), "allocation": plan.method, "objective": plan.objective}

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 from django.db import transaction
 
+from tepat.accounts.actor import actor_user
 from tepat.linkage.downstream import resolve_linked
 from tepat.programs.models import Intervention, InterventionSource, InterventionStatus, Program
 from tepat.registry.bulk import fetch_in
@@ -244,7 +245,7 @@ def whole_rupiah(value: float | None) -> Decimal:
 
 @transaction.atomic
 def write(valid: pl.DataFrame, *, acting_user, file_name: str) -> int:
-    user = acting_user if getattr(acting_user, "pk", None) else None
+    user = actor_user(acting_user)
     bump(VersionPart.INTERVENTIONS)  # tepat.registry.version (bulk_create sends no signal)
     Intervention.objects.bulk_create(
         Intervention(

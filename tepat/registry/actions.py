@@ -7,18 +7,19 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
+from tepat.accounts.actor import Actor, actor_id, actor_user
 from tepat.regions.models import Region
+from tepat.registry import writer
 from tepat.registry.importer import report as reports
 from tepat.registry.importer.context import context_for
 from tepat.registry.importer.load import MissingHeld, write
 from tepat.registry.importer.messages import FATAL, ImportFatal, RevertRefused
 from tepat.registry.importer.pipeline import Prepared, prepare, sha256_of
 from tepat.registry.importer.profiles import load_profiles
-from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member, VersionPart
-from tepat.registry.version import bump
+from tepat.registry.models import BatchStatus, Change, Family, ImportBatch, Member
 
 Progress = Callable[[str, float], None]
 
@@ -26,7 +27,7 @@ Progress = Callable[[str, float], None]
 def create_batch(
     path: Path,
     *,
-    acting_user,
+    acting_user: Actor,
     file_name: str | None = None,
     requested_format: str = "auto",
     dry_run: bool = False,
@@ -39,12 +40,12 @@ def create_batch(
         requested_format=requested_format,
         dry_run=dry_run,
         export_date=export_date,
-        user=acting_user if getattr(acting_user, "pk", None) else None,
+        user=actor_user(acting_user),
         allow_missing=allow_missing,
     )
 
 
-def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = None) -> ImportBatch:
+def do_import(batch: ImportBatch, *, acting_user: Actor, progress: Progress | None = None) -> ImportBatch:
     """Import the batch's file. Valid rows are written in one transaction; a fatal problem writes nothing.
 
     The report (batch.report) follows docs/import-report.md. Never raises for a bad file.
@@ -64,7 +65,7 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
     except ImportFatal as problem:
         return _fail(batch, problem, path)
     track("memeriksa selesai", 0.5)
-    user_id = acting_user.pk if getattr(acting_user, "pk", None) else None
+    user_id = actor_id(acting_user)
     try:
         with transaction.atomic():
             outcome = write(prepared, batch, user_id, track)
@@ -91,7 +92,7 @@ def do_import(batch: ImportBatch, *, acting_user, progress: Progress | None = No
 
 
 @transaction.atomic
-def do_confirm_missing(batch: ImportBatch, *, acting_user) -> ImportBatch:
+def do_confirm_missing(batch: ImportBatch, *, acting_user: Actor) -> ImportBatch:
     """A person confirmed that a held import is a full export: queue it again, allowed to flag missing.
     The caller runs it (tepat.registry.runner). Raises ValueError for a batch that is not held."""
     if not batch.is_held():
@@ -112,7 +113,7 @@ def do_confirm_missing(batch: ImportBatch, *, acting_user) -> ImportBatch:
 
 
 @transaction.atomic
-def do_revert_batch(batch: ImportBatch, *, acting_user, reason: str) -> dict:
+def do_revert_batch(batch: ImportBatch, *, acting_user: Actor, reason: str) -> dict:
     """Undo an import: every record it created, changed or flagged missing returns to its state before it,
     read from history. History is kept; each record put back gets a `revert` Change (batch = this import)
     and the batch records who reverted it, when and why. Raises RevertRefused (nothing written) when it
@@ -125,9 +126,8 @@ def do_revert_batch(batch: ImportBatch, *, acting_user, reason: str) -> dict:
     problem = revert.refusal(batch)
     if problem:
         raise problem
-    user = acting_user if getattr(acting_user, "pk", None) else None
-    counts = revert.revert(batch, user_id=user.pk if user else None, reason=reason.strip()).as_dict()
-    bump(VersionPart.REGISTRY)
+    user = actor_user(acting_user)
+    counts = revert.revert(batch, user_id=actor_id(user), reason=reason.strip()).as_dict()
     batch.reverted_at, batch.reverted_by, batch.revert_reason = timezone.now(), user, reason.strip()[:255]
     batch.report = {
         **batch.report,
@@ -232,73 +232,40 @@ def _finish(batch: ImportBatch, status: str) -> None:
 
 
 @transaction.atomic
-def do_deactivate_member(member: Member, *, acting_user, reason: str) -> Change:
+def do_deactivate_member(member: Member, *, acting_user: Actor, reason: str) -> Change:
     """Deactivate (never delete) a member, e.g. deceased or moved, with the reason in history.
     Returns the history row; `member` is refreshed."""
-    if not reason.strip():
-        raise ValueError("a reason is required")
-    before = member.is_active
-    bump(VersionPart.REGISTRY)
-    Member.objects.filter(pk=member.pk).update(
-        is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
-    )
-    change = Change.objects.create(
-        family_id=member.family_id,
-        member=member,
-        action=ChangeAction.DEACTIVATE,
-        fields={"is_active": [before, False]},
-        reason=reason,
-        user=acting_user,
-    )
-    member.refresh_from_db()
-    return change
+    return _refreshed(member, writer.deactivate(member, why=_why(acting_user, reason)))
 
 
 @transaction.atomic
-def do_reactivate_member(member: Member, *, acting_user, reason: str) -> Change:
+def do_reactivate_member(member: Member, *, acting_user: Actor, reason: str) -> Change:
     """Undo a deactivation (e.g. a duplicate decision reversed): active again, the reason in history.
     Returns the history row; `member` is refreshed."""
-    if not reason.strip():
-        raise ValueError("a reason is required")
-    before = member.is_active
-    Member.objects.filter(pk=member.pk).update(
-        is_active=True, inactive_reason="", version=F("version") + 1, updated_at=timezone.now()
-    )
-    change = Change.objects.create(
-        family_id=member.family_id,
-        member=member,
-        action=ChangeAction.UPDATE,
-        fields={"is_active": [before, True]},
-        reason=reason,
-        user=acting_user,
-    )
-    member.refresh_from_db()
-    return change
+    return _refreshed(member, writer.reactivate(member, why=_why(acting_user, reason)))
 
 
 @transaction.atomic
-def do_deactivate_family(family: Family, *, acting_user, reason: str) -> Change:
+def do_deactivate_family(family: Family, *, acting_user: Actor, reason: str) -> Change:
     """Deactivate (never delete) a family with the reason in history. Returns the history row;
     `family` is refreshed."""
+    return _refreshed(family, writer.deactivate(family, why=_why(acting_user, reason)))
+
+
+def _why(acting_user: Actor, reason: str) -> writer.Why:
     if not reason.strip():
         raise ValueError("a reason is required")
-    bump(VersionPart.REGISTRY)
-    Family.objects.filter(pk=family.pk).update(
-        is_active=False, inactive_reason=reason, version=F("version") + 1, updated_at=timezone.now()
-    )
-    change = Change.objects.create(
-        family=family,
-        action=ChangeAction.DEACTIVATE,
-        fields={"is_active": [family.is_active, False]},
-        reason=reason,
-        user=acting_user,
-    )
-    family.refresh_from_db()
+    return writer.Why.of(acting_user, reason)
+
+
+def _refreshed(record: Family | Member, change: Change) -> Change:
+    """The caller's record as stored (it may have been read before another write of it)."""
+    record.refresh_from_db()
     return change
 
 
 @transaction.atomic
-def do_assign(families, *, enumerator, acting_user) -> int:
+def do_assign(families, *, enumerator, acting_user: Actor) -> int:
     """Assign families to an enumerator (verivali campaigns build on this). Returns how many are new."""
     from tepat.accounts.models import AuditAction, audit
     from tepat.registry.models import Assignment

@@ -17,13 +17,13 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from tepat.registry.bulk import fetch, fetch_in, insert_rows, update_rows
+from tepat.registry import writer
+from tepat.registry.bulk import fetch, fetch_in
 from tepat.registry.importer.diff import REVERTED_REASON
 from tepat.registry.importer.messages import RevertRefused
 from tepat.registry.importer.profiles import load_profiles
 from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member
 
-CHANGE_COLUMNS = ["family_id", "member_id", "action", "fields", "reason", "user_id", "batch_id", "at"]
 TABLES = {"registry_family": Family, "registry_member": Member}
 
 
@@ -69,22 +69,22 @@ def revert(batch: ImportBatch, *, user_id: int | None, reason: str) -> Reverted:
     """Put back every record the batch wrote. Cost: one UPDATE per created-record table, one UPDATE per
     changed or flagged record (executemany), one bulk insert of history rows."""
     done, now = Reverted(), connection.ops.adapt_datetimefield_value(timezone.now())
-    note = f"impor {batch.pk} dibatalkan: {reason}"[:255]
+    why = writer.Why(user_id, f"impor {batch.pk} dibatalkan: {reason}"[:255], batch.pk)
     history: list[tuple] = []
     for table, model in TABLES.items():
         name = model._meta.model_name
-        done.deactivated[name] = _deactivate_created(table, batch, user_id, note, now, history)
-        done.restored[name], done.unflagged[name] = _restore_changed(model, batch, user_id, note, now, history)
-    insert_rows("registry_change", CHANGE_COLUMNS, history)
+        done.deactivated[name] = _deactivate_created(table, batch, why, now, history)
+        done.restored[name], done.unflagged[name] = _restore_changed(model, batch, why, now, history)
+    writer.add_history(history)
     return done
 
 
-def _deactivate_created(table: str, batch: ImportBatch, user_id, note: str, now, history: list) -> int:
+def _deactivate_created(table: str, batch: ImportBatch, why: writer.Why, now, history: list) -> int:
     member = table == "registry_member"
     rows = fetch(
         f"SELECT id, {'family_id' if member else 'id'} FROM {table} WHERE first_batch_id = %s AND is_active", [batch.pk]
     )
-    update_rows(
+    writer.update_records(
         table,
         ["is_active", "inactive_reason", "updated_at"],
         ((False, REVERTED_REASON, now, pk) for pk, _ in rows),
@@ -92,13 +92,12 @@ def _deactivate_created(table: str, batch: ImportBatch, user_id, note: str, now,
     )
     fields = json.dumps({"is_active": [True, False]})
     history += [
-        (family, pk if member else None, ChangeAction.REVERT, fields, note, user_id, batch.pk, now)
-        for pk, family in rows
+        writer.history(family, pk if member else None, ChangeAction.REVERT, fields, why, now) for pk, family in rows
     ]
     return len(rows)
 
 
-def _restore_changed(model, batch: ImportBatch, user_id, note: str, now, history: list) -> tuple[int, int]:
+def _restore_changed(model, batch: ImportBatch, why: writer.Why, now, history: list) -> tuple[int, int]:
     member = model is Member
     changes = list(
         Change.objects.filter(
@@ -106,38 +105,27 @@ def _restore_changed(model, batch: ImportBatch, user_id, note: str, now, history
         ).values_list("family_id", "member_id", "action", "fields")
     )
     record = (lambda c: c[1]) if member else (lambda c: c[0])
-    writer, flagged = _previous_batches(model, batch, [record(c) for c in changes])
-    export_dates = dict(ImportBatch.objects.filter(pk__in=set(writer.values())).values_list("pk", "export_date"))
+    wrote, flagged = _previous_batches(model, batch, [record(c) for c in changes])
+    export_dates = dict(ImportBatch.objects.filter(pk__in=set(wrote.values())).values_list("pk", "export_date"))
     groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
     for change in changes:
         pk, (family_id, member_id, action, fields) = record(change), change
         values = (
             {"missing_since_id": None}
             if action == ChangeAction.MISSING
-            else _before(model, fields, writer[pk], flagged.get(pk))
+            else _before(model, fields, wrote[pk], flagged.get(pk))
         )
         if action == ChangeAction.UPDATE and not member:
-            values["export_date"] = export_dates.get(writer[pk])
+            values["export_date"] = export_dates.get(wrote[pk])
         groups[tuple(values)].append((*values.values(), now, pk))
         inverse = (
             {"ada_di_ekspor": [False, True]}
             if action == ChangeAction.MISSING
             else {f: [a, b] for f, (b, a) in fields.items()}
         )
-        history.append(
-            (
-                family_id,
-                member_id,
-                ChangeAction.REVERT,
-                json.dumps(inverse, ensure_ascii=False),
-                note,
-                user_id,
-                batch.pk,
-                now,
-            )
-        )
+        history.append(writer.history(family_id, member_id, ChangeAction.REVERT, inverse, why, now))
     for columns, rows in groups.items():  # a missing flag alone does not bump the version (as when it was set)
-        update_rows(
+        writer.update_records(
             model._meta.db_table,
             [*columns, "updated_at"],
             rows,

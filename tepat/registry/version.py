@@ -2,8 +2,9 @@
 
 One row per part (tepat.registry.models.VersionPart). Every write that changes what a part contains
 calls `bump(part)` inside its transaction, so a reader sees a new version exactly when it can see the
-new data. Writers through the ORM are also caught by signals (`connect`); raw-SQL and bulk writers
-(the importer, revert, `.update()`) call `bump` themselves.
+new data. The registry part is bumped explicitly by its one writer (tepat.registry.writer), for single
+records and bulk writes alike. The other parts' ORM writers are caught by signals (`connect`, WATCHED);
+their bulk writers call `bump` themselves.
 
 Cost: `bump` is one UPDATE of a one-row-per-part table (on PostgreSQL it holds that row's lock to the
 end of the writing transaction, so writers of one part follow each other); `current` is one SELECT of
@@ -69,8 +70,8 @@ def key(*parts: str) -> tuple:
 
 
 # ORM writers of each part: a saved or deleted row bumps its part (bulk writers bump explicitly).
+# Not the registry: its writer (tepat.registry.writer) bumps it explicitly.
 WATCHED = {
-    VersionPart.REGISTRY: ("registry.Family", "registry.Member"),
     VersionPart.PROGRAMS: ("programs.Program", "programs.RuleVersion", "programs.TargetList", "programs.TargetEntry"),
     VersionPart.INTERVENTIONS: ("programs.Intervention",),
     VersionPart.MEETINGS: ("meetings.Meeting", "meetings.Decision", "meetings.ActionItem", "meetings.ActionProgress"),

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from tepat.accounts.models import audit
+from tepat.accounts.models import AuditAction, audit
 from tepat.reports.documents import build
-from tepat.reports.models import ReportAction, ReportText
+from tepat.reports.models import ReportText
 from tepat.reports.periods import Period
 
 
 def do_generate_report(kind: str, fmt: str, period: Period, period_code: str, *, acting_user) -> bytes:
     """The document's bytes; the audit log records who generated which report for which period."""
     content = build(kind, fmt, period, period_code, acting_user)
-    audit(ReportAction.GENERATED, f"{kind} {period_code}.{fmt}", acting_user=acting_user, bytes=len(content))
+    audit(AuditAction.REPORT_GENERATED, f"{kind} {period_code}.{fmt}", acting_user=acting_user, bytes=len(content))
     return content
 
 
@@ -23,5 +23,10 @@ def do_write_section(kind: str, period_code: str, section: str, text: str, *, ac
     row = ReportText.objects.create(
         kind=kind, period=period_code, section=section, text=text.strip(), written_by=acting_user
     )
-    audit(ReportAction.SECTION_WRITTEN, f"{kind} {period_code} {section}", acting_user=acting_user, chars=len(row.text))
+    audit(
+        AuditAction.REPORT_SECTION_WRITTEN,
+        f"{kind} {period_code} {section}",
+        acting_user=acting_user,
+        chars=len(row.text),
+    )
     return row

@@ -18,13 +18,6 @@ class WrittenSection(models.TextChoices):
     RECOMMENDATIONS = "rekomendasi", _("Rekomendasi dan rencana tindak lanjut")
 
 
-class ReportAction(models.TextChoices):
-    """Audit actions of this app (AuditEvent.action)."""
-
-    GENERATED = "report_generated", _("laporan dibuat")
-    SECTION_WRITTEN = "report_section_written", _("bagian laporan ditulis")
-
-
 class ReportText(models.Model):
     """Free text for one section of one report; the latest row wins, earlier ones stay as history."""
 

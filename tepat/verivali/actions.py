@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from tepat.accounts.models import audit
+from tepat.accounts.actor import actor_user
+from tepat.accounts.models import AuditAction, audit
 from tepat.accounts.permissions import Action, can
 from tepat.accounts.roles import Role
 from tepat.regions.codes import dotted
@@ -21,8 +22,6 @@ from tepat.regions.models import Level, Region
 from tepat.registry.actions import do_assign
 from tepat.registry.models import Assignment, Family
 from tepat.verivali import photos as photo_store
-from tepat.registry.models import VersionPart
-from tepat.registry.version import bump
 from tepat.verivali.apply import DecisionRefused, apply_proposal, apply_update, stale_reason
 from tepat.verivali.lines import conflict_for, family_lines, member_lines, proposal_lines, why
 from tepat.verivali.models import (
@@ -36,7 +35,6 @@ from tepat.verivali.models import (
     RequestKind,
     RequestStatus,
     RevisionOutcome,
-    VerivaliAudit,
     Visit,
     VisitPhoto,
     VisitRevision,
@@ -70,18 +68,13 @@ def decides_for(user, kelurahan) -> bool:
     return bool(can(user, Action.VERIVALI_DECIDE, kelurahan))
 
 
-def _actor(acting_user):
-    """The user to store as the actor: None for the system (CLI, demo) where no account acts."""
-    return acting_user if getattr(acting_user, "pk", None) else None
-
-
 # --- campaigns and assignments ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def do_create_campaign(values: dict, *, kelurahan, acting_user, families: QuerySet | None = None) -> Campaign:
     """A campaign over these kelurahan; its families are `families` or the active ones up to max_desil."""
-    campaign = Campaign(**values, created_by=_actor(acting_user))
+    campaign = Campaign(**values, created_by=actor_user(acting_user))
     campaign.full_clean()
     campaign.save()
     campaign.kelurahan.set(kelurahan)
@@ -91,7 +84,7 @@ def do_create_campaign(values: dict, *, kelurahan, acting_user, families: QueryS
             families = families.filter(desil__lte=campaign.max_desil)
     added = _add(campaign, families)
     audit(
-        VerivaliAudit.CAMPAIGN_CREATED,
+        AuditAction.CAMPAIGN_CREATED,
         campaign.name,
         acting_user=acting_user,
         campaign=campaign.pk,
@@ -113,7 +106,7 @@ def _add(campaign: Campaign, families: QuerySet) -> int:
 def do_add_families(campaign: Campaign, families: QuerySet, *, acting_user) -> int:
     """Add more families (of the campaign's kelurahan) to a campaign. Returns how many were new."""
     added = _add(campaign, families)
-    audit(VerivaliAudit.CAMPAIGN_CREATED, campaign.name, acting_user=acting_user, campaign=campaign.pk, added=added)
+    audit(AuditAction.CAMPAIGN_CREATED, campaign.name, acting_user=acting_user, campaign=campaign.pk, added=added)
     return added
 
 
@@ -164,7 +157,7 @@ def do_assign_campaign(
     free = list(chosen.filter(enumerator__isnull=True).values_list("pk", "family_id"))
     CampaignAssignment.objects.bulk_create(
         [
-            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user))
+            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=actor_user(acting_user))
             for pk, _ in free
         ],
         batch_size=2000,
@@ -190,7 +183,7 @@ def do_assign_campaign(
     if free:
         campaign = CampaignFamily.objects.select_related("campaign").get(pk=free[0][0]).campaign
         audit(
-            VerivaliAudit.CAMPAIGN_ASSIGNED,
+            AuditAction.CAMPAIGN_ASSIGNED,
             campaign.name,
             acting_user=acting_user,
             campaign=campaign.pk,
@@ -203,7 +196,7 @@ def do_assign_campaign(
 def _start(campaign_family_ids: list[int], enumerator, acting_user) -> None:
     CampaignAssignment.objects.bulk_create(
         [
-            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=_actor(acting_user))
+            CampaignAssignment(campaign_family_id=pk, enumerator=enumerator, assigned_by=actor_user(acting_user))
             for pk in campaign_family_ids
         ],
         batch_size=2000,
@@ -216,13 +209,13 @@ def _move(taken: list[CampaignFamily], enumerator, acting_user, reason: str) -> 
     enumerator's. Set-based but for the audit row each family gets."""
     ids = [cf.pk for cf in taken]
     CampaignAssignment.objects.filter(campaign_family_id__in=ids, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=_actor(acting_user), reason=reason[:255]
+        ended_at=timezone.now(), ended_by=actor_user(acting_user), reason=reason[:255]
     )
     _start(ids, enumerator, acting_user)
     _release(taken)
     for cf in taken:
         audit(
-            VerivaliAudit.CAMPAIGN_REASSIGNED,
+            AuditAction.CAMPAIGN_REASSIGNED,
             cf.campaign.name,
             acting_user=acting_user,
             campaign=cf.campaign_id,
@@ -306,13 +299,13 @@ def do_close_campaign(campaign: Campaign, *, acting_user) -> CloseResult:
     result = CloseResult(kept=touched.filter(Exists(elsewhere)).count())
     result.released = touched.exclude(Exists(elsewhere)).update(is_active=False)
     CampaignAssignment.objects.filter(campaign_family__campaign=campaign, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=_actor(acting_user), reason="kampanye ditutup / campaign closed"
+        ended_at=timezone.now(), ended_by=actor_user(acting_user), reason="kampanye ditutup / campaign closed"
     )
     campaign.status = given.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
     result.pending = campaign.change_requests.filter(status__in=(RequestStatus.PENDING, RequestStatus.CONFLICT)).count()
     audit(
-        VerivaliAudit.CAMPAIGN_CLOSED,
+        AuditAction.CAMPAIGN_CLOSED,
         campaign.name,
         acting_user=acting_user,
         campaign=campaign.pk,
@@ -438,7 +431,7 @@ def _record(campaign: Campaign, data: VisitInput, checked, *, acting_user, sourc
     _store_photos(visit, checked)
     request = _request(visit, data, lines)
     audit(
-        VerivaliAudit.VISIT_SUBMITTED,
+        AuditAction.VISIT_SUBMITTED,
         f"kunjungan #{visit.pk}",
         acting_user=acting_user,
         campaign=campaign.pk,
@@ -497,10 +490,10 @@ def do_update_visit(
             after={"payload": data.stored(), "raw": raw},
             request_status=request.status,
             outcome=RevisionOutcome.REPLACED if replaced else RevisionOutcome.AFTER_DECISION,
-            received_by=_actor(acting_user),
+            received_by=actor_user(acting_user),
         )
         audit(
-            VerivaliAudit.VISIT_EDITED,
+            AuditAction.VISIT_EDITED,
             f"kunjungan #{visit.pk}",
             acting_user=acting_user,
             campaign=visit.campaign_id,
@@ -519,7 +512,7 @@ def do_flag_review(visit_id: int, flag: str, *, acting_user) -> None:
     before, visit.review_flag = visit.review_flag, flag
     visit.save(update_fields=["review_flag"])
     audit(
-        VerivaliAudit.VISIT_EDITED,
+        AuditAction.VISIT_EDITED,
         f"kunjungan #{visit.pk}",
         acting_user=acting_user,
         campaign=visit.campaign_id,
@@ -630,7 +623,7 @@ def do_record_musyawarah(
     meeting.full_clean()
     meeting.save()
     audit(
-        VerivaliAudit.MUSYAWARAH_RECORDED,
+        AuditAction.MUSYAWARAH_RECORDED,
         str(meeting),
         acting_user=acting_user,
         meeting=meeting.pk,
@@ -688,13 +681,12 @@ def _decide(request: ChangeRequest, acting_user, approve: bool, reason: str, mus
             if request.kind == RequestKind.PROPOSAL
             else apply_update(request, acting_user)
         )
-        bump(VersionPart.REGISTRY)  # tepat.registry.version: the frames changed
         request.save()
         request.applied.set([c for c in changes if c is not None])
     else:
         request.save()
     audit(
-        VerivaliAudit.REQUEST_DECIDED,
+        AuditAction.REQUEST_DECIDED,
         f"usulan #{request.pk}",
         acting_user=acting_user,
         status=request.status,
@@ -756,11 +748,11 @@ def do_record_handback(campaign: Campaign, requests, *, sent_on, channel: str, a
         sent_on=sent_on,
         channel=channel.strip()[:120],
         note=note[:255],
-        recorded_by=_actor(acting_user),
+        recorded_by=actor_user(acting_user),
     )
     ChangeRequest.objects.filter(pk__in=chosen).update(handback=handback)
     audit(
-        VerivaliAudit.HANDBACK_SENT,
+        AuditAction.HANDBACK_SENT,
         f"{campaign.name}: {len(chosen)} perubahan",
         acting_user=acting_user,
         campaign=campaign.pk,

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tepat.accounts.models import AuditAction
+
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("disiapkan")
@@ -91,18 +93,7 @@ class LineTarget(models.TextChoices):
     NEW_MEMBER = "new_member", _("anggota baru")
 
 
-class VerivaliAudit(models.TextChoices):
-    """Audit actions of this app (stored in accounts.AuditEvent.action)."""
-
-    CAMPAIGN_CREATED = "vv_campaign_created", _("kampanye verivali dibuat")
-    CAMPAIGN_ASSIGNED = "vv_campaign_assigned", _("keluarga kampanye ditugaskan")
-    CAMPAIGN_REASSIGNED = "vv_campaign_reassigned", _("keluarga kampanye dialihkan")
-    CAMPAIGN_CLOSED = "vv_campaign_closed", _("kampanye verivali ditutup")
-    VISIT_SUBMITTED = "vv_visit_submitted", _("kunjungan verivali dikirim")
-    MUSYAWARAH_RECORDED = "vv_musyawarah_recorded", _("musyawarah kelurahan dicatat")
-    REQUEST_DECIDED = "vv_request_decided", _("usulan perubahan diputuskan")
-    VISIT_EDITED = "vv_visit_edited", _("kunjungan diubah di server ODK/Kobo")
-    HANDBACK_SENT = "vv_handback_sent", _("perubahan dikirim ke data pusat")
+VerivaliAudit = AuditAction  # the verivali part of the one audit vocabulary (accounts.AuditAction), old name
 
 
 class Campaign(models.Model):

@@ -1,4 +1,5 @@
-"""The database half of an import: diff against the registry and write in bulk, with history.
+"""The database half of an import: diff against the registry and write in bulk, with history, through
+the registry writer's bulk form (tepat.registry.writer).
 
 Runs inside the caller's transaction. Cost: one SELECT of the source's records, one COPY/executemany
 per table, one UPDATE per changed record; no per-record ORM objects.
@@ -16,9 +17,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from tepat.registry.bulk import fetch, fetch_in, insert_frame, insert_rows, update_rows
-from tepat.registry.models import VersionPart
-from tepat.registry.version import bump
+from tepat.registry import writer
+from tepat.registry.bulk import fetch, fetch_in
 from tepat.registry.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from tepat.registry.importer.diff import Diff, MissingGuard, compare, missing_guard
 from tepat.registry.importer.messages import HELD
@@ -126,8 +126,6 @@ def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) ->
     """
     outcome = Outcome()
     profile = prepared.profile
-    if not batch.dry_run:
-        bump(VersionPart.REGISTRY)  # tepat.registry.version: in this transaction
     family_ids: dict[str, int] = {}
     if profile.has_families:
         family_ids = _write_families(prepared, batch, user_id, outcome, progress)
@@ -217,7 +215,7 @@ def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: in
         pl.lit(1).alias("version"),
         pl.lit(str(now)).alias("updated_at"),
     )
-    insert_frame(table, data)
+    writer.insert_records(table, data)
 
 
 def _apply_changes(
@@ -225,33 +223,29 @@ def _apply_changes(
 ) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     changed = diff.changed.select(*fields, *stamped, "id")
-    update_rows(
+    writer.update_records(
         table,
         [*fields, *stamped, "batch_id", "updated_at"],
         ((*row[:-1], batch_id, now, row[-1]) for row in changed.iter_rows()),
         extra_sql=", version = version + 1, missing_since_id = NULL",
     )
-    update_rows(table, ["missing_since_id", "updated_at"], ((batch_id, now, pk) for pk in diff.missing_ids))
-    update_rows(table, ["is_active", "inactive_reason"], ((True, "", pk) for pk in diff.revived_ids))
+    writer.update_records(table, ["missing_since_id", "updated_at"], ((batch_id, now, pk) for pk in diff.missing_ids))
+    writer.update_records(table, ["is_active", "inactive_reason"], ((True, "", pk) for pk in diff.revived_ids))
     _history(table, diff, batch_id, user_id, member, now)
 
 
 def _history(table: str, diff: Diff, batch_id: int, user_id, member: bool, now) -> None:
-    reason = f"impor berkas (batch {batch_id})"
+    why = writer.Why(user_id, f"impor berkas (batch {batch_id})", batch_id)
     family_of = _family_ids(table, diff, member)
     updates = [
-        (family_of(pk), pk if member else None, ChangeAction.UPDATE, changes, reason, user_id, batch_id, now)
+        writer.history(family_of(pk), pk if member else None, ChangeAction.UPDATE, changes, why, now)
         for pk, changes in diff.changed.select("id", "_changes").iter_rows()
     ]
     missing = [
-        (family_of(pk), pk if member else None, ChangeAction.MISSING, "{}", reason, user_id, batch_id, now)
+        writer.history(family_of(pk), pk if member else None, ChangeAction.MISSING, "{}", why, now)
         for pk in diff.missing_ids
     ]
-    insert_rows(
-        "registry_change",
-        ["family_id", "member_id", "action", "fields", "reason", "user_id", "batch_id", "at"],
-        updates + missing,
-    )
+    writer.add_history(updates + missing)
 
 
 def _family_ids(table: str, diff: Diff, member: bool) -> Callable[[int], int]:
