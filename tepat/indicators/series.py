@@ -70,7 +70,7 @@ class Problem:
             )
             if part
         )
-        return f"{where}: {self.bilingual.text()}" if where else self.bilingual.text()
+        return f"{where}: {self.bilingual}" if where else str(self.bilingual)
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}

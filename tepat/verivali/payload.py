@@ -66,7 +66,7 @@ class SubmissionRejected(ValueError):
 
     def __init__(self, code: str, message: Message, field: str | None = None) -> None:
         self.code, self.bilingual, self.field = code, message, field
-        super().__init__(message.text())
+        super().__init__(str(message))
 
     @property
     def message_id(self) -> str:

@@ -35,7 +35,7 @@ class AllocationError(ValueError):
     """Bad allocation input. `bilingual` is the Message; `str(error)` is "Indonesian / English"; `code` is stable."""
 
     def __init__(self, code: str, message: Message) -> None:
-        super().__init__(message.text())
+        super().__init__(str(message))
         self.code = code
         self.bilingual = message
 

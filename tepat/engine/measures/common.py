@@ -36,7 +36,7 @@ class InputError(ValueError):
         self.bilingual = message
         self.column = column
         self.row = row
-        super().__init__(message.text())
+        super().__init__(str(message))
 
     @property
     def message_id(self) -> str:

@@ -126,7 +126,7 @@ class Issue:
 
     @property
     def message(self) -> str:
-        return self.bilingual.text()
+        return str(self.bilingual)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -71,7 +71,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"fitur {self.feature} / feature {self.feature}: " if self.feature else ""
-        return f"{where}{self.bilingual.text()}"
+        return f"{where}{self.bilingual}"
 
 
 class BoundaryError(ValueError):

@@ -87,7 +87,7 @@ class Issue:
 
     @property
     def message(self) -> str:
-        return self.bilingual.text()
+        return str(self.bilingual)
 
     def as_dict(self) -> dict:
         """The report's JSON shape (unchanged since before Message): message_id, message_en and both."""

@@ -20,7 +20,7 @@ from tepat.verivali.odk.tables import Row, Sheet
 
 class RowProblem(ValueError):
     def __init__(self, code: str, column: str, message: Message, sheet: str = "", row: int | None = None):
-        super().__init__(message.text())
+        super().__init__(str(message))
         self.code, self.column, self.bilingual = code, column, message
         self.sheet, self.row = sheet, row
 

@@ -36,7 +36,7 @@ class ExportUnreadable(Exception):
     """The file as a whole cannot be used; nothing from it is written."""
 
     def __init__(self, code: str, message: Message):
-        super().__init__(message.text())
+        super().__init__(str(message))
         self.code, self.bilingual = code, message
 
     @property
