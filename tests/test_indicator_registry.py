@@ -82,6 +82,13 @@ def test_viewer_sees_small_cells_suppressed_analyst_does_not(client, cast, regis
     assert analyst["Tanjungbalai Selatan"]["keluarga_d2"] == 2
 
 
+def test_the_suppression_note_states_the_one_threshold(client, cast, registry, settings):
+    client.force_login(cast["viewer"])
+    assert "Sel dengan kurang dari 5 keluarga" in client.get("/indikator/registri/").content.decode()
+    settings.TEPAT_SMALL_CELL = 3  # the setting over the engine's SMALL_CELL: the note says what is applied
+    assert "Sel dengan kurang dari 3 keluarga" in client.get("/indikator/registri/").content.decode()
+
+
 def test_downloads_xlsx_csv_and_public_ones_suppressed(client, cast, registry):
     client.force_login(cast["analyst"])
     csv = client.get("/indikator/registri/desil.csv", {"level": "kecamatan"}).content.decode("utf-8-sig")

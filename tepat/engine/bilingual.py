@@ -19,6 +19,11 @@ class Message:
         """The same message with its placeholders filled in."""
         return Message(self.id.format(**values), self.en.format(**values))
 
+    def __str__(self) -> str:
+        """'<Indonesian> / <English>' as they stand: for a message already filled in, whose text (a user's
+        value, a file name) may hold braces that `text()` would read as placeholders."""
+        return f"{self.id} / {self.en}"
+
     def text(self, **values: object) -> str:
         """'<Indonesian> / <English>' with the values filled in (logs, CLI, one-line reports)."""
         filled = self.format(**values)

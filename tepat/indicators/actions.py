@@ -3,6 +3,8 @@ an AuditEvent. A series table with any error writes nothing (validate everything
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -98,7 +100,10 @@ def do_import_series(path: Path, *, acting_user, file_name: str = "", dry_run: b
         report = SeriesImport(name)
         report.errors.append(
             series.Problem(
-                None, None, "", f"Berkas tidak dapat dibaca ({problem})", f"The file cannot be read ({problem})"
+                None,
+                None,
+                "",
+                Message(f"Berkas tidak dapat dibaca ({problem})", f"The file cannot be read ({problem})"),
             )
         )
         return report

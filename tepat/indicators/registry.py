@@ -11,8 +11,9 @@ For other pages and reports (H4's dashboard and pockets, PDF reports):
     tables = registry_indicators(user, level="kelurahan", public=True)   # the audited public release
     release = public_release()                                  # tepat.indicators.release.Release (all levels)
 
-Deprivations are rule-language texts (data/registry.json) built on the rule snippets, so the
-registry pages, target lists and this module share one definition. The pure half
+Deprivations come from the one deprivation catalogue (tepat.engine.deprivations):
+rule-language texts built on the rule snippets, so the registry pages, Alkire-Foster, the allocation and
+the reports share one definition. AF defaults: data/registry.json. The pure half
 (`family_table`, `desil_table`, `deprivation_table`, `af_frame`) takes polars frames and needs no
 Django; `bench/indicators.py` times it on 1M families.
 Cost: one rule evaluation (one member group-by) per registry state, cached; tables are group-bys.
@@ -33,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from tepat.engine.measures import AFResult, alkire_foster
 from tepat.engine.rules import evaluate
+from tepat.engine import deprivations
 from tepat.engine.disclosure import SMALL_CELL
 from tepat.indicators.release import Release, build, frames
 from tepat.lru import LRU
@@ -60,13 +62,11 @@ def _data() -> dict[str, Any]:
 
 
 def dimensions() -> dict[str, Dimension]:
-    """The deprivation dimensions, in display order (data/registry.json); labels in the active
-    language (the Indonesian label is the catalogue's msgid)."""
+    """The deprivation dimensions, in display order: the deprivation catalogue (tepat.engine.deprivations);
+    labels in the active language (the Indonesian label is the msgid)."""
     return {
-        d["key"]: Dimension(
-            d["key"], gettext_lazy(d["label"]), d["rule"], tuple(d.get("fields", ())), tuple(d.get("member_fields", ()))
-        )
-        for d in _data()["dimensions"]
+        d.key: Dimension(d.key, gettext_lazy(d.label.id), d.rule, d.fields, d.member_fields)
+        for d in deprivations.catalogue().values()
     }
 
 

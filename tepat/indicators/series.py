@@ -9,6 +9,8 @@ Cost: one pass over the cells; tables are tens to thousands of rows. Format: doc
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import csv
 import io
 import math
@@ -48,8 +50,15 @@ class Problem:
     row: int | None
     column: str | None
     value: str
-    message_id: str
-    message_en: str
+    bilingual: Message
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
     @property
     def message(self) -> str:
@@ -61,7 +70,7 @@ class Problem:
             )
             if part
         )
-        return f"{where}: {self.message_id} / {self.message_en}" if where else f"{self.message_id} / {self.message_en}"
+        return f"{where}: {self.bilingual}" if where else str(self.bilingual)
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
@@ -161,8 +170,10 @@ def parse_table(rows: list[list[str]], region_of: Callable[[str], str | None]) -
                 None,
                 "kode_wilayah",
                 "",
-                "Baris judul kolom (kode_wilayah, tahun, sumber) tidak ditemukan",
-                "The header row (kode_wilayah, tahun, sumber) was not found",
+                Message(
+                    "Baris judul kolom (kode_wilayah, tahun, sumber) tidak ditemukan",
+                    "The header row (kode_wilayah, tahun, sumber) was not found",
+                ),
             )
         )
         return result
@@ -193,7 +204,9 @@ def _find_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
 def _check_columns(columns: dict[str, int], long: bool, result: Parsed) -> None:
     if "sumber" not in columns:
         result.errors.append(
-            Problem(None, "sumber", "", "Kolom wajib 'sumber' tidak ada", "The required column 'sumber' is missing")
+            Problem(
+                None, "sumber", "", Message("Kolom wajib 'sumber' tidak ada", "The required column 'sumber' is missing")
+            )
         )
     known = {"kode_wilayah", "nama_wilayah", "tahun", "sumber", "basis_ppp", "catatan", *INDICATOR_COLUMNS}
     if long:
@@ -205,12 +218,16 @@ def _check_columns(columns: dict[str, int], long: bool, result: Parsed) -> None:
                 None,
                 None,
                 "",
-                f"Tidak ada kolom indikator; gunakan salah satu dari: {listed} (atau kolom indikator + nilai)",
-                f"No indicator column; use any of: {listed} (or the columns indikator + nilai)",
+                Message(
+                    f"Tidak ada kolom indikator; gunakan salah satu dari: {listed} (atau kolom indikator + nilai)",
+                    f"No indicator column; use any of: {listed} (or the columns indikator + nilai)",
+                ),
             )
         )
     for name in sorted(set(columns) - known):
-        result.warnings.append(Problem(None, name, "", "Kolom tidak dikenal, diabaikan", "Unknown column, ignored"))
+        result.warnings.append(
+            Problem(None, name, "", Message("Kolom tidak dikenal, diabaikan", "Unknown column, ignored"))
+        )
 
 
 def _parse_row(
@@ -221,7 +238,7 @@ def _parse_row(
     year = _year(number, record.get("tahun", ""), result)
     source = record.get("sumber", "")
     if not source:
-        result.errors.append(Problem(number, "sumber", "", "Sumber wajib diisi", "The source is required"))
+        result.errors.append(Problem(number, "sumber", "", Message("Sumber wajib diisi", "The source is required")))
     cells = (
         [(record["indikator"], record["nilai"], "nilai")]
         if long
@@ -252,8 +269,10 @@ def _region(number: int, code: str, region_of: Callable[[str], str | None], resu
                 number,
                 "kode_wilayah",
                 code,
-                f"Kode wilayah '{code}' tidak dikenal (kode Kemendagri bertitik seperti 12.09, kode BPS seperti 1208, atau ID untuk Indonesia)",
-                f"Unknown region code '{code}' (a dotted Kemendagri code such as 12.09, a BPS code such as 1208, or ID for Indonesia)",
+                Message(
+                    f"Kode wilayah '{code}' tidak dikenal (kode Kemendagri bertitik seperti 12.09, kode BPS seperti 1208, atau ID untuk Indonesia)",
+                    f"Unknown region code '{code}' (a dotted Kemendagri code such as 12.09, a BPS code such as 1208, or ID for Indonesia)",
+                ),
             )
         )
     return region
@@ -267,8 +286,9 @@ def _year(number: int, text: str, result: Parsed) -> int | None:
                 number,
                 "tahun",
                 text,
-                f"Tahun harus bilangan {YEARS[0]}-{YEARS[1]}",
-                f"The year must be a number {YEARS[0]}-{YEARS[1]}",
+                Message(
+                    f"Tahun harus bilangan {YEARS[0]}-{YEARS[1]}", f"The year must be a number {YEARS[0]}-{YEARS[1]}"
+                ),
             )
         )
         return None
@@ -285,15 +305,17 @@ def _value(
                 number,
                 "indikator",
                 name,
-                f"Indikator '{name}' tidak dikenal; gunakan: {', '.join(INDICATOR_COLUMNS)}",
-                f"Unknown indicator '{name}'; use: {', '.join(INDICATOR_COLUMNS)}",
+                Message(
+                    f"Indikator '{name}' tidak dikenal; gunakan: {', '.join(INDICATOR_COLUMNS)}",
+                    f"Unknown indicator '{name}'; use: {', '.join(INDICATOR_COLUMNS)}",
+                ),
             )
         )
         return None
     value = parse_number(text, whole=key in COUNTS)
     problem = _range_problem(key, value)
     if problem:
-        result.errors.append(Problem(number, column, text, *problem))
+        result.errors.append(Problem(number, column, text, problem))
         return None
     basis = ""
     if key in PPP:
@@ -304,28 +326,30 @@ def _value(
                     number,
                     "basis_ppp",
                     basis_text,
-                    "Angka kemiskinan ekstrem wajib menyebut dasar PPP, mis. 'USD 1.90 PPP 2011' atau 'USD 2.15 PPP 2017'",
-                    "An extreme-poverty figure needs its PPP basis, e.g. 'USD 1.90 PPP 2011' or 'USD 2.15 PPP 2017'",
+                    Message(
+                        "Angka kemiskinan ekstrem wajib menyebut dasar PPP, mis. 'USD 1.90 PPP 2011' atau 'USD 2.15 PPP 2017'",
+                        "An extreme-poverty figure needs its PPP basis, e.g. 'USD 1.90 PPP 2011' or 'USD 2.15 PPP 2017'",
+                    ),
                 )
             )
             return None
     return key, float(value), basis, column
 
 
-def _range_problem(key: str, value: float | None) -> tuple[str, str] | None:
+def _range_problem(key: str, value: float | None) -> Message | None:
     if value is None:
         kind = (
             ("bilangan bulat", "a whole number")
             if key in COUNTS
             else ("angka (desimal dengan titik atau koma)", "a number (decimal point or comma)")
         )
-        return f"Nilai harus {kind[0]}", f"The value must be {kind[1]}"
+        return Message(f"Nilai harus {kind[0]}", f"The value must be {kind[1]}")
     if not math.isfinite(value) or value < 0:
-        return "Nilai tidak boleh negatif", "The value must not be negative"
+        return Message("Nilai tidak boleh negatif", "The value must not be negative")
     if key in PERCENTS and value > 100:
-        return "Persentase harus 0-100", "A percentage must be within 0-100"
+        return Message("Persentase harus 0-100", "A percentage must be within 0-100")
     if key == "gini" and value > 1:
-        return "Rasio Gini harus 0-1", "The Gini ratio must be within 0-1"
+        return Message("Rasio Gini harus 0-1", "The Gini ratio must be within 0-1")
     return None
 
 
@@ -339,8 +363,10 @@ def _check_duplicates(result: Parsed) -> None:
                     value.row,
                     value.column,
                     str(value.value),
-                    f"Nilai yang sama sudah ada di baris {seen[key].row}",
-                    f"The same value is already given on row {seen[key].row}",
+                    Message(
+                        f"Nilai yang sama sudah ada di baris {seen[key].row}",
+                        f"The same value is already given on row {seen[key].row}",
+                    ),
                 )
             )
         else:
@@ -384,8 +410,10 @@ def _shares(region: str, year: int, merged: dict[tuple, float], incoming: dict[t
                         row,
                         COLUMN_OF[count_key],
                         str(count),
-                        f"Jumlah ({count:,.0f}) melebihi penduduk ({population:,.0f})",
-                        f"The count ({count:,.0f}) exceeds the population ({population:,.0f})",
+                        Message(
+                            f"Jumlah ({count:,.0f}) melebihi penduduk ({population:,.0f})",
+                            f"The count ({count:,.0f}) exceeds the population ({population:,.0f})",
+                        ),
                     )
                 )
             elif population and count is not None and percent is not None:
@@ -396,8 +424,10 @@ def _shares(region: str, year: int, merged: dict[tuple, float], incoming: dict[t
                             row,
                             column,
                             str(percent),
-                            f"{COLUMN_OF[percent_key]} {percent:g} tidak sesuai {COLUMN_OF[count_key]}/penduduk = {count:,.0f}/{population:,.0f} = {implied:.2f}% (toleransi {TOLERANCE_POINTS} poin)",
-                            f"{COLUMN_OF[percent_key]} {percent:g} does not match {COLUMN_OF[count_key]}/population = {implied:.2f}% (tolerance {TOLERANCE_POINTS} points)",
+                            Message(
+                                f"{COLUMN_OF[percent_key]} {percent:g} tidak sesuai {COLUMN_OF[count_key]}/penduduk = {count:,.0f}/{population:,.0f} = {implied:.2f}% (toleransi {TOLERANCE_POINTS} poin)",
+                                f"{COLUMN_OF[percent_key]} {percent:g} does not match {COLUMN_OF[count_key]}/population = {implied:.2f}% (tolerance {TOLERANCE_POINTS} points)",
+                            ),
                         )
                     )
     return problems
@@ -421,8 +451,10 @@ def _fgt_order(region: str, year: int, merged: dict[tuple, float], incoming: dic
                 row,
                 column,
                 str(lower),
-                f"{name_lower} ({lower:g}) tidak boleh melebihi {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0",
-                f"{name_lower} ({lower:g}) must not exceed {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0",
+                Message(
+                    f"{name_lower} ({lower:g}) tidak boleh melebihi {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0",
+                    f"{name_lower} ({lower:g}) must not exceed {name_upper} ({upper:g}): 0 ≤ P2 ≤ P1 ≤ P0",
+                ),
             )
         )
     return problems
@@ -449,8 +481,10 @@ def series_warnings(values: Iterable[Value], stored_years: dict[tuple, set[int]]
                     None,
                     COLUMN_OF.get(indicator),
                     listed,
-                    f"{name}: tahun tanpa data {listed} (ditampilkan sebagai celah pada grafik)",
-                    f"{name}: years without data {listed} (shown as a gap in the chart)",
+                    Message(
+                        f"{name}: tahun tanpa data {listed} (ditampilkan sebagai celah pada grafik)",
+                        f"{name}: years without data {listed} (shown as a gap in the chart)",
+                    ),
                 )
             )
         if len(bases[(region, indicator)]) > 1:
@@ -460,8 +494,10 @@ def series_warnings(values: Iterable[Value], stored_years: dict[tuple, set[int]]
                     None,
                     "basis_ppp",
                     listed,
-                    f"{name}: dasar PPP berbeda ({listed}); digambar sebagai garis terpisah, tidak disambung",
-                    f"{name}: different PPP bases ({listed}); drawn as separate lines, never joined",
+                    Message(
+                        f"{name}: dasar PPP berbeda ({listed}); digambar sebagai garis terpisah, tidak disambung",
+                        f"{name}: different PPP bases ({listed}); drawn as separate lines, never joined",
+                    ),
                 )
             )
     return problems

@@ -102,7 +102,7 @@ class Row:
 
     def shown(self, unit: str) -> str:
         if self.suppressed:
-            return gettext("disembunyikan (< 5 keluarga)")
+            return gettext("disembunyikan (< %(n)s keluarga)") % {"n": registry.small_cell()}
         if self.value is None:
             return gettext("tanpa data")
         return (

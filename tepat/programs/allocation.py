@@ -8,36 +8,30 @@ from datetime import date
 import polars as pl
 
 from tepat.engine import allocation as al
-from tepat.engine.rules import evaluate
-from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
+from tepat.engine.deprivations import by_program_key
+from tepat.indicators import registry
 from tepat.programs.models import Program
 
-# Deprivation (allocation name) -> rule text over registry fields; the programs' `deprivations` use the same names.
-DEPRIVATION_RULES = {
-    "rumah": "rumah_tidak_layak",
-    "air": "air_tidak_layak",
-    "sanitasi": "tanpa_jamban_sendiri",
-    "energi": "tanpa_listrik_pln",
-    "pendidikan": 'ada_anggota(usia_sekolah and pendidikan in ["Tidak Sekolah", "Tidak Tamat SD"])',
-    "pekerjaan": 'ada_anggota(usia_kerja and status_bekerja == "Tidak")',
-}
+
+def deprivation_rules() -> dict[str, str]:
+    """Program name of a deprivation (programs.json, e.g. "rumah") -> its rule, from the one deprivation
+    catalogue (tepat.engine.deprivations), for the deprivations programs can remove (al.DEPRIVATIONS)."""
+    return {name: d.rule for name, d in by_program_key().items() if name in al.DEPRIVATIONS}
 
 
 def extreme_poor(today: date | None = None) -> pl.DataFrame:
-    """id, kecamatan, desil and the list of deprivations of every active desil-1 family (vectorised)."""
-    families, members = registry_frames(WHOLE_REGISTRY)
-    result = evaluate(
-        " or ".join(f"({rule})" for rule in DEPRIVATION_RULES.values()), families, members, today or date.today()
+    """id, kecamatan, desil and the list of deprivations (program names) of every active desil-1 family:
+    the registry indicators' family table (the catalogue's rules; a deprivation whose fields are empty is
+    unknown, not deprived), restricted to the deprivations programs can remove. Vectorised."""
+    names = {d.key: name for name, d in by_program_key().items() if name in al.DEPRIVATIONS}
+    table = registry.cached_family_table(None, today)  # the whole registry, shared with the indicators
+    flags = [pl.when(pl.col(key).fill_null(False)).then(pl.lit(name)).otherwise(None) for key, name in names.items()]
+    return table.filter(pl.col("desil") == 1).select(
+        pl.col("family_id").alias("id"),
+        "kecamatan",
+        "desil",
+        pl.concat_list(flags).list.drop_nulls().alias("deprivations"),
     )
-    labels = dict(zip([f"({rule})" for rule in DEPRIVATION_RULES.values()], DEPRIVATION_RULES))
-    flags = [
-        pl.when(pl.col(column)).then(pl.lit(labels[column])).otherwise(None)
-        for column in result.columns
-        if column in labels
-    ]
-    deprived = result.select("family_id", pl.concat_list(flags).list.drop_nulls().alias("deprivations"))
-    chosen = families.filter(pl.col("desil") == 1).select(pl.col("family_id").alias("id"), "kecamatan", "desil")
-    return chosen.join(deprived.rename({"family_id": "id"}), on="id", how="left")
 
 
 def catalogue_programs(budgets: dict[str, int]) -> list[al.Program]:

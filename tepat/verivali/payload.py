@@ -14,6 +14,7 @@ import polars as pl
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from tepat.engine.bilingual import Message
 from tepat.registry.importer.checks import identity_code
 from tepat.registry.importer.messages import ROW_ERRORS
 from tepat.registry.importer.profiles import load_domains
@@ -63,9 +64,17 @@ FALSE_WORDS = ("tidak", "t", "no", "n", "false", "0", "off")
 class SubmissionRejected(ValueError):
     """A payload a user got wrong: `code` is stable, the messages say what to fix, `field` where."""
 
-    def __init__(self, code: str, message_id: str, message_en: str, field: str | None = None) -> None:
-        self.code, self.message_id, self.message_en, self.field = code, message_id, message_en, field
-        super().__init__(f"{message_id} / {message_en}")
+    def __init__(self, code: str, message: Message, field: str | None = None) -> None:
+        self.code, self.bilingual, self.field = code, message, field
+        super().__init__(str(message))
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
     def text(self) -> str:
         return str(self)
@@ -74,7 +83,7 @@ class SubmissionRejected(ValueError):
 def reject(code: str, field: str | None = None, **values: object) -> SubmissionRejected:
     message = MESSAGES[code]
     values.setdefault("field", field or "")
-    return SubmissionRejected(code, message.id.format(**values), message.en.format(**values), field)
+    return SubmissionRejected(code, message.format(**values), field)
 
 
 @cache

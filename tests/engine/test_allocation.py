@@ -146,6 +146,16 @@ def test_milp_matches_brute_force_and_beats_greedy(instance, objective):
 # --------------------------------------------------------------------------- hand-checked plans
 
 
+def test_tie_breaks_are_exact_when_the_solver_hands_back_its_warm_start():
+    """Found by the property test: HiGHS proved weighted = 3 but returned the greedy start's columns
+    (weighted 2); both plans complete two families, only the exact tie-break gives family 2 both programs."""
+    families = [Family(0, "K1", {"rumah"}), Family(1, "K1", {"rumah"}), Family(2, "K1", {"air", "rumah"})]
+    programs = [Program("p0", 1, 1, {"rumah"}), Program("p1", 1, 1, {"rumah"}), Program("p2", 1, 1, {"air"})]
+    plan = solve(families, programs, objective="complete")
+    assert _key(plan) == _brute_force(families, programs, "complete") == (2, 3, -3)
+    assert set(plan.assignments[2]) == {"p2", "p0"} or set(plan.assignments[2]) == {"p2", "p1"}
+
+
 def test_budget_for_exactly_one_of_two_families():
     families = [Family("a", "K1", {"air"}), Family("b", "K1", {"air"})]
     plan = solve(families, [Program("air_bersih", budget=4_999_999, unit_cost=2_500_000, removes={"air"})])

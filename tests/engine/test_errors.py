@@ -142,3 +142,14 @@ def test_coverage_warning(eligible: int, total: int, code: str | None) -> None:
 def test_every_warning_code_is_produced() -> None:
     produced = {"constant_condition", coverage_warning(0, 1).code, coverage_warning(1, 1).code}
     assert produced == set(WARNINGS)
+
+
+def test_filled_messages_keep_the_users_braces() -> None:
+    """A filled-in message is shown as it stands: braces from the user's text are not read as placeholders."""
+    from tepat.engine.bilingual import Message
+    from tepat.engine.measures import InputError
+
+    assert str(Message("Kolom '{x' kosong", "Column '{x' is empty")) == "Kolom '{x' kosong / Column '{x' is empty"
+    assert str(InputError(Message("Nilai '}{'", "Value '}{'"))) == "Nilai '}{' / Value '}{'"
+    result = check("desil <= 2 {")
+    assert not result.ok and "{" in result.errors[0].message

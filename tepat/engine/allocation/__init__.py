@@ -7,6 +7,8 @@ The model, guarantees and limits: docs/allocation.md.
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import time
 from collections.abc import Hashable, Mapping, Sequence
 
@@ -134,7 +136,7 @@ def _trivial(problem: Problem, objective: str, began: float) -> Plan:
 
 def _check_time_limit(time_limit: float) -> None:
     if not time_limit > 0:
-        raise AllocationError("time_limit", "Batas waktu harus positif", "The time limit must be positive")
+        raise AllocationError("time_limit", Message("Batas waktu harus positif", "The time limit must be positive"))
 
 
 def greedy(

@@ -10,6 +10,8 @@ of the family's deprivations (ties: fewer programs, then catalogue order), cache
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -54,14 +56,16 @@ def priority_order(problem: Problem, order: str | Sequence[Hashable]) -> list[in
         desil = np.where(np.isnan(problem.desil), np.inf, problem.desil)
         return np.lexsort((np.arange(n), -problem.need.sum(axis=1), desil)).tolist()
     if isinstance(order, str):
-        raise AllocationError("unknown_order", f"Urutan tidak dikenal: {order!r}", f"Unknown order: {order!r}")
+        raise AllocationError("unknown_order", Message(f"Urutan tidak dikenal: {order!r}", f"Unknown order: {order!r}"))
     position = {family: i for i, family in enumerate(problem.family_ids)}
     indices = [position.get(family, -1) for family in order]
     if len(indices) != n or sorted(indices) != list(range(n)):
         raise AllocationError(
             "bad_order",
-            "Urutan prioritas harus memuat setiap ID keluarga tepat satu kali",
-            "The priority order must list every family id exactly once",
+            Message(
+                "Urutan prioritas harus memuat setiap ID keluarga tepat satu kali",
+                "The priority order must list every family id exactly once",
+            ),
         )
     return indices
 

@@ -7,6 +7,8 @@ Cost: O(F x P x V) numpy work per plan.
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
@@ -234,8 +236,7 @@ def compare(first: Plan, second: Plan) -> Comparison:
     if set(first.families) != set(second.families):
         raise AllocationError(
             "different_families",
-            "Kedua rencana tidak untuk keluarga yang sama",
-            "The two plans are not for the same families",
+            Message("Kedua rencana tidak untuk keluarga yang sama", "The two plans are not for the same families"),
         )
     a, b = first.whatif, second.whatif
     families = set(first.assignments) | set(second.assignments)

@@ -7,6 +7,8 @@ Invalid input raises `AllocationError` (a `ValueError`) whose message is Indones
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,13 +32,20 @@ OBJECTIVES: tuple[str, ...] = ("complete", "weighted")
 
 
 class AllocationError(ValueError):
-    """Bad allocation input. `str(error)` is "Indonesian / English"; `code` is stable."""
+    """Bad allocation input. `bilingual` is the Message; `str(error)` is "Indonesian / English"; `code` is stable."""
 
-    def __init__(self, code: str, indonesian: str, english: str) -> None:
-        super().__init__(f"{indonesian} / {english}")
+    def __init__(self, code: str, message: Message) -> None:
+        super().__init__(str(message))
         self.code = code
-        self.indonesian = indonesian
-        self.english = english
+        self.bilingual = message
+
+    @property
+    def indonesian(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def english(self) -> str:
+        return self.bilingual.en
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ class Problem:
 
 
 def _error(code: str, indonesian: str, english: str) -> AllocationError:
-    return AllocationError(code, indonesian, english)
+    return AllocationError(code, Message(indonesian, english))
 
 
 def _names(values: Iterable[object]) -> str:

@@ -13,6 +13,8 @@ every ratio is computed from them, so backends agree exactly.
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -77,23 +79,27 @@ def check_parameters(indicators: Mapping[str, Indicator], weights: Mapping[str, 
     """Refuses an empty indicator list, weights not matching the indicators, non-positive weights,
     weights not summing to 1, and k outside (0, 1]. Returns the weights in indicator order."""
     if not indicators:
-        raise InputError("Pilih paling sedikit satu indikator", "Choose at least one indicator")
+        raise InputError(Message("Pilih paling sedikit satu indikator", "Choose at least one indicator"))
     extra, absent = sorted(set(weights) - set(indicators)), sorted(set(indicators) - set(weights))
     if extra or absent:
         raise InputError(
-            f"Bobot tidak cocok dengan indikator: tanpa bobot {absent}, bobot tanpa indikator {extra}",
-            f"Weights do not match the indicators: without weight {absent}, weight without indicator {extra}",
+            Message(
+                f"Bobot tidak cocok dengan indikator: tanpa bobot {absent}, bobot tanpa indikator {extra}",
+                f"Weights do not match the indicators: without weight {absent}, weight without indicator {extra}",
+            ),
         )
     bad = [name for name in indicators if not (math.isfinite(weights[name]) and weights[name] > 0)]
     if bad:
-        raise InputError(f"Bobot harus lebih dari 0: {bad}", f"Weights must be above 0: {bad}")
+        raise InputError(Message(f"Bobot harus lebih dari 0: {bad}", f"Weights must be above 0: {bad}"))
     weight_sum = math.fsum(weights.values())
     if abs(weight_sum - 1) > WEIGHT_TOLERANCE:
         raise InputError(
-            f"Jumlah bobot harus 1, bukan {weight_sum:g}", f"The weights must sum to 1, not {weight_sum:g}"
+            Message(f"Jumlah bobot harus 1, bukan {weight_sum:g}", f"The weights must sum to 1, not {weight_sum:g}")
         )
     if not (isinstance(k, int | float) and math.isfinite(k) and 0 < k <= 1):
-        raise InputError(f"Batas k harus 0 < k <= 1, bukan {k!r}", f"The cutoff k must satisfy 0 < k <= 1, not {k!r}")
+        raise InputError(
+            Message(f"Batas k harus 0 < k <= 1, bukan {k!r}", f"The cutoff k must satisfy 0 < k <= 1, not {k!r}")
+        )
     return {name: float(weights[name]) for name in indicators}
 
 
@@ -116,7 +122,7 @@ def alkire_foster(
     groups = [_group_counts(row, names) for row in counts]
     everyone = _overall_counts(groups, names)
     if not everyone["n"]:
-        raise InputError("Tidak ada keluarga untuk dihitung", "There are no families to measure")
+        raise InputError(Message("Tidak ada keluarga untuk dihitung", "There are no families to measure"))
     overall = replace(_measures(everyone, ordered), m0_share=100.0 if everyone["poor"] else None)
     rows = tuple(_with_share(_measures(g, ordered), everyone["n"], overall.m0) for g in groups) if region else ()
     return AFResult(names, ordered, float(k), region, overall, rows)
@@ -129,8 +135,10 @@ def _check_columns(table: nw.LazyFrame, indicators: Mapping[str, Indicator], reg
     wrong = [f"{name} ({column}: {schema[column]})" for name, column in columns.items() if schema[column] != nw.Boolean]
     if wrong:
         raise InputError(
-            f"Kolom indikator harus benar/salah (boolean): {', '.join(wrong)}",
-            f"Indicator columns must be true/false (boolean): {', '.join(wrong)}",
+            Message(
+                f"Kolom indikator harus benar/salah (boolean): {', '.join(wrong)}",
+                f"Indicator columns must be true/false (boolean): {', '.join(wrong)}",
+            ),
         )
 
 

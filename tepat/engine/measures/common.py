@@ -6,6 +6,8 @@ through narwhals and materialises only its small result (one row per group).
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 from enum import StrEnum
 from typing import Any
 
@@ -26,15 +28,23 @@ class Kind(StrEnum):
 class InputError(ValueError):
     """Input a user can get wrong (a file, a column, a target): the message is in Indonesian and English.
 
-    `str(error)` is "<Indonesian> / <English>"; `column` and `row` (1-based data row, header not
+    `bilingual` is the Message (tepat.engine.bilingual); `str(error)` is "<Indonesian> / <English>";
+    `message_id` / `message_en` read the Message; `column` and `row` (1-based data row, header not
     counted) say where, when known."""
 
-    def __init__(self, message_id: str, message_en: str, *, column: str | None = None, row: int | None = None) -> None:
-        self.message_id = message_id
-        self.message_en = message_en
+    def __init__(self, message: Message, *, column: str | None = None, row: int | None = None) -> None:
+        self.bilingual = message
         self.column = column
         self.row = row
-        super().__init__(f"{message_id} / {message_en}")
+        super().__init__(str(message))
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
 
 def lazy_of(native: Any) -> nw.LazyFrame:
@@ -50,8 +60,10 @@ def require_columns(frame: nw.LazyFrame, columns: list[str | None]) -> None:
     if missing:
         wanted, present = ", ".join(missing), ", ".join(names)
         raise InputError(
-            f"Kolom tidak ditemukan: {wanted} (kolom yang ada: {present})",
-            f"Column not found: {wanted} (available columns: {present})",
+            Message(
+                f"Kolom tidak ditemukan: {wanted} (kolom yang ada: {present})",
+                f"Column not found: {wanted} (available columns: {present})",
+            ),
             column=missing[0],
         )
 

@@ -13,6 +13,8 @@ two group_bys and a join back to the rows. Only the result (one row per group) i
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -148,8 +150,7 @@ class Check:
     name: str
     column: str
     condition: nw.Expr
-    message_id: str
-    message_en: str
+    message: Message  # {column}, {row}, {count} filled in when the check fails
 
 
 def _checks(spec: FgtSpec) -> list[Check]:
@@ -159,8 +160,10 @@ def _checks(spec: FgtSpec) -> list[Check]:
             f"{key}_missing",
             column,
             missing(column),
-            "Kolom '{column}' kosong atau bukan angka pada baris {row} ({count} baris)",
-            "Column '{column}' is empty or not a number at row {row} ({count} rows)",
+            Message(
+                "Kolom '{column}' kosong atau bukan angka pada baris {row} ({count} baris)",
+                "Column '{column}' is empty or not a number at row {row} ({count} rows)",
+            ),
         )
         for column, key in numbers
     ]
@@ -169,8 +172,10 @@ def _checks(spec: FgtSpec) -> list[Check]:
             f"{key}_missing",
             column,
             nw.col(column).is_null(),
-            "Kolom desain survei '{column}' kosong pada baris {row} ({count} baris)",
-            "Survey design column '{column}' is empty at row {row} ({count} rows)",
+            Message(
+                "Kolom desain survei '{column}' kosong pada baris {row} ({count} baris)",
+                "Survey design column '{column}' is empty at row {row} ({count} rows)",
+            ),
         )
         for column, key in ((spec.strata, "strata"), (spec.psu, "psu"))
         if column
@@ -180,8 +185,10 @@ def _checks(spec: FgtSpec) -> list[Check]:
             "y_negative",
             spec.expenditure,
             number_expression(spec.expenditure) < 0,
-            "Pengeluaran negatif di kolom '{column}' pada baris {row} ({count} baris)",
-            "Negative expenditure in column '{column}' at row {row} ({count} rows)",
+            Message(
+                "Pengeluaran negatif di kolom '{column}' pada baris {row} ({count} baris)",
+                "Negative expenditure in column '{column}' at row {row} ({count} rows)",
+            ),
         )
     )
     if spec.line_column:
@@ -190,8 +197,10 @@ def _checks(spec: FgtSpec) -> list[Check]:
                 "z_not_positive",
                 spec.line_column,
                 number_expression(spec.line_column) <= 0,
-                "Garis kemiskinan harus lebih dari 0: kolom '{column}', baris {row} ({count} baris)",
-                "The poverty line must be above 0: column '{column}', row {row} ({count} rows)",
+                Message(
+                    "Garis kemiskinan harus lebih dari 0: kolom '{column}', baris {row} ({count} baris)",
+                    "The poverty line must be above 0: column '{column}', row {row} ({count} rows)",
+                ),
             )
         )
     if spec.weight:
@@ -200,8 +209,10 @@ def _checks(spec: FgtSpec) -> list[Check]:
                 "w_negative",
                 spec.weight,
                 number_expression(spec.weight) < 0,
-                "Bobot negatif di kolom '{column}' pada baris {row} ({count} baris): bobot tidak boleh negatif",
-                "Negative weight in column '{column}' at row {row} ({count} rows): weights cannot be negative",
+                Message(
+                    "Bobot negatif di kolom '{column}' pada baris {row} ({count} baris): bobot tidak boleh negatif",
+                    "Negative weight in column '{column}' at row {row} ({count} rows): weights cannot be negative",
+                ),
             )
         )
     return checks
@@ -223,18 +234,18 @@ def check_input(table: nw.LazyFrame, spec: FgtSpec) -> None:
         )
     )[0]
     if not stats["n"]:
-        raise InputError("Data tidak berisi baris", "The data has no rows")
+        raise InputError(Message("Data tidak berisi baris", "The data has no rows"))
     for check in checks:
         if stats[check.name]:
             row = first_row(table, check.condition)
             values = {"column": check.column, "row": row, "count": stats[check.name]}
-            raise InputError(
-                check.message_id.format(**values), check.message_en.format(**values), column=check.column, row=row
-            )
+            raise InputError(check.message.format(**values), column=check.column, row=row)
     if not stats["weight_sum"]:
         raise InputError(
-            f"Jumlah bobot di kolom '{spec.weight}' adalah 0: tidak ada yang dapat ditaksir",
-            f"The weights in column '{spec.weight}' sum to 0: nothing to estimate",
+            Message(
+                f"Jumlah bobot di kolom '{spec.weight}' adalah 0: tidak ada yang dapat ditaksir",
+                f"The weights in column '{spec.weight}' sum to 0: nothing to estimate",
+            ),
             column=spec.weight,
         )
 
@@ -244,8 +255,10 @@ def _check_line(line: float | str) -> None:
         return
     if isinstance(line, bool) or not isinstance(line, int | float) or not math.isfinite(line) or line <= 0:
         raise InputError(
-            f"Garis kemiskinan harus angka lebih dari 0, bukan {line!r}",
-            f"The poverty line must be a number above 0, not {line!r}",
+            Message(
+                f"Garis kemiskinan harus angka lebih dari 0, bukan {line!r}",
+                f"The poverty line must be a number above 0, not {line!r}",
+            ),
         )
 
 
@@ -254,8 +267,10 @@ def _check_numeric(table: nw.LazyFrame, columns: list[str | None]) -> None:
     for column in columns:
         if column is not None and not schema[column].is_numeric():
             raise InputError(
-                f"Kolom '{column}' harus berisi angka (tipe sekarang: {schema[column]})",
-                f"Column '{column}' must hold numbers (its type is {schema[column]})",
+                Message(
+                    f"Kolom '{column}' harus berisi angka (tipe sekarang: {schema[column]})",
+                    f"Column '{column}' must hold numbers (its type is {schema[column]})",
+                ),
                 column=column,
             )
 
@@ -342,8 +357,10 @@ def _row(values: dict[str, Any], spec: FgtSpec) -> FgtRow:
     if not values["weight_sum"]:
         group = values.get("group")
         raise InputError(
-            f"Jumlah bobot kelompok {spec.by} = {group!r} adalah 0: tidak dapat ditaksir",
-            f"The weights of group {spec.by} = {group!r} sum to 0: cannot estimate",
+            Message(
+                f"Jumlah bobot kelompok {spec.by} = {group!r} adalah 0: tidak dapat ditaksir",
+                f"The weights of group {spec.by} = {group!r} sum to 0: cannot estimate",
+            ),
             column=spec.weight,
         )
     lonely = values["__lonely"] > 0
@@ -367,9 +384,11 @@ def _refuse_lonely_strata(rows: nw.LazyFrame, spec: FgtSpec) -> None:
         stratum = lonely[0][STRATUM]
         unit_id, unit_en = ("PSU", "PSU") if spec.psu else ("baris", "row")
         raise InputError(
-            f"Strata {spec.strata or '-'} = {stratum!r} hanya punya satu {unit_id}: galat baku tidak dapat dihitung; "
-            "gabungkan strata tersebut dengan strata lain",
-            f"Stratum {spec.strata or '-'} = {stratum!r} has a single {unit_en}: no standard error can be computed; "
-            "merge it with another stratum",
+            Message(
+                f"Strata {spec.strata or '-'} = {stratum!r} hanya punya satu {unit_id}: galat baku tidak dapat dihitung; "
+                "gabungkan strata tersebut dengan strata lain",
+                f"Stratum {spec.strata or '-'} = {stratum!r} has a single {unit_en}: no standard error can be computed; "
+                "merge it with another stratum",
+            ),
             column=spec.strata or spec.psu,
         )

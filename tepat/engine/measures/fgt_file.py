@@ -6,6 +6,8 @@ The CLI itself lives outside the engine; it calls `fgt_cli_result` and prints th
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import math
 from pathlib import Path
 from typing import Any
@@ -41,8 +43,10 @@ def read_survey_file(path: str | Path) -> pl.DataFrame:
         return fastexcel.read_excel(path).load_sheet(0).to_polars()
     except (fastexcel.FastExcelError, OSError, pl.exceptions.PolarsError) as error:
         raise InputError(
-            f"Berkas '{path.name}' tidak dapat dibaca sebagai lembar kerja ({path.suffix}): {error}",
-            f"File '{path.name}' cannot be read as a spreadsheet ({path.suffix}): {error}",
+            Message(
+                f"Berkas '{path.name}' tidak dapat dibaca sebagai lembar kerja ({path.suffix}): {error}",
+                f"File '{path.name}' cannot be read as a spreadsheet ({path.suffix}): {error}",
+            ),
         ) from error
 
 
@@ -56,8 +60,10 @@ def read_survey_csv(path: str | Path) -> pl.DataFrame:
         return pl.read_csv(path, separator=_separator(header), infer_schema_length=10_000, encoding="utf8")
     except (OSError, UnicodeDecodeError, pl.exceptions.PolarsError) as error:
         raise InputError(
-            f"Berkas '{path.name}' tidak dapat dibaca sebagai csv: {error}",
-            f"File '{path.name}' cannot be read as csv: {error}",
+            Message(
+                f"Berkas '{path.name}' tidak dapat dibaca sebagai csv: {error}",
+                f"File '{path.name}' cannot be read as csv: {error}",
+            ),
         ) from error
 
 
@@ -75,10 +81,12 @@ def expenditure_column(columns: list[str]) -> str:
         return found[0]
     known, present = ", ".join(EXPENDITURE_COLUMNS), ", ".join(columns)
     raise InputError(
-        f"Sebutkan kolom pengeluaran per kapita: {'ada beberapa: ' + ', '.join(found) if found else 'tidak ditemukan'} "
-        f"(nama yang dikenali: {known}; kolom berkas: {present})",
-        f"Name the per-capita expenditure column: {'several match: ' + ', '.join(found) if found else 'none found'} "
-        f"(recognised names: {known}; file columns: {present})",
+        Message(
+            f"Sebutkan kolom pengeluaran per kapita: {'ada beberapa: ' + ', '.join(found) if found else 'tidak ditemukan'} "
+            f"(nama yang dikenali: {known}; kolom berkas: {present})",
+            f"Name the per-capita expenditure column: {'several match: ' + ', '.join(found) if found else 'none found'} "
+            f"(recognised names: {known}; file columns: {present})",
+        ),
     )
 
 

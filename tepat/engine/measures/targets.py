@@ -12,6 +12,8 @@ Gap, people and required reduction are computed in decimal arithmetic from the n
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -212,15 +214,17 @@ def check_series(series: Sequence[Observation]) -> list[Observation]:
     [0, 100], and a mix of PPP bases (or of figures with and without one): such a series must not be
     drawn or fitted as one line."""
     if not series:
-        raise InputError("Seri tidak berisi data", "The series has no values")
+        raise InputError(Message("Seri tidak berisi data", "The series has no values"))
     observations = sorted(series, key=lambda o: o.year)
     years = [o.year for o in observations]
     repeated = sorted({year for year in years if years.count(year) > 1})
     if repeated:
-        raise InputError(f"Tahun berulang dalam seri: {repeated}", f"Years repeated in the series: {repeated}")
+        raise InputError(Message(f"Tahun berulang dalam seri: {repeated}", f"Years repeated in the series: {repeated}"))
     bad = [o.year for o in observations if not (math.isfinite(o.value) and 0 <= o.value <= 100)]
     if bad:
-        raise InputError(f"Nilai persen harus 0-100: tahun {bad}", f"Percentages must be within 0-100: years {bad}")
+        raise InputError(
+            Message(f"Nilai persen harus 0-100: tahun {bad}", f"Percentages must be within 0-100: years {bad}")
+        )
     _check_ppp(observations)
     return observations
 
@@ -236,24 +240,34 @@ def _check_ppp(observations: Sequence[Observation]) -> None:
     if len(years) > 1:
         listed = "; ".join(f"{basis or '-'}: {', '.join(map(str, found))}" for basis, found in years.items())
         raise InputError(
-            f"Seri mencampur dasar PPP ({listed}): tampilkan sebagai seri terpisah",
-            f"The series mixes PPP bases ({listed}): show them as separate series",
+            Message(
+                f"Seri mencampur dasar PPP ({listed}): tampilkan sebagai seri terpisah",
+                f"The series mixes PPP bases ({listed}): show them as separate series",
+            ),
         )
 
 
 def _check_parameters(target: Target, population: int, last_n: int | None, margin: float) -> None:
     if not (math.isfinite(target.value) and 0 <= target.value <= 100):
         raise InputError(
-            f"Target harus 0-100%, bukan {target.value}", f"The target must be within 0-100%, not {target.value}"
+            Message(
+                f"Target harus 0-100%, bukan {target.value}", f"The target must be within 0-100%, not {target.value}"
+            )
         )
     if isinstance(population, bool) or not isinstance(population, int) or population <= 0:
         raise InputError(
-            f"Jumlah penduduk harus bilangan bulat positif, bukan {population!r}",
-            f"The population must be a positive whole number, not {population!r}",
+            Message(
+                f"Jumlah penduduk harus bilangan bulat positif, bukan {population!r}",
+                f"The population must be a positive whole number, not {population!r}",
+            ),
         )
     if last_n is not None and last_n < 2:
         raise InputError(
-            f"Tren perlu paling sedikit 2 tahun, bukan {last_n}", f"A trend needs at least 2 years, not {last_n}"
+            Message(
+                f"Tren perlu paling sedikit 2 tahun, bukan {last_n}", f"A trend needs at least 2 years, not {last_n}"
+            )
         )
     if not (math.isfinite(margin) and margin >= 0):
-        raise InputError(f"Batas toleransi harus >= 0, bukan {margin}", f"The margin must be >= 0, not {margin}")
+        raise InputError(
+            Message(f"Batas toleransi harus >= 0, bukan {margin}", f"The margin must be >= 0, not {margin}")
+        )

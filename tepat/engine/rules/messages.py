@@ -113,13 +113,20 @@ class Issue:
     length: int
     line: int
     column: int
-    message_id: str
-    message_en: str
+    bilingual: Message
     suggestion: str | None = None
 
     @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
+
+    @property
     def message(self) -> str:
-        return f"{self.message_id} / {self.message_en}"
+        return str(self.bilingual)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -155,13 +162,12 @@ def make_issue(
 ) -> Issue:
     """An error or warning covering `span` characters at `offset` of `source`, with `hint` (a HINTS key) appended."""
     message = ERRORS.get(code) or WARNINGS[code]
-    message_id, message_en = message.id.format(**values), message.en.format(**values)
+    message = message.format(**values)
     if hint:
-        extra = HINTS[hint]
-        message_id += "; " + extra.id.format(suggestion=suggestion, **values)
-        message_en += "; " + extra.en.format(suggestion=suggestion, **values)
+        extra = HINTS[hint].format(suggestion=suggestion, **values)
+        message = Message(f"{message.id}; {extra.id}", f"{message.en}; {extra.en}")
     line, column = position(source, offset)
-    return Issue(code, offset, max(span, 1), line, column, message_id, message_en, suggestion)
+    return Issue(code, offset, max(span, 1), line, column, message, suggestion)
 
 
 def position(text: str, offset: int) -> tuple[int, int]:

@@ -1,6 +1,8 @@
 """The fields a rule may name: the registry's fields (tepat/registry/fields.py) plus derived ones.
 
-Value domains come from tepat/registry/profiles/domains.json; flag fields take "Ya"/"Tidak".
+Value domains come from the package resource `profiles/domains.json` of `tepat.registry` (read through
+importlib.resources, never by path arithmetic); a caller with other domains builds its own schema with
+`build_schema(domains)` and passes it to check/evaluate (`schema=`). Flag fields take "Ya"/"Tidak".
 `aset` (JSON), `kelurahan_id` (a database key) and `tanggal_lahir` (use `umur`) are not rule fields.
 """
 
@@ -11,11 +13,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from tepat.registry import fields as registry
 
-DOMAINS_PATH = Path(__file__).resolve().parents[2] / "registry" / "profiles" / "domains.json"
+DOMAINS = files("tepat.registry").joinpath("profiles", "domains.json")  # a package resource
 FAMILY, MEMBER = "family", "member"
 
 
@@ -73,7 +77,7 @@ class Schema:
         return [name for name, spec in self.fields.items() if level is None or spec.level == level]
 
 
-def load_domains(path: Path = DOMAINS_PATH) -> dict[str, tuple[str, ...]]:
+def load_domains(path: Path | Traversable = DOMAINS) -> dict[str, tuple[str, ...]]:
     """field -> allowed values (flag fields -> ("Ya", "Tidak"))."""
     data = json.loads(path.read_text(encoding="utf-8"))
     domains = {name: tuple(values) for name, values in data["domains"].items() if not name.startswith("_")}
@@ -83,8 +87,12 @@ def load_domains(path: Path = DOMAINS_PATH) -> dict[str, tuple[str, ...]]:
 
 @cache
 def default_schema() -> Schema:
-    """Built once per process from fields.py and domains.json. Cost: one small JSON read."""
-    domains = load_domains()
+    """Built once per process from fields.py and the shipped domains.json. Cost: one small JSON read."""
+    return build_schema(load_domains())
+
+
+def build_schema(domains: Mapping[str, tuple[str, ...]]) -> Schema:
+    """The registry's fields with these value domains (field -> allowed values), plus the derived fields."""
     specs: dict[str, FieldSpec] = {}
     for name in registry.FAMILY_TEXT:
         specs[name] = FieldSpec(name, FAMILY, "text", domains.get(name))

@@ -4,9 +4,13 @@ They are expanded when a rule is parsed. Family-level ones mirror the deprivatio
 `tepat/registry/filters.py` (a test keeps them in step); `resiko_stunting` is also a field name, so
 its snippet is called `berisiko_stunting`. Member-level ones are used inside member aggregates:
 `ada_anggota(balita)`. A snippet may use other snippets, never itself.
+The deprivations of the one deprivation catalogue (tepat.engine.deprivations) are snippets too:
+`deprivasi_pendidikan`, `deprivasi_pekerjaan`, ... (the catalogue's rule text, defined there only).
 """
 
 from __future__ import annotations
+
+from tepat.engine.deprivations import snippets as deprivation_snippets
 
 SNIPPETS: dict[str, str] = {
     # --- deprivations of a family (tepat/registry/filters.py DEPRIVATIONS)
@@ -26,4 +30,6 @@ SNIPPETS: dict[str, str] = {
     "usia_sekolah": "umur >= 7 and umur <= 18",
     "usia_kerja": "umur >= 18 and umur <= 59",
     "lansia": "umur >= 60",
+    # --- the deprivation catalogue (tepat/engine/deprivations/catalogue.json): deprivasi_<key>
+    **deprivation_snippets(),
 }

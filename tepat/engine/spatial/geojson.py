@@ -14,6 +14,8 @@ Cost: one JSON parse and one shapely validity check per feature.
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import json
 import math
 import re
@@ -56,13 +58,20 @@ class Problem:
     """One thing wrong with the file; `feature` is the 1-based position in `features`, when known."""
 
     code: str
-    message_id: str
-    message_en: str
+    bilingual: Message
     feature: int | None = None
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
     def __str__(self) -> str:
         where = f"fitur {self.feature} / feature {self.feature}: " if self.feature else ""
-        return f"{where}{self.message_id} / {self.message_en}"
+        return f"{where}{self.bilingual}"
 
 
 class BoundaryError(ValueError):
@@ -128,22 +137,28 @@ def parse_json(data: bytes | str, max_depth: int = MAX_DEPTH) -> dict:
             [
                 Problem(
                     "too_deep",
-                    f"JSON bersarang {depth} tingkat; batasnya {max_depth}",
-                    f"The JSON nests {depth} levels deep; the limit is {max_depth}",
+                    Message(
+                        f"JSON bersarang {depth} tingkat; batasnya {max_depth}",
+                        f"The JSON nests {depth} levels deep; the limit is {max_depth}",
+                    ),
                 )
             ]
         )
     try:
         document = json.loads(data)
     except UnicodeDecodeError:
-        raise BoundaryError([Problem("encoding", "Berkas bukan teks UTF-8", "The file is not UTF-8 text")]) from None
+        raise BoundaryError(
+            [Problem("encoding", Message("Berkas bukan teks UTF-8", "The file is not UTF-8 text"))]
+        ) from None
     except json.JSONDecodeError as error:
         raise BoundaryError(
             [
                 Problem(
                     "json",
-                    f"Bukan JSON yang sah: {error.msg} (baris {error.lineno}, kolom {error.colno})",
-                    f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+                    Message(
+                        f"Bukan JSON yang sah: {error.msg} (baris {error.lineno}, kolom {error.colno})",
+                        f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+                    ),
                 )
             ]
         ) from None
@@ -157,14 +172,16 @@ def parse_json(data: bytes | str, max_depth: int = MAX_DEPTH) -> dict:
             [
                 Problem(
                     "not_feature_collection",
-                    f"Berkas harus GeoJSON FeatureCollection, bukan {found!r}",
-                    f"The file must be a GeoJSON FeatureCollection, not {found!r}",
+                    Message(
+                        f"Berkas harus GeoJSON FeatureCollection, bukan {found!r}",
+                        f"The file must be a GeoJSON FeatureCollection, not {found!r}",
+                    ),
                 )
             ]
         )
     if not document["features"]:
         raise BoundaryError(
-            [Problem("empty", "FeatureCollection tidak berisi fitur", "The FeatureCollection has no features")]
+            [Problem("empty", Message("FeatureCollection tidak berisi fitur", "The FeatureCollection has no features"))]
         )
     return document
 
@@ -180,8 +197,10 @@ def check_crs(document: dict) -> None:
             [
                 Problem(
                     "crs",
-                    f"Sistem koordinat {name or crs!r} bukan WGS84 (bujur/lintang); ubah ke EPSG:4326",
-                    f"Coordinate system {name or crs!r} is not WGS84 (longitude/latitude); convert to EPSG:4326",
+                    Message(
+                        f"Sistem koordinat {name or crs!r} bukan WGS84 (bujur/lintang); ubah ke EPSG:4326",
+                        f"Coordinate system {name or crs!r} is not WGS84 (longitude/latitude); convert to EPSG:4326",
+                    ),
                 )
             ]
         )
@@ -203,8 +222,10 @@ def detect_property(features: list, regions: Sequence[RegionKey], wanted: str | 
             [
                 Problem(
                     "property",
-                    f"Properti {wanted!r} tidak ada di fitur mana pun (yang ada: {_listed(names)})",
-                    f"No feature has the property {wanted!r} (properties found: {_listed(names)})",
+                    Message(
+                        f"Properti {wanted!r} tidak ada di fitur mana pun (yang ada: {_listed(names)})",
+                        f"No feature has the property {wanted!r} (properties found: {_listed(names)})",
+                    ),
                 )
             ]
         )
@@ -219,9 +240,11 @@ def detect_property(features: list, regions: Sequence[RegionKey], wanted: str | 
             [
                 Problem(
                     "property",
-                    "Tidak ada properti yang berisi kode kelurahan (kode Kemendagri atau BPS); "
-                    f"properti yang ada: {_listed(names)}",
-                    f"No property holds kelurahan codes (Kemendagri or BPS code); properties found: {_listed(names)}",
+                    Message(
+                        "Tidak ada properti yang berisi kode kelurahan (kode Kemendagri atau BPS); "
+                        f"properti yang ada: {_listed(names)}",
+                        f"No property holds kelurahan codes (Kemendagri or BPS code); properties found: {_listed(names)}",
+                    ),
                 )
             ]
         )
@@ -235,15 +258,19 @@ def _out_of_range(geometry: BaseGeometry) -> Problem | None:
     if all(-90 <= x <= 90 for x in (west, east)) and all(-180 <= y <= 180 for y in (south, north)):
         return Problem(
             "swapped",
-            f"Koordinat di luar rentang lintang ({west:g}, {south:g}); bujur dan lintang tampaknya tertukar",
-            f"Coordinates outside the latitude range ({west:g}, {south:g}); longitude and latitude seem swapped",
+            Message(
+                f"Koordinat di luar rentang lintang ({west:g}, {south:g}); bujur dan lintang tampaknya tertukar",
+                f"Coordinates outside the latitude range ({west:g}, {south:g}); longitude and latitude seem swapped",
+            ),
         )
     return Problem(
         "projection",
-        f"Koordinat ({west:g}, {south:g}) di luar rentang bujur/lintang: tampaknya meter proyeksi "
-        "(mis. UTM); ubah ke WGS84 (EPSG:4326)",
-        f"Coordinates ({west:g}, {south:g}) are outside longitude/latitude ranges: they look like projected "
-        "metres (e.g. UTM); convert to WGS84 (EPSG:4326)",
+        Message(
+            f"Koordinat ({west:g}, {south:g}) di luar rentang bujur/lintang: tampaknya meter proyeksi "
+            "(mis. UTM); ubah ke WGS84 (EPSG:4326)",
+            f"Coordinates ({west:g}, {south:g}) are outside longitude/latitude ranges: they look like projected "
+            "metres (e.g. UTM); convert to WGS84 (EPSG:4326)",
+        ),
     )
 
 
@@ -253,30 +280,34 @@ def read_geometry(raw: Any) -> tuple[BaseGeometry | None, Problem | None]:
         found = raw.get("type") if isinstance(raw, dict) else raw
         return None, Problem(
             "geometry_type",
-            f"Geometri harus Polygon atau MultiPolygon, bukan {found!r}",
-            f"The geometry must be a Polygon or MultiPolygon, not {found!r}",
+            Message(
+                f"Geometri harus Polygon atau MultiPolygon, bukan {found!r}",
+                f"The geometry must be a Polygon or MultiPolygon, not {found!r}",
+            ),
         )
     try:
         geometry = shape(raw)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
         return None, Problem(
-            "geometry", f"Geometri tidak dapat dibaca: {error}", f"The geometry cannot be read: {error}"
+            "geometry", Message(f"Geometri tidak dapat dibaca: {error}", f"The geometry cannot be read: {error}")
         )
     if geometry.is_empty:
-        return None, Problem("geometry_empty", "Geometri kosong", "The geometry is empty")
+        return None, Problem("geometry_empty", Message("Geometri kosong", "The geometry is empty"))
     if not all(math.isfinite(v) for v in geometry.bounds):
-        return None, Problem("geometry", "Koordinat bukan angka", "Coordinates are not numbers")
+        return None, Problem("geometry", Message("Koordinat bukan angka", "Coordinates are not numbers"))
     problem = _out_of_range(geometry)
     if problem:
         return None, problem
     if not geometry.is_valid:
         reason = shapely.is_valid_reason(geometry)
-        return None, Problem("geometry_invalid", f"Geometri tidak sah: {reason}", f"Invalid geometry: {reason}")
+        return None, Problem(
+            "geometry_invalid", Message(f"Geometri tidak sah: {reason}", f"Invalid geometry: {reason}")
+        )
     return geometry, None
 
 
 def _at(problem: Problem, feature: int) -> Problem:
-    return Problem(problem.code, problem.message_id, problem.message_en, feature)
+    return Problem(problem.code, problem.bilingual, feature)
 
 
 def read_features(features: list, lookup: dict[str, str], prop: str) -> tuple[dict[str, BaseGeometry], list[Problem]]:
@@ -291,7 +322,9 @@ def read_features(features: list, lookup: dict[str, str], prop: str) -> tuple[di
         if problem:
             problems.append(_at(problem, number))
         if raw_code in (None, ""):
-            problems.append(Problem("no_code", f"Properti {prop!r} kosong", f"The property {prop!r} is empty", number))
+            problems.append(
+                Problem("no_code", Message(f"Properti {prop!r} kosong", f"The property {prop!r} is empty"), number)
+            )
         elif code is None:
             unmatched.append(f"{raw_code} ({number})")
         else:
@@ -302,8 +335,10 @@ def read_features(features: list, lookup: dict[str, str], prop: str) -> tuple[di
         problems.append(
             Problem(
                 "unmatched",
-                f"Kode tanpa kelurahan di master wilayah (kode (fitur)): {_listed(unmatched)}",
-                f"Codes matching no kelurahan of the region master (code (feature)): {_listed(unmatched)}",
+                Message(
+                    f"Kode tanpa kelurahan di master wilayah (kode (fitur)): {_listed(unmatched)}",
+                    f"Codes matching no kelurahan of the region master (code (feature)): {_listed(unmatched)}",
+                ),
             )
         )
     duplicates = [f"{code} ({', '.join(map(str, numbers))})" for code, numbers in seen.items() if len(numbers) > 1]
@@ -311,8 +346,10 @@ def read_features(features: list, lookup: dict[str, str], prop: str) -> tuple[di
         problems.append(
             Problem(
                 "duplicate",
-                f"Kelurahan dengan lebih dari satu fitur: {_listed(duplicates)}",
-                f"Kelurahan with more than one feature: {_listed(duplicates)}",
+                Message(
+                    f"Kelurahan dengan lebih dari satu fitur: {_listed(duplicates)}",
+                    f"Kelurahan with more than one feature: {_listed(duplicates)}",
+                ),
             )
         )
     return polygons, problems
@@ -332,8 +369,10 @@ def read_boundaries(data: bytes | str, regions: Sequence[RegionKey], code_proper
         (
             Problem(
                 "missing",
-                f"Kelurahan tanpa poligon (tidak tampil di peta): {_listed(r.code + ' ' + r.name for r in missing)}",
-                f"Kelurahan without a polygon (left off the map): {_listed(r.code + ' ' + r.name for r in missing)}",
+                Message(
+                    f"Kelurahan tanpa poligon (tidak tampil di peta): {_listed(r.code + ' ' + r.name for r in missing)}",
+                    f"Kelurahan without a polygon (left off the map): {_listed(r.code + ' ' + r.name for r in missing)}",
+                ),
             ),
         )
         if missing

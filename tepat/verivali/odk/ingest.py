@@ -18,6 +18,8 @@ The raw row is kept on the visit. Cost: two queries for the keys already ingeste
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -73,12 +75,31 @@ class Issue:
     sheet: str
     column: str
     code: str
-    message_id: str
-    message_en: str
+    bilingual: Message
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
     @property
     def message(self) -> str:
-        return f"{self.message_id} / {self.message_en}"
+        return str(self.bilingual)
+
+    def as_dict(self) -> dict:
+        """The report's JSON shape (unchanged since before Message): message_id, message_en and both."""
+        return {
+            "row": self.row,
+            "sheet": self.sheet,
+            "column": self.column,
+            "code": self.code,
+            "message_id": self.message_id,
+            "message_en": self.message_en,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -104,9 +125,9 @@ class IngestReport:
     def as_dict(self) -> dict:
         data = asdict(self)
         for key in ("rejected", "skipped", "warnings"):
-            data[key] = [{**asdict(i), "message": i.message} for i in getattr(self, key)]
+            data[key] = [i.as_dict() for i in getattr(self, key)]
         if self.fatal:
-            data["fatal"] = {**asdict(self.fatal), "message": self.fatal.message}
+            data["fatal"] = self.fatal.as_dict()
         return data
 
     def summary(self) -> str:
@@ -133,8 +154,10 @@ def ingest_file(
             "",
             "",
             "campaign_closed",
-            f"Kampanye {campaign.name} tidak sedang berjalan; tidak ada yang dicatat",
-            f"Campaign {campaign.name} is not running; nothing was recorded",
+            Message(
+                f"Kampanye {campaign.name} tidak sedang berjalan; tidak ada yang dicatat",
+                f"Campaign {campaign.name} is not running; nothing was recorded",
+            ),
         )
         return report
     try:
@@ -143,7 +166,7 @@ def ingest_file(
         _check_columns(export)
         _check_repeats(export)
     except ExportUnreadable as problem:
-        report.fatal = Issue(None, "", "", problem.code, problem.message_id, problem.message_en)
+        report.fatal = Issue(None, "", "", problem.code, problem.bilingual)
         return report
     members = _members_by_parent(export)
     known = Known.of(campaign)
@@ -195,9 +218,7 @@ def _ingest_row(row: RowContext, known: Known, report: IngestReport, include_rej
     try:
         flag, rejected_on_server, written = review_state(cells)
     except RowProblem as problem:
-        report.rejected.append(
-            Issue(problem.row, problem.sheet, problem.column, problem.code, problem.message_id, problem.message_en)
-        )
+        report.rejected.append(Issue(problem.row, problem.sheet, problem.column, problem.code, problem.bilingual))
         return
     key, instance = submission_key(cells), instance_id(cells)
     if instance in known.instances or (not instance and key in known.visits):
@@ -212,8 +233,10 @@ def _ingest_row(row: RowContext, known: Known, report: IngestReport, include_rej
                 cells.sheet,
                 column,
                 "review_rejected",
-                f"Ditolak peninjau di server ({written}); tidak dimasukkan (pakai --include-rejected untuk memasukkan)",
-                f"Rejected by the server's reviewer ({written}); not taken (use --include-rejected to take it)",
+                Message(
+                    f"Ditolak peninjau di server ({written}); tidak dimasukkan (pakai --include-rejected untuk memasukkan)",
+                    f"Rejected by the server's reviewer ({written}); not taken (use --include-rejected to take it)",
+                ),
             )
         )
         return
@@ -238,8 +261,10 @@ def _review_changed(
             row.cells.sheet,
             row.cells.column("reviewstate" if row.cells.get("reviewstate") else "_validation_status"),
             "review_changed",
-            f"Tinjauan di server untuk kunjungan #{visit_id} berubah: {written or '(kosong)'}",
-            f"The server review of visit #{visit_id} changed: {written or '(empty)'}",
+            Message(
+                f"Tinjauan di server untuk kunjungan #{visit_id} berubah: {written or '(kosong)'}",
+                f"The server review of visit #{visit_id} changed: {written or '(empty)'}",
+            ),
         )
     )
 
@@ -279,13 +304,11 @@ def _take(row: RowContext, known: Known, report: IngestReport, key: str, instanc
             review_flag=flag,
         )
     except RowProblem as problem:
-        report.rejected.append(
-            Issue(problem.row, problem.sheet, problem.column, problem.code, problem.message_id, problem.message_en)
-        )
+        report.rejected.append(Issue(problem.row, problem.sheet, problem.column, problem.code, problem.bilingual))
         return
     except SubmissionRejected as problem:
         sheet, number, column = _locate(problem.field, cells, row.member_rows, data)
-        report.rejected.append(Issue(number, sheet, column, problem.code, problem.message_id, problem.message_en))
+        report.rejected.append(Issue(number, sheet, column, problem.code, problem.bilingual))
         return
     if getattr(visit, "duplicate", False):  # sent twice at the same moment: recognised by do_submit_visit
         report.duplicates += 1
@@ -307,10 +330,12 @@ def _report_edit(report: IngestReport, cells: Cells, result) -> None:
                 cells.sheet,
                 cells.column("instanceid"),
                 "edited_after_decision",
-                f"Kiriman kunjungan #{result.visit.pk} diubah di server setelah usulan #{request.pk} diputuskan "
-                f"({request.get_status_display()}); keputusan tidak diubah, perubahan dicatat untuk lurah",
-                f"Submission of visit #{result.visit.pk} was edited on the server after request #{request.pk} was decided; "
-                "the decision stands, the edit is recorded for the lurah",
+                Message(
+                    f"Kiriman kunjungan #{result.visit.pk} diubah di server setelah usulan #{request.pk} diputuskan "
+                    f"({request.get_status_display()}); keputusan tidak diubah, perubahan dicatat untuk lurah",
+                    f"Submission of visit #{result.visit.pk} was edited on the server after request #{request.pk} was decided; "
+                    "the decision stands, the edit is recorded for the lurah",
+                ),
             )
         )
 
@@ -324,8 +349,7 @@ def _photo_warnings(report: IngestReport, export: Export, cells: Cells, missing:
                 cells.sheet,
                 name,
                 "photo_not_in_export",
-                f"Foto {name} tidak ada di berkas; {hint_id}",
-                f"Photo {name} is not in the file; {hint_en}",
+                Message(f"Foto {name} tidak ada di berkas; {hint_id}", f"Photo {name} is not in the file; {hint_en}"),
             )
         )
 
@@ -354,16 +378,20 @@ def _check_columns(export: Export) -> None:
         shown = ", ".join(found[:3])
         raise ExportUnreadable(
             "labels_not_names",
-            f"Berkas diekspor dengan label pertanyaan ({shown}), bukan nama XML; ekspor ulang: "
-            f'KoboToolbox "XML values and headers", ODK Central tanpa mengubah judul kolom',
-            f"The file was exported with question labels ({shown}), not XML names; export again: KoboToolbox "
-            '"XML values and headers", ODK Central without renaming the columns',
+            Message(
+                f"Berkas diekspor dengan label pertanyaan ({shown}), bukan nama XML; ekspor ulang: "
+                f'KoboToolbox "XML values and headers", ODK Central tanpa mengubah judul kolom',
+                f"The file was exported with question labels ({shown}), not XML names; export again: KoboToolbox "
+                '"XML values and headers", ODK Central without renaming the columns',
+            ),
         )
     listed = ", ".join(missing)
     raise ExportUnreadable(
         "columns_missing",
-        f"Kolom wajib tidak ada: {listed}; apakah ini ekspor kiriman formulir verivali Tepat?",
-        f"Required columns missing: {listed}; is this a submission export of Tepat's verivali form?",
+        Message(
+            f"Kolom wajib tidak ada: {listed}; apakah ini ekspor kiriman formulir verivali Tepat?",
+            f"Required columns missing: {listed}; is this a submission export of Tepat's verivali form?",
+        ),
     )
 
 
@@ -375,10 +403,12 @@ def _check_repeats(export: Export) -> None:
     what_id, what_en = FULL_EXPORT[export.source]
     raise ExportUnreadable(
         "repeats_missing",
-        f"Berkas {export.file_name} tidak memuat tabel anggota keluarga (repeat '{form.MEMBERS}'): "
-        f"perbaikan dan penambahan anggota akan hilang. Tidak ada yang dicatat. Unduh: {what_id}",
-        f"File {export.file_name} has no member table (repeat '{form.MEMBERS}'): member corrections and new members "
-        f"would be lost. Nothing was recorded. Download: {what_en}",
+        Message(
+            f"Berkas {export.file_name} tidak memuat tabel anggota keluarga (repeat '{form.MEMBERS}'): "
+            f"perbaikan dan penambahan anggota akan hilang. Tidak ada yang dicatat. Unduh: {what_id}",
+            f"File {export.file_name} has no member table (repeat '{form.MEMBERS}'): member corrections and new members "
+            f"would be lost. Nothing was recorded. Download: {what_en}",
+        ),
     )
 
 

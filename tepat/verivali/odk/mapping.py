@@ -8,6 +8,8 @@ exported instead of a name is accepted as it is. A value the form cannot have pr
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 from dataclasses import dataclass
 
 from tepat.verivali.checklist import checklist_items
@@ -17,12 +19,18 @@ from tepat.verivali.odk.tables import Row, Sheet
 
 
 class RowProblem(ValueError):
-    def __init__(
-        self, code: str, column: str, message_id: str, message_en: str, sheet: str = "", row: int | None = None
-    ):
-        super().__init__(f"{message_id} / {message_en}")
-        self.code, self.column, self.message_id, self.message_en = code, column, message_id, message_en
+    def __init__(self, code: str, column: str, message: Message, sheet: str = "", row: int | None = None):
+        super().__init__(str(message))
+        self.code, self.column, self.bilingual = code, column, message
         self.sheet, self.row = sheet, row
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
 
 @dataclass
@@ -40,16 +48,18 @@ class Cells:
     def column(self, key: str) -> str:
         return self.keys.get(key, key)
 
-    def problem(self, code: str, key: str, message_id: str, message_en: str) -> RowProblem:
-        return RowProblem(code, self.column(key), message_id, message_en, self.sheet, self.row.number)
+    def problem(self, code: str, key: str, message: Message) -> RowProblem:
+        return RowProblem(code, self.column(key), message, self.sheet, self.row.number)
 
     def unknown(self, key: str, value: str, choices) -> RowProblem:
         listed = ", ".join(choices)
         return self.problem(
             "unknown_choice",
             key,
-            f"Nilai '{value}' tidak dikenal untuk {key}; pilihan: {listed}",
-            f"Unknown value '{value}' for {key}; choices: {listed}",
+            Message(
+                f"Nilai '{value}' tidak dikenal untuk {key}; pilihan: {listed}",
+                f"Unknown value '{value}' for {key}; choices: {listed}",
+            ),
         )
 
 
@@ -109,8 +119,9 @@ def submitted_at(cells: Cells) -> str | None:
                 raise cells.problem(
                     "bad_date",
                     key,
-                    f"Tanggal tidak dapat dibaca di {key}: '{value}'",
-                    f"Cannot read the date in {key}: '{value}'",
+                    Message(
+                        f"Tanggal tidak dapat dibaca di {key}: '{value}'", f"Cannot read the date in {key}: '{value}'"
+                    ),
                 ) from None
     return None
 
@@ -172,7 +183,7 @@ def _check_identity(cells: Cells, key: str, value: str, kind: str, prefixes: fro
     if code:
         message = ROW_ERRORS[code]
         values = {"length": len(value), "prefix": value[:4], "day": value[6:8], "sex": ""}
-        raise cells.problem(code, key, message.id.format(**values), message.en.format(**values))
+        raise cells.problem(code, key, message.format(**values))
 
 
 def location(cells: Cells) -> dict[str, float] | None:
@@ -190,8 +201,7 @@ def location(cells: Cells) -> dict[str, float] | None:
         raise cells.problem(
             "bad_gps",
             "gps" if cells.get("gps") else "gps_latitude",
-            f"Posisi GPS tidak valid: {shown}",
-            f"Invalid GPS position: {shown}",
+            Message(f"Posisi GPS tidak valid: {shown}", f"Invalid GPS position: {shown}"),
         ) from None
 
 
@@ -244,7 +254,9 @@ def family_choice(cells: Cells) -> tuple[int | None, str]:
         raise (
             cells.unknown("keluarga", chosen, ["<id keluarga>"])
             if chosen
-            else cells.problem("missing", "keluarga", "Kolom keluarga wajib diisi", "Field keluarga is required")
+            else cells.problem(
+                "missing", "keluarga", Message("Kolom keluarga wajib diisi", "Field keluarga is required")
+            )
         )
     return int(chosen), ""
 

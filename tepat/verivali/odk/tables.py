@@ -13,6 +13,8 @@ file that cannot be read whole (truncated, not UTF-8, ragged rows, broken zip) r
 
 from __future__ import annotations
 
+from tepat.engine.bilingual import Message
+
 import csv
 import io
 import re
@@ -33,9 +35,17 @@ ODK_MARKERS = {"submissiondate", "key", "parent_key", "submitterid", "submittern
 class ExportUnreadable(Exception):
     """The file as a whole cannot be used; nothing from it is written."""
 
-    def __init__(self, code: str, message_id: str, message_en: str):
-        super().__init__(f"{message_id} / {message_en}")
-        self.code, self.message_id, self.message_en = code, message_id, message_en
+    def __init__(self, code: str, message: Message):
+        super().__init__(str(message))
+        self.code, self.bilingual = code, message
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
 
 @dataclass
@@ -73,14 +83,16 @@ def read_export(path: Path, file_name: str | None = None) -> Export:
     data = path.read_bytes()
     name = file_name or path.name
     if not data.strip():
-        raise ExportUnreadable("file_empty", f"Berkas {name} kosong", f"File {name} is empty")
+        raise ExportUnreadable("file_empty", Message(f"Berkas {name} kosong", f"File {name} is empty"))
     if data.startswith(b"PK"):
         sheets, media, kind = _read_zip(data, name, path)
     elif data[:8].startswith(b"\xd0\xcf\x11\xe0"):
         raise ExportUnreadable(
             "file_type",
-            "Berkas .xls lama tidak didukung; simpan sebagai .xlsx atau ekspor csv",
-            "Old .xls files are not supported; save as .xlsx or export csv",
+            Message(
+                "Berkas .xls lama tidak didukung; simpan sebagai .xlsx atau ekspor csv",
+                "Old .xls files are not supported; save as .xlsx or export csv",
+            ),
         )
     else:
         sheets, media, kind = [_read_csv(data, name, name)], {}, "csv"
@@ -90,7 +102,9 @@ def read_export(path: Path, file_name: str | None = None) -> Export:
 def _assemble(name: str, sheets: list[Sheet], media: dict[str, bytes], kind: str) -> Export:
     sheets = [s for s in sheets if s.headers]
     if not sheets:
-        raise ExportUnreadable("file_empty", f"Berkas {name} tidak berisi tabel", f"File {name} holds no table")
+        raise ExportUnreadable(
+            "file_empty", Message(f"Berkas {name} tidak berisi tabel", f"File {name} holds no table")
+        )
     main = next((s for s in sheets if not _is_repeat(s)), sheets[0])
     repeats = {_repeat_name(s): s for s in sheets if s is not main and _is_repeat(s)}
     return Export(
@@ -106,8 +120,10 @@ def detect_source(headers: list[str]) -> str:
         return "odk"
     raise ExportUnreadable(
         "not_an_export",
-        "Bukan ekspor kiriman ODK Central atau KoboToolbox (kolom metadata tidak ada)",
-        "Not an ODK Central or KoboToolbox submission export (no metadata columns)",
+        Message(
+            "Bukan ekspor kiriman ODK Central atau KoboToolbox (kolom metadata tidak ada)",
+            "Not an ODK Central or KoboToolbox submission export (no metadata columns)",
+        ),
     )
 
 
@@ -130,7 +146,8 @@ def _read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ExportUnreadable(
-            "encoding", f"{name}: bukan teks UTF-8 (byte {error.start})", f"{name}: not UTF-8 text (byte {error.start})"
+            "encoding",
+            Message(f"{name}: bukan teks UTF-8 (byte {error.start})", f"{name}: not UTF-8 text (byte {error.start})"),
         ) from error
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
@@ -141,8 +158,10 @@ def _read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
     except csv.Error as error:
         raise ExportUnreadable(
             "csv_broken",
-            f"{name}: csv rusak atau terpotong di baris {reader.line_num} ({error})",
-            f"{name}: broken or truncated csv at line {reader.line_num} ({error})",
+            Message(
+                f"{name}: csv rusak atau terpotong di baris {reader.line_num} ({error})",
+                f"{name}: broken or truncated csv at line {reader.line_num} ({error})",
+            ),
         ) from error
     return Sheet(name=sheet_name, headers=[h.strip() for h in header], rows=rows)
 
@@ -156,8 +175,10 @@ def _csv_rows(reader, header: list[str], name: str) -> list[Row]:
         if len(cells) != len(header):
             raise ExportUnreadable(
                 "row_length",
-                f"{name}: baris {number} berisi {len(cells)} kolom, judul {len(header)}; berkas terpotong atau rusak",
-                f"{name}: row {number} has {len(cells)} columns, the header {len(header)}; the file is truncated or broken",
+                Message(
+                    f"{name}: baris {number} berisi {len(cells)} kolom, judul {len(header)}; berkas terpotong atau rusak",
+                    f"{name}: row {number} has {len(cells)} columns, the header {len(header)}; the file is truncated or broken",
+                ),
             )
         rows.append(Row(number=number, cells=dict(zip((h.strip() for h in header), cells))))
     return rows
@@ -199,8 +220,10 @@ def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
             size = f"{member.file_size >> 20:,} MB"
             raise ExportUnreadable(
                 "attachment_too_large",
-                f"{name}: lampiran {member.filename} berukuran {size}; batasnya {limit >> 20} MB",
-                f"{name}: attachment {member.filename} is {size}; the limit is {limit >> 20} MB",
+                Message(
+                    f"{name}: lampiran {member.filename} berukuran {size}; batasnya {limit >> 20} MB",
+                    f"{name}: attachment {member.filename} is {size}; the limit is {limit >> 20} MB",
+                ),
             )
 
 
@@ -208,8 +231,9 @@ def _broken(name: str, error: BaseException) -> ExportUnreadable:
     detail = (str(error).splitlines() or [type(error).__name__])[0][:160]
     return ExportUnreadable(
         "file_unreadable",
-        f"{name}: berkas rusak atau terpotong ({detail})",
-        f"{name}: the file is broken or truncated ({detail})",
+        Message(
+            f"{name}: berkas rusak atau terpotong ({detail})", f"{name}: the file is broken or truncated ({detail})"
+        ),
     )
 
 
@@ -224,7 +248,9 @@ def _read_odk_zip(archive: zipfile.ZipFile, name: str) -> tuple[list[Sheet], dic
         else:
             media[PurePosixPath(member.filename).name] = content
     if not sheets:
-        raise ExportUnreadable("not_an_export", f"{name}: zip tanpa berkas csv", f"{name}: a zip without csv files")
+        raise ExportUnreadable(
+            "not_an_export", Message(f"{name}: zip tanpa berkas csv", f"{name}: a zip without csv files")
+        )
     return sheets, media
 
 

@@ -1,6 +1,7 @@
 """Number filters for templates, in the active language (tepat.formatting).
 
 {% load angka %}{{ families|angka }} {{ share|persen }} {{ share|persen:2 }} {{ cost|rupiah }} {{ ratio|angka:2 }}
+{% sel_kecil as n %}  the small-cell threshold, for the notes under suppressed tables
 """
 
 from __future__ import annotations
@@ -52,3 +53,11 @@ def nilai(value) -> str:
     if isinstance(value, int | float):
         return formatting.number(value, 0 if isinstance(value, int) else 2)
     return str(value)
+
+
+@register.simple_tag
+def sel_kecil() -> int:
+    """The one small-cell threshold (TEPAT_SMALL_CELL, default the engine's SMALL_CELL), as the pages state it."""
+    from tepat.indicators.registry import small_cell
+
+    return small_cell()
