@@ -31,7 +31,8 @@ def _sheet(body: bytes) -> list[tuple]:
     return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
 
-def test_a_big_family_export_is_a_job_its_owner_downloads_once_made(client, cast, registry, settings):
+def test_a_big_family_export_is_a_job_its_owner_downloads_once_made(client, cast, registry, settings, monkeypatch):
+    monkeypatch.setattr("tepat.registry.exports.BATCH", 1)  # one family per batch: the keyset walk and the progress
     client.force_login(cast["admin"])  # sees both families, NIK masked
     small = client.get("/keluarga/unduh.csv")
     assert small.status_code == 200 and small.content.count(b"\n") == 3  # header + 2 families, written at once
@@ -47,6 +48,8 @@ def test_a_big_family_export_is_a_job_its_owner_downloads_once_made(client, cast
     logged = PersonalDataAccess.objects.filter(kind=AccessKind.EXPORT).count()
 
     execute(Job.objects.select_related("user").get(pk=job.pk))  # what the worker does
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result["records"] == 2
     fragment = client.get(f"/unduhan/{job.pk}/progres/").content.decode()
     assert 'data-testid="export-link"' in fragment and "hx-get" not in fragment
     response = client.get(f"/unduhan/{job.pk}/berkas")
