@@ -75,6 +75,15 @@ def target_table(user, params: dict) -> Table:
     return Table("Sasaran", params["file_name"], params["what"], frame.height, [frame])
 
 
+def access_log_table(user, params: dict) -> Table:
+    """The personal-data access log filtered by the log page's query (tepat.accounts.accesslog)."""
+    from tepat.accounts.accesslog import LogQuery, find_person, log_frame
+
+    spec = LogQuery.from_query(QueryDict(params.get("query", "")))
+    frame = log_frame(user, spec.entries(find_person(spec.nik) if spec.nik else None))
+    return Table("Log akses", params["file_name"], params["what"], frame.height, [frame])
+
+
 def report_document(user, params: dict, fmt: str) -> tuple[bytes, str]:
     """A report (briefing pack, LP2KD, periodic report) for a period, generated and audited as the user."""
     from tepat.reports.actions import do_generate_report
@@ -85,7 +94,11 @@ def report_document(user, params: dict, fmt: str) -> tuple[bytes, str]:
     return content, f"{params['kind']}-{code}.{fmt}"
 
 
-TABLES: dict[str, Callable[[object, dict], Table]] = {"families": family_table, "targets": target_table}
+TABLES: dict[str, Callable[[object, dict], Table]] = {
+    "families": family_table,
+    "targets": target_table,
+    "access_log": access_log_table,
+}
 DOCUMENTS: dict[str, Callable[[object, dict, str], tuple[bytes, str]]] = {"report": report_document}
 
 
