@@ -242,10 +242,6 @@ def _sheet_parts(batches: Iterable[pl.DataFrame]) -> Iterator[str]:
     yield "</sheetData></worksheet>"
 
 
-def _sheet_xml(frame: pl.DataFrame) -> str:
-    return "".join(_sheet_parts([frame]))
-
-
 def _controls_in(frame: pl.DataFrame, name: str) -> list[str]:
     """The control characters that occur in a text column (usually none: no extra pass)."""
     if frame.schema[name] != pl.String or not frame[name].str.contains(_CONTROL).any():
