@@ -31,7 +31,6 @@ from tepat.web.views.indicators.common import TABLE_TYPES
 
 _CHARTS: LRU[str] = LRU(48)  # rendered SVG per (measure_key, language): rendering a 31 x 11 heat map takes ~0.3 s
 SHOWN = 500  # families listed on a drill-down page (the download has them all)
-CHUNK = 5000  # family ids per query (SQLite's bound-parameter limit)
 
 
 def _measure(request, with_key: bool = False):
