@@ -145,6 +145,9 @@ TEPAT_JOB_HEARTBEAT_SECONDS = envint("TEPAT_JOB_HEARTBEAT_SECONDS", "5")
 TEPAT_JOB_STALE_SECONDS = envint(
     "TEPAT_JOB_STALE_SECONDS", "120"
 )  # a job on another host without a beat for this long is dead
+# Downloads (tepat.jobs.exports): a table of more rows than this, and every document, is made by the worker.
+TEPAT_EXPORT_JOB_ROWS = envint("TEPAT_EXPORT_JOB_ROWS", "20000")
+TEPAT_EXPORT_KEEP_HOURS = envint("TEPAT_EXPORT_KEEP_HOURS", "24")  # a made file is removed after this long
 # Limits every input file is checked against before its cells are read (docs/operations.md#limits).
 TEPAT_IMPORT_LIMITS = Limits.from_env()
 TEPAT_ODK_MAX_ATTACHMENT_MB = envint("TEPAT_ODK_MAX_ATTACHMENT_MB", "50")

@@ -2,7 +2,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from tepat.web.views import allocation, auth, families, gaps, home, imports, programs, realisasi, targets
+from tepat.web.views import allocation, auth, exports, families, gaps, home, imports, programs, realisasi, targets
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -37,6 +37,9 @@ urlpatterns = [
     path("sasaran/", targets.target_list, name="target_list"),
     path("sasaran/<int:pk>/", targets.target_detail, name="target_detail"),
     path("sasaran/<int:pk>/unduh.<str:kind>", targets.target_export, name="target_export"),
+    path("unduhan/<int:pk>/", exports.export_status, name="export_status"),
+    path("unduhan/<int:pk>/progres/", exports.export_progress, name="export_progress"),
+    path("unduhan/<int:pk>/berkas", exports.export_file, name="export_file"),
     path("", include("tepat.web.routes.indicators")),
     path("", include("tepat.web.routes.pockets")),
     path("", include("tepat.web.routes.verivali")),

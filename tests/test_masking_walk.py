@@ -94,6 +94,7 @@ def _objects():
         "user": list(User.objects.order_by("pk").values_list("pk", flat=True)[:3]),
         "realisasi_job": list(Job.objects.filter(kind="realisasi").values_list("pk", flat=True)[:3]),
         "odk_job": [(j.params["campaign"], j.pk) for j in Job.objects.filter(kind="odk")[:3]],
+        "export_job": list(Job.objects.filter(kind="export").values_list("pk", flat=True)[:6]),
     }
 
 
@@ -151,6 +152,9 @@ def _params(o: dict) -> dict[str, list[dict]]:
         "verivali_ingest_report": [{"pk": c, "job": j, "fmt": f} for c, j in o["odk_job"] for f in sheets],
         "admin_user_detail": [{"pk": p} for p in o["user"]],
         "access_log_export": [{"kind": k} for k in sheets],
+        "export_status": [{"pk": p} for p in o["export_job"]],
+        "export_progress": [{"pk": p} for p in o["export_job"]],
+        "export_file": [{"pk": p} for p in o["export_job"]],
     }
 
 

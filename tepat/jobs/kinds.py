@@ -97,6 +97,16 @@ RUNNERS: dict[str, Callable[[Job], dict]] = {
 }
 
 
+# Downloads (big tables, documents) made by the worker: tepat.jobs.exports.
+def run_export(job: Job) -> dict:
+    from tepat.jobs.exports import run_export as make_file
+
+    return make_file(job)
+
+
+RUNNERS["export"] = run_export
+
+
 def _fail_batch(job: Job, reason: str) -> None:
     """The import page stops waiting: its batch is failed with the reason (a stable code, `job_died`)."""
     from django.utils import timezone

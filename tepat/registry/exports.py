@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 import polars as pl
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -47,13 +49,38 @@ def head_nik(family_ref: str) -> Subquery:
     return Subquery(head.values("nik")[:1])
 
 
+BATCH = 5000  # families per query when a download is written batch by batch (also under SQLite's parameter limit)
+
+
 def family_frame(user, families: QuerySet) -> pl.DataFrame:
     """One row per family with the head's NIK; NIK and No KK masked unless the role needs them."""
-    rows = families.annotate(head_nik=head_nik("pk")).order_by("id").values_list(*FAMILY_EXPORT)
-    frame = pl.DataFrame(
-        list(rows), schema=dict.fromkeys(FAMILY_EXPORT.values(), pl.String), orient="row", strict=False
-    )
+    return pl.concat(list(family_batches(user, families)))
+
+
+def _family_rows(user, families: QuerySet, limit: int | None = None) -> pl.DataFrame:
+    """The families (the first `limit` by id) with the id first, masked per role."""
+    rows = families.annotate(head_nik=head_nik("pk")).order_by("id").values_list("id", *FAMILY_EXPORT)
+    schema = {"id": pl.Int64, **dict.fromkeys(FAMILY_EXPORT.values(), pl.String)}
+    frame = pl.DataFrame(list(rows[:limit] if limit else rows), schema=schema, orient="row", strict=False)
     return _masked(user, frame)
+
+
+def family_batches(user, families: QuerySet, ids: Sequence[int] | None = None) -> Iterator[pl.DataFrame]:
+    """`family_frame` in batches of BATCH families by id (keyset: one query per batch), or, with `ids`, those
+    families in the order given, BATCH ids per query (each batch by id).
+    Guarantee: at least one (maybe empty) frame; the concatenation is the whole list. Cost: memory of one batch."""
+    if ids is not None:
+        for start in range(0, max(len(ids), 1), BATCH):
+            yield _family_rows(user, families.filter(pk__in=ids[start : start + BATCH])).drop("id")
+        return
+    last = 0
+    while True:
+        frame = _family_rows(user, families.filter(pk__gt=last), BATCH)
+        if frame.height or last == 0:
+            yield frame.drop("id")
+        if frame.height < BATCH:
+            return
+        last = frame["id"][-1]
 
 
 def _masked(user, frame: pl.DataFrame) -> pl.DataFrame:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from tepat.accounts.accesslog import LogQuery, Person, find_person, log_frame, person_rows, shown_what
+from tepat.accounts.accesslog import LogQuery, Person, find_person, person_rows, shown_what
 from tepat.accounts.masking import log_access, mask_numbers
 from tepat.accounts.models import AccessKind, User
-from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
+from tepat.jobs import exports as export_jobs
 from tepat.web.decorators import user_manager
 
 CONTENT_TYPES = {
@@ -58,15 +58,10 @@ def access_log_export(request, kind: str):
     if kind not in CONTENT_TYPES:
         raise Http404
     spec, person = _read(request, AccessKind.EXPORT)
-    frame = log_frame(request.user, spec.entries(person))
-    log_access(
-        request.user,
-        AccessKind.EXPORT,
-        mask_numbers(f"log akses ({kind}) {request.GET.urlencode()}"),
-        records=frame.height,
-    )
-    data = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Log akses": frame})
-    response = HttpResponse(data, content_type=CONTENT_TYPES[kind])
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="log-akses-{stamp}.{kind}"'
-    return response
+    query = request.GET.urlencode()
+    params = {
+        "query": query,
+        "file_name": f"log-akses-{timezone.localtime():%Y%m%d-%H%M}.{kind}",
+        "what": mask_numbers(f"log akses ({kind}) {query}"),
+    }
+    return export_jobs.respond(request, "access_log", kind, params, rows=spec.entries(person).count())

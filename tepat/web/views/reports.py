@@ -5,23 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tepat.reports.actions import do_generate_report, do_write_section
+from tepat.jobs import exports as export_jobs
+from tepat.reports.actions import do_write_section
 from tepat.reports.documents import DOCUMENTS, written_texts
 from tepat.reports.models import WrittenSection
 from tepat.reports.periods import PeriodError, parse_period
 from tepat.web.decorators import reporter
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _period_code(request) -> str:
@@ -62,14 +57,12 @@ def report_download(request, kind: str, fmt: str):
         raise Http404
     code = _period_code(request)
     try:
-        period = parse_period(code)
+        parse_period(code)
     except PeriodError as problem:
         messages.error(request, str(problem))
         return redirect("reports")
-    content = do_generate_report(kind, fmt, period, code, acting_user=request.user)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{code}.{fmt}"'
-    return response
+    # Made by the worker (tepat.jobs.exports), generated and audited as the user (do_generate_report).
+    return export_jobs.respond(request, "report", fmt, {"kind": kind, "period": code})
 
 
 @reporter

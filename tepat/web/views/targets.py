@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
+from tepat.jobs import exports as export_jobs
 from tepat.programs.actions import do_freeze_target_list
 from tepat.programs.models import Program, TargetList
-from tepat.registry.exports import target_frame
-from tepat.registry.spreadsheet import csv_bytes, xlsx_bytes
 from tepat.web.linking import linkable_families
 from tepat.web.decorators import freezer
 
@@ -74,14 +73,9 @@ def target_export(request, pk: int, kind: str):
     target = get_in_scope_or_404(request.user, TargetList.objects.select_related("program"), pk=pk)
     if kind not in ("csv", "xlsx"):
         raise Http404
-    frame = target_frame(request.user, target)
-    log_access(request.user, AccessKind.EXPORT, f"daftar sasaran {target.pk} ({kind})", records=frame.height)
-    body = csv_bytes(frame) if kind == "csv" else xlsx_bytes({"Sasaran": frame})
-    content_type = (
-        "text/csv; charset=utf-8"
-        if kind == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="sasaran-{target.program.code}-{target.pk}.{kind}"'
-    return response
+    params = {
+        "target": target.pk,
+        "file_name": f"sasaran-{target.program.code}-{target.pk}.{kind}",
+        "what": f"daftar sasaran {target.pk} ({kind})",
+    }
+    return export_jobs.respond(request, "targets", kind, params, rows=target.entries.count())
