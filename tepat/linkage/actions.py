@@ -20,9 +20,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tepat.engine.linkage import family_pairs, link_persons, model_spec
-from tepat.linkage.frames import person_frame
+from tepat.engine.linkage.recipients import link_recipients
+from tepat.linkage.frames import person_frame, recipient_frame
 from tepat.linkage.identities import refresh_identities, refresh_identities_of
 from tepat.linkage.models import DECISION_STATUS, Decision, LinkageModel, Pair, PairDecision, PairKind, PairStatus
+from tepat.programs.models import HeldRecipient
+from tepat.programs.realisasi import resolve_held, unwrite_held, write_held
 from tepat.registry.actions import do_deactivate_member, do_reactivate_member
 from tepat.registry.models import Member
 
@@ -35,6 +38,7 @@ class RunReport:
     auto_linked: int = 0
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)
+    realisasi_resolved: int = 0  # held realisasi rows written as interventions by this run
 
     def as_dict(self) -> dict:
         return {
@@ -42,6 +46,7 @@ class RunReport:
             "persons": self.persons,
             "pairs": self.pairs,
             "auto_linked": self.auto_linked,
+            "realisasi_resolved": self.realisasi_resolved,
             "seconds": round(self.seconds, 2),
             "stats": self.stats,
         }
@@ -82,6 +87,23 @@ def _family_rows(pairs: pl.DataFrame, persons: pl.DataFrame, lower: float, upper
     )
 
 
+def _realisasi_rows(model: dict, persons: pl.DataFrame, lower: float, threads: int) -> pl.DataFrame:
+    """Candidates (registry persons) for the held realisasi rows: left is the row, right the person."""
+    pairs = link_recipients(recipient_frame(), persons, model=model, threads=threads, keep=lower)
+    fam = persons.select(pl.col("record_id").alias("right_id"), pl.col("family_id").alias("right_family"))
+    return (
+        pairs.filter(pl.col("probability") >= lower)
+        .join(fam, on="right_id")
+        .with_columns(
+            (-pl.col("left_id")).alias("recipient"),
+            pl.lit(None, pl.Int64).alias("left_id"),
+            pl.lit(None, pl.Int64).alias("left_family"),
+            pl.lit(False).alias("auto"),
+            pl.concat_str(pl.col("kind"), -pl.col("left_id"), pl.col("right_id"), separator=":").alias("key"),
+        )
+    )
+
+
 COLUMNS = [
     "key",
     "kind",
@@ -94,6 +116,7 @@ COLUMNS = [
     "right_id",
     "left_family",
     "right_family",
+    "recipient",
 ]
 
 
@@ -127,6 +150,7 @@ def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, 
                 right_member_id=r["right_id"],
                 left_family_id=r["left_family"],
                 right_family_id=r["right_family"],
+                recipient_id=r["recipient"],
                 method=r["method"],
                 probability=r["probability"],
                 match_weight=r["match_weight"],
@@ -175,13 +199,22 @@ def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) 
         if result is not None and result.pairs.height:
             rows = pl.concat(
                 [
-                    _person_rows(result.pairs, persons, lower, upper).select(COLUMNS),
-                    _family_rows(result.pairs, persons, lower, upper).select(COLUMNS),
+                    _person_rows(result.pairs, persons, lower, upper)
+                    .with_columns(recipient=pl.lit(None, pl.Int64))
+                    .select(COLUMNS),
+                    _family_rows(result.pairs, persons, lower, upper)
+                    .with_columns(recipient=pl.lit(None, pl.Int64))
+                    .select(COLUMNS),
                 ],
                 how="vertical_relaxed",
             )
             counts, auto = _store(rows, model, acting_user)
         refresh_identities()
+        resolved = resolve_held(acting_user=acting_user)  # ambiguous rows that auto-links made one identity
+        if result is not None:
+            rows = _realisasi_rows(result.model, persons, lower, threads)
+            if rows.height:
+                counts[PairKind.REALISASI] = _store(rows.select(COLUMNS), model, acting_user)[0].get("realisasi", 0)
     return RunReport(
         model_version=version,
         persons=persons.height,
@@ -189,6 +222,7 @@ def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) 
         auto_linked=auto,
         seconds=time.perf_counter() - started,
         stats=result.stats if result else {},
+        realisasi_resolved=resolved,
     )
 
 
@@ -258,7 +292,23 @@ def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> Pair
     )
     if PairStatus.LINKED in (before, after) and pair.left_member_id and pair.right_member_id:
         refresh_identities_of([pair.left_member_id, pair.right_member_id])
+    _downstream(pair, before, after, acting_user)
     return history
+
+
+def _downstream(pair: Pair, before: str, after: str, acting_user) -> None:
+    """A confirmed realisasi pair writes its held row as an Intervention for the person's family (undo
+    cancels it); any other confirmed link resolves the held rows it made unambiguous."""
+    if pair.kind == PairKind.REALISASI and pair.recipient_id:
+        held = HeldRecipient.objects.select_for_update().get(pk=pair.recipient_id)
+        if after == PairStatus.LINKED:
+            if held.intervention_id:
+                raise ValueError("this realisasi row is already resolved by another pair")
+            write_held(held, family_id=pair.right_family_id, member_id=pair.right_member_id, acting_user=acting_user)
+        elif before == PairStatus.LINKED and held.intervention_id:
+            unwrite_held(held)
+    elif after == PairStatus.LINKED:
+        resolve_held(acting_user=acting_user)
 
 
 __all__ = ["RunReport", "do_decide_pair", "do_run_linkage", "do_undo_pair"]

@@ -25,7 +25,8 @@ PAGE = 100
 
 
 def pending_by_kelurahan(user) -> list[dict]:
-    """Pending pairs in the user's scope per kelurahan (of the left record); empty for non-reviewers."""
+    """Pending pairs in the user's scope per kelurahan (of the right record: a registry family in every
+    kind, the left of a realisasi pair is its held row); empty for non-reviewers."""
     from tepat.accounts.roles import policy_for
 
     policy = policy_for(user)
@@ -33,11 +34,11 @@ def pending_by_kelurahan(user) -> list[dict]:
         return []
     rows = (
         scoped(user, Pair.objects.filter(status__in=OPEN))
-        .values("left_family__kelurahan__name")
+        .values("right_family__kelurahan__name")
         .annotate(n=Count("id"))
         .order_by("-n")[:15]
     )
-    return [{"kelurahan": r["left_family__kelurahan__name"], "pairs": r["n"]} for r in rows]
+    return [{"kelurahan": r["right_family__kelurahan__name"], "pairs": r["n"]} for r in rows]
 
 
 @reviewer
@@ -47,7 +48,7 @@ def queue(request):
     pairs = scoped(request.user, Pair.objects.all())
     pairs = pairs.filter(status__in=OPEN) if status == "open" else pairs.filter(status=status)
     pairs = pairs.filter(kind=kind) if kind in PairKind.values else pairs
-    page = list(with_records(pairs).select_related("left_family__kelurahan")[:PAGE])
+    page = list(with_records(pairs).select_related("right_family__kelurahan")[:PAGE])
     log_access(request.user, AccessKind.VIEW, f"antrean tautan {request.GET.urlencode()}", records=2 * len(page))
     context = {
         "pairs": page,
