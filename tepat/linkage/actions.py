@@ -27,7 +27,8 @@ from tepat.linkage.models import DECISION_STATUS, Decision, LinkageModel, Pair, 
 from tepat.programs.models import HeldRecipient
 from tepat.programs.realisasi import resolve_held, unwrite_held, write_held
 from tepat.registry.actions import do_deactivate_member, do_reactivate_member
-from tepat.registry.models import Member
+from tepat.registry.models import Member, VersionPart
+from tepat.registry.version import bump
 
 
 @dataclass
@@ -210,6 +211,7 @@ def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) 
             )
             counts, auto = _store(rows, model, acting_user)
         refresh_identities()
+        bump(VersionPart.INTERVENTIONS)  # linked identities are counted once by the convergence measures
         resolved = resolve_held(acting_user=acting_user)  # ambiguous rows that auto-links made one identity
         if result is not None:
             rows = _realisasi_rows(result.model, persons, lower, threads)
@@ -290,8 +292,10 @@ def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> Pair
         user=_user(acting_user),
         change=change,
     )
-    if PairStatus.LINKED in (before, after) and pair.left_member_id and pair.right_member_id:
-        refresh_identities_of([pair.left_member_id, pair.right_member_id])
+    if PairStatus.LINKED in (before, after):
+        bump(VersionPart.INTERVENTIONS)  # the counts of served families change: caches keyed on it refresh
+        if pair.left_member_id and pair.right_member_id:
+            refresh_identities_of([pair.left_member_id, pair.right_member_id])
     _downstream(pair, before, after, acting_user)
     return history
 
