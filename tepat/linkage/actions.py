@@ -315,4 +315,35 @@ def _downstream(pair: Pair, before: str, after: str, acting_user) -> None:
         resolve_held(acting_user=acting_user)
 
 
-__all__ = ["RunReport", "do_decide_pair", "do_run_linkage", "do_undo_pair"]
+GANDA_KINDS = (PairKind.DUPLICATE, PairKind.CROSS_SOURCE, PairKind.FAMILY)
+
+
+def ganda_families(pairs):
+    """The registry families of these pairs' both records (realisasi pairs have one: their right)."""
+    from tepat.registry.models import Family
+
+    ids = {i for pair in pairs.values_list("left_family_id", "right_family_id") for i in pair if i}
+    return Family.objects.filter(pk__in=ids, is_active=True)
+
+
+def do_create_ganda_campaign(pairs, *, acting_user, period_start, period_end, name: str = ""):
+    """A verivali campaign whose families are the families of these (pending) pairs: "ganda" candidates
+    for enumerators to visit. pairs: a Pair queryset, already in the user's scope. Goes through
+    tepat.verivali.actions.do_create_campaign (transaction, audit). Raises ValueError when no family."""
+    from tepat.verivali.actions import do_create_campaign
+
+    pairs = pairs.filter(kind__in=GANDA_KINDS)
+    families = ganda_families(pairs)
+    kelurahan = sorted(set(families.values_list("kelurahan_id", flat=True)))
+    if not kelurahan:
+        raise ValueError("no pending pair has a family to visit")
+    values = {
+        "name": name or f"Verivali ganda {period_start:%d-%m-%Y}",
+        "period_start": period_start,
+        "period_end": period_end,
+        "selection": f"ganda: {pairs.count()} pasangan menunggu tinjauan / pending duplicate pairs",
+    }
+    return do_create_campaign(values, kelurahan=kelurahan, acting_user=acting_user, families=families)
+
+
+__all__ = ["RunReport", "do_create_ganda_campaign", "do_decide_pair", "do_run_linkage", "do_undo_pair"]

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
-from tepat.accounts.roles import Scope
+from tepat.accounts.roles import Scope, policy_for
 from tepat.accounts.scope import get_in_scope_or_404, scoped
-from tepat.linkage.actions import do_decide_pair, do_undo_pair
+from tepat.linkage.actions import do_create_ganda_campaign, do_decide_pair, do_undo_pair
 from tepat.linkage.models import Decision, Pair, PairKind, PairStatus
 from tepat.linkage.review import side_by_side, waterfall, waterfall_svg
 from tepat.linkage.serialize import with_records
-from tepat.web.decorators import needs
+from tepat.web.decorators import campaign_manager, needs
 
 REVIEW_SCOPES = (Scope.CITY, Scope.KECAMATAN, Scope.KELURAHAN)
 reviewer = needs(lambda policy: policy.verivali and policy.scope in REVIEW_SCOPES)
@@ -27,8 +30,6 @@ PAGE = 100
 def pending_by_kelurahan(user) -> list[dict]:
     """Pending pairs in the user's scope per kelurahan (of the right record: a registry family in every
     kind, the left of a realisasi pair is its held row); empty for non-reviewers."""
-    from tepat.accounts.roles import policy_for
-
     policy = policy_for(user)
     if not (policy.verivali and policy.scope in REVIEW_SCOPES):
         return []
@@ -58,6 +59,7 @@ def queue(request):
         "kinds": PairKind.choices,
         "statuses": [("open", _("Perlu ditinjau")), *PairStatus.choices],
         "by_kelurahan": pending_by_kelurahan(request.user),
+        "builds_campaigns": policy_for(request.user).manages_campaigns,
     }
     return render(request, "linkage/queue.html", context)
 
@@ -103,3 +105,20 @@ def decide(request, pk: int):
     messages.success(request, _("Keputusan disimpan."))
     following = scoped(request.user, Pair.objects.filter(status=PairStatus.PENDING)).exclude(pk=pair.pk).first()
     return redirect("linkage_review", pk=following.pk) if following else redirect("linkage_queue")
+
+
+@require_POST
+@campaign_manager
+def ganda_campaign(request):
+    """A verivali campaign of the families of the pending pairs in scope (30 days from today)."""
+    pending = scoped(request.user, Pair.objects.filter(status=PairStatus.PENDING))
+    today = timezone.localdate()
+    try:
+        campaign = do_create_ganda_campaign(
+            pending, acting_user=request.user, period_start=today, period_end=today + timedelta(days=30)
+        )
+    except ValueError:
+        messages.error(request, _("Tidak ada pasangan menunggu tinjauan untuk dikunjungi."))
+        return redirect("linkage_queue")
+    messages.success(request, _("Kampanye verivali ganda dibuat: kunjungi keluarga pasangan yang menunggu tinjauan."))
+    return redirect("verivali_campaign", pk=campaign.pk)
