@@ -38,8 +38,9 @@ def linked(registry, cast):
     return report
 
 
-def _truth_pairs(registry_truth: pl.DataFrame) -> set[tuple[int, int]]:
-    """(P3KE member id, DTSEN member id) of the same person, via id_individu (P3KE) and row order (DTSEN)."""
+def _truth_pairs(registry_truth: pl.DataFrame, duplicates: bool = False) -> set[tuple[int, int]]:
+    """(P3KE member id, DTSEN member id) of the same person, via id_individu (P3KE) and row order (DTSEN);
+    duplicates: (DTSEN id, DTSEN id) of the persons the DTSEN file holds twice (two NIKs, one human)."""
     from tepat.registry.models import Member
 
     from tepat.registry.models import ImportBatch
@@ -52,6 +53,10 @@ def _truth_pairs(registry_truth: pl.DataFrame) -> set[tuple[int, int]]:
     }  # no NIK, or their family's head was rejected
     kept = registry_truth.filter(~pl.col("row").is_in(sorted(rejected)))
     assert len(dtsen) == kept.height
+    if duplicates:
+        rows = pl.DataFrame({"truth": kept["id_individu"], "member": [m for m, _ in dtsen]})
+        same = rows.join(rows, on="truth", suffix="_r").filter(pl.col("member") < pl.col("member_r"))
+        return set(same.select("member", "member_r").iter_rows())
     return {(p3ke[ident], member) for ident, (member, _) in zip(kept["id_individu"], dtsen)}
 
 
@@ -76,6 +81,9 @@ def test_cross_source_links_are_precise_and_complete_including_differing_niks(re
     }
     assert len(probabilistic & truth) >= 20, "true pairs whose NIKs differ are found too"
     assert linked.pairs["cross_source"] == len(found)
+    twice = _truth_pairs(registry, duplicates=True)
+    duplicates = set(Pair.objects.filter(kind=PairKind.DUPLICATE).values_list("left_member_id", "right_member_id"))
+    assert twice and len(duplicates & twice) / len(duplicates) >= 0.8 and duplicates >= twice  # P, R
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tepat.demo.generate import linkage_frames
 from tepat.engine.linkage import (
     cross_source_accuracy,
+    duplicate_accuracy,
     exact_nik_pairs,
     family_pairs,
     link_persons,
@@ -43,6 +44,14 @@ def city():
     p3ke, dtsen = linkage_frames(2500, seed=21, identity_noise=0.15)
     both = pl.concat([p3ke, dtsen])
     return both, link_persons(both)
+
+
+def test_persons_registered_twice_under_two_niks_are_found(city):
+    both, result = city
+    found = duplicate_accuracy(result.pairs, both, threshold=0.99)
+    assert found["true"] >= 50, "the generator writes within-source duplicates"
+    assert found["precision"] >= 0.9 and found["recall"] >= 0.95, found
+    assert both.filter(pl.col("source") == "dtsen")["nik"].drop_nulls().is_unique().all()  # no NIK finds them
 
 
 def test_links_beat_the_exact_nik_floor_with_high_precision(city):
