@@ -10,12 +10,13 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import UTC
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from tepat.linkage.models import DECISION_STATUS, Decision, LinkageModel, Pair, 
 from tepat.programs.models import HeldRecipient
 from tepat.programs.realisasi import resolve_held, unwrite_held, write_held
 from tepat.registry.actions import do_deactivate_member, do_reactivate_member
+from tepat.registry.bulk import insert_frame, update_rows
 from tepat.registry.models import Member, VersionPart
 from tepat.registry.version import bump
 
@@ -121,63 +123,74 @@ COLUMNS = [
 ]
 
 
+AUTO_REASON = "NIK sama, peluang di atas ambang atas / same NIK above the upper threshold"
+
+
+def _now_column() -> datetime:
+    """`timezone.now()` as the bulk writer stores it: naive UTC (SQLite text, PostgreSQL in UTC)."""
+    return timezone.now().astimezone(UTC).replace(tzinfo=None)
+
+
 def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, int]:
     """New pairs inserted (auto-linked ones with their AUTO decision); known pairs keep their status
     and get the new scores. Cost: one read of every stored key (no IN list: a city has ~1M pairs),
-    bulk insert and bulk update in batches."""
-    known = dict(Pair.objects.values_list("key", "id"))
+    COPY (PostgreSQL) / executemany (SQLite) of the new pairs through tepat.registry.bulk, one
+    UPDATE per known pair, one INSERT ... SELECT of the auto decisions."""
+    known = pl.DataFrame(
+        list(Pair.objects.values_list("key", "id")), schema={"key": pl.String, "id": pl.Int64}, orient="row"
+    )
     counts = dict(rows.group_by("kind").len().iter_rows())
-    fresh = rows.with_columns(pl.col("key").is_in(pl.Series(list(known), dtype=pl.String).implode()).alias("_known"))
-    changed = [
-        Pair(
-            pk=known[r["key"]],
-            method=r["method"],
-            probability=r["probability"],
-            match_weight=r["match_weight"],
-            weights=json.loads(r["weights"]),
-            model=model,
-        )
-        for r in fresh.filter(pl.col("_known")).select(COLUMNS).iter_rows(named=True)
-    ]
-    Pair.objects.bulk_update(changed, ["method", "probability", "match_weight", "weights", "model"], batch_size=2000)
-    created = Pair.objects.bulk_create(
-        [
-            Pair(
-                key=r["key"],
-                kind=r["kind"],
-                status=PairStatus.LINKED if r["auto"] else PairStatus.PENDING,
-                auto=r["auto"],
-                left_member_id=r["left_id"],
-                right_member_id=r["right_id"],
-                left_family_id=r["left_family"],
-                right_family_id=r["right_family"],
-                recipient_id=r["recipient"],
-                method=r["method"],
-                probability=r["probability"],
-                match_weight=r["match_weight"],
-                weights=json.loads(r["weights"]),
-                model=model,
-            )
-            for r in fresh.filter(~pl.col("_known")).select(COLUMNS).iter_rows(named=True)
-        ],
-        batch_size=2000,
+    rows = rows.join(known, on="key", how="left")
+    changed = rows.filter(pl.col("id").is_not_null())
+    update_rows(
+        Pair._meta.db_table,
+        ["method", "probability", "match_weight", "weights", "model_id"],
+        changed.select("method", "probability", "match_weight", "weights", pl.lit(model.pk), "id").iter_rows(),
     )
-    auto = [p for p in created if p.auto]
-    PairDecision.objects.bulk_create(
-        [
-            PairDecision(
-                pair=p,
-                decision=Decision.AUTO,
-                before=PairStatus.PENDING,
-                after=PairStatus.LINKED,
-                reason="NIK sama, peluang di atas ambang atas / same NIK above the upper threshold",
-                user=_user(acting_user),
-            )
-            for p in auto
-        ],
-        batch_size=2000,
+    fresh = rows.filter(pl.col("id").is_null())
+    stamp = _now_column()
+    insert_frame(Pair._meta.db_table, _pair_table(fresh, model, stamp))
+    return counts, _auto_decisions(model, stamp, acting_user)
+
+
+def _pair_table(fresh: pl.DataFrame, model: LinkageModel, stamp: datetime) -> pl.DataFrame:
+    """New pairs as rows of the Pair table (its column names)."""
+    status = pl.when(pl.col("auto")).then(pl.lit(PairStatus.LINKED)).otherwise(pl.lit(PairStatus.PENDING))
+    return fresh.select(
+        "key",
+        "kind",
+        "method",
+        "probability",
+        "match_weight",
+        "weights",
+        status.alias("status"),
+        "auto",
+        pl.col("left_id").alias("left_member_id"),
+        pl.col("right_id").alias("right_member_id"),
+        pl.col("left_family").alias("left_family_id"),
+        pl.col("right_family").alias("right_family_id"),
+        pl.col("recipient").alias("recipient_id"),
+        pl.lit(model.pk).alias("model_id"),
+        pl.lit(stamp).alias("created_at"),
+        pl.lit("").alias("reason"),
     )
-    return counts, len(auto)
+
+
+def _auto_decisions(model: LinkageModel, stamp: datetime, acting_user) -> int:
+    """An AUTO history row for every auto-linked pair this run inserted (created at `stamp`). One scan
+    (no anti-join: right after a COPY the planner's statistics are empty and a join would crawl)."""
+    quote = connection.ops.quote_name
+    decisions, pairs = quote(PairDecision._meta.db_table), quote(Pair._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("pair_id", "decision", "before", "after", "reason", "user_id", "at"))
+    sql = (
+        f"INSERT INTO {decisions} ({columns}) SELECT p.id, %s, %s, %s, %s, %s, %s FROM {pairs} p "
+        "WHERE p.model_id = %s AND p.created_at = %s AND p.auto"
+    )
+    user = _user(acting_user)
+    values = [Decision.AUTO, PairStatus.PENDING, PairStatus.LINKED, AUTO_REASON, user.pk if user else None]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, stamp, model.pk, stamp])
+        return cursor.rowcount
 
 
 def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) -> RunReport:
