@@ -294,15 +294,14 @@ def test_unmatched_realisasi_row_gets_a_candidate_and_a_confirmed_link_records_i
 
     member = Member.objects.filter(source="p3ke", tanggal_lahir__isnull=False).select_related("family__kelurahan")[7]
     mistyped = member.nik[:-4] + "9999"
-    report = _realisasi(
-        tmp_path,
-        cast,
-        mistyped,
-        nama_penerima=member.nama.lower(),
-        tanggal_lahir=member.tanggal_lahir.strftime("%d-%m-%Y"),
-        kelurahan=member.family.kelurahan.name,
-    )
+    person = {
+        "nama_penerima": member.nama.lower(),
+        "tanggal_lahir": member.tanggal_lahir.strftime("%d-%m-%Y"),
+        "kelurahan": member.family.kelurahan.name,
+    }
+    report = _realisasi(tmp_path, cast, mistyped, **person)
     assert report.inserted == 0 and report.held == 1 and report.rejected[0]["code"] == "nik_unknown"
+    assert _realisasi(tmp_path, cast, mistyped, **person).held == 0  # the same row is not held twice
     held = HeldRecipient.objects.get()
     assert held.kelurahan_id == member.family.kelurahan_id and held.intervention is None
     run = do_run_linkage(acting_user=cast["analyst"], model=TRAINED.get("model"))

@@ -305,12 +305,13 @@ def hold(rows: pl.DataFrame, *, acting_user, file_name: str) -> int:
     regions = _kelurahan_ids(rows["kelurahan"].drop_nulls().unique().to_list())
     known = set(
         HeldRecipient.objects.filter(intervention__isnull=True).values_list(
-            "program_id", "nik", "no_kk", "nama", "date"
+            "program_id", "nik", "no_kk", "nama", "date", "amount"
         )
     )
     fresh = []
     for row in rows.iter_rows(named=True):
-        key = (row["_program_id"], row["nik"] or "", row["no_kk"] or "", row["nama"] or "", row["_date"])
+        amount = whole_rupiah(row["_amount"])
+        key = (row["_program_id"], row["nik"] or "", row["no_kk"] or "", row["nama"] or "", row["_date"], amount)
         if key in known:
             continue
         known.add(key)
@@ -318,7 +319,7 @@ def hold(rows: pl.DataFrame, *, acting_user, file_name: str) -> int:
             HeldRecipient(
                 program_id=row["_program_id"],
                 date=row["_date"],
-                amount=whole_rupiah(row["_amount"]),
+                amount=amount,
                 units=row["_units"] or 1,
                 status=row["_status"],
                 nik=row["nik"] or "",
