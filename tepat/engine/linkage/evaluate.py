@@ -68,3 +68,22 @@ def duplicate_accuracy(pairs: pl.DataFrame, persons: pl.DataFrame, threshold: fl
         "precision": correct / found.height if found.height else 1.0,
         "recall": correct / true_pairs if true_pairs else 1.0,
     }
+
+
+def recipient_accuracy(pairs: pl.DataFrame, recipients: pl.DataFrame, persons: pl.DataFrame, threshold: float) -> dict:
+    """Realisasi candidates (tepat.engine.linkage.recipients) against truth: precision of the pairs at
+    or above `threshold`, and recall = share of recipients with their true person among them."""
+    found = (
+        pairs.filter(pl.col("probability") >= threshold)
+        .select("left_id", "right_id")
+        .join(recipients.select(pl.col("record_id").alias("left_id"), pl.col("truth").alias("t_l")), on="left_id")
+        .join(persons.select(pl.col("record_id").alias("right_id"), pl.col("truth").alias("t_r")), on="right_id")
+    )
+    correct = found.filter(pl.col("t_l") == pl.col("t_r"))
+    return {
+        "recipients": recipients.height,
+        "predicted": found.height,
+        "correct": correct.height,
+        "precision": correct.height / found.height if found.height else 1.0,
+        "recall": correct["left_id"].n_unique() / recipients.height if recipients.height else 1.0,
+    }
