@@ -20,7 +20,8 @@ def test_no_kk_never_equals_a_nik():
 
 def test_identity_noise_changes_only_some_persons_and_the_truth_names_them():
     p3ke, dtsen = linkage_frames(3000, seed=4, identity_noise=0.2)
-    assert p3ke.height == dtsen.height and p3ke["truth"].is_unique().all()
+    assert p3ke["truth"].is_unique().all() and set(dtsen["truth"]) == set(p3ke["truth"])
+    dtsen = dtsen.unique("truth", keep="first", maintain_order=True)  # within-source duplicates: next test
     joined = p3ke.join(dtsen, on="truth", suffix="_d")
     changed = joined.filter(
         (pl.col("nik") != pl.col("nik_d")).fill_null(True)
@@ -42,12 +43,27 @@ def test_identity_noise_changes_only_some_persons_and_the_truth_names_them():
     ).any()
 
 
+def test_some_persons_are_registered_twice_in_dtsen_under_a_second_nik():
+    p3ke, dtsen = linkage_frames(3000, seed=4, identity_noise=0.2)
+    twice = dtsen.filter(pl.col("truth").is_duplicated()).sort("truth", "record_id")
+    first, second = twice.gather_every(2), twice.gather_every(2, offset=1)
+    assert 0.01 < first.height / p3ke.height < 0.03  # rate 0.2 x DUPLICATE_SHARE 0.1
+    assert (first["family_id"] == second["family_id"]).all() and (first["no_kk"] == second["no_kk"]).all()
+    assert (first["nik"] != second["nik"]).all() and not second["nik"].is_in(p3ke["nik"].implode()).any()
+    assert (second["tanggal_lahir"] == p3ke.join(second.select("truth"), on="truth")["tanggal_lahir"]).all()
+
+
 @pytest.mark.django_db
 def test_noisy_dtsen_files_import_and_join_by_no_kk(import_file, tmp_path):
     keluarga = generate(80, "dtsen-keluarga", tmp_path / "k.csv", seed=9, identity_noise=0.3)
     anggota = generate(80, "dtsen-anggota", tmp_path / "a.csv", seed=9, identity_noise=0.3)
     truth = pl.read_csv(anggota.identity_path)
     assert truth.height == anggota.rows and set(truth.columns) == {"row", "id_individu", "noise", "family_new_kk"}
+    twice = truth.filter(pl.col("noise") == "duplicate")
+    assert (
+        twice.height
+        and twice["id_individu"].is_in(truth["id_individu"].head(truth.height - twice.height).implode()).all()
+    )
     assert truth["family_new_kk"].any()
     assert import_file(keluarga.path).report["families"]["new"] == 80
     report = import_file(anggota.path).report

@@ -38,8 +38,9 @@ def linked(registry, cast):
     return report
 
 
-def _truth_pairs(registry_truth: pl.DataFrame) -> set[tuple[int, int]]:
-    """(P3KE member id, DTSEN member id) of the same person, via id_individu (P3KE) and row order (DTSEN)."""
+def _truth_pairs(registry_truth: pl.DataFrame, duplicates: bool = False) -> set[tuple[int, int]]:
+    """(P3KE member id, DTSEN member id) of the same person, via id_individu (P3KE) and row order (DTSEN);
+    duplicates: (DTSEN id, DTSEN id) of the persons the DTSEN file holds twice (two NIKs, one human)."""
     from tepat.registry.models import Member
 
     from tepat.registry.models import ImportBatch
@@ -52,6 +53,10 @@ def _truth_pairs(registry_truth: pl.DataFrame) -> set[tuple[int, int]]:
     }  # no NIK, or their family's head was rejected
     kept = registry_truth.filter(~pl.col("row").is_in(sorted(rejected)))
     assert len(dtsen) == kept.height
+    if duplicates:
+        rows = pl.DataFrame({"truth": kept["id_individu"], "member": [m for m, _ in dtsen]})
+        same = rows.join(rows, on="truth", suffix="_r").filter(pl.col("member") < pl.col("member_r"))
+        return set(same.select("member", "member_r").iter_rows())
     return {(p3ke[ident], member) for ident, (member, _) in zip(kept["id_individu"], dtsen)}
 
 
@@ -76,6 +81,9 @@ def test_cross_source_links_are_precise_and_complete_including_differing_niks(re
     }
     assert len(probabilistic & truth) >= 20, "true pairs whose NIKs differ are found too"
     assert linked.pairs["cross_source"] == len(found)
+    twice = _truth_pairs(registry, duplicates=True)
+    duplicates = set(Pair.objects.filter(kind=PairKind.DUPLICATE).values_list("left_member_id", "right_member_id"))
+    assert twice and len(duplicates & twice) / len(duplicates) >= 0.8 and duplicates >= twice  # P, R
 
 
 @pytest.mark.django_db
@@ -220,7 +228,8 @@ def test_cli_run_reports_pairs_by_kind(registry, cast):
     assert report["pairs"]["cross_source"] > 0 and report["pairs"]["family"] > 0 and report["seconds"] > 0
 
 
-def _realisasi(tmp_path, cast, nik: str):
+def _realisasi(tmp_path, cast, nik: str, **person):
+    """One realisasi row for `nik`; person: nama_penerima, tanggal_lahir, kelurahan as an OPD writes them."""
     from tepat.accounts.actions import ensure_shipped_opds
     from tepat.programs.actions import do_import_interventions
     from tepat.programs.catalogue import ensure_catalogue
@@ -228,7 +237,7 @@ def _realisasi(tmp_path, cast, nik: str):
 
     ensure_shipped_opds()
     ensure_catalogue(2026)
-    header = ["kode_program", "nik", "no_kk", "nama_penerima", "tanggal", "nilai", "status"]
+    header = ["kode_program", "nik", "no_kk", "nama_penerima", "tanggal", "nilai", "status", *person]
     row = {
         "kode_program": "pkh",
         "nik": nik,
@@ -237,6 +246,7 @@ def _realisasi(tmp_path, cast, nik: str):
         "tanggal": "15-03-2026",
         "nilai": "750000",
         "status": "tersalur",
+        **person,
     }
     return do_import_interventions(
         write_csv(tmp_path / f"r{nik}.csv", [row], header=header, title=False), acting_user=cast["analyst"]
@@ -245,18 +255,24 @@ def _realisasi(tmp_path, cast, nik: str):
 
 @pytest.mark.django_db
 def test_realisasi_row_in_two_sources_resolves_through_the_link_and_not_after_undo(registry, cast, tmp_path):
-    from tepat.linkage.actions import do_run_linkage, do_undo_pair
-    from tepat.linkage.models import Pair
     from django.db.models import Count
 
-    from tepat.programs.models import Intervention
+    from tepat.linkage.actions import do_run_linkage, do_undo_pair
+    from tepat.linkage.models import Pair
+    from tepat.programs.models import HeldRecipient, Intervention
     from tepat.registry.models import Member
 
     nik = Member.objects.values("nik").annotate(n=Count("id")).filter(n=2).order_by("nik")[0]["nik"]
-    assert _realisasi(tmp_path, cast, nik).rejected[0]["code"] == "nik_ambiguous"
-    do_run_linkage(acting_user=cast["analyst"], model=TRAINED.get("model"))
+    first = _realisasi(tmp_path, cast, nik)
+    assert first.rejected[0]["code"] == "nik_ambiguous" and first.held == 1 and first.inserted == 0
+    run = do_run_linkage(acting_user=cast["analyst"], model=TRAINED.get("model"))
+    assert run.realisasi_resolved == 1  # the held row: its two families are now one linked identity
+    held = HeldRecipient.objects.get()
+    assert held.intervention.family.source == "dtsen" and held.intervention.member.nik == nik
+    HeldRecipient.objects.all().delete()
+    Intervention.objects.all().delete()
     report = _realisasi(tmp_path, cast, nik)
-    assert report.inserted == 1, report.rejected
+    assert report.inserted == 1 and report.held == 0, report.rejected
     assert Intervention.objects.get().family.source == "dtsen"  # the newer register's family
     person = Pair.objects.get(kind="cross_source", left_member__nik=nik)
     family = Pair.objects.get(kind="family", left_family=person.left_family, right_family=person.right_family)
@@ -266,6 +282,44 @@ def test_realisasi_row_in_two_sources_resolves_through_the_link_and_not_after_un
     do_undo_pair(family, acting_user=cast["analyst"], reason="uji")
     Intervention.objects.all().delete()
     assert _realisasi(tmp_path, cast, nik).rejected[0]["code"] == "nik_ambiguous"
+
+
+@pytest.mark.django_db
+def test_unmatched_realisasi_row_gets_a_candidate_and_a_confirmed_link_records_it(registry, cast, tmp_path):
+    from tepat.cli import main
+    from tepat.linkage.actions import do_decide_pair, do_run_linkage, do_undo_pair
+    from tepat.linkage.models import Pair, PairStatus
+    from tepat.programs.models import HeldRecipient, InterventionStatus
+    from tepat.registry.models import Member
+
+    member = Member.objects.filter(source="p3ke", tanggal_lahir__isnull=False).select_related("family__kelurahan")[7]
+    mistyped = member.nik[:-4] + "9999"
+    person = {
+        "nama_penerima": member.nama.lower(),
+        "tanggal_lahir": member.tanggal_lahir.strftime("%d-%m-%Y"),
+        "kelurahan": member.family.kelurahan.name,
+    }
+    report = _realisasi(tmp_path, cast, mistyped, **person)
+    assert report.inserted == 0 and report.held == 1 and report.rejected[0]["code"] == "nik_unknown"
+    assert _realisasi(tmp_path, cast, mistyped, **person).held == 0  # the same row is not held twice
+    held = HeldRecipient.objects.get()
+    assert held.kelurahan_id == member.family.kelurahan_id and held.intervention is None
+    run = do_run_linkage(acting_user=cast["analyst"], model=TRAINED.get("model"))
+    assert run.pairs["realisasi"] >= 1
+    pair = Pair.objects.get(kind="realisasi", recipient=held, right_member=member)  # (and its DTSEN record)
+    assert pair.probability >= 0.5 and pair.status == PairStatus.PENDING and not pair.auto
+    out = CliRunner().invoke(main, ["linkage", "pairs", "--kind", "realisasi", "--json"])
+    row = next(r for r in json.loads(out.output) if r["id"] == pair.pk)
+    assert row["left"]["source"] == "realisasi" and row["left"]["nik"] == mistyped
+    assert row["right"]["nik"] == member.nik
+    do_decide_pair(pair, "same", acting_user=cast["analyst"], reason="nama, tanggal lahir dan kelurahan cocok")
+    held.refresh_from_db()
+    assert held.intervention.family_id == member.family_id and held.intervention.member_id == member.pk
+    assert held.intervention.status == InterventionStatus.DELIVERED and held.intervention.amount == 750000
+    do_undo_pair(pair, acting_user=cast["analyst"], reason="salah orang")
+    held.refresh_from_db()
+    assert held.intervention is None
+    assert member.interventions.get().status == InterventionStatus.CANCELLED  # cancelled, never deleted
 
 
 @pytest.mark.django_db

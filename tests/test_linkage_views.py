@@ -63,3 +63,24 @@ def test_viewer_and_enumerator_have_no_queue_and_home_shows_pending_per_keluraha
     client.force_login(cast["lurah"])
     home = client.get("/").content.decode()
     assert 'data-testid="linkage-pending"' in home and "Pantai Johor" in home
+
+
+@pytest.mark.django_db
+def test_analyst_builds_a_ganda_campaign_from_pending_pairs_and_a_lurah_cannot(client, cast, linked):
+    from tepat.linkage.actions import ganda_families
+    from tepat.linkage.models import Pair
+    from tepat.verivali.models import Campaign
+
+    pending = Pair.objects.filter(status="pending", kind__in=["duplicate", "cross_source", "family"])
+    expected = set(ganda_families(pending).values_list("pk", flat=True))
+    assert expected
+    client.force_login(cast["lurah"])
+    assert 'data-testid="ganda-campaign"' not in client.get("/tautan/").content.decode()
+    assert client.post("/tautan/kampanye-ganda/").status_code == 404
+    client.force_login(cast["analyst"])
+    assert 'data-testid="ganda-campaign"' in client.get("/tautan/").content.decode()
+    response = client.post("/tautan/kampanye-ganda/")
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/verivali/{campaign.pk}/"
+    assert set(campaign.families.values_list("family_id", flat=True)) == expected
+    assert campaign.selection.startswith(f"ganda: {pending.count()} pasangan")

@@ -43,6 +43,7 @@ POST_ONLY = {
     "verivali_handback_sent",
     "meeting_cancel",
     "linkage_decide",
+    "linkage_ganda_campaign",
 }
 BINARY_IMAGES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 
@@ -202,7 +203,8 @@ def identity_numbers() -> set[str]:
 def demo(regions, tmp_path):
     """The demo (300 families, users per role, verivali with a musyawarah, rakor, targeting), plus pending
     corrections of a NIK and a No KK and a proposed member with a NIK, the numbers a masked form must hide,
-    and two uploads in the history: a realisasi file refusing an unknown NIK and a broken ODK export."""
+    and two uploads in the history: a realisasi file refusing an unknown NIK and a broken ODK export; two
+    linkage pairs in the camat's kecamatan (a duplicate, and that realisasi row with a candidate)."""
     from tepat.accounts.models import User
     from tepat.bootstrap import ensure_database
     from tepat.demo.load import load_demo
@@ -248,7 +250,48 @@ def demo(regions, tmp_path):
         source="web",
     )
     _uploads(campaign, tmp_path)
+    _pairs(User.objects.get(role="camat").region)
     return {u.username: u for u in User.objects.all()}
+
+
+def _pairs(kecamatan) -> None:
+    """A duplicate pair and a realisasi pair (the held row of _uploads) for the review page to show."""
+    from tepat.linkage.models import Pair
+    from tepat.programs.models import HeldRecipient
+    from tepat.registry.models import Member
+
+    members = Member.objects.filter(is_active=True, family__kelurahan__parent=kecamatan).exclude(nik="")
+    seen, picked = set(), []
+    for member in members.select_related("family").order_by("pk"):  # three members of three families
+        if member.family_id not in seen and len(picked) < 3:
+            seen.add(member.family_id)
+            picked.append(member)
+    a, b, c = picked
+    weights = {"nik": -8.0, "nama": 9.5, "tanggal_lahir": 7.0, "jenis_kelamin": 0.5, "alamat": 2.0, "hubungan": 0.0}
+    Pair.objects.create(
+        key=f"duplicate:{a.pk}:{b.pk}",
+        kind="duplicate",
+        method="probabilistic",
+        probability=0.93,
+        match_weight=8.0,
+        weights={**weights, "no_kk": -3.0},
+        left_member=a,
+        right_member=b,
+        left_family=a.family,
+        right_family=b.family,
+    )
+    held = HeldRecipient.objects.get(nik="1274059999990009")  # the realisasi row of _uploads (NIK unknown)
+    Pair.objects.create(
+        key=f"realisasi:{held.pk}:{c.pk}",
+        kind="realisasi",
+        method="probabilistic",
+        probability=0.81,
+        match_weight=2.1,
+        weights={**weights, "nik": 0.0, "no_kk": 0.0},
+        recipient=held,
+        right_member=c,
+        right_family=c.family,
+    )
 
 
 def _uploads(campaign, tmp_path) -> None:
@@ -299,6 +342,7 @@ def test_masking_roles_never_receive_a_full_identity_number(username, client, de
     assert "1274054107990002" in numbers and len(numbers) > 500
     pages = walk(client, user)
     assert len(pages) > (40 if username == "admin" else 20)  # the walk reached the role's pages
+    assert len([url for url in pages if re.fullmatch(r"/tautan/\d+/", url)]) == 2  # both pairs reviewed
     leaks = {url: sorted(set(SIXTEEN.findall(text)) & numbers)[:3] for url, (_, text) in pages.items()}
     assert {url: found for url, found in leaks.items() if found} == {}
     html = {url: r for url, (r, text) in pages.items() if r["Content-Type"].startswith("text/html")}
@@ -316,4 +360,5 @@ def test_the_analyst_walk_finds_full_numbers_so_the_check_can_fail(client, demo)
     seen = {url for url, (_, text) in pages.items() if set(SIXTEEN.findall(text)) & numbers}
     assert any("/kunjungan/" in url for url in seen) and any(url.startswith("/keluarga/") for url in seen)
     assert any(url.endswith(".csv") for url in seen) and any("/verivali/usulan/" in url for url in seen)
+    assert len([url for url in seen if re.fullmatch(r"/tautan/\d+/", url)]) == 2  # the pairs show full numbers
     assert not PersonalDataAccess.objects.filter(user=demo["analis"], unmasked=False).exists()

@@ -10,22 +10,28 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import UTC
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from tepat.accounts.actor import actor_user
 from tepat.engine.linkage import family_pairs, link_persons, model_spec
-from tepat.linkage.frames import person_frame
+from tepat.engine.linkage.recipients import link_recipients
+from tepat.linkage.frames import person_frame, recipient_frame
 from tepat.linkage.identities import refresh_identities, refresh_identities_of
 from tepat.linkage.models import DECISION_STATUS, Decision, LinkageModel, Pair, PairDecision, PairKind, PairStatus
+from tepat.programs.models import HeldRecipient
+from tepat.programs.realisasi import resolve_held, unwrite_held, write_held
 from tepat.registry.actions import do_deactivate_member, do_reactivate_member
-from tepat.registry.models import Member
+from tepat.registry.bulk import insert_frame, update_rows
+from tepat.registry.models import Member, VersionPart
+from tepat.registry.version import bump
 
 
 @dataclass
@@ -36,6 +42,7 @@ class RunReport:
     auto_linked: int = 0
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)
+    realisasi_resolved: int = 0  # held realisasi rows written as interventions by this run
 
     def as_dict(self) -> dict:
         return {
@@ -43,6 +50,7 @@ class RunReport:
             "persons": self.persons,
             "pairs": self.pairs,
             "auto_linked": self.auto_linked,
+            "realisasi_resolved": self.realisasi_resolved,
             "seconds": round(self.seconds, 2),
             "stats": self.stats,
         }
@@ -79,6 +87,23 @@ def _family_rows(pairs: pl.DataFrame, persons: pl.DataFrame, lower: float, upper
     )
 
 
+def _realisasi_rows(model: dict, persons: pl.DataFrame, lower: float, threads: int) -> pl.DataFrame:
+    """Candidates (registry persons) for the held realisasi rows: left is the row, right the person."""
+    pairs = link_recipients(recipient_frame(), persons, model=model, threads=threads, keep=lower)
+    fam = persons.select(pl.col("record_id").alias("right_id"), pl.col("family_id").alias("right_family"))
+    return (
+        pairs.filter(pl.col("probability") >= lower)
+        .join(fam, on="right_id")
+        .with_columns(
+            (-pl.col("left_id")).alias("recipient"),
+            pl.lit(None, pl.Int64).alias("left_id"),
+            pl.lit(None, pl.Int64).alias("left_family"),
+            pl.lit(False).alias("auto"),
+            pl.concat_str(pl.col("kind"), -pl.col("left_id"), pl.col("right_id"), separator=":").alias("key"),
+        )
+    )
+
+
 COLUMNS = [
     "key",
     "kind",
@@ -91,65 +116,78 @@ COLUMNS = [
     "right_id",
     "left_family",
     "right_family",
+    "recipient",
 ]
+
+
+AUTO_REASON = "NIK sama, peluang di atas ambang atas / same NIK above the upper threshold"
+
+
+def _now_column() -> datetime:
+    """`timezone.now()` as the bulk writer stores it: naive UTC (SQLite text, PostgreSQL in UTC)."""
+    return timezone.now().astimezone(UTC).replace(tzinfo=None)
 
 
 def _store(rows: pl.DataFrame, model: LinkageModel, acting_user) -> tuple[dict, int]:
     """New pairs inserted (auto-linked ones with their AUTO decision); known pairs keep their status
     and get the new scores. Cost: one read of every stored key (no IN list: a city has ~1M pairs),
-    bulk insert and bulk update in batches."""
-    known = dict(Pair.objects.values_list("key", "id"))
+    COPY (PostgreSQL) / executemany (SQLite) of the new pairs through tepat.registry.bulk, one
+    UPDATE per known pair, one INSERT ... SELECT of the auto decisions."""
+    known = pl.DataFrame(
+        list(Pair.objects.values_list("key", "id")), schema={"key": pl.String, "id": pl.Int64}, orient="row"
+    )
     counts = dict(rows.group_by("kind").len().iter_rows())
-    fresh = rows.with_columns(pl.col("key").is_in(pl.Series(list(known), dtype=pl.String).implode()).alias("_known"))
-    changed = [
-        Pair(
-            pk=known[r["key"]],
-            method=r["method"],
-            probability=r["probability"],
-            match_weight=r["match_weight"],
-            weights=json.loads(r["weights"]),
-            model=model,
-        )
-        for r in fresh.filter(pl.col("_known")).select(COLUMNS).iter_rows(named=True)
-    ]
-    Pair.objects.bulk_update(changed, ["method", "probability", "match_weight", "weights", "model"], batch_size=2000)
-    created = Pair.objects.bulk_create(
-        [
-            Pair(
-                key=r["key"],
-                kind=r["kind"],
-                status=PairStatus.LINKED if r["auto"] else PairStatus.PENDING,
-                auto=r["auto"],
-                left_member_id=r["left_id"],
-                right_member_id=r["right_id"],
-                left_family_id=r["left_family"],
-                right_family_id=r["right_family"],
-                method=r["method"],
-                probability=r["probability"],
-                match_weight=r["match_weight"],
-                weights=json.loads(r["weights"]),
-                model=model,
-            )
-            for r in fresh.filter(~pl.col("_known")).select(COLUMNS).iter_rows(named=True)
-        ],
-        batch_size=2000,
+    rows = rows.join(known, on="key", how="left")
+    changed = rows.filter(pl.col("id").is_not_null())
+    update_rows(
+        Pair._meta.db_table,
+        ["method", "probability", "match_weight", "weights", "model_id"],
+        changed.select("method", "probability", "match_weight", "weights", pl.lit(model.pk), "id").iter_rows(),
     )
-    auto = [p for p in created if p.auto]
-    PairDecision.objects.bulk_create(
-        [
-            PairDecision(
-                pair=p,
-                decision=Decision.AUTO,
-                before=PairStatus.PENDING,
-                after=PairStatus.LINKED,
-                reason="NIK sama, peluang di atas ambang atas / same NIK above the upper threshold",
-                user=actor_user(acting_user),
-            )
-            for p in auto
-        ],
-        batch_size=2000,
+    fresh = rows.filter(pl.col("id").is_null())
+    stamp = _now_column()
+    insert_frame(Pair._meta.db_table, _pair_table(fresh, model, stamp))
+    return counts, _auto_decisions(model, stamp, acting_user)
+
+
+def _pair_table(fresh: pl.DataFrame, model: LinkageModel, stamp: datetime) -> pl.DataFrame:
+    """New pairs as rows of the Pair table (its column names)."""
+    status = pl.when(pl.col("auto")).then(pl.lit(PairStatus.LINKED)).otherwise(pl.lit(PairStatus.PENDING))
+    return fresh.select(
+        "key",
+        "kind",
+        "method",
+        "probability",
+        "match_weight",
+        "weights",
+        status.alias("status"),
+        "auto",
+        pl.col("left_id").alias("left_member_id"),
+        pl.col("right_id").alias("right_member_id"),
+        pl.col("left_family").alias("left_family_id"),
+        pl.col("right_family").alias("right_family_id"),
+        pl.col("recipient").alias("recipient_id"),
+        pl.lit(model.pk).alias("model_id"),
+        pl.lit(stamp).alias("created_at"),
+        pl.lit("").alias("reason"),
     )
-    return counts, len(auto)
+
+
+def _auto_decisions(model: LinkageModel, stamp: datetime, acting_user) -> int:
+    """An AUTO history row for every auto-linked pair this run inserted (created at `stamp`). One scan
+    (no anti-join: right after a COPY the planner's statistics are empty and a join would crawl)."""
+    quote = connection.ops.quote_name
+    decisions, pairs = quote(PairDecision._meta.db_table), quote(Pair._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("pair_id", "decision", "before", "after", "reason", "user_id", "at"))
+    sql = (
+        f"INSERT INTO {decisions} ({columns}) SELECT p.id, %s, %s, %s, %s, %s, %s FROM {pairs} p "
+        "WHERE p.model_id = %s AND p.created_at = %s AND p.auto"
+    )
+    user = actor_user(acting_user)
+    values = [Decision.AUTO, PairStatus.PENDING, PairStatus.LINKED, AUTO_REASON, user.pk if user else None]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, stamp, model.pk, stamp])
+        return cursor.rowcount
 
 
 def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) -> RunReport:
@@ -172,13 +210,23 @@ def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) 
         if result is not None and result.pairs.height:
             rows = pl.concat(
                 [
-                    _person_rows(result.pairs, persons, lower, upper).select(COLUMNS),
-                    _family_rows(result.pairs, persons, lower, upper).select(COLUMNS),
+                    _person_rows(result.pairs, persons, lower, upper)
+                    .with_columns(recipient=pl.lit(None, pl.Int64))
+                    .select(COLUMNS),
+                    _family_rows(result.pairs, persons, lower, upper)
+                    .with_columns(recipient=pl.lit(None, pl.Int64))
+                    .select(COLUMNS),
                 ],
                 how="vertical_relaxed",
             )
             counts, auto = _store(rows, model, acting_user)
         refresh_identities()
+        bump(VersionPart.INTERVENTIONS)  # linked identities are counted once by the convergence measures
+        resolved = resolve_held(acting_user=acting_user)  # ambiguous rows that auto-links made one identity
+        if result is not None:
+            rows = _realisasi_rows(result.model, persons, lower, threads)
+            if rows.height:
+                counts[PairKind.REALISASI] = _store(rows.select(COLUMNS), model, acting_user)[0].get("realisasi", 0)
     return RunReport(
         model_version=version,
         persons=persons.height,
@@ -186,6 +234,7 @@ def do_run_linkage(*, acting_user, threads: int = 2, model: dict | None = None) 
         auto_linked=auto,
         seconds=time.perf_counter() - started,
         stats=result.stats if result else {},
+        realisasi_resolved=resolved,
     )
 
 
@@ -253,9 +302,58 @@ def _record(pair: Pair, decision: str, acting_user, reason: str, change) -> Pair
         user=actor_user(acting_user),
         change=change,
     )
-    if PairStatus.LINKED in (before, after) and pair.left_member_id and pair.right_member_id:
-        refresh_identities_of([pair.left_member_id, pair.right_member_id])
+    if PairStatus.LINKED in (before, after):
+        bump(VersionPart.INTERVENTIONS)  # the counts of served families change: caches keyed on it refresh
+        if pair.left_member_id and pair.right_member_id:
+            refresh_identities_of([pair.left_member_id, pair.right_member_id])
+    _downstream(pair, before, after, acting_user)
     return history
 
 
-__all__ = ["RunReport", "do_decide_pair", "do_run_linkage", "do_undo_pair"]
+def _downstream(pair: Pair, before: str, after: str, acting_user) -> None:
+    """A confirmed realisasi pair writes its held row as an Intervention for the person's family (undo
+    cancels it); any other confirmed link resolves the held rows it made unambiguous."""
+    if pair.kind == PairKind.REALISASI and pair.recipient_id:
+        held = HeldRecipient.objects.select_for_update().get(pk=pair.recipient_id)
+        if after == PairStatus.LINKED:
+            if held.intervention_id:
+                raise ValueError("this realisasi row is already resolved by another pair")
+            write_held(held, family_id=pair.right_family_id, member_id=pair.right_member_id, acting_user=acting_user)
+        elif before == PairStatus.LINKED and held.intervention_id:
+            unwrite_held(held)
+    elif after == PairStatus.LINKED:
+        resolve_held(acting_user=acting_user)
+
+
+GANDA_KINDS = (PairKind.DUPLICATE, PairKind.CROSS_SOURCE, PairKind.FAMILY)
+
+
+def ganda_families(pairs):
+    """The registry families of these pairs' both records (realisasi pairs have one: their right)."""
+    from tepat.registry.models import Family
+
+    ids = {i for pair in pairs.values_list("left_family_id", "right_family_id") for i in pair if i}
+    return Family.objects.filter(pk__in=ids, is_active=True)
+
+
+def do_create_ganda_campaign(pairs, *, acting_user, period_start, period_end, name: str = ""):
+    """A verivali campaign whose families are the families of these (pending) pairs: "ganda" candidates
+    for enumerators to visit. pairs: a Pair queryset, already in the user's scope. Goes through
+    tepat.verivali.actions.do_create_campaign (transaction, audit). Raises ValueError when no family."""
+    from tepat.verivali.actions import do_create_campaign
+
+    pairs = pairs.filter(kind__in=GANDA_KINDS)
+    families = ganda_families(pairs)
+    kelurahan = sorted(set(families.values_list("kelurahan_id", flat=True)))
+    if not kelurahan:
+        raise ValueError("no pending pair has a family to visit")
+    values = {
+        "name": name or f"Verivali ganda {period_start:%d-%m-%Y}",
+        "period_start": period_start,
+        "period_end": period_end,
+        "selection": f"ganda: {pairs.count()} pasangan menunggu tinjauan / pending duplicate pairs",
+    }
+    return do_create_campaign(values, kelurahan=kelurahan, acting_user=acting_user, families=families)
+
+
+__all__ = ["RunReport", "do_create_ganda_campaign", "do_decide_pair", "do_run_linkage", "do_undo_pair"]

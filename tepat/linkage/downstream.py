@@ -4,6 +4,8 @@
   linked identity resolve to one family (the DTSEN one, the newer register) instead of `*_ambiguous`.
 - `once_per_identity`: a target list counts a family present in both P3KE and DTSEN (a linked family
   pair) once, keeping the first in priority order.
+- `one_family_per_identity`: the convergence measures' inputs with each linked family counted once
+  (its records' eligibility and interventions on one family row).
 """
 
 from __future__ import annotations
@@ -86,3 +88,31 @@ def once_per_identity(ordered: pl.DataFrame) -> pl.DataFrame:
         .unique("_identity", keep="first", maintain_order=True)
         .drop("_identity")
     )
+
+
+def one_family_per_identity(
+    registry: pl.DataFrame, eligibility: pl.DataFrame, interventions: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The convergence inputs (tepat.programs.gaps) with the families of one confirmed identity as one
+    family: the smallest family id of the group present in `registry` keeps the row; the others' rows
+    go, their eligibility (any record eligible / prioritised) and interventions move to it, so a
+    person served under both records is served once. Cost: one query, a few joins; unchanged when
+    nothing is linked. Guarantee: unlinked families are untouched."""
+    family = family_identities() if registry.height else {}
+    if not family:
+        return registry, eligibility, interventions
+    identity = pl.col("family_id").replace_strict(family, default=pl.col("family_id"))
+    present = registry.select("family_id").with_columns(identity.alias("_identity"))
+    present = present.with_columns(pl.col("family_id").min().over("_identity").alias("_keep"))
+    moved = present.filter(pl.col("family_id") != pl.col("_keep"))
+    if moved.is_empty():
+        return registry, eligibility, interventions
+    onto = pl.col("family_id").replace(dict(zip(moved["family_id"], moved["_keep"])))
+    registry = registry.filter(~pl.col("family_id").is_in(moved["family_id"].implode()))
+    eligibility = (
+        eligibility.with_columns(onto)
+        .group_by("family_id", "program", maintain_order=True)
+        .agg(pl.col(c).any() for c in eligibility.columns if c not in ("family_id", "program"))
+        .select(eligibility.columns)
+    )
+    return registry, eligibility, interventions.with_columns(onto)

@@ -20,3 +20,18 @@ def person_frame() -> pl.DataFrame:
     schema = {**PERSON_SCHEMA, "tanggal_lahir": pl.String}
     frame = pl.DataFrame(fetch(PERSONS_SQL, []), schema=schema, orient="row")
     return frame.with_columns(pl.col("tanggal_lahir").str.slice(0, 10).str.to_date(strict=False))
+
+
+RECIPIENTS_SQL = (
+    "SELECT -h.id, 'realisasi', NULL, h.nik, h.nama, CAST(h.tanggal_lahir AS TEXT), NULL, NULL, h.no_kk, r.code, "
+    "NULL, NULL FROM programs_heldrecipient h LEFT JOIN regions_region r ON r.id = h.kelurahan_id "
+    "WHERE h.intervention_id IS NULL AND h.nama <> ''"
+)
+
+
+def recipient_frame() -> pl.DataFrame:
+    """Held realisasi rows not yet resolved (tepat.programs.models.HeldRecipient), as persons whose
+    record_id is minus the row's id (never colliding with a member id). Cost: O(held rows)."""
+    schema = {**PERSON_SCHEMA, "tanggal_lahir": pl.String}
+    frame = pl.DataFrame(fetch(RECIPIENTS_SQL, []), schema=schema, orient="row")
+    return frame.with_columns(pl.col("tanggal_lahir").str.slice(0, 10).str.to_date(strict=False))

@@ -79,8 +79,18 @@ class Pair(models.Model):
     right_member = models.ForeignKey(
         "registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    left_family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
+    left_family = models.ForeignKey(
+        "registry.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # null for a realisasi pair: its left record is `recipient`
     right_family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(
+        "programs.HeldRecipient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Baris realisasi yang belum cocok (pasangan jenis realisasi)."),
+    )
     model = models.ForeignKey(LinkageModel, null=True, blank=True, on_delete=models.PROTECT, related_name="pairs")
     deactivated = models.ForeignKey(
         "registry.Member",

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tepat.accounts.masking import identity_for, mask_numbers
 from tepat.accounts.roles import policy_for
-from tepat.linkage.models import Pair
+from tepat.linkage.models import Pair, PairKind
+from tepat.linkage.serialize import records
 
 # (label, how to read a member/family) for the side-by-side table
 FIELDS = [
@@ -42,9 +43,7 @@ def side_by_side(pair: Pair, user) -> list[dict]:
     """Rows of (label, left, right, differs); NIK / No KK masked for masking roles (compared unmasked)."""
     rows, sees_numbers = [], policy_for(user).sees_identity_numbers
     for label, read in FIELDS:
-        left, right = (
-            str(read(getattr(pair, f"{s}_member"), getattr(pair, f"{s}_family")) or "") for s in ("left", "right")
-        )
+        left, right = (str(read(*records(pair, s)) or "") for s in ("left", "right"))
         differs = left.strip().upper() != right.strip().upper()
         if label in MASKED:
             left, right = identity_for(user, left), identity_for(user, right)
@@ -80,7 +79,7 @@ def _level_label(model: dict, name: str, weight: float) -> str:
 
 def waterfall(pair: Pair) -> list[Bar]:
     """Prior, one bar per comparison (cumulative), then the total. Empty for family pairs."""
-    if pair.left_member_id is None or not isinstance(pair.weights, dict) or "nik" not in pair.weights:
+    if pair.kind == PairKind.FAMILY or not isinstance(pair.weights, dict) or "nik" not in pair.weights:
         return []
     model = pair.model.settings if pair.model else {}
     p = model.get("probability_two_random_records_match") or 1e-6

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,27 +15,28 @@ from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.permissions import Action, can
 from tepat.accounts.scope import get_in_scope_or_404, scoped
-from tepat.linkage.actions import do_decide_pair, do_undo_pair
+from tepat.linkage.actions import do_create_ganda_campaign, do_decide_pair, do_undo_pair
 from tepat.linkage.models import Decision, Pair, PairKind, PairStatus
 from tepat.linkage.review import side_by_side, waterfall, waterfall_svg
 from tepat.linkage.serialize import with_records
-from tepat.web.decorators import reviewer
+from tepat.web.decorators import campaign_manager, reviewer
 
 OPEN = (PairStatus.PENDING, PairStatus.UNSURE)
 PAGE = 100
 
 
 def pending_by_kelurahan(user) -> list[dict]:
-    """Pending pairs in the user's scope per kelurahan (of the left record); empty for non-reviewers."""
+    """Pending pairs in the user's scope per kelurahan (of the right record: a registry family in every
+    kind, the left of a realisasi pair is its held row); empty for non-reviewers."""
     if not can(user, Action.LINKAGE_REVIEW):
         return []
     rows = (
         scoped(user, Pair.objects.filter(status__in=OPEN))
-        .values("left_family__kelurahan__name")
+        .values("right_family__kelurahan__name")
         .annotate(n=Count("id"))
         .order_by("-n")[:15]
     )
-    return [{"kelurahan": r["left_family__kelurahan__name"], "pairs": r["n"]} for r in rows]
+    return [{"kelurahan": r["right_family__kelurahan__name"], "pairs": r["n"]} for r in rows]
 
 
 @reviewer
@@ -42,7 +46,7 @@ def queue(request):
     pairs = scoped(request.user, Pair.objects.all())
     pairs = pairs.filter(status__in=OPEN) if status == "open" else pairs.filter(status=status)
     pairs = pairs.filter(kind=kind) if kind in PairKind.values else pairs
-    page = list(with_records(pairs).select_related("left_family__kelurahan")[:PAGE])
+    page = list(with_records(pairs).select_related("right_family__kelurahan")[:PAGE])
     log_access(request.user, AccessKind.VIEW, f"antrean tautan {request.GET.urlencode()}", records=2 * len(page))
     context = {
         "pairs": page,
@@ -52,6 +56,7 @@ def queue(request):
         "kinds": PairKind.choices,
         "statuses": [("open", _("Perlu ditinjau")), *PairStatus.choices],
         "by_kelurahan": pending_by_kelurahan(request.user),
+        "builds_campaigns": bool(can(request.user, Action.CAMPAIGNS_MANAGE)),
     }
     return render(request, "linkage/queue.html", context)
 
@@ -97,3 +102,20 @@ def decide(request, pk: int):
     messages.success(request, _("Keputusan disimpan."))
     following = scoped(request.user, Pair.objects.filter(status=PairStatus.PENDING)).exclude(pk=pair.pk).first()
     return redirect("linkage_review", pk=following.pk) if following else redirect("linkage_queue")
+
+
+@require_POST
+@campaign_manager
+def ganda_campaign(request):
+    """A verivali campaign of the families of the pending pairs in scope (30 days from today)."""
+    pending = scoped(request.user, Pair.objects.filter(status=PairStatus.PENDING))
+    today = timezone.localdate()
+    try:
+        campaign = do_create_ganda_campaign(
+            pending, acting_user=request.user, period_start=today, period_end=today + timedelta(days=30)
+        )
+    except ValueError:
+        messages.error(request, _("Tidak ada pasangan menunggu tinjauan untuk dikunjungi."))
+        return redirect("linkage_queue")
+    messages.success(request, _("Kampanye verivali ganda dibuat: kunjungi keluarga pasangan yang menunggu tinjauan."))
+    return redirect("verivali_campaign", pk=campaign.pk)

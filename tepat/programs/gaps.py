@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from tepat.accounts.scope import scoped
 from tepat.engine import convergence as cv
 from tepat.engine.rules import evaluate
+from tepat.linkage.downstream import one_family_per_identity
 from tepat.lru import LRU
 from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
 from tepat.programs.models import Intervention, Program, TargetEntry, TargetList
@@ -104,6 +105,7 @@ def gap_inputs(user, today: date | None = None) -> cv.Inputs:
     eligibility = _eligibility(programs, families, members, today)
     registry = families.select([c for c in FAMILY_COLUMNS if c in families.columns])
     interventions = cv.combine_interventions(_recorded(in_scope), cv.interventions_from_flags(registry))
+    registry, eligibility, interventions = one_family_per_identity(registry, eligibility, interventions)
     return cv.prepare(registry, program_frame, eligibility, interventions)
 
 

@@ -144,3 +144,31 @@ class Intervention(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["program", "family"])]
+
+
+class HeldRecipient(models.Model):
+    """A realisasi row whose NIK / No KK matched no single registry family (unknown, ambiguous or
+    missing): kept so the linkage (tepat.linkage) can propose candidates by name, birth date and
+    kelurahan, and written as an Intervention once a confirmed link resolves it. Never deleted."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("tanggal"))
+    amount = models.DecimalField(_("nilai (Rp)"), max_digits=14, decimal_places=0, default=0)
+    units = models.DecimalField(_("jumlah satuan"), max_digits=10, decimal_places=2, default=1)
+    status = models.CharField(_("status"), max_length=15, choices=InterventionStatus.choices)
+    nik = models.CharField("NIK", max_length=32, blank=True)
+    no_kk = models.CharField("No KK", max_length=32, blank=True)
+    nama = models.CharField(_("nama"), max_length=200, blank=True)
+    tanggal_lahir = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    kelurahan = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=30, help_text=_("Kode masalah identitas (nik_unknown, nik_ambiguous, ...)."))
+    file_name = models.CharField(max_length=255, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    intervention = models.OneToOneField(
+        Intervention, null=True, blank=True, on_delete=models.PROTECT, related_name="held_from"
+    )
+
+    class Meta:
+        ordering = ["id"]

@@ -4,6 +4,11 @@ Each row must name a program of the catalogue, a date in the program's year, a n
 and a person (NIK) or family (No KK) that matches exactly one registry family. Rows that do not are
 reported with their spreadsheet row, column, value, code and message (id / en); the valid rows are
 written in one transaction. Cost: one read, vectorised checks, two lookups, one bulk insert.
+
+A row whose only problem is its recipient (NIK / No KK unknown or in several families, or missing
+with a name given) is also kept as a `HeldRecipient`: the linkage proposes candidates for it (name,
+birth date, kelurahan), and `resolve_held` writes it as an Intervention once a confirmed link
+resolves it (an ambiguous NIK whose families are one linked identity, or a confirmed realisasi pair).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from django.db import transaction
 
 from tepat.accounts.actor import actor_user
 from tepat.linkage.downstream import resolve_linked
-from tepat.programs.models import Intervention, InterventionSource, InterventionStatus, Program
+from tepat.programs.models import HeldRecipient, Intervention, InterventionSource, InterventionStatus, Program
+from tepat.regions.models import Level, Region
 from tepat.registry.bulk import fetch_in
 from tepat.registry.importer.canonical import canonical_frame, mapping, require_columns
 from tepat.registry.importer.checks import ISSUE_SCHEMA, issues, parsed_date
@@ -66,22 +72,30 @@ class RealisasiReport:
     file: str
     rows: int = 0
     inserted: int = 0
+    held: int = 0  # rejected rows kept for the linkage (HeldRecipient)
     rejected: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "rows": self.rows, "inserted": self.inserted, "rejected": self.rejected}
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "held": self.held,
+            "rejected": self.rejected,
+        }
 
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     present = set(frame.columns)
     optional = {
         name: pl.lit(None, pl.String).alias(name)
-        for name in ("nik", "no_kk", "nilai", "satuan", "status")
+        for name in ("nik", "no_kk", "nama", "nilai", "satuan", "status", "tanggal_lahir", "kelurahan")
         if name not in present
     }
     frame = frame.with_columns(optional.values())
     return frame.with_columns(
         parsed_date("tanggal").alias("_date"),
+        parsed_date("tanggal_lahir").alias("_dob"),
         rupiah("nilai").alias("_amount"),
         rupiah("satuan").alias("_units"),
         pl.col("status").str.to_lowercase().fill_null(InterventionStatus.DELIVERED).alias("_status"),
@@ -266,6 +280,113 @@ def write(valid: pl.DataFrame, *, acting_user, file_name: str) -> int:
     return valid.height
 
 
+HOLDABLE = ("nik_unknown", "nik_ambiguous", "kk_unknown", "kk_ambiguous", "identity_missing")
+
+
+def _held_rows(frame: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """Rejected rows whose only problems are the recipient's identity (and that name someone)."""
+    codes = found.group_by(ROW).agg(pl.col("code").alias("_codes"), pl.col("code").first().alias("_reason"))
+    only_identity = codes.filter(pl.col("_codes").list.eval(pl.element().is_in(HOLDABLE)).list.all())
+    named = pl.col("nik").is_not_null() | pl.col("no_kk").is_not_null() | pl.col("nama").is_not_null()
+    return frame.join(only_identity.select(ROW, "_reason"), on=ROW).filter(named)
+
+
+def _kelurahan_ids(values: list[str]) -> dict[str, int]:
+    """A kelurahan as written (code with or without dots, or name) -> region id."""
+    found: dict[str, int] = {}
+    for pk, code, name in Region.objects.filter(level=Level.KELURAHAN).values_list("pk", "code", "name"):
+        for key in (code, code.replace(".", ""), name.upper()):
+            found[key] = pk
+    return {v: found[v.strip().upper()] for v in values if v.strip().upper() in found}
+
+
+def hold(rows: pl.DataFrame, *, acting_user, file_name: str) -> int:
+    """Keep rows for the linkage (HeldRecipient); a row already held unresolved is not held twice."""
+    user = acting_user if getattr(acting_user, "pk", None) else None
+    regions = _kelurahan_ids(rows["kelurahan"].drop_nulls().unique().to_list())
+    known = set(
+        HeldRecipient.objects.filter(intervention__isnull=True).values_list(
+            "program_id", "nik", "no_kk", "nama", "date", "amount"
+        )
+    )
+    fresh = []
+    for row in rows.iter_rows(named=True):
+        amount = whole_rupiah(row["_amount"])
+        key = (row["_program_id"], row["nik"] or "", row["no_kk"] or "", row["nama"] or "", row["_date"], amount)
+        if key in known:
+            continue
+        known.add(key)
+        fresh.append(
+            HeldRecipient(
+                program_id=row["_program_id"],
+                date=row["_date"],
+                amount=amount,
+                units=row["_units"] or 1,
+                status=row["_status"],
+                nik=row["nik"] or "",
+                no_kk=row["no_kk"] or "",
+                nama=(row["nama"] or "")[:200],
+                tanggal_lahir=row["_dob"],
+                kelurahan_id=regions.get(row["kelurahan"]) if row["kelurahan"] else None,
+                reason=row["_reason"],
+                file_name=file_name,
+                row=row[ROW],
+                recorded_by=user,
+            )
+        )
+    HeldRecipient.objects.bulk_create(fresh)
+    return len(fresh)
+
+
+def write_held(held: HeldRecipient, *, family_id: int, member_id: int | None, acting_user) -> Intervention:
+    """A held row as an Intervention for the family (and member) a confirmed link resolved it to."""
+    bump(VersionPart.INTERVENTIONS)
+    intervention = Intervention.objects.create(
+        program_id=held.program_id,
+        family_id=family_id,
+        member_id=member_id,
+        date=held.date,
+        amount=held.amount,
+        units=held.units,
+        status=held.status,
+        source=InterventionSource.IMPORT,
+        file_name=held.file_name,
+        row=held.row,
+        recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    held.intervention = intervention
+    held.save(update_fields=["intervention"])
+    return intervention
+
+
+def unwrite_held(held: HeldRecipient) -> None:
+    """Undo of the link that resolved a held row: its Intervention is cancelled (never deleted), the
+    row is held again."""
+    bump(VersionPart.INTERVENTIONS)
+    Intervention.objects.filter(pk=held.intervention_id).update(status=InterventionStatus.CANCELLED)
+    held.intervention = None
+    held.save(update_fields=["intervention"])
+
+
+def resolve_held(*, acting_user) -> int:
+    """Held rows whose NIK (or No KK) now matches one family (e.g. an ambiguous NIK whose families a
+    confirmed link made one identity) become Interventions. Cost: two lookups on the held keys."""
+    held = list(HeldRecipient.objects.filter(intervention__isnull=True).exclude(nik="", no_kk=""))
+    if not held:
+        return 0
+    by_nik = _lookup(NIK_SQL, sorted({h.nik for h in held if h.nik}))
+    by_kk = _lookup(KK_SQL, sorted({h.no_kk for h in held if h.no_kk}))
+    one = lambda f: {k: (fam, mem) for k, fam, mem, n in f.iter_rows() if n == 1}  # noqa: E731
+    nik, kk = one(by_nik), one(by_kk)
+    written = 0
+    for row in held:
+        target = nik.get(row.nik) if row.nik else kk.get(row.no_kk)
+        if target:
+            write_held(row, family_id=target[0], member_id=target[1], acting_user=acting_user)
+            written += 1
+    return written
+
+
 def import_interventions(
     path: Path, *, acting_user, file_name: str | None = None, allowed: set[int] | None = None
 ) -> RealisasiReport:
@@ -279,7 +400,9 @@ def import_interventions(
     found = check(frame)
     valid = frame.filter(~pl.col(ROW).is_in(found[ROW].implode()))
     report = RealisasiReport(file=file_name or path.name, rows=frame.height)
-    report.inserted = write(valid, acting_user=acting_user, file_name=report.file)
+    with transaction.atomic():  # the valid rows and the held ones, or nothing
+        report.inserted = write(valid, acting_user=acting_user, file_name=report.file)
+        report.held = hold(_held_rows(frame, found), acting_user=acting_user, file_name=report.file)
     headers = mapping(PROFILE, table.headers)
     report.rejected = found.select(
         pl.col(ROW).alias("row"),

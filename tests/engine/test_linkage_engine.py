@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tepat.demo.generate import linkage_frames
 from tepat.engine.linkage import (
     cross_source_accuracy,
+    duplicate_accuracy,
     exact_nik_pairs,
     family_pairs,
     link_persons,
@@ -43,6 +44,14 @@ def city():
     p3ke, dtsen = linkage_frames(2500, seed=21, identity_noise=0.15)
     both = pl.concat([p3ke, dtsen])
     return both, link_persons(both)
+
+
+def test_persons_registered_twice_under_two_niks_are_found(city):
+    both, result = city
+    found = duplicate_accuracy(result.pairs, both, threshold=0.99)
+    assert found["true"] >= 50, "the generator writes within-source duplicates"
+    assert found["precision"] >= 0.9 and found["recall"] >= 0.95, found
+    assert both.filter(pl.col("source") == "dtsen")["nik"].drop_nulls().is_unique().all()  # no NIK finds them
 
 
 def test_links_beat_the_exact_nik_floor_with_high_precision(city):
@@ -120,3 +129,17 @@ def test_duplicates_within_one_source_are_found_with_a_stored_model(city):
         same.height >= 38 and same.height >= 0.9 * duplicates.height
     )  # the rest: twins (same birth date and KK), see docs
     assert set(found["left_source"].unique()) == {"p3ke"}
+
+
+def test_realisasi_rows_without_nik_find_their_person_by_name_birth_date_and_kelurahan(city):
+    from tepat.engine.linkage.evaluate import recipient_accuracy
+    from tepat.engine.linkage.recipients import link_recipients
+
+    both, result = city
+    p3ke, dtsen = (both.filter(pl.col("source") == s) for s in ("p3ke", "dtsen"))
+    rows = dtsen.sample(150, seed=2).select("record_id", "nama", "tanggal_lahir", "kelurahan", "truth")
+    recipients = rows.with_columns(-pl.col("record_id"))
+    pairs = link_recipients(recipients, p3ke, model=result.model, keep=0.5)
+    assert set(pairs["kind"]) == {"realisasi"} and (pairs["left_id"] < 0).all()
+    found = recipient_accuracy(pairs, recipients, p3ke, 0.5)
+    assert found["precision"] >= 0.95 and found["recall"] >= 0.9, found

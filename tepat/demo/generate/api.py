@@ -10,7 +10,7 @@ import polars as pl
 import numpy as np
 
 from .faults import _PLAN_SCHEMA, _plan_faults
-from .identity import IdentityPlan, identity_plan, person_edits
+from .identity import IdentityPlan, duplicate_edits, identity_plan, person_edits
 from .identity import truth as identity_truth
 from .regions import _parse_regions, load_tanjungbalai_regions
 from .render import _chunks, _family_getters, _person_getters, _title
@@ -73,6 +73,8 @@ def generate(
         _write_csv(out, spec, _title(spec, reg), chunks)
     truth = _write_truth(out, spec, plan) if error_rate > 0 else None
     rows = int(u.starts[-1]) if spec.person_level else families
+    if identity is not None and spec.person_level:
+        rows += len(identity.duplicates)  # persons written twice (identity.py), after the others
     identity_path = _write_identity(out, spec, u, identity) if identity else None
     return GenerateResult(
         path=out,
@@ -88,7 +90,8 @@ def generate(
 def _write_identity(out: Path, spec, u, identity: IdentityPlan) -> Path:
     """``<stem>.identity.csv``: row (as a spreadsheet shows it), id_individu in P3KE, noise."""
     pi = np.arange(u.starts[-1]) if spec.person_level else u.starts[:-1]
-    frame = identity_truth(u, identity, pi).with_columns((pl.int_range(pl.len()) + spec.first_data_row).alias("row"))
+    frame = identity_truth(u, identity, pi, duplicates=spec.person_level)
+    frame = frame.with_columns((pl.int_range(pl.len()) + spec.first_data_row).alias("row"))
     path = out.with_name(f"{out.stem}.identity.csv")
     frame.select("row", "id_individu", "noise", "family_new_kk").write_csv(path)
     return path
@@ -99,14 +102,19 @@ def linkage_frames(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(P3KE persons, noisy DTSEN persons) of one universe, in the linkage engine's person
     columns plus ``truth`` (the P3KE id_individu) -- what importing both exports would hold,
-    without the files.  Record ids: P3KE 1..n, DTSEN n+1..2n.  Cost: O(persons)."""
+    without the files.  Record ids: P3KE 1..n, DTSEN n+1..2n, then DTSEN's within-source duplicates
+    (persons written twice under a second NIK, the same truth).  Cost: O(persons)."""
     reg = _parse_regions(load_tanjungbalai_regions(regions_csv))
     u = _universe(families, seed, reg)
     identity = identity_plan(u, identity_noise, seed)
     pi = np.arange(u.starts[-1])
     p3ke = _persons(u, pi, "p3ke", None)
     dtsen = _persons(u, pi, "dtsen", identity).with_columns(pl.col("record_id") + len(pi))
-    return p3ke, dtsen
+    twice = _persons(u, identity.duplicates, "dtsen", None).with_columns(
+        [s.alias(k) for k, s in duplicate_edits(u, identity).items()],
+        record_id=pl.int_range(pl.len(), dtype=pl.Int64) + 2 * len(pi) + 1,
+    )
+    return p3ke, pl.concat([dtsen, twice.select(dtsen.columns)])
 
 
 def _persons(u, pi: np.ndarray, source: str, identity) -> pl.DataFrame:

@@ -1,7 +1,9 @@
 """Identity noise: the same synthetic person as a second registry (DTSEN) would record them.
 
 A share ``rate`` of persons carries one noise each (NOISE_SHARES); a share ``rate / 2`` of families
-got a new No KK (a family split: the remaining family is issued a new card). The plan is the same
+got a new No KK (a family split: the remaining family is issued a new card); a share
+``rate * DUPLICATE_SHARE`` of persons is registered twice in the second registry, in the same family
+under a second NIK (a within-source duplicate: two NIKs, one human; rows appended after the others). The plan is the same
 for every DTSEN format of one ``(families, seed, rate)``, so keluarga and anggota still join by No KK.
 Truth: every person row with the ``id_individu`` it has in the P3KE export of the same universe.
 
@@ -10,7 +12,7 @@ Cost: O(persons) numpy/polars work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -28,6 +30,8 @@ NOISE_SHARES = {
     "year_shift": 0.18,
 }
 NOISE_CODES = (*NOISE_SHARES, "family_new_kk")
+DUPLICATE_SHARE = 0.1  # of `rate`: persons written a second time under another NIK
+DUPLICATE_SERIAL = 9000  # second NIKs: serial 9000+ on the person's region and birth-date stem
 NAME_VARIANTS = {
     "MUHAMMAD": ("MUHAMAD", "M.", "MUH.", "MOHAMMAD"),
     "AHMAD": ("ACHMAD",),
@@ -56,6 +60,8 @@ class IdentityPlan:
     no_kk: np.ndarray  # per family: written No KK
     split: np.ndarray  # per family: got a new No KK (bool)
     seed: int = 1
+    duplicates: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # persons written twice
+    duplicate_nik: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # their second NIK
 
 
 def identity_plan(u: _Universe, rate: float, seed: int) -> IdentityPlan:
@@ -68,9 +74,28 @@ def identity_plan(u: _Universe, rate: float, seed: int) -> IdentityPlan:
     nik = _niks(u.per["nik"], code, rng)
     split = rng.random(len(u.fam["no_kk"])) < rate / 2
     no_kk = np.where(split, _new_kk(u.fam["no_kk"]), u.fam["no_kk"])
+    duplicates, duplicate_nik = _duplicates(u.per["nik"], nik, rng.random(n) < rate * DUPLICATE_SHARE)
     return IdentityPlan(
-        code=code, nik=nik, birth=birth, variant=code == _index("name_variant"), no_kk=no_kk, split=split, seed=seed
+        code=code,
+        nik=nik,
+        birth=birth,
+        variant=code == _index("name_variant"),
+        no_kk=no_kk,
+        split=split,
+        seed=seed,
+        duplicates=duplicates,
+        duplicate_nik=duplicate_nik,
     )
+
+
+def _duplicates(nik: np.ndarray, written: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(persons written twice, their second NIK): the same region and birth-date stem, serial 9000+
+    (rank within the stem); a second NIK equal to any other NIK drops that duplicate."""
+    persons = np.flatnonzero(chosen)
+    stem = nik[persons] // 10**4
+    second = stem * 10**4 + DUPLICATE_SERIAL + _group_rank(stem)[0]
+    fresh = ~np.isin(second, nik) & ~np.isin(second, written)
+    return persons[fresh], second[fresh]
 
 
 def _index(code: str) -> int:
@@ -164,8 +189,21 @@ def person_edits(u: _Universe, plan: IdentityPlan, pi: np.ndarray) -> dict[str, 
     }
 
 
-def truth(u: _Universe, plan: IdentityPlan, pi: np.ndarray) -> pl.DataFrame:
-    """Per person: the P3KE id_individu (the true identity), the noise code and the family split flag."""
+def duplicate_edits(u: _Universe, plan: IdentityPlan) -> dict[str, pl.Series]:
+    """The second rows of the persons written twice: their second NIK and the family's written No KK
+    (the rest as the first registry has it: name, birth date)."""
+    return {
+        "nik": _text(plan.duplicate_nik),
+        "no_kk": _text(plan.no_kk[u.per["fam"][plan.duplicates]]),
+    }
+
+
+def truth(u: _Universe, plan: IdentityPlan, pi: np.ndarray, duplicates: bool = False) -> pl.DataFrame:
+    """Per person: the P3KE id_individu (the true identity), the noise code and the family split flag.
+    duplicates: add the second rows of the persons written twice (noise "duplicate"), in file order."""
+    if duplicates and len(plan.duplicates):
+        second = truth(u, plan, plan.duplicates).with_columns(pl.lit("duplicate").alias("noise"))
+        return pl.concat([truth(u, plan, pi), second])
     codes = pl.Series(list(NOISE_CODES[:-1]) + [None], dtype=pl.String).gather(
         np.where(plan.code[pi] < 0, len(NOISE_CODES) - 1, plan.code[pi])
     )

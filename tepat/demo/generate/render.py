@@ -160,12 +160,28 @@ def _render(u: _Universe, spec: _Spec, f0: int, f1: int, identity=None) -> tuple
     getters = {**_family_getters(u, fi, spec.source), **_person_getters(u, pi, spec.source)}
     if identity is not None:
         getters.update(_identity_getters(u, identity, fi, pi, spec.person_level))
-    getters["_no"] = lambda: _text(np.arange(r0, r0 + len(pi)) + 1)
+    return r0, _frame(spec, getters, r0, len(pi))
+
+
+def _render_duplicates(u: _Universe, spec: _Spec, identity) -> tuple[int, pl.DataFrame]:
+    """The second rows of the persons a noisy registry writes twice (identity.py), after all others."""
+    from .identity import duplicate_edits
+
+    pi = identity.duplicates
+    fi, r0 = u.per["fam"][pi], int(u.starts[-1])
+    getters = {**_family_getters(u, fi, spec.source), **_person_getters(u, pi, spec.source)}
+    getters.update({name: (lambda s=series: s) for name, series in duplicate_edits(u, identity).items()})
+    return r0, _frame(spec, getters, r0, len(pi))
+
+
+def _frame(spec: _Spec, getters: _Getters, r0: int, rows: int) -> pl.DataFrame:
+    """The written columns of `rows` rows from their getters; `_no` counts from row r0 + 1."""
+    getters["_no"] = lambda: _text(np.arange(r0, r0 + rows) + 1)
     cols = []
     for field, header in zip(spec.fields, spec.headers):
-        series = getters[field]() if field in getters else pl.repeat(None, len(pi), dtype=pl.String, eager=True)
+        series = getters[field]() if field in getters else pl.repeat(None, rows, dtype=pl.String, eager=True)
         cols.append(series.alias(header))
-    return r0, pl.DataFrame(cols)
+    return pl.DataFrame(cols)
 
 
 def _apply_edits(df: pl.DataFrame, edits: pl.DataFrame, r0: int) -> pl.DataFrame:
@@ -187,6 +203,8 @@ def _chunks(u: _Universe, spec: _Spec, edits: pl.DataFrame, identity=None) -> It
     for f0 in range(0, n, CHUNK_FAMILIES):
         r0, df = _render(u, spec, f0, min(n, f0 + CHUNK_FAMILIES), identity)
         yield r0, _apply_edits(df, edits, r0)
+    if identity is not None and spec.person_level and len(identity.duplicates):
+        yield _render_duplicates(u, spec, identity)
 
 
 def _title(spec: _Spec, reg: _Regions) -> list[str]:

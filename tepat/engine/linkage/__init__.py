@@ -7,7 +7,7 @@ blocking rules and thresholds are data (data/model.json). See docs/linkage.md.
 
 from __future__ import annotations
 
-from tepat.engine.linkage.evaluate import cross_source_accuracy, exact_nik_pairs
+from tepat.engine.linkage.evaluate import cross_source_accuracy, duplicate_accuracy, exact_nik_pairs
 from tepat.engine.linkage.families import family_pairs
 from tepat.engine.linkage.model import LinkResult, link_persons, prior_weight
 from tepat.engine.linkage.prepare import PERSON_SCHEMA, model_spec, normalised_name, prepare
@@ -16,6 +16,7 @@ __all__ = [
     "PERSON_SCHEMA",
     "LinkResult",
     "cross_source_accuracy",
+    "duplicate_accuracy",
     "exact_nik_pairs",
     "family_pairs",
     "link_persons",
