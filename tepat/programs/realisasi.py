@@ -66,9 +66,16 @@ class RealisasiReport:
     rows: int = 0
     inserted: int = 0
     rejected: list[dict] = field(default_factory=list)
+    programs: list[int] = field(default_factory=list)  # ids of the catalogue programs the file names (upload scope)
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "rows": self.rows, "inserted": self.inserted, "rejected": self.rejected}
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "rejected": self.rejected,
+            "programs": self.programs,
+        }
 
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
@@ -278,6 +285,7 @@ def import_interventions(
     found = check(frame)
     valid = frame.filter(~pl.col(ROW).is_in(found[ROW].implode()))
     report = RealisasiReport(file=file_name or path.name, rows=frame.height)
+    report.programs = sorted(frame["_program_id"].drop_nulls().unique().to_list())
     report.inserted = write(valid, acting_user=acting_user, file_name=report.file)
     headers = mapping(PROFILE, table.headers)
     report.rejected = found.select(

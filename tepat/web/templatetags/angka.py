@@ -1,6 +1,7 @@
 """Number filters for templates, in the active language (tepat.formatting).
 
 {% load angka %}{{ families|angka }} {{ share|persen }} {{ share|persen:2 }} {{ cost|rupiah }} {{ ratio|angka:2 }}
+{{ day|tanggal }} {{ at|tanggal:"waktu" }} (styles: tepat.formatting.DATE_STYLES)
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def persen(value, decimals: int = 1) -> str:
 @register.filter
 def rupiah(value) -> str:
     return formatting.money(value)
+
+
+@register.filter
+def tanggal(value, style: str = "tanggal") -> str:
+    return formatting.date(value, style)
 
 
 @register.filter
