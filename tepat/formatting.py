@@ -100,7 +100,13 @@ def language_code(language: str | None = None) -> str:
 
 
 def one_language(issue, language: str | None = None) -> str:
-    """A bilingual message (an object or a dict with `message_id` and `message_en`, e.g. a rule issue
-    or an import problem) in the active language only."""
-    field = "message_en" if language_code(language) == "en" else "message_id"
+    """A bilingual message in the active language only: an object or a dict with `message_id` and
+    `message_en` (a rule issue, an ODK problem), or an importer message written "<id> / <en>" (a str,
+    or a dict's `message`; the first " / " splits it, and a text without one is returned whole)."""
+    english = language_code(language) == "en"
+    if isinstance(issue, str) or (isinstance(issue, dict) and "message_id" not in issue):
+        text = issue if isinstance(issue, str) else str(issue.get("message") or "")
+        indonesian, split, other = text.partition(" / ")
+        return (other if english else indonesian) if split else text
+    field = "message_en" if english else "message_id"
     return issue[field] if isinstance(issue, dict) else getattr(issue, field)

@@ -40,6 +40,23 @@ def satu_bahasa(issue) -> str:
 
 
 @register.filter
+def label_bahasa(item) -> str:
+    """An item with words in both languages (`label(language)`, e.g. a checklist item) in the active one."""
+    return item.label(formatting.language_code())
+
+
+@register.filter
+def periode(period) -> str:
+    """A report period's label ("Tahun 2026", "Triwulan III 2026", kept Indonesian for the documents) with
+    its first word in the active language."""
+    from django.utils.translation import gettext
+
+    names = {"Tahun": gettext("Tahun"), "Triwulan": gettext("Triwulan"), "Semester": gettext("Semester")}
+    word, _, rest = period.label.partition(" ")
+    return f"{names.get(word, word)} {rest}"
+
+
+@register.filter
 def status_bahasa(tracking) -> str:
     """A target tracking's status ("sesuai jalur" / "on track") in the active language."""
     return tracking.status_label(formatting.language_code())

@@ -13,6 +13,7 @@ import polars as pl
 
 from tepat.indicators.actions import do_create_snapshot
 from tepat.indicators.models import RegistrySnapshot
+from tepat.web.views.indicators.registry import level_choices
 from tepat.indicators.registry import (
     LABEL,
     LEVELS,
@@ -69,7 +70,7 @@ def comparison(request) -> dict:
         "before": before,
         "after": after,
         "level": level,
-        "levels": list(LEVELS),
+        "levels": level_choices(),
         "measures": measures,
         "measure": measure,
         "rows": rows,
