@@ -349,7 +349,7 @@ def data_index() -> dict[str, list[str]]:
 
 
 def _without_data(node: str, word: str, index: dict[str, list[str]]) -> str:
-    for value in index.get(word, ()) if word in index else (v for v in index[ALL] if word in v):
+    for value in index[word] if word in index else (v for v in index.get(ALL, ()) if word in v):
         node = node.replace(value, " ")
     return node
 
