@@ -25,7 +25,7 @@ def registry(transactional_db, import_file, cast, tmp_path):
 
 
 def test_an_upload_with_a_bad_row_is_in_the_history_and_its_report_names_the_row(
-    browser,  # noqa: F811
+    browser,
     live_server,
     registry,
     tmp_path,
