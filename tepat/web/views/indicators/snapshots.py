@@ -13,7 +13,6 @@ import polars as pl
 
 from tepat.indicators.actions import do_create_snapshot
 from tepat.indicators.models import RegistrySnapshot
-from tepat.web.views.indicators.registry import level_choices
 from tepat.indicators.registry import (
     LABEL,
     LEVELS,
@@ -27,6 +26,7 @@ from tepat.indicators.registry import (
 from tepat.indicators.release import build, measure_cells, snapshot_frames
 from tepat.lru import LRU
 from tepat.web.views.indicators.common import can_import, table_response
+from tepat.web.views.indicators.registry import level_choices
 
 
 @require_POST
