@@ -86,7 +86,7 @@ PIP_AS_SHIPPED_BEFORE = (
 def test_each_condition_shows_its_count_and_a_zero_says_why(client, cast, registry):
     client.force_login(cast["analyst"])
     body = client.get("/program/pip/pratinjau/", {"text": PIP_AS_SHIPPED_BEFORE}).content.decode()
-    assert '<span class="mono">desil &lt;= 3</span>: <b>2</b> keluarga' in body
+    assert "<code>desil &lt;= 3</code>: <b>2</b> keluarga" in body
     assert (
         'data-code="field_empty">registri belum punya nilai `partisipasi_sekolah`: kolom ini berasal dari berkas DTSEN<'
         in body

@@ -30,9 +30,18 @@ def password(tepat: list[str], name: str) -> str:
     return match.group(1)
 
 
+MAX_HEIGHT = 1100  # px: a long drill-down shows its head, not 500 rows
+
+
 def shoot(page, locator: str, path: Path) -> None:
-    page.locator(locator).first.screenshot(path=str(path))
-    print(path)
+    """A screenshot of the element (its first MAX_HEIGHT px), reduced to a 256-colour palette: small PNGs."""
+    from PIL import Image
+
+    box = page.locator(locator).first.bounding_box()
+    clip = {**box, "height": min(box["height"], MAX_HEIGHT)}
+    page.screenshot(path=str(path), clip=clip, full_page=True)
+    Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
+    print(path, path.stat().st_size // 1024, "KB")
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ downloads and PDF reports.
 
 Feature properties read: `name`, `kecamatan`, `value` (number or null), `shown` (the value as text,
 or why it is absent), and for hotspot maps `label` (the category text) and `p`. Kelurahan without a
-value are drawn grey. Maps drawn from synthetic boundaries carry "SINTETIS / synthetic boundaries"
+value are drawn grey. Maps drawn from synthetic boundaries carry "SINTETIS: batas buatan" (in the reader's language)
 in the title so a picture taken out of the page still says so.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import altair as alt
 from django.utils.translation import gettext as _
 
-SYNTHETIC = "SINTETIS / synthetic boundaries: bukan batas resmi"
 WIDTH = 460
 NO_VALUE = "#d9d9d9"
 # category text -> colour, in legend order (hotspot labels of tepat.engine.spatial.hotspots.LABELS)
@@ -33,7 +32,7 @@ HOTSPOT_COLOURS = {
 
 
 def _title(title: str, synthetic: bool, subtitle: str | None = None) -> alt.TitleParams:
-    lines = [line for line in (SYNTHETIC if synthetic else None, subtitle) if line]
+    lines = [line for line in (_("SINTETIS: batas buatan, bukan batas resmi") if synthetic else None, subtitle) if line]
     return alt.TitleParams(
         title,
         subtitle=lines or alt.Undefined,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tepat.meetings.models import ActionItem, Meeting, roman
 from tepat.meetings.queries import decision_state
@@ -282,17 +283,17 @@ PDF = "application/pdf"
 
 @dataclass(frozen=True)
 class Document:
-    label: str
+    label: str  # lazy: in the reader's language on the meeting page
     content_type: str
     build: Callable[[Meeting], bytes]
 
 
 DOCUMENTS: dict[str, Document] = {
-    "undangan.docx": Document("Surat undangan (DOCX)", DOCX, undangan_docx),
-    "daftar-hadir.pdf": Document("Daftar hadir (PDF)", PDF, daftar_hadir_pdf),
-    "daftar-hadir.docx": Document("Daftar hadir (DOCX)", DOCX, daftar_hadir_docx),
-    "notulen.pdf": Document("Notulen + daftar hadir (PDF)", PDF, notulen_pdf),
-    "notulen.docx": Document("Notulen + daftar hadir (DOCX)", DOCX, notulen_docx),
+    "undangan.docx": Document(_("Surat undangan (DOCX)"), DOCX, undangan_docx),
+    "daftar-hadir.pdf": Document(_("Daftar hadir (PDF)"), PDF, daftar_hadir_pdf),
+    "daftar-hadir.docx": Document(_("Daftar hadir (DOCX)"), DOCX, daftar_hadir_docx),
+    "notulen.pdf": Document(_("Notulen + daftar hadir (PDF)"), PDF, notulen_pdf),
+    "notulen.docx": Document(_("Notulen + daftar hadir (DOCX)"), DOCX, notulen_docx),
 }
 
 

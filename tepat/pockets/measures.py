@@ -21,6 +21,7 @@ from shapely.geometry import shape
 
 from tepat.accounts.roles import Scope, policy_for
 from tepat.engine import spatial
+from tepat.formatting import number
 from tepat.indicators import registry
 from tepat.lru import LRU
 from tepat.pockets.models import Boundary, BoundarySet
@@ -105,11 +106,8 @@ class Row:
             return gettext("disembunyikan (< %(n)s keluarga)") % {"n": registry.small_cell()}
         if self.value is None:
             return gettext("tanpa data")
-        return (
-            f"{self.value:,.0f}"
-            if unit == "count"
-            else (f"{self.value:.1f}%" if unit == "percent" else f"{self.value:.3f}")
-        )
+        decimals = {"count": 0, "percent": 1}.get(unit, 3)
+        return number(self.value, decimals) + ("%" if unit == "percent" else "")
 
 
 @dataclass

@@ -74,6 +74,7 @@ class RealisasiReport:
     inserted: int = 0
     held: int = 0  # rejected rows kept for the linkage (HeldRecipient)
     rejected: list[dict] = field(default_factory=list)
+    programs: list[int] = field(default_factory=list)  # ids of the catalogue programs the file names (upload scope)
 
     def as_dict(self) -> dict:
         return {
@@ -82,6 +83,7 @@ class RealisasiReport:
             "inserted": self.inserted,
             "held": self.held,
             "rejected": self.rejected,
+            "programs": self.programs,
         }
 
 
@@ -400,6 +402,7 @@ def import_interventions(
     found = check(frame)
     valid = frame.filter(~pl.col(ROW).is_in(found[ROW].implode()))
     report = RealisasiReport(file=file_name or path.name, rows=frame.height)
+    report.programs = sorted(frame["_program_id"].drop_nulls().unique().to_list())
     with transaction.atomic():  # the valid rows and the held ones, or nothing
         report.inserted = write(valid, acting_user=acting_user, file_name=report.file)
         report.held = hold(_held_rows(frame, found), acting_user=acting_user, file_name=report.file)

@@ -165,7 +165,7 @@ def picker(families: pl.DataFrame, members: pl.DataFrame) -> list[dict]:
     and whether the registry has any value for it."""
     schema = default_schema()
     groups = []
-    for level, title in ((FAMILY, _("Kolom keluarga")), (MEMBER, _("Kolom anggota (di dalam ada_anggota(...))"))):
+    for level, title, inside in ((FAMILY, _("Kolom keluarga"), ""), (MEMBER, _("Kolom anggota"), "ada_anggota(...)")):
         frame = _frame(level, families, members)
         fields = []
         for name in schema.names(level):
@@ -181,7 +181,7 @@ def picker(families: pl.DataFrame, members: pl.DataFrame) -> list[dict]:
                     "sources": " / ".join(field_sources().get(name, ())),
                 }
             )
-        groups.append({"title": title, "fields": fields})
+        groups.append({"title": title, "inside": inside, "fields": fields})
     groups.append(
         {
             "title": _("Syarat bernama"),

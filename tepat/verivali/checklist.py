@@ -18,6 +18,10 @@ class ChecklistItem:
     label_en: str
     decisive: bool = False  # answered yes: fakir miskin whatever the other items say
 
+    def label(self, language: str = "id") -> str:
+        """The item's words in `language` ("en" or "id")."""
+        return self.label_en if language == "en" else self.label_id
+
 
 @cache
 def checklist_items() -> tuple[ChecklistItem, ...]:

@@ -2,6 +2,7 @@
 
 {% load angka %}{{ families|angka }} {{ share|persen }} {{ share|persen:2 }} {{ cost|rupiah }} {{ ratio|angka:2 }}
 {% sel_kecil as n %}  the small-cell threshold, for the notes under suppressed tables
+{{ day|tanggal }} {{ at|tanggal:"waktu" }} (styles: tepat.formatting.DATE_STYLES)
 """
 
 from __future__ import annotations
@@ -29,9 +30,31 @@ def rupiah(value) -> str:
 
 
 @register.filter
+def tanggal(value, style: str = "tanggal") -> str:
+    return formatting.date(value, style)
+
+
+@register.filter
 def satu_bahasa(issue) -> str:
     """A rule issue's message in the active language (not "Indonesian / English")."""
     return formatting.one_language(issue)
+
+
+@register.filter
+def label_bahasa(item) -> str:
+    """An item with words in both languages (`label(language)`, e.g. a checklist item) in the active one."""
+    return item.label(formatting.language_code())
+
+
+@register.filter
+def periode(period) -> str:
+    """A report period's label ("Tahun 2026", "Triwulan III 2026", kept Indonesian for the documents) with
+    its first word in the active language."""
+    from django.utils.translation import gettext
+
+    names = {"Tahun": gettext("Tahun"), "Triwulan": gettext("Triwulan"), "Semester": gettext("Semester")}
+    word, _, rest = period.label.partition(" ")
+    return f"{names.get(word, word)} {rest}"
 
 
 @register.filter

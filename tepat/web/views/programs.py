@@ -41,6 +41,7 @@ class ProgramForm(forms.ModelForm):
             "description",
             "is_active",
         ]
+        labels = {"is_active": _lazy("Aktif")}  # the model field has no words (a migration the programs app owns)
 
 
 class RuleForm(forms.Form):

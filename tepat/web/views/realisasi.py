@@ -20,9 +20,7 @@ from tepat.web.decorators import intervention_recorder
 
 
 class RealisasiForm(forms.Form):
-    file = forms.FileField(
-        label=_("Berkas realisasi (.xlsx atau .csv): kode_program, nik atau no_kk, tanggal, nilai, status")
-    )
+    file = forms.FileField(label=_("Berkas realisasi (.xlsx atau .csv)"))  # its columns are listed as code on the page
 
 
 def _recent(user):

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from tepat.indicators.actions import do_import_series, do_record_observation
+from tepat.indicators.models import Indicator
 from tepat.indicators.series import INDICATOR_COLUMNS
 from tepat.regions.models import Region
 from tepat.registry.runner import store_upload
@@ -26,7 +27,9 @@ def _region_choices() -> list[tuple[str, str]]:
 class ObservationForm(forms.Form):
     region = forms.ChoiceField(label=_("Wilayah"))
     year = forms.IntegerField(label=_("Tahun"), min_value=1990, max_value=2100)
-    indicator = forms.ChoiceField(label=_("Indikator"), choices=[(c, c) for c in INDICATOR_COLUMNS])
+    indicator = forms.ChoiceField(  # the import column as value, the indicator's name as words
+        label=_("Indikator"), choices=[(c, Indicator(key).label) for c, key in INDICATOR_COLUMNS.items()]
+    )
     value = forms.CharField(label=_("Nilai (titik atau koma desimal)"), max_length=30)
     ppp_basis = forms.CharField(
         label=_("Dasar PPP (wajib untuk kemiskinan ekstrem)"),

@@ -29,6 +29,12 @@ from tepat.web.views.indicators.common import can_import, chart_response, inline
 TABLES = ("desil", "deprivation")
 
 
+def level_choices() -> list[tuple[str, str]]:
+    """(level, its name in the active language) for the level selects."""
+    names = {"kota": _("kota"), "kecamatan": _("kecamatan"), "kelurahan": _("kelurahan")}
+    return [(level, names[level]) for level in LEVELS]
+
+
 def _level(request) -> str:
     level = request.GET.get("level", "kecamatan")
     return level if level in LEVELS else "kecamatan"
@@ -53,7 +59,7 @@ def registry_page(request):
     context = {
         "tables": tables,
         "level": level,
-        "levels": list(LEVELS),
+        "levels": level_choices(),
         "dimensions": dimensions(),
         "measure": measure,
         "desil_rows": _desil_rows(tables.desil),
@@ -110,9 +116,7 @@ def registry_chart(request, fmt: str):
 class AFForm(forms.Form):
     """Indicators (checkboxes), a relative weight per indicator and k; read from the query string."""
 
-    level = forms.ChoiceField(
-        label=_("Tingkat"), choices=[(level, level) for level in LEVELS], initial="kecamatan", required=False
-    )
+    level = forms.ChoiceField(label=_("Tingkat"), choices=level_choices(), initial="kecamatan", required=False)
     k = forms.FloatField(label=_("Batas miskin k (0-1)"), min_value=0.01, max_value=1, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -26,6 +26,7 @@ from tepat.indicators.registry import (
 from tepat.indicators.release import build, measure_cells, snapshot_frames
 from tepat.lru import LRU
 from tepat.web.views.indicators.common import can_import, table_response
+from tepat.web.views.indicators.registry import level_choices
 
 
 @require_POST
@@ -69,7 +70,7 @@ def comparison(request) -> dict:
         "before": before,
         "after": after,
         "level": level,
-        "levels": list(LEVELS),
+        "levels": level_choices(),
         "measures": measures,
         "measure": measure,
         "rows": rows,

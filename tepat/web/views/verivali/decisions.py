@@ -15,6 +15,7 @@ from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.regions.models import Level, Region
 from tepat.verivali.actions import DecisionRefused, decides_for, do_decide_many, do_record_musyawarah
 from tepat.verivali.forms import DecisionForm, MusyawarahForm
+from tepat.formatting import language_code
 from tepat.verivali.payload import checklist_items
 from tepat.verivali.models import ChangeRequest, Musyawarah, RequestStatus, conflicting_with
 from tepat.web.decorators import musyawarah_user, verivali_user
@@ -191,7 +192,9 @@ def request_detail(request, pk: int):
             "photos": item.visit.photos.all(),
             "history": item.applied.all().order_by("id"),
             "checklist": [
-                (c.label_id, item.visit.checklist[c.code]) for c in checklist_items() if c.code in item.visit.checklist
+                (c.label(language_code()), item.visit.checklist[c.code])
+                for c in checklist_items()
+                if c.code in item.visit.checklist
             ],
         },
     )
