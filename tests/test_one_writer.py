@@ -5,7 +5,9 @@ Read with `ast`, no database. What counts as a write:
   at `Family`, `Member` or `Change` (`Family.objects.filter(...).update(...)`), goes through a related
   manager (`family.members.create(...)`, `member.changes.create(...)`) or on a variable named
   `family` / `member` (`family.save()`: the one instance form a name can tell);
-- a call of the bulk SQL helpers (`insert_rows`, `insert_frame`, `update_rows`), which exist for these tables;
+- a call of the bulk SQL helpers (`insert_rows`, `insert_frame`, `update_rows`) whose table is one of these
+  (`Family._meta.db_table`, `"registry_member"`) or cannot be read (a variable): another model's table
+  (`Pair._meta.db_table`) is not the registry;
 - an SQL text that inserts into, updates or deletes from `registry_family`, `registry_member` or `registry_change`.
 An instance saved under another variable name, or a model class held in a variable (`model.objects...`), is not
 caught: that is the limit of reading without types.
@@ -59,13 +61,26 @@ def _orm_write(call: ast.Call) -> bool:
     )
 
 
+def _raw_write(call: ast.Call) -> bool:
+    """A bulk helper called on a registry table, or on a table the source does not name."""
+    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+    if name not in RAW_WRITERS:
+        return False
+    table = call.args[0] if call.args else None
+    if isinstance(table, ast.Constant) and isinstance(table.value, str):
+        return re.fullmatch(r"registry_(family|member|change)", table.value) is not None
+    names = _chain(table) if table is not None else []
+    if names[1:] == ["_meta", "db_table"]:
+        return names[0] in MODELS
+    return True
+
+
 def writes(source: str) -> list[str]:
     """Each registry write in `source`, as `line: what`."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call):
-            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if _orm_write(node) or name in RAW_WRITERS:
+            if _orm_write(node) or _raw_write(node):
                 found.append(f"{node.lineno}: {ast.unparse(node.func)}(...)")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
             found.append(f"{node.lineno}: SQL {SQL.search(node.value).group(0)!r}")
@@ -87,6 +102,7 @@ def modules() -> list[Path]:
         "member.delete()",
         "insert_rows('registry_change', cols, rows)",
         "bulk.update_rows(table, cols, rows)",
+        "insert_frame(Member._meta.db_table, frame)",
         "cursor.execute(f'UPDATE registry_member SET nama = %s WHERE id = %s', v)",
     ],
 )
@@ -100,6 +116,7 @@ def test_the_detector_sees_every_form_of_write(code):
         "Family.objects.filter(is_active=True).values_list('pk')",
         "CampaignFamily.objects.filter(pk=1).update(enumerator=e)",
         "values.update(other)",
+        "insert_frame(Pair._meta.db_table, frame)",
         "fetch('SELECT id FROM registry_family WHERE source = %s', [s])",
     ],
 )

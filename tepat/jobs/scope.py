@@ -1,8 +1,7 @@
 """Which uploads (background jobs) a user may see: the rule for the realisasi upload history.
 
-To be registered with the scope registry (tepat.accounts.scope) for `jobs.Job`; until then
-tepat.accounts.scope._uploads holds the older rule (an OPD operator sees only its agency's operators'
-uploads). This rule adds: an OPD operator also sees the uploads anyone (e.g. an analyst) made for the
+Registered with the scope registry (tepat.accounts.scope) for `jobs.Job` by tepat.jobs.apps. Beyond its
+agency's operators' uploads, an OPD operator also sees the uploads anyone (e.g. an analyst) made for the
 agency's own programs, read from the program ids the realisasi report stores (`report.programs`).
 """
 
