@@ -24,9 +24,17 @@ class DecisionRefused(ValueError):
     """A decision that cannot be taken as asked; the message says why in both languages."""
 
     def __init__(self, code: str, **values: object) -> None:
-        message = DECISION_MESSAGES[code]
-        self.code, self.message_id, self.message_en = code, message.id.format(**values), message.en.format(**values)
-        super().__init__(f"{self.message_id} / {self.message_en}")
+        self.code = code
+        self.bilingual = DECISION_MESSAGES[code].format(**values)  # tepat.engine.bilingual.Message
+        super().__init__(str(self.bilingual))
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en
 
 
 def history_reason(request: ChangeRequest, acting_user) -> str:
