@@ -52,7 +52,7 @@ def test_each_role_reads_families_as_on_the_pages(role, client, world):
     assert KOTA_HEAD not in body or kota
     logged = PersonalDataAccess.objects.filter(user__username=role).order_by("pk")
     texts = [e.what for e in logged]
-    assert "api: daftar keluarga " in texts and ("keluarga %d" % world["johor"].pk in texts) == johor
+    assert "api: daftar keluarga " in texts and (f"keluarga {world['johor'].pk}" in texts) == johor
     assert all(e.unmasked == full for e in logged)
 
 
