@@ -12,9 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
-from pydantic import create_model
-
-from ninja import Schema
+from pydantic import BaseModel, create_model
 
 from tepat.api.problems import Problem
 
@@ -69,11 +67,12 @@ def selected(items: Iterable[dict], fields: str | None, known: Iterable[str]) ->
     return [{n: item[n] for n in names if n in item} for item in items]
 
 
-def page_schema(name: str, item: type[Schema]) -> type[Schema]:
-    """`{items: [item], next_cursor}`: the envelope of every list."""
-    return create_model(f"{name}Page", __base__=Schema, items=(list[item], ...), next_cursor=(str | None, None))
+def page_schema(name: str, item: type[BaseModel]) -> type[BaseModel]:
+    """`{items: [item], next_cursor}`: the envelope of every list. Plain pydantic models, not Ninja's Schema:
+    its attribute getter (for ORM objects) costs 0.2 ms a row, and we always hand over dicts."""
+    return create_model(f"{name}Page", __base__=BaseModel, items=(list[item], ...), next_cursor=(str | None, None))
 
 
-def open_schema(name: str, columns: dict[str, type]) -> type[Schema]:
+def open_schema(name: str, columns: dict[str, type]) -> type[BaseModel]:
     """An item schema whose every field may be left out (`fields=` selection) or null."""
-    return create_model(name, __base__=Schema, **{c: (t | None, None) for c, t in columns.items()})
+    return create_model(name, __base__=BaseModel, **{c: (t | None, None) for c, t in columns.items()})
