@@ -214,3 +214,19 @@ def test_the_schema_and_the_docs_page_are_served_without_inline_script(client, d
     page = client.get("/api/v1/docs").content.decode()
     assert "<script>" not in page and "ninja/swagger-ui-bundle" in page and "tepat/api-docs" in page
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_indicators_and_convergence_as_on_their_pages(client, world):
+    from tepat.indicators.tracker import ensure_public_figures
+
+    ensure_public_figures()
+    token = world["tokens"]["viewer"]
+    series = call(client, token, "get", "/api/v1/indicators/series?indicator=poverty_pct").json()
+    assert series and {s["indikator"] for s in series} == {"poverty_pct"}
+    tracked = call(client, token, "get", "/api/v1/indicators/tracker").json()
+    assert tracked and all((t["tracking"] is None) != (t["problem"] is None) for t in tracked)
+    assert len(call(client, token, "get", "/api/v1/indicators/targets").json()) == len(tracked)
+    analyst = call(client, world["tokens"]["analyst"], "get", "/api/v1/convergence/konvergensi?by=kecamatan")
+    assert analyst.status_code == 200 and len(analyst.json()) >= 2  # Datuk Bandar, Tanjungbalai Selatan
+    assert call(client, world["tokens"]["opd"], "get", "/api/v1/convergence/konvergensi").status_code == 404
+    assert call(client, world["tokens"]["analyst"], "get", "/api/v1/convergence/lain").status_code == 404

@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from tepat.api import coordination, programs, registry
+from tepat.api import coordination, measures, programs, registry
 from tepat.api.problems import PROBLEM_TYPE, PROBLEMS, Problem, problem_response
 from tepat.api.tokens import RateLimited, count_request, find
 from tepat.engine.bilingual import Message
@@ -93,6 +93,7 @@ api = TepatApi(
 api.add_router("", registry.router)
 api.add_router("", programs.router)
 api.add_router("", coordination.router)
+api.add_router("", measures.router)
 
 
 @api.exception_handler(Problem)
