@@ -26,6 +26,7 @@ ACTIONS: dict[str, Callable[[Policy, object, object], bool]] = {
     "interventions.view": lambda p, u, o: records_interventions(p),  # @intervention_recorder
     "interventions.record": lambda p, u, o: records_interventions(p),  # @intervention_recorder
     "verivali.view": lambda p, u, o: p.verivali,  # @verivali_user; rows through scoped()
+    "verivali.visit": lambda p, u, o: p.visits_families,  # @visitor (the visit form)
     "indicators.view": lambda p, u, o: True,  # @login_required (published aggregates)
     "convergence.view": lambda p, u, o: p.can_edit_rules,  # @rule_editor (the gap page)
     "meetings.view": lambda p, u, o: True,  # @login_required (meetings hold no registry data)

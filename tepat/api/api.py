@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from tepat.api import coordination, measures, programs, registry
+from tepat.api import coordination, measures, programs, registry, visits
 from tepat.api.problems import PROBLEM_TYPE, PROBLEMS, Problem, problem_response
 from tepat.api.tokens import RateLimited, count_request, find
 from tepat.engine.bilingual import Message
@@ -94,6 +94,7 @@ api.add_router("", registry.router)
 api.add_router("", programs.router)
 api.add_router("", coordination.router)
 api.add_router("", measures.router)
+api.add_router("", visits.router)
 
 
 @api.exception_handler(Problem)

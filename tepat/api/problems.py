@@ -43,6 +43,7 @@ PROBLEMS: dict[str, tuple[int, Message]] = {
     "rule_invalid": (422, Message("Aturan tidak valid", "The rule is invalid")),
     "too_many_rows": (413, Message("Paling banyak {limit} baris per permintaan", "At most {limit} rows per request")),
     "invalid_value": (422, Message("{field}: nilai tidak valid", "{field}: invalid value")),
+    "visit_rejected": (422, Message("Kunjungan ditolak", "Visit rejected")),
     "action_refused": (422, Message("{id}", "{en}")),  # an audited action's own bilingual refusal
 }
 
