@@ -104,6 +104,9 @@ def test_the_token_page_creates_shows_once_and_revokes(client, cast, db):
     client.post(f"/akun/token/{token.pk}/cabut/")
     token.refresh_from_db()
     assert token.revoked_at is not None and call(client, text, "get", "/api/v1/families").status_code == 401
+    client.post("/i18n/setlang/", {"language": "en", "next": "/akun/token/"})
+    english = client.get("/akun/token/").content.decode()
+    assert "My API tokens" in english and "revoked" in english and "Token API saya" not in english
 
 
 def test_the_cli_creates_a_token_that_works(client, cast, settings):
@@ -119,6 +122,11 @@ def test_the_cli_creates_a_token_that_works(client, cast, settings):
     assert call(client, text, "get", "/api/v1/target-lists").status_code == 200
     bad = CliRunner().invoke(main, ["token", "create", "nobody", "--name", "x"])
     assert bad.exit_code == 2
+    listed = CliRunner().invoke(main, ["token", "list", "opd"]).output
+    assert token.key in listed and "active" in listed and text not in listed
+    assert CliRunner().invoke(main, ["token", "revoke", token.key]).exit_code == 0
+    assert "revoked" in CliRunner().invoke(main, ["token", "list", "opd"]).output
+    assert call(client, text, "get", "/api/v1/target-lists").status_code == 401
 
 
 def test_a_token_past_its_rate_gets_429_with_retry_after(client, world, settings):
