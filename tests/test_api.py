@@ -238,3 +238,13 @@ def test_indicators_and_convergence_as_on_their_pages(client, world):
     assert analyst.status_code == 200 and len(analyst.json()) >= 2  # Datuk Bandar, Tanjungbalai Selatan
     assert call(client, world["tokens"]["opd"], "get", "/api/v1/convergence/konvergensi").status_code == 404
     assert call(client, world["tokens"]["analyst"], "get", "/api/v1/convergence/lain").status_code == 404
+
+
+def test_registry_indicators_are_suppressed_for_the_viewer(client, world):
+    viewer = call(client, world["tokens"]["viewer"], "get", "/api/v1/indicators/registry/desil?level=kecamatan").json()
+    analyst = call(client, world["tokens"]["analyst"], "get", "/api/v1/indicators/registry/desil?level=kecamatan")
+    assert analyst.status_code == 200 and sum(r["keluarga"] for r in analyst.json()) == 2
+    assert len(viewer) == 2 and all(r["keluarga"] is None for r in viewer)  # one family a kecamatan: suppressed
+    af = call(client, world["tokens"]["analyst"], "get", "/api/v1/indicators/alkire-foster?level=kota&k=0.3")
+    assert af.status_code == 200 and len(af.json()) == 1
+    assert call(client, world["tokens"]["analyst"], "get", "/api/v1/indicators/registry/lain").status_code == 404

@@ -73,10 +73,13 @@ PROBLEM_SCHEMA = {
         },
     },
 }
+# status -> a code answered with it (its description); every operation documents all of them.
 ERROR_STATUSES = {
     "400": "bad_cursor",
     "401": "unauthorized",
     "404": "not_found",
+    "409": "disclosure_refused",
+    "413": "too_many_rows",
     "422": "invalid_request",
     "429": "rate_limited",
 }
@@ -91,11 +94,8 @@ class TepatApi(NinjaAPI):
         for methods in schema["paths"].values():
             for operation in methods.values():
                 responses = operation.setdefault("responses", {})
-                for status in (*ERROR_STATUSES, "413"):
-                    responses[status] = {
-                        "description": PROBLEMS.get(ERROR_STATUSES.get(status, "too_many_rows"))[1].en,
-                        "content": problem,
-                    }
+                for status, code in ERROR_STATUSES.items():
+                    responses[status] = {"description": PROBLEMS[code][1].en, "content": problem}
         return schema
 
 

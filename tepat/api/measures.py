@@ -7,11 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from tepat.api.access import require
+from tepat.api.problems import Problem
+from tepat.engine.disclosure import DisclosureRisk
+from tepat.engine.measures import InputError
 from tepat.indicators.models import IndicatorTarget
 from tepat.indicators.official import observations_frame
+from tepat.indicators.registry import LEVELS, af_by_region, is_public, registry_indicators
 from tepat.indicators.tracker import trackers
 from tepat.programs.gap_labels import BY
 from tepat.programs.gap_report import Names, summary_frame
@@ -94,3 +98,31 @@ def convergence(request, measure: str, by: str = ""):
     if measure not in MEASURES or by not in BY:
         raise Http404
     return summary_frame(cached_measure(request.user, measure, by or None), Names.load()).to_dicts()
+
+
+@router.get("/indicators/registry/{table}", response=list[dict], summary="Registry indicators by region")
+def registry_table(request, table: str, level: str = "kecamatan", public: bool = False):
+    """The registry indicator page's `desil` or `deprivation` table at `level` (kota, kecamatan, kelurahan)
+    in your scope; `public=true` (always, for the aggregate-only viewer) suppresses small cells as the
+    public download does."""
+    require(request, "indicators.view")
+    if table not in ("desil", "deprivation") or level not in LEVELS:
+        raise Http404
+    tables = registry_indicators(request.user, level, public=is_public(request.user) or public)
+    return (tables.desil if table == "desil" else tables.deprivation).to_dicts()
+
+
+@router.get("/indicators/alkire-foster", response=list[dict], summary="Alkire-Foster by region")
+def alkire_foster(request, level: str = "kecamatan", k: float | None = Query(None, gt=0, le=1), public: bool = False):
+    """The AF page's table with the default indicators and weights (data/registry.json) and `k`; public
+    (always, for the viewer): the audited public release's figures, or 409 when its audit refuses."""
+    require(request, "indicators.view")
+    if level not in LEVELS:
+        raise Http404
+    try:
+        _, frame = af_by_region(request.user, level, k=k, public=is_public(request.user) or public)
+    except InputError:
+        raise Problem("invalid_value", field="k") from None
+    except DisclosureRisk:
+        raise Problem("disclosure_refused") from None
+    return frame.to_dicts()

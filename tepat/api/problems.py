@@ -43,6 +43,13 @@ PROBLEMS: dict[str, tuple[int, Message]] = {
     "rule_invalid": (422, Message("Aturan tidak valid", "The rule is invalid")),
     "too_many_rows": (413, Message("Paling banyak {limit} baris per permintaan", "At most {limit} rows per request")),
     "invalid_value": (422, Message("{field}: nilai tidak valid", "{field}: invalid value")),
+    "disclosure_refused": (
+        409,
+        Message(
+            "Angka publik ditahan: pemeriksaan kerahasiaan menolak",
+            "Public figures withheld: the disclosure audit refused",
+        ),
+    ),
     "visit_rejected": (422, Message("Kunjungan ditolak", "Visit rejected")),
     "action_refused": (422, Message("{id}", "{en}")),  # an audited action's own bilingual refusal
 }
