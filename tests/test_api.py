@@ -203,7 +203,10 @@ def test_a_realisasi_batch_with_bad_rows_writes_nothing_and_names_every_problem(
     assert call(client, world["tokens"]["lurah"], "post", "/api/v1/realisasi", {"rows": [good]}).status_code == 404
 
 
-def test_rules_are_checked_and_counted_in_the_users_scope(client, world):
+def test_rules_are_checked_and_counted_in_the_users_scope(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)  # as a real agency system: a token, no CSRF cookie
     token = world["tokens"]["analyst"]
     checked = call(client, token, "post", "/api/v1/rules/check", {"text": "desil <= "}).json()
     assert not checked["ok"] and checked["errors"][0]["message_id"] and checked["errors"][0]["line"] == 1
