@@ -20,9 +20,6 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("berlaku sampai"))
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
-    # Rate limit: requests counted in the current minute (one conditional UPDATE per request).
-    window_start = models.DateTimeField(null=True, blank=True)
-    window_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
