@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tepat.accounts.models import PersonalDataAccess
+from tepat.api.listing import encode
 from tepat.api.models import ApiToken
 from tests.api_support import JOHOR_HEAD, KOTA_HEAD, call, world  # noqa: F401
 
@@ -163,6 +164,10 @@ def test_bad_cursor_and_unknown_fields_are_problems(client, world):
     token = world["tokens"]["analyst"]
     bad = call(client, token, "get", "/api/v1/families?cursor=xyz")
     assert bad.status_code == 400 and bad.json()["code"] == "bad_cursor"
+    huge = encode(2**70)  # well-formed, but no database integer
+    assert call(client, token, "get", f"/api/v1/families?cursor={huge}").json()["code"] == "bad_cursor"
+    for path in ("/api/v1/families/99999999999999999999999", "/api/v1/target-lists/99999999999999999999999/entries"):
+        assert call(client, token, "get", path).status_code == 404  # beyond any database integer: not found
     unknown = call(client, token, "get", "/api/v1/families?fields=id,gaji")
     assert unknown.status_code == 400 and "gaji" in unknown.json()["message_en"]
     invalid = call(client, token, "get", "/api/v1/families?limit=0")

@@ -28,7 +28,7 @@ def decode(cursor: str | None) -> int | None:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
     except (ValueError, KeyError, TypeError):
         raise Problem("bad_cursor") from None
-    if not isinstance(key, int) or isinstance(key, bool):
+    if not isinstance(key, int) or isinstance(key, bool) or not 0 <= key < 2**63:  # a database integer
         raise Problem("bad_cursor")
     return key
 
