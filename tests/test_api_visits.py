@@ -29,3 +29,5 @@ def test_an_enumerator_submits_a_visit_to_an_assigned_family_only(client, vv):
     lurah = do_create_token(vv.cast["lurah"], "x", acting_user=None).text
     assert call(client, lurah, "post", url, payload(vv.mine)).status_code == 404  # not a visitor
     assert Visit.objects.count() == 1
+    rows = call(client, token, "get", f"/api/v1/verivali/campaigns/{vv.campaign.pk}/progress?by=campaign").json()
+    assert [(r["visited"], r["families"]) for r in rows] == [(1, 2)]  # the enumerator's own two families

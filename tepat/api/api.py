@@ -31,7 +31,7 @@ class FastJson(BaseRenderer):
     media_type = "application/json"
 
     def render(self, request, data, *, response_status):
-        return orjson.dumps(data, default=_plain)
+        return orjson.dumps(data, default=_plain, option=orjson.OPT_NON_STR_KEYS)  # TextChoices keys
 
 
 class TokenAuth(HttpBearer):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from tepat.accounts.scope import scoped
+from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.api.access import action_items, require
 from tepat.api.listing import keyset, open_schema, page_schema, selected
 from tepat.api.problems import Problem
@@ -22,6 +22,7 @@ from tepat.api.registry import ListQuery
 from tepat.meetings.actions import MeetingError, do_record_progress
 from tepat.meetings.models import ActionItem, Meeting
 from tepat.verivali.models import Campaign, ChangeRequest
+from tepat.verivali.progress import GROUPS, campaign_progress
 
 router = Router(tags=["coordination"])
 
@@ -75,6 +76,17 @@ def campaigns(request, query: Query[ListQuery]):
         for c in found
     ]
     return {"items": selected(items, query.fields, CAMPAIGN_COLUMNS), "next_cursor": nxt}
+
+
+@router.get("/verivali/campaigns/{campaign_id}/progress", response=list[dict], summary="A campaign's progress")
+def progress(request, campaign_id: int, by: str = "kelurahan"):
+    """The campaign page's progress table (`by` campaign, kecamatan, kelurahan or enumerator), counted
+    within your scope (tepat.verivali.progress.campaign_progress)."""
+    require(request, "verivali.view")
+    campaign = get_in_scope_or_404(request.user, Campaign.objects.all(), pk=campaign_id)
+    if by not in GROUPS:
+        raise Http404
+    return campaign_progress(campaign, by=by, user=request.user)
 
 
 @router.get("/verivali/change-requests", response=page_schema("ChangeRequest", RequestOut), exclude_unset=True)
