@@ -284,8 +284,9 @@ from tepat.registry.cli import batch  # noqa: E402
 from tepat.reports.cli import report  # noqa: E402
 from tepat.verivali.cli import verivali  # noqa: E402
 from tepat.linkage.cli import linkage  # noqa: E402
+from tepat.api.cli import token  # noqa: E402
 
-for group in (indicators, publish, report, verivali, batch, linkage):
+for group in (indicators, publish, report, verivali, batch, linkage, token):
     main.add_command(group)
 
 from tepat.backup.cli import backup_command, restore_command  # noqa: E402

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "tepat.linkage",
     "tepat.web",
     "tepat.jobs",
+    "tepat.api",
+    "ninja",  # Django Ninja: its Swagger UI static files (tepat/api/templates/api/docs.html)
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,13 @@ TEPAT_EXPORT_KEEP_HOURS = envint("TEPAT_EXPORT_KEEP_HOURS", "24")  # a made file
 TEPAT_IMPORT_LIMITS = Limits.from_env()
 TEPAT_ODK_MAX_ATTACHMENT_MB = envint("TEPAT_ODK_MAX_ATTACHMENT_MB", "50")
 TEPAT_PAGE_SIZE = envint("TEPAT_PAGE_SIZE", "50")
+# The JSON API (docs/api.md): page sizes, rows per realisasi request, requests per token per minute, token validity.
+TEPAT_API_PAGE_SIZE = envint("TEPAT_API_PAGE_SIZE", "100")
+TEPAT_API_MAX_PAGE_SIZE = envint("TEPAT_API_MAX_PAGE_SIZE", "1000")
+TEPAT_API_MAX_ROWS = envint("TEPAT_API_MAX_ROWS", "10000")
+TEPAT_API_RATE_PER_MINUTE = envint("TEPAT_API_RATE_PER_MINUTE", "120")
+TEPAT_API_TOKEN_DAYS = envint("TEPAT_API_TOKEN_DAYS", "90")
+TEPAT_API_TOKEN_MAX_DAYS = envint("TEPAT_API_TOKEN_MAX_DAYS", "366")
 # The kabupaten/kota (or province) this installation serves: its Kemendagri code, which also selects its
 # city pack (tepat/regions/packs/<code>/; default: packs/default.txt). See docs/operations.md "Region".
 from tepat.regions.pack import selected_code as _region_code  # noqa: E402

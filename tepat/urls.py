@@ -47,4 +47,5 @@ urlpatterns = [
     path("", include("tepat.web.routes.reports")),
     path("", include("tepat.web.routes.admin")),
     path("", include("tepat.linkage.urls")),
+    path("", include("tepat.api.urls")),  # /api/v1/ and the token page (docs/api.md)
 ]

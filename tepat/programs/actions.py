@@ -108,6 +108,26 @@ def do_import_interventions(path, *, acting_user, file_name: str | None = None):
 
 
 @transaction.atomic
+def do_record_interventions(rows: list[dict], *, acting_user, source_name: str = "api"):
+    """Interventions given as data (the API), all or nothing: the same checks and codes as the file import
+    (tepat.programs.realisasi); any rejected row and nothing is written. Audited when rows are written."""
+    from tepat.programs.realisasi import RealisasiReport, check, prepared, rows_frame, write
+    from tepat.registry.importer.read import ROW
+
+    frame = prepared(rows_frame(rows), reportable_programs(acting_user))
+    found = check(frame)
+    report = RealisasiReport(file=source_name, rows=frame.height)
+    if found.height:
+        report.rejected = found.rename({ROW: "row", "field": "column"}).to_dicts()
+        return report
+    report.inserted = write(frame, acting_user=acting_user, file_name=source_name)
+    audit(
+        AuditAction.INTERVENTIONS_IMPORTED, source_name, acting_user=acting_user, inserted=report.inserted, rejected=0
+    )
+    return report
+
+
+@transaction.atomic
 def do_record_intervention(
     program: Program, family, *, acting_user, date, amount=0, units=1, member=None, status="tersalur"
 ):
@@ -145,6 +165,7 @@ __all__ = [
     "do_freeze_target_list",
     "do_import_interventions",
     "do_record_intervention",
+    "do_record_interventions",
     "do_save_rule",
 ]
 

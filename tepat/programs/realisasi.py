@@ -30,7 +30,7 @@ from tepat.registry.importer.canonical import canonical_frame, mapping, require_
 from tepat.registry.importer.checks import ISSUE_SCHEMA, issues, parsed_date
 from tepat.registry.importer.messages import Message
 from tepat.registry.importer.profiles import profile_from_dict
-from tepat.registry.importer.read import ROW, read_table
+from tepat.registry.importer.read import ROW, Table, read_table
 from tepat.registry.models import VersionPart
 from tepat.registry.version import bump
 
@@ -304,7 +304,7 @@ def _kelurahan_ids(values: list[str]) -> dict[str, int]:
 
 def hold(rows: pl.DataFrame, *, acting_user, file_name: str) -> int:
     """Keep rows for the linkage (HeldRecipient); a row already held unresolved is not held twice."""
-    user = acting_user if getattr(acting_user, "pk", None) else None
+    user = actor_user(acting_user)
     regions = _kelurahan_ids(rows["kelurahan"].drop_nulls().unique().to_list())
     known = set(
         HeldRecipient.objects.filter(intervention__isnull=True).values_list(
@@ -389,6 +389,24 @@ def resolve_held(*, acting_user) -> int:
     return written
 
 
+API_COLUMNS = ("program", "nik", "no_kk", "nama", "tanggal", "nilai", "satuan", "status")
+
+
+def rows_frame(rows: list[dict]) -> pl.DataFrame:
+    """Rows given as data (the API: the file's canonical column names, values as text) as the import reads a
+    file, so they pass the same checks; `_row` is the row's index in the list (0-based)."""
+    columns = {name: [None if r.get(name) is None else str(r[name]) for r in rows] for name in API_COLUMNS}
+    raw = pl.DataFrame(columns, schema=dict.fromkeys(API_COLUMNS, pl.String)).with_columns(
+        pl.int_range(0, len(rows)).alias(ROW)
+    )
+    return canonical_frame(Table(frame=raw, headers=list(API_COLUMNS), header_row=0), PROFILE)
+
+
+def prepared(frame: pl.DataFrame, allowed: set[int] | None) -> pl.DataFrame:
+    """Typed, with program ids and recipients looked up: what `check` and `write` need."""
+    return _with_recipients(_with_programs(_typed(frame), allowed))
+
+
 def import_interventions(
     path: Path, *, acting_user, file_name: str | None = None, allowed: set[int] | None = None
 ) -> RealisasiReport:
@@ -398,7 +416,7 @@ def import_interventions(
     """
     table = read_table(path, [PROFILE])
     require_columns(PROFILE, table.headers)
-    frame = _with_recipients(_with_programs(_typed(canonical_frame(table, PROFILE)), allowed))
+    frame = prepared(canonical_frame(table, PROFILE), allowed)
     found = check(frame)
     valid = frame.filter(~pl.col(ROW).is_in(found[ROW].implode()))
     report = RealisasiReport(file=file_name or path.name, rows=frame.height)

@@ -39,6 +39,23 @@ FAMILY_EXPORT = {
 }
 
 
+TARGET_EXPORT = {
+    "rank": "peringkat",
+    "family__source_key": "id_keluarga",
+    "family__kepala_keluarga": "kepala_keluarga",
+    "head_nik": "nik_kepala_keluarga",
+    "family__no_kk": "no_kk",
+    "family__kelurahan__parent__name": "kecamatan",
+    "family__kelurahan__name": "kelurahan",
+    "family__alamat": "alamat",
+    "family__rt": "rt",
+    "family__rw": "rw",
+    "family__desil": "desil",
+    "deprivations": "jumlah_deprivasi",
+    "reasons": "syarat_terpenuhi",
+}
+
+
 def head_nik(family_ref: str) -> Subquery:
     """The NIK of the active head of the family that `family_ref` points to (one subquery per row set)."""
     from tepat.registry.models import Member
@@ -94,25 +111,16 @@ def _masked(user, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(mask_expr("no_kk"), mask_expr("nik_kepala_keluarga"))
 
 
-def target_frame(user, target_list) -> pl.DataFrame:
-    """A frozen target list for an OPD: rank, family, head NIK, address, desil, reasons; masked per role."""
-    columns = {
-        "rank": "peringkat",
-        "family__source_key": "id_keluarga",
-        "family__kepala_keluarga": "kepala_keluarga",
-        "head_nik": "nik_kepala_keluarga",
-        "family__no_kk": "no_kk",
-        "family__kelurahan__parent__name": "kecamatan",
-        "family__kelurahan__name": "kelurahan",
-        "family__alamat": "alamat",
-        "family__rt": "rt",
-        "family__rw": "rw",
-        "family__desil": "desil",
-        "deprivations": "jumlah_deprivasi",
-        "reasons": "syarat_terpenuhi",
-    }
-    rows = target_list.entries.annotate(head_nik=head_nik("family_id")).order_by("rank").values_list(*columns)
+def target_frame(user, target_list, entries: QuerySet | None = None) -> pl.DataFrame:
+    """A frozen target list for an OPD: rank, family, head NIK, address, desil, reasons; masked per role.
+    `entries`: a subset of the list's entries (the API's pages); default all."""
+    rows = (
+        (target_list.entries.all() if entries is None else entries)
+        .annotate(head_nik=head_nik("family_id"))
+        .order_by("rank")
+        .values_list(*TARGET_EXPORT)
+    )
     rows = [(*row[:-1], "; ".join(row[-1])) for row in rows]
     return _masked(
-        user, pl.DataFrame(rows, schema=dict.fromkeys(columns.values(), pl.String), orient="row", strict=False)
+        user, pl.DataFrame(rows, schema=dict.fromkeys(TARGET_EXPORT.values(), pl.String), orient="row", strict=False)
     )
