@@ -77,6 +77,9 @@ class AuditAction(models.TextChoices):
     USER_CHANGED = "user_changed", _("peran/wilayah/OPD pengguna diubah")
     USER_DEACTIVATED = "user_deactivated", _("pengguna dinonaktifkan")
     USER_REACTIVATED = "user_reactivated", _("pengguna diaktifkan kembali")
+    # api (tokens belong to an account)
+    API_TOKEN_CREATED = "api_token_created", _("token API dibuat")
+    API_TOKEN_REVOKED = "api_token_revoked", _("token API dicabut")
     # registry
     FAMILIES_ASSIGNED = "families_assigned", _("keluarga ditugaskan")
     # programs

@@ -1,7 +1,6 @@
 """Token state changes, each one audited action (tepat.accounts.models.audit): create, revoke.
 
-The audit actions are plain strings here (`api_token_created`, `api_token_revoked`); the lead adds them to
-tepat.accounts.models.AuditAction when the branches merge (this branch does not edit tepat/accounts).
+Their audit names are `AuditAction.API_TOKEN_CREATED` / `API_TOKEN_REVOKED` (the one vocabulary).
 """
 
 from __future__ import annotations
@@ -15,12 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tepat.accounts.models import audit
+from tepat.accounts.models import AuditAction, audit
 from tepat.api.models import ApiToken
 
 PREFIX = "tpt"
-TOKEN_CREATED = "api_token_created"
-TOKEN_REVOKED = "api_token_revoked"
+TOKEN_CREATED = AuditAction.API_TOKEN_CREATED
+TOKEN_REVOKED = AuditAction.API_TOKEN_REVOKED
 
 
 def digest(token: str) -> str:
