@@ -13,6 +13,7 @@ class JobKind(models.TextChoices):
     REALISASI = "realisasi", _("impor realisasi")
     ODK = "odk", _("kiriman ODK")
     BOUNDARIES = "boundaries", _("batas wilayah")
+    SNAPSHOT = "snapshot", _("snapshot registri")
 
 
 class JobStatus(models.TextChoices):

@@ -12,7 +12,7 @@ from tepat.formatting import one_language
 from tepat.engine.rules import check
 from tepat.engine.rules.examples import EXAMPLES
 from tepat.programs.actions import RuleRejected, do_save_rule, do_update_program
-from tepat.programs.frames import registry_frames
+from tepat.programs.frames import data_as_of, registry_frames, registry_state
 from tepat.programs.models import Program
 from tepat.programs.preview import preview, scope_key
 from tepat.programs.rule_help import conditions, picker
@@ -114,6 +114,7 @@ def program_detail(request, code: str):
         **shown,
         "fields": picker(*_frames(request)),
         "example": EXAMPLES.get(program.code, GENERIC_EXAMPLE),
+        "data_as_of": data_as_of(registry_state()),
     }
     return render(request, "web/program_detail.html", context)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 import polars as pl
 
 from tepat.charts.indicators import registry_bar_chart
+from tepat.programs.frames import data_as_of, registry_state
 from tepat.engine.disclosure import DisclosureRisk
 from tepat.engine.measures import InputError
 from tepat.indicators.registry import (
@@ -61,6 +62,7 @@ def registry_page(request):
         "chart_svg": inline_svg(chart) if tables.families else "",
         "query": request.GET.urlencode(),
         "label": LABEL,
+        "data_as_of": data_as_of(registry_state()),
     }
     return render(request, "web/indicators/registry.html", context)
 
