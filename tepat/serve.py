@@ -7,11 +7,12 @@ every core, threads overlap a request's database and disk waits, and an idle kee
 costs a socket in the process's poller, not a thread, so 100 users' browsers do not exhaust a
 connection limit as they did waitress's 100 channels.
 
-Before the first process forks, the master makes the current registry snapshot exist (built once,
-on disk, tepat.registry.snapshot) and reads the whole-registry frames into memory, so no process
-builds anything on its first request (pre-loaded app: the forks share those pages copy-on-write).
-Requests then never build a snapshot: while the job worker writes a newer version, they read the
-previous one (tepat.registry.snapshot.READERS_BUILD).
+Before the first process forks, the master makes the current registry snapshot exist (`tepat
+snapshot` in a child: polars must not run in a process that forks). Each process, before it accepts
+a request, computes what the first pages read (`warm`), then a thread of it (`Warmer`) warms every
+newer snapshot the job worker writes before the process's requests switch to it. Requests never
+build a snapshot: until then they read the previous one and say so (tepat.registry.snapshot.READERS_BUILD,
+WARMED).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Each worker process caps its own address space (resource.setrlimit, TEPAT_JOB_MEMORY_MB) and runs
 django-tasks' database worker loop. When one dies (killed, or aborted past its memory cap), the
 supervisor fails the job it was running, with the reason, and starts a new process. So at most N jobs
-run at once per supervisor, and none of them can take the web server's memory.
+run at once per supervisor, and none of them can take the web server's memory. A thread of the
+supervisor queues a registry snapshot job whenever the registry version has no snapshot yet
+(`watch_snapshots`).
 """
 
 from __future__ import annotations
