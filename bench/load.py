@@ -191,6 +191,10 @@ class User:
                 self.connection = None
                 if attempt == 2:
                     raise
+            except (OSError, http.client.HTTPException):  # a timeout: this connection is unusable now
+                self.connection.close()
+                self.connection = None
+                raise
         raise AssertionError("unreachable")
 
     def next_page(self) -> tuple[str, str, str, dict | None]:
@@ -229,7 +233,7 @@ class User:
             try:
                 status = self.request(method, path, form, cookie=page != "login (floor)")
                 ok = status == 200 or (method == "POST" and status == 302)
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 status, ok = 0, False
             elapsed = time.monotonic() - start
             with lock:
@@ -269,15 +273,43 @@ def drive(port: int, world: dict, users: int, seconds: float, pause: float) -> t
     return results, time.monotonic() - started
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by `root` and every process below it (the web processes,
+    the job worker): what the server costs whatever else runs on the machine."""
+    total, pending = 0.0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            pending += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def measured(server: Server, world: dict, users: int, seconds: float, pause: float) -> tuple[dict, float, float]:
+    """`drive`, and the server's CPU seconds over it."""
+    before = cpu_seconds(server.process.pid)
+    results, wall = drive(server.port, world, users, seconds, pause)
+    return results, wall, cpu_seconds(server.process.pid) - before
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(title: str, results: dict, wall: float) -> dict:
+def report(title: str, results: dict, wall: float, cpu: float | None = None) -> dict:
     """Print one phase's table; returns its totals."""
     every = [r for rows in results.values() for r in rows]
     errors = sum(not ok for _, ok, _ in every)
+    if cpu is not None and every:
+        per = cpu / len(every)
+        title += (
+            f"; server CPU {cpu:.1f} s = {per * 1000:.0f} ms per request"
+            f" (on {os.cpu_count()} idle cores: about {os.cpu_count() / per:.0f} req/s)"
+        )
     floor = statistics.median(t for t, _, _ in results["login (floor)"]) if results["login (floor)"] else None
     print(f"\n## {title}: {len(every)} requests in {wall:.1f} s = {len(every) / wall:.1f} req/s, {errors} errors")
     print(
@@ -352,12 +384,12 @@ def main() -> None:
         drive(server.port, world, 10, seconds=min(10.0, args.seconds), pause=0.5)  # every process warms its caches
         for users in user_counts:
             load = os.getloadavg()[0]
-            results, wall = drive(server.port, world, users, args.seconds, PAUSE)
-            report(f"{users} users, {PAUSE:.0f} s pause (load average before {load:.2f})", results, wall)
+            results, wall, cpu = measured(server, world, users, args.seconds, PAUSE)
+            report(f"{users} users, {PAUSE:.0f} s pause (load average before {load:.2f})", results, wall, cpu)
         load = os.getloadavg()[0]
-        results, wall = drive(server.port, world, args.saturation_users, args.seconds, 0.0)
+        results, wall, cpu = measured(server, world, args.saturation_users, args.seconds, 0.0)
         totals = report(
-            f"saturation: {args.saturation_users} users, no pause (load average before {load:.2f})", results, wall
+            f"saturation: {args.saturation_users} users, no pause (load average before {load:.2f})", results, wall, cpu
         )
         print(f"saturation {totals['rps']:.1f} req/s = {totals['rps'] / 13:.1f}x the 13 req/s of one waitress process")
         if not args.skip_cold:

@@ -93,25 +93,39 @@ def prepare() -> None:
     snapshot.READERS_BUILD = False
 
 
+WARM_PAGES = ("/", "/indikator/registri/", "/kantong/")  # what a city-wide user opens first
+
+
 def warm(snap) -> None:
     """Compute in this process what the first pages of a registry version need (the whole registry's
-    frames, family table and public release, an analyst's dashboard panels), so that no request does."""
+    frames, family table and public release; the home, indicators and pockets pages as a city-wide
+    analyst sees them: panels, tables, charts), so that no request does."""
     from tepat.accounts.models import User
     from tepat.indicators.registry import cached_family_table, public_release
     from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
-    from tepat.web.views.dashboard import dashboard
 
     registry_frames(WHOLE_REGISTRY, state=snap)
     cached_family_table(None, state=snap)
     steps = [lambda: public_release(state=snap)]
     analyst = User.objects.filter(is_active=True, role__in=("analyst", "admin")).order_by("pk").first()
     if analyst is not None:
-        steps.append(lambda: dashboard(analyst, snap))
+        steps += [lambda path=path: _render(path, analyst) for path in WARM_PAGES]
     for step in steps:
         try:
             step()
         except Exception:  # a panel that fails here fails on its page too, with its own message
             log.exception("warming %s", snap.name)
+
+
+def _render(path: str, user) -> None:
+    """The page as `user` gets it, through its view (no session, no HTTP): fills this process's caches."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    request = RequestFactory().get(path)
+    request.user = user
+    match = resolve(path)
+    match.func(request, *match.args, **match.kwargs)
 
 
 class Warmer(threading.Thread):
