@@ -38,7 +38,7 @@ from pages import ROOT, registry_home
 
 PAUSE = 2.0
 TIMEOUT = 30.0
-RULE = "desil <= 2 and jumlah_anggota >= 4"
+RULES = [f"desil <= {d} and jumlah_anggota >= {n}" for d in (1, 2, 3, 4) for n in (3, 4, 5)]  # 12 texts
 # page -> weight in the read mix; the writes are their own entries (POSTs)
 MIX = {
     "home": 3,
@@ -211,7 +211,12 @@ class User:
         if page == "family page":
             return page, "GET", f"/keluarga/{family}/", None
         if page == "rule preview":
-            return page, "GET", f"/program/{program}/pratinjau/?" + urllib.parse.urlencode({"text": RULE}), None
+            return (
+                page,
+                "GET",
+                f"/program/{program}/pratinjau/?" + urllib.parse.urlencode({"text": rng.choice(RULES)}),
+                None,
+            )
         if page == "indicators":
             return page, "GET", "/indikator/registri/", None
         if page == "pockets":

@@ -43,7 +43,20 @@ def _filtered(request) -> tuple[FamilyFilter, object]:
     return spec, spec.apply(scoped(request.user, Family.objects.all()))
 
 
+_CHOICES: LRU[tuple[list, list]] = LRU(32)
+
+
 def _region_choices(request):
+    """The filter's kecamatan and kelurahan: those holding families in the user's scope, read once per
+    (registry version, scope) in this process (a scan of the families, ~0.1 s at 100k)."""
+    scope = scope_key(request.user)
+    if scope.startswith(f"{Scope.ASSIGNED}:"):
+        return _regions_with_families(request)
+    key = (version.key(VersionPart.REGISTRY), scope)
+    return _CHOICES.get(key, lambda: tuple(list(regions) for regions in _regions_with_families(request)))
+
+
+def _regions_with_families(request):
     kelurahan = Region.objects.filter(
         level=Level.KELURAHAN, pk__in=scoped(request.user, Family.objects.all()).values("kelurahan_id")
     )
