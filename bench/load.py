@@ -65,6 +65,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, help="tepat serve --processes (default: its own sizing)")
     parser.add_argument("--threads", type=int, help="tepat serve --threads")
     parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="checkout whose `tepat serve` is driven (e.g. the one before this change)",
+    )
     return parser.parse_args()
 
 
@@ -131,8 +137,8 @@ def campaign(analyst) -> tuple[int, list[tuple[int, int]]]:
 class Server:
     """`tepat serve` in a child process, as a user starts it."""
 
-    def __init__(self, home: Path, port: int, processes: int | None, threads: int | None) -> None:
-        self.home, self.port = home, port
+    def __init__(self, home: Path, port: int, processes: int | None, threads: int | None, root: Path = ROOT) -> None:
+        self.home, self.port, self.root = home, port, root
         self.command = [sys.executable, "-m", "tepat", "serve", "--port", str(port)]
         self.command += ["--processes", str(processes)] if processes else []
         self.command += ["--threads", str(threads)] if threads else []
@@ -140,9 +146,9 @@ class Server:
     def start(self) -> float:
         """Seconds until the login page answers."""
         started = time.monotonic()
-        env = {**os.environ, "TEPAT_HOME": str(self.home), "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "TEPAT_HOME": str(self.home), "PYTHONPATH": str(self.root)}
         self.log = open(self.home / "load-serve.log", "a")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
+        self.process = subprocess.Popen(self.command, cwd=self.root, env=env, stdout=self.log, stderr=self.log)
         while True:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
@@ -383,7 +389,7 @@ def main() -> None:
     connections.close_all()
     from tests.served import free_port
 
-    server = Server(args.home, free_port(), args.processes, args.threads)
+    server = Server(args.home, free_port(), args.processes, args.threads, args.root.resolve())
     print(f"tepat serve answered after {server.start():.1f} s: {' '.join(server.command[1:])}")
     try:
         drive(server.port, world, 10, seconds=min(10.0, args.seconds), pause=0.5)  # every process warms its caches
