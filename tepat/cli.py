@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -290,10 +291,8 @@ def demo_command(no_serve: bool, families: int, port: int, region: str | None) -
     from tepat.demo.load import load_demo
 
     load_demo(families, echo=click.echo, region=region.strip() if region else None)
-    if not no_serve:
-        from tepat.serve import serve
-
-        serve("127.0.0.1", port, 8)
+    if not no_serve:  # a fresh process: this one ran polars, whose thread pool would not survive serve's fork
+        os.execv(sys.executable, [sys.executable, "-m", "tepat", "serve", "--port", str(port), "--threads", "8"])
 
 
 from tepat.indicators.cli import indicators, publish  # noqa: E402
