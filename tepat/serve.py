@@ -157,6 +157,8 @@ class Warmer(threading.Thread):
             except DatabaseError:
                 log.exception("snapshot warmer")
                 close_old_connections()
+            except Exception:  # never let the thread die: the process would stay on an old snapshot
+                log.exception("snapshot warmer")
             time.sleep(self.every)
 
 
@@ -166,7 +168,10 @@ def _worker_ready(worker) -> None:
 
     snapshot.WARMED = set()
     warmer = Warmer()
-    warmer.step()
+    try:
+        warmer.step()
+    except Exception:  # a process that cannot warm still serves (its first requests compute what they read)
+        log.exception("warming at start")
     warmer.start()
 
 
