@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -231,17 +232,34 @@ def password_command(username: str) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-@click.option("--threads", default=8, show_default=True)
+@click.option(
+    "--processes",
+    type=int,
+    default=None,
+    help="Web server processes (default TEPAT_WEB_PROCESSES, or one per core plus one, 2 to 8).",
+)
+@click.option("--threads", default=8, show_default=True, help="Threads per web server process.")
 @click.option(
     "--workers", type=int, default=None, help="Worker processes for long jobs (default TEPAT_WORKERS, 1; 0 = none)."
 )
-def serve_command(host: str, port: int, threads: int, workers: int | None) -> None:
-    """Serve the web app with waitress (a production WSGI server) and start the job workers beside it."""
+def serve_command(host: str, port: int, processes: int | None, threads: int, workers: int | None) -> None:
+    """Serve the web app with gunicorn (several processes × threads) and start the job workers beside it."""
     setup()
     ensure_database()
-    from tepat.cli_support import serve
+    from tepat.serve import serve
 
-    serve(host, port, threads, workers)
+    serve(host, port, threads, workers, processes)
+
+
+@main.command("snapshot")
+def snapshot_command() -> None:
+    """Write the registry snapshot of the current version now unless it exists (the job worker does it after every change)."""
+    setup()
+    ensure_database()
+    from tepat.registry.snapshot import build_snapshot
+
+    built = build_snapshot()
+    click.echo(f"snapshot {built.name} ({built.path})")
 
 
 @main.command("worker")
@@ -273,10 +291,8 @@ def demo_command(no_serve: bool, families: int, port: int, region: str | None) -
     from tepat.demo.load import load_demo
 
     load_demo(families, echo=click.echo, region=region.strip() if region else None)
-    if not no_serve:
-        from tepat.cli_support import serve
-
-        serve("127.0.0.1", port, 8)
+    if not no_serve:  # a fresh process: this one ran polars, whose thread pool would not survive serve's fork
+        os.execv(sys.executable, [sys.executable, "-m", "tepat", "serve", "--port", str(port), "--threads", "8"])
 
 
 from tepat.indicators.cli import indicators, publish  # noqa: E402

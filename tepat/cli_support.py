@@ -121,41 +121,6 @@ def count_rule(text: str, by: str | None, as_json: bool) -> int:
     return 0
 
 
-def serve(host: str, port: int, threads: int, workers: int | None = None) -> None:
-    """Waitress for the pages, and beside it `tepat worker` (TEPAT_WORKERS processes) for the long jobs. Refuses
-    (exit 2) a secret key that is public or weak (tepat.secure.insecure_key)."""
-    import signal
-    import subprocess
-
-    from django.conf import settings
-    from waitress import serve as waitress_serve
-
-    from tepat.secure import insecure_key
-
-    problem = insecure_key(settings.SECRET_KEY)
-    if problem:
-        fail(
-            f"TEPAT_SECRET_KEY: {problem}. Hapus variabel itu agar Tepat membuat kunci acak di $TEPAT_HOME, atau setel "
-            "kunci acak yang panjang / unset it so Tepat generates a random key in $TEPAT_HOME, or set a long random key."
-        )
-    from tepat.wsgi import application
-
-    workers = settings.TEPAT_WORKERS if workers is None else workers
-    supervisor = (
-        subprocess.Popen([sys.executable, "-m", "tepat", "worker", "--processes", str(workers)])
-        if workers > 0
-        else None
-    )
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # `systemctl stop`: stop the workers too, below
-    click.echo(f"Tepat berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
-    try:
-        waitress_serve(application, host=host, port=port, threads=threads, channel_timeout=300)
-    finally:
-        if supervisor:
-            supervisor.terminate()
-            supervisor.wait(timeout=60)
-
-
 def fail(message: str) -> None:
     """A problem the user can fix: say it on stderr and exit 2."""
     click.echo(message, err=True)

@@ -1,4 +1,4 @@
-"""A real `tepat serve` (waitress + its worker) on 127.0.0.1, driven over HTTP like a browser without one:
+"""A real `tepat serve` (gunicorn processes + its worker) on 127.0.0.1, driven over HTTP like a browser without one:
 log in, upload an export on the import page, follow the batch. Used by tests/test_serve.py and by
 bench/import.py (peak memory of the web server during an upload)."""
 
@@ -48,8 +48,8 @@ def children(pid: int) -> list[int]:
 class Served:
     """`with Served(env) as site:` a migrated TEPAT_HOME, an admin user, the server and its worker running."""
 
-    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
-        self.env, self.workers, self.port = env, workers, free_port()
+    def __init__(self, env: dict[str, str], workers: int = 1, processes: int = 2) -> None:
+        self.env, self.workers, self.processes, self.port = env, workers, processes, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
@@ -60,7 +60,8 @@ class Served:
         created = subprocess.run([sys.executable, "-m", "tepat", "createuser", "kepala", "--role", "admin"], **run)
         self.password = created.stdout.strip().rsplit(": ", 1)[1]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tepat", "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            [sys.executable, "-m", "tepat", "serve", "--port", str(self.port), "--workers", str(self.workers)]
+            + ["--processes", str(self.processes), "--threads", "2"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
@@ -89,6 +90,18 @@ class Served:
     def worker_pids(self) -> list[int]:
         """The worker processes: children of the `tepat worker` supervisor that serve started."""
         return [pid for supervisor in children(self.process.pid) for pid in children(supervisor)]
+
+    def get(self, path: str) -> str:
+        return self.opener.open(self.base + path, timeout=60).read().decode()
+
+    def wait_for(self, found, timeout: float = 60):
+        """Poll `found()` every 0.1 s until it returns something (returned), or fail after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        while (value := found()) is None:
+            if time.monotonic() > deadline:
+                raise TimeoutError("still not there")
+            time.sleep(0.1)
+        return value
 
     def _csrf(self) -> str:
         return next(c.value for c in self.jar if c.name == "csrftoken")

@@ -26,7 +26,7 @@ from tepat.jobs.models import Job
 from tepat.registry.models import ImportBatch, Family
 want, deadline = sys.argv[1], time.monotonic() + float(sys.argv[2])
 while True:
-    job = Job.objects.order_by("-pk").first()
+    job = Job.objects.filter(kind="import").order_by("-pk").first()  # not the snapshot jobs the supervisor queues
     state = {"job": job and {"id": job.pk, "status": job.status, "pid": job.pid, "error": job.error},
              "batches": [{"status": b.status, "report": b.report} for b in ImportBatch.objects.order_by("pk")],
              "families": Family.objects.count()}

@@ -238,3 +238,27 @@ def test_frames_follow_an_import_and_its_revert(registry, import_file, tmp_path)
     do_revert_batch(batch, acting_user=registry["admin"], reason="salah unggah")
     families, members = frames.registry_frames(frames.WHOLE_REGISTRY)
     assert families.height == 2 and members.height == 6
+
+
+def test_served_pages_never_build_they_read_the_previous_snapshot_until_the_worker_writes_it(
+    client, registry, monkeypatch
+):
+    from tepat.jobs.models import Job
+    from tepat.programs.catalogue import ensure_catalogue
+
+    ensure_catalogue(2026)
+    client.force_login(registry["analyst"])
+    assert client.get("/").status_code == 200  # the current version's snapshot, as `tepat serve` writes it at start
+    monkeypatch.setattr(snapshot, "READERS_BUILD", False)  # what `tepat serve` sets before its processes fork
+    add_families({"12.74.01.1002": (30, 0)})
+    version.bump(VersionPart.REGISTRY)
+    version.bump(VersionPart.REGISTRY)  # three versions passed: one build is due, of the latest
+    pages = {url: client.get(url) for url in ("/", "/indikator/registri/", "/program/pkh/")}
+    for url, page in pages.items():
+        assert page.status_code == 200 and b'data-testid="data-as-of"' in page.content, url
+    assert sum(row["total"] or 0 for row in pages["/"].context["body"]) == 2  # the previous snapshot's families
+    assert len(builds()) == 1  # no request built one
+    assert snapshot.queue_build() and not snapshot.queue_build()  # the job (run inline here) built it; once
+    assert len(builds()) == 2 and Job.objects.filter(kind="snapshot").count() == 1
+    after = client.get("/indikator/registri/")
+    assert b'data-testid="data-as-of"' not in after.content and after.context["tables"].families == 32

@@ -89,11 +89,22 @@ def run_boundaries(job: Job) -> dict:
     return {"boundary_set": stored.pk, "polygons": stored.boundaries.count()}
 
 
+def run_snapshot(job: Job) -> dict:
+    """The registry snapshot of the version current now (tepat.registry.snapshot): idempotent (a
+    version already written is not rewritten) and coalesced (queued once while due, however many
+    versions passed)."""
+    from tepat.registry.snapshot import build_snapshot
+
+    built = build_snapshot()
+    return {"snapshot": built.name, "built_at": built.built_at.isoformat()}
+
+
 RUNNERS: dict[str, Callable[[Job], dict]] = {
     "import": run_import,
     "realisasi": run_realisasi,
     "odk": run_odk,
     "boundaries": run_boundaries,
+    "snapshot": run_snapshot,
 }
 
 

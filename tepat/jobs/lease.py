@@ -26,17 +26,32 @@ log = logging.getLogger(__name__)
 HOST = socket.gethostname()
 
 
-def process_started(pid: int) -> int | None:
-    """The start time of a process (clock ticks since boot), or None when there is no such live process."""
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), or None when there is no such process."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
-    return None if fields[0] in ("Z", "X") else int(fields[19])
+
+
+def process_started(pid: int) -> int | None:
+    """The start time of a process (clock ticks since boot), or None when there is no such live process."""
+    fields = _stat(pid)
+    return None if fields is None or fields[0] in ("Z", "X") else int(fields[19])
+
+
+def awaits_its_parent(pid: int) -> bool:
+    """A dead process its parent has not collected yet (a zombie): the parent knows why it died (the
+    worker supervisor reads the signal before collecting it), so only the parent reports it. A zombie
+    left to init (parent 1) is nobody's to report."""
+    fields = _stat(pid)
+    return fields is not None and fields[0] == "Z" and int(fields[1]) != 1
 
 
 def is_alive(job: Job) -> bool:
     if job.host == HOST and job.pid:
+        if awaits_its_parent(job.pid):
+            return True
         started = process_started(job.pid)
         return started is not None and (job.pid_started is None or started == job.pid_started)
     stale = timezone.now() - timedelta(seconds=settings.TEPAT_JOB_STALE_SECONDS)
@@ -77,11 +92,13 @@ def heartbeat(job: Job):
 
 
 def reap_stale(reasons: dict[int, str] | None = None) -> int:
-    """Fail every running job whose process is gone (and its import batch). Returns how many."""
+    """Fail every running job whose process is gone (and its import batch). Returns how many.
+    `reasons`: pid -> why, from the parent of processes of this host that it knows are dead (its
+    zombies, which every other process leaves to it)."""
     reasons = reasons or {}
     reaped = 0
     for job in Job.objects.filter(status=JobStatus.RUNNING):
-        if not is_alive(job):
+        if (job.host == HOST and job.pid in reasons) or not is_alive(job):
             reason = reasons.get(job.pid) or (
                 f"proses {job.pid} di {job.host} tidak ada lagi / process {job.pid} on {job.host} is gone"
             )

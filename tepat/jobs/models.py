@@ -14,6 +14,7 @@ class JobKind(models.TextChoices):
     ODK = "odk", _("kiriman ODK")
     BOUNDARIES = "boundaries", _("batas wilayah")
     EXPORT = "export", _("unduhan")
+    SNAPSHOT = "snapshot", _("snapshot registri")
 
 
 class JobStatus(models.TextChoices):

@@ -3,7 +3,9 @@
 Each worker process caps its own address space (resource.setrlimit, TEPAT_JOB_MEMORY_MB) and runs
 django-tasks' database worker loop. When one dies (killed, or aborted past its memory cap), the
 supervisor fails the job it was running, with the reason, and starts a new process. So at most N jobs
-run at once per supervisor, and none of them can take the web server's memory.
+run at once per supervisor, and none of them can take the web server's memory. A thread of the
+supervisor queues a registry snapshot job whenever the registry version has no snapshot yet
+(`watch_snapshots`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from django.conf import settings
@@ -72,6 +75,16 @@ def fail_claimed(pid: int, reason: str) -> int:
     return len(jobs)
 
 
+def exit_code(pid: int) -> int | None:
+    """How a child ended, as Popen.returncode says it (negative: the signal), without collecting it
+    (waitid WNOWAIT): it stays a zombie, which other processes' reapers leave to this parent
+    (tepat.jobs.lease.awaits_its_parent). None while it runs."""
+    ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    if ended is None or ended.si_pid == 0:
+        return None
+    return ended.si_status if ended.si_code == os.CLD_EXITED else -ended.si_status
+
+
 def _spawn() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "tepat", "worker", "--child"])
 
@@ -86,6 +99,22 @@ def _describe(code: int) -> str:
         )
         return f"proses pekerja dihentikan oleh {name}{hint} / the worker process was killed by {name}"
     return f"proses pekerja keluar dengan kode {code} / the worker process exited with code {code}"
+
+
+def watch_snapshots(stopping: threading.Event, every: float = 1.0) -> None:
+    """Queue a registry snapshot build whenever the registry version has none (tepat.registry.snapshot.
+    queue_build), from a thread of its own: a write that waits for the database lock does not hold up
+    the watch over the worker processes."""
+    from django.db import DatabaseError, close_old_connections
+
+    from tepat.registry.snapshot import queue_build
+
+    while not stopping.wait(every):
+        try:
+            queue_build()
+        except DatabaseError:
+            log.exception("could not check the registry snapshot")
+            close_old_connections()
 
 
 def supervise(processes: int, echo=print) -> None:
@@ -103,15 +132,19 @@ def supervise(processes: int, echo=print) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    watching = threading.Event()
+    watcher = threading.Thread(target=watch_snapshots, args=(watching,), daemon=True, name="snapshot-watch")
+    watcher.start()
     echo(f"{processes} pekerja berjalan / workers running (pid {', '.join(str(c.pid) for c in children)})")
     while not stopping:
         time.sleep(0.5)
         for index, child in enumerate(children):
-            code = child.poll()
+            code = exit_code(child.pid)
             if code is None:
                 continue
-            reap_stale({child.pid: _describe(code)})
+            reap_stale({child.pid: _describe(code)})  # while it is a zombie, no other process reports it
             fail_claimed(child.pid, _describe(code))
+            child.wait()  # collected only now: the job carries the signal, not "process gone"
             quick_deaths = quick_deaths + 1 if time.monotonic() - started[index] < 10 else 0
             if quick_deaths:
                 time.sleep(
@@ -119,6 +152,8 @@ def supervise(processes: int, echo=print) -> None:
                 )  # a child that cannot start (database gone) is not restarted in a busy loop
             if not stopping:
                 children[index], started[index] = _spawn(), time.monotonic()
+    watching.set()
+    watcher.join(timeout=30)
     for child in children:
         child.terminate()
     for child in children:

@@ -15,8 +15,10 @@ Built without Python row tuples: SQLite files through ADBC (Arrow record batches
 `COPY (...) TO STDOUT` as csv parsed by polars. Only an in-memory SQLite database or a SQLite read
 inside the caller's open transaction (the tests) goes through the Django cursor's rows.
 
-`build_snapshot()` is the entry point for a background job worker: it builds the current version
-unless it exists (waiting for a concurrent builder of it).
+Who builds: the job worker (`tepat worker`'s supervisor queues a `snapshot` job when the current
+version has none, `queue_build`; the job runs `build_snapshot()`), and `tepat serve` before it
+forks. Requests of `tepat serve` never build (READERS_BUILD): they read the previous version and the
+page says "data per <time>". Commands and tests build on demand.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ from tepat.registry.models import VersionPart
 from tepat.registry.version import TABLE, Version, current
 
 GRACE_SECONDS = 600
+SNAPSHOT_JOB = "snapshot"  # tepat.jobs.models.JobKind.SNAPSHOT
+# Whether a reader that finds its version missing builds it. On for commands and tests; `tepat serve`
+# turns it off before it forks (tepat.serve.prepare): requests read the previous snapshot, the job worker builds.
+READERS_BUILD = True
+# In a served process: the snapshots whose tables this process has computed (tepat.serve.Warmer); a
+# request reads the newest of them until the warmer has done the current one. None: no warmer.
+WARMED: set[str] | None = None
 LOCK = ".build.lock"
 MANIFEST = "snapshot.json"
 BUILD_LOG = "builds.log"
@@ -96,9 +105,13 @@ def root() -> Path:
 
 
 def snapshot_for(version: Version) -> Snapshot:
-    """The snapshot of `version`, or of the newest older version while another process builds it.
-    Cost: a stat when it exists; otherwise the build (one per version, whoever asks first)."""
+    """The snapshot of `version`, or of the newest older version while it is being built (`stale`).
+    Cost: a stat when it exists. Otherwise, in a served process (READERS_BUILD off), a listing of the
+    snapshot directory: the job worker builds it (`queue_build`). Elsewhere (commands, tests), the
+    build, once per version: whoever asks first builds, the others read the older one meanwhile."""
     found = _ready(version.name)
+    if not READERS_BUILD:
+        return _served(found)
     if found:
         return found
     with _lock(wait=False) as held:
@@ -109,6 +122,34 @@ def snapshot_for(version: Version) -> Snapshot:
         return Snapshot(previous.name, previous.path, previous.built_at, stale=True)
     with _lock(wait=True):
         return _ready(version.name) or _build()
+
+
+def _served(found: Snapshot | None) -> Snapshot:
+    """In a served process: the version's snapshot once this process has warmed its tables (`WARMED`,
+    tepat.serve.Warmer), else the newest one it has warmed (or any on disk), marked stale. Never builds,
+    except on a server whose snapshot directory was emptied under it."""
+    if found is not None and (WARMED is None or found.name in WARMED):
+        return found
+    previous = next((s for s in map(_ready, sorted(WARMED or (), reverse=True)) if s), None) or newest()
+    if previous is not None:
+        return Snapshot(previous.name, previous.path, previous.built_at, stale=True)
+    return found or build_snapshot()
+
+
+def queue_build() -> bool:
+    """Queue a `snapshot` job when the current registry version has no snapshot and no build is queued
+    yet (the job worker's supervisor calls it every second: every version move, from any process, is
+    seen; many moves give one build, of the version current when the job runs). Returns whether it
+    queued one. Cost: one query of the version table and a stat; one more query while a build is due."""
+    from tepat.jobs.models import Job, JobStatus
+    from tepat.jobs.run import enqueue
+
+    if _ready(current()[VersionPart.REGISTRY].name):
+        return False
+    if Job.objects.filter(kind=SNAPSHOT_JOB, status=JobStatus.QUEUED).exists():
+        return False
+    enqueue(SNAPSHOT_JOB)
+    return True
 
 
 def build_snapshot(version: Version | None = None) -> Snapshot:

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_job'),
+        ("jobs", "0001_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('import', 'impor registri'), ('realisasi', 'impor realisasi'), ('odk', 'kiriman ODK'), ('boundaries', 'batas wilayah'), ('export', 'unduhan')], max_length=16),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("import", "impor registri"),
+                    ("realisasi", "impor realisasi"),
+                    ("odk", "kiriman ODK"),
+                    ("boundaries", "batas wilayah"),
+                    ("export", "unduhan"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -11,9 +11,12 @@ queries and no rendering.
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.utils.translation import get_language
 
@@ -29,10 +32,12 @@ from tepat.meetings.queries import compliance, next_planned_rakor
 from tepat.programs.frames import registry_state
 from tepat.programs.models import Strategy
 from tepat.programs.preview import scope_key
+from tepat.registry import snapshot as snapshots
 from tepat.registry import version
 from tepat.registry.models import VersionPart
 from tepat.verivali.progress import campaign_progress, totals
 
+log = logging.getLogger(__name__)
 _CACHE: LRU[object] = LRU(32)
 MAP_WIDTH = 340
 TREND_WIDTH = 300  # the chart is shown at its own size (text >= 12 px), so it fits a dashboard card
@@ -89,9 +94,55 @@ def coverage(user, state: tuple) -> dict | None:
         labels = dict(Strategy.choices)
         return [{**row, "label": labels.get(row["strategy"], row["strategy"])} for row in summary]
 
-    key = ("coverage", scope_key(user), state, version.key(VersionPart.PROGRAMS, VersionPart.INTERVENTIONS))
-    rows = cached(key, build)
-    return {"rows": rows} if rows else None
+    base = ("coverage", scope_key(user), state)
+    versions = version.key(VersionPart.PROGRAMS, VersionPart.INTERVENTIONS)
+    rows, as_of = (
+        lagging(base, versions, build) if snapshots.WARMED is not None else (cached((*base, versions), build), None)
+    )
+    return {"rows": rows, "data_as_of": as_of} if rows else None
+
+
+REFRESH_SECONDS = 60  # a served process recomputes a lagging panel at most this often per scope
+_LAGGING: dict[tuple, tuple[tuple, object, datetime, float]] = {}  # base -> (versions, value, built at, monotonic)
+_REFRESHING: set[tuple] = set()
+_LAGGING_LOCK = threading.Lock()
+
+
+def lagging(base: tuple, versions: tuple, build: Callable[[], object]) -> tuple[object, dict | None]:
+    """In a served process, a panel whose data change with every realisasi row or freeze (the coverage:
+    ~2-4 s at 100k families): the last value of `base` is shown, with its time ("data per ...") when
+    newer versions exist, and one background thread recomputes it, at most every REFRESH_SECONDS.
+    A request computes only the first value of a base (tepat.serve.warm does it for a new snapshot).
+    Returns (value, {"at": time} or None when current)."""
+    with _LAGGING_LOCK:
+        found = _LAGGING.get(base)
+        due = found is not None and found[0] != versions and base not in _REFRESHING
+        due = due and time.monotonic() - found[3] >= REFRESH_SECONDS
+        if due:
+            _REFRESHING.add(base)
+    if found is None:
+        value = cached((*base, versions), build)
+        with _LAGGING_LOCK:
+            _LAGGING[base] = (versions, value, datetime.now(UTC), time.monotonic())
+            while len(_LAGGING) > 32:  # bases of older snapshots
+                _LAGGING.pop(next(iter(_LAGGING)))
+        return value, None
+    if due:
+        threading.Thread(target=_refresh, args=(base, versions, build), daemon=True).start()
+    return found[1], None if found[0] == versions else {"at": found[2]}
+
+
+def _refresh(base: tuple, versions: tuple, build: Callable[[], object]) -> None:
+    from django.db import connection
+
+    try:
+        started, value = datetime.now(UTC), build()
+        _LAGGING[base] = (versions, value, started, time.monotonic())
+    except Exception:
+        log.exception("refreshing %s", base[0])
+    finally:
+        _REFRESHING.discard(base)
+        connection.close()
 
 
 def verivali(user, state: tuple) -> dict | None:
