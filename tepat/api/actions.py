@@ -18,8 +18,6 @@ from tepat.accounts.models import AuditAction, audit
 from tepat.api.models import ApiToken
 
 PREFIX = "tpt"
-TOKEN_CREATED = AuditAction.API_TOKEN_CREATED
-TOKEN_REVOKED = AuditAction.API_TOKEN_REVOKED
 
 
 def digest(token: str) -> str:
@@ -52,7 +50,7 @@ def do_create_token(user, name: str, *, acting_user, days: int | None = None) ->
     token = ApiToken.objects.create(
         user=user, name=name, key=key, digest=digest(text), expires_at=timezone.now() + timedelta(days=days)
     )
-    audit(TOKEN_CREATED, f"{user.username}: {name} ({key})", acting_user=acting_user, days=days)
+    audit(AuditAction.API_TOKEN_CREATED, f"{user.username}: {name} ({key})", acting_user=acting_user, days=days)
     return NewToken(token, text)
 
 
@@ -62,5 +60,5 @@ def do_revoke_token(token: ApiToken, *, acting_user) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit(TOKEN_REVOKED, f"{token.user.username}: {token.name} ({token.key})", acting_user=acting_user)
+        audit(AuditAction.API_TOKEN_REVOKED, f"{token.user.username}: {token.name} ({token.key})", acting_user=acting_user)
     return token
