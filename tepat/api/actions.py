@@ -60,5 +60,7 @@ def do_revoke_token(token: ApiToken, *, acting_user) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit(AuditAction.API_TOKEN_REVOKED, f"{token.user.username}: {token.name} ({token.key})", acting_user=acting_user)
+        audit(
+            AuditAction.API_TOKEN_REVOKED, f"{token.user.username}: {token.name} ({token.key})", acting_user=acting_user
+        )
     return token
