@@ -256,3 +256,14 @@ def test_registry_indicators_are_suppressed_for_the_viewer(client, world):
     af = call(client, world["tokens"]["analyst"], "get", "/api/v1/indicators/alkire-foster?level=kota&k=0.3")
     assert af.status_code == 200 and len(af.json()) == 1
     assert call(client, world["tokens"]["analyst"], "get", "/api/v1/indicators/registry/lain").status_code == 404
+
+
+def test_the_access_log_person_search_finds_a_family_listed_through_the_api(client, world):
+    """A cursor page is not a page number: an API list counts as every family of its filter (as a download)."""
+    from tepat.accounts.accesslog import touching
+
+    call(client, world["tokens"]["lurah"], "get", "/api/v1/families")
+    entries = PersonalDataAccess.objects.filter(what__startswith="api: daftar keluarga")
+    assert entries.exists()
+    assert touching(entries, [world["johor"].pk]).filter(user__username="lurah").exists()
+    assert not touching(entries, [world["kota"].pk]).exists()  # outside the lurah's kelurahan: not shown

@@ -51,7 +51,7 @@ def register_assigned_list(what: str, users_of: Callable[[list[int]], QuerySet])
     ASSIGNED_LISTS.append((what, users_of))
 
 
-LIST_WHAT = re.compile(r"^daftar keluarga (?:\((?P<kind>csv|xlsx)\) )?(?P<query>.*)$")
+LIST_WHAT = re.compile(r"^(?P<api>api: )?daftar keluarga (?:\((?P<kind>csv|xlsx)\) )?(?P<query>.*)$")
 
 
 PAGE_PARAM = re.compile(r"(?:^|&)page=([^&]*)")
@@ -60,13 +60,15 @@ PAGE_PARAM = re.compile(r"(?:^|&)page=([^&]*)")
 @lru_cache(maxsize=65536)
 def _list_text(what: str) -> tuple[bool, str, int] | None:
     """'daftar keluarga (csv) desil=1&page=3' -> (download?, query string without the page, page number 3).
+    An API list page ('api: daftar keluarga desil=1&cursor=...') counts as a download: a cursor is not a page
+    number, so every family of its filter is taken as shown (the search may over-report, never miss).
     A regular expression rather than a QueryDict: the person search parses every distinct list text."""
     match = LIST_WHAT.match(what)
     if match is None:
         return None
     pages = PAGE_PARAM.findall(match["query"])
     return (
-        bool(match["kind"]),
+        bool(match["kind"] or match["api"]),
         PAGE_PARAM.sub("", match["query"]).lstrip("&"),
         page_asked(unquote_plus(pages[-1]) if pages else None),
     )
@@ -111,7 +113,7 @@ def listed(entries: QuerySet, ids: list[int]) -> Q:
     Cost: two DISTINCT queries over the list entries (their texts, their users), then per distinct
     (scope, filter without the page) one query, plus one count per family found and one of the list
     when it holds the family; never one per entry, user or page viewed."""
-    lists = entries.filter(what__startswith="daftar keluarga ")
+    lists = entries.filter(Q(what__startswith="daftar keluarga ") | Q(what__startswith="api: daftar keluarga "))
     texts: dict[str, list[tuple[str, bool, int]]] = defaultdict(list)
     for what in lists.order_by().values_list("what", flat=True).distinct():  # no ordering: it would join the DISTINCT
         parsed = _list_text(what)
