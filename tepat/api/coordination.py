@@ -16,7 +16,7 @@ from ninja.responses import Status
 
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.api.access import action_items, require
-from tepat.api.listing import keyset, open_schema, page_schema, selected
+from tepat.api.listing import open_schema, page_schema, paged
 from tepat.api.problems import Problem
 from tepat.api.registry import ListQuery
 from tepat.meetings.actions import MeetingError, do_record_progress
@@ -60,22 +60,23 @@ ITEM_COLUMNS = {"id": int, "meeting_id": int, "what": str, "owner": str, "due": 
 ItemOut = open_schema("ActionItem", ITEM_COLUMNS)
 
 
+def _campaigns_row(c) -> dict:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "period_start": c.period_start,
+        "period_end": c.period_end,
+        "status": c.status,
+        "kelurahan": sorted(k.code for k in c.kelurahan.all()),
+    }
+
+
 @router.get("/verivali/campaigns", response=page_schema("Campaign", CampaignOut), exclude_unset=True)
 def campaigns(request, query: Query[ListQuery]):
     require(request, "verivali.view")
-    found, nxt = keyset(scoped(request.user, Campaign.objects.prefetch_related("kelurahan")), query.cursor, query.limit)
-    items = [
-        {
-            "id": c.pk,
-            "name": c.name,
-            "period_start": c.period_start,
-            "period_end": c.period_end,
-            "status": c.status,
-            "kelurahan": sorted(k.code for k in c.kelurahan.all()),
-        }
-        for c in found
-    ]
-    return {"items": selected(items, query.fields, CAMPAIGN_COLUMNS), "next_cursor": nxt}
+    return paged(
+        scoped(request.user, Campaign.objects.prefetch_related("kelurahan")), query, CAMPAIGN_COLUMNS, _campaigns_row
+    )
 
 
 @router.get("/verivali/campaigns/{campaign_id}/progress", response=list[dict], summary="A campaign's progress")
@@ -89,6 +90,19 @@ def progress(request, campaign_id: int, by: str = "kelurahan"):
     return campaign_progress(campaign, by=by, user=request.user)
 
 
+def _change_requests_row(r) -> dict:
+    return {
+        "id": r.pk,
+        "campaign_id": r.campaign_id,
+        "family_id": r.family_id,
+        "kelurahan": r.kelurahan.code,
+        "kind": r.kind,
+        "status": r.status,
+        "created_at": r.created_at,
+        "decided_at": r.decided_at,
+    }
+
+
 @router.get("/verivali/change-requests", response=page_schema("ChangeRequest", RequestOut), exclude_unset=True)
 def change_requests(request, query: Query[ListQuery], campaign: int | None = None, status: str = ""):
     """Requests as the musyawarah pages list them (the proposed lines are read on the request page)."""
@@ -96,21 +110,19 @@ def change_requests(request, query: Query[ListQuery], campaign: int | None = Non
     rows = scoped(request.user, ChangeRequest.objects.select_related("kelurahan"))
     rows = rows.filter(campaign_id=campaign) if campaign else rows
     rows = rows.filter(status=status) if status else rows
-    found, nxt = keyset(rows, query.cursor, query.limit)
-    items = [
-        {
-            "id": r.pk,
-            "campaign_id": r.campaign_id,
-            "family_id": r.family_id,
-            "kelurahan": r.kelurahan.code,
-            "kind": r.kind,
-            "status": r.status,
-            "created_at": r.created_at,
-            "decided_at": r.decided_at,
-        }
-        for r in found
-    ]
-    return {"items": selected(items, query.fields, REQUEST_COLUMNS), "next_cursor": nxt}
+    return paged(rows, query, REQUEST_COLUMNS, _change_requests_row)
+
+
+def _meetings_row(m) -> dict:
+    return {
+        "id": m.pk,
+        "type": m.type,
+        "title": m.title,
+        "date": m.date,
+        "place": m.place,
+        "status": m.status,
+        "decisions": [d.text for d in sorted(m.decisions.all(), key=lambda d: d.number)],
+    }
 
 
 @router.get("/meetings", response=page_schema("Meeting", MeetingOut), exclude_unset=True)
@@ -118,20 +130,7 @@ def meetings(request, query: Query[ListQuery], year: int | None = None):
     require(request, "meetings.view")
     rows = Meeting.objects.prefetch_related("decisions")
     rows = rows.filter(date__year=year) if year else rows
-    found, nxt = keyset(rows, query.cursor, query.limit)
-    items = [
-        {
-            "id": m.pk,
-            "type": m.type,
-            "title": m.title,
-            "date": m.date,
-            "place": m.place,
-            "status": m.status,
-            "decisions": [d.text for d in sorted(m.decisions.all(), key=lambda d: d.number)],
-        }
-        for m in found
-    ]
-    return {"items": selected(items, query.fields, MEETING_COLUMNS), "next_cursor": nxt}
+    return paged(rows, query, MEETING_COLUMNS, _meetings_row)
 
 
 def _item(i: ActionItem) -> dict:
@@ -151,8 +150,7 @@ def items(request, query: Query[ListQuery], status: str = ""):
     require(request, "action_items.view")
     rows = action_items(request.user, ActionItem.objects.select_related("owner"))
     rows = rows.filter(status=status) if status else rows
-    found, nxt = keyset(rows, query.cursor, query.limit)
-    return {"items": selected(map(_item, found), query.fields, ITEM_COLUMNS), "next_cursor": nxt}
+    return paged(rows, query, ITEM_COLUMNS, _item)
 
 
 class ProgressIn(Schema):

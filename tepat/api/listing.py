@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -53,6 +53,13 @@ def keyset(queryset: QuerySet, cursor: str | None, limit: int | None, key: str =
         (last if isinstance(last, int) else getattr(last, key if key != "pk" else "pk")) if last is not None else None
     )
     return found, encode(value) if more else None
+
+
+def paged(queryset: QuerySet, query, known: Iterable[str], row: Callable[[object], dict]) -> dict:
+    """One cursor page of `queryset` as a list endpoint answers it: each row through `row`, then the asked
+    `fields=` (query: the endpoint's ListQuery). Cost: keyset's one query, then `row` per item."""
+    found, following = keyset(queryset, query.cursor, query.limit)
+    return {"items": selected(map(row, found), query.fields, known), "next_cursor": following}
 
 
 def selected(items: Iterable[dict], fields: str | None, known: Iterable[str]) -> list[dict]:

@@ -20,7 +20,7 @@ from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.api.access import require
-from tepat.api.listing import keyset, open_schema, page_schema, selected
+from tepat.api.listing import keyset, open_schema, page_schema, paged, selected
 from tepat.api.problems import Problem, row_error, split_text
 from tepat.api.registry import ListQuery
 from tepat.engine.rules import check
@@ -86,28 +86,27 @@ class RuleVersionOut(Schema):
     created_at: datetime
 
 
+def _programs_row(p) -> dict:
+    return {
+        "code": p.code,
+        "name": p.name,
+        "strategy": p.strategy,
+        "opd": p.opd.code if p.opd else None,
+        "funding": p.funding,
+        "unit": p.unit,
+        "unit_cost": p.unit_cost,
+        "year": p.year,
+        "max_desil": p.max_desil,
+        "is_active": p.is_active,
+    }
+
+
 @router.get("/programs", response=ProgramPage, exclude_unset=True, summary="The program catalogue")
 def programs(request, query: Query[ListQuery], year: int | None = None):
     require(request, "programs.view")
     rows = Program.objects.select_related("opd")
     rows = rows.filter(year=year) if year else rows
-    found, nxt = keyset(rows, query.cursor, query.limit)
-    items = [
-        {
-            "code": p.code,
-            "name": p.name,
-            "strategy": p.strategy,
-            "opd": p.opd.code if p.opd else None,
-            "funding": p.funding,
-            "unit": p.unit,
-            "unit_cost": p.unit_cost,
-            "year": p.year,
-            "max_desil": p.max_desil,
-            "is_active": p.is_active,
-        }
-        for p in found
-    ]
-    return {"items": selected(items, query.fields, PROGRAM_COLUMNS), "next_cursor": nxt}
+    return paged(rows, query, PROGRAM_COLUMNS, _programs_row)
 
 
 @router.get("/programs/{code}/rules", response=list[RuleVersionOut], summary="A program's rule versions")
@@ -140,8 +139,7 @@ def target_lists(request, query: Query[ListQuery], program: str = ""):
     require(request, "targets.view")
     rows = scoped(request.user, TargetList.objects.select_related("program", "rule"))
     rows = rows.filter(program__code=program) if program else rows
-    found, nxt = keyset(rows, query.cursor, query.limit)
-    return {"items": selected(map(_target, found), query.fields, TARGET_COLUMNS), "next_cursor": nxt}
+    return paged(rows, query, TARGET_COLUMNS, _target)
 
 
 @router.get("/target-lists/{target_id}", response=TargetOut, summary="One target list")

@@ -15,7 +15,7 @@ from tepat.accounts.masking import identity_for, log_access, masked_changes
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.api.access import require
-from tepat.api.listing import keyset, open_schema, page_schema, selected
+from tepat.api.listing import keyset, open_schema, page_schema, paged, selected
 from tepat.regions.models import Region
 from tepat.registry.exports import FAMILY_EXPORT, family_frame
 from tepat.registry.filters import FamilyFilter
@@ -78,24 +78,23 @@ class ChangeOut(Schema):
 ChangePage = page_schema("Change", ChangeOut)
 
 
+def _regions_row(r) -> dict:
+    return {
+        "id": r.pk,
+        "code": r.code,
+        "name": r.name,
+        "level": r.level,
+        "parent_code": r.parent.code if r.parent else None,
+        "bps_code": r.bps_code,
+    }
+
+
 @router.get("/regions", response=RegionPage, exclude_unset=True, auth=None, summary="Regions (public master data)")
 def regions(request, query: Query[ListQuery], level: str = "", parent: str = ""):
     rows = Region.objects.select_related("parent")
     rows = rows.filter(level=level) if level else rows
     rows = rows.filter(parent__code=parent) if parent else rows
-    found, nxt = keyset(rows, query.cursor, query.limit)
-    items = [
-        {
-            "id": r.pk,
-            "code": r.code,
-            "name": r.name,
-            "level": r.level,
-            "parent_code": r.parent.code if r.parent else None,
-            "bps_code": r.bps_code,
-        }
-        for r in found
-    ]
-    return {"items": selected(items, query.fields, REGION_COLUMNS), "next_cursor": nxt}
+    return paged(rows, query, REGION_COLUMNS, _regions_row)
 
 
 @router.get("/families", response=FamilyPage, exclude_unset=True, summary="Families in your scope")
