@@ -90,10 +90,10 @@ def with_numeric_flags(frame: pl.DataFrame, table: Table, profile: Profile) -> p
     return frame.with_columns(extras)
 
 
-def collect(frame: pl.LazyFrame) -> pl.DataFrame:
+def collect(frame: pl.LazyFrame, engine: str = "auto") -> pl.DataFrame:
     """Run the lazy read; a csv that polars cannot parse is a problem with the whole file."""
     try:
-        return frame.collect()
+        return frame.collect(engine=engine)
     except pl.exceptions.PolarsError as error:
         raise ImportFatal("file_unreadable", detail=str(error).splitlines()[0][:200]) from error
 

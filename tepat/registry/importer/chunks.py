@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from tepat.registry.importer import checks
-from tepat.registry.importer.canonical import canonical_lazy, collect, with_numeric_flags
+from tepat.registry.importer.canonical import canonical_lazy, with_numeric_flags
 from tepat.registry.importer.messages import ImportFatal
 from tepat.registry.importer.profiles import Profile
 from tepat.registry.importer.read import ROW, Table
 
-DEFAULT_CHUNK_ROWS = 200_000
+DEFAULT_CHUNK_ROWS = 50_000
 CHUNK = "_chunk"
 
 
@@ -43,48 +43,71 @@ class Keys:
 
 
 def key_pass(table: Table, profile: Profile, size: int) -> Keys:
+    """Read batch by batch and reduced as it goes: memory ~ the families and NIKs, not the file's rows."""
     key = profile.family_key
-    keys = collect(canonical_lazy(table, profile, only=(key, "nik", "no_kk")))
-    if keys.height == 0:
+    spans, niks, numeric, rows = [], [], {}, 0
+    for batch in batches(canonical_lazy(table, profile, only=(key, "nik", "no_kk"))):
+        rows += batch.height
+        family = pl.col(key) if key in batch.columns else pl.lit(None, pl.String).alias(key)
+        spans.append(batch.group_by(family).agg(_first=pl.col(ROW).min(), _last=pl.col(ROW).max(), _n=pl.len()))
+        if "nik" in batch.columns:
+            well_formed = batch.with_columns(pl.lit(False).alias("_numeric_nik")).filter(checks.well_formed_nik())
+            niks.append(well_formed.group_by("nik").agg(_first=pl.col(ROW).min(), _n=pl.len()))
+        for column in ("nik", "no_kk"):
+            if column in batch.columns:
+                numeric[column] = [*numeric.get(column, []), _numeric_counts(batch, column)]
+    if rows == 0:
         raise ImportFatal("file_empty")
-    keys = keys.with_columns(pl.lit(False).alias("_numeric_nik"))
-    has_key = key in keys.columns
-    family = pl.col(key) if has_key else pl.lit(None, pl.String).alias(key)
     spans = (
-        keys.group_by(family)
-        .agg(pl.col(ROW).min().alias("_first_row"), pl.col(ROW).max().alias("_last_row"), pl.len().alias("_n"))
-        .sort("_first_row")
+        pl.concat(spans)
+        .group_by(key)
+        .agg(pl.col("_first").min(), pl.col("_last").max(), pl.col("_n").sum())
+        .sort("_first")
         .with_columns(((pl.col("_n").cum_sum() - pl.col("_n")) // size).alias(CHUNK))
         .with_columns((pl.col(CHUNK).rank("dense") - 1).cast(pl.Int32).alias(CHUNK))  # a big family skips numbers
     )
-    last_rows = spans.group_by(CHUNK).agg(pl.col("_last_row").max()).sort(CHUNK)["_last_row"].to_list()
     return Keys(
         assign=spans.select(key, CHUNK),
-        last_rows=last_rows,
-        first_rows=_first_rows(keys),
-        whole_numeric={c: _whole_numeric(keys, c) for c in ("nik", "no_kk") if c in keys.columns},
-        families=keys[key].drop_nulls().n_unique() if has_key else 0,
+        last_rows=spans.group_by(CHUNK).agg(pl.col("_last").max()).sort(CHUNK)["_last"].to_list(),
+        first_rows=_first_rows(niks),
+        whole_numeric={column: _whole(counts) for column, counts in numeric.items()},
+        families=spans[key].drop_nulls().len(),
     )
 
 
-def _first_rows(keys: pl.DataFrame) -> pl.DataFrame:
-    if "nik" not in keys.columns:
+def batches(query: pl.LazyFrame) -> Iterator[pl.DataFrame]:
+    """The query's result in row order, a batch at a time; a csv polars cannot parse is a problem with the file."""
+    try:
+        yield from query.collect_batches(maintain_order=True)
+    except pl.exceptions.PolarsError as error:
+        raise ImportFatal("file_unreadable", detail=str(error).splitlines()[0][:200]) from error
+
+
+def _first_rows(niks: list[pl.DataFrame]) -> pl.DataFrame:
+    if not niks:
         return pl.DataFrame(schema={"nik": pl.String, "_first": pl.Int64})
-    repeated = keys.filter(checks.well_formed_nik()).group_by("nik").agg(pl.col(ROW).min().alias("_first"), pl.len())
-    return repeated.filter(pl.col("len") > 1).select("nik", "_first")
+    found = pl.concat(niks).group_by("nik").agg(pl.col("_first").min(), pl.col("_n").sum())
+    return found.filter(pl.col("_n") > 1).select("nik", "_first")
 
 
-def _whole_numeric(keys: pl.DataFrame, column: str) -> bool:
-    """As checks._whole_column_numeric decides it: every value written as a number (csv cells have no type)."""
+def _numeric_counts(batch: pl.DataFrame, column: str) -> tuple[int, int]:
+    """(values written as numbers, values given) in a batch (csv cells have no type)."""
     numeric = pl.col(column).is_not_null() & checks.looks_numeric(pl.col(column)).fill_null(False)
-    return bool(keys.select((numeric | pl.col(column).is_null()).all() & numeric.any()).item())
+    counts = batch.select(numeric.sum().alias("numeric"), pl.col(column).is_not_null().sum().alias("given"))
+    return counts["numeric"].item(), counts["given"].item()
+
+
+def _whole(counts: list[tuple[int, int]]) -> bool:
+    """As checks._whole_column_numeric decides it: every value given is written as a number, and there is one."""
+    numeric, given = sum(n for n, _ in counts), sum(g for _, g in counts)
+    return numeric == given and numeric > 0
 
 
 def chunks(table: Table, profile: Profile, keys: Keys) -> Iterator[pl.DataFrame]:
     """The canonical frame, chunk by chunk, each in row order; a chunk is yielded once its last row is read."""
     key, pending, seen, ready = profile.family_key, [], 0, 0
     assign = keys.assign
-    for batch in canonical_lazy(table, profile).collect_batches(maintain_order=True):
+    for batch in batches(canonical_lazy(table, profile)):
         if batch.height == 0:
             continue
         family = batch[key] if key in batch.columns else pl.Series(key, [None] * batch.height, pl.String)
