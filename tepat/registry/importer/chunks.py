@@ -116,11 +116,16 @@ def chunks(table: Table, profile: Profile, keys: Keys) -> Iterator[pl.DataFrame]
         )
         pending.append(marked)
         seen = max(seen, batch[ROW].max())
-        while ready < len(keys.last_rows) and keys.last_rows[ready] <= seen:
+        upto = ready
+        while upto < len(keys.last_rows) and keys.last_rows[upto] <= seen:
+            upto += 1
+        if upto > ready:  # chunks ready..upto-1 are whole: split them off in one pass
             frame = pl.concat(pending)
-            yield _finish(frame.filter(pl.col(CHUNK) == ready), table, profile)
-            rest = frame.filter(pl.col(CHUNK) != ready)
-            pending, ready = ([rest] if rest.height else []), ready + 1
+            done = frame.filter(pl.col(CHUNK) < upto).partition_by(CHUNK, as_dict=True, maintain_order=True)
+            for chunk in range(ready, upto):
+                yield _finish(done.pop((chunk,)), table, profile)
+            rest = frame.filter(pl.col(CHUNK) >= upto)
+            pending, ready = ([rest] if rest.height else []), upto
 
 
 def _finish(frame: pl.DataFrame, table: Table, profile: Profile) -> pl.DataFrame:
