@@ -58,25 +58,42 @@ def canonical_frame(table: Table, profile: Profile) -> pl.DataFrame:
     Adds `_numeric_nik` / `_numeric_no_kk` (cell was a number in the xlsx) and keeps `_row`. Columns
     the file lacks stay absent, so that an import never overwrites a field its format does not carry.
     """
-    found = mapping(profile, table.headers)
-    columns = [
-        _clean(pl.col(raw)).alias(canonical) for canonical, raw in found.items() if canonical not in profile.ignored
-    ]
-    frame = _collect(table.frame.lazy().select(pl.col(ROW), *columns))
+    frame = collect(canonical_lazy(table, profile))
     if frame.height == 0:
         raise ImportFatal("file_empty")
+    return with_numeric_flags(frame, table, profile)
+
+
+def canonical_lazy(table: Table, profile: Profile, only: tuple[str, ...] | None = None) -> pl.LazyFrame:
+    """The canonical columns (or `only` those of them the file has) as a lazy query over the raw frame."""
+    found = mapping(profile, table.headers)
+    columns = [
+        _clean(pl.col(raw)).alias(canonical)
+        for canonical, raw in found.items()
+        if canonical not in profile.ignored and (only is None or canonical in only)
+    ]
+    return table.frame.lazy().select(pl.col(ROW), *columns)
+
+
+def with_numeric_flags(frame: pl.DataFrame, table: Table, profile: Profile) -> pl.DataFrame:
+    """`_numeric_nik` / `_numeric_no_kk`; a chunk of a csv (no cell types) has them all False."""
+    found = mapping(profile, table.headers)
     extras = []
     for field in ("nik", "no_kk"):
         raw = found.get(field)
         flags = table.numeric.get(raw) if raw else None
-        extras.append((flags if flags is not None else pl.Series([False] * frame.height)).alias(f"_numeric_{field}"))
+        extras.append(
+            (flags if flags is not None else pl.Series([False] * frame.height, dtype=pl.Boolean)).alias(
+                f"_numeric_{field}"
+            )
+        )
     return frame.with_columns(extras)
 
 
-def _collect(frame: pl.LazyFrame) -> pl.DataFrame:
+def collect(frame: pl.LazyFrame, engine: str = "auto") -> pl.DataFrame:
     """Run the lazy read; a csv that polars cannot parse is a problem with the whole file."""
     try:
-        return frame.collect()
+        return frame.collect(engine=engine)
     except pl.exceptions.PolarsError as error:
         raise ImportFatal("file_unreadable", detail=str(error).splitlines()[0][:200]) from error
 

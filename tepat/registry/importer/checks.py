@@ -35,6 +35,9 @@ class Context:
     )
     registry_family_keys: frozenset[str] = frozenset()
     today: dt.date = field(default_factory=dt.date.today)
+    # Decided over the whole file when it is checked in chunks (tepat.registry.importer.chunks):
+    whole_numeric: dict[str, bool] | None = None  # column -> every value is a spreadsheet number
+    first_rows: pl.DataFrame | None = None  # nik, _first: the first row of each NIK the file repeats
 
 
 def message_expr(message: Message, **values: pl.Expr | str) -> pl.Expr:
@@ -82,11 +85,15 @@ def nik_date_parts(nik: pl.Expr, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     return day, text.str.strptime(pl.Date, "%d%m%Y", strict=False)
 
 
+def looks_numeric(value: pl.Expr) -> pl.Expr:
+    """A cell a spreadsheet program wrote as a number (`3.27E+15`, `3271010101900001.0`)."""
+    return value.str.contains(SCIENTIFIC) | value.str.contains(r"^[0-9]+\.0+$")
+
+
 def identity_code(column: str, prefixes: frozenset[str], kind: str, today: dt.date, has_sex: bool = False) -> pl.Expr:
     """The first error code for a NIK or No KK column, or null. kind is 'nik' or 'kk'."""
     value = pl.col(column)
-    looks_numeric = value.str.contains(SCIENTIFIC) | value.str.contains(r"^[0-9]+\.0+$")
-    excel = pl.col(f"_numeric_{column}") | looks_numeric
+    excel = pl.col(f"_numeric_{column}") | looks_numeric(value)
     digits = value.str.contains(r"^[0-9]+$")
     known = value.str.slice(0, 4).is_in(list(prefixes))
     chain = pl.when(value.is_null()).then(None).when(excel).then(pl.lit(f"{kind}_excel_number"))
@@ -122,11 +129,15 @@ def _sex_mismatch(day: pl.Expr) -> pl.Expr:
 IDENTITY_LABELS = {"nik": "NIK", "no_kk": "No KK"}
 
 
-def _whole_column_numeric(coded: pl.DataFrame, column: str, kind: str) -> pl.DataFrame:
+def _whole_column_numeric(coded: pl.DataFrame, column: str, kind: str, ctx: Context) -> pl.DataFrame:
     """When every value of the column is a spreadsheet number, each row's code becomes `column_numeric`:
-    one cause (the column's format), told once per column by collapse_whole_columns."""
+    one cause (the column's format), told once per column by collapse_whole_columns.
+    A file checked in chunks has this decided over the whole file (`ctx.whole_numeric`)."""
     numeric = (pl.col("_code") == f"{kind}_excel_number").fill_null(False)
-    whole = coded.select((numeric | pl.col(column).is_null()).all() & numeric.any()).item()
+    if ctx.whole_numeric is not None:
+        whole = ctx.whole_numeric.get(column, False)
+    else:
+        whole = coded.select((numeric | pl.col(column).is_null()).all() & numeric.any()).item()
     return (
         coded.with_columns(pl.when(numeric).then(pl.lit("column_numeric")).otherwise(pl.col("_code")).alias("_code"))
         if whole
@@ -185,7 +196,7 @@ def check_nik(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         return empty_issues()
     has_sex = "jenis_kelamin" in frame.columns
     coded = frame.with_columns(identity_code("nik", ctx.known_prefixes, "nik", ctx.today, has_sex).alias("_code"))
-    coded = _whole_column_numeric(coded, "nik", "nik")
+    coded = _whole_column_numeric(coded, "nik", "nik", ctx)
     day, _ = nik_date_parts(pl.col("nik"), ctx.today)
     found = [_column_numeric_issues(coded, "nik")]
     for code in ROW_ERRORS:
@@ -211,7 +222,7 @@ def check_kk(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     if "no_kk" not in frame.columns:
         return empty_issues()
     coded = frame.with_columns(identity_code("no_kk", ctx.known_prefixes, "kk", ctx.today).alias("_code"))
-    coded = _whole_column_numeric(coded, "no_kk", "kk")
+    coded = _whole_column_numeric(coded, "no_kk", "kk", ctx)
     return pl.concat(
         [
             _column_numeric_issues(coded, "no_kk"),
@@ -229,18 +240,30 @@ def check_kk(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
 
 
 def check_duplicate_nik(frame: pl.DataFrame, ctx: Context, family_key: str) -> pl.DataFrame:
-    """Later rows that repeat a NIK of an earlier row; NIKs registered to another family of this source."""
+    """Later rows that repeat a NIK of an earlier row; NIKs registered to another family of this source.
+
+    A file checked in chunks names each repeated NIK's first row in `ctx.first_rows` (it may lie in another chunk).
+    """
     if "nik" not in frame.columns:
         return empty_issues()
-    first = pl.col(ROW).first().over("nik")
-    well_formed = pl.col("nik").str.contains(r"^[0-9]{16}$") & ~pl.col("_numeric_nik")  # others fail on their own
-    in_file = frame.filter(well_formed).with_columns(first.alias("_first"))
+    in_file = frame.filter(well_formed_nik())
+    if ctx.first_rows is None:
+        in_file = in_file.with_columns(pl.col(ROW).first().over("nik").alias("_first"))
+    else:
+        in_file = in_file.join(ctx.first_rows, on="nik", how="left").with_columns(
+            pl.col("_first").fill_null(pl.col(ROW))
+        )
     duplicates = issues(
         in_file, pl.col(ROW) != pl.col("_first"), "nik", "nik_duplicate_in_file", other=pl.col("_first")
     )
     registered = frame.join(ctx.registry_niks, on="nik", how="inner", suffix="_registry")
     other_family = pl.col("family_key") != pl.col(family_key).cast(pl.String)
     return pl.concat([duplicates, issues(registered, other_family, "nik", "nik_duplicate_registry")])
+
+
+def well_formed_nik() -> pl.Expr:
+    """16 digits written as text: the NIKs whose repeats are reported (others fail on their own)."""
+    return pl.col("nik").str.contains(r"^[0-9]{16}$") & ~pl.col("_numeric_nik")
 
 
 # --- values ---------------------------------------------------------------------------------------

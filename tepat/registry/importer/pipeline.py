@@ -7,13 +7,14 @@ holds) through a callback and writes the shaped frames.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Callable
 
 import polars as pl
 
 from tepat.registry.importer import checks, shape
+from tepat.registry.importer import chunks as chunked
 from tepat.registry.importer.canonical import canonical_frame, detect_format, mapping, normalize_categories
 from tepat.registry.importer.profiles import Profile, load_profiles
 from tepat.registry.importer.read import ROW, read_table
@@ -52,35 +53,95 @@ def prepare(
     sha256: str | None = None,
 ) -> Prepared:
     """Everything up to the database write. Raises ImportFatal for a problem with the whole file.
-    `sha256`: the file's digest when the caller has computed it already."""
+    `sha256`: the file's digest when the caller has computed it already.
+
+    A utf-8 csv is checked in family-aligned chunks of TEPAT_IMPORT_CHUNK_ROWS rows (tepat.registry.importer.chunks):
+    Guarantee: the same Prepared as checking it at once. Cost: peak memory ~ one chunk plus the shaped frames.
+    """
     profiles = load_profiles()
     table = read_table(path, list(profiles.values()))
     profile = detect_format(table.headers, profiles, requested)
     headers = mapping(profile, table.headers)
-    frame = normalize_categories(canonical_frame(table, profile))
     notes = checks.file_notes(table.notes)
-    del table  # the raw frame is the largest object: free it before checking
-    ctx = context_for(profile, frame)
-    frame = checks.with_region(frame, profile, ctx)
-    errors, warnings = run_checks(frame, profile, ctx)
-    rows, rejected_keys = frame.height, _fully_rejected(frame, errors, profile)
-    rejected_members = _rejected_people(frame, errors)
-    valid = frame.filter(~pl.col(ROW).is_in(errors[ROW].implode()))
-    frame_columns, coverage, families_in_file = frame.columns, _coverage(frame), _family_count(frame, profile)
-    del frame
+    size = chunked.chunk_rows()
+    if isinstance(table.frame, pl.LazyFrame) and size > 0:
+        keys = chunked.key_pass(table, profile, size)
+        ctx = replace(context_for(profile, keys.assign), whole_numeric=keys.whole_numeric, first_rows=keys.first_rows)
+        parts = [_check(frame, profile, ctx) for frame in chunked.chunks(table, profile, keys)]
+        families_in_file = keys.families
+    else:
+        frame = normalize_categories(canonical_frame(table, profile))
+        del table  # the raw frame is the largest object: free it before checking
+        ctx = context_for(profile, frame)
+        parts, families_in_file = [_check(frame, profile, ctx)], None
+    whole = _Part.join(parts)
     return Prepared(
         profile=profile,
         sha256=sha256 or sha256_of(path),
-        rows=rows,
+        rows=whole.rows,
+        families=whole.families,
+        members=whole.members,
+        errors=_as_report(checks.collapse_whole_columns(whole.errors), headers),
+        warnings=_as_report(pl.concat([notes, whole.warnings]), headers),
+        rejected_family_keys=whole.rejected_keys,
+        rejected_members=whole.rejected_members,
+        present=whole.present,
+        coverage=whole.coverage,
+        families_in_file=whole.families_in_file if families_in_file is None else families_in_file,
+    )
+
+
+@dataclass
+class _Part:
+    """The checked and shaped result of the whole file or of one chunk of whole families."""
+
+    rows: int
+    families: pl.DataFrame
+    members: pl.DataFrame
+    errors: pl.DataFrame
+    warnings: pl.DataFrame
+    rejected_keys: frozenset[str]
+    rejected_members: pl.DataFrame
+    present: frozenset[str]
+    coverage: frozenset[int]
+    families_in_file: int
+
+    @staticmethod
+    def join(parts: list[_Part]) -> _Part:
+        if len(parts) == 1:
+            return parts[0]
+        by_row = lambda frames: pl.concat(frames, how="vertical_relaxed").sort(ROW, maintain_order=True)  # noqa: E731
+        return _Part(
+            rows=sum(p.rows for p in parts),
+            families=by_row([p.families for p in parts]) if parts[0].families.width else parts[0].families,
+            members=by_row([p.members for p in parts]) if parts[0].members.width else parts[0].members,
+            errors=pl.concat([p.errors for p in parts]).sort(ROW, "field", maintain_order=True),
+            warnings=pl.concat([p.warnings for p in parts]).sort(ROW, "field", maintain_order=True),
+            rejected_keys=frozenset().union(*(p.rejected_keys for p in parts)),
+            rejected_members=pl.concat([p.rejected_members for p in parts]),
+            present=parts[0].present,
+            coverage=frozenset().union(*(p.coverage for p in parts)),
+            families_in_file=sum(p.families_in_file for p in parts),
+        )
+
+
+def _check(frame: pl.DataFrame, profile: Profile, ctx: checks.Context) -> _Part:
+    """Check and shape a frame holding every row of its families."""
+    frame = normalize_categories(frame)
+    frame = checks.with_region(frame, profile, ctx)
+    errors, warnings = run_checks(frame, profile, ctx)
+    valid = frame.filter(~pl.col(ROW).is_in(errors[ROW].implode()))
+    return _Part(
+        rows=frame.height,
         families=shape.families(valid, profile),
         members=shape.members(valid, profile),
-        errors=_as_report(checks.collapse_whole_columns(errors), headers),
-        warnings=_as_report(pl.concat([notes, warnings]), headers),
-        rejected_family_keys=rejected_keys,
-        rejected_members=rejected_members,
-        present=frozenset(frame_columns),
-        coverage=coverage,
-        families_in_file=families_in_file,
+        errors=errors,
+        warnings=warnings,
+        rejected_keys=_fully_rejected(frame, errors, profile),
+        rejected_members=_rejected_people(frame, errors),
+        present=frozenset(frame.columns),
+        coverage=_coverage(frame),
+        families_in_file=_family_count(frame, profile),
     )
 
 

@@ -1,0 +1,71 @@
+"""A csv checked in family-aligned chunks (TEPAT_IMPORT_CHUNK_ROWS) gives the registry, report and history of one
+checked at once: a family split across chunks, a NIK repeated in a later chunk, rejected rows in several chunks."""
+
+from __future__ import annotations
+
+from tepat.registry.models import Change, Family, ImportBatch, Member
+from tests.files import family_rows, write_csv
+
+
+def first_file() -> list[dict[str, str]]:
+    rows = [row for n in range(1, 7) for row in family_rows(f"P{n}", base=n, size=3 + n % 2)]
+    late = rows.pop(4)  # P2's head, moved to the end: its family is read across every chunk
+    rows[9]["nik"] = rows[0]["nik"]  # P3's child repeats P1's head, two chunks later
+    rows[14]["tanggal_lahir"] = "31-02-2000"  # one rejected row in a later chunk
+    rows[17]["nik"] = "1274050101"  # P6's head: the whole family is rejected (headless)
+    return [*rows, late]
+
+
+def second_file() -> list[dict[str, str]]:
+    """The next export: P4 gone (missing), P1's floor changed, a new P7."""
+    rows = [row for row in first_file() if row["id_keluarga_p3ke"] != "P4"]
+    for row in rows:
+        if row["id_keluarga_p3ke"] == "P1":
+            row["jenis_lantai"] = "Keramik"
+    return [*rows, *family_rows("P7", base=7)]
+
+
+def registry() -> dict[str, object]:
+    """The registry and its history, batches named by their order (1, 2) rather than their id."""
+    order = {batch: n for n, batch in enumerate(ImportBatch.objects.order_by("id").values_list("id", flat=True), 1)}
+    families = sorted(
+        (key, head, floor, order.get(missing))
+        for key, head, floor, missing in Family.objects.values_list(
+            "source_key", "kepala_keluarga", "jenis_lantai", "missing_since"
+        )
+    )
+    members = sorted(Member.objects.values_list("source_key", "family__source_key", "is_active", "tanggal_lahir"))
+    changes = sorted(
+        (c.family.source_key, c.member.source_key if c.member else "", c.action, str(c.fields), order[c.batch_id])
+        for c in Change.objects.select_related("family", "member")
+    )
+    return {"families": families, "members": members, "changes": changes}
+
+
+def run_both(import_file, tmp_path) -> tuple[list[dict], dict[str, object]]:
+    reports = [
+        import_file(write_csv(tmp_path / "a.csv", first_file())).report,
+        import_file(write_csv(tmp_path / "b.csv", second_file()), allow_missing=True).report,
+    ]
+    return reports, registry()
+
+
+def forget_everything() -> None:
+    Change.objects.all().delete()
+    Member.objects.all().delete()
+    Family.objects.all().delete()
+    ImportBatch.objects.all().delete()
+
+
+def test_chunked_import_equals_the_import_at_once(import_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("TEPAT_IMPORT_CHUNK_ROWS", "0")
+    at_once, registry_at_once = run_both(import_file, tmp_path)
+    forget_everything()
+    monkeypatch.setenv("TEPAT_IMPORT_CHUNK_ROWS", "4")
+    chunked, registry_chunked = run_both(import_file, tmp_path)
+    codes = {(issue["row"], issue["code"]) for issue in at_once[0]["rejected"]}
+    assert {"nik_duplicate_in_file", "birthdate_invalid", "family_head_rejected"} <= {code for _, code in codes}
+    assert at_once[0]["families"]["new"] == 5 and at_once[1]["families"]["missing"] == 1
+    assert chunked == at_once
+    assert registry_chunked == registry_at_once
+    assert sum(member[1] == "P2" for member in registry_chunked["members"]) == 3
