@@ -180,9 +180,9 @@ def test_mutated_csv_is_read_or_refused_never_a_crash(tmp_path_factory, edits):
     try:
         table = read_table(path, PROFILES)
         if hasattr(table.frame, "collect"):
-            from tepat.registry.importer.canonical import _collect
+            from tepat.registry.importer.canonical import collect
 
-            _collect(table.frame.lazy())
+            collect(table.frame.lazy())
     except ImportFatal as refused:
         assert refused.code in (
             "file_unreadable",
