@@ -23,10 +23,11 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 
+from tepat.accounts.actor import actor_id
 from tepat.accounts.masking import log_access
 from tepat.accounts.models import AccessKind
 from tepat.accounts.scope import get_in_scope_or_404, scoped
-from tepat.jobs.models import Job, JobStatus
+from tepat.jobs.models import Job, JobKind, JobStatus
 from tepat.registry.spreadsheet import write_csv_batches, write_xlsx_batches
 
 CONTENT_TYPES = {
@@ -162,7 +163,7 @@ def _answer(user, made: dict, content: bytes | BinaryIO) -> HttpResponse:
 
 def own_job(user, pk: int) -> Job:
     """An export job of this user (404 for anyone else's, whatever their role)."""
-    job = Job.objects.filter(pk=pk, kind="export", user_id=getattr(user, "pk", None)).first()
+    job = Job.objects.filter(pk=pk, kind=JobKind.EXPORT, user_id=actor_id(user)).first()
     if job is None:
         raise Http404
     return job

@@ -22,7 +22,7 @@ def uploads_visible_to(user, queryset: QuerySet) -> QuerySet:
     if policy_for(user).can_edit_rules:
         return queryset
     other_kinds = ~Q(kind=JobKind.REALISASI)
-    if not (user.role == Role.OPD and user.opd_id):
+    if not (policy_for(user).agency and user.opd_id):
         return queryset.filter(other_kinds | Q(user=user))
     colleagues = Q(user__opd_id=user.opd_id, user__role=Role.OPD)
     return queryset.filter(other_kinds | colleagues | Q(pk__in=_naming_programs(_agency_programs(user), colleagues)))

@@ -354,7 +354,7 @@ def write_held(held: HeldRecipient, *, family_id: int, member_id: int | None, ac
         source=InterventionSource.IMPORT,
         file_name=held.file_name,
         row=held.row,
-        recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        recorded_by=actor_user(acting_user),
     )
     held.intervention = intervention
     held.save(update_fields=["intervention"])
