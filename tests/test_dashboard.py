@@ -122,9 +122,12 @@ def test_the_analyst_sees_verivali_progress_and_the_rakor_count(client, cast, re
 
 
 def test_verivali_progress_on_the_home_page_follows_the_loop(client, vv):
+    """The panel is cached per verivali version: a visit (an audited action) moves it on the next view."""
     from tepat.verivali.actions import do_submit_visit
     from tests.verivali_support import payload
 
+    client.force_login(vv.cast["analyst"])
+    assert "<strong>0</strong> / 3" in client.get("/").content.decode()
     do_submit_visit(
         vv.campaign, payload(vv.mine, keberadaan="meninggal"), acting_user=vv.cast["enumerator"], source="web"
     )

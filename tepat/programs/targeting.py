@@ -11,13 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from django.db.models import Count, Max
-
 from tepat.engine.rules import evaluate
 from tepat.linkage.downstream import once_per_identity
-from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
-from tepat.registry.models import Family, Member, VersionPart
-from tepat.registry.version import current
+from tepat.programs.frames import WHOLE_REGISTRY, registry_frames, registry_state
 
 DEPRIVATIONS = (
     "lantai_tanah",
@@ -81,13 +77,12 @@ def cut(ordered: pl.DataFrame, quota: int | None, per_kecamatan: bool) -> pl.Dat
 
 
 def snapshot() -> dict:
-    """What a frozen list records of the registry it was drawn from. Cost: a count of families and members."""
-    families = Family.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    members = Member.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    """What a frozen list records of the registry it was drawn from: the snapshot its frames come from (version,
+    when it was written, its active families and members). Cost: the version query and the snapshot's manifest."""
+    state = registry_state()
     return {
-        "families": families["n"],
-        "families_updated": str(families["at"]),
-        "members": members["n"],
-        "members_updated": str(members["at"]),
-        "version": current()[VersionPart.REGISTRY].name,
+        "families": state.families,
+        "members": state.members,
+        "version": state.name,
+        "written_at": state.built_at.isoformat(),
     }

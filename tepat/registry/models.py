@@ -249,6 +249,7 @@ class VersionPart(models.TextChoices):
     PROGRAMS = "programs", _("program, aturan dan daftar sasaran")
     INTERVENTIONS = "interventions", _("intervensi dan realisasi")
     MEETINGS = "meetings", _("rapat koordinasi")
+    VERIVALI = "verivali", _("verifikasi dan validasi lapangan")
 
 
 class RegistryVersion(models.Model):

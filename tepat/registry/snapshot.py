@@ -95,6 +95,8 @@ class Snapshot:
     path: Path
     built_at: datetime = field(compare=False)
     stale: bool = field(default=False, compare=False)
+    families: int | None = field(default=None, compare=False)  # active families written (None: an older manifest)
+    members: int | None = field(default=None, compare=False)
 
     def scan(self, part: str) -> pl.LazyFrame:
         return pl.scan_parquet(self.path / f"{part}.parquet")
@@ -173,7 +175,8 @@ def _ready(name: str) -> Snapshot | None:
     if not manifest.is_file():
         return None
     built = json.loads(manifest.read_text(encoding="utf-8"))
-    return Snapshot(name, manifest.parent, datetime.fromisoformat(built["built_at"]))
+    at = datetime.fromisoformat(built["built_at"])
+    return Snapshot(name, manifest.parent, at, families=built.get("families"), members=built.get("members"))
 
 
 @contextlib.contextmanager
@@ -220,7 +223,7 @@ def _build() -> Snapshot:
     with open(root() / BUILD_LOG, "a", encoding="utf-8") as log:  # one line per build: what operators (and tests) read
         log.write(f"{built_at.isoformat()} {name} pid={os.getpid()} families={frames['families'].height}\n")
     _remove_old(name)
-    return Snapshot(name, root() / name, built_at)
+    return _ready(name)
 
 
 def _remove_old(keep: str) -> None:

@@ -75,6 +75,13 @@ WATCHED = {
     VersionPart.PROGRAMS: ("programs.Program", "programs.RuleVersion", "programs.TargetList", "programs.TargetEntry"),
     VersionPart.INTERVENTIONS: ("programs.Intervention",),
     VersionPart.MEETINGS: ("meetings.Meeting", "meetings.Decision", "meetings.ActionItem", "meetings.ActionProgress"),
+    VersionPart.VERIVALI: (
+        "verivali.Campaign",
+        "verivali.CampaignFamily",
+        "verivali.CampaignAssignment",
+        "verivali.Visit",
+        "verivali.ChangeRequest",
+    ),
 }
 
 
@@ -88,6 +95,21 @@ def connect() -> None:
             handler = _handler(str(part))
             post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"version-{label}-save")
             post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"version-{label}-delete")
+
+
+def bump_on_audit(part: str, actions) -> None:
+    """Bump `part` whenever one of `actions` is audited (an app's ready()). Every state change of an app is one
+    audited action (house rule), so this catches its bulk writes (bulk_create, queryset updates) that the
+    WATCHED signals cannot see, in the same transaction."""
+    from tepat.accounts.models import AuditEvent
+
+    wanted = frozenset(str(action) for action in actions)
+
+    def bumped(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+        if created and not raw and instance.action in wanted:
+            bump(part)
+
+    post_save.connect(bumped, sender=AuditEvent, weak=False, dispatch_uid=f"version-audit-{part}")
 
 
 def _handler(part: str):

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from django.utils.translation import get_language
 
 from tepat.accounts.permissions import Action, can
+from tepat.accounts.roles import Scope
 from tepat.charts import svg
 from tepat.charts.indicators import trend_chart
 from tepat.indicators import official
@@ -146,10 +147,16 @@ def _refresh(base: tuple, versions: tuple, build: Callable[[], object]) -> None:
 
 
 def verivali(user, state: tuple) -> dict | None:
-    """Verivali progress of every campaign the user may see, with the outcomes so far."""
+    """Verivali progress of every campaign the user may see, with the outcomes so far. Cached per (scope, the
+    verivali and registry versions), except for enumerators, whose assignments the scope follows."""
     if not can(user, Action.VERIVALI_VIEW):
         return None
-    rows = campaign_progress(by="campaign", user=user)
+    scope = scope_key(user)
+    count = lambda: campaign_progress(by="campaign", user=user)  # noqa: E731
+    if scope.startswith(f"{Scope.ASSIGNED}:"):
+        rows = count()
+    else:
+        rows = cached(("verivali", scope, version.key(VersionPart.VERIVALI, VersionPart.REGISTRY)), count)
     return {"rows": rows, "totals": totals(rows)} if rows else None
 
 

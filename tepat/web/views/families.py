@@ -68,10 +68,11 @@ _COUNTS: LRU[int] = LRU(256)
 
 
 class CountedPaginator(Paginator):
-    """The page count of a filter computed once per (data versions, scope, filter) in this process: the
+    """The page count of a filter computed once per (registry version, scope, filter) in this process: the
     COUNT(*) of a name search or a kecamatan is most of the list's cost at 100k families (0.1-0.5 s on
-    SQLite), and users page through one filter. Enumerators' scopes (assignments change without a
-    data version) are counted every time."""
+    SQLite), and users page through one filter. The filters read families and members only (the receipt
+    flags are registry columns), so a recorded intervention or a rule save keeps the count. Enumerators'
+    scopes (assignments change without a data version) are counted every time."""
 
     def __init__(self, object_list, per_page, *, key: tuple | None) -> None:
         super().__init__(object_list, per_page)
@@ -89,8 +90,7 @@ def _count_key(request) -> tuple | None:
         return None
     query = request.GET.copy()
     query.pop("page", None)
-    versions = version.key(VersionPart.REGISTRY, VersionPart.PROGRAMS, VersionPart.INTERVENTIONS)
-    return versions, scope, query.urlencode()
+    return version.key(VersionPart.REGISTRY), scope, query.urlencode()
 
 
 @personal_data
