@@ -4,11 +4,13 @@ tables, pockets and dashboard panels (each keyed by the data versions it reads, 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+_ALL: weakref.WeakSet[LRU] = weakref.WeakSet()
 
 
 class LRU(Generic[V]):
@@ -23,6 +25,7 @@ class LRU(Generic[V]):
         self._values: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
+        _ALL.add(self)
 
     def get(self, key: Hashable, build: Callable[[], V]) -> V:
         with self._lock:
@@ -45,3 +48,10 @@ class LRU(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+def clear_all() -> None:
+    """Empty every LRU of this process, as a fresh process starts (tests call it before each test: their data
+    versions restart with every rolled-back transaction)."""
+    for memo in list(_ALL):
+        memo.clear()

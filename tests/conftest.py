@@ -25,6 +25,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _home(settings, tmp_path):
+    from tepat.lru import clear_all
+
+    clear_all()  # in-process caches start cold, as in a fresh process
     settings.UPLOAD_DIR = tmp_path / "uploads"
     settings.REPORT_DIR = tmp_path / "reports"
     settings.TEPAT_HOME = tmp_path

@@ -101,6 +101,19 @@ def test_family_filters(client, cast, families, query, expected):
     assert shown == expected
 
 
+def test_the_family_list_follows_the_registry(client, cast, families):
+    """The list's ids and count are kept per registry version: a deactivated family leaves the next view."""
+    from tepat.registry.actions import do_deactivate_family
+
+    client.force_login(cast["analyst"])
+    assert "3 keluarga" in client.get("/keluarga/").content.decode()
+    gone = Family.objects.get(source_key="B")
+    do_deactivate_family(gone, acting_user=cast["analyst"], reason="pindah")
+    page = client.get("/keluarga/").content.decode()
+    assert "2 keluarga" in page and f'/keluarga/{gone.pk}/"' not in page
+    assert f'/keluarga/{gone.pk}/"' in client.get("/keluarga/?inactive=1").content.decode()
+
+
 def test_family_page_shows_members_source_and_history(client, cast, families):
     from tepat.registry.actions import do_deactivate_member
     from tepat.registry.models import Member
