@@ -9,14 +9,19 @@ from tepat.engine.disclosure import Suppressed
 from tepat.indicators import registry
 from tepat.linkage.views import pending_by_kelurahan
 from tepat.programs.frames import data_as_of, registry_state
+from tepat.programs.preview import scope_key
 from tepat.registry.models import ImportBatch
-from tepat.web.views.dashboard import dashboard
+from tepat.web.views.dashboard import cached, dashboard
 
 
 def desil_counts(user, state) -> tuple[list[tuple[str, str]], list[int | None], list[list[int]]]:
     """Active families of the user's aggregate scope by kecamatan x desil: (kecamatan code+name, the
     desils present, counts). Read from the registry indicators' family table (cached per scope and
-    registry state; the dashboard's pocket map reads the same table)."""
+    registry state; the dashboard's pocket map reads the same table); the grouping is kept per (scope, snapshot)."""
+    return cached(("desil_counts", scope_key(user), state.name), lambda: _desil_counts(user, state))
+
+
+def _desil_counts(user, state):
     frame = registry.desil_table(registry.cached_family_table(user, state=state), "kecamatan")
     columns = {d: f"keluarga_d{d}" for d in registry.DESILS} | {None: "keluarga_tanpa_desil"}
     desils = [d for d, column in columns.items() if frame[column].sum()]
