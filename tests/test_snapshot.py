@@ -213,6 +213,22 @@ def test_threads_missing_one_cache_key_build_it_once():
     assert results == [42] * 5 and len(calls) == 1
 
 
+def test_processes_sharing_a_value_build_it_once_and_read_it(tmp_path):
+    """The coverage panel's store (tepat.registry.shared): three processes want one key at once, one builds it."""
+    code = (
+        "import sys, os, time, types; from tepat.registry import shared; "
+        "snap = types.SimpleNamespace(path=sys.argv[1]); "
+        "build = lambda: (open(os.path.join(sys.argv[1], 'builds'), 'a').write('x'), time.sleep(0.5), [1, 2])[2]; "
+        "print(shared.get(snap, ('coverage', 'city', 1), build))"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    assert [child.communicate(timeout=60)[0].strip() for child in children] == ["[1, 2]"] * 3
+    assert (tmp_path / "builds").read_text() == "x"
+
+
 def test_an_old_snapshot_is_removed_once_its_successor_is_older_than_the_grace_period(registry):
     first = frames.registry_state()
     add_families({"12.74.01.1002": (3, 0)})

@@ -33,6 +33,7 @@ from tepat.meetings.queries import compliance, next_planned_rakor
 from tepat.programs.frames import registry_state
 from tepat.programs.models import Strategy
 from tepat.programs.preview import scope_key
+from tepat.registry import shared
 from tepat.registry import snapshot as snapshots
 from tepat.registry import version
 from tepat.registry.models import VersionPart
@@ -114,6 +115,7 @@ def lagging(base: tuple, versions: tuple, build: Callable[[], object]) -> tuple[
     ~2-4 s at 100k families): the last value of `base` is shown, with its time ("data per ...") when
     newer versions exist, and one background thread recomputes it, at most every REFRESH_SECONDS.
     A request computes only the first value of a base (tepat.serve.warm does it for a new snapshot).
+    Each value is computed by one process and read by the others (`_shared`).
     Returns (value, {"at": time} or None when current)."""
     with _LAGGING_LOCK:
         found = _LAGGING.get(base)
@@ -122,23 +124,31 @@ def lagging(base: tuple, versions: tuple, build: Callable[[], object]) -> tuple[
         if due:
             _REFRESHING.add(base)
     if found is None:
-        value = cached((*base, versions), build)
+        built, value, at = _shared(base, versions, build)
         with _LAGGING_LOCK:
-            _LAGGING[base] = (versions, value, datetime.now(UTC), time.monotonic())
+            _LAGGING[base] = (built, value, at, time.monotonic())
             while len(_LAGGING) > 32:  # bases of older snapshots
                 _LAGGING.pop(next(iter(_LAGGING)))
-        return value, None
+        return value, None if built == versions else {"at": at}
     if due:
         threading.Thread(target=_refresh, args=(base, versions, build), daemon=True).start()
     return found[1], None if found[0] == versions else {"at": found[2]}
+
+
+def _shared(base: tuple, versions: tuple, build: Callable[[], object]) -> tuple[tuple, object, datetime]:
+    """(the versions it was computed at, the value, when): one computation per base and minute for every served
+    process (tepat.registry.shared, beside the snapshot `base[2]`), keyed by the minute rather than the versions,
+    which move with every realisasi row."""
+    minute = int(time.time() // REFRESH_SECONDS)
+    return shared.get(base[2], (*base[:2], minute), lambda: (versions, build(), datetime.now(UTC)))
 
 
 def _refresh(base: tuple, versions: tuple, build: Callable[[], object]) -> None:
     from django.db import connection
 
     try:
-        started, value = datetime.now(UTC), build()
-        _LAGGING[base] = (versions, value, started, time.monotonic())
+        built, value, started = _shared(base, versions, build)
+        _LAGGING[base] = (built, value, started, time.monotonic())
     except Exception:
         log.exception("refreshing %s", base[0])
     finally:
