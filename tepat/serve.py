@@ -103,6 +103,7 @@ def warm(snap) -> None:
     from tepat.accounts.models import User
     from tepat.indicators.registry import cached_family_table, public_release
     from tepat.programs.frames import WHOLE_REGISTRY, registry_frames
+    from tepat.registry.snapshot import warming
 
     registry_frames(WHOLE_REGISTRY, state=snap)
     cached_family_table(None, state=snap)
@@ -110,11 +111,12 @@ def warm(snap) -> None:
     analyst = User.objects.filter(is_active=True, role__in=("analyst", "admin")).order_by("pk").first()
     if analyst is not None:
         steps += [lambda path=path: _render(path, analyst) for path in WARM_PAGES]
-    for step in steps:
-        try:
-            step()
-        except Exception:  # a panel that fails here fails on its page too, with its own message
-            log.exception("warming %s", snap.name)
+    with warming(snap.name):
+        for step in steps:
+            try:
+                step()
+            except Exception:  # a panel that fails here fails on its page too, with its own message
+                log.exception("warming %s", snap.name)
 
 
 def _render(path: str, user) -> None:

@@ -143,6 +143,7 @@ TEPAT_WORKERS = envint(
     "TEPAT_WORKERS", "1"
 )  # worker processes `tepat serve` starts (0: none, run `tepat worker` yourself)
 TEPAT_JOB_MEMORY_MB = envint("TEPAT_JOB_MEMORY_MB", "4096")  # address space of one worker process (0: no cap)
+TEPAT_JOB_NICE = envint("TEPAT_JOB_NICE", "10")  # jobs yield the cores to page requests (tepat.jobs.worker)
 TEPAT_JOB_HEARTBEAT_SECONDS = envint("TEPAT_JOB_HEARTBEAT_SECONDS", "5")
 TEPAT_JOB_STALE_SECONDS = envint(
     "TEPAT_JOB_STALE_SECONDS", "120"

@@ -278,3 +278,18 @@ def test_served_pages_never_build_they_read_the_previous_snapshot_until_the_work
     assert len(builds()) == 2 and Job.objects.filter(kind="snapshot").count() == 1
     after = client.get("/indikator/registri/")
     assert b'data-testid="data-as-of"' not in after.content and after.context["tables"].families == 32
+
+
+def test_a_process_warms_the_new_snapshot_while_its_requests_still_read_the_previous_one(registry, monkeypatch):
+    """tepat.serve.warm renders the first pages of the snapshot it warms (not of the one requests read)."""
+    previous = frames.registry_state()
+    monkeypatch.setattr(snapshot, "READERS_BUILD", False)
+    monkeypatch.setattr(snapshot, "WARMED", {previous.name})
+    add_families({"12.74.01.1002": (3, 0)})
+    version.bump(VersionPart.REGISTRY)
+    new = snapshot.build_snapshot()
+    read = frames.registry_state()
+    assert read.name == previous.name and read.stale  # requests: the previous one until this process has warmed
+    with snapshot.warming(new.name):
+        assert frames.registry_state() == new and not frames.registry_state().stale
+    assert frames.registry_state().name == previous.name

@@ -38,6 +38,7 @@ def run_child(interval: float = 0.5) -> None:
     from tepat.jobs.lease import HOST
 
     cap_memory(settings.TEPAT_JOB_MEMORY_MB)
+    os.nice(max(settings.TEPAT_JOB_NICE, 0))  # imports, snapshots and exports yield the cores to page requests
     worker = Worker(
         queue_names=["default"],
         interval=interval,

@@ -29,6 +29,7 @@ import io
 import json
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
@@ -126,11 +127,25 @@ def snapshot_for(version: Version) -> Snapshot:
         return _ready(version.name) or _build()
 
 
+_WARMING = threading.local()
+
+
+@contextlib.contextmanager
+def warming(name: str):
+    """In this thread, pages read snapshot `name` before the process switches to it (tepat.serve.warm renders
+    the first pages of the new snapshot, not of the one requests still read)."""
+    _WARMING.name = name
+    try:
+        yield
+    finally:
+        _WARMING.name = None
+
+
 def _served(found: Snapshot | None) -> Snapshot:
     """In a served process: the version's snapshot once this process has warmed its tables (`WARMED`,
     tepat.serve.Warmer), else the newest one it has warmed (or any on disk), marked stale. Never builds,
     except on a server whose snapshot directory was emptied under it."""
-    if found is not None and (WARMED is None or found.name in WARMED):
+    if found is not None and (WARMED is None or found.name in WARMED or found.name == getattr(_WARMING, "name", None)):
         return found
     previous = next((s for s in map(_ready, sorted(WARMED or (), reverse=True)) if s), None) or newest()
     if previous is not None:
