@@ -65,7 +65,7 @@ def _regions_with_families(request):
     return kecamatan, kelurahan
 
 
-_IDS: LRU[array] = LRU(64)
+_IDS: LRU[array] = LRU(32)
 
 
 def _ordered_ids(request, families) -> array:
@@ -75,7 +75,7 @@ def _ordered_ids(request, families) -> array:
     sorted for each page: 25-150 ms on SQLite); with the ids at hand a page is 50 rows read by primary key.
     The filters read families and members only (the receipt flags are registry columns), so a recorded
     intervention or a rule save keeps the list. Enumerators' scopes (assignments change without a data version)
-    are read every time. Cost: 8 bytes a matching family (0.8 MB for 100k), at most 64 filters per process."""
+    are read every time. Cost: 8 bytes a matching family (0.8 MB for 100k), at most 32 filters per process."""
     read = lambda: array("q", families.order_by("id").values_list("id", flat=True).iterator(chunk_size=10_000))  # noqa: E731
     scope = scope_key(request.user)
     if scope.startswith(f"{Scope.ASSIGNED}:"):
