@@ -140,6 +140,18 @@ def test_a_token_past_its_rate_gets_429_with_retry_after(client, world, settings
     assert limited.json()["code"] == "rate_limited" and "detik" in limited.json()["message_id"]
 
 
+def test_the_rate_is_counted_across_the_servers_processes(tmp_path):
+    """gunicorn runs several processes: each token's count is one for all of them (tepat.counters)."""
+    import subprocess
+    import sys
+
+    code = "import sys; from pathlib import Path; from tepat import counters\n"
+    code += "for _ in range(40): counters.increment(Path(sys.argv[1]), 'key-1')"
+    children = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path)]) for _ in range(3)]
+    assert [child.wait(timeout=60) for child in children] == [0, 0, 0]
+    assert (tmp_path / "key-1").read_text() == "120"
+
+
 def test_cursor_pages_see_every_family_once_while_families_are_added(client, world):
     from tepat.registry.models import Family
 

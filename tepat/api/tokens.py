@@ -1,6 +1,6 @@
 """Reading a token from a request: find it by key, compare the hash in constant time, count the request.
 
-Cost: one SELECT (token and user) per request, a cache increment, and an UPDATE of the last use at most once
+Cost: one SELECT (token and user) per request, a counter increment (tepat.counters), and an UPDATE of the last use at most once
 a minute per token (not a database commit per request: at a 1,000-family page per request, the commits,
 not the queries, were the API's largest cost on SQLite).
 Guarantee: an unknown, malformed, expired or revoked token and an inactive user all look the same (None).
@@ -11,12 +11,13 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from tepat.api.actions import PREFIX, digest
+from tepat import counters
 from tepat.api.models import ApiToken
 
 LAST_USE_EVERY = timedelta(minutes=1)  # `last_used_at` is exact to within this
@@ -40,17 +41,15 @@ def find(text: str) -> ApiToken | None:
 
 
 def count_request(token: ApiToken) -> None:
-    """Count this request in the token's current minute (Django's cache: atomic `incr`; per server process
-    with the default local-memory cache, shared with a shared CACHES backend); raise RateLimited past
-    TEPAT_API_RATE_PER_MINUTE. Record the use."""
+    """Count this request in the token's current minute, across every process of the server (a counter file
+    under $TEPAT_HOME/run/api-rate/, tepat.counters); raise RateLimited past TEPAT_API_RATE_PER_MINUTE.
+    Record the use."""
     now = timezone.now()
     minute = int(now.timestamp() // 60)
-    key = f"tepat-api-rate:{token.key}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, count := 1, timeout=120)
+    folder = Path(settings.TEPAT_HOME) / "run" / "api-rate"
+    count = counters.increment(folder, f"{token.key}-{minute}")
+    if count == 1:  # a token's first request of a minute: earlier minutes' counters are done with
+        counters.remove_other_windows(folder, str(minute))
     if count > settings.TEPAT_API_RATE_PER_MINUTE:
         raise RateLimited(retry_after=max(1, 60 - int(now.timestamp()) % 60))
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_EVERY:
