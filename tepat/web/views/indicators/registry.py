@@ -20,6 +20,7 @@ from tepat.charts.indicators import registry_bar_chart
 from tepat.indicators.registry import _aggregate_scope, small_cell
 from tepat.lru import LRU
 from tepat.programs.frames import data_as_of, registry_state
+from tepat.registry import shared
 from tepat.engine.disclosure import DisclosureRisk
 from tepat.engine.measures import InputError
 from tepat.indicators.registry import (
@@ -57,7 +58,8 @@ def _measure(request) -> str:
 
 
 # Per process: the page's tables per (scope, registry snapshot, level, public, day, small-cell threshold),
-# and its chart per data drawn: the chart alone took 1.5-2 s of vl-convert per request at 100k families.
+# and its chart per data drawn: the chart alone took 1.5-2 s of vl-convert per request at 100k families; one
+# process draws it for all (tepat.registry.shared, beside the snapshot the data come from).
 _TABLES: LRU[object] = LRU(32)
 _CHARTS: LRU[str] = LRU(32)
 
@@ -69,7 +71,8 @@ def registry_page(request):
     tables = _TABLES.get(key, lambda: registry_indicators(request.user, level, public=public, state=state))
     rows, title = tables.deprivation.to_dicts(), str(dimensions()[measure].label)
     chart_key = (json.dumps(rows, sort_keys=True, default=str), measure, title, get_language())
-    chart_svg = _CHARTS.get(chart_key, lambda: inline_svg(registry_bar_chart(rows, f"{measure}_persen", title=title)))
+    draw = lambda: inline_svg(registry_bar_chart(rows, f"{measure}_persen", title=title))  # noqa: E731
+    chart_svg = _CHARTS.get(chart_key, lambda: shared.get(state, ("registry-chart", *chart_key), draw))
     context = {
         "tables": tables,
         "level": level,
