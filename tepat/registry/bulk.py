@@ -80,6 +80,33 @@ def fetch_in(sql: str, keys: Sequence, size: int = 5000) -> list[tuple]:
     return rows
 
 
+FETCH_BATCH = 100_000
+
+
+def fetch_frame(sql: str, params: Sequence, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of `sql` as a frame, built batch by batch from the cursor.
+    Cost: Python objects for one batch of FETCH_BATCH rows at a time, not for the whole result."""
+    frames = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_BATCH):
+            frames.append(pl.DataFrame(rows, schema=schema, orient="row", strict=False))
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+
+def fetch_frame_in(sql: str, params: Sequence, column: str, keys: Sequence, schema: dict) -> pl.DataFrame:
+    """`sql` (ending in a WHERE clause, which `{keys}` fills with `column` IN keys) over keys, as one frame.
+    PostgreSQL: one query with `= ANY(array)`; elsewhere IN lists of 5000.
+    Cost: one index lookup per key."""
+    if connection.vendor == "postgresql":
+        return fetch_frame(sql.format(keys=f"{column} = ANY(%s)"), [*params, list(keys)], schema)
+    frames = [
+        fetch_frame(sql.format(keys=f"{column} IN ({', '.join(['%s'] * len(part))})"), [*params, *part], schema)
+        for part in (list(keys[start : start + 5000]) for start in range(0, len(keys), 5000))
+    ]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+
 def _chunks(rows: Iterable[Sequence]) -> Iterable[list[Sequence]]:
     chunk: list[Sequence] = []
     for row in rows:
