@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tepat.registry import writer
-from tepat.registry.bulk import fetch_frame, fetch_frame_in, fetch_in
+from tepat.registry.bulk import Statistics, fetch, fetch_frame, fetch_frame_in, fetch_in
 from tepat.registry.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from tepat.registry.importer.diff import Diff, MissingGuard, absent, compare, missing_guard
 from tepat.registry.importer.messages import HELD
@@ -129,9 +129,12 @@ class _Run:
     user_id: int | None
     outcome: Outcome
     writing: bool  # False: a dry run, or counting for a held import
+    registered: pl.DataFrame  # source_key, id of the source's families before this import
+    members_before: int  # the source's members before this import
     stand_ins: int = 0  # dry run: negative ids given to new families so far
     seen: list[pl.Series] = field(default_factory=list)  # ids of the registered members the file has
     lacking: list[pl.DataFrame] = field(default_factory=list)  # registered members a chunk's families lack
+    statistics: Statistics = field(default_factory=Statistics)
 
     @property
     def source(self) -> str:
@@ -143,16 +146,33 @@ class _Run:
     def member_fields(self) -> list[str]:
         return ["family_id", *member_fields(self.prepared.profile, self.prepared.present)]
 
+    def inserted(self) -> None:
+        """Keep the planner's statistics of the tables this import fills (a lookup by key must use the index)."""
+        self.statistics.grown("registry_family", self.registered.height + self.outcome.families.new)
+        self.statistics.grown("registry_member", self.members_before + self.outcome.members.new)
+
+
+def _start(prepared: Prepared, batch, user_id: int | None) -> _Run:
+    """What the registry holds of the source before the import. Cost: one query of the source's family keys
+    (about 50 MB for a million families) and one count of its members."""
+    source = prepared.profile.source
+    schema = {"source_key": pl.String, "id": pl.Int64}
+    registered = fetch_frame("SELECT source_key, id FROM registry_family WHERE source = %s", [source], schema)
+    ((members,),) = fetch("SELECT COUNT(*) FROM registry_member WHERE source = %s", [source])
+    run = _Run(prepared, batch, user_id, Outcome(), not batch.dry_run, registered, members)
+    run.inserted()
+    return run
+
 
 def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) -> Outcome:
     """Diff and write (unless batch.dry_run), chunk by chunk. Records written carry the batch and its export date.
 
     Guarantee: raises MissingHeld before writing anything when more than missing_threshold() of the
     active families inside the file's coverage would be flagged missing, unless batch.allow_missing.
-    The registry, history and counts are those of diffing the whole file at once.
+    The registry, history and counts are those of diffing the whole file at once: a family lies in one chunk
+    and a member (NIK) in one row, so each chunk is diffed against the registry as it was before the import.
     """
-    profile, outcome = prepared.profile, Outcome()
-    run = _Run(prepared, batch, user_id, outcome, writing=not batch.dry_run)
+    profile, run = prepared.profile, _start(prepared, batch, user_id)
     missing = _missing_families(run) if profile.has_families else []
     for number, (families, members) in enumerate(prepared.parts):
         part = f" {number + 1}/{len(prepared.parts)}" if len(prepared.parts) > 1 else ""
@@ -161,15 +181,16 @@ def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) ->
         if profile.has_members:
             progress(f"menulis anggota{part}", 0.5 + 0.4 * (number + 0.5) / len(prepared.parts))
             _member_chunk(members, ids, run)
+        run.inserted()
     if profile.has_members:
-        outcome.members.rejected = prepared.rows - prepared.parts.heights["members"]
+        run.outcome.members.rejected = prepared.rows - prepared.parts.heights["members"]
         missing_members = _missing_members(run)
-        outcome.members.missing = len(missing_members)
+        run.outcome.members.missing = len(missing_members)
         if run.writing:
             _flag_missing("registry_member", missing_members, batch.pk, user_id, member=True)
     if run.writing:
         _flag_missing("registry_family", missing, batch.pk, user_id, member=False)
-    return outcome
+    return run.outcome
 
 
 def _missing_families(run: _Run) -> list[int]:
@@ -208,7 +229,8 @@ def _family_chunk(families: pl.DataFrame, run: _Run) -> pl.DataFrame:
     exported = batch.export_date.isoformat() if batch.export_date else None
     incoming = families.with_columns(pl.lit(exported, pl.String).alias("export_date"))
     fields = run.family_fields()
-    existing = _existing("registry_family", incoming, fields, run.source, keys=incoming["source_key"].to_list())
+    registered = run.registered.join(incoming.select("source_key"), on="source_key", how="semi")
+    existing = _existing("registry_family", incoming, fields, run.source, keys=registered["source_key"].to_list())
     diff = compare(incoming, existing, fields)
     counts.new += diff.new.height
     counts.updated += diff.changed.height
@@ -240,10 +262,11 @@ def _member_chunk(members: pl.DataFrame, family_ids: pl.DataFrame, run: _Run) ->
     counts, batch, fields = run.outcome.members, run.batch, run.member_fields()
     ids = family_ids.rename({"source_key": "family_key", "id": "family_id"})
     incoming = members.join(ids, on="family_key", how="inner", maintain_order="left")
-    existing = _existing("registry_member", incoming, fields, run.source, keys=incoming["source_key"].to_list())
+    keys = incoming["source_key"].to_list() if run.members_before else []  # the first import looks nothing up
+    existing = _existing("registry_member", incoming, fields, run.source, keys=keys)
     run.seen.append(existing["id"])
     if run.prepared.profile.level != "keluarga":  # a person-level file speaks for every member of its families
-        run.lacking.append(_lacking(incoming, run))
+        run.lacking.append(_lacking(incoming, family_ids, run))
     diff = compare(incoming, existing, fields)
     counts.new += diff.new.height
     counts.updated += diff.changed.height
@@ -253,16 +276,16 @@ def _member_chunk(members: pl.DataFrame, family_ids: pl.DataFrame, run: _Run) ->
         _apply_changes("registry_member", diff, fields, batch.pk, run.user_id, member=True)
 
 
-def _lacking(incoming: pl.DataFrame, run: _Run) -> pl.DataFrame:
+def _lacking(incoming: pl.DataFrame, family_ids: pl.DataFrame, run: _Run) -> pl.DataFrame:
     """Active, not yet missing, registered members of the chunk's families that the chunk does not have.
-    Read before the chunk is written. Cost: one query by family id."""
+    Read before the chunk is written. Cost: one query by the ids of the chunk's families registered before."""
     person = "id_individu" if "id_individu" in run.member_fields() else "NULL"
     select = (
         f"SELECT id, source_key, {person} FROM registry_member "
         "WHERE source = %s AND is_active AND missing_since_id IS NULL AND {keys}"
     )
     schema = {"id": pl.Int64, "source_key": pl.String, "id_individu": pl.String}
-    families = incoming["family_id"].unique().to_list()
+    families = family_ids.join(run.registered, on="id", how="semi")["id"].to_list() if run.members_before else []
     found = fetch_frame_in(select, [run.source], "family_id", families, schema)
     return found.join(incoming.select("source_key"), on="source_key", how="anti")
 
