@@ -70,7 +70,7 @@ def prepare(
         keys = chunked.key_pass(table, profile, size)
         ctx = replace(context_for(profile, keys.assign), whole_numeric=keys.whole_numeric, first_rows=keys.first_rows)
         shaped = Parts(spill=True)
-        parts = [_check(frame, profile, ctx, shaped) for frame in chunked.chunks(table, profile, keys)]
+        parts = _check_chunks(table, profile, keys, ctx, shaped)
         families_in_file = keys.families
     else:
         frame = normalize_categories(canonical_frame(table, profile))
@@ -92,6 +92,15 @@ def prepare(
         coverage=whole.coverage,
         families_in_file=whole.families_in_file if families_in_file is None else families_in_file,
     )
+
+
+def _check_chunks(table, profile: Profile, keys: chunked.Keys, ctx: checks.Context, shaped: Parts) -> list[_Part]:
+    """Check and shape each chunk; the spilled chunks are removed when one of them fails (e.g. an unreadable line)."""
+    try:
+        return [_check(frame, profile, ctx, shaped) for frame in chunked.chunks(table, profile, keys)]
+    except BaseException:
+        shaped.close()
+        raise
 
 
 @dataclass
