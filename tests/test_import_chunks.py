@@ -5,11 +5,13 @@ new, a member moved to a family of a later chunk; and an error in a later chunk 
 
 from __future__ import annotations
 
+import os
 import tempfile
 
 import pytest
 
 from tepat.registry import writer
+from tepat.registry.importer import parts
 from tepat.registry.models import Change, ChangeAction, Family, ImportBatch, Member
 from tests.files import family_rows, write_csv
 
@@ -116,3 +118,15 @@ def test_an_error_in_a_later_chunk_leaves_nothing_written(import_file, tmp_path,
     assert written == ["registry_family", "registry_member"] * 2 + ["registry_family"]
     assert not Family.objects.exists() and not Member.objects.exists() and not Change.objects.exists()
     assert list(spill.iterdir()) == []
+
+
+def test_the_spill_of_a_killed_import_is_removed_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed = tmp_path / f"{parts.PREFIX}999999999-abc"  # no such process
+    killed.mkdir()
+    (killed / "0-members.arrow").write_bytes(b"spilled")
+    running = tmp_path / f"{parts.PREFIX}{os.getpid()}-abc"
+    running.mkdir()
+    spilled = parts.Parts(spill=True)
+    assert not killed.exists() and running.exists()
+    spilled.close()

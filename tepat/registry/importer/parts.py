@@ -2,13 +2,16 @@
 
 `prepare` adds each checked chunk's shaped frames; `load.write` reads them back one chunk at a time. A file
 checked at once is one part kept in memory; the parts of a chunked file are spilled to Arrow IPC files
-(lz4) in a private temporary directory, removed by `close()` (or when the object is collected).
+(lz4) in a private temporary directory, removed by `close()` (or when the object is collected; one left by a
+killed process is removed by the next import that spills).
 Guarantee: the parts come back in the order they were added, exactly as shaped.
 Cost: one write and one read of each spilled chunk; memory ~ one chunk's frames.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,13 +19,16 @@ from pathlib import Path
 import polars as pl
 
 KINDS = ("families", "members")
+PREFIX = "tepat-import-"  # then the importing process's id: a directory left by a killed import is removed later
 
 
 class Parts:
     """The shaped frames of an import, as (families, members) pairs."""
 
     def __init__(self, spill: bool) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="tepat-import-") if spill else None
+        if spill:
+            remove_stale()
+        self._dir = tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-") if spill else None
         self._parts: list[tuple[pl.DataFrame | Path, ...]] = []
         self.heights = dict.fromkeys(KINDS, 0)
 
@@ -57,6 +63,17 @@ class Parts:
         """Remove the spilled files (the parts cannot be read afterwards)."""
         if self._dir is not None:
             self._dir.cleanup()
+
+
+def remove_stale() -> None:
+    """Remove the spill directories of imports whose process is gone (killed: nothing ran its cleanup).
+    Cost: one listing of the temporary directory. Linux (/proc) only; elsewhere nothing is removed."""
+    if not Path("/proc/self").exists():
+        return
+    for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        pid = path.name[len(PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists() and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _read(part: pl.DataFrame | Path, columns: Sequence[str] | None = None) -> pl.DataFrame:
