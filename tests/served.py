@@ -38,6 +38,13 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
+def _command(pid: int) -> list[bytes]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return []
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -90,6 +97,13 @@ class Served:
     def worker_pids(self) -> list[int]:
         """The worker processes: children of the `tepat worker` supervisor that serve started."""
         return [pid for supervisor in children(self.process.pid) for pid in children(supervisor)]
+
+    @property
+    def web_pids(self) -> list[int]:
+        """The processes serving pages: gunicorn's master and its request-serving children (not the job
+        worker supervisor, `tepat worker`, nor its workers)."""
+        master = self.process.pid
+        return [master, *(pid for pid in children(master) if b"worker" not in _command(pid))]
 
     def get(self, path: str) -> str:
         return self.opener.open(self.base + path, timeout=60).read().decode()

@@ -1,9 +1,18 @@
-"""A csv checked in family-aligned chunks (TEPAT_IMPORT_CHUNK_ROWS) gives the registry, report and history of one
-checked at once: a family split across chunks, a NIK repeated in a later chunk, rejected rows in several chunks."""
+"""A csv checked and written in family-aligned chunks (TEPAT_IMPORT_CHUNK_ROWS) gives the registry, report and
+history of one checked at once: a family split across chunks, a NIK repeated in a later chunk, rejected rows in
+several chunks, a re-import (dry run, held by the missing guard, confirmed) with a family gone, one changed, one
+new, a member moved to a family of a later chunk; and an error in a later chunk writes nothing."""
 
 from __future__ import annotations
 
-from tepat.registry.models import Change, Family, ImportBatch, Member
+import os
+import tempfile
+
+import pytest
+
+from tepat.registry import writer
+from tepat.registry.importer import parts
+from tepat.registry.models import Change, ChangeAction, Family, ImportBatch, Member
 from tests.files import family_rows, write_csv
 
 
@@ -17,12 +26,20 @@ def first_file() -> list[dict[str, str]]:
 
 
 def second_file() -> list[dict[str, str]]:
-    """The next export: P4 gone (missing), P1's floor changed, a new P7."""
+    """The next export: P4 gone (missing), P1's floor and P2's wife's work changed, a new P7; P3's child gone
+    (missing); P1's child listed in P5 (rejected: registered in another family, so held, not missing, though
+    P5 is checked chunks after P1) and P5's child rejected (held)."""
     rows = [row for row in first_file() if row["id_keluarga_p3ke"] != "P4"]
     for row in rows:
         if row["id_keluarga_p3ke"] == "P1":
             row["jenis_lantai"] = "Keramik"
-    return [*rows, *family_rows("P7", base=7)]
+        if row["id_keluarga_p3ke"] == "P2" and row["nama"] == "Siti":
+            row["pekerjaan"] = "PEDAGANG"
+    moved = next(row for row in rows if row["id_keluarga_p3ke"] == "P1" and row["nama"] == "Anak 0")
+    rows.remove(moved)
+    rows.remove(next(row for row in rows if row["id_keluarga_p3ke"] == "P3" and row["nama"] == "Anak 0"))
+    next(row for row in rows if row["id_keluarga_p3ke"] == "P5" and row["nama"] == "Anak 0")["tanggal_lahir"] = "x"
+    return [*rows, {**moved, "id_keluarga_p3ke": "P5"}, *family_rows("P7", base=7)]
 
 
 def registry() -> dict[str, object]:
@@ -43,11 +60,15 @@ def registry() -> dict[str, object]:
 
 
 def run_both(import_file, tmp_path) -> tuple[list[dict], dict[str, object]]:
-    reports = [
-        import_file(write_csv(tmp_path / "a.csv", first_file())).report,
-        import_file(write_csv(tmp_path / "b.csv", second_file()), allow_missing=True).report,
-    ]
-    return reports, registry()
+    """The first file; the second as a dry run, held (it flags P4: 1 of 5), then confirmed."""
+    second = write_csv(tmp_path / "b.csv", second_file())
+    reports = [import_file(write_csv(tmp_path / "a.csv", first_file())).report]
+    reports.append(import_file(second, dry_run=True).report)
+    before = registry()
+    reports.append(import_file(second).report)
+    assert registry() == before, "a held import wrote something"
+    reports.append(import_file(second, allow_missing=True).report)
+    return [{k: v for k, v in r.items() if k != "file"} for r in reports], registry()
 
 
 def forget_everything() -> None:
@@ -65,7 +86,47 @@ def test_chunked_import_equals_the_import_at_once(import_file, tmp_path, monkeyp
     chunked, registry_chunked = run_both(import_file, tmp_path)
     codes = {(issue["row"], issue["code"]) for issue in at_once[0]["rejected"]}
     assert {"nik_duplicate_in_file", "birthdate_invalid", "family_head_rejected"} <= {code for _, code in codes}
-    assert at_once[0]["families"]["new"] == 5 and at_once[1]["families"]["missing"] == 1
+    assert at_once[0]["families"]["new"] == 5 and at_once[3]["families"]["missing"] == 1
+    assert at_once[2]["held"]["missing"] == 1 and at_once[2]["families"]["updated"] == 1
+    assert at_once[1]["members"] == at_once[3]["members"]  # the dry run counts what the import then does
+    assert at_once[3]["members"]["missing"] == 1 and at_once[3]["members"]["updated"] == 1
     assert chunked == at_once
     assert registry_chunked == registry_at_once
     assert sum(member[1] == "P2" for member in registry_chunked["members"]) == 3
+    lost = {change[1] for change in registry_chunked["changes"] if change[2] == ChangeAction.MISSING}
+    assert lost == {"", "1274050303100003"}  # P4 (a family) and P3's child; not P1's child nor P5's
+
+
+def test_an_error_in_a_later_chunk_leaves_nothing_written(import_file, tmp_path, monkeypatch):
+    """The registry writer fails on the third chunk (a fault injected around the real writer): the families and
+    members of the first two chunks are not kept, and the spilled chunks are removed."""
+    monkeypatch.setenv("TEPAT_IMPORT_CHUNK_ROWS", "4")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    written, real = [], writer.insert_records
+
+    def failing(table, frame):
+        written.append(table)
+        if len(written) == 5:
+            raise OSError("disk full")
+        return real(table, frame)
+
+    monkeypatch.setattr(writer, "insert_records", failing)
+    with pytest.raises(OSError, match="disk full"):
+        import_file(write_csv(tmp_path / "a.csv", first_file()))
+    assert written == ["registry_family", "registry_member"] * 2 + ["registry_family"]
+    assert not Family.objects.exists() and not Member.objects.exists() and not Change.objects.exists()
+    assert list(spill.iterdir()) == []
+
+
+def test_the_spill_of_a_killed_import_is_removed_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed = tmp_path / f"{parts.PREFIX}999999999-abc"  # no such process
+    killed.mkdir()
+    (killed / "0-members.arrow").write_bytes(b"spilled")
+    running = tmp_path / f"{parts.PREFIX}{os.getpid()}-abc"
+    running.mkdir()
+    spilled = parts.Parts(spill=True)
+    assert not killed.exists() and running.exists()
+    spilled.close()

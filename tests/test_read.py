@@ -46,8 +46,9 @@ def test_a_truncated_xlsx_is_reported_as_unreadable(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_header_only_file_is_empty(tmp_path):
-    result = cli_import(write_xlsx(tmp_path / "h.xlsx", []))
+@pytest.mark.parametrize("name, write", [("h.xlsx", write_xlsx), ("h.csv", write_csv)])
+def test_a_header_only_file_is_empty(tmp_path, name, write):
+    result = cli_import(write(tmp_path / name, []))
     assert result.exit_code == 2 and "file_empty" in result.output
 
 

@@ -65,7 +65,14 @@ def do_import(batch: ImportBatch, *, acting_user: Actor, progress: Progress | No
     except ImportFatal as problem:
         return _fail(batch, problem, path)
     track("memeriksa selesai", 0.5)
-    user_id = actor_id(acting_user)
+    try:
+        return _write(batch, prepared, actor_id(acting_user), track, progress)
+    finally:
+        prepared.parts.close()
+
+
+def _write(batch: ImportBatch, prepared: Prepared, user_id: int | None, track: Progress, progress) -> ImportBatch:
+    """Write the prepared file and its report in one transaction (held: only the report)."""
     try:
         with transaction.atomic():
             outcome = write(prepared, batch, user_id, track)

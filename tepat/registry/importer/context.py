@@ -9,7 +9,7 @@ import polars as pl
 import stdnum
 
 from tepat.regions.models import Level, Region
-from tepat.registry.bulk import fetch
+from tepat.registry.bulk import fetch, fetch_frame
 from tepat.registry.importer.checks import Context
 from tepat.registry.importer.profiles import Profile
 
@@ -45,12 +45,14 @@ def kelurahan_frame() -> pl.DataFrame:
 
 
 def registry_niks(source: str) -> pl.DataFrame:
-    rows = fetch(
+    """The source's active NIKs and their family key. Cost: one join query, read batch by batch (4M members:
+    ~200 MB as a frame, where a list of Python tuples took about four times that)."""
+    return fetch_frame(
         "SELECT m.nik, f.source_key FROM registry_member m JOIN registry_family f ON f.id = m.family_id "
         "WHERE m.source = %s AND m.is_active AND m.nik <> ''",
         [source],
+        {"nik": pl.String, "family_key": pl.String},
     )
-    return pl.DataFrame(rows, schema={"nik": pl.String, "family_key": pl.String}, orient="row")
 
 
 def registry_family_keys(source: str) -> frozenset[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import polars as pl
 
@@ -18,7 +18,6 @@ class Diff:
     new: pl.DataFrame  # incoming rows with no record yet
     changed: pl.DataFrame  # incoming rows + `id` + `_changes` (JSON {field: [before, after]})
     unchanged: int
-    missing_ids: list[int]  # active records absent from this export (within its coverage)
     revived_ids: list[int] = field(default_factory=list)  # records of a reverted import that this export has again
 
 
@@ -64,19 +63,11 @@ def as_text(frame: pl.DataFrame, fields: Sequence[str]) -> list[pl.Expr]:
     return [pl.col(f).cast(pl.String).fill_null("").alias(f) for f in fields]
 
 
-def compare(
-    incoming: pl.DataFrame,
-    existing: pl.DataFrame,
-    fields: Sequence[str],
-    covered: Sequence[str] = (),
-    held: Sequence[str] = (),
-) -> Diff:
+def compare(incoming: pl.DataFrame, existing: pl.DataFrame, fields: Sequence[str]) -> Diff:
     """incoming: source_key + fields; existing: id, source_key, fields, is_active, inactive_reason, missing_since_id.
 
-    `covered` names the fields whose value combinations in this export select the records it speaks
-    for (e.g. kelurahan and desil: P3KE comes one file per desil); active records there that the
-    export lacks are missing. Keys in `held` (rows rejected by the checks) are never called missing.
-    Cost: a few joins and one pass per field.
+    `existing` may hold only the records whose keys are incoming (a chunk's): the records an export lacks are
+    found by `absent`, over the whole file. Cost: a few joins and one pass per field.
     """
     left = incoming.with_columns(as_text(incoming, fields))
     right = existing.with_columns(as_text(existing, fields))
@@ -84,14 +75,12 @@ def compare(
     differs = [pl.col(f) != pl.col(f"{f}__old") for f in fields]
     reappeared = pl.col("missing_since_id").is_not_null() | _revived()
     changed = joined.filter(pl.any_horizontal(differs) | reappeared if differs else reappeared)
-    keys = incoming.select("source_key")
     new = incoming.join(existing.select("source_key"), on="source_key", how="anti")
     changed_incoming = incoming.join(changed.select("source_key", "id"), on="source_key", how="inner")
     return Diff(
         new=new,
         changed=changed_incoming.join(_change_json(changed, fields), on="id", how="left"),
         unchanged=joined.height - changed.height,
-        missing_ids=_absent(incoming, existing, keys, covered, held),
         revived_ids=changed.filter(_revived())["id"].to_list(),
     )
 
@@ -100,17 +89,23 @@ def _revived() -> pl.Expr:
     return ~pl.col("is_active") & (pl.col("inactive_reason") == REVERTED_REASON)
 
 
-def _absent(
-    incoming: pl.DataFrame, existing: pl.DataFrame, keys: pl.DataFrame, covered: Sequence[str], held: Sequence[str]
-) -> list[int]:
+def absent(incoming: pl.DataFrame, existing: pl.DataFrame, covered: Sequence[str], held: Iterable[str]) -> list[int]:
+    """Ids of the active records the export lacks, among those it speaks for.
+
+    incoming: every source_key of the file and the `covered` fields, whose value combinations in this export
+    select the records it speaks for (e.g. kelurahan and desil: P3KE comes one file per desil); existing: the
+    source's records (id, source_key, covered, is_active, missing_since_id). Keys in `held` (rows rejected by the
+    checks) are never called missing. Cost: two joins.
+    """
     if not covered:
         return []
+    keys = incoming.select("source_key")
     present = pl.concat([keys, pl.DataFrame({"source_key": list(held)}, schema={"source_key": pl.String})])
-    absent = existing.filter(pl.col("is_active") & pl.col("missing_since_id").is_null()).join(
+    missing = existing.filter(pl.col("is_active") & pl.col("missing_since_id").is_null()).join(
         present, on="source_key", how="anti"
     )
     combos = incoming.select(as_text(incoming, covered)).unique()
-    return absent.with_columns(as_text(absent, covered)).join(combos, on=list(covered), how="semi")["id"].to_list()
+    return missing.with_columns(as_text(missing, covered)).join(combos, on=list(covered), how="semi")["id"].to_list()
 
 
 def _change_json(changed: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:

@@ -1,8 +1,10 @@
 """The database half of an import: diff against the registry and write in bulk, with history, through
-the registry writer's bulk form (tepat.registry.writer).
+the registry writer's bulk form (tepat.registry.writer), one chunk of whole families at a time.
 
-Runs inside the caller's transaction. Cost: one SELECT of the source's records, one COPY/executemany
-per table, one UPDATE per changed record; no per-record ORM objects.
+Runs inside the caller's transaction: an error in any chunk leaves nothing written. Cost: per chunk, one
+SELECT of the registered records of the chunk's keys and one COPY/executemany per table; once, the source's
+active families (id, key, kelurahan, desil) for the missing set; one UPDATE per changed record; no per-record
+ORM objects. Memory ~ one chunk and the ids of the file's registered members.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tepat.registry import writer
-from tepat.registry.bulk import fetch, fetch_in
+from tepat.registry.bulk import Statistics, fetch, fetch_frame, fetch_frame_in, fetch_in
 from tepat.registry.fields import FAMILY_FIELDS, MEMBER_FIELDS
-from tepat.registry.importer.diff import Diff, MissingGuard, compare, missing_guard
+from tepat.registry.importer.diff import Diff, MissingGuard, absent, compare, missing_guard
 from tepat.registry.importer.messages import HELD
 from tepat.registry.importer.pipeline import Prepared
 from tepat.registry.importer.profiles import Profile
@@ -94,21 +96,21 @@ def member_fields(profile: Profile, present: frozenset[str]) -> list[str]:
     return [f for f in MEMBER_FIELDS if f in given]
 
 
-def _existing(table: str, incoming: pl.DataFrame, fields: list[str], source: str) -> pl.DataFrame:
-    """The source's records, typed like the incoming frame so that values compare as equals."""
+STATE = ("is_active", "inactive_reason", "missing_since_id")
+
+
+def _existing(table: str, incoming: pl.DataFrame, fields: list[str], source: str, keys=None) -> pl.DataFrame:
+    """The source's records (only those whose source_key is in `keys` when given), typed like the incoming frame
+    so that values compare as equals. Cost: one query (one per 5000 keys on SQLite), built batch by batch."""
     casts = [f"CAST({f} AS TEXT)" if f in ("tanggal_lahir", "aset") else f for f in fields]
-    select = ", ".join(["id", "source_key", *casts, "is_active", "inactive_reason", "missing_since_id"])
-    rows = fetch(f"SELECT {select} FROM {table} WHERE source = %s", [source])
+    select = f"SELECT {', '.join(['id', 'source_key', *casts, *STATE])} FROM {table} WHERE source = %s"
     types = {f: incoming.schema[f] if f in incoming.columns else pl.String for f in fields}
-    schema = {
-        "id": pl.Int64,
-        "source_key": pl.String,
-        **types,
-        "is_active": pl.Boolean,
-        "inactive_reason": pl.String,
-        "missing_since_id": pl.Int64,
-    }
-    frame = pl.DataFrame(rows, schema=schema, orient="row", strict=False)
+    schema = {"id": pl.Int64, "source_key": pl.String, **types}
+    schema |= {"is_active": pl.Boolean, "inactive_reason": pl.String, "missing_since_id": pl.Int64}
+    if keys is None:
+        frame = fetch_frame(select, [source], schema)
+    else:
+        frame = fetch_frame_in(select + " AND {keys}", [source], "source_key", keys, schema)
     if "aset" in fields:
         frame = frame.with_columns(pl.col("aset").map_elements(_canonical_json, return_dtype=pl.String))
     return frame
@@ -118,88 +120,187 @@ def _canonical_json(text: str | None) -> str:
     return json.dumps(json.loads(text) if text else {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+@dataclass
+class _Run:
+    """One import's write: what it writes and what it has seen so far, chunk by chunk."""
+
+    prepared: Prepared
+    batch: object
+    user_id: int | None
+    outcome: Outcome
+    writing: bool  # False: a dry run, or counting for a held import
+    registered: pl.DataFrame  # source_key, id of the source's families before this import
+    members_before: int  # the source's members before this import
+    stand_ins: int = 0  # dry run: negative ids given to new families so far
+    seen: list[pl.Series] = field(default_factory=list)  # ids of the registered members the file has
+    lacking: list[pl.DataFrame] = field(default_factory=list)  # registered members a chunk's families lack
+    statistics: Statistics = field(default_factory=Statistics)
+
+    @property
+    def source(self) -> str:
+        return self.prepared.profile.source
+
+    def family_fields(self) -> list[str]:
+        return family_fields(self.prepared.profile, self.prepared.present)
+
+    def member_fields(self) -> list[str]:
+        return ["family_id", *member_fields(self.prepared.profile, self.prepared.present)]
+
+    def inserted(self) -> None:
+        """Keep the planner's statistics of the tables this import fills (a lookup by key must use the index)."""
+        self.statistics.grown("registry_family", self.registered.height + self.outcome.families.new)
+        self.statistics.grown("registry_member", self.members_before + self.outcome.members.new)
+
+
+def _start(prepared: Prepared, batch, user_id: int | None) -> _Run:
+    """What the registry holds of the source before the import. Cost: one query of the source's family keys
+    (about 50 MB for a million families) and one count of its members."""
+    source = prepared.profile.source
+    schema = {"source_key": pl.String, "id": pl.Int64}
+    registered = fetch_frame("SELECT source_key, id FROM registry_family WHERE source = %s", [source], schema)
+    ((members,),) = fetch("SELECT COUNT(*) FROM registry_member WHERE source = %s", [source])
+    run = _Run(prepared, batch, user_id, Outcome(), not batch.dry_run, registered, members)
+    run.inserted()
+    return run
+
+
 def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) -> Outcome:
-    """Diff and write (unless batch.dry_run). Records written carry the batch and its export date.
+    """Diff and write (unless batch.dry_run), chunk by chunk. Records written carry the batch and its export date.
 
     Guarantee: raises MissingHeld before writing anything when more than missing_threshold() of the
     active families inside the file's coverage would be flagged missing, unless batch.allow_missing.
+    The registry, history and counts are those of diffing the whole file at once: a family lies in one chunk
+    and a member (NIK) in one row, so each chunk is diffed against the registry as it was before the import.
     """
-    outcome = Outcome()
-    profile = prepared.profile
-    family_ids: dict[str, int] = {}
-    if profile.has_families:
-        family_ids = _write_families(prepared, batch, user_id, outcome, progress)
+    profile, run = prepared.profile, _start(prepared, batch, user_id)
+    missing = _missing_families(run) if profile.has_families else []
+    for number, (families, members) in enumerate(prepared.parts):
+        part = f" {number + 1}/{len(prepared.parts)}" if len(prepared.parts) > 1 else ""
+        progress(f"menulis keluarga{part}", 0.5 + 0.4 * number / len(prepared.parts))
+        ids = _family_chunk(families, run) if profile.has_families else _registered_families(members, run.source)
+        if profile.has_members:
+            progress(f"menulis anggota{part}", 0.5 + 0.4 * (number + 0.5) / len(prepared.parts))
+            _member_chunk(members, ids, run)
+        run.inserted()
     if profile.has_members:
-        _write_members(prepared, batch, user_id, family_ids, outcome.members, progress)
-    return outcome
+        run.outcome.members.rejected = prepared.rows - prepared.parts.heights["members"]
+        missing_members = _missing_members(run)
+        run.outcome.members.missing = len(missing_members)
+        if run.writing:
+            _flag_missing("registry_member", missing_members, batch.pk, user_id, member=True)
+    if run.writing:
+        _flag_missing("registry_family", missing, batch.pk, user_id, member=False)
+    return run.outcome
 
 
-def _write_families(prepared: Prepared, batch, user_id, outcome: Outcome, progress: Progress) -> dict[str, int]:
-    counts = outcome.families
-    exported = batch.export_date.isoformat() if batch.export_date else None
-    profile, incoming = (
-        prepared.profile,
-        prepared.families.with_columns(pl.lit(exported, pl.String).alias("export_date")),
-    )
-    fields = family_fields(profile, prepared.present)
-    existing = _existing("registry_family", incoming, fields, profile.source)
-    covered = tuple(f for f in ("kelurahan_id", "desil") if f in fields)
-    diff = compare(incoming, existing, fields, covered, held=tuple(prepared.rejected_family_keys))
-    counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
-    counts.missing, counts.rejected = len(diff.missing_ids), len(prepared.rejected_family_keys)
-    if "kelurahan_id" in existing.columns:
-        outcome.guard = missing_guard(
+def _missing_families(run: _Run) -> list[int]:
+    """The registered families the file lacks, and the missing guard: decided before anything is written.
+    Cost: one query of the source's families (id, key, kelurahan, desil) and one read of the file's keys."""
+    prepared, counts = run.prepared, run.outcome.families
+    counts.rejected = len(prepared.rejected_family_keys)
+    covered = [f for f in ("kelurahan_id", "desil") if f in run.family_fields()]
+    if not covered:
+        return []
+    incoming = prepared.parts.column("families", ["source_key", *covered])
+    existing = _existing("registry_family", incoming, covered, run.source)
+    missing = absent(incoming, existing, covered, held=prepared.rejected_family_keys)
+    counts.missing = len(missing)
+    if "kelurahan_id" in covered:
+        guard = missing_guard(
             existing, prepared.coverage, counts.missing, prepared.families_in_file, missing_threshold()
         )
-        if outcome.guard.trips() and not (batch.dry_run or batch.allow_missing):
-            raise MissingHeld(outcome)
-    if batch.dry_run:  # stand-in ids let the members of new families count as new
-        return {
-            **dict(existing.select("source_key", "id").iter_rows()),
-            **{k: -i for i, k in enumerate(diff.new["source_key"], 1)},
-        }
-    progress("menulis keluarga", 0.6)
-    _insert_new("registry_family", diff.new, (*FAMILY_FIELDS, "export_date"), profile.source, batch.pk)
-    _apply_changes("registry_family", diff, fields, batch.pk, user_id, member=False, stamped=("export_date",))
-    ids = dict(existing.select("source_key", "id").iter_rows())
-    ids.update(
-        fetch(
-            "SELECT source_key, id FROM registry_family WHERE source = %s AND batch_id = %s", [profile.source, batch.pk]
-        )
+        run.outcome.guard = guard
+        if guard.trips() and not (run.batch.dry_run or run.batch.allow_missing):
+            _count_only(run)
+            raise MissingHeld(run.outcome)
+    return missing
+
+
+def _count_only(run: _Run) -> None:
+    """The would-be family counts of a held import, diffed chunk by chunk without writing."""
+    run.writing = False
+    for families, _ in run.prepared.parts:
+        _family_chunk(families, run)
+
+
+def _family_chunk(families: pl.DataFrame, run: _Run) -> pl.DataFrame:
+    """Diff and write one chunk's families. Returns source_key -> id of the chunk's families (for their members)."""
+    counts, batch = run.outcome.families, run.batch
+    exported = batch.export_date.isoformat() if batch.export_date else None
+    incoming = families.with_columns(pl.lit(exported, pl.String).alias("export_date"))
+    fields = run.family_fields()
+    registered = run.registered.join(incoming.select("source_key"), on="source_key", how="semi")
+    existing = _existing("registry_family", incoming, fields, run.source, keys=registered["source_key"].to_list())
+    diff = compare(incoming, existing, fields)
+    counts.new += diff.new.height
+    counts.updated += diff.changed.height
+    counts.unchanged += diff.unchanged
+    known = existing.select("source_key", "id")
+    if not run.writing:  # stand-in ids let the members of new families count as new
+        first, run.stand_ins = run.stand_ins, run.stand_ins + diff.new.height
+        stand_in = pl.int_range(first + 1, run.stand_ins + 1, eager=True, dtype=pl.Int64) * -1
+        return pl.concat([known, pl.DataFrame({"source_key": diff.new["source_key"], "id": stand_in})])
+    _insert_new("registry_family", diff.new, (*FAMILY_FIELDS, "export_date"), run.source, batch.pk)
+    _apply_changes("registry_family", diff, fields, batch.pk, run.user_id, member=False, stamped=("export_date",))
+    return pl.concat([known, _family_ids_of(diff.new["source_key"].to_list(), run.source)])
+
+
+def _family_ids_of(keys: list[str], source: str) -> pl.DataFrame:
+    schema = {"source_key": pl.String, "id": pl.Int64}
+    select = "SELECT source_key, id FROM registry_family WHERE source = %s AND {keys}"
+    return fetch_frame_in(select, [source], "source_key", keys, schema)
+
+
+def _registered_families(members: pl.DataFrame, source: str) -> pl.DataFrame:
+    """source_key -> id of the registered families a member-level chunk names."""
+    return _family_ids_of(members["family_key"].drop_nulls().unique().to_list(), source)
+
+
+def _member_chunk(members: pl.DataFrame, family_ids: pl.DataFrame, run: _Run) -> None:
+    """Diff and write one chunk's members; note the registered members its families lack (missing unless
+    another chunk has them)."""
+    counts, batch, fields = run.outcome.members, run.batch, run.member_fields()
+    ids = family_ids.rename({"source_key": "family_key", "id": "family_id"})
+    incoming = members.join(ids, on="family_key", how="inner", maintain_order="left")
+    keys = incoming["source_key"].to_list() if run.members_before else []  # the first import looks nothing up
+    existing = _existing("registry_member", incoming, fields, run.source, keys=keys)
+    run.seen.append(existing["id"])
+    if run.prepared.profile.level != "keluarga":  # a person-level file speaks for every member of its families
+        run.lacking.append(_lacking(incoming, family_ids, run))
+    diff = compare(incoming, existing, fields)
+    counts.new += diff.new.height
+    counts.updated += diff.changed.height
+    counts.unchanged += diff.unchanged
+    if run.writing:
+        _insert_new("registry_member", diff.new, ("family_id", *MEMBER_FIELDS), run.source, batch.pk)
+        _apply_changes("registry_member", diff, fields, batch.pk, run.user_id, member=True)
+
+
+def _lacking(incoming: pl.DataFrame, family_ids: pl.DataFrame, run: _Run) -> pl.DataFrame:
+    """Active, not yet missing, registered members of the chunk's families that the chunk does not have.
+    Read before the chunk is written. Cost: one query by the ids of the chunk's families registered before."""
+    person = "id_individu" if "id_individu" in run.member_fields() else "NULL"
+    select = (
+        f"SELECT id, source_key, {person} FROM registry_member "
+        "WHERE source = %s AND is_active AND missing_since_id IS NULL AND {keys}"
     )
-    return ids
+    schema = {"id": pl.Int64, "source_key": pl.String, "id_individu": pl.String}
+    families = family_ids.join(run.registered, on="id", how="semi")["id"].to_list() if run.members_before else []
+    found = fetch_frame_in(select, [run.source], "family_id", families, schema)
+    return found.join(incoming.select("source_key"), on="source_key", how="anti")
 
 
-def _write_members(
-    prepared: Prepared, batch, user_id, family_ids: dict[str, int], counts: Counts, progress: Progress
-) -> None:
-    profile = prepared.profile
-    if not family_ids:
-        family_ids = dict(fetch("SELECT source_key, id FROM registry_family WHERE source = %s", [profile.source]))
-    incoming = prepared.members.with_columns(
-        pl.col("family_key").replace_strict(family_ids, default=None, return_dtype=pl.Int64).alias("family_id")
-    ).filter(pl.col("family_id").is_not_null())
-    fields = ["family_id", *member_fields(profile, prepared.present)]
-    existing = _existing("registry_member", incoming, fields, profile.source)
-    covered = ("family_id",) if profile.level != "keluarga" else ()
-    diff = compare(incoming, existing, fields, covered, held=_held_members(prepared.rejected_members, existing))
-    counts.new, counts.updated, counts.unchanged = diff.new.height, diff.changed.height, diff.unchanged
-    counts.missing = len(diff.missing_ids)
-    counts.rejected = prepared.rows - prepared.members.height
-    if batch.dry_run:
-        return
-    progress("menulis anggota", 0.8)
-    _insert_new("registry_member", diff.new, ("family_id", *MEMBER_FIELDS), profile.source, batch.pk)
-    _apply_changes("registry_member", diff, fields, batch.pk, user_id, member=True)
-
-
-def _held_members(rejected: pl.DataFrame, existing: pl.DataFrame) -> tuple[str, ...]:
-    """Registered members that a rejected row stands for, by NIK or, when the NIK is unreadable, by id_individu."""
-    keys = set(rejected["nik"].drop_nulls())
-    if "id_individu" in existing.columns:
-        ids = rejected["id_individu"].drop_nulls().implode()
-        keys |= set(existing.filter(pl.col("id_individu").is_in(ids))["source_key"])
-    return tuple(keys)
+def _missing_members(run: _Run) -> list[int]:
+    """The registered members of the file's families that no chunk has, and no rejected row stands for
+    (by NIK or, when the NIK is unreadable, by id_individu)."""
+    if not run.lacking:
+        return []
+    rejected = run.prepared.rejected_members
+    seen = pl.concat(run.seen).implode() if run.seen else pl.Series([], dtype=pl.Int64).implode()
+    held = pl.col("source_key").is_in(rejected["nik"].drop_nulls().implode())
+    held |= pl.col("id_individu").is_in(rejected["id_individu"].drop_nulls().implode()).fill_null(False)
+    lacking = pl.concat(run.lacking).unique("id")
+    return lacking.filter(~pl.col("id").is_in(seen) & ~held).sort("id")["id"].to_list()
 
 
 def _insert_new(table: str, new: pl.DataFrame, fields, source: str, batch_id: int) -> None:
@@ -229,27 +330,27 @@ def _apply_changes(
         ((*row[:-1], batch_id, now, row[-1]) for row in changed.iter_rows()),
         extra_sql=", version = version + 1, missing_since_id = NULL",
     )
-    writer.update_records(table, ["missing_since_id", "updated_at"], ((batch_id, now, pk) for pk in diff.missing_ids))
     writer.update_records(table, ["is_active", "inactive_reason"], ((True, "", pk) for pk in diff.revived_ids))
-    _history(table, diff, batch_id, user_id, member, now)
-
-
-def _history(table: str, diff: Diff, batch_id: int, user_id, member: bool, now) -> None:
     why = writer.Why(user_id, f"impor berkas (batch {batch_id})", batch_id)
-    family_of = _family_ids(table, diff, member)
-    updates = [
+    family_of = _family_ids(table, diff.changed["id"].to_list(), member)
+    writer.add_history(
         writer.history(family_of(pk), pk if member else None, ChangeAction.UPDATE, changes, why, now)
         for pk, changes in diff.changed.select("id", "_changes").iter_rows()
-    ]
-    missing = [
-        writer.history(family_of(pk), pk if member else None, ChangeAction.MISSING, "{}", why, now)
-        for pk in diff.missing_ids
-    ]
-    writer.add_history(updates + missing)
+    )
 
 
-def _family_ids(table: str, diff: Diff, member: bool) -> Callable[[int], int]:
+def _flag_missing(table: str, ids: list[int], batch_id: int, user_id, member: bool) -> None:
+    """Flag the records the export lacks as missing since this batch, with their history rows."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    writer.update_records(table, ["missing_since_id", "updated_at"], ((batch_id, now, pk) for pk in ids))
+    why = writer.Why(user_id, f"impor berkas (batch {batch_id})", batch_id)
+    family_of = _family_ids(table, ids, member)
+    writer.add_history(
+        writer.history(family_of(pk), pk if member else None, ChangeAction.MISSING, "{}", why, now) for pk in ids
+    )
+
+
+def _family_ids(table: str, ids: list[int], member: bool) -> Callable[[int], int]:
     if not member:
         return lambda pk: pk
-    ids = diff.changed["id"].to_list() + diff.missing_ids
     return dict(fetch_in("SELECT id, family_id FROM registry_member WHERE id IN ({marks})", ids)).__getitem__

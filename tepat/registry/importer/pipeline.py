@@ -16,6 +16,7 @@ import polars as pl
 from tepat.registry.importer import checks, shape
 from tepat.registry.importer import chunks as chunked
 from tepat.registry.importer.canonical import canonical_frame, detect_format, mapping, normalize_categories
+from tepat.registry.importer.parts import Parts
 from tepat.registry.importer.profiles import Profile, load_profiles
 from tepat.registry.importer.read import ROW, read_table
 
@@ -27,8 +28,7 @@ class Prepared:
     profile: Profile
     sha256: str
     rows: int
-    families: pl.DataFrame
-    members: pl.DataFrame
+    parts: Parts  # the shaped families and members, chunk by chunk (read them back in order, then close())
     errors: pl.DataFrame  # row, column, value, code, message
     warnings: pl.DataFrame
     rejected_family_keys: frozenset[str]
@@ -55,8 +55,10 @@ def prepare(
     """Everything up to the database write. Raises ImportFatal for a problem with the whole file.
     `sha256`: the file's digest when the caller has computed it already.
 
-    A utf-8 csv is checked in family-aligned chunks of TEPAT_IMPORT_CHUNK_ROWS rows (tepat.registry.importer.chunks):
-    Guarantee: the same Prepared as checking it at once. Cost: peak memory ~ one chunk plus the shaped frames.
+    A utf-8 csv is checked in family-aligned chunks of TEPAT_IMPORT_CHUNK_ROWS rows (tepat.registry.importer.chunks)
+    and each chunk's shaped families and members are spilled to disk (`Prepared.parts`).
+    Guarantee: the same report and the same families and members as checking it at once.
+    Cost: peak memory ~ one chunk plus the key pass, the errors and the warnings; disk ~ the shaped frames.
     """
     profiles = load_profiles()
     table = read_table(path, list(profiles.values()))
@@ -67,20 +69,21 @@ def prepare(
     if isinstance(table.frame, pl.LazyFrame) and size > 0:
         keys = chunked.key_pass(table, profile, size)
         ctx = replace(context_for(profile, keys.assign), whole_numeric=keys.whole_numeric, first_rows=keys.first_rows)
-        parts = [_check(frame, profile, ctx) for frame in chunked.chunks(table, profile, keys)]
+        shaped = Parts(spill=True)
+        parts = _check_chunks(table, profile, keys, ctx, shaped)
         families_in_file = keys.families
     else:
         frame = normalize_categories(canonical_frame(table, profile))
         del table  # the raw frame is the largest object: free it before checking
         ctx = context_for(profile, frame)
-        parts, families_in_file = [_check(frame, profile, ctx)], None
+        shaped = Parts(spill=False)
+        parts, families_in_file = [_check(frame, profile, ctx, shaped)], None
     whole = _Part.join(parts)
     return Prepared(
         profile=profile,
         sha256=sha256 or sha256_of(path),
         rows=whole.rows,
-        families=whole.families,
-        members=whole.members,
+        parts=shaped,
         errors=_as_report(checks.collapse_whole_columns(whole.errors), headers),
         warnings=_as_report(pl.concat([notes, whole.warnings]), headers),
         rejected_family_keys=whole.rejected_keys,
@@ -91,13 +94,20 @@ def prepare(
     )
 
 
+def _check_chunks(table, profile: Profile, keys: chunked.Keys, ctx: checks.Context, shaped: Parts) -> list[_Part]:
+    """Check and shape each chunk; the spilled chunks are removed when one of them fails (e.g. an unreadable line)."""
+    try:
+        return [_check(frame, profile, ctx, shaped) for frame in chunked.chunks(table, profile, keys)]
+    except BaseException:
+        shaped.close()
+        raise
+
+
 @dataclass
 class _Part:
-    """The checked and shaped result of the whole file or of one chunk of whole families."""
+    """The checked result of the whole file or of one chunk of whole families (its shaped frames are in Parts)."""
 
     rows: int
-    families: pl.DataFrame
-    members: pl.DataFrame
     errors: pl.DataFrame
     warnings: pl.DataFrame
     rejected_keys: frozenset[str]
@@ -110,11 +120,8 @@ class _Part:
     def join(parts: list[_Part]) -> _Part:
         if len(parts) == 1:
             return parts[0]
-        by_row = lambda frames: pl.concat(frames, how="vertical_relaxed").sort(ROW, maintain_order=True)  # noqa: E731
         return _Part(
             rows=sum(p.rows for p in parts),
-            families=by_row([p.families for p in parts]) if parts[0].families.width else parts[0].families,
-            members=by_row([p.members for p in parts]) if parts[0].members.width else parts[0].members,
             errors=pl.concat([p.errors for p in parts]).sort(ROW, "field", maintain_order=True),
             warnings=pl.concat([p.warnings for p in parts]).sort(ROW, "field", maintain_order=True),
             rejected_keys=frozenset().union(*(p.rejected_keys for p in parts)),
@@ -125,16 +132,16 @@ class _Part:
         )
 
 
-def _check(frame: pl.DataFrame, profile: Profile, ctx: checks.Context) -> _Part:
-    """Check and shape a frame holding every row of its families."""
+def _check(frame: pl.DataFrame, profile: Profile, ctx: checks.Context, shaped: Parts) -> _Part:
+    """Check and shape a frame holding every row of its families; its shaped families and members go to `shaped`."""
     frame = normalize_categories(frame)
     frame = checks.with_region(frame, profile, ctx)
     errors, warnings = run_checks(frame, profile, ctx)
     valid = frame.filter(~pl.col(ROW).is_in(errors[ROW].implode()))
+    shaped.add(shape.families(valid, profile), shape.members(valid, profile))
+    del valid
     return _Part(
         rows=frame.height,
-        families=shape.families(valid, profile),
-        members=shape.members(valid, profile),
         errors=errors,
         warnings=warnings,
         rejected_keys=_fully_rejected(frame, errors, profile),

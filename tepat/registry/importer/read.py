@@ -33,6 +33,18 @@ ROW = "_row"
 IDENTITY_HEADERS = {"nik", "no_kk", "nomor_kk", "nomor_kartu_keluarga"}
 
 
+@dataclass(frozen=True)
+class CsvBody:
+    """Where a utf-8 csv's records start (the byte after the header line) and how to parse them
+    (tepat.registry.importer.ranges reads it in byte ranges)."""
+
+    path: Path
+    start: int  # byte offset of the first record
+    first_row: int  # `_row` of the first record
+    headers: tuple[str, ...]
+    delimiter: str
+
+
 @dataclass
 class Table:
     frame: pl.DataFrame | pl.LazyFrame  # raw headers -> text, plus _row; a utf-8 csv stays lazy until projected
@@ -40,6 +52,7 @@ class Table:
     header_row: int  # 1-based, as the spreadsheet shows it
     numeric: dict[str, pl.Series] = field(default_factory=dict)  # raw header -> cell was numeric
     notes: list[dict] = field(default_factory=list)  # file-level warnings: {row: None, column, value, code, message}
+    body: CsvBody | None = None  # a utf-8 csv whose header is within its first 256 KB: readable in byte ranges
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -466,14 +479,23 @@ def read_csv(path: Path, profiles: list[Profile], limits: Limits | None = None, 
     check_columns(len(headers), limits)
     header_row = header_index + 1
     check_rows(scan.lines - header_row, limits)
+    body = None
     if decoded is None:
         frame = _scan_csv_body(path, header_row, headers, delimiter)
+        starts = _line_starts(head, header_row)
+        if len(starts) > header_row:
+            body = CsvBody(path, starts[header_row], header_row + 1, tuple(headers), delimiter)
     else:
         starts = _line_starts(data, header_row)
-        frame = _parse_csv_body(data[starts[-1] if len(starts) > header_row else len(data) :], headers, delimiter)
+        frame = parse_csv_body(data[starts[-1] if len(starts) > header_row else len(data) :], headers, delimiter)
         frame = frame.with_columns(pl.int_range(header_row + 1, header_row + 1 + frame.height).alias(ROW))
         frame, _ = _drop_empty_rows(frame, {}, headers)
-    return Table(frame=frame, headers=headers, header_row=header_row, notes=notes)
+    return Table(frame=frame, headers=headers, header_row=header_row, notes=notes, body=body)
+
+
+def non_empty_row(headers: list[str]) -> pl.Expr:
+    """A row with some cell not blank (blank rows of a csv are left out)."""
+    return pl.any_horizontal([pl.col(h).str.strip_chars().fill_null("") != "" for h in headers])
 
 
 def _scan_csv_body(path: Path, skip: int, headers: list[str], delimiter: str) -> pl.LazyFrame:
@@ -488,12 +510,12 @@ def _scan_csv_body(path: Path, skip: int, headers: list[str], delimiter: str) ->
         raise_if_empty=False,
     )
     frame = frame.with_row_index(ROW, offset=skip + 1).with_columns(pl.col(ROW).cast(pl.Int64))
-    keep = pl.any_horizontal([pl.col(h).str.strip_chars().fill_null("") != "" for h in headers])
+    keep = non_empty_row(headers)
     # a column, then a filter on it: pushing a 1,000-column predicate into the scan took polars 8 s
     return frame.with_columns(keep.alias("_keep")).filter(pl.col("_keep")).drop("_keep")
 
 
-def _parse_csv_body(body: bytes, headers: list[str], delimiter: str) -> pl.DataFrame:
+def parse_csv_body(body: bytes, headers: list[str], delimiter: str) -> pl.DataFrame:
     if not body.strip():
         return pl.DataFrame({h: [] for h in headers}, schema=dict.fromkeys(headers, pl.String))
     try:
