@@ -81,6 +81,22 @@ def test_an_xlsx_whose_dimension_lies_is_counted_before_parsing(tmp_path, limits
 
 
 @pytest.mark.django_db
+def test_a_file_read_whole_is_held_to_a_sheets_rows_while_a_csv_may_be_longer(tmp_path, monkeypatch):
+    """The row limit (5M: a 1M-family csv) is for files read in chunks; an xlsx is also held to a sheet's rows."""
+    monkeypatch.setattr("tepat.registry.importer.limits.SHEET_ROWS", 3)  # stands for the format's 1,048,576
+    monkeypatch.setattr("tepat.registry.importer.read.SHEET_ROWS", 3)
+    rows = family_rows()
+    result, report = cli_import(xlsx_with_rows(tmp_path / "rows.xlsx", 5), tmp_path)
+    assert (
+        result.exit_code == 2
+        and report["fatal"]["code"] == "too_many_rows"
+        and "batasnya 3" in report["fatal"]["message"]
+    )
+    result, report = cli_import(write_csv(tmp_path / "rows.csv", rows * 2), tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.django_db
 def test_a_csv_with_more_rows_than_the_limit_is_refused(tmp_path, limits):
     limits(rows=2)
     result, report = cli_import(write_csv(tmp_path / "three.csv", family_rows()), tmp_path)

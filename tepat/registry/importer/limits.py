@@ -23,7 +23,7 @@ MB = 1 << 20
 @dataclass(frozen=True)
 class Limits:
     columns: int = 300
-    rows: int = 1_000_000
+    rows: int = 5_000_000  # a 1M-family individual-level csv has ~3.9M rows; csv is read in chunks (bounded memory)
     unzip_ratio: int = 20  # uncompressed members may be this many times the file...
     unzip_floor_mb: int = 16  # ...but a small file may always unpack to this much
     unzip_max_mb: int = 2048  # ...and nothing unpacks to more than this
@@ -83,10 +83,15 @@ def check_columns(count: int, limits: Limits) -> None:
         raise ImportFatal("too_many_columns", count=f"{count:,}", limit=f"{limits.columns:,}")
 
 
-def check_rows(count: int, limits: Limits, at_least: bool = False) -> None:
-    """`at_least`: the count stopped early (past the limit), so the message says `N+`."""
-    if count > limits.rows:
-        raise ImportFatal("too_many_rows", count=f"{count:,}" + ("+" if at_least else ""), limit=f"{limits.rows:,}")
+SHEET_ROWS = 1_048_576  # the most rows an xlsx or ods sheet can hold; files read whole are held to it
+
+
+def check_rows(count: int, limits: Limits, at_least: bool = False, sheet: bool = False) -> None:
+    """`at_least`: the count stopped early (past the limit), so the message says `N+`. `sheet`: a spreadsheet,
+    read whole, is also held to the format's own row count (a bigger one is hostile or broken)."""
+    limit = min(limits.rows, SHEET_ROWS) if sheet else limits.rows
+    if count > limit:
+        raise ImportFatal("too_many_rows", count=f"{count:,}" + ("+" if at_least else ""), limit=f"{limit:,}")
 
 
 def _mb(size: int) -> str:

@@ -23,7 +23,7 @@ import fastexcel
 import numpy as np
 import polars as pl
 
-from tepat.registry.importer.limits import Limits, check_archive, check_columns, check_rows
+from tepat.registry.importer.limits import SHEET_ROWS, Limits, check_archive, check_columns, check_rows
 from tepat.registry.importer.messages import WARNINGS, ImportFatal
 from tepat.registry.importer.profiles import Profile, normalize_header
 from tepat.registry.spreadsheet import column_letters
@@ -147,7 +147,7 @@ def _load_sheet(reader: fastexcel.ExcelReader, index: int, limits: Limits) -> pl
         lambda: reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string").to_polars()
     )
     check_columns(full.width, limits)
-    check_rows(full.height, limits)
+    check_rows(full.height, limits, sheet=True)
     return full
 
 
@@ -172,10 +172,10 @@ def check_dimension(path: Path, index: int, limits: Limits) -> None:
             int(match.group(3)),
         )
         check_columns(last - first + 1, limits)
-        check_rows(rows, limits)
+        check_rows(rows, limits, sheet=True)
     if size > BYTES_PER_ROW * max(rows, 1):
-        counted, whole = count_rows(path, part, limits.rows)
-        check_rows(counted, limits, at_least=not whole)
+        counted, whole = count_rows(path, part, min(limits.rows, SHEET_ROWS))
+        check_rows(counted, limits, at_least=not whole, sheet=True)
 
 
 BYTES_PER_ROW = 4096  # a 300-column row of short cells; a sheet larger than this per declared row is counted
@@ -463,7 +463,7 @@ def _decoded(path: Path, limits: Limits, utf16: bool) -> tuple[bytes | None, Byt
 
 def read_csv(path: Path, profiles: list[Profile], limits: Limits | None = None, utf16: bool = False) -> Table:
     """UTF-8 (with or without BOM) is scanned lazily, so only the columns a profile maps are parsed;
-    UTF-16 and Windows-1252 are re-encoded in memory first."""
+    UTF-16 and Windows-1252 are re-encoded in memory first, so they are held to a sheet's row count."""
     limits = limits or Limits.current()
     with path.open("rb") as handle:
         head = handle.read(1 << 18)
@@ -478,7 +478,7 @@ def read_csv(path: Path, profiles: list[Profile], limits: Limits | None = None, 
     headers = _unique_headers(_cells(lines[header_index], delimiter))
     check_columns(len(headers), limits)
     header_row = header_index + 1
-    check_rows(scan.lines - header_row, limits)
+    check_rows(scan.lines - header_row, limits, sheet=decoded is not None)  # re-encoded: read whole, like a sheet
     body = None
     if decoded is None:
         frame = _scan_csv_body(path, header_row, headers, delimiter)
