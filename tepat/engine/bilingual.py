@@ -33,3 +33,18 @@ class Message:
         """The message in one language ('en…' gives English, anything else Indonesian)."""
         filled = self.format(**values)
         return filled.en if language.lower().startswith("en") else filled.id
+
+
+class Bilingual:
+    """For a type holding its Message in `bilingual` (errors, problems, issues): `message_id` and `message_en`
+    read it, so JSON reports and templates keep their keys."""
+
+    bilingual: Message
+
+    @property
+    def message_id(self) -> str:
+        return self.bilingual.id
+
+    @property
+    def message_en(self) -> str:
+        return self.bilingual.en

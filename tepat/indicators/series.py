@@ -9,7 +9,7 @@ Cost: one pass over the cells; tables are tens to thousands of rows. Format: doc
 
 from __future__ import annotations
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 import csv
 import io
@@ -46,19 +46,11 @@ NATION = ""  # the region key of Indonesia (stored as an empty region)
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Bilingual):
     row: int | None
     column: str | None
     value: str
     bilingual: Message
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
     @property
     def message(self) -> str:

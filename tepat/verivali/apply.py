@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db import models
 
 from tepat.accounts.actor import Actor
+from tepat.engine.bilingual import Bilingual
 from tepat.registry import writer
 from tepat.registry.models import Change, Family, Member, Source
 from tepat.registry.writer import Why
@@ -20,21 +21,13 @@ from tepat.verivali.messages import DECISION_MESSAGES
 from tepat.verivali.models import ChangeLine, ChangeRequest, LineTarget
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(ValueError, Bilingual):
     """A decision that cannot be taken as asked; the message says why in both languages."""
 
     def __init__(self, code: str, **values: object) -> None:
         self.code = code
         self.bilingual = DECISION_MESSAGES[code].format(**values)  # tepat.engine.bilingual.Message
         super().__init__(str(self.bilingual))
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
 
 def history_reason(request: ChangeRequest, acting_user) -> str:

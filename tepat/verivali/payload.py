@@ -14,7 +14,7 @@ import polars as pl
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 from tepat.registry.importer.checks import identity_code
 from tepat.registry.importer.messages import ROW_ERRORS
 from tepat.registry.importer.profiles import load_domains
@@ -61,20 +61,12 @@ TRUE_WORDS = ("ya", "y", "yes", "true", "1", "on")
 FALSE_WORDS = ("tidak", "t", "no", "n", "false", "0", "off")
 
 
-class SubmissionRejected(ValueError):
+class SubmissionRejected(ValueError, Bilingual):
     """A payload a user got wrong: `code` is stable, the messages say what to fix, `field` where."""
 
     def __init__(self, code: str, message: Message, field: str | None = None) -> None:
         self.code, self.bilingual, self.field = code, message, field
         super().__init__(str(message))
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
     def text(self) -> str:
         return str(self)

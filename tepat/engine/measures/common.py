@@ -6,7 +6,7 @@ through narwhals and materialises only its small result (one row per group).
 
 from __future__ import annotations
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 from enum import StrEnum
 from typing import Any
@@ -25,7 +25,7 @@ class Kind(StrEnum):
     OFFICIAL_SERIES = "official_series"
 
 
-class InputError(ValueError):
+class InputError(ValueError, Bilingual):
     """Input a user can get wrong (a file, a column, a target): the message is in Indonesian and English.
 
     `bilingual` is the Message (tepat.engine.bilingual); `str(error)` is "<Indonesian> / <English>";
@@ -37,14 +37,6 @@ class InputError(ValueError):
         self.column = column
         self.row = row
         super().__init__(str(message))
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
 
 def lazy_of(native: Any) -> nw.LazyFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 
 ERRORS: dict[str, Message] = {
@@ -105,7 +105,7 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Issue:
+class Issue(Bilingual):
     """One problem of a rule. `offset` is 0-based into the rule text; `line` and `column` are 1-based."""
 
     code: str
@@ -115,14 +115,6 @@ class Issue:
     column: int
     bilingual: Message
     suggestion: str | None = None
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
     @property
     def message(self) -> str:

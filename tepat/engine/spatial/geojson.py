@@ -14,7 +14,7 @@ Cost: one JSON parse and one shapely validity check per feature.
 
 from __future__ import annotations
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 import json
 import math
@@ -54,20 +54,12 @@ class RegionKey:
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Bilingual):
     """One thing wrong with the file; `feature` is the 1-based position in `features`, when known."""
 
     code: str
     bilingual: Message
     feature: int | None = None
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
     def __str__(self) -> str:
         where = f"fitur {self.feature} / feature {self.feature}: " if self.feature else ""

@@ -18,7 +18,7 @@ The raw row is kept on the visit. Cost: two queries for the keys already ingeste
 
 from __future__ import annotations
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 import re
 from dataclasses import asdict, dataclass, field
@@ -70,20 +70,12 @@ FAMILY_TO_FORM = {c.field: c.name for c in form.FAMILY_CORRECTIONS}
 
 
 @dataclass
-class Issue:
+class Issue(Bilingual):
     row: int | None
     sheet: str
     column: str
     code: str
     bilingual: Message
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
     @property
     def message(self) -> str:

@@ -8,7 +8,7 @@ exported instead of a name is accepted as it is. A value the form cannot have pr
 
 from __future__ import annotations
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 from dataclasses import dataclass
 
@@ -18,19 +18,11 @@ from tepat.verivali.odk.columns import geopoint, parse_bool, parse_geopoint, par
 from tepat.verivali.odk.tables import Row, Sheet
 
 
-class RowProblem(ValueError):
+class RowProblem(ValueError, Bilingual):
     def __init__(self, code: str, column: str, message: Message, sheet: str = "", row: int | None = None):
         super().__init__(str(message))
         self.code, self.column, self.bilingual = code, column, message
         self.sheet, self.row = sheet, row
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
 
 @dataclass

@@ -13,7 +13,7 @@ file that cannot be read whole (truncated, not UTF-8, ragged rows, broken zip) r
 
 from __future__ import annotations
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 import csv
 import io
@@ -32,20 +32,12 @@ KOBO_MARKERS = {"_uuid", "_submission_time", "_index", "_id", "_parent_index"}
 ODK_MARKERS = {"submissiondate", "key", "parent_key", "submitterid", "submittername", "reviewstate"}
 
 
-class ExportUnreadable(Exception):
+class ExportUnreadable(Exception, Bilingual):
     """The file as a whole cannot be used; nothing from it is written."""
 
     def __init__(self, code: str, message: Message):
         super().__init__(str(message))
         self.code, self.bilingual = code, message
-
-    @property
-    def message_id(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def message_en(self) -> str:
-        return self.bilingual.en
 
 
 @dataclass
