@@ -13,18 +13,8 @@ from tepat.accounts.models import PersonalDataAccess
 from tepat.api.listing import encode
 from tepat.api.models import ApiToken
 from tests.api_support import JOHOR_HEAD, KOTA_HEAD, call, world  # noqa: F401
+from tests.test_scope import EXPECTED  # role -> (sees JOHOR, sees KOTA, full NIK): the API reads as the pages
 
-# role -> (sees JOHOR, sees KOTA, full NIK), as the family pages (tests/test_scope.py)
-EXPECTED = {
-    "analyst": (True, True, True),
-    "opd": (True, True, True),
-    "admin": (True, True, False),
-    "camat": (True, False, False),
-    "lurah": (True, False, True),
-    "other_lurah": (False, True, True),
-    "enumerator": (True, False, True),
-    "viewer": (False, False, False),
-}
 MASKED_JOHOR = "127405******0001"
 
 
