@@ -15,7 +15,6 @@ writes nothing; the next caller builds again. Cost: a stat and an unpickle on a 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import pickle
@@ -23,6 +22,8 @@ import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
+
+from tepat.filelock import file_lock
 
 V = TypeVar("V")
 KEEP_SECONDS = 600
@@ -38,7 +39,7 @@ def get(snapshot, key: Hashable, build: Callable[[], V]) -> V:
     if found is not None:
         return found[0]
     folder.mkdir(exist_ok=True)
-    with _locked(folder / f"{name}.lock"):
+    with file_lock(folder / f"{name}.lock"):
         found = _read(path)
         if found is not None:
             return found[0]
@@ -61,16 +62,6 @@ def _write(path: Path, value: object) -> None:
     with work.open("wb") as handle:
         pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(work, path)
-
-
-@contextlib.contextmanager
-def _locked(path: Path):
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prune(folder: Path) -> None:

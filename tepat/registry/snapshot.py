@@ -24,7 +24,6 @@ page says "data per <time>". Commands and tests build on demand.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import io
 import json
 import os
@@ -39,6 +38,7 @@ import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
 
+from tepat.filelock import file_lock
 from tepat.registry.fields import FAMILY_FLOATS, FAMILY_NUMBERS, FAMILY_TEXT, MEMBER_TEXT
 from tepat.registry.models import VersionPart
 from tepat.registry.version import TABLE, Version, current
@@ -194,21 +194,10 @@ def _ready(name: str) -> Snapshot | None:
     return Snapshot(name, manifest.parent, at, families=built.get("families"), members=built.get("members"))
 
 
-@contextlib.contextmanager
 def _lock(*, wait: bool):
-    """Yields True while this caller holds the build lock; False (wait=False) when another one holds it.
-    flock locks belong to the open file, so threads of one process exclude each other too."""
+    """The build lock (tepat.filelock): True while this caller holds it; False (wait=False) when another one does."""
     root().mkdir(parents=True, exist_ok=True)
-    with open(root() / LOCK, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(root() / LOCK, wait=wait)
 
 
 def _build() -> Snapshot:
