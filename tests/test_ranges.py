@@ -40,3 +40,16 @@ def test_ranges_read_what_the_whole_scan_reads(rows, size):
         parts = list(ranges.frames(body, size=size))
         read = pl.concat(parts) if parts else whole.clear()
         assert read.select(whole.columns).to_dicts() == whole.to_dicts()
+
+
+def test_a_file_cut_off_mid_record_keeps_its_rows_and_the_short_last_one(tmp_path):
+    """A partial download ends inside a record: that last, short row reads with empty cells (the checks then name
+    it), as the whole scan reads it, instead of the range holding it failing the whole file."""
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"a,b,c\r\n1,2,3\r\n4,5,6\r\n7,8")
+    whole = _scan_csv_body(path, 1, HEADERS, ",").collect()
+    for size in (4, 8, 1 << 20):
+        parts = list(ranges.frames(CsvBody(path, 7, 2, tuple(HEADERS), ","), size=size))
+        read = pl.concat(parts).select(whole.columns)
+        assert read.to_dicts() == whole.to_dicts()
+        assert read.rows()[-1] == (4, "7", "8", None)

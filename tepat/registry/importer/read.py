@@ -519,13 +519,14 @@ def parse_csv_body(body: bytes, headers: list[str], delimiter: str) -> pl.DataFr
     if not body.strip():
         return pl.DataFrame({h: [] for h in headers}, schema=dict.fromkeys(headers, pl.String))
     try:
-        return pl.read_csv(
+        return pl.read_csv(  # every header a text column, whatever the first line of this body holds
             body,
             has_header=False,
-            new_columns=headers,
+            schema=dict.fromkeys(headers, pl.String),
             separator=delimiter,
-            infer_schema=False,
             truncate_ragged_lines=True,
+            missing_columns="insert",
+            extra_columns="ignore",
             raise_if_empty=False,
         ).select(headers)
     except pl.exceptions.PolarsError as error:
