@@ -1,18 +1,23 @@
 """A csv checked and written in family-aligned chunks (TEPAT_IMPORT_CHUNK_ROWS) gives the registry, report and
 history of one checked at once: a family split across chunks, a NIK repeated in a later chunk, rejected rows in
 several chunks, a re-import (dry run, held by the missing guard, confirmed) with a family gone, one changed, one
-new, a member moved to a family of a later chunk; and an error in a later chunk writes nothing."""
+new, a member moved to a family of a later chunk; and an error in a later chunk writes nothing.
+
+The chunks are written while the next ones are checked (a thread of their own): a held import has written some
+before the guard could be decided, and must leave nothing behind."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
 
 import pytest
 
 from tepat.registry import writer
-from tepat.registry.importer import parts
-from tepat.registry.models import Change, ChangeAction, Family, ImportBatch, Member
+from tepat.registry.importer import chunks, parts, pipeline
+from tepat.registry.importer.messages import ImportFatal
+from tepat.registry.models import BatchStatus, Change, ChangeAction, Family, ImportBatch, Member
 from tests.files import family_rows, write_csv
 
 
@@ -118,6 +123,69 @@ def test_an_error_in_a_later_chunk_leaves_nothing_written(import_file, tmp_path,
     assert written == ["registry_family", "registry_member"] * 2 + ["registry_family"]
     assert not Family.objects.exists() and not Member.objects.exists() and not Change.objects.exists()
     assert list(spill.iterdir()) == []
+
+
+def test_chunks_are_written_while_the_later_ones_are_checked(import_file, tmp_path, monkeypatch):
+    """The checks of the third chunk wait for the first chunk's families to be written: an importer that checked
+    the whole file before writing anything would never get there, and the wait would fail."""
+    monkeypatch.setenv("TEPAT_IMPORT_CHUNK_ROWS", "4")
+    written, checked = threading.Event(), []
+    real_insert, real_check = writer.insert_records, pipeline._check
+
+    def insert(table, frame):
+        done = real_insert(table, frame)
+        written.set()
+        return done
+
+    def check(frame, *args):
+        checked.append(frame.height)
+        if len(checked) == 3 and not written.wait(timeout=60):
+            raise AssertionError("nothing was written before the third chunk was checked")
+        return real_check(frame, *args)
+
+    monkeypatch.setattr(writer, "insert_records", insert)
+    monkeypatch.setattr(pipeline, "_check", check)
+    batch = import_file(write_csv(tmp_path / "a.csv", first_file()))
+    assert batch.status == BatchStatus.DONE and len(checked) > 3
+    assert batch.report["families"]["new"] == 5 and Family.objects.count() == 5
+
+
+def test_a_file_problem_found_in_a_later_chunk_fails_the_import_and_writes_nothing(import_file, tmp_path, monkeypatch):
+    """The checking thread meets an unreadable third chunk once two are written: the import fails with the file's
+    problem in its report, as one found before writing, and keeps nothing; the spilled chunks are removed."""
+    monkeypatch.setenv("TEPAT_IMPORT_CHUNK_ROWS", "4")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    real_chunks, real_insert, written = chunks.chunks, writer.insert_records, []
+
+    def unreadable_third(*args):
+        for number, frame in enumerate(real_chunks(*args)):
+            if number == 2:
+                _wait_until(lambda: written.count("registry_member") == 2)
+                raise ImportFatal("file_unreadable", detail="baris 9 / line 9")
+            yield frame
+
+    def insert(table, frame):
+        written.append(table)
+        return real_insert(table, frame)
+
+    monkeypatch.setattr(chunks, "chunks", unreadable_third)
+    monkeypatch.setattr(writer, "insert_records", insert)
+    batch = import_file(write_csv(tmp_path / "a.csv", first_file()))
+    assert batch.status == BatchStatus.FAILED and batch.report["fatal"]["code"] == "file_unreadable"
+    assert "line 9" in batch.report["fatal"]["message"]
+    assert not Family.objects.exists() and not Member.objects.exists() and not Change.objects.exists()
+    assert list(spill.iterdir()) == []
+
+
+def _wait_until(condition, seconds: float = 60) -> None:
+    stop = threading.Event()
+    for _ in range(int(seconds * 10)):
+        if condition():
+            return
+        stop.wait(0.1)
+    raise AssertionError("the chunks before were not written meanwhile")
 
 
 def test_the_spill_of_a_killed_import_is_removed_by_the_next(tmp_path, monkeypatch):

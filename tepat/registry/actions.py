@@ -64,11 +64,13 @@ def do_import(batch: ImportBatch, *, acting_user: Actor, progress: Progress | No
         prepared = prepare(path, batch.requested_format, context_for, sha256=digest)
     except ImportFatal as problem:
         return _fail(batch, problem, path)
-    track("memeriksa selesai", 0.5)
+    track("memeriksa", 0.1)
     try:
         return _write(batch, prepared, actor_id(acting_user), track, progress)
+    except ImportFatal as problem:  # found in a later chunk, while earlier ones were written: all rolled back
+        return _fail(batch, problem, path)
     finally:
-        prepared.parts.close()
+        prepared.close()
 
 
 def _write(batch: ImportBatch, prepared: Prepared, user_id: int | None, track: Progress, progress) -> ImportBatch:
@@ -84,13 +86,17 @@ def _write(batch: ImportBatch, prepared: Prepared, user_id: int | None, track: P
                     outcome,
                     dry_run=batch.dry_run,
                     file_name=batch.file_name,
-                    coverage=_codes(prepared.coverage),
+                    coverage=_codes(prepared.checked().coverage),
                 ),
                 BatchStatus.DONE,
             )
     except MissingHeld as problem:
         report = reports.build(
-            prepared, problem.outcome, dry_run=False, file_name=batch.file_name, coverage=_codes(prepared.coverage)
+            prepared,
+            problem.outcome,
+            dry_run=False,
+            file_name=batch.file_name,
+            coverage=_codes(prepared.checked().coverage),
         )
         _record(batch, prepared, reports.held(report, problem), BatchStatus.HELD)
     if progress:

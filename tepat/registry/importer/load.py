@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import polars as pl
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tepat.registry import writer
@@ -165,25 +165,27 @@ def _start(prepared: Prepared, batch, user_id: int | None) -> _Run:
 
 
 def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) -> Outcome:
-    """Diff and write (unless batch.dry_run), chunk by chunk. Records written carry the batch and its export date.
+    """Diff and write (unless batch.dry_run), chunk by chunk, each as soon as it is checked (the checks run in a
+    thread of their own: tepat.registry.importer.pipeline). Records written carry the batch and its export date.
 
-    Guarantee: raises MissingHeld before writing anything when more than missing_threshold() of the
-    active families inside the file's coverage would be flagged missing, unless batch.allow_missing.
+    Guarantee: when more than missing_threshold() of the active families inside the file's coverage would be
+    flagged missing, unless batch.allow_missing, nothing is written and MissingHeld is raised with the counts.
+    That needs the whole file, so the chunks are written inside a savepoint, undone when the guard holds.
     The registry, history and counts are those of diffing the whole file at once: a family lies in one chunk
     and a member (NIK) in one row, so each chunk is diffed against the registry as it was before the import.
     """
     profile, run = prepared.profile, _start(prepared, batch, user_id)
-    missing = _missing_families(run) if profile.has_families else []
-    for number, (families, members) in enumerate(prepared.parts):
-        part = f" {number + 1}/{len(prepared.parts)}" if len(prepared.parts) > 1 else ""
-        progress(f"menulis keluarga{part}", 0.5 + 0.4 * number / len(prepared.parts))
-        ids = _family_chunk(families, run) if profile.has_families else _registered_families(members, run.source)
-        if profile.has_members:
-            progress(f"menulis anggota{part}", 0.5 + 0.4 * (number + 0.5) / len(prepared.parts))
-            _member_chunk(members, ids, run)
-        run.inserted()
+    before = _families_before(run) if profile.has_families else None
+    try:
+        with transaction.atomic():
+            _write_chunks(run, progress)
+            missing = _missing_families(run, before) if before is not None else []
+    except _Held:
+        _count_only(run)
+        raise MissingHeld(run.outcome) from None
+    checked = prepared.checked()
     if profile.has_members:
-        run.outcome.members.rejected = prepared.rows - prepared.parts.heights["members"]
+        run.outcome.members.rejected = checked.rows - prepared.parts.heights["members"]
         missing_members = _missing_members(run)
         run.outcome.members.missing = len(missing_members)
         if run.writing:
@@ -193,32 +195,59 @@ def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) ->
     return run.outcome
 
 
-def _missing_families(run: _Run) -> list[int]:
-    """The registered families the file lacks, and the missing guard: decided before anything is written.
-    Cost: one query of the source's families (id, key, kelurahan, desil) and one read of the file's keys."""
-    prepared, counts = run.prepared, run.outcome.families
-    counts.rejected = len(prepared.rejected_family_keys)
-    covered = [f for f in ("kelurahan_id", "desil") if f in run.family_fields()]
+class _Held(Exception):
+    """The missing guard holds the import: undo the chunks written so far."""
+
+
+def _write_chunks(run: _Run, progress: Progress) -> None:
+    """Each chunk as it comes from the checks: its families, then its members."""
+    parts, profile = run.prepared.parts, run.prepared.profile
+    for number, (families, members) in enumerate(parts):
+        part = f" {number + 1}/{len(parts)}" if len(parts) > 1 else ""
+        progress(f"menulis keluarga{part}", 0.1 + 0.8 * number / len(parts))
+        ids = _family_chunk(families, run) if profile.has_families else _registered_families(members, run.source)
+        if profile.has_members:
+            progress(f"menulis anggota{part}", 0.1 + 0.8 * (number + 0.5) / len(parts))
+            _member_chunk(members, ids, run)
+        run.inserted()
+
+
+def _covered(run: _Run) -> list[str]:
+    """The fields whose values in the file select the registered families it speaks for (see diff.absent)."""
+    return [f for f in ("kelurahan_id", "desil") if f in run.family_fields()]
+
+
+def _families_before(run: _Run) -> pl.DataFrame | None:
+    """The source's families (id, key, kelurahan, desil, state) before the import writes: what the missing families
+    and the guard are decided from once the last chunk is checked. Cost: one query of the source's families."""
+    covered = _covered(run)
     if not covered:
-        return []
+        return None
+    return _existing("registry_family", pl.DataFrame(schema=dict.fromkeys(covered, pl.Int64)), covered, run.source)
+
+
+def _missing_families(run: _Run, before: pl.DataFrame) -> list[int]:
+    """The registered families the file lacks, and the missing guard (raises _Held when it holds the import).
+    Cost: one read of the file's family keys and the covered fields."""
+    prepared, counts, covered = run.prepared, run.outcome.families, _covered(run)
+    checked = prepared.checked()
+    counts.rejected = len(checked.rejected_family_keys)
     incoming = prepared.parts.column("families", ["source_key", *covered])
-    existing = _existing("registry_family", incoming, covered, run.source)
-    missing = absent(incoming, existing, covered, held=prepared.rejected_family_keys)
+    missing = absent(incoming, before, covered, held=checked.rejected_family_keys)
     counts.missing = len(missing)
     if "kelurahan_id" in covered:
-        guard = missing_guard(
-            existing, prepared.coverage, counts.missing, prepared.families_in_file, missing_threshold()
-        )
+        guard = missing_guard(before, checked.coverage, counts.missing, checked.families_in_file, missing_threshold())
         run.outcome.guard = guard
         if guard.trips() and not (run.batch.dry_run or run.batch.allow_missing):
-            _count_only(run)
-            raise MissingHeld(run.outcome)
+            raise _Held
     return missing
 
 
 def _count_only(run: _Run) -> None:
     """The would-be family counts of a held import, diffed chunk by chunk without writing."""
-    run.writing = False
+    found = run.outcome.families
+    run.outcome = Outcome(families=Counts(missing=found.missing, rejected=found.rejected), guard=run.outcome.guard)
+    run.writing, run.stand_ins = False, 0
     for families, _ in run.prepared.parts:
         _family_chunk(families, run)
 
@@ -295,7 +324,7 @@ def _missing_members(run: _Run) -> list[int]:
     (by NIK or, when the NIK is unreadable, by id_individu)."""
     if not run.lacking:
         return []
-    rejected = run.prepared.rejected_members
+    rejected = run.prepared.checked().rejected_members
     seen = pl.concat(run.seen).implode() if run.seen else pl.Series([], dtype=pl.Int64).implode()
     held = pl.col("source_key").is_in(rejected["nik"].drop_nulls().implode())
     held |= pl.col("id_individu").is_in(rejected["id_individu"].drop_nulls().implode()).fill_null(False)

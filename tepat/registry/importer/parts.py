@@ -4,6 +4,10 @@
 checked at once is one part kept in memory; the parts of a chunked file are spilled to Arrow IPC files
 (lz4) in a private temporary directory, removed by `close()` (or when the object is collected; one left by a
 killed process is removed by the next import that spills).
+
+The parts are a stream between two threads: the checking thread adds them while the writing thread reads the
+ones already there (iteration waits for the next part, and ends when `finish()` is called; it raises the
+checking's error when that failed). `close()` stops the checking at its next part.
 Guarantee: the parts come back in the order they were added, exactly as shaped.
 Cost: one write and one read of each spilled chunk; memory ~ one chunk's frames.
 """
@@ -13,7 +17,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -22,21 +27,68 @@ KINDS = ("families", "members")
 PREFIX = "tepat-import-"  # then the importing process's id: a directory left by a killed import is removed later
 
 
-class Parts:
-    """The shaped frames of an import, as (families, members) pairs."""
+class Closed(Exception):
+    """The parts were closed while still being added to (the writing stopped): the checking stops too."""
 
-    def __init__(self, spill: bool) -> None:
+
+class Parts:
+    """The shaped frames of an import, as (families, members) pairs. `expected`: how many parts will come."""
+
+    def __init__(self, spill: bool, expected: int = 1) -> None:
         if spill:
             remove_stale()
         self._dir = tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-") if spill else None
         self._parts: list[tuple[pl.DataFrame | Path, ...]] = []
+        self._changed = threading.Condition()
+        self._done, self._error, self._closed = True, None, False
+        self._producer: threading.Thread | None = None
+        self.expected = expected
         self.heights = dict.fromkeys(KINDS, 0)
 
+    def produce(self, fill: Callable[[Parts], None]) -> None:
+        """Run `fill(self)` in a thread of its own, which adds the parts while others are read: iteration waits
+        for the next part until `fill` returns, and raises what `fill` raised."""
+        self._done = False
+        self._producer = threading.Thread(target=self._fill, args=(fill,), name="import-checks", daemon=True)
+        self._producer.start()
+
+    def _fill(self, fill: Callable[[Parts], None]) -> None:
+        error = None
+        try:
+            fill(self)
+        except BaseException as problem:  # handed to the reading thread, which raises it
+            error = problem
+        with self._changed:
+            self._done, self._error = True, error
+            self._changed.notify_all()
+
     def add(self, families: pl.DataFrame, members: pl.DataFrame) -> None:
-        """Keep one chunk's frames (spilled to disk when this import spills). A frame with no columns stays in memory."""
-        for kind, frame in zip(KINDS, (families, members)):
-            self.heights[kind] += frame.height
-        self._parts.append(tuple(self._kept(kind, frame) for kind, frame in zip(KINDS, (families, members))))
+        """Keep one chunk's frames (spilled to disk when this import spills). A frame with no columns stays in memory.
+        Raises Closed once the parts are closed."""
+        if self._closed:
+            raise Closed
+        kept = tuple(self._kept(kind, frame) for kind, frame in zip(KINDS, (families, members)))
+        with self._changed:
+            for kind, frame in zip(KINDS, (families, members)):
+                self.heights[kind] += frame.height
+            self._parts.append(kept)
+            self._changed.notify_all()
+
+    def wait(self) -> None:
+        """Wait until every part has been added; raises what the thread adding them raised."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._done)
+        if self._error is not None:
+            raise self._error
+
+    def _next(self, index: int) -> tuple[pl.DataFrame | Path, ...] | None:
+        """Part `index` once it is there; None after the last part."""
+        with self._changed:
+            self._changed.wait_for(lambda: index < len(self._parts) or self._done)
+            if index < len(self._parts):
+                return self._parts[index]
+        self.wait()
+        return None
 
     def _kept(self, kind: str, frame: pl.DataFrame) -> pl.DataFrame | Path:
         if self._dir is None or frame.width == 0:
@@ -46,21 +98,29 @@ class Parts:
         return path
 
     def __iter__(self) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
-        for families, members in self._parts:
-            yield _read(families), _read(members)
+        index = 0
+        while (part := self._next(index)) is not None:
+            yield _read(part[0]), _read(part[1])
+            index += 1
 
     def __len__(self) -> int:
-        return len(self._parts)
+        """The parts there will be (known before they are all added, for the progress shown)."""
+        return len(self._parts) if self._done else self.expected
 
     def column(self, kind: str, columns: Sequence[str]) -> pl.DataFrame:
-        """`columns` of every part of one kind, in order. Cost: reads only those columns."""
+        """`columns` of every part of one kind, in order, once all are added. Cost: reads only those columns."""
+        self.wait()
         index = KINDS.index(kind)
         frames = [_read(part[index], columns) for part in self._parts]
         frames = [frame.select(columns) for frame in frames if frame.width]
         return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
     def close(self) -> None:
-        """Remove the spilled files (the parts cannot be read afterwards)."""
+        """Stop the checking at its next part, wait for it to stop, and remove the spilled files (the parts
+        cannot be read afterwards)."""
+        self._closed = True
+        if self._producer is not None:
+            self._producer.join()
         if self._dir is not None:
             self._dir.cleanup()
 

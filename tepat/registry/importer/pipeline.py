@@ -7,6 +7,7 @@ holds) through a callback and writes the shaped frames.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Callable
@@ -23,19 +24,34 @@ from tepat.registry.importer.read import ROW, read_table
 ISSUE_KEYS = ("row", "column", "value", "code", "message")
 
 
-@dataclass
-class Prepared:
-    profile: Profile
-    sha256: str
+@dataclass(frozen=True)
+class Checked:
+    """What the checks found in the whole file: known once its last chunk is checked."""
+
     rows: int
-    parts: Parts  # the shaped families and members, chunk by chunk (read them back in order, then close())
     errors: pl.DataFrame  # row, column, value, code, message
     warnings: pl.DataFrame
     rejected_family_keys: frozenset[str]
     rejected_members: pl.DataFrame  # nik and id_individu of rejected rows: not "missing", just unreadable now
+    coverage: frozenset[int]  # region ids of the kelurahan the file's rows name (valid or not)
+    families_in_file: int  # distinct family keys in the file, rejected ones included
+
+
+@dataclass
+class Prepared:
+    profile: Profile
+    sha256: str
+    parts: Parts  # the shaped families and members, chunk by chunk, as they are checked (read them in order)
     present: frozenset[str]  # canonical columns the file has
-    coverage: frozenset[int] = frozenset()  # region ids of the kelurahan the file's rows name (valid or not)
-    families_in_file: int = 0  # distinct family keys in the file, rejected ones included
+    _checked: Future[Checked]
+
+    def checked(self) -> Checked:
+        """The whole file's errors, warnings and counts: waits for the last chunk's checks (raises their error)."""
+        return self._checked.result()
+
+    def close(self) -> None:
+        """Stop the checks still running and remove the spilled chunks."""
+        self.parts.close()
 
 
 def sha256_of(path: Path) -> str:
@@ -52,55 +68,67 @@ def prepare(
     context_for: Callable[[Profile, pl.DataFrame], checks.Context],
     sha256: str | None = None,
 ) -> Prepared:
-    """Everything up to the database write. Raises ImportFatal for a problem with the whole file.
-    `sha256`: the file's digest when the caller has computed it already.
+    """Everything up to the database write. Raises ImportFatal for a problem with the whole file found before
+    its rows are checked; `Prepared.checked()` and reading `Prepared.parts` raise one found later (an unreadable
+    line). `sha256`: the file's digest when the caller has computed it already.
 
     A utf-8 csv is checked in family-aligned chunks of TEPAT_IMPORT_CHUNK_ROWS rows (tepat.registry.importer.chunks)
-    and each chunk's shaped families and members are spilled to disk (`Prepared.parts`).
-    Guarantee: the same report and the same families and members as checking it at once.
-    Cost: peak memory ~ one chunk plus the key pass, the errors and the warnings; disk ~ the shaped frames.
+    by a thread of its own, and `prepare` returns once the key pass is done: each chunk's shaped families and
+    members are spilled to disk (`Prepared.parts`) and can be written while the next chunks are checked.
+    Guarantee: the same report and the same families and members as checking the file at once.
+    Cost: peak memory ~ two chunks plus the key pass, the errors and the warnings; disk ~ the shaped frames.
     """
     profiles = load_profiles()
     table = read_table(path, list(profiles.values()))
     profile = detect_format(table.headers, profiles, requested)
     headers = mapping(profile, table.headers)
+    present = frozenset({ROW, *(name for name in headers if name not in profile.ignored)})
     notes = checks.file_notes(table.notes)
+    checked: Future[Checked] = Future()
+    digest = sha256 or sha256_of(path)
     size = chunked.chunk_rows()
     if isinstance(table.frame, pl.LazyFrame) and size > 0:
         keys = chunked.key_pass(table, profile, size)
         ctx = replace(context_for(profile, keys.assign), whole_numeric=keys.whole_numeric, first_rows=keys.first_rows)
-        shaped = Parts(spill=True)
-        parts = _check_chunks(table, profile, keys, ctx, shaped)
-        families_in_file = keys.families
+        shaped = Parts(spill=True, expected=len(keys.last_rows))
+
+        def check_chunks(parts: Parts) -> None:
+            found = [_check(frame, profile, ctx, parts) for frame in chunked.chunks(table, profile, keys)]
+            checked.set_result(_checked(_Part.join(found), headers, notes, keys.families))
+
+        shaped.produce(_reported(check_chunks, checked))
     else:
         frame = normalize_categories(canonical_frame(table, profile))
         del table  # the raw frame is the largest object: free it before checking
-        ctx = context_for(profile, frame)
         shaped = Parts(spill=False)
-        parts, families_in_file = [_check(frame, profile, ctx, shaped)], None
-    whole = _Part.join(parts)
-    return Prepared(
-        profile=profile,
-        sha256=sha256 or sha256_of(path),
+        whole = _check(frame, profile, context_for(profile, frame), shaped)
+        checked.set_result(_checked(whole, headers, notes, whole.families_in_file))
+    return Prepared(profile=profile, sha256=digest, parts=shaped, present=present, _checked=checked)
+
+
+def _reported(check: Callable[[Parts], None], checked: Future) -> Callable[[Parts], None]:
+    """`check`, whose error also reaches whoever waits for `checked`."""
+
+    def run(parts: Parts) -> None:
+        try:
+            check(parts)
+        except BaseException as error:
+            checked.set_exception(error)
+            raise
+
+    return run
+
+
+def _checked(whole: _Part, headers: dict[str, str], notes: pl.DataFrame, families_in_file: int) -> Checked:
+    return Checked(
         rows=whole.rows,
-        parts=shaped,
         errors=_as_report(checks.collapse_whole_columns(whole.errors), headers),
         warnings=_as_report(pl.concat([notes, whole.warnings]), headers),
         rejected_family_keys=whole.rejected_keys,
         rejected_members=whole.rejected_members,
-        present=whole.present,
         coverage=whole.coverage,
-        families_in_file=whole.families_in_file if families_in_file is None else families_in_file,
+        families_in_file=families_in_file,
     )
-
-
-def _check_chunks(table, profile: Profile, keys: chunked.Keys, ctx: checks.Context, shaped: Parts) -> list[_Part]:
-    """Check and shape each chunk; the spilled chunks are removed when one of them fails (e.g. an unreadable line)."""
-    try:
-        return [_check(frame, profile, ctx, shaped) for frame in chunked.chunks(table, profile, keys)]
-    except BaseException:
-        shaped.close()
-        raise
 
 
 @dataclass
@@ -112,7 +140,6 @@ class _Part:
     warnings: pl.DataFrame
     rejected_keys: frozenset[str]
     rejected_members: pl.DataFrame
-    present: frozenset[str]
     coverage: frozenset[int]
     families_in_file: int
 
@@ -126,7 +153,6 @@ class _Part:
             warnings=pl.concat([p.warnings for p in parts]).sort(ROW, "field", maintain_order=True),
             rejected_keys=frozenset().union(*(p.rejected_keys for p in parts)),
             rejected_members=pl.concat([p.rejected_members for p in parts]),
-            present=parts[0].present,
             coverage=frozenset().union(*(p.coverage for p in parts)),
             families_in_file=sum(p.families_in_file for p in parts),
         )
@@ -146,7 +172,6 @@ def _check(frame: pl.DataFrame, profile: Profile, ctx: checks.Context, shaped: P
         warnings=warnings,
         rejected_keys=_fully_rejected(frame, errors, profile),
         rejected_members=_rejected_people(frame, errors),
-        present=frozenset(frame.columns),
         coverage=_coverage(frame),
         families_in_file=_family_count(frame, profile),
     )

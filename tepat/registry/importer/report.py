@@ -15,17 +15,18 @@ from tepat.secure import make_private, private_dir, write_private
 
 def build(prepared: Prepared, outcome: Outcome, *, dry_run: bool, file_name: str, coverage: list[str]) -> dict:
     """coverage: Kemendagri codes of the kelurahan the file speaks for (missing is counted only there)."""
+    checked = prepared.checked()
     report = {
         "format": prepared.profile.name,
         "file": file_name,
         "sha256": prepared.sha256,
         "dry_run": dry_run,
-        "rows": prepared.rows,
+        "rows": checked.rows,
         "coverage": coverage,
         "families": outcome.families.as_dict(),
         "members": outcome.members.as_dict(),
-        "rejected": prepared.errors.to_dicts(),
-        "warnings": prepared.warnings.to_dicts(),
+        "rejected": checked.errors.to_dicts(),
+        "warnings": checked.warnings.to_dicts(),
     }
     if outcome.guard is not None:
         report["missing_check"] = {**outcome.guard.as_dict(), "over_threshold": outcome.guard.trips()}
