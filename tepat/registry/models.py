@@ -35,7 +35,7 @@ class BatchStatus(models.TextChoices):
     RUNNING = "running", _("berjalan")
     DONE = "done", _("selesai")
     FAILED = "failed", _("gagal")
-    HELD = "held", _("menunggu konfirmasi")  # stopped before writing: too many families would be marked missing
+    HELD = "held", _("menunggu konfirmasi")  # nothing kept: too many families would be marked missing
 
     @classmethod
     def settled(cls) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ class MissingGuard:
         return self.missing / self.registry_active if self.registry_active else 0.0
 
     def trips(self) -> bool:
-        """More than the threshold share would be flagged: stop before writing unless confirmed."""
+        """More than the threshold share would be flagged: keep nothing unless confirmed."""
         return self.share() > self.threshold
 
     def as_dict(self) -> dict:

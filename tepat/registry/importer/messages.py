@@ -121,7 +121,7 @@ FATAL: dict[str, Message] = {
 }
 
 
-# An import that would flag too many families missing stops before writing (docs/import-report.md, `held`).
+# An import that would flag too many families missing keeps nothing (docs/import-report.md, `held`).
 HELD: dict[str, Message] = {
     "missing_over_threshold": Message(
         "Berkas: {families} keluarga di {kelurahan} kelurahan; registri di sana: {registry} keluarga aktif; "

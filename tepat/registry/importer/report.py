@@ -34,7 +34,7 @@ def build(prepared: Prepared, outcome: Outcome, *, dry_run: bool, file_name: str
 
 
 def held(report: dict, problem: MissingHeld) -> dict:
-    """The report of an import stopped before writing: the would-be counts and why it waits."""
+    """The report of an import the missing guard held (nothing kept): the would-be counts and why it waits."""
     return {
         **report,
         "held": {"code": "missing_over_threshold", "message": str(problem), **problem.outcome.guard.as_dict()},
