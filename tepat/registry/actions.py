@@ -64,8 +64,8 @@ def do_import(batch: ImportBatch, *, acting_user: Actor, progress: Progress | No
         prepared = prepare(path, batch.requested_format, context_for, sha256=digest)
     except ImportFatal as problem:
         return _fail(batch, problem, path)
-    track("memeriksa", 0.1)
     try:
+        track("memeriksa", 0.1)
         return _write(batch, prepared, actor_id(acting_user), track, progress)
     except ImportFatal as problem:  # found in a later chunk, while earlier ones were written: all rolled back
         return _fail(batch, problem, path)
