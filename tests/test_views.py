@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tepat.registry import progress as live
+from tepat.registry import writer
 from tepat.registry.models import Family, ImportBatch
-from tests.files import family_rows, write_xlsx
+from tests.files import family_rows, write_csv, write_xlsx
 
 
 def login(client, username, password="rahasia-123"):
@@ -73,6 +75,37 @@ def test_progress_fragment_polls_until_the_import_is_finished(client, cast, tmp_
     ImportBatch.objects.filter(pk=batch.pk).update(status="done", progress=100)
     finished = client.get(f"/impor/{batch.pk}/progres/", HTTP_HX_REQUEST="true")
     assert "hx-trigger" not in finished.content.decode() and finished["HX-Refresh"] == "true"
+
+
+def test_the_fragment_shows_the_progress_a_running_import_saved_outside_its_transaction(client, cast, tmp_path):
+    """The batch row says what it said when the import's write transaction began; the page shows the stage and
+    percentage the import saved since (tepat.registry.progress), and the row's once it is finished."""
+    client.force_login(cast["analyst"])
+    batch = ImportBatch.objects.create(
+        file_name="x.csv", stored_path=str(tmp_path / "x.csv"), status="running", progress=10, stage="memeriksa"
+    )
+    live.save(batch.pk, "menulis anggota 2/3", 76)
+    fragment = client.get(f"/impor/{batch.pk}/progres/").content.decode()
+    assert "76%" in fragment and "menulis anggota 2/3" in fragment
+    assert "76%" in client.get(f"/impor/{batch.pk}/").content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(status="done", progress=100)
+    assert "100%" in client.get(f"/impor/{batch.pk}/progres/").content.decode()
+
+
+def test_an_import_saves_its_progress_outside_the_database_while_it_writes(import_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("TEPAT_IMPORT_CHUNK_ROWS", "4")
+    seen, real = [], writer.insert_records
+
+    def insert(table, frame):
+        seen.append(live.read(ImportBatch.objects.get().pk))
+        return real(table, frame)
+
+    monkeypatch.setattr(writer, "insert_records", insert)
+    rows = [row for n in range(1, 5) for row in family_rows(f"P{n}", base=n)]
+    batch = import_file(write_csv(tmp_path / "a.csv", rows))
+    assert seen[0]["stage"].startswith("menulis keluarga 1/") and seen[0]["progress"] >= 10
+    assert seen[-1]["stage"].startswith("menulis anggota") and seen[-1]["progress"] > seen[0]["progress"]
+    assert live.read(batch.pk) is None  # forgotten once the import is finished
 
 
 @pytest.fixture

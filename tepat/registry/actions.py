@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tepat.accounts.actor import Actor, actor_id, actor_user
 from tepat.regions.models import Region
+from tepat.registry import progress as live
 from tepat.registry import writer
 from tepat.registry.importer import report as reports
 from tepat.registry.importer.context import context_for
@@ -225,7 +226,8 @@ def _tracker(batch: ImportBatch, progress: Progress | None) -> Progress:
         if progress:
             progress(stage, fraction)
         batch.stage, batch.progress, batch.status = stage, int(fraction * 100), BatchStatus.RUNNING
-        batch.save(update_fields=["stage", "progress", "status"])
+        batch.save(update_fields=["stage", "progress", "status"])  # unseen by others while the import's write runs
+        live.save(batch.pk, stage, batch.progress)  # so the status page reads this
 
     return track
 
@@ -242,6 +244,7 @@ def _finish(batch: ImportBatch, status: str) -> None:
     batch.status, batch.finished_at = status, timezone.now()
     batch.progress = 100
     batch.save()
+    live.forget(batch.pk)
 
 
 @transaction.atomic

@@ -19,7 +19,8 @@ from tepat.registry.importer.load import missing_threshold
 from tepat.registry.importer.messages import RevertRefused
 from tepat.registry.importer.profiles import format_names
 from tepat.registry.importer.report import report_sheets
-from tepat.registry.models import ImportBatch
+from tepat.registry import progress as live
+from tepat.registry.models import BatchStatus, ImportBatch
 from tepat.registry.runner import run, start
 from tepat.registry.spreadsheet import xlsx_bytes
 from tepat.web.decorators import importer
@@ -82,9 +83,18 @@ def _batch(request, pk: int) -> ImportBatch:
     return get_in_scope_or_404(request.user, ImportBatch.objects.all(), pk=pk)
 
 
+def _shown(request, pk: int) -> ImportBatch:
+    """The batch to show; while it runs, with the stage and percentage its import saved last (the batch row
+    itself is written in the import's transaction, unseen until it ends: tepat.registry.progress)."""
+    batch = _batch(request, pk)
+    if batch.status == BatchStatus.RUNNING and (now := live.read(batch.pk)):
+        batch.stage, batch.progress = now["stage"], now["progress"]
+    return batch
+
+
 @importer
 def import_status(request, pk: int):
-    batch = _batch(request, pk)
+    batch = _shown(request, pk)
     report = masked_report(request.user, batch.report)
     if batch.is_finished() and report.get("rejected"):
         log_access(request.user, AccessKind.VIEW, f"laporan impor {batch.pk}", records=len(report["rejected"]))
@@ -138,7 +148,7 @@ def import_revert(request, pk: int):
 @importer
 def import_progress(request, pk: int):
     """The htmx fragment polled while an import runs; it stops polling when the batch is finished."""
-    batch = _batch(request, pk)
+    batch = _shown(request, pk)
     response = render(request, "web/_import_progress.html", {"batch": batch})
     if batch.is_finished() and request.htmx:
         response["HX-Refresh"] = "true"
