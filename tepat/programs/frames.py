@@ -20,6 +20,14 @@ from tepat.registry.models import VersionPart
 from tepat.registry.version import current
 
 WHOLE_REGISTRY = "city"  # the key of the unscoped frames: shared by the CLI, targeting, allocation and city-wide users
+
+
+def follows_versions(scope_key: str) -> bool:
+    """Whether what a scope sees changes only with the data versions, so that a value computed for it may be kept
+    per version: not an enumerator's scope, whose assignments change without one."""
+    return not scope_key.startswith(f"{Scope.ASSIGNED}:")
+
+
 _CACHE: LRU[tuple[pl.DataFrame, pl.DataFrame]] = LRU(4)
 
 
@@ -67,7 +75,7 @@ def registry_frames(scope_key: str, *, state: snapshots.Snapshot | None = None) 
     `state`: registry_state() when the caller has read it. Cost: a dict lookup when this process has
     read the scope from this snapshot already; a scan of the scope's rows of the Parquet files otherwise."""
     snap = state or registry_state()
-    if scope_key.startswith(f"{Scope.ASSIGNED}:"):  # assignments change without a registry version: key on them
+    if not follows_versions(scope_key):  # key on the assignments themselves
         keep = scope_filter(scope_key)
         return _CACHE.get((scope_key, snap.name, str(keep)), lambda: _scoped_frames(snap, keep))
     return _CACHE.get((scope_key, snap.name), lambda: _scoped_frames(snap, scope_filter(scope_key)))

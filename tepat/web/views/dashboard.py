@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime
 from django.utils.translation import get_language
 
 from tepat.accounts.permissions import Action, can
-from tepat.accounts.roles import Scope
 from tepat.charts import svg
 from tepat.charts.indicators import trend_chart
 from tepat.indicators import official
@@ -30,7 +29,7 @@ from tepat.lru import LRU
 from tepat.meetings.access import can_follow_up, visible_items
 from tepat.meetings.models import ActionItem
 from tepat.meetings.queries import compliance, next_planned_rakor
-from tepat.programs.frames import registry_state
+from tepat.programs.frames import follows_versions, registry_state
 from tepat.programs.models import Strategy
 from tepat.programs.preview import scope_key
 from tepat.registry import shared
@@ -163,7 +162,7 @@ def verivali(user, state: tuple) -> dict | None:
         return None
     scope = scope_key(user)
     count = lambda: campaign_progress(by="campaign", user=user)  # noqa: E731
-    if scope.startswith(f"{Scope.ASSIGNED}:"):
+    if not follows_versions(scope):
         rows = count()
     else:
         rows = cached(("verivali", scope, version.key(VersionPart.VERIVALI, VersionPart.REGISTRY)), count)

@@ -11,10 +11,10 @@ from django.utils import timezone
 from tepat.accounts.masking import identity_for, log_access, masked_changes
 from tepat.accounts.models import AccessKind
 from tepat.accounts.permissions import Action, can
-from tepat.accounts.roles import Scope
 from tepat.accounts.scope import get_in_scope_or_404, scoped
 from tepat.jobs import exports as export_jobs
 from tepat.lru import LRU
+from tepat.programs.frames import follows_versions
 from tepat.programs.preview import scope_key
 from tepat.regions.models import Level, Region
 from tepat.registry import version
@@ -51,7 +51,7 @@ def _region_choices(request):
     """The filter's kecamatan and kelurahan: those holding families in the user's scope, read once per
     (registry version, scope) in this process (a scan of the families, ~0.1 s at 100k)."""
     scope = scope_key(request.user)
-    if scope.startswith(f"{Scope.ASSIGNED}:"):
+    if not follows_versions(scope):
         return _regions_with_families(request)
     key = (version.key(VersionPart.REGISTRY), scope)
     return _CHOICES.get(key, lambda: tuple(list(regions) for regions in _regions_with_families(request)))
@@ -78,7 +78,7 @@ def _ordered_ids(request, families) -> array:
     are read every time. Cost: 8 bytes a matching family (0.8 MB for 100k), at most 32 filters per process."""
     read = lambda: array("q", families.order_by("id").values_list("id", flat=True).iterator(chunk_size=10_000))  # noqa: E731
     scope = scope_key(request.user)
-    if scope.startswith(f"{Scope.ASSIGNED}:"):
+    if not follows_versions(scope):
         return read()
     query = request.GET.copy()
     query.pop("page", None)

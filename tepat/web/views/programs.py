@@ -9,13 +9,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from datetime import date
 
-from tepat.accounts.roles import Scope
 from tepat.formatting import one_language
 from tepat.lru import LRU
 from tepat.engine.rules import check
 from tepat.engine.rules.examples import EXAMPLES
 from tepat.programs.actions import RuleRejected, do_save_rule, do_update_program
-from tepat.programs.frames import data_as_of, registry_frames, registry_state
+from tepat.programs.frames import data_as_of, follows_versions, registry_frames, registry_state
 from tepat.programs.models import Program
 from tepat.programs.preview import preview, scope_key
 from tepat.programs.rule_help import conditions, picker
@@ -79,7 +78,7 @@ def _preview_context(request, text: str) -> dict:
     shows its current rule to every visitor, and a rule reads only the registry frames (0.1-0.5 s at
     100k families). Enumerators' scopes (assignments change without a version) are not cached."""
     scope = scope_key(request.user)
-    if scope.startswith(f"{Scope.ASSIGNED}:"):
+    if not follows_versions(scope):
         return _preview(request, text)
     key = (scope, registry_state(), text, date.today(), get_language())
     return _PREVIEWS.get(key, lambda: _preview(request, text))
