@@ -3,7 +3,7 @@ the registry writer's bulk form (tepat.registry.writer), one chunk of whole fami
 
 Runs inside the caller's transaction: an error in any chunk leaves nothing written. Cost: per chunk, one
 SELECT of the registered records of the chunk's keys and one COPY/executemany per table; once, the source's
-active families (id, key, kelurahan, desil) for the missing set; one UPDATE per changed record; no per-record
+families (id, key, kelurahan, desil, state) for the missing set; one UPDATE per changed record; no per-record
 ORM objects. Memory ~ one chunk and the ids of the file's registered members.
 """
 
@@ -41,6 +41,12 @@ class Counts:
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
+
+    def add(self, diff: Diff) -> None:
+        """Count one chunk's diff."""
+        self.new += diff.new.height
+        self.updated += diff.changed.height
+        self.unchanged += diff.unchanged
 
 
 @dataclass
@@ -129,7 +135,7 @@ class _Run:
     user_id: int | None
     outcome: Outcome
     writing: bool  # False: a dry run, or counting for a held import
-    registered: pl.DataFrame  # source_key, id of the source's families before this import
+    registered: pl.DataFrame  # the source's families before this import: id, source_key, covered fields, state
     members_before: int  # the source's members before this import
     stand_ins: int = 0  # dry run: negative ids given to new families so far
     seen: list[pl.Series] = field(default_factory=list)  # ids of the registered members the file has
@@ -153,11 +159,13 @@ class _Run:
 
 
 def _start(prepared: Prepared, batch, user_id: int | None) -> _Run:
-    """What the registry holds of the source before the import. Cost: one query of the source's family keys
-    (about 50 MB for a million families) and one count of its members."""
-    source = prepared.profile.source
-    schema = {"source_key": pl.String, "id": pl.Int64}
-    registered = fetch_frame("SELECT source_key, id FROM registry_family WHERE source = %s", [source], schema)
+    """What the registry holds of the source before the import writes: its families (what each chunk is diffed
+    against, and the missing families and the guard are decided from once the last chunk is checked) and the
+    count of its members. Cost: one query of the source's families (key, id, covered fields and state: about
+    100 MB for a million families) and one count."""
+    source, covered = prepared.profile.source, _covered(prepared)
+    typed = pl.DataFrame(schema=dict.fromkeys(covered, pl.Int64))
+    registered = _existing("registry_family", typed, covered, source)
     ((members,),) = fetch("SELECT COUNT(*) FROM registry_member WHERE source = %s", [source])
     run = _Run(prepared, batch, user_id, Outcome(), not batch.dry_run, registered, members)
     run.inserted()
@@ -175,11 +183,10 @@ def write(prepared: Prepared, batch, user_id: int | None, progress: Progress) ->
     and a member (NIK) in one row, so each chunk is diffed against the registry as it was before the import.
     """
     profile, run = prepared.profile, _start(prepared, batch, user_id)
-    before = _families_before(run) if profile.has_families else None
     try:
         with transaction.atomic():
             _write_chunks(run, progress)
-            missing = _missing_families(run, before) if before is not None else []
+            missing = _missing_families(run) if profile.has_families and _covered(prepared) else []
     except _Held:
         _count_only(run)
         raise MissingHeld(run.outcome) from None
@@ -212,24 +219,15 @@ def _write_chunks(run: _Run, progress: Progress) -> None:
         run.inserted()
 
 
-def _covered(run: _Run) -> list[str]:
+def _covered(prepared: Prepared) -> list[str]:
     """The fields whose values in the file select the registered families it speaks for (see diff.absent)."""
-    return [f for f in ("kelurahan_id", "desil") if f in run.family_fields()]
+    return [f for f in ("kelurahan_id", "desil") if f in family_fields(prepared.profile, prepared.present)]
 
 
-def _families_before(run: _Run) -> pl.DataFrame | None:
-    """The source's families (id, key, kelurahan, desil, state) before the import writes: what the missing families
-    and the guard are decided from once the last chunk is checked. Cost: one query of the source's families."""
-    covered = _covered(run)
-    if not covered:
-        return None
-    return _existing("registry_family", pl.DataFrame(schema=dict.fromkeys(covered, pl.Int64)), covered, run.source)
-
-
-def _missing_families(run: _Run, before: pl.DataFrame) -> list[int]:
-    """The registered families the file lacks, and the missing guard (raises _Held when it holds the import).
-    Cost: one read of the file's family keys and the covered fields."""
-    prepared, counts, covered = run.prepared, run.outcome.families, _covered(run)
+def _missing_families(run: _Run) -> list[int]:
+    """The registered families the file lacks, and the missing guard (raises _Held when it holds the import),
+    from the families registered before the import. Cost: one read of the file's family keys and covered fields."""
+    prepared, counts, covered, before = run.prepared, run.outcome.families, _covered(run.prepared), run.registered
     checked = prepared.checked()
     counts.rejected = len(checked.rejected_family_keys)
     incoming = prepared.parts.column("families", ["source_key", *covered])
@@ -261,9 +259,7 @@ def _family_chunk(families: pl.DataFrame, run: _Run) -> pl.DataFrame:
     registered = run.registered.join(incoming.select("source_key"), on="source_key", how="semi")
     existing = _existing("registry_family", incoming, fields, run.source, keys=registered["source_key"].to_list())
     diff = compare(incoming, existing, fields)
-    counts.new += diff.new.height
-    counts.updated += diff.changed.height
-    counts.unchanged += diff.unchanged
+    counts.add(diff)
     known = existing.select("source_key", "id")
     if not run.writing:  # stand-in ids let the members of new families count as new
         first, run.stand_ins = run.stand_ins, run.stand_ins + diff.new.height
@@ -297,9 +293,7 @@ def _member_chunk(members: pl.DataFrame, family_ids: pl.DataFrame, run: _Run) ->
     if run.prepared.profile.level != "keluarga":  # a person-level file speaks for every member of its families
         run.lacking.append(_lacking(incoming, family_ids, run))
     diff = compare(incoming, existing, fields)
-    counts.new += diff.new.height
-    counts.updated += diff.changed.height
-    counts.unchanged += diff.unchanged
+    counts.add(diff)
     if run.writing:
         _insert_new("registry_member", diff.new, ("family_id", *MEMBER_FIELDS), run.source, batch.pk)
         _apply_changes("registry_member", diff, fields, batch.pk, run.user_id, member=True)
