@@ -40,26 +40,26 @@ class Parts:
         self._dir = tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-") if spill else None
         self._parts: list[tuple[pl.DataFrame | Path, ...]] = []
         self._changed = threading.Condition()
-        self._done, self._error, self._closed = True, None, False
+        self._done, self._error, self._closed, self._result = True, None, False, None
         self._producer: threading.Thread | None = None
         self.expected = expected
         self.heights = dict.fromkeys(KINDS, 0)
 
-    def produce(self, fill: Callable[[Parts], None]) -> None:
+    def produce(self, fill: Callable[[Parts], object]) -> None:
         """Run `fill(self)` in a thread of its own, which adds the parts while others are read: iteration waits
-        for the next part until `fill` returns, and raises what `fill` raised."""
+        for the next part until `fill` returns, and raises what `fill` raised; `result()` is what it returned."""
         self._done = False
         self._producer = threading.Thread(target=self._fill, args=(fill,), name="import-checks", daemon=True)
         self._producer.start()
 
-    def _fill(self, fill: Callable[[Parts], None]) -> None:
-        error = None
+    def _fill(self, fill: Callable[[Parts], object]) -> None:
+        result, error = None, None
         try:
-            fill(self)
+            result = fill(self)
         except BaseException as problem:  # handed to the reading thread, which raises it
             error = problem
         with self._changed:
-            self._done, self._error = True, error
+            self._done, self._result, self._error = True, result, error
             self._changed.notify_all()
 
     def add(self, families: pl.DataFrame, members: pl.DataFrame) -> None:
@@ -80,6 +80,11 @@ class Parts:
             self._changed.wait_for(lambda: self._done)
         if self._error is not None:
             raise self._error
+
+    def result(self) -> object:
+        """What the thread adding the parts returned, once it has: raises what it raised."""
+        self.wait()
+        return self._result
 
     def _next(self, index: int) -> tuple[pl.DataFrame | Path, ...] | None:
         """Part `index` once it is there; None after the last part."""

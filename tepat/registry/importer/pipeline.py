@@ -7,7 +7,6 @@ holds) through a callback and writes the shaped frames.
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Callable
@@ -43,11 +42,10 @@ class Prepared:
     sha256: str
     parts: Parts  # the shaped families and members, chunk by chunk, as they are checked (read them in order)
     present: frozenset[str]  # canonical columns the file has
-    _checked: Future[Checked]
 
     def checked(self) -> Checked:
         """The whole file's errors, warnings and counts: waits for the last chunk's checks (raises their error)."""
-        return self._checked.result()
+        return self.parts.result()
 
     def close(self) -> None:
         """Stop the checks still running and remove the spilled chunks."""
@@ -72,9 +70,10 @@ def prepare(
     its rows are checked; `Prepared.checked()` and reading `Prepared.parts` raise one found later (an unreadable
     line). `sha256`: the file's digest when the caller has computed it already.
 
-    A utf-8 csv is checked in family-aligned chunks of TEPAT_IMPORT_CHUNK_ROWS rows (tepat.registry.importer.chunks)
-    by a thread of its own, and `prepare` returns once the key pass is done: each chunk's shaped families and
-    members are spilled to disk (`Prepared.parts`) and can be written while the next chunks are checked.
+    The rows are checked by a thread of its own (`Parts.produce`), and `prepare` returns before: a utf-8 csv in
+    family-aligned chunks of TEPAT_IMPORT_CHUNK_ROWS rows (tepat.registry.importer.chunks), once the key pass is
+    done, each chunk's shaped families and members spilled to disk (`Prepared.parts`), to be written while the
+    next chunks are checked; any other file as one part, in memory.
     Guarantee: the same report and the same families and members as checking the file at once.
     Cost: peak memory ~ two chunks plus the key pass, the errors and the warnings; disk ~ the shaped frames.
     """
@@ -84,39 +83,25 @@ def prepare(
     headers = mapping(profile, table.headers)
     present = frozenset({ROW, *(name for name in headers if name not in profile.ignored)})
     notes = checks.file_notes(table.notes)
-    checked: Future[Checked] = Future()
     digest = sha256 or sha256_of(path)
     size = chunked.chunk_rows()
     if isinstance(table.frame, pl.LazyFrame) and size > 0:
         keys = chunked.key_pass(table, profile, size)
         ctx = replace(context_for(profile, keys.assign), whole_numeric=keys.whole_numeric, first_rows=keys.first_rows)
         shaped = Parts(spill=True, expected=len(keys.last_rows))
-
-        def check_chunks(parts: Parts) -> None:
-            found = [_check(frame, profile, ctx, parts) for frame in chunked.chunks(table, profile, keys)]
-            checked.set_result(_checked(_Part.join(found), headers, notes, keys.families))
-
-        shaped.produce(_reported(check_chunks, checked))
+        frames, families = chunked.chunks(table, profile, keys), keys.families
     else:
         frame = normalize_categories(canonical_frame(table, profile))
         del table  # the raw frame is the largest object: free it before checking
-        shaped = Parts(spill=False)
-        whole = _check(frame, profile, context_for(profile, frame), shaped)
-        checked.set_result(_checked(whole, headers, notes, whole.families_in_file))
-    return Prepared(profile=profile, sha256=digest, parts=shaped, present=present, _checked=checked)
+        ctx = context_for(profile, frame)
+        shaped, frames, families = Parts(spill=False), [frame], None
 
+    def check(parts: Parts) -> Checked:
+        whole = _Part.join([_check(frame, profile, ctx, parts) for frame in frames])
+        return _checked(whole, headers, notes, whole.families_in_file if families is None else families)
 
-def _reported(check: Callable[[Parts], None], checked: Future) -> Callable[[Parts], None]:
-    """`check`, whose error also reaches whoever waits for `checked`."""
-
-    def run(parts: Parts) -> None:
-        try:
-            check(parts)
-        except BaseException as error:
-            checked.set_exception(error)
-            raise
-
-    return run
+    shaped.produce(check)
+    return Prepared(profile=profile, sha256=digest, parts=shaped, present=present)
 
 
 def _checked(whole: _Part, headers: dict[str, str], notes: pl.DataFrame, families_in_file: int) -> Checked:
