@@ -7,6 +7,7 @@
   point: the `tepat` command, the WSGI app, django-admin).
 - `private_dir`, `open_private`, `write_private`, `make_private`: the explicit modes where files are written
   (database, uploads, photos, evidence, reports), so a different umask of a caller does not widen them.
+- `replace_private`: a file other processes read while it is rewritten (an import's progress, shared panels).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -73,6 +75,16 @@ def write_private(path: Path, data: bytes) -> Path:
     with open_private(path) as handle:
         handle.write(data)
     return Path(path)
+
+
+def replace_private(path: Path, data: bytes) -> Path:
+    """`data` as the whole new content of `path` (0600): written beside it under a name of this thread's, then
+    renamed over it, so that a reader sees the old content or the new one, never a part."""
+    path = Path(path)
+    staged = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}")
+    write_private(staged, data)
+    os.replace(staged, path)
+    return path
 
 
 def make_private(path: Path) -> None:

@@ -11,13 +11,11 @@ Cost: a write of a few bytes and a rename per stage (two per chunk).
 from __future__ import annotations
 
 import json
-import os
-import threading
 from pathlib import Path
 
 from django.conf import settings
 
-from tepat.secure import private_dir, write_private
+from tepat.secure import replace_private
 
 
 def _folder() -> Path:
@@ -26,10 +24,7 @@ def _folder() -> Path:
 
 def save(batch_id: int, stage: str, percent: int) -> None:
     """Record the batch's current stage and percentage."""
-    folder = private_dir(_folder())
-    staged = folder / f".{batch_id}-{os.getpid()}-{threading.get_ident()}"
-    write_private(staged, json.dumps({"stage": stage, "progress": percent}).encode())
-    os.replace(staged, folder / str(batch_id))
+    replace_private(_folder() / str(batch_id), json.dumps({"stage": stage, "progress": percent}).encode())
 
 
 def read(batch_id: int) -> dict | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 import time
 from collections.abc import Callable, Hashable
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tepat.filelock import file_lock
+from tepat.secure import replace_private
 
 V = TypeVar("V")
 KEEP_SECONDS = 600
@@ -44,7 +44,7 @@ def get(snapshot, key: Hashable, build: Callable[[], V]) -> V:
         if found is not None:
             return found[0]
         value = build()
-        _write(path, value)
+        replace_private(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     _prune(folder)
     return value
 
@@ -55,13 +55,6 @@ def _read(path: Path) -> tuple[object] | None:
             return (pickle.load(handle),)
     except FileNotFoundError:
         return None
-
-
-def _write(path: Path, value: object) -> None:
-    work = path.with_name(f".{path.name}.{os.getpid()}")
-    with work.open("wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(work, path)
 
 
 def _prune(folder: Path) -> None:
