@@ -75,8 +75,7 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
 def fetch_in(sql: str, keys: Sequence, size: int = 5000) -> list[tuple]:
     """Run `sql` (with a `{marks}` placeholder inside `IN (...)`) over keys in chunks; all rows."""
     rows: list[tuple] = []
-    for start in range(0, len(keys), size):
-        chunk = list(keys[start : start + size])
+    for chunk in _chunks(keys, size):
         rows += fetch(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
     return rows
 
@@ -128,16 +127,17 @@ def fetch_frame_in(sql: str, params: Sequence, column: str, keys: Sequence, sche
         return fetch_frame(sql.format(keys=f"{column} = ANY(%s)"), [*params, list(keys)], schema)
     frames = [
         fetch_frame(sql.format(keys=f"{column} IN ({', '.join(['%s'] * len(part))})"), [*params, *part], schema)
-        for part in (list(keys[start : start + 5000]) for start in range(0, len(keys), 5000))
+        for part in _chunks(keys, 5000)
     ]
     return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
-def _chunks(rows: Iterable[Sequence]) -> Iterable[list[Sequence]]:
-    chunk: list[Sequence] = []
+def _chunks(rows: Iterable, size: int = CHUNK) -> Iterable[list]:
+    """`rows` in lists of `size`."""
+    chunk: list = []
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= CHUNK:
+        if len(chunk) >= size:
             yield chunk
             chunk = []
     if chunk:
