@@ -7,7 +7,7 @@ Invalid input raises `AllocationError` (a `ValueError`) whose message is Indones
 
 from __future__ import annotations
 
-from tepat.engine.bilingual import Message
+from tepat.engine.bilingual import Bilingual, Message
 
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -31,21 +31,13 @@ DEPRIVATIONS: tuple[str, ...] = (
 OBJECTIVES: tuple[str, ...] = ("complete", "weighted")
 
 
-class AllocationError(ValueError):
+class AllocationError(Bilingual, ValueError):
     """Bad allocation input. `bilingual` is the Message; `str(error)` is "Indonesian / English"; `code` is stable."""
 
     def __init__(self, code: str, message: Message) -> None:
         super().__init__(str(message))
         self.code = code
         self.bilingual = message
-
-    @property
-    def indonesian(self) -> str:
-        return self.bilingual.id
-
-    @property
-    def english(self) -> str:
-        return self.bilingual.en
 
 
 @dataclass(frozen=True)
