@@ -88,6 +88,8 @@ def test_the_fragment_shows_the_progress_a_running_import_saved_outside_its_tran
     fragment = client.get(f"/impor/{batch.pk}/progres/").content.decode()
     assert "76%" in fragment and "menulis anggota 2/3" in fragment
     assert "76%" in client.get(f"/impor/{batch.pk}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "writing members 2/3" in client.get(f"/impor/{batch.pk}/progres/").content.decode()
     ImportBatch.objects.filter(pk=batch.pk).update(status="done", progress=100)
     assert "100%" in client.get(f"/impor/{batch.pk}/progres/").content.decode()
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django import forms
 from django.conf import settings
@@ -83,12 +84,27 @@ def _batch(request, pk: int) -> ImportBatch:
     return get_in_scope_or_404(request.user, ImportBatch.objects.all(), pk=pk)
 
 
+# What a running import says it is doing (tepat.registry.actions, importer.load), in the page's language; a
+# writing stage ends with its chunk ("menulis anggota 2/8").
+STAGES = {
+    "membaca berkas": pgettext_lazy("import stage", "membaca berkas"),
+    "memeriksa": pgettext_lazy("import stage", "memeriksa"),
+    "menulis keluarga": pgettext_lazy("import stage", "menulis keluarga"),
+    "menulis anggota": pgettext_lazy("import stage", "menulis anggota"),
+}
+CHUNK_OF = re.compile(r"(?P<words>.*?)(?P<part> \d+/\d+)?")
+
+
 def _shown(request, pk: int) -> ImportBatch:
     """The batch to show; while it runs, with the stage and percentage its import saved last (the batch row
-    itself is written in the import's transaction, unseen until it ends: tepat.registry.progress)."""
+    itself is written in the import's transaction, unseen until it ends: tepat.registry.progress), the stage in
+    the page's language."""
     batch = _batch(request, pk)
     if batch.status == BatchStatus.RUNNING and (now := live.read(batch.pk)):
         batch.stage, batch.progress = now["stage"], now["progress"]
+    stage = CHUNK_OF.fullmatch(batch.stage)
+    if stage["words"] in STAGES:
+        batch.stage = f"{STAGES[stage['words']]}{stage['part'] or ''}"
     return batch
 
 
